@@ -1,0 +1,56 @@
+/// Who may do what. Roles are always scoped to a subtree of the jurisdiction tree (or, for a
+/// station chief, to the communities the station covers); the scope is applied by the server.
+public enum Role: String, CaseIterable, Codable, Sendable {
+    case admin                                  // 系统管理员
+    case districtCommand = "district_command"   // 区指挥中心 / 综治办
+    case stationChief = "station_chief"         // 派出所所长
+    case communityOfficer = "community_officer" // 社区民警
+    case gridWorker = "grid_worker"             // 网格员
+    case mediator                               // 调解员
+    case teamLeader = "team_leader"             // 群防群治队长
+    case analyst                                // 研判分析员（只读）
+
+    public var nameZh: String {
+        switch self {
+        case .admin: "系统管理员"
+        case .districtCommand: "区指挥中心"
+        case .stationChief: "派出所所长"
+        case .communityOfficer: "社区民警"
+        case .gridWorker: "网格员"
+        case .mediator: "调解员"
+        case .teamLeader: "联防队长"
+        case .analyst: "研判分析员"
+        }
+    }
+    public var nameEn: String {
+        switch self {
+        case .admin: "Administrator"
+        case .districtCommand: "District command"
+        case .stationChief: "Station chief"
+        case .communityOfficer: "Community officer"
+        case .gridWorker: "Grid worker"
+        case .mediator: "Mediator"
+        case .teamLeader: "Team leader"
+        case .analyst: "Analyst (read-only)"
+        }
+    }
+
+    public var permissions: Set<Permission> {
+        switch self {
+        case .admin: Set(Permission.allCases)
+        case .districtCommand: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewAudit]
+        case .stationChief, .communityOfficer: [.viewIncidents, .editIncidents, .viewJurisdiction]
+        case .gridWorker: [.viewIncidents, .editIncidents, .viewJurisdiction]
+        case .mediator, .teamLeader: [.viewIncidents, .viewJurisdiction]
+        case .analyst: [.viewIncidents, .viewJurisdiction]
+        }
+    }
+
+    public func can(_ permission: Permission) -> Bool { permissions.contains(permission) }
+}
+
+public enum Permission: String, CaseIterable, Codable, Sendable {
+    case viewIncidents, editIncidents
+    case viewJurisdiction, editJurisdiction
+    case manageUsers, viewAudit
+}

@@ -1,0 +1,69 @@
+/// Month-on-month / year-on-year change (环比 / 同比) and rates (占比, 破案率 …) as the seed
+/// statistics tables write them: one decimal, rounded half away from zero on the decimal value.
+/// Rounding is done in integer arithmetic so that exact halves (e.g. 12.25 %) never fall victim
+/// to binary floating point.
+
+public enum PercentChange {
+    /// (current − previous) / previous as a fraction; nil when previous == 0.
+    public static func fraction(current: Int, previous: Int) -> Double? {
+        guard previous != 0 else { return nil }
+        return (Double(current) - Double(previous)) / Double(previous)
+    }
+
+    /// One decimal with sign: 65→56 "-13.8%", 40→17 "-57.5%", 10→15 "+50.0%", 5→5 "0.0%";
+    /// previous 0 gives "—". A change that rounds to zero is written "0.0%" without sign.
+    public static func format(current: Int, previous: Int) -> String {
+        guard previous != 0 else { return "—" }
+        let (diff, overflow) = current.subtractingReportingOverflow(previous)
+        let tenths = overflow
+            ? PercentMath.tenthsOfPercent(Double(current) - Double(previous), previous)
+            : PercentMath.tenthsOfPercent(diff, previous)
+        guard let tenths else { return "—" }
+        return (tenths > 0 ? "+" : "") + PercentMath.formatTenths(tenths) + "%"
+    }
+}
+
+public enum Rate {
+    /// numerator/denominator as percent with one decimal: 47/56 → "83.9%", 975/1008 → "96.7%",
+    /// 2595/4025 → "64.5%", 49/265 → "18.5%"; denominator 0 → "—".
+    public static func format(_ numerator: Int, of denominator: Int) -> String {
+        guard denominator != 0 else { return "—" }
+        guard let tenths = PercentMath.tenthsOfPercent(numerator, denominator) else { return "—" }
+        return PercentMath.formatTenths(tenths) + "%"
+    }
+
+    /// numerator / denominator; nil when denominator == 0.
+    public static func fraction(_ numerator: Int, of denominator: Int) -> Double? {
+        guard denominator != 0 else { return nil }
+        return Double(numerator) / Double(denominator)
+    }
+}
+
+enum PercentMath {
+    /// round(1000 · n / d) half away from zero, i.e. n/d as a percentage in tenths. d ≠ 0.
+    /// Exact integer arithmetic; falls back to Double only for values near Int's limits.
+    static func tenthsOfPercent(_ n: Double, _ d: Int) -> Int? {
+        let t = (n * 1000 / Double(d)).rounded(.toNearestOrAwayFromZero)
+        guard t.isFinite, abs(t) < 9.0e18 else { return nil }
+        return Int(t)
+    }
+
+    static func tenthsOfPercent(_ n: Int, _ d: Int) -> Int? {
+        precondition(d != 0)
+        let num = n.magnitude, den = d.magnitude
+        // round-half-up on magnitudes: floor((2000·|n| + |d|) / (2·|d|))
+        let (a, o1) = num.multipliedReportingOverflow(by: 2000)
+        let (b, o2) = a.addingReportingOverflow(den)
+        let (c, o3) = den.multipliedReportingOverflow(by: 2)
+        guard !o1, !o2, !o3 else { return tenthsOfPercent(Double(n), d) }
+        let q = b / c
+        guard q <= UInt(Int.max) else { return nil }
+        return (n < 0) != (d < 0) ? -Int(q) : Int(q)
+    }
+
+    /// 838 → "83.8", -138 → "-13.8", 5 → "0.5", 0 → "0.0".
+    static func formatTenths(_ tenths: Int) -> String {
+        let m = tenths.magnitude
+        return (tenths < 0 ? "-" : "") + String(m / 10) + "." + String(m % 10)
+    }
+}

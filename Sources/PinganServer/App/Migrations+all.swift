@@ -1,0 +1,10 @@
+import Fluent
+import Vapor
+
+/// The one ordered list of migrations. A merged migration is never edited; add a new one.
+func registerMigrations(_ app: Application) {
+    app.migrations.add(CreateJurisdiction())
+    app.migrations.add(CreateAuth())
+    app.migrations.add(CreateAudit())
+    app.migrations.add(CreateIncidents())
+}

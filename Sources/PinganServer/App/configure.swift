@@ -1,0 +1,73 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import SQLKit
+import Vapor
+
+/// Wires the app: database, middleware, migrations, routes.
+public func configure(_ app: Application, config: AppConfig) async throws {
+    app.pingan = config
+    app.http.server.configuration.hostname = config.hostname
+    app.http.server.configuration.port = config.port
+    app.routes.defaultMaxBodySize = "2mb"
+    switch config.database {
+    case .sqliteFile(let path):
+        app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+    case .sqliteMemory:
+        app.databases.use(.sqlite(.memory, sqlLogLevel: .debug), as: .sqlite)
+    case .postgres(let url):
+        var pg = try SQLPostgresConfiguration(url: url)
+        pg.searchPath = nil
+        app.databases.use(.postgres(configuration: pg, sqlLogLevel: .debug), as: .psql)
+    }
+    if case .sqliteFile = config.database {
+        // WAL lets readers proceed while one writer commits; the mode is stored in the file.
+        let sql = app.db as! any SQLDatabase
+        _ = try await sql.raw("PRAGMA journal_mode=WAL").all()
+    }
+    app.middleware = Middlewares()
+    app.middleware.use(RequestLogMiddleware())
+    app.middleware.use(PinganErrorMiddleware(environment: app.environment))
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(LangCookieMiddleware())
+    app.middleware.use(AuthenticationMiddleware())
+    app.middleware.use(PreCSRFMiddleware())
+    app.middleware.use(CSRFMiddleware())
+    registerMigrations(app)
+    try routes(app)
+}
+
+/// One line per request with method, path, status and duration as structured metadata.
+struct RequestLogMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let start = ContinuousClock.now
+        let res = try await next.respond(to: req)
+        let ms = (ContinuousClock.now - start).components
+        let millis = Double(ms.seconds) * 1000 + Double(ms.attoseconds) / 1e15
+        req.logger.info("request", metadata: [
+            "method": .string(req.method.rawValue), "path": .string(req.url.path), "status": .stringConvertible(res.status.code),
+            "ms": .string(String(format: "%.1f", millis)), "user": .string(req.auth.get(User.self)?.username ?? "-"),
+        ])
+        return res
+    }
+}
+
+struct SecurityHeadersMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let res = try await next.respond(to: req)
+        res.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        res.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+        res.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
+        res.headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'self'; style-src 'self'; img-src 'self' data:; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+        return res
+    }
+}
+
+extension Application {
+    /// Applies pending migrations, awaiting each step explicitly (Fluent's `autoMigrate()` was
+    /// observed here to return before the batch had run).
+    public func migrateAll() async throws {
+        try await migrator.setupIfNeeded().get()
+        try await migrator.prepareBatch().get()
+    }
+}

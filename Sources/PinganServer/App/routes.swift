@@ -1,0 +1,14 @@
+import Vapor
+
+/// Public routes (sign-in, health, stylesheet) and everything else behind a signed-in user.
+func routes(_ app: Application) throws {
+    try app.register(collection: HealthController())
+    try app.register(collection: AuthController())
+    let signedIn = app.grouped(User.guardMiddleware())
+    try signedIn.register(collection: DashboardController())
+    try signedIn.register(collection: JurisdictionController())
+    try signedIn.register(collection: IncidentController())
+    try signedIn.register(collection: IncidentAPIController())
+    try signedIn.register(collection: AuditController())
+    try signedIn.register(collection: UserAdminController())
+}

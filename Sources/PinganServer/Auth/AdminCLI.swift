@@ -1,0 +1,48 @@
+import Fluent
+import Vapor
+import PinganKit
+
+/// Account administration for the `pingan` command line (real installs have no default admin).
+public enum AdminCLI {
+    public struct Failure: Error { public var message: String }
+
+    public static func createUser(app: Application, username: String, role: String, displayName: String, scopeCode: String?, stationName: String?, password: String) async throws -> (username: String, role: Role) {
+        let db = app.db
+        var scopeID: Int? = nil
+        if let code = scopeCode {
+            guard let d = try await Division.query(on: db).filter(\.$code == code).first() else { throw Failure(message: "No division with code \(code)") }
+            scopeID = d.id
+        }
+        var stationID: Int? = nil
+        if let name = stationName {
+            guard let s = try await Station.query(on: db).filter(\.$name == name).first() else { throw Failure(message: "No station named \(name)") }
+            stationID = s.id
+        }
+        do {
+            let r = try await UserRules.validate(username: username, displayName: displayName, password: password, role: role, scopeDivisionID: scopeID, stationID: stationID, on: db)
+            let hash = try await app.password.async.hash(password).get()
+            let u = User(username: username.lowercased(), displayName: displayName, passwordHash: hash, role: r, scopeDivisionID: scopeID, stationID: stationID)
+            try await u.create(on: db)
+            try await auditCLI(db, "user.create", entity: "user", id: u.id, detail: "\(u.username) \(r.rawValue) via CLI")
+            return (u.username, r)
+        } catch let e as FieldErrors {
+            throw Failure(message: e.fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "\n"))
+        }
+    }
+
+    public static func createToken(app: Application, username: String, name: String, days: Int?) async throws -> String {
+        guard let u = try await User.query(on: app.db).filter(\.$username == username.lowercased()).first(), u.active else { throw Failure(message: "No active user \(username)") }
+        let token = "pa_" + Tokens.random()
+        let t = APIToken(userID: u.id!, name: name, tokenHash: Tokens.hash(token), createdAt: Date(), expiresAt: days.map { Date().addingTimeInterval(Double($0) * 86400) })
+        try await t.create(on: app.db)
+        try await auditCLI(app.db, "token.create", entity: "user", id: u.id, detail: name)
+        return token
+    }
+
+    static func auditCLI(_ db: any Database, _ action: String, entity: String, id: Int?, detail: String) async throws {
+        let e = AuditEvent()
+        e.at = Date(); e.userID = nil; e.username = "cli"; e.action = action; e.entity = entity; e.entityID = id.map(String.init)
+        e.result = "ok"; e.ip = "-"; e.detail = detail
+        try await e.create(on: db)
+    }
+}

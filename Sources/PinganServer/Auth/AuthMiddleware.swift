@@ -1,0 +1,132 @@
+import Crypto
+import Fluent
+import Vapor
+
+enum Tokens {
+    /// 32 random bytes, URL-safe base64.
+    static func random() -> String {
+        var g = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &g) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+    /// Constant-time comparison for CSRF tokens.
+    static func equal(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var diff: UInt8 = 0
+        for i in 0..<x.count { diff |= x[i] ^ y[i] }
+        return diff == 0
+    }
+}
+
+private struct SessionKey: StorageKey { typealias Value = UserSession }
+private struct BearerKey: StorageKey { typealias Value = Bool }
+
+extension Request {
+    var userSession: UserSession? { storage[SessionKey.self] }
+    var viaBearerToken: Bool { storage[BearerKey.self] ?? false }
+    var config: AppConfig { application.pingan }
+}
+
+struct AppConfigKey: StorageKey { typealias Value = AppConfig }
+extension Application {
+    var pingan: AppConfig {
+        get { storage[AppConfigKey.self]! }
+        set { storage[AppConfigKey.self] = newValue }
+    }
+}
+
+let sessionCookieName = "pingan_session"
+let preCSRFCookieName = "pingan_csrf"
+
+/// Signs the request in from a bearer token (API) or a session cookie (web), enforcing the
+/// session's idle and absolute timeouts.
+struct AuthenticationMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let bearer = req.headers.bearerAuthorization {
+            let hash = Tokens.hash(bearer.token)
+            let now = Date()
+            if let token = try await APIToken.query(on: req.db).filter(\.$tokenHash == hash).filter(\.$revoked == false).first(),
+               token.expiresAt.map({ $0 > now }) ?? true,
+               let user = try await User.find(token.userID, on: req.db), user.active {
+                req.auth.login(user)
+                req.storage[BearerKey.self] = true
+                if token.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
+                    token.lastUsedAt = now
+                    try await token.save(on: req.db)
+                }
+            } else {
+                throw Abort(.unauthorized, reason: "Invalid or expired API token")
+            }
+        } else if let cookie = req.cookies[sessionCookieName]?.string {
+            let hash = Tokens.hash(cookie)
+            if let session = try await UserSession.query(on: req.db).filter(\.$tokenHash == hash).first() {
+                let now = Date()
+                let cfg = req.config
+                let expired = now.timeIntervalSince(session.lastSeenAt) > cfg.sessionIdleTimeout
+                    || now.timeIntervalSince(session.createdAt) > cfg.sessionAbsoluteTimeout
+                if expired {
+                    try await session.delete(on: req.db)
+                } else if let user = try await User.find(session.userID, on: req.db), user.active {
+                    req.auth.login(user)
+                    req.storage[SessionKey.self] = session
+                    // Touch at most once a minute: keeps the idle clock honest without a write per request.
+                    if now.timeIntervalSince(session.lastSeenAt) > 60 {
+                        session.lastSeenAt = now
+                        try await session.save(on: req.db)
+                    }
+                }
+            }
+        }
+        return try await next.respond(to: req)
+    }
+}
+
+/// CSRF protection for every state-changing request made with a cookie. Signed-in users carry
+/// the session's token; sign-in itself uses a double-submit cookie. Bearer-token API calls are
+/// not vulnerable to CSRF (browsers never attach the header on their own) and skip the check.
+struct CSRFMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard [.POST, .PUT, .PATCH, .DELETE].contains(req.method), !req.viaBearerToken else {
+            return try await next.respond(to: req)
+        }
+        let expected = req.userSession?.csrfToken ?? req.cookies[preCSRFCookieName]?.string
+        let sent = req.headers.first(name: "X-CSRF-Token") ?? (try? req.content.get(String.self, at: "_csrf"))
+        guard let expected, let sent, Tokens.equal(expected, sent) else {
+            throw Abort(.forbidden, reason: req.t("表单已过期或来源不明，请刷新页面后重试。", "This form has expired or did not come from Pingan. Reload the page and try again."))
+        }
+        return try await next.respond(to: req)
+    }
+}
+
+extension Request {
+    /// The token to embed in forms; for signed-out pages a double-submit cookie is set by `ensurePreCSRF`.
+    var csrfToken: String { userSession?.csrfToken ?? storage[PreCSRFKey.self] ?? cookies[preCSRFCookieName]?.string ?? "" }
+}
+struct PreCSRFKey: StorageKey { typealias Value = String }
+
+/// Sets the signed-out CSRF cookie when a page with a form is shown to an anonymous visitor.
+struct PreCSRFMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        var fresh: String? = nil
+        if req.userSession == nil, req.cookies[preCSRFCookieName] == nil {
+            fresh = Tokens.random()
+            req.storage[PreCSRFKey.self] = fresh
+        }
+        let res = try await next.respond(to: req)
+        if let fresh {
+            res.cookies[preCSRFCookieName] = HTTPCookies.Value(string: fresh, path: "/", isSecure: req.isSecure, isHTTPOnly: true, sameSite: .strict)
+        }
+        return res
+    }
+}
+
+extension Request {
+    var isSecure: Bool {
+        if let forced = config.secureCookies { return forced }
+        return url.scheme == "https" || headers.first(name: "X-Forwarded-Proto") == "https"
+    }
+}

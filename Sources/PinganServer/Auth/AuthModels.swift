@@ -1,0 +1,110 @@
+import Fluent
+import Vapor
+import PinganKit
+
+final class User: Model, Authenticatable, @unchecked Sendable {
+    static let schema = "users"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "username") var username: String
+    @Field(key: "display_name") var displayName: String
+    @Field(key: "password_hash") var passwordHash: String
+    @Field(key: "role") var role: Role
+    /// The subtree this user works in (district, street, community or grid).
+    @OptionalField(key: "scope_division_id") var scopeDivisionID: Int?
+    /// Station chiefs are scoped to the communities their station covers.
+    @OptionalField(key: "station_id") var stationID: Int?
+    @Field(key: "lang") var lang: String
+    @Field(key: "active") var active: Bool
+    @Field(key: "failed_attempts") var failedAttempts: Int
+    @OptionalField(key: "locked_until") var lockedUntil: Date?
+    @OptionalField(key: "last_login_at") var lastLoginAt: Date?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+    init(username: String, displayName: String, passwordHash: String, role: Role, scopeDivisionID: Int?, stationID: Int? = nil, lang: String = "zh") {
+        self.username = username; self.displayName = displayName; self.passwordHash = passwordHash; self.role = role
+        self.scopeDivisionID = scopeDivisionID; self.stationID = stationID; self.lang = lang
+        self.active = true; self.failedAttempts = 0
+    }
+}
+
+/// Server-side session. The cookie holds a random token; only its SHA-256 is stored, so a
+/// leaked database does not hand out live sessions.
+final class UserSession: Model, @unchecked Sendable {
+    static let schema = "sessions"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "token_hash") var tokenHash: String
+    @Field(key: "user_id") var userID: Int
+    @Field(key: "csrf_token") var csrfToken: String
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "last_seen_at") var lastSeenAt: Date
+    @Field(key: "ip") var ip: String
+    init() {}
+    init(tokenHash: String, userID: Int, csrfToken: String, now: Date, ip: String) {
+        self.tokenHash = tokenHash; self.userID = userID; self.csrfToken = csrfToken; self.createdAt = now; self.lastSeenAt = now; self.ip = ip
+    }
+}
+
+/// Bearer token for the JSON API, stored hashed.
+final class APIToken: Model, @unchecked Sendable {
+    static let schema = "api_tokens"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "user_id") var userID: Int
+    @Field(key: "name") var name: String
+    @Field(key: "token_hash") var tokenHash: String
+    @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "expires_at") var expiresAt: Date?
+    @OptionalField(key: "last_used_at") var lastUsedAt: Date?
+    @Field(key: "revoked") var revoked: Bool
+    init() {}
+    init(userID: Int, name: String, tokenHash: String, createdAt: Date, expiresAt: Date?) {
+        self.userID = userID; self.name = name; self.tokenHash = tokenHash; self.createdAt = createdAt; self.expiresAt = expiresAt; self.revoked = false
+    }
+}
+
+struct CreateAuth: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema("users")
+            .field("id", .int, .identifier(auto: true))
+            .field("username", .string, .required)
+            .field("display_name", .string, .required)
+            .field("password_hash", .string, .required)
+            .field("role", .string, .required)
+            .field("scope_division_id", .int, .references("divisions", "id"))
+            .field("station_id", .int, .references("stations", "id"))
+            .field("lang", .string, .required)
+            .field("active", .bool, .required)
+            .field("failed_attempts", .int, .required)
+            .field("locked_until", .datetime)
+            .field("last_login_at", .datetime)
+            .field("created_at", .datetime)
+            .unique(on: "username")
+            .create()
+        try await db.schema("sessions")
+            .field("id", .int, .identifier(auto: true))
+            .field("token_hash", .string, .required)
+            .field("user_id", .int, .required, .references("users", "id", onDelete: .cascade))
+            .field("csrf_token", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("last_seen_at", .datetime, .required)
+            .field("ip", .string, .required)
+            .unique(on: "token_hash")
+            .create()
+        try await db.schema("api_tokens")
+            .field("id", .int, .identifier(auto: true))
+            .field("user_id", .int, .required, .references("users", "id", onDelete: .cascade))
+            .field("name", .string, .required)
+            .field("token_hash", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("expires_at", .datetime)
+            .field("last_used_at", .datetime)
+            .field("revoked", .bool, .required)
+            .unique(on: "token_hash")
+            .create()
+    }
+    func revert(on db: any Database) async throws {
+        try await db.schema("api_tokens").delete()
+        try await db.schema("sessions").delete()
+        try await db.schema("users").delete()
+    }
+}

@@ -1,0 +1,155 @@
+import Fluent
+import Vapor
+import PinganKit
+
+struct UserDTO: Content { var id: Int; var username: String; var displayName: String; var role: Role; var scopeDivisionID: Int?; var stationID: Int?; var active: Bool; var locked: Bool }
+
+/// Administrators manage accounts: create with a role and a scope, unlock, deactivate.
+enum UserRules {
+    /// Validates a new account; returns the hashed-password-ready values or field errors.
+    static func validate(username: String, displayName: String, password: String, role: String?, scopeDivisionID: Int?, stationID: Int?, on db: any Database) async throws -> Role {
+        var e = FieldErrors()
+        let u = username.lowercased()
+        if u.range(of: "^[a-z0-9_.-]{3,32}$", options: .regularExpression) == nil { e["username"] = "3–32 个小写字母、数字或 _.- / 3–32 lowercase letters, digits or _.-" }
+        else if try await User.query(on: db).filter(\.$username == u).count() > 0 { e["username"] = "用户名已存在 / Username taken" }
+        if displayName.trimmed.isEmpty || displayName.count > 50 { e["displayName"] = "请填写姓名（50字以内）/ Name required (≤ 50)" }
+        if password.count < 10 { e["password"] = "密码至少 10 位 / At least 10 characters" }
+        let r = role.flatMap(Role.init(rawValue:))
+        if r == nil { e["role"] = "请选择角色 / Choose a role" }
+        if r == .stationChief {
+            if stationID == nil { e["stationID"] = "所长须指定派出所 / A station chief needs a station" }
+            else if try await Station.find(stationID, on: db) == nil { e["stationID"] = "派出所不存在 / No such station" }
+        } else if let r, r != .admin {
+            if scopeDivisionID == nil { e["scopeDivisionID"] = "请指定辖区 / Choose the jurisdiction" }
+        }
+        if let s = scopeDivisionID, try await Division.find(s, on: db) == nil { e["scopeDivisionID"] = "辖区不存在 / No such division" }
+        guard e.isEmpty, let r else { throw e }
+        return r
+    }
+}
+
+struct UserAdminController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("admin", "users", use: list)
+        routes.post("admin", "users", use: create)
+        routes.post("admin", "users", ":id", "unlock", use: unlock)
+        routes.post("admin", "users", ":id", "deactivate", use: deactivate)
+        routes.get("api", "v1", "users", use: apiList)
+    }
+
+    struct CreateInput: Content { var username: String?; var displayName: String?; var password: String?; var role: String?; var scopeDivisionID: String?; var stationID: String? }
+
+    func dto(_ u: User) -> UserDTO {
+        UserDTO(id: u.id!, username: u.username, displayName: u.displayName, role: u.role, scopeDivisionID: u.scopeDivisionID, stationID: u.stationID,
+                active: u.active, locked: (u.lockedUntil ?? .distantPast) > Date())
+    }
+
+    @Sendable func apiList(req: Request) async throws -> [UserDTO] {
+        try req.require(.manageUsers)
+        return try await User.query(on: req.db).sort(\.$username).all().map(dto)
+    }
+
+    @Sendable func list(req: Request) async throws -> Response {
+        try req.require(.manageUsers)
+        return try await view(req, CreateInput(), FieldErrors())
+    }
+
+    func view(_ req: Request, _ v: CreateInput, _ errors: FieldErrors) async throws -> Response {
+        let L = req.lang
+        let users = try await User.query(on: req.db).sort(\.$role).sort(\.$username).all()
+        let divisions = try await Division.query(on: req.db).filter(\.$level ~~ [.district, .street, .community]).sort(\.$code).all()
+        var names: [Int: String] = [:]
+        for d in divisions { names[d.id!] = d.name }
+        let stations = try await Station.query(on: req.db).sort(\.$name).all()
+        var stationNames: [Int: String] = [:]
+        for s in stations { stationNames[s.id!] = s.name }
+        let me = try req.user.id
+        let rows: [Node] = users.map { u in userRow(req, u, me: me, names: names, stationNames: stationNames) }
+        let head: Node = .thead(.tr(.th(.text(L.t("用户名", "Username"))), .th(.text(L.t("姓名", "Name"))), .th(.text(L.t("角色", "Role"))),
+                                    .th(.text(L.t("辖区", "Scope"))), .th(.text(L.t("状态", "State"))), .th(.text(""))))
+        let roleOptions: [(String, String)] = Role.allCases.map { ($0.rawValue, L.t($0.nameZh, $0.nameEn)) }
+        let divisionOptions: [(String, String)] = divisions.map { d in
+            let indent = d.level == .community ? "　　" : d.level == .street ? "　" : ""
+            return ("\(d.id!)", indent + d.name)
+        }
+        let stationOptions: [(String, String)] = stations.map { ("\($0.id!)", $0.name) }
+        var fields: [Node] = []
+        fields.append(Form.field(L.t("用户名", "Username"), "username", errors, Form.input("username", v.username, required: true)))
+        fields.append(Form.field(L.t("姓名", "Display name"), "displayName", errors, Form.input("displayName", v.displayName, required: true)))
+        fields.append(Form.field(L.t("初始密码（至少10位）", "Initial password (10+ characters)"), "password", errors, Form.input("password", nil, type: "password", required: true)))
+        fields.append(Form.field(L.t("角色", "Role"), "role", errors, Form.select("role", roleOptions, selected: v.role, blank: L.t("请选择", "Choose…"))))
+        fields.append(Form.field(L.t("辖区（所长以外必填）", "Jurisdiction (all but station chiefs)"), "scopeDivisionID", errors,
+                                 Form.select("scopeDivisionID", divisionOptions, selected: v.scopeDivisionID, blank: L.t("不限", "None"))))
+        fields.append(Form.field(L.t("派出所（所长必填）", "Station (station chiefs)"), "stationID", errors,
+                                 Form.select("stationID", stationOptions, selected: v.stationID, blank: L.t("无", "None"))))
+        let form: Node = .form(.method("post"), .action("/admin/users"), .class("card"), Layout.csrfField(req),
+                               .element("div", [.class("form")] + fields), .p(.button(.type("submit"), .text(L.t("创建", "Create")))))
+        return .page(req, title: L.t("用户", "Users"), status: errors.isEmpty ? .ok : .unprocessableEntity,
+            .h1(.text(L.t("用户与权限", "Users and roles"))),
+            .table(.class("data"), head, .element("tbody", rows)),
+            .h2(.text(L.t("新建用户", "New user"))),
+            Form.errorSummary(req, errors), form)
+    }
+
+    func userRow(_ req: Request, _ u: User, me: Int?, names: [Int: String], stationNames: [Int: String]) -> Node {
+        let L = req.lang
+        let locked = (u.lockedUntil ?? .distantPast) > Date()
+        let scopeName: String = u.stationID.flatMap { stationNames[$0] } ?? u.scopeDivisionID.flatMap { names[$0] ?? "#\($0)" } ?? L.t("全区", "Whole district")
+        let state: String = !u.active ? L.t("已停用", "Deactivated") : locked ? L.t("已锁定", "Locked") : L.t("正常", "Active")
+        let unlock: Node = locked ? .form(.method("post"), .action("/admin/users/\(u.id!)/unlock"), .class("inline"), Layout.csrfField(req),
+                                          .button(.type("submit"), .class("link"), .text(L.t("解锁", "Unlock")))) : .empty
+        let deactivate: Node = (u.active && u.id != me) ? .form(.method("post"), .action("/admin/users/\(u.id!)/deactivate"), .class("inline"), Layout.csrfField(req),
+                                          .button(.type("submit"), .class("link"), .text(L.t("停用", "Deactivate")))) : .empty
+        return .tr(.td(.code(.text(u.username))), .td(.text(u.displayName)), .td(.text(L.t(u.role.nameZh, u.role.nameEn))),
+                   .td(.text(scopeName)), .td(.text(state)), .td(unlock, " ", deactivate))
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        try req.require(.manageUsers)
+        let v = try req.content.decode(CreateInput.self)
+        let scope = v.scopeDivisionID?.nilIfEmpty.flatMap { Int($0) }
+        let station = v.stationID?.nilIfEmpty.flatMap { Int($0) }
+        do {
+            let role = try await UserRules.validate(username: v.username ?? "", displayName: v.displayName ?? "", password: v.password ?? "",
+                                                    role: v.role, scopeDivisionID: scope, stationID: station, on: req.db)
+            let hash = try await req.password.async.hash(v.password ?? "").get()
+            let u = User(username: (v.username ?? "").lowercased(), displayName: (v.displayName ?? "").trimmed, passwordHash: hash, role: role,
+                         scopeDivisionID: role == .stationChief ? nil : scope, stationID: role == .stationChief ? station : nil)
+            try await req.db.transaction { db in
+                try await u.create(on: db)
+                await req.audit("user.create", entity: "user", id: u.id.map(String.init), detail: "\(u.username) \(role.rawValue)", on: db)
+            }
+            return req.redirect(to: "/admin/users")
+        } catch let e as FieldErrors {
+            return try await view(req, v, e)
+        }
+    }
+
+    func load(_ req: Request) async throws -> User {
+        try req.require(.manageUsers)
+        guard let id = req.parameters.get("id", as: Int.self), let u = try await User.find(id, on: req.db) else { throw Abort(.notFound) }
+        return u
+    }
+
+    @Sendable func unlock(req: Request) async throws -> Response {
+        let u = try await load(req)
+        u.lockedUntil = nil; u.failedAttempts = 0
+        try await req.db.transaction { db in
+            try await u.save(on: db)
+            await req.audit("user.unlock", entity: "user", id: u.id.map(String.init), on: db)
+        }
+        return req.redirect(to: "/admin/users")
+    }
+
+    @Sendable func deactivate(req: Request) async throws -> Response {
+        let u = try await load(req)
+        guard u.id != (try req.user.id) else { throw Abort(.badRequest, reason: req.t("不能停用自己的账号。", "You cannot deactivate yourself.")) }
+        u.active = false
+        try await req.db.transaction { db in
+            try await u.save(on: db)
+            try await UserSession.query(on: db).filter(\.$userID == u.id!).delete()
+            await req.audit("user.deactivate", entity: "user", id: u.id.map(String.init), on: db)
+        }
+        return req.redirect(to: "/admin/users")
+    }
+}

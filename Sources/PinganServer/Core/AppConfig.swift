@@ -1,0 +1,112 @@
+import Foundation
+import Crypto
+
+/// Everything the server reads from its environment, validated in one place so a bad
+/// start-up lists every problem at once instead of failing on the first.
+public struct AppConfig: Sendable {
+    public enum DatabaseKind: Sendable, Equatable {
+        case sqliteFile(String)
+        case sqliteMemory
+        case postgres(String)
+    }
+
+    public var database: DatabaseKind
+    public var hostname: String = "127.0.0.1"
+    public var port: Int = 8080
+    /// 32-byte key for encrypting personal data at rest and keyed hashing.
+    public var secretKey: SymmetricKey
+    public var timeZone: String = "Asia/Shanghai"
+    public var sessionIdleTimeout: TimeInterval = 30 * 60
+    public var sessionAbsoluteTimeout: TimeInterval = 12 * 3600
+    /// nil = decide per request (Secure when the request arrived over TLS or X-Forwarded-Proto is https).
+    public var secureCookies: Bool? = nil
+    public var lockoutThreshold = 5
+    public var lockoutDuration: TimeInterval = 15 * 60
+
+    public init(database: DatabaseKind, secretKey: SymmetricKey) {
+        self.database = database
+        self.secretKey = secretKey
+    }
+
+    public static func testing(database: DatabaseKind = .sqliteMemory) -> AppConfig {
+        AppConfig(database: database, secretKey: SymmetricKey(data: Data(repeating: 7, count: 32)))
+    }
+
+    public struct Invalid: Error, CustomStringConvertible, Sendable {
+        public var problems: [String]
+        public var description: String {
+            "Pingan cannot start; fix the configuration:\n" + problems.map { "  - " + $0 }.joined(separator: "\n")
+        }
+    }
+
+    /// Documented in README.md § Configuration.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
+        var problems: [String] = []
+        var database = DatabaseKind.sqliteFile(env["PINGAN_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "pingan.sqlite")
+        if let url = env["DATABASE_URL"], !url.isEmpty {
+            if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+                database = .postgres(url)
+            } else {
+                problems.append("DATABASE_URL must start with postgres:// (got \"\(url.prefix(20))…\"); unset it to use the embedded SQLite file")
+            }
+        }
+        var port = 8080
+        if let p = env["PORT"], !p.isEmpty {
+            if let n = Int(p), (1...65535).contains(n) { port = n } else { problems.append("PORT must be a number 1–65535 (got \"\(p)\")") }
+        }
+        var key: SymmetricKey?
+        if let k = env["PINGAN_SECRET_KEY"], !k.isEmpty {
+            if let d = Data(base64Encoded: k), d.count == 32 { key = SymmetricKey(data: d) } else {
+                problems.append("PINGAN_SECRET_KEY must be 32 bytes in base64 (e.g. `openssl rand -base64 32`)")
+            }
+        } else {
+            let path = env["PINGAN_KEY_FILE"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultKeyPath(for: database)
+            do { key = try loadOrCreateKeyFile(path) } catch { problems.append("\(error)") }
+        }
+        let tz = env["PINGAN_TIMEZONE"].flatMap { $0.isEmpty ? nil : $0 } ?? "Asia/Shanghai"
+        if TimeZone(identifier: tz) == nil { problems.append("PINGAN_TIMEZONE \"\(tz)\" is not a known time zone (e.g. Asia/Shanghai)") }
+        var idle: TimeInterval = 30 * 60
+        if let v = env["PINGAN_SESSION_IDLE_MINUTES"], !v.isEmpty {
+            if let n = Int(v), n > 0 { idle = TimeInterval(n * 60) } else { problems.append("PINGAN_SESSION_IDLE_MINUTES must be a positive number") }
+        }
+        guard problems.isEmpty, let key else { throw Invalid(problems: problems) }
+        var c = AppConfig(database: database, secretKey: key)
+        c.port = port
+        c.hostname = env["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
+        c.timeZone = tz
+        c.sessionIdleTimeout = idle
+        if let s = env["PINGAN_SECURE_COOKIES"] { c.secureCookies = (s == "1" || s.lowercased() == "true") }
+        return c
+    }
+
+    static func defaultKeyPath(for db: DatabaseKind) -> String {
+        if case .sqliteFile(let path) = db {
+            let dir = (path as NSString).deletingLastPathComponent
+            return dir.isEmpty ? "pingan.key" : dir + "/pingan.key"
+        }
+        return "pingan.key"
+    }
+
+    /// Reads a base64 key file, or creates one (0600) when absent.
+    static func loadOrCreateKeyFile(_ path: String) throws -> SymmetricKey {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: path) {
+            let attrs = try? fm.attributesOfItem(atPath: path)
+            if let perms = attrs?[.posixPermissions] as? NSNumber, perms.intValue & 0o077 != 0 {
+                throw KeyFileError("key file \(path) is readable by others (mode \(String(perms.intValue, radix: 8))); run `chmod 600 \(path)`")
+            }
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+                  let d = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), d.count == 32
+            else { throw KeyFileError("key file \(path) must hold 32 bytes in base64") }
+            return SymmetricKey(data: d)
+        }
+        let key = SymmetricKey(size: .bits256)
+        let b64 = key.withUnsafeBytes { Data($0).base64EncodedString() }
+        guard fm.createFile(atPath: path, contents: Data((b64 + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw KeyFileError("cannot create key file \(path); set PINGAN_KEY_FILE to a writable path or PINGAN_SECRET_KEY")
+        }
+        return key
+    }
+
+    struct KeyFileError: Error, CustomStringConvertible { var description: String; init(_ d: String) { description = d } }
+}

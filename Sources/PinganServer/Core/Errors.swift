@@ -1,0 +1,74 @@
+import Vapor
+
+/// Field-level validation failure: 422 with `{"error":true,"reason":…,"fields":{field: message}}` on the API;
+/// forms catch it and re-render inline.
+struct FieldErrors: Error, AbortError {
+    var fields: [String: String]
+    var status: HTTPResponseStatus { .unprocessableEntity }
+    var reason: String { "Validation failed: " + fields.keys.sorted().map { "\($0): \(fields[$0]!)" }.joined(separator: "; ") }
+    var isEmpty: Bool { fields.isEmpty }
+    init(_ fields: [String: String] = [:]) { self.fields = fields }
+    subscript(_ key: String) -> String? {
+        get { fields[key] }
+        set { fields[key] = newValue }
+    }
+}
+
+struct ErrorBody: Content {
+    var error: Bool
+    var reason: String
+    var fields: [String: String]?
+}
+
+/// One error middleware: JSON for `/api` and `/health`, an HTML page for browsers; never leaks internals.
+struct PinganErrorMiddleware: AsyncMiddleware {
+    let environment: Environment
+
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: req)
+        } catch {
+            return response(for: error, req: req)
+        }
+    }
+
+    func response(for error: any Error, req: Request) -> Response {
+        var status = HTTPResponseStatus.internalServerError
+        var reason = req.t("服务器内部错误，请稍后再试。", "Something went wrong on our side. Please try again.")
+        var fields: [String: String]? = nil
+        var headers = HTTPHeaders()
+        switch error {
+        case let e as FieldErrors:
+            status = e.status; reason = req.t("请检查填写的内容。", "Please check the highlighted fields."); fields = e.fields
+        case let e as any AbortError:
+            status = e.status; headers = e.headers
+            reason = e.reason
+            if status == .notFound { reason = req.t("没有找到该记录，或您无权查看。", "Not found.") }
+        case is DecodingError:
+            status = .badRequest; reason = req.t("请求格式不正确。", "The request body could not be read.")
+        default:
+            break
+        }
+        if status == .internalServerError {
+            req.logger.report(error: error)
+        }
+        let wantsJSON = req.url.path.hasPrefix("/api/") || req.url.path == "/health"
+            || (req.headers.first(name: .accept)?.contains("application/json") ?? false)
+        if wantsJSON {
+            let res = Response(status: status, headers: headers)
+            try? res.content.encode(ErrorBody(error: true, reason: reason, fields: fields))
+            return res
+        }
+        if status == .unauthorized {
+            let next = req.url.path + (req.url.query.map { "?" + $0 } ?? "")
+            return req.redirect(to: "/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
+        }
+        let title = "\(status.code) · " + (status == .notFound ? req.t("未找到", "Not found")
+            : status == .forbidden ? req.t("无权访问", "Forbidden") : status.reasonPhrase)
+        let page = Layout.page(req, title: title, content: .div(.class("card"),
+            .h1(.text(title)), .p(.text(reason)), .p(.a(.href("/"), .text(req.t("返回首页", "Back to the start page")))))).render()
+        let res = Response(status: status, headers: headers, body: .init(string: "<!DOCTYPE html>\n" + page))
+        res.headers.contentType = .html
+        return res
+    }
+}

@@ -1,0 +1,41 @@
+import Vapor
+
+/// UI language: Simplified Chinese by default, English on request (`?lang=en`, a cookie, or the user's setting).
+struct Lang: Sendable {
+    var isEnglish: Bool
+    var code: String { isEnglish ? "en" : "zh-CN" }
+    /// Pick the string for this language; call sites keep both texts side by side.
+    func t(_ zh: String, _ en: String) -> String { isEnglish ? en : zh }
+}
+
+private struct LangKey: StorageKey { typealias Value = Lang }
+
+extension Request {
+    var lang: Lang {
+        if let l = storage[LangKey.self] { return l }
+        let l: Lang
+        if let q = query[String.self, at: "lang"], q == "en" || q == "zh" {
+            l = Lang(isEnglish: q == "en")
+        } else if let u = auth.get(User.self) {
+            l = Lang(isEnglish: u.lang == "en")
+        } else if let c = cookies["pingan_lang"]?.string {
+            l = Lang(isEnglish: c == "en")
+        } else {
+            l = Lang(isEnglish: false)
+        }
+        storage[LangKey.self] = l
+        return l
+    }
+    func t(_ zh: String, _ en: String) -> String { lang.t(zh, en) }
+}
+
+/// Remembers an explicit `?lang=` choice in a cookie for signed-out pages.
+struct LangCookieMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let res = try await next.respond(to: req)
+        if let q = req.query[String.self, at: "lang"], q == "en" || q == "zh" {
+            res.cookies["pingan_lang"] = HTTPCookies.Value(string: q, maxAge: 365 * 86400, path: "/", isHTTPOnly: true, sameSite: .lax)
+        }
+        return res
+    }
+}

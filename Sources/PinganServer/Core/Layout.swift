@@ -1,0 +1,70 @@
+import Vapor
+import PinganKit
+
+/// The base page every screen uses: header with navigation by feature, language switch,
+/// sign-out, and the one stylesheet served at /static/app.css.
+enum Layout {
+    struct NavItem { var path: String; var zh: String; var en: String; var permission: Permission? }
+    static let nav: [NavItem] = [
+        .init(path: "/", zh: "工作台", en: "Dashboard", permission: nil),
+        .init(path: "/jurisdiction", zh: "辖区网格", en: "Jurisdiction", permission: .viewJurisdiction),
+        .init(path: "/incidents", zh: "警情台账", en: "Incidents", permission: .viewIncidents),
+        .init(path: "/admin/users", zh: "用户", en: "Users", permission: .manageUsers),
+        .init(path: "/admin/audit", zh: "审计日志", en: "Audit log", permission: .viewAudit),
+    ]
+
+    static func page(_ req: Request, title: String, content: Node) -> Node {
+        let lang = req.lang
+        let user = req.auth.get(User.self)
+        let path = req.url.path
+        let otherLang = lang.isEnglish ? "zh" : "en"
+        var q = req.url.query.map { $0.split(separator: "&").filter { !$0.hasPrefix("lang=") }.joined(separator: "&") } ?? ""
+        q = q.isEmpty ? "lang=\(otherLang)" : q + "&lang=\(otherLang)"
+        return .html(.lang(lang.code),
+            .head(
+                .meta(.attr("charset", "utf-8")),
+                .meta(.name("viewport"), .attr("content", "width=device-width, initial-scale=1")),
+                .title(title + " · " + lang.t("平安 · 基层平安建设平台", "Pingan")),
+                .link(.attr("rel", "stylesheet"), .href("/static/app.css")),
+                .element("script", [.attr("src", "/static/app.js"), .attr("defer", nil)])
+            ),
+            .body(
+                .header(.class("top no-print"),
+                    .a(.class("brand"), .href("/"), .strong("平安"), .span(.class("brand-sub"), .text(lang.t("基层平安建设", "Grassroots public safety")))),
+                    .if(user != nil, .nav(.class("main-nav"), .forEach(nav.filter { item in
+                        guard let p = item.permission else { return true }
+                        return user?.role.can(p) ?? false
+                    }) { item in
+                        let active = item.path == "/" ? path == "/" : path.hasPrefix(item.path)
+                        return .a(.href(item.path), .if(active, .class("active")), .text(lang.t(item.zh, item.en)))
+                    })),
+                    .div(.class("user-box"),
+                        .a(.href(path + "?" + q), .text(lang.isEnglish ? "中文" : "English")),
+                        user.map { u in .group([
+                            .span(.class("who"), .text(u.displayName + " · " + lang.t(u.role.nameZh, u.role.nameEn))),
+                            .form(.method("post"), .action("/logout"), .class("inline"),
+                                csrfField(req),
+                                .button(.type("submit"), .class("link"), .text(lang.t("退出", "Sign out"))))
+                        ]) } ?? .empty
+                    )
+                ),
+                .main(.class("page"), content),
+                .footer(.class("no-print"), .text(lang.t("平安 · 数据仅限辖区内工作使用", "Pingan · for official use within your jurisdiction")))
+            )
+        )
+    }
+
+    static func csrfField(_ req: Request) -> Node {
+        .input(.type("hidden"), .name("_csrf"), .value(req.csrfToken))
+    }
+}
+
+extension Response {
+    /// A page rendered as an HTTP response.
+    static func page(_ req: Request, title: String, status: HTTPResponseStatus = .ok, _ content: Node...) -> Response {
+        let res = Response(status: status, body: .init(string: "<!DOCTYPE html>\n" + Layout.page(req, title: title, content: .group(content)).render()))
+        res.headers.contentType = .html
+        res.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return res
+    }
+}

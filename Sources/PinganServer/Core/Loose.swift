@@ -1,0 +1,18 @@
+import Foundation
+
+extension KeyedDecodingContainer {
+    /// Reads a field as text whether the client sent a string, number or boolean, so forms and
+    /// JSON share one input type and a wrong type becomes a field message, not a 400.
+    func loose(_ key: Key) -> String? {
+        if let s = try? decodeIfPresent(String.self, forKey: key) { return s }
+        if let i = try? decodeIfPresent(Int.self, forKey: key) { return String(i) }
+        if let d = try? decodeIfPresent(Double.self, forKey: key) { return String(d) }
+        if let b = try? decodeIfPresent(Bool.self, forKey: key) { return b ? "true" : "false" }
+        return nil
+    }
+}
+
+extension String {
+    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+    var nilIfEmpty: String? { let t = trimmed; return t.isEmpty ? nil : t }
+}

@@ -1,0 +1,60 @@
+/// The one stylesheet, served by the app at /static/app.css (no build chain, works offline on police intranets).
+enum Stylesheet {
+    static let css = #"""
+:root { --ink:#1f2933; --muted:#616e7c; --line:#d9dee3; --bg:#f5f7f9; --card:#fff; --accent:#1d4e89; --accent-soft:#e6eef7;
+  --ok:#2f7d32; --warn:#a35f00; --bad:#b3261e; font-size:15px; }
+* { box-sizing: border-box; }
+body { margin:0; font-family: "PingFang SC","Noto Sans CJK SC","Microsoft YaHei","Source Han Sans SC",system-ui,sans-serif; color:var(--ink); background:var(--bg); line-height:1.55; }
+a { color:var(--accent); text-decoration:none; } a:hover { text-decoration:underline; }
+header.top { display:flex; flex-wrap:wrap; align-items:center; gap:1rem; padding:.55rem 1.2rem; background:var(--accent); color:#fff; }
+header.top a { color:#fff; }
+.brand { display:flex; align-items:baseline; gap:.5rem; font-size:1.15rem; } .brand-sub { font-size:.8rem; opacity:.85; }
+.main-nav { display:flex; flex-wrap:wrap; gap:.2rem; flex:1; }
+.main-nav a { padding:.3rem .7rem; border-radius:4px; } .main-nav a.active, .main-nav a:hover { background:rgba(255,255,255,.18); text-decoration:none; }
+.user-box { display:flex; gap:.8rem; align-items:center; font-size:.85rem; } .user-box .who { opacity:.9; }
+form.inline { display:inline; margin:0; }
+button.link { background:none; border:none; color:inherit; cursor:pointer; font:inherit; padding:0; text-decoration:underline; }
+main.page { max-width:1200px; margin:1.2rem auto; padding:0 1rem; }
+footer { text-align:center; color:var(--muted); font-size:.8rem; padding:2rem 0; }
+h1 { font-size:1.45rem; margin:.2rem 0 1rem; } h2 { font-size:1.15rem; margin:1.4rem 0 .6rem; } h3 { font-size:1rem; }
+.card { background:var(--card); border:1px solid var(--line); border-radius:6px; padding:1rem 1.2rem; margin-bottom:1rem; }
+.grid2 { display:grid; grid-template-columns:repeat(auto-fit,minmax(320px,1fr)); gap:1rem; }
+.stats { display:grid; grid-template-columns:repeat(auto-fit,minmax(150px,1fr)); gap:.8rem; margin-bottom:1rem; }
+.stat { background:var(--card); border:1px solid var(--line); border-radius:6px; padding:.7rem 1rem; }
+.stat .num { font-size:1.5rem; font-weight:600; } .stat .lbl { color:var(--muted); font-size:.85rem; }
+table.data { width:100%; border-collapse:collapse; background:var(--card); font-size:.92rem; }
+table.data th, table.data td { padding:.45rem .6rem; border-bottom:1px solid var(--line); text-align:left; vertical-align:top; }
+table.data th { background:#eef1f4; font-weight:600; white-space:nowrap; position:sticky; top:0; }
+table.data tbody tr:nth-child(even) { background:#fafbfc; } table.data tbody tr:hover { background:var(--accent-soft); }
+td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; }
+.muted { color:var(--muted); } .small { font-size:.85rem; }
+.badge { display:inline-block; padding:.05rem .45rem; border-radius:10px; font-size:.8rem; background:#eef1f4; color:var(--ink); white-space:nowrap; }
+.badge.received { background:#fdecea; color:var(--bad); } .badge.dispatched { background:#fff4e0; color:var(--warn); }
+.badge.handled { background:var(--accent-soft); color:var(--accent); } .badge.closed { background:#e8f5e9; color:var(--ok); }
+.badge.prev { background:#fff4e0; color:var(--warn); } .badge.gen { background:#eef1f4; color:var(--muted); }
+.toolbar { display:flex; flex-wrap:wrap; gap:.6rem; align-items:flex-end; margin-bottom:.8rem; }
+.filters { display:flex; flex-wrap:wrap; gap:.6rem; align-items:flex-end; background:var(--card); border:1px solid var(--line); border-radius:6px; padding:.7rem .9rem; margin-bottom:.8rem; }
+.filters label, .form label { display:flex; flex-direction:column; font-size:.82rem; color:var(--muted); gap:.15rem; }
+input, select, textarea { font:inherit; padding:.35rem .5rem; border:1px solid #b9c2cb; border-radius:4px; background:#fff; color:var(--ink); }
+textarea { min-height:5rem; width:100%; }
+.form { display:grid; grid-template-columns:repeat(auto-fit,minmax(260px,1fr)); gap:.8rem 1.2rem; }
+.form .wide { grid-column:1/-1; }
+.field-error { color:var(--bad); font-size:.82rem; } .has-error input, .has-error select, .has-error textarea { border-color:var(--bad); background:#fffafa; }
+.alert { padding:.6rem .9rem; border-radius:4px; margin-bottom:1rem; } .alert.error { background:#fdecea; color:var(--bad); border:1px solid #f5c2bd; }
+.alert.ok { background:#e8f5e9; color:var(--ok); border:1px solid #c8e6c9; }
+.btn, button[type=submit]:not(.link) { display:inline-block; background:var(--accent); color:#fff; border:none; border-radius:4px; padding:.4rem .9rem; cursor:pointer; font:inherit; }
+.btn.secondary { background:#fff; color:var(--accent); border:1px solid var(--accent); } .btn:hover { text-decoration:none; opacity:.92; }
+.pager { display:flex; gap:.6rem; align-items:center; margin:.8rem 0; font-size:.9rem; }
+.empty { text-align:center; color:var(--muted); padding:2.5rem 1rem; background:var(--card); border:1px dashed var(--line); border-radius:6px; }
+dl.kv { display:grid; grid-template-columns:max-content 1fr; gap:.3rem 1rem; margin:0; } dl.kv dt { color:var(--muted); } dl.kv dd { margin:0; }
+ol.timeline { list-style:none; padding:0; margin:0; border-left:2px solid var(--line); }
+ol.timeline li { padding:.2rem 0 .6rem 1rem; position:relative; } ol.timeline li::before { content:""; position:absolute; left:-6px; top:.55rem; width:10px; height:10px; border-radius:50%; background:var(--accent); }
+ul.tree { list-style:none; padding-left:1.1rem; } ul.tree li { margin:.15rem 0; }
+.login { max-width:380px; margin:4rem auto; }
+.login form { display:flex; flex-direction:column; gap:.8rem; }
+.breadcrumb { font-size:.85rem; color:var(--muted); margin-bottom:.4rem; }
+@media (max-width: 700px) { header.top { padding:.5rem; } table.data { font-size:.85rem; } .hide-sm { display:none; } }
+@media print { body { background:#fff; } .no-print, .filters, .pager, .toolbar { display:none !important; } main.page { max-width:none; margin:0; }
+  .card, table.data { border:none; } table.data th { position:static; } a { color:inherit; } }
+"""#
+}

@@ -1,0 +1,54 @@
+import Fluent
+import Vapor
+import PinganKit
+
+/// The start page: this month's figures in the user's jurisdiction and the newest incidents.
+struct DashboardController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws { routes.get(use: index) }
+
+    @Sendable func index(req: Request) async throws -> Response {
+        let user = try req.user
+        let L = req.lang
+        let cal = LocalCalendar(timeZoneIdentifier: req.config.timeZone)
+        guard user.role.can(.viewIncidents) else {
+            return .page(req, title: L.t("工作台", "Dashboard"), .h1(.text(L.t("工作台", "Dashboard"))), .div(.class("empty"), .text(L.t("欢迎使用平安平台。", "Welcome to Pingan."))))
+        }
+        let month = cal.yearMonth(of: Date())
+        let cur = cal.monthRange(month), prev = cal.monthRange(month.previous)
+        func base() async throws -> QueryBuilder<Incident> {
+            let scope = try await req.scope()
+            let q = Incident.query(on: req.db)
+            if let ids = scope.communityIDs { q.filter(\.$communityID ~~ Array(ids)) }
+            if let g = scope.gridIDs { q.filter(\.$gridID ~~ Array(g)) }
+            return q
+        }
+        let thisMonth = try await base().filter(\.$occurredAt >= cur.lowerBound).filter(\.$occurredAt < cur.upperBound).count()
+        let lastMonth = try await base().filter(\.$occurredAt >= prev.lowerBound).filter(\.$occurredAt < prev.upperBound).count()
+        let prevThis = try await base().filter(\.$preventable == true).filter(\.$occurredAt >= cur.lowerBound).filter(\.$occurredAt < cur.upperBound).count()
+        let prevLast = try await base().filter(\.$preventable == true).filter(\.$occurredAt >= prev.lowerBound).filter(\.$occurredAt < prev.upperBound).count()
+        let open = try await base().filter(\.$status ~~ [.received, .dispatched]).count()
+        let recent = try await base().sort(\.$occurredAt, .descending).limit(10).all()
+        let lookup = try await IncidentLookup.load(for: recent, on: req.db)
+        func stat(_ n: Int, _ label: String, _ sub: String? = nil) -> Node {
+            .div(.class("stat"), .div(.class("num"), .text("\(n)")), .div(.class("lbl"), .text(label)), .if(sub != nil, .div(.class("small muted"), .text(sub ?? ""))))
+        }
+        let m = "\(month)"
+        return .page(req, title: L.t("工作台", "Dashboard"),
+            .h1(.text(L.t("工作台", "Dashboard")), " ", .small(.class("muted"), .text(m))),
+            .div(.class("stats"),
+                stat(thisMonth, L.t("本月警情", "Incidents this month"), L.t("环比 ", "vs last month ") + PercentChange.format(current: thisMonth, previous: lastMonth)),
+                stat(prevThis, L.t("本月可防性案件", "Preventable cases this month"), L.t("环比 ", "vs last month ") + PercentChange.format(current: prevThis, previous: prevLast)),
+                stat(open, L.t("待处置警情", "Awaiting handling"))),
+            .p(.a(.class("btn secondary"), .href("/incidents?month=\(m)"), .text(L.t("查看本月警情", "This month's incidents"))), " ",
+               .a(.class("btn secondary"), .href("/incidents?status=received"), .text(L.t("查看待派警情", "Incidents to dispatch")))),
+            .h2(.text(L.t("最新警情", "Newest incidents"))),
+            recent.isEmpty ? .div(.class("empty"), .text(L.t("辖区内还没有警情记录。", "No incidents recorded in your jurisdiction yet.")))
+                : .table(.class("data"),
+                    .thead(.tr(.th(.text(L.t("编号", "Number"))), .th(.text(L.t("发生时间", "Occurred"))), .th(.text(L.t("类别", "Category"))), .th(.text(L.t("社区", "Community"))), .th(.text(L.t("状态", "Status"))))),
+                    .tbody(.forEach(recent) { i in
+                        .tr(.td(.a(.href("/incidents/\(i.id!)"), .text(i.number(cal)))), .td(.text(cal.formatDateTime(i.occurredAt))),
+                            .td(.text(lookup.subcategoryName(i.subcategory, L))), .td(.text(lookup.divisions[i.communityID]?.name ?? "")),
+                            .td(IncidentViews.statusBadge(i.status, L)))
+                    })))
+    }
+}

@@ -1,0 +1,216 @@
+import Fluent
+import Vapor
+import PinganKit
+
+/// Web pages of the incident ledger (警情台账).
+struct IncidentController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let r = routes.grouped("incidents")
+        r.get(use: list)
+        r.get("export.csv", use: export)
+        r.get("new", use: newPage)
+        r.post(use: create)
+        r.get(":id", use: show)
+        r.get(":id", "edit", use: editPage)
+        r.post(":id", use: update)
+        r.post(":id", "status", use: transition)
+        r.post(":id", "followups", use: followUp)
+    }
+
+    /// Communities the user may record incidents in, for selects and filters.
+    static func communities(_ req: Request) async throws -> [Division] {
+        let scope = try await req.scope()
+        var q = Division.query(on: req.db).filter(\.$level == .community).sort(\.$code)
+        if let ids = scope.communityIDs { q = q.filter(\.$id ~~ Array(ids)) }
+        return try await q.all()
+    }
+
+    @Sendable func list(req: Request) async throws -> Response {
+        try req.require(.viewIncidents)
+        let filter = try IncidentFilter(req)
+        let page = PinganKit.PageRequest(page: req.query[Int.self, at: "page"], per: req.query[Int.self, at: "per"])
+        let (items, info) = try await IncidentService.page(req, filter, page)
+        let lookup = try await IncidentLookup.load(for: items, on: req.db)
+        return IncidentViews.list(req, items: items, info: info, lookup: lookup, filter: filter,
+                                  communities: try await Self.communities(req), canEdit: try req.user.role.can(.editIncidents))
+    }
+
+    @Sendable func export(req: Request) async throws -> Response {
+        try await IncidentService.csv(req, try IncidentFilter(req))
+    }
+
+    func formPage(_ req: Request, _ incident: Incident?, _ input: IncidentInput, _ errors: FieldErrors) async throws -> Response {
+        let communities = try await Self.communities(req)
+        var input = input
+        if input.communityID == nil, communities.count == 1 { input.communityID = "\(communities[0].id!)" }
+        let scope = try await req.scope()
+        var grids: [Division] = []
+        var buildings: [Division] = []
+        if let cid = input.communityID.flatMap({ Int($0) }) {
+            grids = try await Division.query(on: req.db).filter(\.$level == .grid).filter(\.$communityID == cid).sort(\.$code).all()
+            if let g = scope.gridIDs { grids = grids.filter { g.contains($0.id!) } }
+        }
+        if let gid = input.gridID.flatMap({ Int($0) }) {
+            buildings = try await Division.query(on: req.db).filter(\.$level == .building).filter(\.$parentID == gid).sort(\.$code).all()
+        }
+        let officers = try await User.query(on: req.db).filter(\.$active == true)
+            .filter(\.$role ~~ [.communityOfficer, .stationChief, .gridWorker]).sort(\.$displayName).limit(500).all()
+        let subs = try await IncidentSubcategoryRow.query(on: req.db).sort(\.$sortOrder).all()
+        return IncidentViews.form(req, incident: incident, input: input, errors: errors, communities: communities, grids: grids,
+                                  buildings: buildings, officers: officers, subcategories: subs)
+    }
+
+    @Sendable func newPage(req: Request) async throws -> Response {
+        try req.require(.editIncidents)
+        var input = IncidentInput()
+        input.communityID = req.query[String.self, at: "community"]?.nilIfEmpty
+        input.gridID = req.query[String.self, at: "grid"]?.nilIfEmpty
+        return try await formPage(req, nil, input, FieldErrors())
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        try req.require(.editIncidents)
+        let input = try req.content.decode(IncidentInput.self)
+        do {
+            let i = try await IncidentService.create(req, input)
+            return req.redirect(to: "/incidents/\(i.id!)")
+        } catch let e as FieldErrors {
+            return try await formPage(req, nil, input, e)
+        }
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        try req.require(.viewIncidents)
+        let i = try await IncidentService.scoped(req, req.parameters.get("id", as: Int.self))
+        return try await detail(req, i, FieldErrors())
+    }
+
+    func detail(_ req: Request, _ i: Incident, _ errors: FieldErrors) async throws -> Response {
+        let lookup = try await IncidentLookup.load(for: [i], on: req.db)
+        let (events, fus) = try await IncidentService.timeline(req, i)
+        return IncidentViews.detail(req, i, lookup: lookup, events: events, followUps: fus, canEdit: try req.user.role.can(.editIncidents), errors: errors)
+    }
+
+    @Sendable func editPage(req: Request) async throws -> Response {
+        try req.require(.editIncidents)
+        let i = try await IncidentService.scoped(req, req.parameters.get("id", as: Int.self))
+        return try await formPage(req, i, IncidentInput(i, LocalCalendar(timeZoneIdentifier: req.config.timeZone)), FieldErrors())
+    }
+
+    @Sendable func update(req: Request) async throws -> Response {
+        try req.require(.editIncidents)
+        let i = try await IncidentService.scoped(req, req.parameters.get("id", as: Int.self))
+        let input = try req.content.decode(IncidentInput.self)
+        do {
+            try await IncidentService.update(req, i, input)
+            return req.redirect(to: "/incidents/\(i.id!)")
+        } catch let e as FieldErrors {
+            // Show the form with what the user typed, over the stored record (reloaded: apply may not have touched it).
+            let fresh = try await IncidentService.scoped(req, i.id)
+            return try await formPage(req, fresh, input, e)
+        }
+    }
+
+    struct TransitionInput: Content { var to: String?; var note: String? }
+
+    @Sendable func transition(req: Request) async throws -> Response {
+        try req.require(.editIncidents)
+        let i = try await IncidentService.scoped(req, req.parameters.get("id", as: Int.self))
+        let input = try req.content.decode(TransitionInput.self)
+        do {
+            try await IncidentService.transition(req, i, to: input.to, note: input.note)
+            return req.redirect(to: "/incidents/\(i.id!)")
+        } catch let e as FieldErrors {
+            return try await detail(req, try await IncidentService.scoped(req, i.id), e)
+        }
+    }
+
+    @Sendable func followUp(req: Request) async throws -> Response {
+        try req.require(.editIncidents)
+        let i = try await IncidentService.scoped(req, req.parameters.get("id", as: Int.self))
+        let input = try req.content.decode(IncidentService.FollowUpInput.self)
+        do {
+            _ = try await IncidentService.addFollowUp(req, i, input)
+            return req.redirect(to: "/incidents/\(i.id!)")
+        } catch let e as FieldErrors {
+            return try await detail(req, i, e)
+        }
+    }
+}
+
+/// JSON API: `/api/v1/incidents`, same filters, paging, validation and scoping as the pages.
+struct IncidentAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let r = routes.grouped("api", "v1", "incidents")
+        r.get(use: list)
+        r.get("export.csv", use: export)
+        r.post(use: create)
+        r.get(":id", use: show)
+        r.patch(":id", use: update)
+        r.post(":id", "transitions", use: transition)
+        r.post(":id", "followups", use: followUp)
+        routes.get("api", "v1", "incident-subcategories", use: subcategories)
+    }
+
+    var cal: (Request) -> LocalCalendar { { LocalCalendar(timeZoneIdentifier: $0.config.timeZone) } }
+
+    @Sendable func list(req: Request) async throws -> IncidentPage {
+        try req.require(.viewIncidents)
+        let filter = try IncidentFilter(req)
+        let page = PinganKit.PageRequest(page: req.query[Int.self, at: "page"], per: req.query[Int.self, at: "per"])
+        let (items, info) = try await IncidentService.page(req, filter, page)
+        let lookup = try await IncidentLookup.load(for: items, on: req.db)
+        return IncidentPage(items: items.map { $0.toDTO(lookup, req.lang, cal(req)) }, page: info)
+    }
+
+    @Sendable func export(req: Request) async throws -> Response { try await IncidentService.csv(req, try IncidentFilter(req)) }
+
+    func full(_ req: Request, _ i: Incident) async throws -> IncidentDTO {
+        let lookup = try await IncidentLookup.load(for: [i], on: req.db)
+        var dto = i.toDTO(lookup, req.lang, cal(req))
+        (dto.events, dto.followUps) = try await IncidentService.timeline(req, i)
+        return dto
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        let i = try await IncidentService.create(req, try req.content.decode(IncidentInput.self))
+        let res = try await full(req, i).encodeResponse(status: .created, for: req)
+        res.headers.replaceOrAdd(name: .location, value: "/api/v1/incidents/\(i.id!)")
+        return res
+    }
+
+    @Sendable func show(req: Request) async throws -> IncidentDTO {
+        try req.require(.viewIncidents)
+        return try await full(req, try await IncidentService.scoped(req, req.parameters.get("id", as: Int.self)))
+    }
+
+    @Sendable func update(req: Request) async throws -> IncidentDTO {
+        try req.require(.editIncidents)
+        let i = try await IncidentService.scoped(req, req.parameters.get("id", as: Int.self))
+        try await IncidentService.update(req, i, try req.content.decode(IncidentInput.self))
+        return try await full(req, i)
+    }
+
+    @Sendable func transition(req: Request) async throws -> IncidentDTO {
+        try req.require(.editIncidents)
+        let i = try await IncidentService.scoped(req, req.parameters.get("id", as: Int.self))
+        let input = try req.content.decode(IncidentController.TransitionInput.self)
+        try await IncidentService.transition(req, i, to: input.to, note: input.note)
+        return try await full(req, i)
+    }
+
+    @Sendable func followUp(req: Request) async throws -> Response {
+        try req.require(.editIncidents)
+        let i = try await IncidentService.scoped(req, req.parameters.get("id", as: Int.self))
+        _ = try await IncidentService.addFollowUp(req, i, try req.content.decode(IncidentService.FollowUpInput.self))
+        return try await full(req, i).encodeResponse(status: .created, for: req)
+    }
+
+    struct SubcategoryDTO: Content { var code: String; var category: IncidentCategory; var nameZh: String; var nameEn: String; var preventable: Bool }
+
+    @Sendable func subcategories(req: Request) async throws -> [SubcategoryDTO] {
+        try req.require(.viewIncidents)
+        return try await IncidentSubcategoryRow.query(on: req.db).sort(\.$sortOrder).all()
+            .map { SubcategoryDTO(code: $0.code, category: $0.category, nameZh: $0.nameZh, nameEn: $0.nameEn, preventable: $0.preventable) }
+    }
+}

@@ -1,0 +1,120 @@
+import Fluent
+import Foundation
+import PinganKit
+import PinganServer
+import Vapor
+
+/// pingan — the Pingan server and its administration commands.
+///
+///   pingan serve                 start the server (applies pending migrations first)
+///   pingan migrate               apply migrations and exit
+///   pingan demo [options]        fresh demo database with the Panyu tree and a year of incidents, then serve
+///   pingan user create …         create an account and print its generated password
+///   pingan token create …        issue an API bearer token
+let usage = """
+Usage:
+  pingan serve [--hostname H] [--port P]
+  pingan migrate
+  pingan demo [--db FILE] [--scale small|district] [--incidents N] [--no-serve] [--port P]
+  pingan user create --username NAME --role ROLE [--name DISPLAY] [--scope DIVISION_CODE] [--station STATION_NAME]
+  pingan token create --username NAME [--name LABEL] [--days N]
+Roles: \(Role.allCases.map(\.rawValue).joined(separator: ", "))
+Configuration comes from the environment: see README.md § Configuration.
+"""
+
+var args = Array(CommandLine.arguments.dropFirst())
+let command = args.first ?? "serve"
+if command == "--help" || command == "-h" || command == "help" { print(usage); exit(0) }
+
+func option(_ name: String) -> String? {
+    guard let i = args.firstIndex(of: "--" + name), i + 1 < args.count else { return nil }
+    return args[i + 1]
+}
+func flag(_ name: String) -> Bool { args.contains("--" + name) }
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+    exit(2)
+}
+
+var env = ProcessInfo.processInfo.environment
+if command == "demo" {
+    // The demo always starts from a fresh embedded database.
+    let path = option("db") ?? "pingan-demo.sqlite"
+    env["PINGAN_DB"] = path
+    env["DATABASE_URL"] = nil
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+}
+if let p = option("port") { env["PORT"] = p }
+
+let config: AppConfig
+do { config = try AppConfig.fromEnvironment(env) } catch { fail("\(error)") }
+
+var vaporArgs = [CommandLine.arguments[0]]
+switch command {
+case "serve": vaporArgs += ["serve"] + args.dropFirst()
+case "migrate": vaporArgs += ["migrate", "--yes"]
+default: vaporArgs += ["serve"]
+}
+var environment = try Environment.detect(arguments: vaporArgs)
+try LoggingSystem.bootstrap(from: &environment)
+let app = try await Application.make(environment)
+
+do {
+    try await configure(app, config: config)
+    switch command {
+    case "serve":
+        try await app.migrateAll()
+        try await DemoSeeder.seedDivisions(on: app.db)
+        try await app.execute()
+    case "migrate":
+        try await app.migrateAll()
+        try await DemoSeeder.seedDivisions(on: app.db)
+        print("Migrations applied.")
+    case "demo":
+        let scale = option("scale") ?? "small"
+        guard scale == "small" || scale == "district" else { fail("--scale must be small or district") }
+        var seeder = DemoSeeder()
+        seeder.incidentCount = option("incidents").flatMap(Int.init) ?? (scale == "district" ? 1_000_000 : 20_000)
+        print("Creating the demo database \(env["PINGAN_DB"]!) …")
+        try await app.migrateAll()
+        try await DemoSeeder.seedDivisions(on: app.db)
+        let accounts = try await seeder.seedUsers(app: app)
+        print("Generating \(seeder.incidentCount) synthetic incidents over the last 12 months …")
+        let t0 = Date()
+        try await seeder.seedIncidents(app: app)
+        print(String(format: "  done in %.1f s", Date().timeIntervalSince(t0)))
+        print("\nSign in at http://\(config.hostname):\(config.port)/login with any of these demo accounts (passwords are new each run):\n")
+        print("  username   password         role                scope")
+        for a in accounts {
+            let user = a.username.padding(toLength: 10, withPad: " ", startingAt: 0)
+            let pass = a.password.padding(toLength: 16, withPad: " ", startingAt: 0)
+            let role = a.role.rawValue.padding(toLength: 19, withPad: " ", startingAt: 0)
+            print("  \(user) \(pass) \(role) \(a.scope)")
+        }
+        print("")
+        if !flag("no-serve") { try await app.execute() }
+    case "user":
+        guard args.count > 1, args[1] == "create" else { fail(usage) }
+        guard let username = option("username"), let roleName = option("role") else { fail("user create needs --username and --role\n\n" + usage) }
+        try await app.migrateAll()
+        let password = DemoSeeder.randomPassword()
+        let user = try await AdminCLI.createUser(app: app, username: username, role: roleName, displayName: option("name") ?? username,
+                                                     scopeCode: option("scope"), stationName: option("station"), password: password)
+        print("Created \(user.username) (\(user.role.rawValue)). Initial password: \(password)")
+    case "token":
+        guard args.count > 1, args[1] == "create", let username = option("username") else { fail("token create needs --username\n\n" + usage) }
+        try await app.migrateAll()
+        let token = try await AdminCLI.createToken(app: app, username: username, name: option("name") ?? "cli", days: option("days").flatMap(Int.init))
+        print(token)
+    default:
+        fail("Unknown command \(command)\n\n" + usage)
+    }
+} catch let e as AdminCLI.Failure {
+    try? await app.asyncShutdown()
+    fail(e.message)
+} catch {
+    app.logger.report(error: error)
+    try? await app.asyncShutdown()
+    throw error
+}
+try await app.asyncShutdown()

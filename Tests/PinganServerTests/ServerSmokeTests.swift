@@ -1,0 +1,3 @@
+import XCTVapor
+@testable import PinganServer
+final class ServerSmokeTests: XCTestCase { func testNothing() {} }
