@@ -25,7 +25,7 @@ struct Scope: Sendable {
     func contains(division d: Division) -> Bool {
         if isEverything { return true }
         switch d.level {
-        case .district, .street: return rootCodes.contains { DivisionCode.isPrefix($0, of: d.code) }
+        case .district, .street: return rootCodes.contains { $0 == d.code || DivisionCode.isPrefix($0, of: d.code) }
         case .community: return gridIDs == nil && contains(communityID: d.id ?? -1, gridID: nil)
         case .grid: return contains(communityID: d.communityID ?? -1, gridID: d.id)
         case .building: return contains(communityID: d.communityID ?? -1, gridID: d.parentID)

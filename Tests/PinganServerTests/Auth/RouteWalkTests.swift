@@ -1,0 +1,140 @@
+import Fluent
+import XCTVapor
+import PinganKit
+@testable import PinganServer
+
+/// Walks every registered route with every role, in scope and out of scope. A route added
+/// without an entry here fails the suite, so nothing ships unscoped by accident.
+final class RouteWalkTests: XCTestCase {
+    enum Target { case none, incident, division, user }
+    struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false }
+
+    static let rules: [String: Rule] = [
+        "GET health": .init(permission: nil, isPublic: true),
+        "GET static/app.css": .init(permission: nil, isPublic: true),
+        "GET static/app.js": .init(permission: nil, isPublic: true),
+        "GET login": .init(permission: nil, isPublic: true),
+        "POST login": .init(permission: nil, isPublic: true),
+        "POST logout": .init(permission: nil, isPublic: true),
+        "GET ": .init(permission: nil),
+        "GET jurisdiction": .init(permission: .viewJurisdiction),
+        "GET jurisdiction/:id": .init(permission: .viewJurisdiction, target: .division),
+        "GET jurisdiction/:id/edit": .init(permission: .editJurisdiction, target: .division),
+        "POST jurisdiction/:id": .init(permission: .editJurisdiction, target: .division),
+        "GET api/v1/divisions": .init(permission: .viewJurisdiction),
+        "GET api/v1/divisions/:id": .init(permission: .viewJurisdiction, target: .division),
+        "PATCH api/v1/divisions/:id": .init(permission: .editJurisdiction, target: .division),
+        "GET incidents": .init(permission: .viewIncidents),
+        "GET incidents/export.csv": .init(permission: .viewIncidents),
+        "GET incidents/new": .init(permission: .editIncidents),
+        "POST incidents": .init(permission: .editIncidents),
+        "GET incidents/:id": .init(permission: .viewIncidents, target: .incident),
+        "GET incidents/:id/edit": .init(permission: .editIncidents, target: .incident),
+        "POST incidents/:id": .init(permission: .editIncidents, target: .incident),
+        "POST incidents/:id/status": .init(permission: .editIncidents, target: .incident),
+        "POST incidents/:id/followups": .init(permission: .editIncidents, target: .incident),
+        "GET api/v1/incidents": .init(permission: .viewIncidents),
+        "GET api/v1/incidents/export.csv": .init(permission: .viewIncidents),
+        "POST api/v1/incidents": .init(permission: .editIncidents),
+        "GET api/v1/incidents/:id": .init(permission: .viewIncidents, target: .incident),
+        "PATCH api/v1/incidents/:id": .init(permission: .editIncidents, target: .incident),
+        "POST api/v1/incidents/:id/transitions": .init(permission: .editIncidents, target: .incident),
+        "POST api/v1/incidents/:id/followups": .init(permission: .editIncidents, target: .incident),
+        "GET api/v1/incident-subcategories": .init(permission: .viewIncidents),
+        "GET admin/audit": .init(permission: .viewAudit),
+        "GET admin/audit/export.csv": .init(permission: .viewAudit),
+        "GET api/v1/audit": .init(permission: .viewAudit),
+        "GET admin/users": .init(permission: .manageUsers),
+        "POST admin/users": .init(permission: .manageUsers),
+        "POST admin/users/:id/unlock": .init(permission: .manageUsers, target: .user),
+        "POST admin/users/:id/deactivate": .init(permission: .manageUsers, target: .user),
+        "GET api/v1/users": .init(permission: .manageUsers),
+    ]
+
+    func testEveryRouteEveryRole() async throws {
+        try await withApp { app, f in
+            let inside = try await createIncident(app, f, community: f.c1, grid: f.g1a)
+            let outside = try await createIncident(app, f, community: f.c3, grid: f.g3)
+            let victim = User(username: "victim", displayName: "V", passwordHash: "!", role: .analyst, scopeDivisionID: f.district)
+            try await victim.create(on: app.db)
+            let users: [String: Role] = ["admin": .admin, "command": .districtCommand, "chief": .stationChief, "officer": .communityOfficer,
+                                         "grid": .gridWorker, "mediator": .mediator, "leader": .teamLeader, "analyst": .analyst]
+            let wholeDistrict: Set<String> = ["admin", "command", "analyst"]
+            let inScopeDivision: [String: Int] = ["admin": f.district, "command": f.district, "analyst": f.district, "chief": f.c1,
+                                                  "officer": f.c1, "grid": f.g1a, "mediator": f.streetA, "leader": f.c1]
+
+            var seen = Set<String>()
+            for route in app.routes.all {
+                let path = route.path.map(\.description).joined(separator: "/")
+                let key = "\(route.method.rawValue) \(path)"
+                seen.insert(key)
+                guard let rule = Self.rules[key] else { XCTFail("Route \(key) has no scoping rule in RouteWalkTests"); continue }
+
+                func url(_ id: Int) -> String { "/" + path.replacingOccurrences(of: ":id", with: "\(id)") }
+                func send(_ user: String?, _ target: String) async throws -> HTTPStatus {
+                    var status = HTTPStatus.ok
+                    var headers = user.map { f.bearer($0) } ?? HTTPHeaders()
+                    headers.replaceOrAdd(name: .accept, value: path.hasPrefix("api/") ? "application/json" : "text/html")
+                    try await app.call(route.method, target, headers: headers, beforeRequest: { req in
+                        if route.method != .GET {
+                            if path.hasPrefix("api/") { req.headers.contentType = .json; req.body = .init(string: "{}") }
+                            else { req.headers.contentType = .urlEncodedForm; req.body = .init(string: "x=1") }
+                        }
+                    }, afterResponse: { status = $0.status })
+                    return status
+                }
+
+                // Signed out: only public routes answer.
+                if !rule.isPublic {
+                    let s = try await send(nil, url(inside))
+                    // Reads redirect to sign-in (pages) or answer 401 (API); writes without a session's CSRF token are refused first.
+                    let ok: [HTTPStatus] = route.method == .GET ? [.unauthorized, .seeOther] : [.unauthorized, .seeOther, .forbidden]
+                    XCTAssertTrue(ok.contains(s), "\(key) signed out gave \(s)")
+                    continue
+                }
+            }
+            for (key, rule) in Self.rules where !rule.isPublic {
+                let parts = key.split(separator: " ", maxSplits: 1).map(String.init)
+                let method = HTTPMethod(rawValue: parts[0])
+                let path = parts.count > 1 ? parts[1] : ""
+                for (user, role) in users {
+                    func status(_ id: Int) async throws -> HTTPStatus {
+                        var s = HTTPStatus.ok
+                        var headers = f.bearer(user)
+                        headers.replaceOrAdd(name: .accept, value: path.hasPrefix("api/") ? "application/json" : "text/html")
+                        try await app.call(method, "/" + path.replacingOccurrences(of: ":id", with: "\(id)"), headers: headers, beforeRequest: { req in
+                            if method != .GET {
+                                if path.hasPrefix("api/") { req.headers.contentType = .json; req.body = .init(string: "{}") }
+                                else { req.headers.contentType = .urlEncodedForm; req.body = .init(string: "x=1") }
+                            }
+                        }, afterResponse: { s = $0.status })
+                        return s
+                    }
+                    let allowed = rule.permission.map { role.can($0) } ?? true
+                    let inID: Int, outID: Int?
+                    switch rule.target {
+                    case .none: inID = 0; outID = nil
+                    case .incident: inID = inside; outID = wholeDistrict.contains(user) ? nil : outside
+                    case .division: inID = inScopeDivision[user]!; outID = wholeDistrict.contains(user) ? nil : f.c3
+                    case .user: inID = victim.id!; outID = nil
+                    }
+                    let s = try await status(inID)
+                    if allowed {
+                        XCTAssertFalse([.unauthorized, .forbidden, .notFound, .internalServerError].contains(s), "\(key) as \(user) in scope gave \(s)")
+                        if let outID {
+                            let o = try await status(outID)
+                            XCTAssertEqual(o, .notFound, "\(key) as \(user) out of scope must look missing")
+                        }
+                        if rule.target != .none {
+                            let missing = try await status(987_654)
+                            XCTAssertEqual(missing, .notFound, "\(key) as \(user) with a missing id")
+                        }
+                    } else {
+                        XCTAssertEqual(s, .forbidden, "\(key) as \(user) lacks \(rule.permission!.rawValue)")
+                    }
+                }
+            }
+            XCTAssertEqual(seen, Set(Self.rules.keys), "rules name routes that no longer exist")
+        }
+    }
+}

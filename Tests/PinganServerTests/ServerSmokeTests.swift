@@ -1,3 +1,0 @@
-import XCTVapor
-@testable import PinganServer
-final class ServerSmokeTests: XCTestCase { func testNothing() {} }

@@ -1,0 +1,149 @@
+import Fluent
+import SQLKit
+import Vapor
+import XCTVapor
+import PinganKit
+@testable import PinganServer
+
+/// A small, fixed jurisdiction for tests:
+///   district 440113 ─ street A (440113007) ─ C1 (grids G1a, G1b), C2 (grid G2)   covered by station A
+///                   └ street B (440113008) ─ C3 (grid G3)                        covered by station B
+struct Fixture {
+    var district = 0, streetA = 0, streetB = 0, c1 = 0, c2 = 0, c3 = 0, g1a = 0, g1b = 0, g2 = 0, g3 = 0, b1a = 0
+    var stationA = 0, stationB = 0
+    var users: [String: Int] = [:]
+    var tokens: [String: String] = [:]
+    static let password = "correct horse battery"
+}
+
+/// Builds an app on in-memory SQLite, or on PostgreSQL when PINGAN_TEST_DATABASE_URL is set
+/// (the same tests run on both; .ci/run does both).
+func makeTestApp() async throws -> (Application, Fixture) {
+    let app = try await Application.make(.testing)
+    var db = AppConfig.DatabaseKind.sqliteMemory
+    if let url = ProcessInfo.processInfo.environment["PINGAN_TEST_DATABASE_URL"], !url.isEmpty { db = .postgres(url) }
+    do {
+        try await configure(app, config: .testing(database: db))
+    app.passwords.use(.bcrypt(cost: 4)) // real bcrypt, cheap cost: tests stay fast
+    if case .postgres = db {
+        let sql = app.db as! any SQLDatabase
+        try await sql.raw("DROP SCHEMA public CASCADE").run()
+        try await sql.raw("CREATE SCHEMA public").run()
+    }
+        try await app.migrateAll()
+        return (app, try await seedFixture(app))
+    } catch {
+        try? await app.asyncShutdown()
+        throw error
+    }
+}
+
+/// Runs a test body against a fresh app and always shuts it down.
+func withApp(_ body: (Application, Fixture) async throws -> Void) async throws {
+    let (app, f) = try await makeTestApp()
+    do { try await body(app, f) } catch { try? await app.asyncShutdown(); throw error }
+    try await app.asyncShutdown()
+}
+
+func seedFixture(_ app: Application) async throws -> Fixture {
+    var f = Fixture()
+    let db = app.db
+    func div(_ code: String, _ name: String, _ level: DivisionLevel, _ parent: Int?, community: Int? = nil, station: Int? = nil) async throws -> Int {
+        let d = Division(code: code, name: name, level: level, parentID: parent, kind: level == .community ? .urban : nil)
+        d.communityID = community; d.stationID = station
+        try await d.create(on: db)
+        return d.id!
+    }
+    f.district = try await div("440113", "番禺区", .district, nil)
+    f.streetA = try await div("440113007", "市桥街道", .street, f.district)
+    f.streetB = try await div("440113008", "沙头街道", .street, f.district)
+    let sa = Station(name: "市桥派出所", address: "x", phone: "1", divisionID: f.streetA); try await sa.create(on: db); f.stationA = sa.id!
+    let sb = Station(name: "沙头派出所", address: "y", phone: "2", divisionID: f.streetB); try await sb.create(on: db); f.stationB = sb.id!
+    f.c1 = try await div("440113007601", "德兴社区", .community, f.streetA, station: f.stationA)
+    f.c2 = try await div("440113007602", "东兴社区", .community, f.streetA, station: f.stationA)
+    f.c3 = try await div("440113008601", "沙头社区", .community, f.streetB, station: f.stationB)
+    f.g1a = try await div("440113007601001", "第1网格", .grid, f.c1, community: f.c1)
+    f.g1b = try await div("440113007601002", "第2网格", .grid, f.c1, community: f.c1)
+    f.g2 = try await div("440113007602001", "第1网格", .grid, f.c2, community: f.c2)
+    f.g3 = try await div("440113008601001", "第1网格", .grid, f.c3, community: f.c3)
+    f.b1a = try await div("4401130076010010001", "1栋", .building, f.g1a, community: f.c1)
+    let hash = try app.password.hash(Fixture.password)
+    let specs: [(String, Role, Int?, Int?)] = [
+        ("admin", .admin, nil, nil), ("command", .districtCommand, f.district, nil), ("chief", .stationChief, nil, f.stationA),
+        ("officer", .communityOfficer, f.c1, nil), ("officer3", .communityOfficer, f.c3, nil), ("grid", .gridWorker, f.g1a, nil),
+        ("mediator", .mediator, f.streetA, nil), ("leader", .teamLeader, f.c1, nil), ("analyst", .analyst, f.district, nil),
+    ]
+    for (name, role, scope, station) in specs {
+        let u = User(username: name, displayName: name.capitalized, passwordHash: hash, role: role, scopeDivisionID: scope, stationID: station)
+        try await u.create(on: db)
+        f.users[name] = u.id!
+        let token = "test-token-\(name)"
+        try await APIToken(userID: u.id!, name: "test", tokenHash: Tokens.hash(token), createdAt: Date(), expiresAt: nil).create(on: db)
+        f.tokens[name] = token
+    }
+    return f
+}
+
+extension Fixture {
+    func bearer(_ user: String) -> HTTPHeaders {
+        var h = HTTPHeaders()
+        h.bearerAuthorization = BearerAuthorization(token: tokens[user]!)
+        return h
+    }
+}
+
+/// A valid incident body for the API.
+func incidentBody(community: Int, grid: Int? = nil, subcategory: String = "burglary", description: String = "入室盗窃，门锁被撬", hoursAgo: Double = 5) -> [String: String] {
+    let occurred = Date().addingTimeInterval(-hoursAgo * 3600)
+    var b: [String: String] = [
+        "source": "110", "subcategory": subcategory, "occurredAt": ISO8601DateFormatter().string(from: occurred),
+        "communityID": "\(community)", "address": "德兴路12号", "description": description, "modusOperandi": "撬锁",
+    ]
+    if let grid { b["gridID"] = "\(grid)" }
+    return b
+}
+
+/// Creates an incident through the API as `user` and returns its id.
+@discardableResult
+func createIncident(_ app: Application, _ f: Fixture, as user: String = "admin", community: Int, grid: Int? = nil, description: String = "入室盗窃，门锁被撬") async throws -> Int {
+    var id = 0
+    try await app.call(.POST, "/api/v1/incidents", headers: f.bearer(user), beforeRequest: { req in
+        try req.content.encode(incidentBody(community: community, grid: grid, description: description))
+    }, afterResponse: { res in
+        XCTAssertEqual(res.status, .created, res.body.string)
+        id = try res.content.decode(IncidentDTO.self).id
+    })
+    return id
+}
+
+/// Signs in through the real form (CSRF cookie, then POST) and returns the cookie header to reuse.
+func signIn(_ app: Application, _ username: String, password: String = Fixture.password) async throws -> (cookies: HTTPCookies, csrf: String, status: HTTPStatus) {
+    var pre = ""
+    try await app.call(.GET, "/login") { res in pre = res.headers.setCookie?["pingan_csrf"]?.string ?? "" }
+    var cookies = HTTPCookies()
+    cookies["pingan_csrf"] = .init(string: pre)
+    var status = HTTPStatus.ok
+    var session = ""
+    try await app.call(.POST, "/login", beforeRequest: { req in
+        req.headers.cookie = cookies
+        try req.content.encode(["username": username, "password": password, "_csrf": pre], as: .urlEncodedForm)
+    }, afterResponse: { res in
+        status = res.status
+        session = res.headers.setCookie?["pingan_session"]?.string ?? ""
+    })
+    cookies["pingan_session"] = .init(string: session)
+    var csrf = ""
+    if !session.isEmpty, let s = try await UserSession.query(on: app.db).filter(\.$tokenHash == Tokens.hash(session)).first() { csrf = s.csrfToken }
+    return (cookies, csrf, status)
+}
+
+extension Application {
+    /// Always the async tester: the synchronous overload blocks an executor thread with `.wait()`.
+    func call(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders = [:],
+              beforeRequest: @escaping (inout XCTHTTPRequest) throws -> Void = { _ in },
+              afterResponse: @escaping (XCTHTTPResponse) throws -> Void = { _ in }) async throws {
+        let before: (inout XCTHTTPRequest) async throws -> Void = { try beforeRequest(&$0) }
+        let after: (XCTHTTPResponse) async throws -> Void = { try afterResponse($0) }
+        _ = try await self.testable().test(method, path, headers: headers, beforeRequest: before, afterResponse: after)
+    }
+}
