@@ -57,7 +57,7 @@ struct AuditController: RouteCollection {
         let exportLink = "/admin/audit/export.csv" + (req.url.query.map { "?" + $0 } ?? "")
         let toolbar: Node = .div(.class("toolbar"), .h1(.text(L.t("审计日志", "Audit log"))),
                                  .a(.class("btn secondary"), .href(exportLink), .text(L.t("导出 CSV", "Export CSV"))))
-        let resultOptions: [(String, String)] = [("ok", "ok"), ("denied", "denied"), ("failed", "failed")]
+        let resultOptions: [(String, String)] = ["ok", "denied", "failed"].map { ($0, Self.resultName($0, L)) }
         var fields: [Node] = [.method("get"), .action("/admin/audit"), .class("filters")]
         fields.append(.label(.text(L.t("用户", "User")), Form.input("user", f.user)))
         fields.append(.label(.text(L.t("操作", "Action")), Form.input("action", f.action, extra: .placeholder("incident.create"))))
@@ -72,14 +72,21 @@ struct AuditController: RouteCollection {
         let head: Node = .thead(.tr(.th(.text(L.t("时间", "Time"))), .th(.text(L.t("用户", "User"))), .th(.text(L.t("操作", "Action"))), .th(.text(L.t("对象", "Record"))),
                                     .th(.text(L.t("结果", "Result"))), .th(.class("hide-sm"), .text("IP")), .th(.class("hide-sm"), .text(L.t("说明", "Detail")))))
         let rows: [Node] = items.map { e in
-            let record = e.entity + (e.entityID.map { " #" + $0 } ?? "")
-            let badge: Node = .span(.class("badge " + (e.result == "ok" ? "closed" : "received")), .text(e.result))
+            let record = Self.entityName(e.entity, L) + (e.entityID.map { " #" + $0 } ?? "")
+            let badge: Node = .span(.class("badge " + (e.result == "ok" ? "closed" : "received")), .text(Self.resultName(e.result, L)))
             return .tr(.td(.text(cal.formatDateTime(e.at))), .td(.text(e.username)), .td(.code(.text(e.action))), .td(.text(record)),
                        .td(badge), .td(.class("hide-sm"), .text(e.ip)), .td(.class("hide-sm small"), .text(e.detail)))
         }
         let body: Node = items.isEmpty ? .div(.class("empty"), .text(L.t("没有符合条件的记录。", "No events match.")))
             : .group([.table(.class("data"), head, .element("tbody", rows)), Pager.view(req, PageInfo(page: p.page, per: p.per, total: total))])
         return .page(req, title: L.t("审计日志", "Audit log"), toolbar, filters, body)
+    }
+
+    static func resultName(_ r: String, _ L: Lang) -> String {
+        switch r { case "ok": L.t("成功", "ok"); case "denied": L.t("拒绝", "denied"); case "failed": L.t("失败", "failed"); default: r }
+    }
+    static func entityName(_ e: String, _ L: Lang) -> String {
+        switch e { case "incident": L.t("警情", "incident"); case "user": L.t("用户", "user"); case "division": L.t("辖区", "division"); default: e }
     }
 
     @Sendable func export(req: Request) async throws -> Response {

@@ -56,7 +56,14 @@ struct UserAdminController: RouteCollection {
 
     func view(_ req: Request, _ v: CreateInput, _ errors: FieldErrors) async throws -> Response {
         let L = req.lang
-        let users = try await User.query(on: req.db).sort(\.$role).sort(\.$username).all()
+        let q = req.query[String.self, at: "q"]?.nilIfEmpty
+        let roleFilter = req.query[String.self, at: "role"].flatMap(Role.init(rawValue:))
+        let query = User.query(on: req.db)
+        if let q { query.group(.or) { $0.filter(\.$username ~~ q.lowercased()).filter(\.$displayName ~~ q) } }
+        if let roleFilter { query.filter(\.$role == roleFilter) }
+        let page = PinganKit.PageRequest(page: req.query[Int.self, at: "page"], per: req.query[Int.self, at: "per"])
+        let total = try await query.copy().count()
+        let users = try await query.sort(\.$role).sort(\.$username).range(page.offset..<(page.offset + page.per)).all()
         let divisions = try await Division.query(on: req.db).filter(\.$level ~~ [.district, .street, .community]).sort(\.$code).all()
         var names: [Int: String] = [:]
         for d in divisions { names[d.id!] = d.name }
@@ -82,13 +89,18 @@ struct UserAdminController: RouteCollection {
                                  Form.select("scopeDivisionID", divisionOptions, selected: v.scopeDivisionID, blank: L.t("不限", "None"))))
         fields.append(Form.field(L.t("派出所（所长必填）", "Station (station chiefs)"), "stationID", errors,
                                  Form.select("stationID", stationOptions, selected: v.stationID, blank: L.t("无", "None"))))
-        let form: Node = .form(.method("post"), .action("/admin/users"), .class("card"), Layout.csrfField(req),
+        let form: Node = .form(.method("post"), .action("/admin/users"), Layout.csrfField(req),
                                .element("div", [.class("form")] + fields), .p(.button(.type("submit"), .text(L.t("创建", "Create")))))
+        let filters: Node = .form(.method("get"), .action("/admin/users"), .class("filters"),
+            .label(.text(L.t("搜索", "Search")), Form.input("q", q, extra: .placeholder(L.t("用户名或姓名", "username or name")))),
+            .label(.text(L.t("角色", "Role")), Form.select("role", roleOptions, selected: roleFilter?.rawValue, blank: L.t("全部", "All"))),
+            .button(.type("submit"), .text(L.t("筛选", "Filter"))), .a(.href("/admin/users"), .text(L.t("清除", "Clear"))))
+        let create: Node = .element("details", [errors.isEmpty ? .empty : .attribute("open", nil), .class("card"),
+            .summary(.strong(.text(L.t("新建用户", "New user")))), Form.errorSummary(req, errors), form])
+        let list: Node = users.isEmpty ? .div(.class("empty"), .text(L.t("没有符合条件的用户。", "No users match.")))
+            : .group([.table(.class("data"), head, .element("tbody", rows)), Pager.view(req, PageInfo(page: page.page, per: page.per, total: total))])
         return .page(req, title: L.t("用户", "Users"), status: errors.isEmpty ? .ok : .unprocessableEntity,
-            .h1(.text(L.t("用户与权限", "Users and roles"))),
-            .table(.class("data"), head, .element("tbody", rows)),
-            .h2(.text(L.t("新建用户", "New user"))),
-            Form.errorSummary(req, errors), form)
+            .h1(.text(L.t("用户与权限", "Users and roles"))), create, filters, list)
     }
 
     func userRow(_ req: Request, _ u: User, me: Int?, names: [Int: String], stationNames: [Int: String]) -> Node {

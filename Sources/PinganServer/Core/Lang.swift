@@ -29,12 +29,16 @@ extension Request {
     func t(_ zh: String, _ en: String) -> String { lang.t(zh, en) }
 }
 
-/// Remembers an explicit `?lang=` choice in a cookie for signed-out pages.
+/// Remembers an explicit `?lang=` choice: in a cookie, and as the signed-in user's own setting.
 struct LangCookieMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let res = try await next.respond(to: req)
         if let q = req.query[String.self, at: "lang"], q == "en" || q == "zh" {
             res.cookies["pingan_lang"] = HTTPCookies.Value(string: q, maxAge: 365 * 86400, path: "/", isHTTPOnly: true, sameSite: .lax)
+            if let user = req.auth.get(User.self), user.lang != q, req.method == .GET {
+                user.lang = q
+                try? await user.save(on: req.db)
+            }
         }
         return res
     }

@@ -18,7 +18,9 @@ main.page { max-width:1200px; margin:1.2rem auto; padding:0 1rem; }
 footer { text-align:center; color:var(--muted); font-size:.8rem; padding:2rem 0; }
 h1 { font-size:1.45rem; margin:.2rem 0 1rem; } h2 { font-size:1.15rem; margin:1.4rem 0 .6rem; } h3 { font-size:1rem; }
 .card { background:var(--card); border:1px solid var(--line); border-radius:6px; padding:1rem 1.2rem; margin-bottom:1rem; }
-.grid2 { display:grid; grid-template-columns:repeat(auto-fit,minmax(320px,1fr)); gap:1rem; }
+.card > :first-child { margin-top:0; } .card > :last-child, .card form > p:last-child { margin-bottom:0; }
+.grid2 { display:grid; grid-template-columns:repeat(auto-fit,minmax(320px,1fr)); gap:1rem; margin-bottom:1rem; }
+.grid2 > .card, .grid2 > div > .card:last-child { margin-bottom:0; }
 .stats { display:grid; grid-template-columns:repeat(auto-fit,minmax(150px,1fr)); gap:.8rem; margin-bottom:1rem; }
 .stat { background:var(--card); border:1px solid var(--line); border-radius:6px; padding:.7rem 1rem; }
 .stat .num { font-size:1.5rem; font-weight:600; } .stat .lbl { color:var(--muted); font-size:.85rem; }
@@ -26,19 +28,25 @@ table.data { width:100%; border-collapse:collapse; background:var(--card); font-
 table.data th, table.data td { padding:.45rem .6rem; border-bottom:1px solid var(--line); text-align:left; vertical-align:top; }
 table.data th { background:#eef1f4; font-weight:600; white-space:nowrap; position:sticky; top:0; }
 table.data tbody tr:nth-child(even) { background:#fafbfc; } table.data tbody tr:hover { background:var(--accent-soft); }
-td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; }
-.muted { color:var(--muted); } .small { font-size:.85rem; }
+table.data .num { text-align:right; font-variant-numeric:tabular-nums; }
+table.data td a, table.data code { white-space:nowrap; }
+.nowrap { white-space:nowrap; } .muted { color:var(--muted); } .small { font-size:.85rem; }
 .badge { display:inline-block; padding:.05rem .45rem; border-radius:10px; font-size:.8rem; background:#eef1f4; color:var(--ink); white-space:nowrap; }
 .badge.received { background:#fdecea; color:var(--bad); } .badge.dispatched { background:#fff4e0; color:var(--warn); }
 .badge.handled { background:var(--accent-soft); color:var(--accent); } .badge.closed { background:#e8f5e9; color:var(--ok); }
 .badge.prev { background:#fff4e0; color:var(--warn); } .badge.gen { background:#eef1f4; color:var(--muted); }
-.toolbar { display:flex; flex-wrap:wrap; gap:.6rem; align-items:flex-end; margin-bottom:.8rem; }
+.toolbar { display:flex; flex-wrap:wrap; gap:.6rem; align-items:center; margin-bottom:.8rem; }
+.toolbar h1 { margin:0 .4rem 0 0; }
 .filters { display:flex; flex-wrap:wrap; gap:.6rem; align-items:flex-end; background:var(--card); border:1px solid var(--line); border-radius:6px; padding:.7rem .9rem; margin-bottom:.8rem; }
-.filters label, .form label { display:flex; flex-direction:column; font-size:.82rem; color:var(--muted); gap:.15rem; }
+.filters label, .form label, .login label { display:flex; flex-direction:column; font-size:.82rem; color:var(--muted); gap:.15rem; }
 input, select, textarea { font:inherit; padding:.35rem .5rem; border:1px solid #b9c2cb; border-radius:4px; background:#fff; color:var(--ink); }
 textarea { min-height:5rem; width:100%; }
 .form { display:grid; grid-template-columns:repeat(auto-fit,minmax(260px,1fr)); gap:.8rem 1.2rem; }
 .form .wide { grid-column:1/-1; }
+.filters > a { padding:.4rem .2rem; }
+p > button[type=submit] + a, p > .btn + .btn { margin-left:.6rem; }
+ol.timeline + form { margin-top:1rem; }
+main button.link { color:var(--accent); }
 .field-error { color:var(--bad); font-size:.82rem; } .has-error input, .has-error select, .has-error textarea { border-color:var(--bad); background:#fffafa; }
 .alert { padding:.6rem .9rem; border-radius:4px; margin-bottom:1rem; } .alert.error { background:#fdecea; color:var(--bad); border:1px solid #f5c2bd; }
 .alert.ok { background:#e8f5e9; color:var(--ok); border:1px solid #c8e6c9; }
@@ -53,8 +61,10 @@ ul.tree { list-style:none; padding-left:1.1rem; } ul.tree li { margin:.15rem 0; 
 .login { max-width:380px; margin:4rem auto; }
 .login form { display:flex; flex-direction:column; gap:.8rem; }
 .breadcrumb { font-size:.85rem; color:var(--muted); margin-bottom:.4rem; }
-@media (max-width: 700px) { header.top { padding:.5rem; } table.data { font-size:.85rem; } .hide-sm { display:none; } }
-@media print { body { background:#fff; } .no-print, .filters, .pager, .toolbar { display:none !important; } main.page { max-width:none; margin:0; }
+@media (max-width: 700px) { header.top { padding:.5rem .7rem; gap:.3rem .8rem; justify-content:space-between; } .brand-sub { display:none; }
+  .main-nav { order:3; flex-basis:100%; } .main-nav a { padding:.2rem .5rem; white-space:nowrap; }
+  main.page { padding:0 .6rem; } table.data { font-size:.85rem; } table.data th, table.data td { padding:.4rem .3rem; } table.data td a { white-space:normal; } .hide-sm { display:none; } }
+@media print { body { background:#fff; } .no-print, .filters, .pager, .toolbar > :not(h1) { display:none !important; } main.page { max-width:none; margin:0; }
   .card, table.data { border:none; } table.data th { position:static; } a { color:inherit; } }
 """#
 }

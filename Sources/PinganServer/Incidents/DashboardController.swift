@@ -26,7 +26,8 @@ struct DashboardController: RouteCollection {
         let lastMonth = try await base().filter(\.$occurredAt >= prev.lowerBound).filter(\.$occurredAt < prev.upperBound).count()
         let prevThis = try await base().filter(\.$preventable == true).filter(\.$occurredAt >= cur.lowerBound).filter(\.$occurredAt < cur.upperBound).count()
         let prevLast = try await base().filter(\.$preventable == true).filter(\.$occurredAt >= prev.lowerBound).filter(\.$occurredAt < prev.upperBound).count()
-        let open = try await base().filter(\.$status ~~ [.received, .dispatched]).count()
+        let toDispatch = try await base().filter(\.$status == .received).count()
+        let inHand = try await base().filter(\.$status == .dispatched).count()
         let recent = try await base().sort(\.$occurredAt, .descending).limit(10).all()
         let lookup = try await IncidentLookup.load(for: recent, on: req.db)
         func stat(_ n: Int, _ label: String, _ sub: String? = nil) -> Node {
@@ -38,9 +39,11 @@ struct DashboardController: RouteCollection {
             .div(.class("stats"),
                 stat(thisMonth, L.t("本月警情", "Incidents this month"), L.t("环比 ", "vs last month ") + PercentChange.format(current: thisMonth, previous: lastMonth)),
                 stat(prevThis, L.t("本月可防性案件", "Preventable cases this month"), L.t("环比 ", "vs last month ") + PercentChange.format(current: prevThis, previous: prevLast)),
-                stat(open, L.t("待处置警情", "Awaiting handling"))),
+                stat(toDispatch, L.t("待派警", "To dispatch")),
+                stat(inHand, L.t("处置中", "Being handled"))),
             .p(.a(.class("btn secondary"), .href("/incidents?month=\(m)"), .text(L.t("查看本月警情", "This month's incidents"))), " ",
-               .a(.class("btn secondary"), .href("/incidents?status=received"), .text(L.t("查看待派警情", "Incidents to dispatch")))),
+               .a(.class("btn secondary"), .href("/incidents?status=received"), .text(L.t("待派警情", "To dispatch"))), " ",
+               .a(.class("btn secondary"), .href("/incidents?status=dispatched"), .text(L.t("处置中警情", "Being handled")))),
             .h2(.text(L.t("最新警情", "Newest incidents"))),
             recent.isEmpty ? .div(.class("empty"), .text(L.t("辖区内还没有警情记录。", "No incidents recorded in your jurisdiction yet.")))
                 : .table(.class("data"),

@@ -27,12 +27,15 @@ struct IncidentController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> Response {
         try req.require(.viewIncidents)
-        let filter = try IncidentFilter(req)
+        var errors = FieldErrors()
+        let filter = IncidentFilter(req, errors: &errors)
         let page = PinganKit.PageRequest(page: req.query[Int.self, at: "page"], per: req.query[Int.self, at: "per"])
         let (items, info) = try await IncidentService.page(req, filter, page)
         let lookup = try await IncidentLookup.load(for: items, on: req.db)
-        return IncidentViews.list(req, items: items, info: info, lookup: lookup, filter: filter,
-                                  communities: try await Self.communities(req), canEdit: try req.user.role.can(.editIncidents))
+        let res = IncidentViews.list(req, items: items, info: info, lookup: lookup, filter: filter, errors: errors,
+                                     communities: try await Self.communities(req), canEdit: try req.user.role.can(.editIncidents))
+        if !errors.isEmpty { res.status = .unprocessableEntity }
+        return res
     }
 
     @Sendable func export(req: Request) async throws -> Response {

@@ -73,7 +73,7 @@ extension IncidentInput {
 
         func instant(_ key: String, _ value: String?, required: Bool, current: Date?) -> Date? {
             guard let v = value?.nilIfEmpty else {
-                if required && current == nil { e[key] = L.t("必填", "Required") }
+                if required && current == nil { e[key] = L.t("请填写发生时间", "Enter when it happened") }
                 return value == nil ? current : (required ? current : nil)
             }
             guard let d = parseInstant(v, cal) else { e[key] = L.t("时间格式应为 2026-03-05 14:30", "Use a date and time like 2026-03-05T14:30"); return current }

@@ -24,29 +24,40 @@ struct IncidentFilter: Sendable {
     /// Reads and validates; unknown values are field errors (422), not silently ignored.
     init(_ req: Request) throws {
         var e = FieldErrors()
+        self.init(req, errors: &e)
+        guard e.isEmpty else { throw e }
+    }
+
+    /// Keeps every valid filter and drops the invalid ones, reporting them in `e` (for pages that show them inline).
+    init(_ req: Request, errors e: inout FieldErrors) {
+        let L = req.lang
+        var bad: [String: String] = [:]
         func int(_ k: String) -> Int? {
             guard let s = req.query[String.self, at: k]?.nilIfEmpty else { return nil }
-            guard let n = Int(s) else { e[k] = "Not a number"; return nil }
+            guard let n = Int(s) else { bad[k] = L.t("应为数字", "Not a number"); return nil }
             return n
         }
         street = int("street"); community = int("community"); grid = int("grid")
-        if let c = req.query[String.self, at: "category"]?.nilIfEmpty { category = IncidentCategory(rawValue: c); if category == nil { e["category"] = "Unknown category" } }
+        for (k, v) in bad { e[k] = v }
+        if let c = req.query[String.self, at: "category"]?.nilIfEmpty { category = IncidentCategory(rawValue: c); if category == nil { e["category"] = L.t("类别无效", "Unknown category") } }
         subcategory = req.query[String.self, at: "subcategory"]?.nilIfEmpty
         if let p = req.query[String.self, at: "preventable"]?.nilIfEmpty {
-            switch p { case "1", "true", "yes": preventable = true; case "0", "false", "no": preventable = false; default: e["preventable"] = "Use true or false" }
+            switch p { case "1", "true", "yes": preventable = true; case "0", "false", "no": preventable = false; default: e["preventable"] = L.t("应为 true 或 false", "Use true or false") }
         }
-        if let s = req.query[String.self, at: "status"]?.nilIfEmpty { status = IncidentStatus(rawValue: s); if status == nil { e["status"] = "Unknown status" } }
-        if let s = req.query[String.self, at: "source"]?.nilIfEmpty { source = IncidentSource(rawValue: s); if source == nil { e["source"] = "Unknown source" } }
+        if let s = req.query[String.self, at: "status"]?.nilIfEmpty { status = IncidentStatus(rawValue: s); if status == nil { e["status"] = L.t("状态无效", "Unknown status") } }
+        if let s = req.query[String.self, at: "source"]?.nilIfEmpty { source = IncidentSource(rawValue: s); if source == nil { e["source"] = L.t("来源无效", "Unknown source") } }
         let cal = LocalCalendar(timeZoneIdentifier: req.config.timeZone)
         from = req.query[String.self, at: "from"]?.nilIfEmpty
         to = req.query[String.self, at: "to"]?.nilIfEmpty
         month = req.query[String.self, at: "month"]?.nilIfEmpty
-        if let f = from, cal.parseLocalDate(f) == nil { e["from"] = "Use a date like 2026-03-01" }
-        if let t = to, cal.parseLocalDate(t) == nil { e["to"] = "Use a date like 2026-03-31" }
-        if let m = month, YearMonth(m) == nil { e["month"] = "Use a month like 2026-03" }
+        if let f = from, cal.parseLocalDate(f) == nil { e["from"] = L.t("起始日期格式应为 2026-03-01", "Use a date like 2026-03-01") }
+        if let t = to, cal.parseLocalDate(t) == nil { e["to"] = L.t("截止日期格式应为 2026-03-31", "Use a date like 2026-03-31") }
+        if let m = month, YearMonth(m) == nil { e["month"] = L.t("月份格式应为 2026-03", "Use a month like 2026-03") }
         q = req.query[String.self, at: "q"]?.nilIfEmpty.map { String($0.prefix(100)) }
         if let s = req.query[String.self, at: "sort"]?.nilIfEmpty { if Self.sorts.contains(s) { sort = s } else { e["sort"] = "One of " + Self.sorts.joined(separator: ", ") } }
-        guard e.isEmpty else { throw e }
+        if e["from"] != nil { from = nil }
+        if e["to"] != nil { to = nil }
+        if e["month"] != nil { month = nil }
     }
 
     /// Builds the scoped query. Out-of-scope communities simply match nothing.

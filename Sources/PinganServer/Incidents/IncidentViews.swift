@@ -7,7 +7,7 @@ enum IncidentViews {
         .span(.class("badge \(s.rawValue)"), .text(L.t(s.nameZh, s.nameEn)))
     }
 
-    static func list(_ req: Request, items: [Incident], info: PageInfo, lookup: IncidentLookup, filter: IncidentFilter,
+    static func list(_ req: Request, items: [Incident], info: PageInfo, lookup: IncidentLookup, filter: IncidentFilter, errors: FieldErrors = FieldErrors(),
                      communities: [Division], canEdit: Bool) -> Response {
         let L = req.lang
         let cal = LocalCalendar(timeZoneIdentifier: req.config.timeZone)
@@ -18,6 +18,8 @@ enum IncidentViews {
                 .h1(.text(L.t("警情台账", "Incident ledger"))),
                 .if(canEdit, .a(.class("btn"), .href("/incidents/new" + (filter.community.map { "?community=\($0)" } ?? "")), .text(L.t("登记警情", "Record an incident")))),
                 .a(.class("btn secondary"), .href("/incidents/export.csv" + (query.isEmpty ? "" : "?" + query)), .text(L.t("导出 CSV", "Export CSV")))),
+            .if(!errors.isEmpty, .div(.class("alert error"), .attr("role", "alert"),
+                .text(L.t("以下筛选条件无效，已忽略：", "These filters were not understood and were ignored: ") + errors.fields.keys.sorted().map { "\($0)（\(errors.fields[$0]!)）" }.joined(separator: "；")))),
             .form(.method("get"), .action("/incidents"), .class("filters"),
                 .label(.text(L.t("社区/村", "Community")), Form.select("community", communities.map { ("\($0.id!)", $0.name) }, selected: filter.community.map { "\($0)" }, blank: L.t("全部", "All"))),
                 .if(filter.grid != nil, .input(.type("hidden"), .name("grid"), .value(filter.grid.map { "\($0)" } ?? ""))),
@@ -32,7 +34,9 @@ enum IncidentViews {
                                                                        ("reported_desc", L.t("报警时间 新→旧", "Reported, newest")), ("status", L.t("按状态", "By status"))], selected: filter.sort)),
                 .button(.type("submit"), .text(L.t("筛选", "Filter"))),
                 .a(.href("/incidents"), .text(L.t("清除", "Clear")))),
-            items.isEmpty
+            items.isEmpty && info.total > 0
+                ? .group([.div(.class("empty"), .text(L.t("这一页没有记录。", "This page is past the end of the list."))), Pager.view(req, info)])
+            : items.isEmpty
                 ? .div(.class("empty"), .p(.text(L.t("没有符合条件的警情。", "No incidents match these filters."))),
                        .if(canEdit, .p(.a(.href("/incidents/new"), .text(L.t("登记一条新警情", "Record a new incident"))))))
                 : .group([
@@ -42,7 +46,7 @@ enum IncidentViews {
                                    .th(.class("hide-sm"), .text(L.t("来源", "Source"))), .th(.text(L.t("状态", "Status"))))),
                         .tbody(.forEach(items) { i in
                             .tr(.td(.a(.href("/incidents/\(i.id!)"), .text(i.number(cal)))),
-                                .td(.text(cal.formatDateTime(i.occurredAt))),
+                                .td(.class("nowrap"), .text(cal.formatDateTime(i.occurredAt))),
                                 .td(.text(lookup.subcategoryName(i.subcategory, L)), .if(i.preventable, .group([" ", .span(.class("badge prev"), .text(L.t("可防", "prev.")))]))),
                                 .td(.text(lookup.divisions[i.communityID]?.name ?? ""), .if(i.gridID != nil, .span(.class("small muted"), .text(" / " + (i.gridID.flatMap { lookup.divisions[$0]?.name } ?? ""))))),
                                 .td(.class("hide-sm"), .text(i.address)),
@@ -150,8 +154,8 @@ enum IncidentViews {
         if canEdit && !i.status.next.isEmpty {
             let options: [(String, String)] = i.status.next.map { ($0.rawValue, L.t($0.nameZh, $0.nameEn)) }
             let fields: Node = .div(.class("form"),
-                Form.field(L.t("变更为", "Move to"), "to", errors, Form.select("to", options, selected: nil)),
-                Form.field(L.t("处置说明", "Note"), "note", errors, Form.input("note", nil)))
+                Form.field(L.t("变更为", "Move to"), "to", errors, Form.select("to", options, selected: nil, blank: L.t("请选择", "Choose…"), required: true)),
+                Form.field(L.t("处置说明", "Note"), "note", errors, .input(.type("text"), .name("note"), .id("f-status-note"))))
             form = .form(.method("post"), .action("/incidents/\(i.id!)/status"), .class("no-print"), Layout.csrfField(req), fields,
                          .p(.button(.type("submit"), .text(L.t("提交", "Submit")))))
         }
@@ -175,7 +179,7 @@ enum IncidentViews {
             let fields: Node = .div(.class("form"),
                 Form.field(L.t("回访日期", "Visited on"), "visitedAt", errors, Form.input("visitedAt", cal.formatDate(Date()), type: "date")),
                 Form.field(L.t("群众是否满意", "Resident satisfied?"), "satisfied", errors, Form.select("satisfied", satisfiedOptions, selected: nil, blank: L.t("请选择", "Choose…"))),
-                Form.field(L.t("备注", "Note"), "note", errors, wide: true, Form.input("note", nil)))
+                Form.field(L.t("备注", "Note"), "note", errors, wide: true, .input(.type("text"), .name("note"), .id("f-followup-note"))))
             form = .form(.method("post"), .action("/incidents/\(i.id!)/followups"), .class("no-print"), Layout.csrfField(req), fields,
                          .p(.button(.type("submit"), .text(L.t("记录回访", "Record visit")))))
         }

@@ -179,7 +179,7 @@ struct JurisdictionController: RouteCollection {
         try req.require(.editJurisdiction)
         let d = try await scopedDivision(req, req.parameters.get("id", as: Int.self))
         let input = EditInput(name: d.name, kind: d.kind?.rawValue, registeredPopulation: "\(d.registeredPopulation)", residentPopulation: "\(d.residentPopulation)",
-                              floatingPopulation: "\(d.floatingPopulation)", centroidLat: d.centroidLat.map { "\($0)" }, centroidLon: d.centroidLon.map { "\($0)" }, boundaryGeoJSON: d.boundaryGeoJSON)
+                              floatingPopulation: "\(d.floatingPopulation)", centroidLat: d.centroidLat.map { String(format: "%.6f", $0) }, centroidLon: d.centroidLon.map { String(format: "%.6f", $0) }, boundaryGeoJSON: d.boundaryGeoJSON)
         return editView(req, d, input, FieldErrors())
     }
 

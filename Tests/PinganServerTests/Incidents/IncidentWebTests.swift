@@ -53,8 +53,15 @@ final class IncidentWebTests: XCTestCase {
                 XCTAssertTrue(html.contains("Burglary"))
                 XCTAssertTrue(html.contains("lang=\"en\""))
             }
-            try await app.call(.GET, "/incidents?community=\(f.c2)", beforeRequest: { $0.headers.cookie = s.cookies }) { res in
+            try await app.call(.GET, "/incidents?lang=zh&community=\(f.c2)", beforeRequest: { $0.headers.cookie = s.cookies }) { res in
                 XCTAssertTrue(res.body.string.contains("没有符合条件的警情"))
+            }
+            // A bad filter is reported inline, the good ones still apply.
+            try await app.call(.GET, "/incidents?from=2026-13-45&community=\(f.c1)", beforeRequest: { $0.headers.cookie = s.cookies }) { res in
+                XCTAssertEqual(res.status, .unprocessableEntity)
+                let html = res.body.string
+                XCTAssertTrue(html.contains("起始日期格式应为"), "inline filter message")
+                XCTAssertTrue(html.contains("德兴路12号"), "the valid community filter still lists its incident")
             }
         }
     }
@@ -76,6 +83,20 @@ final class IncidentWebTests: XCTestCase {
             }) { XCTAssertEqual($0.status, .seeOther) }
             let v1 = try await Incident.find(id, on: app.db)?.status
             XCTAssertEqual(v1, .dispatched)
+        }
+    }
+
+    func testLanguageChoiceIsRememberedForTheUser() async throws {
+        try await withApp { app, f in
+            let s = try await signIn(app, "officer")
+            try await app.call(.GET, "/?lang=en", beforeRequest: { $0.headers.cookie = s.cookies }) { XCTAssertTrue($0.body.string.contains("Dashboard")) }
+            var cookies = s.cookies
+            cookies["pingan_lang"] = nil
+            try await app.call(.GET, "/incidents", beforeRequest: { $0.headers.cookie = cookies }) { res in
+                XCTAssertTrue(res.body.string.contains("Incident ledger"), "English stays on without the parameter")
+            }
+            let u = try await User.find(f.users["officer"], on: app.db)
+            XCTAssertEqual(u?.lang, "en")
         }
     }
 }
