@@ -10,9 +10,12 @@ DB="$OUT/district.sqlite"; PORT=${PORT:-8099}; DURATION=${DURATION:-20s}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 swift build -c release --product pingan >/dev/null
 BIN=.build/release/pingan
-echo "== seeding $N incidents into $DB"
-/usr/bin/time -f "seed: %e s, max RSS %M KB" "$BIN" demo --db "$DB" --incidents "$N" --no-serve --port "$PORT" > "$OUT/seed.log"
-tail -n 1 "$OUT/seed.log" || true
+if [ -n "${REUSE_DB:-}" ] && [ -f "$DB" ]; then
+  echo "== reusing $DB"
+else
+  echo "== seeding $N incidents into $DB"
+  /usr/bin/time -f "seed: %e s, max RSS %M KB" "$BIN" demo --db "$DB" --incidents "$N" --no-serve --port "$PORT" > "$OUT/seed.log"
+fi
 export PINGAN_DB="$DB" PORT
 TOKEN=$(LOG_LEVEL=error "$BIN" token create --username admin --name bench)
 LOG_LEVEL=warning "$BIN" serve --hostname 127.0.0.1 --port "$PORT" > "$OUT/serve.log" 2>&1 &

@@ -50,7 +50,7 @@ struct DashboardController: RouteCollection {
                     .thead(.tr(.th(.text(L.t("编号", "Number"))), .th(.text(L.t("发生时间", "Occurred"))), .th(.text(L.t("类别", "Category"))), .th(.text(L.t("社区", "Community"))), .th(.text(L.t("状态", "Status"))))),
                     .tbody(.forEach(recent) { i in
                         .tr(.td(.a(.href("/incidents/\(i.id!)"), .text(i.number(cal)))), .td(.text(cal.formatDateTime(i.occurredAt))),
-                            .td(.text(lookup.subcategoryName(i.subcategory, L))), .td(.text(lookup.divisions[i.communityID]?.name ?? "")),
+                            .td(.text(lookup.subcategoryName(i.subcategory, L))), .td(.text(lookup.divisionName(i.communityID) ?? "")),
                             .td(IncidentViews.statusBadge(i.status, L)))
                     })))
     }

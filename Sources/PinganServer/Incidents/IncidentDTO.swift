@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 import PinganKit
 
@@ -36,18 +37,86 @@ struct IncidentDTO: Content {
 
 struct IncidentPage: Content { var items: [IncidentDTO]; var page: PageInfo }
 
-/// Names for the ids on a page of incidents, loaded in three batched queries instead of per row.
+/// What pages, the API and the CSV read from an incident, whether it came from a Fluent model
+/// (detail pages) or a plain SQL row (lists, where model hydration was the cost that mattered).
+protocol IncidentFields {
+    var rowID: Int { get }
+    var source: IncidentSource { get }
+    var category: IncidentCategory { get }
+    var subcategory: String { get }
+    var preventable: Bool { get }
+    var occurredAt: Date { get }
+    var reportedAt: Date { get }
+    var communityID: Int { get }
+    var gridID: Int? { get }
+    var buildingID: Int? { get }
+    var address: String { get }
+    var latitude: Double? { get }
+    var longitude: Double? { get }
+    var modusOperandi: String { get }
+    var description: String { get }
+    var handlingOfficerID: Int? { get }
+    var status: IncidentStatus { get }
+    var filedAt: Date? { get }
+    var solvedAt: Date? { get }
+}
+
+extension Incident: IncidentFields { var rowID: Int { id ?? 0 } }
+
+/// One ledger row as selected by SQL (columns in snake_case).
+struct IncidentRow: Decodable, IncidentFields {
+    var id: Int
+    var source: IncidentSource
+    var category: IncidentCategory
+    var subcategory: String
+    var preventable: Bool
+    var occurredAt: Date
+    var reportedAt: Date
+    var communityId: Int
+    var gridId: Int?
+    var buildingId: Int?
+    var address: String
+    var latitude: Double?
+    var longitude: Double?
+    var modusOperandi: String
+    var description: String
+    var handlingOfficerId: Int?
+    var status: IncidentStatus
+    var filedAt: Date?
+    var solvedAt: Date?
+
+    var rowID: Int { id }
+    var communityID: Int { communityId }
+    var gridID: Int? { gridId }
+    var buildingID: Int? { buildingId }
+    var handlingOfficerID: Int? { handlingOfficerId }
+
+    static let columns = ["id", "source", "category", "subcategory", "preventable", "occurred_at", "reported_at", "community_id", "grid_id",
+                          "building_id", "address", "latitude", "longitude", "modus_operandi", "description", "handling_officer_id",
+                          "status", "filed_at", "solved_at"]
+}
+
+/// Names for the ids on a page of incidents, loaded in two small SQL queries instead of per row.
 struct IncidentLookup {
-    var divisions: [Int: Division] = [:]
-    var users: [Int: User] = [:]
+    var divisionNames: [Int: String] = [:]
+    var userNames: [Int: String] = [:]
     var subcategories: [String: IncidentSubcategoryRow] = [:]
 
-    static func load(for items: [Incident], on db: any Database) async throws -> IncidentLookup {
+    static func load(for items: [any IncidentFields], on db: any Database) async throws -> IncidentLookup {
         var l = IncidentLookup()
-        let divIDs = Set(items.flatMap { [$0.communityID, $0.gridID, $0.buildingID].compactMap { $0 } })
-        if !divIDs.isEmpty { for d in try await Division.query(on: db).filter(\.$id ~~ Array(divIDs)).all() { l.divisions[d.id!] = d } }
-        let userIDs = Set(items.compactMap(\.handlingOfficerID))
-        if !userIDs.isEmpty { for u in try await User.query(on: db).filter(\.$id ~~ Array(userIDs)).all() { l.users[u.id!] = u } }
+        let sql = db as! any SQLDatabase
+        let divIDs = Array(Set(items.flatMap { [$0.communityID, $0.gridID, $0.buildingID].compactMap { $0 } }))
+        if !divIDs.isEmpty {
+            for r in try await sql.select().column("id").column("name").from("divisions").where("id", .in, divIDs).all() {
+                l.divisionNames[try r.decode(column: "id", as: Int.self)] = try r.decode(column: "name", as: String.self)
+            }
+        }
+        let userIDs = Array(Set(items.compactMap(\.handlingOfficerID)))
+        if !userIDs.isEmpty {
+            for r in try await sql.select().column("id").column("display_name").from("users").where("id", .in, userIDs).all() {
+                l.userNames[try r.decode(column: "id", as: Int.self)] = try r.decode(column: "display_name", as: String.self)
+            }
+        }
         for s in try await IncidentSubcategoryRow.query(on: db).all() { l.subcategories[s.code] = s }
         return l
     }
@@ -56,20 +125,22 @@ struct IncidentLookup {
         guard let s = subcategories[code] else { return code }
         return lang.t(s.nameZh, s.nameEn)
     }
+    func divisionName(_ id: Int?) -> String? { id.flatMap { divisionNames[$0] } }
+    func userName(_ id: Int?) -> String? { id.flatMap { userNames[$0] } }
 }
 
-extension Incident {
+extension IncidentFields {
     /// 警情编号: derived from the local report date and the id, never stored twice.
     func number(_ cal: LocalCalendar) -> String {
-        "J" + cal.formatDate(reportedAt).replacingOccurrences(of: "-", with: "") + "-" + String(format: "%06d", id ?? 0)
+        "J" + cal.formatDate(reportedAt).replacingOccurrences(of: "-", with: "") + "-" + String(format: "%06d", rowID)
     }
 
     func toDTO(_ l: IncidentLookup, _ lang: Lang, _ cal: LocalCalendar) -> IncidentDTO {
-        IncidentDTO(id: id ?? 0, number: number(cal), source: source, category: category, subcategory: subcategory,
+        IncidentDTO(id: rowID, number: number(cal), source: source, category: category, subcategory: subcategory,
                     subcategoryName: l.subcategoryName(subcategory, lang), preventable: preventable, occurredAt: occurredAt, reportedAt: reportedAt,
-                    communityID: communityID, communityName: l.divisions[communityID]?.name ?? "", gridID: gridID, gridName: gridID.flatMap { l.divisions[$0]?.name },
+                    communityID: communityID, communityName: l.divisionName(communityID) ?? "", gridID: gridID, gridName: l.divisionName(gridID),
                     buildingID: buildingID, address: address, latitude: latitude, longitude: longitude, modusOperandi: modusOperandi, description: description,
-                    handlingOfficerID: handlingOfficerID, handlingOfficerName: handlingOfficerID.flatMap { l.users[$0]?.displayName },
+                    handlingOfficerID: handlingOfficerID, handlingOfficerName: l.userName(handlingOfficerID),
                     status: status, filedAt: filedAt, solvedAt: solvedAt, events: nil, followUps: nil)
     }
 }

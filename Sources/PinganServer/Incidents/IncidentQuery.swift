@@ -60,41 +60,83 @@ struct IncidentFilter: Sendable {
         if e["month"] != nil { month = nil }
     }
 
-    /// Builds the scoped query. Out-of-scope communities simply match nothing.
-    func apply(_ q0: QueryBuilder<Incident>, req: Request) async throws -> QueryBuilder<Incident> {
-        var q = q0
+    /// Resolves what needs the database (scope, a street's communities) once, so the count and the
+    /// page query share it. Out-of-scope communities simply match nothing.
+    func resolved(_ req: Request) async throws -> ResolvedIncidentFilter {
         let scope = try await req.scope()
-        if let ids = scope.communityIDs { q = q.filter(\.$communityID ~~ Array(ids)) }
-        if let g = scope.gridIDs { q = q.filter(\.$gridID ~~ Array(g)) }
+        var r = ResolvedIncidentFilter(filter: self)
+        r.scopeCommunities = scope.communityIDs.map { Array($0) }
+        r.scopeGrids = scope.gridIDs.map { Array($0) }
         if let street {
-            guard let s = try await Division.find(street, on: req.db), s.level == .street else { return q.filter(\.$id == -1) }
-            let ids = try await Division.query(on: req.db).filter(\.$level == .community).filter(\.$parentID == street).all().compactMap(\.id)
-            q = q.filter(\.$communityID ~~ ids)
+            let sql = req.db as! any SQLDatabase
+            r.streetCommunities = try await sql.select().column("id").from("divisions")
+                .where("level", .equal, DivisionLevel.community.rawValue).where("parent_id", .equal, street)
+                .all().map { try $0.decode(column: "id", as: Int.self) }
         }
-        if let community { q = q.filter(\.$communityID == community) }
-        if let grid { q = q.filter(\.$gridID == grid) }
-        if let category { q = q.filter(\.$category == category) }
-        if let subcategory { q = q.filter(\.$subcategory == subcategory) }
-        if let preventable { q = q.filter(\.$preventable == preventable) }
-        if let status { q = q.filter(\.$status == status) }
-        if let source { q = q.filter(\.$source == source) }
         let cal = LocalCalendar(timeZoneIdentifier: req.config.timeZone)
-        if let m = month.flatMap(YearMonth.init) {
-            let r = cal.monthRange(m)
-            q = q.filter(\.$occurredAt >= r.lowerBound).filter(\.$occurredAt < r.upperBound)
+        if let m = month.flatMap(YearMonth.init) { let range = cal.monthRange(m); r.after = range.lowerBound; r.before = range.upperBound }
+        if let f = from.flatMap(cal.parseLocalDate) { r.after = max(r.after ?? f, f) }
+        if let t = to.flatMap(cal.parseLocalDate) { let end = cal.startOfNextDay(t); r.before = min(r.before ?? end, end) }
+        return r
+    }
+}
+
+/// The filter in database terms, applied alike to the count and to the page.
+struct ResolvedIncidentFilter {
+    var filter: IncidentFilter
+    var scopeCommunities: [Int]?
+    var scopeGrids: [Int]?
+    var streetCommunities: [Int]?
+    var after: Date?
+    var before: Date?
+
+    func apply<B: SQLPredicateBuilder>(_ b: B) -> B {
+        let none = SQLBinaryExpression(SQLLiteral.numeric("1"), SQLBinaryOperator.equal, SQLLiteral.numeric("0"))
+        func ids(_ column: String, _ list: [Int]?) {
+            guard let list else { return }
+            if list.isEmpty { _ = b.where(none) } else { _ = b.where(column, .in, list) }
         }
-        if let f = from.flatMap(cal.parseLocalDate) { q = q.filter(\.$occurredAt >= f) }
-        if let t = to.flatMap(cal.parseLocalDate) { q = q.filter(\.$occurredAt < t.addingTimeInterval(86400 + 3600).startOfLocalDay(cal)) }
-        if let text = self.q {
-            q = q.group(.or) { g in g.filter(\.$address ~~ text).filter(\.$description ~~ text).filter(\.$modusOperandi ~~ text) }
+        ids("community_id", scopeCommunities)
+        ids("grid_id", scopeGrids)
+        ids("community_id", streetCommunities)
+        let f = filter
+        if let c = f.community { _ = b.where("community_id", .equal, c) }
+        if let g = f.grid { _ = b.where("grid_id", .equal, g) }
+        if let c = f.category { _ = b.where("category", .equal, c.rawValue) }
+        if let s = f.subcategory { _ = b.where("subcategory", .equal, s) }
+        if let p = f.preventable { _ = b.where("preventable", .equal, p) }
+        if let s = f.status { _ = b.where("status", .equal, s.rawValue) }
+        if let s = f.source { _ = b.where("source", .equal, s.rawValue) }
+        if let a = after { _ = b.where("occurred_at", .greaterThanOrEqual, a) }
+        if let z = before { _ = b.where("occurred_at", .lessThan, z) }
+        if let text = f.q {
+            let pattern = "%" + text.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
+            _ = b.where(group: { g in g.where("address", .like, pattern).orWhere("description", .like, pattern).orWhere("modus_operandi", .like, pattern) })
         }
-        switch sort {
-        case "occurred_asc": q = q.sort(\.$occurredAt, .ascending)
-        case "reported_desc": q = q.sort(\.$reportedAt, .descending)
-        case "status": q = q.sort(\.$status).sort(\.$occurredAt, .descending)
-        default: q = q.sort(\.$occurredAt, .descending)
+        return b
+    }
+
+    func order(_ q: SQLSelectBuilder) -> SQLSelectBuilder {
+        switch filter.sort {
+        case "occurred_asc": q.orderBy("occurred_at", .ascending)
+        case "reported_desc": q.orderBy("reported_at", .descending)
+        case "status": q.orderBy("status", .ascending).orderBy("occurred_at", .descending)
+        default: q.orderBy("occurred_at", .descending)
         }
-        return q.sort(\.$id, .descending)
+        return q.orderBy("id", .descending)
+    }
+
+    /// One page of rows, newest first by default.
+    func rows(_ db: any Database, offset: Int, limit: Int) async throws -> [IncidentRow] {
+        let sql = db as! any SQLDatabase
+        let q = apply(sql.select().columns(IncidentRow.columns).from("incidents"))
+        return try await order(q).offset(offset).limit(limit).all(decoding: IncidentRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
+    func count(_ db: any Database) async throws -> Int {
+        let sql = db as! any SQLDatabase
+        let row = try await apply(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("incidents")).first()
+        return try row?.decode(column: "n", as: Int.self) ?? 0
     }
 }
 

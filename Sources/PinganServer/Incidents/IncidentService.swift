@@ -110,10 +110,10 @@ enum IncidentService {
                 fus.map { FollowUpDTO(id: $0.id!, visitedAt: $0.visitedAt, by: names[$0.visitorID] ?? "-", satisfied: $0.satisfied, note: $0.note) })
     }
 
-    static func page(_ req: Request, _ filter: IncidentFilter, _ page: PinganKit.PageRequest) async throws -> ([Incident], PageInfo) {
-        let q = try await filter.apply(Incident.query(on: req.db), req: req)
-        let total = try await q.copy().count()
-        let items = try await q.range(page.offset..<(page.offset + page.per)).all()
+    static func page(_ req: Request, _ filter: IncidentFilter, _ page: PinganKit.PageRequest) async throws -> ([IncidentRow], PageInfo) {
+        let r = try await filter.resolved(req)
+        let total = try await r.count(req.db)
+        let items = total > page.offset ? try await r.rows(req.db, offset: page.offset, limit: page.per) : []
         return (items, PageInfo(page: page.page, per: page.per, total: total))
     }
 
@@ -128,17 +128,17 @@ enum IncidentService {
         var w = CSVWriter(header: L.isEnglish ? csvHeaderEn : csvHeaderZh)
         var offset = 0
         let chunk = 2000
-        let q = try await filter.apply(Incident.query(on: req.db), req: req)
+        let r = try await filter.resolved(req)
         while offset < limit {
-            let items = try await q.copy().range(offset..<(offset + chunk)).all()
+            let items = try await r.rows(req.db, offset: offset, limit: min(chunk, limit - offset))
             if items.isEmpty { break }
             let l = try await IncidentLookup.load(for: items, on: req.db)
             for i in items {
                 w.append([i.number(cal), L.t(i.source.nameZh, i.source.nameEn), L.t(i.category.nameZh, i.category.nameEn), l.subcategoryName(i.subcategory, L),
                           i.preventable ? L.t("是", "yes") : L.t("否", "no"), cal.formatDateTime(i.occurredAt), cal.formatDateTime(i.reportedAt),
-                          l.divisions[i.communityID]?.name ?? "", i.gridID.flatMap { l.divisions[$0]?.name } ?? "", i.address,
+                          l.divisionName(i.communityID) ?? "", l.divisionName(i.gridID) ?? "", i.address,
                           i.latitude.map { String(format: "%.6f", $0) } ?? "", i.longitude.map { String(format: "%.6f", $0) } ?? "",
-                          i.modusOperandi, i.description, i.handlingOfficerID.flatMap { l.users[$0]?.displayName } ?? "",
+                          i.modusOperandi, i.description, l.userName(i.handlingOfficerID) ?? "",
                           L.t(i.status.nameZh, i.status.nameEn), i.filedAt.map { cal.formatDate($0) } ?? "", i.solvedAt.map { cal.formatDate($0) } ?? ""])
             }
             offset += chunk

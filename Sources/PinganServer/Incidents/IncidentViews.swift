@@ -7,8 +7,8 @@ enum IncidentViews {
         .span(.class("badge \(s.rawValue)"), .text(L.t(s.nameZh, s.nameEn)))
     }
 
-    static func list(_ req: Request, items: [Incident], info: PageInfo, lookup: IncidentLookup, filter: IncidentFilter, errors: FieldErrors = FieldErrors(),
-                     communities: [Division], canEdit: Bool) -> Response {
+    static func list(_ req: Request, items: [IncidentRow], info: PageInfo, lookup: IncidentLookup, filter: IncidentFilter, errors: FieldErrors = FieldErrors(),
+                     communities: [(id: Int, name: String)], canEdit: Bool) -> Response {
         let L = req.lang
         let cal = LocalCalendar(timeZoneIdentifier: req.config.timeZone)
         let query = req.url.query ?? ""
@@ -21,7 +21,7 @@ enum IncidentViews {
             .if(!errors.isEmpty, .div(.class("alert error"), .attr("role", "alert"),
                 .text(L.t("以下筛选条件无效，已忽略：", "These filters were not understood and were ignored: ") + errors.fields.keys.sorted().map { "\($0)（\(errors.fields[$0]!)）" }.joined(separator: "；")))),
             .form(.method("get"), .action("/incidents"), .class("filters"),
-                .label(.text(L.t("社区/村", "Community")), Form.select("community", communities.map { ("\($0.id!)", $0.name) }, selected: filter.community.map { "\($0)" }, blank: L.t("全部", "All"))),
+                .label(.text(L.t("社区/村", "Community")), Form.select("community", communities.map { ("\($0.id)", $0.name) }, selected: filter.community.map { "\($0)" }, blank: L.t("全部", "All"))),
                 .if(filter.grid != nil, .input(.type("hidden"), .name("grid"), .value(filter.grid.map { "\($0)" } ?? ""))),
                 .label(.text(L.t("类别", "Category")), Form.select("category", IncidentCategory.allCases.map { ($0.rawValue, L.t($0.nameZh, $0.nameEn)) }, selected: filter.category?.rawValue, blank: L.t("全部", "All"))),
                 .label(.text(L.t("细类", "Subcategory")), Form.select("subcategory", subs.map { ($0.code, L.t($0.nameZh, $0.nameEn)) }, selected: filter.subcategory, blank: L.t("全部", "All"))),
@@ -45,10 +45,10 @@ enum IncidentViews {
                                    .th(.text(L.t("社区/网格", "Community / grid"))), .th(.class("hide-sm"), .text(L.t("地址", "Address"))),
                                    .th(.class("hide-sm"), .text(L.t("来源", "Source"))), .th(.text(L.t("状态", "Status"))))),
                         .tbody(.forEach(items) { i in
-                            .tr(.td(.a(.href("/incidents/\(i.id!)"), .text(i.number(cal)))),
+                            .tr(.td(.a(.href("/incidents/\(i.id)"), .text(i.number(cal)))),
                                 .td(.class("nowrap"), .text(cal.formatDateTime(i.occurredAt))),
                                 .td(.text(lookup.subcategoryName(i.subcategory, L)), .if(i.preventable, .group([" ", .span(.class("badge prev"), .text(L.t("可防", "prev.")))]))),
-                                .td(.text(lookup.divisions[i.communityID]?.name ?? ""), .if(i.gridID != nil, .span(.class("small muted"), .text(" / " + (i.gridID.flatMap { lookup.divisions[$0]?.name } ?? ""))))),
+                                .td(.text(lookup.divisionName(i.communityID) ?? ""), .if(i.gridID != nil, .span(.class("small muted"), .text(" / " + (lookup.divisionName(i.gridID) ?? ""))))),
                                 .td(.class("hide-sm"), .text(i.address)),
                                 .td(.class("hide-sm"), .text(L.t(i.source.nameZh, i.source.nameEn))),
                                 .td(statusBadge(i.status, L)))
@@ -56,7 +56,7 @@ enum IncidentViews {
                     Pager.view(req, info)]))
     }
 
-    static func form(_ req: Request, incident: Incident?, input: IncidentInput, errors: FieldErrors, communities: [Division], grids: [Division],
+    static func form(_ req: Request, incident: Incident?, input: IncidentInput, errors: FieldErrors, communities: [(id: Int, name: String)], grids: [Division],
                      buildings: [Division], officers: [User], subcategories: [IncidentSubcategoryRow]) -> Response {
         let L = req.lang
         let isNew = incident == nil
@@ -69,7 +69,7 @@ enum IncidentViews {
             Form.errorSummary(req, errors),
             .if(isNew && input.communityID == nil, .form(.method("get"), .action("/incidents/new"), .class("filters"),
                 .label(.text(L.t("先选择社区/村以列出其网格", "Pick the community first to list its grids")),
-                       Form.select("community", communities.map { ("\($0.id!)", $0.name) }, selected: nil, blank: L.t("请选择", "Choose…"))),
+                       Form.select("community", communities.map { ("\($0.id)", $0.name) }, selected: nil, blank: L.t("请选择", "Choose…"))),
                 .button(.type("submit"), .text(L.t("选择", "Choose"))))),
             .form(.method("post"), .action(action), .class("card"),
                 Layout.csrfField(req),
@@ -86,7 +86,7 @@ enum IncidentViews {
                         .if(subErr != nil, .span(.class("field-error"), .text(subErr ?? "")))),
                     Form.field(L.t("发生时间", "Occurred at"), "occurredAt", errors, Form.input("occurredAt", input.occurredAt, type: "datetime-local", required: true)),
                     Form.field(L.t("报警时间", "Reported at"), "reportedAt", errors, hint: L.t("留空则为当前时间", "Leave empty for now"), Form.input("reportedAt", input.reportedAt, type: "datetime-local")),
-                    Form.field(L.t("社区/村", "Community"), "communityID", errors, Form.select("communityID", communities.map { ("\($0.id!)", $0.name) }, selected: input.communityID, blank: L.t("请选择", "Choose…"), required: true)),
+                    Form.field(L.t("社区/村", "Community"), "communityID", errors, Form.select("communityID", communities.map { ("\($0.id)", $0.name) }, selected: input.communityID, blank: L.t("请选择", "Choose…"), required: true)),
                     Form.field(L.t("网格", "Grid"), "gridID", errors, Form.select("gridID", grids.map { ("\($0.id!)", "\($0.name)（\($0.code)）") }, selected: input.gridID, blank: grids.isEmpty ? L.t("先选择社区", "Pick a community first") : L.t("不指定", "Not specified"))),
                     Form.field(L.t("楼栋", "Building"), "buildingID", errors, Form.select("buildingID", buildings.map { ("\($0.id!)", $0.name) }, selected: input.buildingID, blank: L.t("不指定", "Not specified"))),
                     Form.field(L.t("地址", "Address"), "address", errors, Form.input("address", input.address)),
@@ -122,9 +122,9 @@ enum IncidentViews {
         func row(_ zh: String, _ en: String, _ value: Node) { kv.append(.dt(.text(L.t(zh, en)))); kv.append(.dd(value)) }
         let prevBadge: Node = i.preventable ? .group([" ", .span(.class("badge prev"), .text(L.t("可防性案件", "Preventable")))]) : .empty
         let category = L.t(i.category.nameZh, i.category.nameEn) + " / " + lookup.subcategoryName(i.subcategory, L)
-        let grid = i.gridID.flatMap { lookup.divisions[$0]?.name }.map { " / " + $0 } ?? ""
-        let building = i.buildingID.flatMap { lookup.divisions[$0]?.name }.map { " / " + $0 } ?? ""
-        let place: Node = .group([.a(.href("/jurisdiction/\(i.communityID)"), .text(lookup.divisions[i.communityID]?.name ?? "")), .text(grid + building)])
+        let grid = lookup.divisionName(i.gridID).map { " / " + $0 } ?? ""
+        let building = lookup.divisionName(i.buildingID).map { " / " + $0 } ?? ""
+        let place: Node = .group([.a(.href("/jurisdiction/\(i.communityID)"), .text(lookup.divisionName(i.communityID) ?? "")), .text(grid + building)])
         let coords = i.latitude.map { String(format: "%.6f, %.6f", $0, i.longitude ?? 0) } ?? "—"
         let filedSolved = (i.filedAt.map { cal.formatDate($0) } ?? "—") + " / " + (i.solvedAt.map { cal.formatDate($0) } ?? "—")
         row("编号", "Number", .text(i.number(cal)))
@@ -136,7 +136,7 @@ enum IncidentViews {
         row("地址", "Address", .text(i.address.isEmpty ? "—" : i.address))
         row("坐标", "Coordinates", .text(coords))
         row("作案手段", "Modus operandi", .text(i.modusOperandi.isEmpty ? "—" : i.modusOperandi))
-        row("处警民警", "Officer", .text(i.handlingOfficerID.flatMap { lookup.users[$0]?.displayName } ?? "—"))
+        row("处警民警", "Officer", .text(lookup.userName(i.handlingOfficerID) ?? "—"))
         row("立案 / 破案", "Filed / solved", .text(filedSolved))
         return .div(.class("card"), .h2(.text(L.t("警情信息", "Incident"))), .element("dl", [.class("kv")] + kv),
                     .h3(.text(L.t("简要案情", "Description"))), .p(.text(i.description)))
