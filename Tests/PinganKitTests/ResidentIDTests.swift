@@ -206,6 +206,25 @@ final class ResidentIDTests: XCTestCase {
         XCTAssertEqual(DivisionRegistry.default.name(of: "440100"), "广州市")
     }
 
+    func testDistrictSummaryCodes() {
+        let r = DivisionRegistry.default
+        let e = r.entry(for: "440101")
+        XCTAssertEqual(e?.level, .districtSummary)
+        XCTAssertEqual(e?.name, "广州市市辖区")
+        XCTAssertEqual(e?.firstYear, 1983)
+        XCTAssertFalse(r.isCurrent("440101"))
+        XCTAssertNotNil(valid(withCheck("44010119860101001")))
+        XCTAssertEqual(r.entry(for: "110101")?.name, "东城区")        // a real unit keeps its entry
+        XCTAssertEqual(r.entry(for: "110101")?.level, .county)
+    }
+
+    func testNonMainlandCodesRejected() {
+        for code in ["710101", "710100", "810000", "820000", "830000", "999900"] {
+            XCTAssertFalse(DivisionRegistry.default.contains(code), code)
+            XCTAssertEqual(problem(withCheck(code + "19900101123")), .unknownDivision(code))
+        }
+    }
+
     func testCustomRegistry() {
         let only = DivisionRegistry(entries: [.init(code: "449999", level: .county, names: ["测试县"])])
         let s = withCheck("44999919900101123")

