@@ -9,3 +9,13 @@ final class SmokeTests: XCTestCase {
         }
     }
 }
+
+final class PopulationTests: XCTestCase {
+    func testPhoneNormalisationAndMasking() {
+        XCTAssertEqual(PhoneNumber.normalize("+86 138-0013-8000"), "13800138000")
+        XCTAssertEqual(PhoneNumber.normalize("020-84821234"), "02084821234")
+        XCTAssertNil(PhoneNumber.normalize("12345678901"), "mobiles start 13–19")
+        XCTAssertNil(PhoneNumber.normalize("1380013800x"))
+        XCTAssertEqual(PhoneNumber.masked("13800138000"), "138****8000")
+    }
+}

@@ -38,11 +38,12 @@ public enum Role: String, CaseIterable, Codable, Sendable {
     public var permissions: Set<Permission> {
         switch self {
         case .admin: Set(Permission.allCases)
-        case .districtCommand: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewAudit]
-        case .stationChief, .communityOfficer: [.viewIncidents, .editIncidents, .viewJurisdiction]
-        case .gridWorker: [.viewIncidents, .editIncidents, .viewJurisdiction]
+        case .districtCommand: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewAudit, .viewRegistry]
+        // Officers who register and supervise people may see full identity numbers (每次查看留痕).
+        case .stationChief, .communityOfficer: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity]
+        case .gridWorker: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry]
         case .mediator, .teamLeader: [.viewIncidents, .viewJurisdiction]
-        case .analyst: [.viewIncidents, .viewJurisdiction]
+        case .analyst: [.viewIncidents, .viewJurisdiction, .viewRegistry]
         }
     }
 
@@ -53,4 +54,6 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case viewIncidents, editIncidents
     case viewJurisdiction, editJurisdiction
     case manageUsers, viewAudit
+    /// 实有人口 registry: read (identity data masked), write, and unmask identity numbers (audited).
+    case viewRegistry, editRegistry, revealIdentity
 }

@@ -7,4 +7,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateAuth())
     app.migrations.add(CreateAudit())
     app.migrations.add(CreateIncidents())
+    app.migrations.add(CreatePeople())
 }

@@ -9,6 +9,8 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: JurisdictionController())
     try signedIn.register(collection: IncidentController())
     try signedIn.register(collection: IncidentAPIController())
+    try signedIn.register(collection: PersonController())
+    try signedIn.register(collection: PersonAPIController())
     try signedIn.register(collection: AuditController())
     try signedIn.register(collection: UserAdminController())
 }

@@ -86,7 +86,7 @@ struct AuditController: RouteCollection {
         switch r { case "ok": L.t("成功", "ok"); case "denied": L.t("拒绝", "denied"); case "failed": L.t("失败", "failed"); default: r }
     }
     static func entityName(_ e: String, _ L: Lang) -> String {
-        switch e { case "incident": L.t("警情", "incident"); case "user": L.t("用户", "user"); case "division": L.t("辖区", "division"); default: e }
+        switch e { case "incident": L.t("警情", "incident"); case "user": L.t("用户", "user"); case "division": L.t("辖区", "division"); case "person": L.t("人员", "person"); default: e }
     }
 
     @Sendable func export(req: Request) async throws -> Response {

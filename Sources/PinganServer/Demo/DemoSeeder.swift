@@ -106,11 +106,11 @@ public struct DemoSeeder {
             ("admin", "系统管理员", .admin, nil, nil, "全区"),
             ("command", "区指挥中心值班员", .districtCommand, district.id, nil, district.name),
             ("chief", "\(station.name)所长", .stationChief, nil, station.id, station.name),
-            ("officer", "社区民警 李明", .communityOfficer, community.id, nil, community.name),
-            ("grid", "网格员 陈芳", .gridWorker, grid.id, nil, community.name + grid.name),
-            ("mediator", "调解员 王强", .mediator, street.id, nil, street.name),
-            ("leader", "联防队长 张伟", .teamLeader, community.id, nil, community.name),
-            ("analyst", "研判分析员 赵敏", .analyst, district.id, nil, district.name),
+            ("officer", "李明", .communityOfficer, community.id, nil, community.name),
+            ("grid", "陈芳", .gridWorker, grid.id, nil, community.name + grid.name),
+            ("mediator", "王强", .mediator, street.id, nil, street.name),
+            ("leader", "张伟", .teamLeader, community.id, nil, community.name),
+            ("analyst", "赵敏", .analyst, district.id, nil, district.name),
         ]
         var accounts: [Account] = []
         for (username, name, role, scope, stationID, scopeName) in specs {
@@ -135,6 +135,57 @@ public struct DemoSeeder {
             try await User(username: username, displayName: display, passwordHash: "!", role: .communityOfficer, scopeDivisionID: c.id).create(on: db)
         }
         return accounts
+    }
+
+    /// A few hundred synthetic residents in 市桥街道, with valid (checksummed) but invented ID numbers,
+    /// temporary registrations falling due around today, and some key-population entries.
+    public func seedPeople(app: Application, count: Int = 360) async throws {
+        let db = app.db
+        let cipher = FieldCipher(secret: app.pingan.secretKey)
+        let cal = LocalCalendar()
+        guard let street = try await Division.query(on: db).filter(\.$code == "440113007").first() else { return }
+        // Twelve communities, so each has enough people to make its worklists meaningful.
+        let communities = Array(try await Division.query(on: db).filter(\.$parentID == street.id!).sort(\.$code).all().prefix(12))
+        let grids = try await Division.query(on: db).filter(\.$level == .grid).filter(\.$communityID ~~ communities.compactMap(\.id)).all()
+        let gridsByCommunity = Dictionary(grouping: grids, by: { $0.communityID! })
+        let officers = Dictionary(uniqueKeysWithValues: try await User.query(on: db).filter(\.$role == .communityOfficer).all().compactMap { u in u.scopeDivisionID.map { ($0, u.id!) } })
+        let admin = try await User.query(on: db).filter(\.$username == "admin").first()!.id!
+        let surnames = Array("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗梁宋郑谢韩唐冯")
+        let given = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "军", "杰", "涛", "明", "超", "华", "平", "刚", "辉", "健", "婷", "丽", "强", "欣怡", "子轩", "浩然"]
+        let areas = ["440113", "440126", "440181", "440106", "445221", "360732", "431021", "452501", "511322", "440804"]
+        let rng = RandomBox(seed: seed ^ 0x9E0_91E)
+        try await db.transaction { tx in
+            for n in 0..<count {
+                let community = communities[n % communities.count]
+                let grid = gridsByCommunity[community.id!]?.sorted { $0.code < $1.code }.first
+                let roll = rng.nextDouble(in: 0 ..< 1)
+                let category: PersonCategory = roll < 0.6 ? .permanent : roll < 0.92 ? .temporary : .key
+                let area = category == .permanent ? areas[Int(rng.nextDouble(in: 0 ..< 3))] : areas[Int(rng.nextDouble(in: 0 ..< Double(areas.count)))]
+                let year = 1950 + Int(rng.nextDouble(in: 0 ..< 55)), month = 1 + Int(rng.nextDouble(in: 0 ..< 12)), day = 1 + Int(rng.nextDouble(in: 0 ..< 28))
+                let first17 = area + String(format: "%04d%02d%02d%03d", year, month, day, n % 1000)
+                guard case .success(let rid) = ResidentID.parse(first17 + String(ResidentID.checkDigit(for: first17))) else { continue }
+                let p = Person()
+                p.name = String(surnames[Int(rng.nextDouble(in: 0 ..< Double(surnames.count)))]) + given[Int(rng.nextDouble(in: 0 ..< Double(given.count)))]
+                p.idNumberSealed = try cipher.seal(rid.value)
+                p.idNumberIndex = cipher.blindIndex(rid.value, field: "id_number")
+                p.idNumberMasked = rid.masked
+                p.sex = rid.isMale ? "M" : "F"
+                p.birthDate = rid.birthDate.description
+                let phone = "13" + String(format: "%09d", Int(rng.nextDouble(in: 0 ..< 999_999_999)))
+                p.phoneSealed = try cipher.seal(phone); p.phoneIndex = cipher.blindIndex(phone, field: "phone"); p.phoneMasked = PhoneNumber.masked(phone)
+                p.hukouAddress = DivisionRegistry.default.name(of: area) ?? area
+                p.category = category
+                p.keyType = category == .key ? KeyPopulationType.allCases[n % KeyPopulationType.allCases.count] : nil
+                p.supervisorID = category == .key ? officers[community.id!] : nil
+                p.communityID = community.id!
+                p.gridID = grid?.id
+                p.room = "\(1 + n % 12)-\(100 * (1 + n % 9) + 1 + n % 4)"
+                p.residenceExpiresOn = category == .temporary ? cal.formatDate(now.addingTimeInterval(rng.nextDouble(in: -15 ..< 120) * 86400)) : nil
+                p.note = ""
+                p.createdByID = officers[community.id!] ?? admin
+                try await p.create(on: tx)
+            }
+        }
     }
 
     /// Inserts `incidentCount` incidents over the last 12 months with their status history, in batches.

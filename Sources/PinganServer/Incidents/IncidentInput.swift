@@ -58,7 +58,6 @@ extension IncidentInput {
         let cal = LocalCalendar(timeZoneIdentifier: req.config.timeZone)
         let L = req.lang
         var e = FieldErrors()
-        let scope = try await req.scope()
         let old: Incident? = i.id == nil ? nil : i // unset fields of a new model must not be read
 
         var source = old?.source
@@ -87,31 +86,8 @@ extension IncidentInput {
         if let o = occurred, let r = reported, o > r.addingTimeInterval(60) { e["occurredAt"] = L.t("发生时间不能晚于报警时间", "Must not be after the time it was reported") }
 
         // Place: the community must be in the user's scope; grid and building must sit under it.
-        var community: Division? = nil
-        var communityID = old?.communityID
-        if let c = self.communityID?.nilIfEmpty { communityID = Int(c); if communityID == nil { e["communityID"] = L.t("社区无效", "Unknown community") } }
-        if let cid = communityID {
-            community = try await Division.find(cid, on: req.db)
-            if community?.level != .community || !(scope.communityIDs.map { $0.contains(cid) } ?? true) {
-                community = nil; e["communityID"] = L.t("社区不存在或不在您的辖区内", "No such community in your jurisdiction")
-            }
-        } else if e["communityID"] == nil { e["communityID"] = L.t("请选择社区/村", "Choose a community") }
-
-        var gridID = old?.gridID
-        if let g = self.gridID { gridID = g.nilIfEmpty.flatMap { Int($0) }; if g.nilIfEmpty != nil && gridID == nil { e["gridID"] = L.t("网格无效", "Unknown grid") } }
-        if let gid = gridID, let community {
-            let grid = try await Division.find(gid, on: req.db)
-            if grid?.level != .grid || grid?.communityID != community.id { e["gridID"] = L.t("该网格不属于所选社区", "This grid is not in the chosen community") }
-        }
-        if let g = scope.gridIDs, e["communityID"] == nil, !(gridID.map { g.contains($0) } ?? false) {
-            e["gridID"] = L.t("请选择您负责的网格", "Choose one of your grids")
-        }
-        var buildingID = old?.buildingID
-        if let b = self.buildingID { buildingID = b.nilIfEmpty.flatMap { Int($0) } }
-        if let bid = buildingID {
-            let b = try await Division.find(bid, on: req.db)
-            if b?.level != .building || b?.parentID != gridID { e["buildingID"] = L.t("该楼栋不属于所选网格", "This building is not in the chosen grid") }
-        }
+        let place = try await Place.validate(req, community: communityID, grid: gridID, building: buildingID,
+                                             old: old.map { Place(communityID: $0.communityID, gridID: $0.gridID, buildingID: $0.buildingID) }, errors: &e)
 
         let address = (self.address ?? old?.address ?? "").trimmed
         if address.count > 200 { e["address"] = L.t("地址不能超过200字", "At most 200 characters") }
@@ -145,16 +121,16 @@ extension IncidentInput {
         if let f = filed, let s = solved, cal.startOfDay(s) < cal.startOfDay(f) { e["solvedAt"] = L.t("破案日期不能早于立案日期", "Cannot be before the filing date") }
         if let f = filed, let o = occurred, cal.startOfDay(f) < cal.startOfDay(o) { e["filedAt"] = L.t("立案日期不能早于发生日期", "Cannot be before the incident occurred") }
 
-        guard e.isEmpty, let source, let sub, let occurred, let reported, let community else { throw e.isEmpty ? FieldErrors(["form": "invalid"]) : e }
+        guard e.isEmpty, let source, let sub, let occurred, let reported, let place else { throw e.isEmpty ? FieldErrors(["form": "invalid"]) : e }
         i.source = source
         i.subcategory = sub.code
         i.category = sub.category
         i.preventable = sub.preventable
         i.occurredAt = occurred
         i.reportedAt = reported
-        i.communityID = community.id!
-        i.gridID = gridID
-        i.buildingID = buildingID
+        i.communityID = place.communityID
+        i.gridID = place.gridID
+        i.buildingID = place.buildingID
         i.address = address
         i.latitude = lat
         i.longitude = lon

@@ -6,7 +6,7 @@ import PinganKit
 /// Walks every registered route with every role, in scope and out of scope. A route added
 /// without an entry here fails the suite, so nothing ships unscoped by accident.
 final class RouteWalkTests: XCTestCase {
-    enum Target { case none, incident, division, user }
+    enum Target { case none, incident, division, user, person }
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false }
 
     static let rules: [String: Rule] = [
@@ -41,6 +41,20 @@ final class RouteWalkTests: XCTestCase {
         "POST api/v1/incidents/:id/transitions": .init(permission: .editIncidents, target: .incident),
         "POST api/v1/incidents/:id/followups": .init(permission: .editIncidents, target: .incident),
         "GET api/v1/incident-subcategories": .init(permission: .viewIncidents),
+        "GET people": .init(permission: .viewRegistry),
+        "GET people/export.csv": .init(permission: .viewRegistry),
+        "GET people/new": .init(permission: .editRegistry),
+        "POST people": .init(permission: .editRegistry),
+        "GET people/:id": .init(permission: .viewRegistry, target: .person),
+        "GET people/:id/edit": .init(permission: .editRegistry, target: .person),
+        "POST people/:id": .init(permission: .editRegistry, target: .person),
+        "POST people/:id/reveal": .init(permission: .revealIdentity, target: .person),
+        "GET api/v1/people": .init(permission: .viewRegistry),
+        "GET api/v1/people/export.csv": .init(permission: .viewRegistry),
+        "POST api/v1/people": .init(permission: .editRegistry),
+        "GET api/v1/people/:id": .init(permission: .viewRegistry, target: .person),
+        "PATCH api/v1/people/:id": .init(permission: .editRegistry, target: .person),
+        "POST api/v1/people/:id/reveal": .init(permission: .revealIdentity, target: .person),
         "GET admin/audit": .init(permission: .viewAudit),
         "GET admin/audit/export.csv": .init(permission: .viewAudit),
         "GET api/v1/audit": .init(permission: .viewAudit),
@@ -51,10 +65,26 @@ final class RouteWalkTests: XCTestCase {
         "GET api/v1/users": .init(permission: .manageUsers),
     ]
 
+    /// One request to a route template, with an empty body for writes (so the rules, not the data, decide).
+    static func send(_ app: Application, _ method: HTTPMethod, _ path: String, id: Int, headers: HTTPHeaders) async throws -> HTTPStatus {
+        var status = HTTPStatus.ok
+        var h = headers
+        h.replaceOrAdd(name: .accept, value: path.hasPrefix("api/") ? "application/json" : "text/html")
+        try await app.call(method, "/" + path.replacingOccurrences(of: ":id", with: "\(id)"), headers: h, beforeRequest: { req in
+            if method != .GET {
+                if path.hasPrefix("api/") { req.headers.contentType = .json; req.body = .init(string: "{}") }
+                else { req.headers.contentType = .urlEncodedForm; req.body = .init(string: "x=1") }
+            }
+        }, afterResponse: { status = $0.status })
+        return status
+    }
+
     func testEveryRouteEveryRole() async throws {
         try await withApp { app, f in
             let inside = try await createIncident(app, f, community: f.c1, grid: f.g1a)
             let outside = try await createIncident(app, f, community: f.c3, grid: f.g3)
+            let personInside = try await createPerson(app, f, as: "admin", community: f.c1, grid: f.g1a, id: residentID(sequence: "501"))
+            let personOutside = try await createPerson(app, f, as: "admin", community: f.c3, grid: f.g3, id: residentID(sequence: "502"))
             let victim = User(username: "victim", displayName: "V", passwordHash: "!", role: .analyst, scopeDivisionID: f.district)
             try await victim.create(on: app.db)
             let users: [String: Role] = ["admin": .admin, "command": .districtCommand, "chief": .stationChief, "officer": .communityOfficer,
@@ -70,23 +100,9 @@ final class RouteWalkTests: XCTestCase {
                 seen.insert(key)
                 guard let rule = Self.rules[key] else { XCTFail("Route \(key) has no scoping rule in RouteWalkTests"); continue }
 
-                func url(_ id: Int) -> String { "/" + path.replacingOccurrences(of: ":id", with: "\(id)") }
-                func send(_ user: String?, _ target: String) async throws -> HTTPStatus {
-                    var status = HTTPStatus.ok
-                    var headers = user.map { f.bearer($0) } ?? HTTPHeaders()
-                    headers.replaceOrAdd(name: .accept, value: path.hasPrefix("api/") ? "application/json" : "text/html")
-                    try await app.call(route.method, target, headers: headers, beforeRequest: { req in
-                        if route.method != .GET {
-                            if path.hasPrefix("api/") { req.headers.contentType = .json; req.body = .init(string: "{}") }
-                            else { req.headers.contentType = .urlEncodedForm; req.body = .init(string: "x=1") }
-                        }
-                    }, afterResponse: { status = $0.status })
-                    return status
-                }
-
                 // Signed out: only public routes answer.
                 if !rule.isPublic {
-                    let s = try await send(nil, url(inside))
+                    let s = try await Self.send(app, route.method, path, id: inside, headers: [:])
                     // Reads redirect to sign-in (pages) or answer 401 (API); writes without a session's CSRF token are refused first.
                     let ok: [HTTPStatus] = route.method == .GET ? [.unauthorized, .seeOther] : [.unauthorized, .seeOther, .forbidden]
                     XCTAssertTrue(ok.contains(s), "\(key) signed out gave \(s)")
@@ -98,18 +114,7 @@ final class RouteWalkTests: XCTestCase {
                 let method = HTTPMethod(rawValue: parts[0])
                 let path = parts.count > 1 ? parts[1] : ""
                 for (user, role) in users {
-                    func status(_ id: Int) async throws -> HTTPStatus {
-                        var s = HTTPStatus.ok
-                        var headers = f.bearer(user)
-                        headers.replaceOrAdd(name: .accept, value: path.hasPrefix("api/") ? "application/json" : "text/html")
-                        try await app.call(method, "/" + path.replacingOccurrences(of: ":id", with: "\(id)"), headers: headers, beforeRequest: { req in
-                            if method != .GET {
-                                if path.hasPrefix("api/") { req.headers.contentType = .json; req.body = .init(string: "{}") }
-                                else { req.headers.contentType = .urlEncodedForm; req.body = .init(string: "x=1") }
-                            }
-                        }, afterResponse: { s = $0.status })
-                        return s
-                    }
+                    func status(_ id: Int) async throws -> HTTPStatus { try await Self.send(app, method, path, id: id, headers: f.bearer(user)) }
                     let allowed = rule.permission.map { role.can($0) } ?? true
                     let inID: Int, outID: Int?
                     switch rule.target {
@@ -117,6 +122,7 @@ final class RouteWalkTests: XCTestCase {
                     case .incident: inID = inside; outID = wholeDistrict.contains(user) ? nil : outside
                     case .division: inID = inScopeDivision[user]!; outID = wholeDistrict.contains(user) ? nil : f.c3
                     case .user: inID = victim.id!; outID = nil
+                    case .person: inID = personInside; outID = wholeDistrict.contains(user) ? nil : personOutside
                     }
                     let s = try await status(inID)
                     if allowed {

@@ -1,0 +1,41 @@
+import Crypto
+import Foundation
+import Vapor
+
+/// Personal identifiers at rest: AES-GCM for the value, and a keyed HMAC "blind index" so an exact
+/// match (e.g. find a person by ID number) works without decrypting every row. Both keys are
+/// derived from the configured secret with HKDF, so one secret never serves two purposes.
+struct FieldCipher: Sendable {
+    private let sealKey: SymmetricKey
+    private let indexKey: SymmetricKey
+
+    init(secret: SymmetricKey) {
+        sealKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: secret, info: Data("pingan/field-encryption/v1".utf8), outputByteCount: 32)
+        indexKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: secret, info: Data("pingan/blind-index/v1".utf8), outputByteCount: 32)
+    }
+
+    struct Failure: Error {}
+
+    /// "v1:" + base64(nonce ‖ ciphertext ‖ tag).
+    func seal(_ plaintext: String) throws -> String {
+        let box = try AES.GCM.seal(Data(plaintext.utf8), using: sealKey)
+        guard let combined = box.combined else { throw Failure() }
+        return "v1:" + combined.base64EncodedString()
+    }
+
+    func open(_ sealed: String) throws -> String {
+        guard sealed.hasPrefix("v1:"), let data = Data(base64Encoded: String(sealed.dropFirst(3))) else { throw Failure() }
+        let plain = try AES.GCM.open(try AES.GCM.SealedBox(combined: data), using: sealKey)
+        guard let s = String(data: plain, encoding: .utf8) else { throw Failure() }
+        return s
+    }
+
+    /// Hex HMAC-SHA256 of the normalised value, namespaced by field so equal values in two fields differ.
+    func blindIndex(_ normalized: String, field: String) -> String {
+        HMAC<SHA256>.authenticationCode(for: Data((field + "\u{0}" + normalized).utf8), using: indexKey).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+extension Request {
+    var cipher: FieldCipher { FieldCipher(secret: config.secretKey) }
+}

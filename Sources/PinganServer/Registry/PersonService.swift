@@ -1,0 +1,149 @@
+import Fluent
+import Vapor
+import PinganKit
+
+struct PersonDTO: Content {
+    var id: Int
+    var name: String
+    var sex: String
+    var birthDate: String
+    var idNumberMasked: String
+    var phoneMasked: String?
+    var hukouAddress: String
+    var category: PersonCategory
+    var keyType: KeyPopulationType?
+    var supervisorID: Int?
+    var communityID: Int
+    var gridID: Int?
+    var buildingID: Int?
+    var room: String
+    var residenceExpiresOn: String?
+    var note: String
+}
+
+struct RevealedIdentity: Content { var idNumber: String; var phone: String? }
+
+extension Person {
+    func toDTO() -> PersonDTO {
+        PersonDTO(id: id ?? 0, name: name, sex: sex, birthDate: birthDate, idNumberMasked: idNumberMasked, phoneMasked: phoneMasked,
+                  hukouAddress: hukouAddress, category: category, keyType: keyType, supervisorID: supervisorID, communityID: communityID,
+                  gridID: gridID, buildingID: buildingID, room: room, residenceExpiresOn: residenceExpiresOn, note: note)
+    }
+}
+
+/// Filters of the people registry, read alike by the page, the API and the CSV.
+struct PersonFilter {
+    var community: Int?
+    var grid: Int?
+    var category: PersonCategory?
+    var keyType: KeyPopulationType?
+    var q: String?
+    var idNumber: String?
+    var phone: String?
+    /// Temporary residents whose registration expires within N days (or already has).
+    var expiringDays: Int?
+
+    init(_ req: Request, errors e: inout FieldErrors) {
+        let L = req.lang
+        community = req.query[String.self, at: "community"]?.nilIfEmpty.flatMap { Int($0) }
+        grid = req.query[String.self, at: "grid"]?.nilIfEmpty.flatMap { Int($0) }
+        if let c = req.query[String.self, at: "category"]?.nilIfEmpty { category = PersonCategory(rawValue: c); if category == nil { e["category"] = L.t("人口类别无效", "Unknown category") } }
+        if let k = req.query[String.self, at: "keyType"]?.nilIfEmpty { keyType = KeyPopulationType(rawValue: k); if keyType == nil { e["keyType"] = L.t("重点人口类型无效", "Unknown key-population type") } }
+        q = req.query[String.self, at: "q"]?.nilIfEmpty.map { String($0.prefix(50)) }
+        if let raw = req.query[String.self, at: "idNumber"]?.nilIfEmpty {
+            switch ResidentID.parse(raw) { case .success(let id): idNumber = id.value; case .failure(let p): e["idNumber"] = L.t(p.messageZh, p.messageEn) }
+        }
+        if let raw = req.query[String.self, at: "phone"]?.nilIfEmpty {
+            phone = PhoneNumber.normalize(raw); if phone == nil { e["phone"] = L.t("电话号码格式不正确", "Not a phone number") }
+        }
+        if let d = req.query[String.self, at: "expiring"]?.nilIfEmpty {
+            if let n = Int(d), (0...3650).contains(n) { expiringDays = n } else { e["expiring"] = L.t("应为 0–3650 天", "Days 0–3650") }
+        }
+    }
+
+    func query(_ req: Request) async throws -> QueryBuilder<Person> {
+        let scope = try await req.scope()
+        let q = Person.query(on: req.db)
+        if let ids = scope.communityIDs { q.filter(\.$communityID ~~ Array(ids)) }
+        if let g = scope.gridIDs { q.filter(\.$gridID ~~ Array(g)) }
+        if let community { q.filter(\.$communityID == community) }
+        if let grid { q.filter(\.$gridID == grid) }
+        if let category { q.filter(\.$category == category) }
+        if let keyType { q.filter(\.$keyType == keyType) }
+        if let text = self.q { q.filter(\.$name ~~ text) }
+        if let idNumber { q.filter(\.$idNumberIndex == req.cipher.blindIndex(idNumber, field: "id_number")) }
+        if let phone { q.filter(\.$phoneIndex == req.cipher.blindIndex(phone, field: "phone")) }
+        if let days = expiringDays {
+            let cal = LocalCalendar(timeZoneIdentifier: req.config.timeZone)
+            let limit = cal.formatDate(Date().addingTimeInterval(Double(days) * 86400))
+            q.filter(\.$category == .temporary).filter(\.$residenceExpiresOn <= limit)
+            return q.sort(\.$residenceExpiresOn).sort(\.$id)
+        }
+        return q.sort(\.$id, .descending)
+    }
+}
+
+enum PersonService {
+    static func scoped(_ req: Request, _ id: Int?) async throws -> Person {
+        guard let id, let p = try await Person.find(id, on: req.db),
+              try await req.scope().contains(communityID: p.communityID, gridID: p.gridID) else { throw Abort(.notFound) }
+        return p
+    }
+
+    static func create(_ req: Request, _ input: PersonInput) async throws -> Person {
+        try req.require(.editRegistry)
+        let p = Person()
+        try await input.apply(to: p, req: req)
+        p.createdByID = try req.user.requireID()
+        try await req.db.transaction { db in
+            try await p.create(on: db)
+            await req.audit("person.create", entity: "person", id: p.id.map(String.init), detail: p.category.rawValue, on: db)
+        }
+        return p
+    }
+
+    static func update(_ req: Request, _ p: Person, _ input: PersonInput) async throws {
+        try req.require(.editRegistry)
+        try await input.apply(to: p, req: req)
+        try await req.db.transaction { db in
+            try await p.save(on: db)
+            await req.audit("person.update", entity: "person", id: p.id.map(String.init), on: db)
+        }
+    }
+
+    /// Unmasks identity data for a user whose role allows it; every unmasked read is audited.
+    static func reveal(_ req: Request, _ p: Person) async throws -> RevealedIdentity {
+        try req.require(.revealIdentity)
+        let c = req.cipher
+        let out = RevealedIdentity(idNumber: try c.open(p.idNumberSealed), phone: try p.phoneSealed.map { try c.open($0) })
+        await req.audit("person.reveal", entity: "person", id: p.id.map(String.init), detail: "id number and phone unmasked")
+        return out
+    }
+
+    static let csvHeaderZh = ["编号", "姓名", "性别", "出生日期", "身份号码（脱敏）", "电话（脱敏）", "户籍地", "类别", "重点人口类型", "社区/村", "网格", "房号", "暂住有效期至"]
+    static let csvHeaderEn = ["Id", "Name", "Sex", "Born", "ID number (masked)", "Phone (masked)", "Household registration", "Category", "Key type", "Community", "Grid", "Room", "Residence expires"]
+
+    /// Exports are masked: a spreadsheet leaves the system's access control behind.
+    static func csv(_ req: Request, _ filter: PersonFilter) async throws -> Response {
+        try req.require(.viewRegistry)
+        let L = req.lang
+        var w = CSVWriter(header: L.isEnglish ? csvHeaderEn : csvHeaderZh)
+        let people = try await filter.query(req).limit(100_000).all()
+        let names = try await divisionNames(req, people)
+        for p in people {
+            w.append(["\(p.id!)", p.name, p.sex == "M" ? L.t("男", "M") : L.t("女", "F"), p.birthDate, p.idNumberMasked, p.phoneMasked ?? "", p.hukouAddress,
+                      L.t(p.category.nameZh, p.category.nameEn), p.keyType.map { L.t($0.nameZh, $0.nameEn) } ?? "",
+                      names[p.communityID] ?? "", p.gridID.flatMap { names[$0] } ?? "", p.room, p.residenceExpiresOn ?? ""])
+        }
+        await req.audit("person.export", entity: "person", detail: req.url.query ?? "")
+        return CSVResponse.make(filename: "people.csv", writer: w)
+    }
+
+    static func divisionNames(_ req: Request, _ people: [Person]) async throws -> [Int: String] {
+        let ids = Array(Set(people.flatMap { [$0.communityID, $0.gridID, $0.buildingID].compactMap { $0 } }))
+        guard !ids.isEmpty else { return [:] }
+        var out: [Int: String] = [:]
+        for d in try await Division.query(on: req.db).filter(\.$id ~~ ids).all() { out[d.id!] = d.name }
+        return out
+    }
+}

@@ -1,0 +1,134 @@
+import Fluent
+import SQLKit
+import XCTVapor
+import PinganKit
+@testable import PinganServer
+
+/// A valid 18-character resident ID for a Panyu birth on the given date.
+func residentID(_ birth: String = "19900307", sequence: String = "123", area: String = "440113") -> String {
+    let first17 = area + birth + sequence
+    return first17 + String(ResidentID.checkDigit(for: first17))
+}
+
+@discardableResult
+func createPerson(_ app: Application, _ f: Fixture, as user: String = "officer", community: Int, grid: Int? = nil,
+                  id: String = residentID(), category: String = "permanent", extra: [String: String] = [:]) async throws -> Int {
+    var body = ["name": "陈小明", "idNumber": id, "phone": "138 0013 8000", "category": category, "communityID": "\(community)", "room": "3-201"]
+    if let grid { body["gridID"] = "\(grid)" }
+    for (k, v) in extra { body[k] = v }
+    var created = 0
+    try await app.call(.POST, "/api/v1/people", headers: f.bearer(user), beforeRequest: { try $0.content.encode(body) }) { res in
+        XCTAssertEqual(res.status, .created, res.body.string)
+        created = (try? res.content.decode(PersonDTO.self).id) ?? 0
+    }
+    return created
+}
+
+final class PersonTests: XCTestCase {
+    func testIdentityDataIsEncryptedAtRestMaskedInOutputAndRevealIsAudited() async throws {
+        try await withApp { app, f in
+            let number = residentID()
+            let id = try await createPerson(app, f, community: f.c1, grid: f.g1a, id: number)
+            // At rest: no clear ID number or phone anywhere in the row.
+            let sql = app.db as! any SQLDatabase
+            let row = try await sql.select().column("*").from("people").where("id", .equal, id).first()!
+            for column in ["id_number_sealed", "id_number_index", "id_number_masked", "phone_sealed", "phone_index", "phone_masked"] {
+                let v = try row.decode(column: column, as: String.self)
+                XCTAssertFalse(v.contains(number), column); XCTAssertFalse(v.contains("13800138000"), column)
+            }
+            try await app.call(.GET, "/api/v1/people/\(id)", headers: f.bearer("officer")) { res in
+                let dto = try res.content.decode(PersonDTO.self)
+                XCTAssertEqual(dto.idNumberMasked, "440113********" + String(number.suffix(4)))
+                XCTAssertEqual(dto.phoneMasked, "138****8000")
+                XCTAssertEqual(dto.birthDate, "1990-03-07"); XCTAssertEqual(dto.sex, "M")
+                XCTAssertFalse(res.body.string.contains(number))
+            }
+            let s = try await signIn(app, "officer")
+            try await app.call(.GET, "/people/\(id)", beforeRequest: { $0.headers.cookie = s.cookies }) { res in
+                XCTAssertEqual(res.status, .ok); XCTAssertFalse(res.body.string.contains(number), "pages show the masked number")
+            }
+            try await app.call(.POST, "/api/v1/people/\(id)/reveal", headers: f.bearer("officer")) { res in
+                XCTAssertEqual(res.status, .ok)
+                let r = try res.content.decode(RevealedIdentity.self)
+                XCTAssertEqual(r.idNumber, number); XCTAssertEqual(r.phone, "13800138000")
+            }
+            let audits = try await AuditEvent.query(on: app.db).filter(\.$action == "person.reveal").all()
+            XCTAssertEqual(audits.map(\.username), ["officer"])
+            // Analysts and grid workers read the registry masked but may not unmask.
+            for user in ["analyst", "grid"] {
+                try await app.call(.POST, "/api/v1/people/\(id)/reveal", headers: f.bearer(user)) { XCTAssertEqual($0.status, .forbidden, user) }
+            }
+        }
+    }
+
+    func testExactSearchByIdentityNumberAndPhoneUsesTheBlindIndex() async throws {
+        try await withApp { app, f in
+            let number = residentID("19850101", sequence: "224")
+            try await createPerson(app, f, community: f.c1, id: number)
+            try await createPerson(app, f, community: f.c1, id: residentID("19910101", sequence: "335"), extra: ["phone": "13900001111"])
+            try await app.call(.GET, "/api/v1/people?idNumber=\(number.lowercased())", headers: f.bearer("officer")) { res in
+                let page = try res.content.decode(PersonAPIController.Page.self)
+                XCTAssertEqual(page.page.total, 1); XCTAssertEqual(page.items.first?.birthDate, "1985-01-01")
+            }
+            try await app.call(.GET, "/api/v1/people?phone=139-0000-1111", headers: f.bearer("officer")) { res in
+                XCTAssertEqual(try res.content.decode(PersonAPIController.Page.self).page.total, 1)
+            }
+            try await app.call(.GET, "/api/v1/people?idNumber=440113199001011230", headers: f.bearer("officer")) { res in
+                XCTAssertEqual(res.status, .unprocessableEntity, "a malformed number is a field error, not an empty result")
+            }
+        }
+    }
+
+    func testValidationNamesEachProblem() async throws {
+        try await withApp { app, f in
+            let bad = String(residentID().dropLast()) + (residentID().hasSuffix("1") ? "2" : "1")
+            try await app.call(.POST, "/api/v1/people", headers: f.bearer("officer"), beforeRequest: { req in
+                try req.content.encode(["name": "", "idNumber": bad, "phone": "12345", "category": "key", "communityID": "\(f.c1)"])
+            }) { res in
+                XCTAssertEqual(res.status, .unprocessableEntity)
+                let fields = try res.content.decode(ErrorBody.self).fields ?? [:]
+                XCTAssertTrue(fields["idNumber"]?.contains("校验码") ?? false, "\(fields)")
+                for key in ["name", "phone", "keyType"] { XCTAssertNotNil(fields[key], key) }
+            }
+            try await app.call(.POST, "/api/v1/people", headers: f.bearer("officer"), beforeRequest: { req in
+                try req.content.encode(["name": "王", "idNumber": residentID(), "category": "temporary", "communityID": "\(f.c1)"])
+            }) { res in
+                XCTAssertNotNil(try res.content.decode(ErrorBody.self).fields?["residenceExpiresOn"], "temporary residents need an expiry")
+            }
+            try await createPerson(app, f, community: f.c1)
+            try await app.call(.POST, "/api/v1/people", headers: f.bearer("officer"), beforeRequest: { req in
+                try req.content.encode(["name": "重复", "idNumber": residentID(), "category": "permanent", "communityID": "\(f.c1)"])
+            }) { res in
+                XCTAssertEqual(res.status, .unprocessableEntity)
+                XCTAssertTrue(res.body.string.contains("已在本区登记"), res.body.string)
+            }
+            let count = try await Person.query(on: app.db).count()
+            XCTAssertEqual(count, 1, "failed submissions write nothing")
+        }
+    }
+
+    func testExpiringTemporaryRegistrationsWorklistAndScope() async throws {
+        try await withApp { app, f in
+            let cal = LocalCalendar()
+            let soon = cal.formatDate(Date().addingTimeInterval(10 * 86400))
+            let later = cal.formatDate(Date().addingTimeInterval(200 * 86400))
+            let past = cal.formatDate(Date().addingTimeInterval(-3 * 86400))
+            try await createPerson(app, f, community: f.c1, id: residentID(sequence: "101"), category: "temporary", extra: ["residenceExpiresOn": soon])
+            try await createPerson(app, f, community: f.c1, id: residentID(sequence: "102"), category: "temporary", extra: ["residenceExpiresOn": later])
+            try await createPerson(app, f, community: f.c1, id: residentID(sequence: "103"), category: "temporary", extra: ["residenceExpiresOn": past])
+            let outside = try await createPerson(app, f, as: "officer3", community: f.c3, id: residentID(sequence: "104"))
+            try await app.call(.GET, "/api/v1/people?expiring=30", headers: f.bearer("officer")) { res in
+                let page = try res.content.decode(PersonAPIController.Page.self)
+                XCTAssertEqual(page.items.map(\.residenceExpiresOn), [past, soon], "expired first, then the ones due soon")
+            }
+            try await app.call(.GET, "/api/v1/people/\(outside)", headers: f.bearer("officer")) { XCTAssertEqual($0.status, .notFound) }
+            try await app.call(.GET, "/api/v1/people", headers: f.bearer("officer")) { res in
+                XCTAssertEqual(try res.content.decode(PersonAPIController.Page.self).page.total, 3)
+            }
+            try await app.call(.GET, "/api/v1/people/export.csv", headers: f.bearer("officer")) { res in
+                XCTAssertFalse(res.body.string.contains(residentID(sequence: "101")), "exports are masked")
+                XCTAssertTrue(res.body.string.contains("********"))
+            }
+        }
+    }
+}
