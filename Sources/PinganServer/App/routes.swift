@@ -13,4 +13,5 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: PersonAPIController())
     try signedIn.register(collection: AuditController())
     try signedIn.register(collection: UserAdminController())
+    try signedIn.register(collection: AccountController())
 }

@@ -42,7 +42,7 @@ enum Layout {
                     .div(.class("user-box"),
                         .a(.href(path + "?" + q), .text(lang.isEnglish ? "中文" : "English")),
                         user.map { u in .group([
-                            .span(.class("who"), .text(u.displayName == u.role.nameZh ? u.displayName : u.displayName + " · " + lang.t(u.role.nameZh, u.role.nameEn))),
+                            .a(.class("who"), .href("/account"), .text(u.displayName == u.role.nameZh ? u.displayName : u.displayName + " · " + lang.t(u.role.nameZh, u.role.nameEn))),
                             .form(.method("post"), .action("/logout"), .class("inline"),
                                 csrfField(req),
                                 .button(.type("submit"), .class("link"), .text(lang.t("退出", "Sign out"))))

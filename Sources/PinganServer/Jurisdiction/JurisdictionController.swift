@@ -123,6 +123,14 @@ struct JurisdictionController: RouteCollection {
         let office = try await d.officeID.asyncMap { try await PoliceOffice.find($0, on: req.db) } ?? nil
         var officers: [User] = []
         var incidents30 = 0
+        var registered: [PersonCategory: Int] = [:]
+        if d.level == .community, try req.user.role.can(.viewRegistry) {
+            let sql = req.db as! any SQLDatabase
+            for r in try await sql.select().column("category").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("people")
+                .where("community_id", .equal, d.id!).groupBy("category").all() {
+                if let c = PersonCategory(rawValue: try r.decode(column: "category", as: String.self)) { registered[c] = try r.decode(column: "n", as: Int.self) }
+            }
+        }
         if d.level == .community {
             officers = try await User.query(on: req.db).filter(\.$scopeDivisionID == d.id!).filter(\.$role == .communityOfficer).all()
             incidents30 = try await Incident.query(on: req.db).filter(\.$communityID == d.id!).filter(\.$occurredAt >= Date().addingTimeInterval(-30 * 86400)).count()
@@ -140,6 +148,7 @@ struct JurisdictionController: RouteCollection {
                 stat(L.t("户籍人口", "Registered population"), d.registeredPopulation),
                 stat(L.t("流动人口", "Floating population"), d.floatingPopulation),
                 .if(d.level == .community, stat(L.t("近30天警情", "Incidents, last 30 days"), incidents30)),
+                .if(!registered.isEmpty, .group(PersonCategory.allCases.map { c in stat(L.t("已登记", "Registered ") + L.t(c.nameZh, c.nameEn), registered[c] ?? 0) })),
                 stat(L.t("下级单元", "Sub-units"), children.count)),
             .div(.class("grid2"),
                 .div(.class("card"), .h2(.text(L.t("基本信息", "Details"))),
