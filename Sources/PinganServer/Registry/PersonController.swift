@@ -78,12 +78,14 @@ struct PersonController: RouteCollection {
         return try await detail(req, p, revealed: nil)
     }
 
-    func detail(_ req: Request, _ p: Person, revealed: RevealedIdentity?) async throws -> Response {
+    func detail(_ req: Request, _ p: Person, revealed: RevealedIdentity?, errors: FieldErrors = FieldErrors()) async throws -> Response {
         let names = try await PersonService.divisionNames(req, [p])
         let supervisor = try await p.supervisorID.asyncMap { try await User.find($0, on: req.db) } ?? nil
         let role = try req.user.role
-        return PersonViews.detail(req, p, names: names, supervisor: supervisor?.displayName, revealed: revealed,
-                                  canEdit: role.can(.editRegistry), canReveal: role.can(.revealIdentity))
+        let res = PersonViews.detail(req, p, names: names, supervisor: supervisor?.displayName, revealed: revealed, errors: errors,
+                                     canEdit: role.can(.editRegistry), canReveal: role.can(.revealIdentity))
+        if !errors.isEmpty { res.status = .unprocessableEntity }
+        return res
     }
 
     @Sendable func editPage(req: Request) async throws -> Response {
@@ -110,7 +112,11 @@ struct PersonController: RouteCollection {
     @Sendable func reveal(req: Request) async throws -> Response {
         try req.require(.revealIdentity)
         let p = try await PersonService.scoped(req, req.parameters.get("id", as: Int.self))
-        return try await detail(req, p, revealed: try await PersonService.reveal(req, p))
+        do {
+            return try await detail(req, p, revealed: try await PersonService.reveal(req, p, try req.content.decode(PersonService.RevealInput.self)))
+        } catch let e as FieldErrors {
+            return try await detail(req, p, revealed: nil, errors: e)
+        }
     }
 }
 
@@ -164,6 +170,6 @@ struct PersonAPIController: RouteCollection {
     @Sendable func reveal(req: Request) async throws -> RevealedIdentity {
         try req.require(.revealIdentity)
         let p = try await PersonService.scoped(req, req.parameters.get("id", as: Int.self))
-        return try await PersonService.reveal(req, p)
+        return try await PersonService.reveal(req, p, try req.content.decode(PersonService.RevealInput.self))
     }
 }

@@ -111,12 +111,28 @@ enum PersonService {
         }
     }
 
-    /// Unmasks identity data for a user whose role allows it; every unmasked read is audited.
-    static func reveal(_ req: Request, _ p: Person) async throws -> RevealedIdentity {
+    /// Why an identity number is being unmasked (查询事由); the audit log keeps it with the read.
+    static let purposes: [(String, String, String)] = [
+        ("identity_check", "核查身份", "Identity check"), ("service", "办理业务", "Handling a service request"),
+        ("case", "案件侦办", "Case investigation"), ("supervision", "重点人口管控", "Key-population supervision"), ("other", "其他", "Other"),
+    ]
+
+    struct RevealInput: Content { var purpose: String?; var detail: String? }
+
+    /// Unmasks identity data for a user whose role allows it; every unmasked read is audited with its purpose.
+    static func reveal(_ req: Request, _ p: Person, _ input: RevealInput) async throws -> RevealedIdentity {
         try req.require(.revealIdentity)
+        let L = req.lang
+        let purpose = input.purpose?.nilIfEmpty
+        let detail = (input.detail ?? "").trimmed
+        var e = FieldErrors()
+        if purpose == nil || !purposes.contains(where: { $0.0 == purpose }) { e["purpose"] = L.t("请选择查看事由", "Say why you need the full numbers") }
+        if purpose == "other" && detail.isEmpty { e["detail"] = L.t("选择“其他”时请写明事由", "Describe the purpose") }
+        if detail.count > 200 { e["detail"] = L.t("不能超过200字", "At most 200 characters") }
+        guard e.isEmpty else { throw e }
         let c = req.cipher
         let out = RevealedIdentity(idNumber: try c.open(p.idNumberSealed), phone: try p.phoneSealed.map { try c.open($0) })
-        await req.audit("person.reveal", entity: "person", id: p.id.map(String.init), detail: "id number and phone unmasked")
+        await req.audit("person.reveal", entity: "person", id: p.id.map(String.init), detail: "purpose=\(purpose!)" + (detail.isEmpty ? "" : "; \(detail)"))
         return out
     }
 

@@ -78,7 +78,8 @@ enum PersonViews {
                   .p(.button(.type("submit"), .text(L.t("保存", "Save"))), " ", .a(.href(cancel), .text(L.t("取消", "Cancel"))))))
     }
 
-    static func detail(_ req: Request, _ p: Person, names: [Int: String], supervisor: String?, revealed: RevealedIdentity?, canEdit: Bool, canReveal: Bool) -> Response {
+    static func detail(_ req: Request, _ p: Person, names: [Int: String], supervisor: String?, revealed: RevealedIdentity?, errors: FieldErrors,
+                       canEdit: Bool, canReveal: Bool) -> Response {
         let L = req.lang
         var kv: [Node] = []
         func row(_ zh: String, _ en: String, _ v: Node) { kv.append(.dt(.text(L.t(zh, en)))); kv.append(.dd(v)) }
@@ -93,17 +94,22 @@ enum PersonViews {
         row("户籍地", "Household registration", .text(p.hukouAddress.isEmpty ? "—" : p.hukouAddress))
         row("责任人", "Responsible officer", .text(supervisor ?? "—"))
         row("备注", "Note", .text(p.note.isEmpty ? "—" : p.note))
+        let purposes: [(String, String)] = PersonService.purposes.map { ($0.0, L.t($0.1, $0.2)) }
         let revealForm: Node = (canReveal && revealed == nil)
-            ? .form(.method("post"), .action("/people/\(p.id!)/reveal"), .class("inline no-print"), Layout.csrfField(req),
-                    .button(.type("submit"), .class("btn secondary"), .text(L.t("查看完整号码（留痕）", "Show full numbers (audited)"))))
+            ? .form(.method("post"), .action("/people/\(p.id!)/reveal"), .class("card no-print"), Layout.csrfField(req),
+                    .h3(.text(L.t("查看完整号码", "Show the full numbers"))),
+                    .div(.class("form"),
+                        Form.field(L.t("查看事由（记入审计日志）", "Purpose (written to the audit log)"), "purpose", errors, Form.select("purpose", purposes, selected: nil, blank: L.t("请选择", "Choose…"), required: true)),
+                        Form.field(L.t("说明", "Details"), "detail", errors, Form.input("detail", nil, extra: .placeholder(L.t("如：受理编号、案件编号", "e.g. request or case number"))))),
+                    .p(.button(.type("submit"), .text(L.t("查看（留痕）", "Show (audited)")))))
             : .empty
         let notice: Node = revealed == nil ? .empty
             : .div(.class("alert ok"), .text(L.t("完整号码已显示，本次查看已记入审计日志。", "Full numbers shown; this view has been written to the audit log.")))
         return .page(req, title: p.name,
             .div(.class("breadcrumb"), .a(.href("/people"), .text(L.t("实有人口", "People registry"))), " › ", .text(p.name)),
             .div(.class("toolbar"), .h1(.text(p.name)),
-                 canEdit ? .a(.class("btn secondary"), .href("/people/\(p.id!)/edit"), .text(L.t("编辑", "Edit"))) : .empty, revealForm),
-            notice,
-            .div(.class("card"), .element("dl", [.class("kv")] + kv)))
+                 canEdit ? .a(.class("btn secondary"), .href("/people/\(p.id!)/edit"), .text(L.t("编辑", "Edit"))) : .empty),
+            notice, Form.errorSummary(req, errors),
+            .div(.class("card"), .element("dl", [.class("kv")] + kv)), revealForm)
     }
 }

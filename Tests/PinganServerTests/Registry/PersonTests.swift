@@ -47,16 +47,22 @@ final class PersonTests: XCTestCase {
             try await app.call(.GET, "/people/\(id)", beforeRequest: { $0.headers.cookie = s.cookies }) { res in
                 XCTAssertEqual(res.status, .ok); XCTAssertFalse(res.body.string.contains(number), "pages show the masked number")
             }
-            try await app.call(.POST, "/api/v1/people/\(id)/reveal", headers: f.bearer("officer")) { res in
+            try await app.call(.POST, "/api/v1/people/\(id)/reveal", headers: f.bearer("officer"), beforeRequest: { try $0.content.encode(["detail": "no purpose"]) }) { res in
+                XCTAssertEqual(res.status, .unprocessableEntity, "a purpose is required")
+            }
+            try await app.call(.POST, "/api/v1/people/\(id)/reveal", headers: f.bearer("officer"), beforeRequest: { try $0.content.encode(["purpose": "case", "detail": "A2026-17"]) }) { res in
                 XCTAssertEqual(res.status, .ok)
                 let r = try res.content.decode(RevealedIdentity.self)
                 XCTAssertEqual(r.idNumber, number); XCTAssertEqual(r.phone, "13800138000")
             }
             let audits = try await AuditEvent.query(on: app.db).filter(\.$action == "person.reveal").all()
             XCTAssertEqual(audits.map(\.username), ["officer"])
+            XCTAssertEqual(audits.first?.detail, "purpose=case; A2026-17")
             // Analysts and grid workers read the registry masked but may not unmask.
             for user in ["analyst", "grid"] {
-                try await app.call(.POST, "/api/v1/people/\(id)/reveal", headers: f.bearer(user)) { XCTAssertEqual($0.status, .forbidden, user) }
+                try await app.call(.POST, "/api/v1/people/\(id)/reveal", headers: f.bearer(user), beforeRequest: { try $0.content.encode(["purpose": "case"]) }) {
+                    XCTAssertEqual($0.status, .forbidden, user)
+                }
             }
         }
     }
@@ -130,5 +136,30 @@ final class PersonTests: XCTestCase {
                 XCTAssertTrue(res.body.string.contains("********"))
             }
         }
+    }
+
+    /// The raw database file (and its WAL) must not contain a planted ID number or phone.
+    func testRawDatabaseFileHoldsNoClearIdentityData() async throws {
+        guard ProcessInfo.processInfo.environment["PINGAN_TEST_DATABASE_URL"] == nil else { return } // a file check: SQLite only
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-raw-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("raw.sqlite").path
+        let app = try await Application.make(.testing)
+        let number = residentID("19770707", sequence: "808")
+        do {
+            try await configure(app, config: .testing(database: .sqliteFile(path)))
+            app.passwords.use(.bcrypt(cost: 4))
+            try await app.migrateAll()
+            let f = try await seedFixture(app)
+            try await createPerson(app, f, community: f.c1, id: number, extra: ["phone": "13912345678", "name": "赵六"])
+        } catch { try? await app.asyncShutdown(); throw error }
+        try await app.asyncShutdown()
+        var bytes = Data()
+        for suffix in ["", "-wal", "-shm"] { bytes.append((try? Data(contentsOf: URL(fileURLWithPath: path + suffix))) ?? Data()) }
+        XCTAssertGreaterThan(bytes.count, 10_000)
+        XCTAssertNotNil(bytes.range(of: Data("赵六".utf8)), "the plain name is there, so the file was read")
+        XCTAssertNil(bytes.range(of: Data(number.utf8)), "ID number in clear")
+        XCTAssertNil(bytes.range(of: Data("13912345678".utf8)), "phone in clear")
+        XCTAssertNil(bytes.range(of: Data(String(number.dropLast(4)).utf8)), "not even a prefix beyond the mask")
     }
 }
