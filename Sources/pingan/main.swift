@@ -18,6 +18,7 @@ Usage:
   pingan demo [--db FILE] [--scale small|district] [--incidents N] [--no-serve] [--port P]
   pingan user create --username NAME --role ROLE [--name DISPLAY] [--scope DIVISION_CODE] [--station STATION_NAME]
   pingan token create --username NAME [--name LABEL] [--days N]
+  pingan import people FILE.csv --as USERNAME [--dry-run] [--lang en]
 Roles: \(Role.allCases.map(\.rawValue).joined(separator: ", "))
 Configuration comes from the environment: see README.md § Configuration.
 """
@@ -107,6 +108,25 @@ do {
         try await app.migrateAll()
         let token = try await AdminCLI.createToken(app: app, username: username, name: option("name") ?? "cli", days: option("days").flatMap(Int.init))
         print(token)
+    case "import":
+        guard args.count > 2, args[1] == "people", let username = option("as") else { fail("import people FILE --as USERNAME [--dry-run]\n\n" + usage) }
+        try await app.migrateAll()
+        let dry = flag("dry-run")
+        let outcome = try await ImportCLI.people(app: app, path: args[2], username: username, dryRun: dry, english: option("lang") == "en") { done, total in
+            let width = 30
+            let filled = total > 0 ? width * done / total : width
+            FileHandle.standardError.write(Data("\r[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(done)/\(total)".utf8))
+        }
+        FileHandle.standardError.write(Data("\n".utf8))
+        for p in outcome.problems.prefix(200) { print(p) }
+        if outcome.problems.count > 200 { print("… \(outcome.problems.count - 200) more") }
+        if !outcome.problems.isEmpty {
+            print("\(outcome.problems.count) problem(s) in \(outcome.rows) rows; nothing was written.")
+            try? await app.asyncShutdown()
+            exit(1)
+        }
+        print(outcome.written ? "Imported \(outcome.rows) rows: \(outcome.created) new, \(outcome.updated) updated."
+                              : "Dry run passed for \(outcome.rows) rows: \(outcome.created) would be added, \(outcome.updated) updated. Nothing was written.")
     default:
         fail("Unknown command \(command)\n\n" + usage)
     }

@@ -19,3 +19,16 @@ final class PopulationTests: XCTestCase {
         XCTAssertEqual(PhoneNumber.masked("13800138000"), "138****8000")
     }
 }
+
+final class CSVReaderTests: XCTestCase {
+    func testRoundTripsWhatTheWriterWrites() {
+        var w = CSVWriter(header: ["姓名", "备注"])
+        w.append(["陈, 小明", "说\"你好\"\r\n第二行"])
+        w.append(["王", ""])
+        let text = String(decoding: w.utf8WithBOM, as: UTF8.self)
+        XCTAssertEqual(CSVReader.parse(text), [["姓名", "备注"], ["陈, 小明", "说\"你好\"\r\n第二行"], ["王", ""]])
+    }
+    func testLFAndBlankLines() {
+        XCTAssertEqual(CSVReader.parse("a,b\n\n1,2\n"), [["a", "b"], ["1", "2"]])
+    }
+}

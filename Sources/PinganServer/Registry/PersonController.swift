@@ -9,6 +9,8 @@ struct PersonController: RouteCollection {
         r.get(use: list)
         r.get("export.csv", use: export)
         r.get("new", use: newPage)
+        r.get("import", use: importPage)
+        r.on(.POST, "import", body: .collect(maxSize: "50mb"), use: importFile)
         r.post(use: create)
         r.get(":id", use: show)
         r.get(":id", "edit", use: editPage)
@@ -108,6 +110,59 @@ struct PersonController: RouteCollection {
         }
     }
 
+    func importView(_ req: Request, report: PeopleImport.Report? = nil, errors: FieldErrors = FieldErrors()) -> Response {
+        let L = req.lang
+        let headerDoc = PeopleImport.columns.map { c in c.names[0] + " / " + (c.names.first { $0.allSatisfy(\.isASCII) } ?? c.key) }.joined(separator: "，")
+        var result: Node = .empty
+        if let r = report {
+            let summary = r.written
+                ? L.t("已导入：新增 \(r.created) 人，更新 \(r.updated) 人（共 \(r.rows) 行）。", "Imported: \(r.created) new, \(r.updated) updated (\(r.rows) rows).")
+                : r.errors.isEmpty
+                    ? L.t("试导入通过：将新增 \(r.created) 人，更新 \(r.updated) 人。未写入任何数据。", "Dry run passed: \(r.created) would be added, \(r.updated) updated. Nothing was written.")
+                    : L.t("发现 \(r.errors.count) 处问题，未写入任何数据。请修改后重新上传。", "\(r.errors.count) problem(s) found; nothing was written. Fix them and upload again.")
+            let rows: [Node] = r.errors.prefix(500).map { e in .tr(.td(.class("num"), .text("\(e.row)")), .td(.code(.text(e.field))), .td(.text(e.message))) }
+            result = .div(.class("card"), .div(.class(r.errors.isEmpty ? "alert ok" : "alert error"), .text(summary)),
+                          r.errors.isEmpty ? .empty : .table(.class("data"), .thead(.tr(.th(.class("num"), .text(L.t("行", "Row"))), .th(.text(L.t("字段", "Field"))), .th(.text(L.t("问题", "Problem"))))),
+                                                             .element("tbody", rows)))
+        }
+        return .page(req, title: L.t("导入人口", "Import people"), status: errors.isEmpty && (report?.errors.isEmpty ?? true) ? .ok : .unprocessableEntity,
+            .div(.class("breadcrumb"), .a(.href("/people"), .text(L.t("实有人口", "People registry"))), " › ", .text(L.t("导入", "Import"))),
+            .h1(.text(L.t("导入人口（CSV）", "Import people (CSV)"))),
+            Form.errorSummary(req, errors), result,
+            .form(.method("post"), .action("/people/import"), .attr("enctype", "multipart/form-data"), .class("card"),
+                Layout.csrfField(req),
+                .p(.class("small muted"), .text(L.t("UTF-8 编码，首行为列名（中文或英文）：", "UTF-8, first row is the header (Chinese or English names): ") + headerDoc)),
+                .p(.class("small muted"), .text(L.t("按身份号码匹配：已登记的更新，未登记的新增。任何一行有误则整批不写入。", "Matched by ID number: registered people are updated, new ones added. One bad row and nothing is written."))),
+                .div(.class("form"),
+                    Form.field(L.t("CSV 文件", "CSV file"), "file", errors, .input(.type("file"), .name("file"), .id("f-file"), .attr("accept", ".csv,text/csv"), .required())),
+                    .label(.input(.type("checkbox"), .name("dryRun"), .value("1"), .checked(true)), .text(L.t("仅试导入（检查，不写入）", "Dry run only (check, write nothing)")))),
+                .p(.button(.type("submit"), .text(L.t("上传", "Upload"))))))
+    }
+
+    @Sendable func importPage(req: Request) async throws -> Response {
+        try req.require(.editRegistry)
+        return importView(req)
+    }
+
+    struct ImportForm: Content { var file: File?; var dryRun: String? }
+
+    @Sendable func importFile(req: Request) async throws -> Response {
+        try req.require(.editRegistry)
+        let form = try req.content.decode(ImportForm.self)
+        guard let file = form.file, file.data.readableBytes > 0 else {
+            return importView(req, errors: FieldErrors(["file": req.t("请选择 CSV 文件", "Choose a CSV file")]))
+        }
+        guard let text = file.data.getString(at: file.data.readerIndex, length: file.data.readableBytes) else {
+            return importView(req, errors: FieldErrors(["file": req.t("文件不是 UTF-8 文本", "The file is not UTF-8 text")]))
+        }
+        do {
+            let report = try await PeopleImport.run(req, csv: text, dryRun: form.dryRun != nil)
+            return importView(req, report: report)
+        } catch let e as FieldErrors {
+            return importView(req, errors: e)
+        }
+    }
+
     /// A POST, not a link: unmasking is an action that is audited, never a cached page.
     @Sendable func reveal(req: Request) async throws -> Response {
         try req.require(.revealIdentity)
@@ -130,6 +185,16 @@ struct PersonAPIController: RouteCollection {
         r.get(":id", use: show)
         r.patch(":id", use: update)
         r.post(":id", "reveal", use: reveal)
+        r.on(.POST, "import", body: .collect(maxSize: "50mb"), use: importCSV)
+    }
+
+    /// Body: the CSV itself (`Content-Type: text/csv`); `?dryRun=1` checks without writing.
+    @Sendable func importCSV(req: Request) async throws -> Response {
+        try req.require(.editRegistry)
+        let text = req.body.string ?? ""
+        let dry = ["1", "true", "yes"].contains(req.query[String.self, at: "dryRun"] ?? "")
+        let report = try await PeopleImport.run(req, csv: text, dryRun: dry)
+        return try await report.encodeResponse(status: report.errors.isEmpty ? .ok : .unprocessableEntity, for: req)
     }
 
     struct Page: Content { var items: [PersonDTO]; var page: PageInfo }

@@ -16,6 +16,7 @@ enum PersonViews {
         let toolbar: Node = .div(.class("toolbar"),
             .h1(.text(L.t("实有人口", "People registry"))),
             canEdit ? .a(.class("btn"), .href("/people/new"), .text(L.t("登记人口", "Register a person"))) : .empty,
+            canEdit ? .a(.class("btn secondary"), .href("/people/import"), .text(L.t("批量导入", "Import CSV"))) : .empty,
             .a(.class("btn secondary"), .href("/people?expiring=30"), .text(L.t("暂住登记到期提醒", "Expiring registrations"))),
             .a(.class("btn secondary"), .href("/people/export.csv" + (query.isEmpty ? "" : "?" + query)), .text(L.t("导出 CSV（脱敏）", "Export CSV (masked)"))))
         var fields: [Node] = [.method("get"), .action("/people"), .class("filters")]
