@@ -18,19 +18,6 @@ struct IncidentController: RouteCollection {
         r.post(":id", "followups", use: followUp)
     }
 
-    /// Communities the user may record incidents in, for selects and filters (id and name only:
-    /// this runs on every list page, where loading 267 full models was a measurable cost).
-    static func communities(_ req: Request) async throws -> [(id: Int, name: String)] {
-        let scope = try await req.scope()
-        let sql = req.db as! any SQLDatabase
-        let q = sql.select().column("id").column("name").from("divisions").where("level", .equal, DivisionLevel.community.rawValue)
-        if let ids = scope.communityIDs {
-            guard !ids.isEmpty else { return [] }
-            q.where("id", .in, Array(ids))
-        }
-        return try await q.orderBy("code").all().map { (try $0.decode(column: "id", as: Int.self), try $0.decode(column: "name", as: String.self)) }
-    }
-
     @Sendable func list(req: Request) async throws -> Response {
         try req.require(.viewIncidents)
         var errors = FieldErrors()
@@ -39,7 +26,7 @@ struct IncidentController: RouteCollection {
         let (items, info) = try await IncidentService.page(req, filter, page)
         let lookup = try await IncidentLookup.load(for: items, on: req.db)
         let res = IncidentViews.list(req, items: items, info: info, lookup: lookup, filter: filter, errors: errors,
-                                     communities: try await Self.communities(req), canEdit: try req.user.role.can(.editIncidents))
+                                     communities: try await DivisionLookup.communities(req), canEdit: try req.user.role.can(.editIncidents))
         if !errors.isEmpty { res.status = .unprocessableEntity }
         return res
     }
@@ -49,7 +36,7 @@ struct IncidentController: RouteCollection {
     }
 
     func formPage(_ req: Request, _ incident: Incident?, _ input: IncidentInput, _ errors: FieldErrors) async throws -> Response {
-        let communities = try await Self.communities(req)
+        let communities = try await DivisionLookup.communities(req)
         var input = input
         if input.communityID == nil, communities.count == 1 { input.communityID = "\(communities[0].id)" }
         let scope = try await req.scope()

@@ -113,12 +113,7 @@ struct IncidentLookup {
     static func load(for items: [any IncidentFields], on db: any Database) async throws -> IncidentLookup {
         var l = IncidentLookup()
         let sql = db as! any SQLDatabase
-        let divIDs = Array(Set(items.flatMap { [$0.communityID, $0.gridID, $0.buildingID].compactMap { $0 } }))
-        if !divIDs.isEmpty {
-            for r in try await sql.select().column("id").column("name").from("divisions").where("id", .in, divIDs).all() {
-                l.divisionNames[try r.decode(column: "id", as: Int.self)] = try r.decode(column: "name", as: String.self)
-            }
-        }
+        l.divisionNames = try await DivisionLookup.names(items.flatMap { [$0.communityID, $0.gridID, $0.buildingID].compactMap { $0 } }, on: db)
         let userIDs = Array(Set(items.compactMap(\.handlingOfficerID)))
         if !userIDs.isEmpty {
             for r in try await sql.select().column("id").column("display_name").from("users").where("id", .in, userIDs).all() {

@@ -28,7 +28,7 @@ struct PersonController: RouteCollection {
         let people = try await q.range(page.offset..<(page.offset + page.per)).all()
         let names = try await PersonService.divisionNames(req, people)
         let res = PersonViews.list(req, people: people, names: names, info: PageInfo(page: page.page, per: page.per, total: total), filter: filter,
-                                   errors: errors, communities: try await IncidentController.communities(req), canEdit: try req.user.role.can(.editRegistry))
+                                   errors: errors, communities: try await DivisionLookup.communities(req), canEdit: try req.user.role.can(.editRegistry))
         if !errors.isEmpty { res.status = .unprocessableEntity }
         return res
     }
@@ -41,7 +41,7 @@ struct PersonController: RouteCollection {
     }
 
     func formPage(_ req: Request, _ person: Person?, _ input: PersonInput, _ errors: FieldErrors) async throws -> Response {
-        let communities = try await IncidentController.communities(req)
+        let communities = try await DivisionLookup.communities(req)
         var input = input
         if input.communityID == nil, communities.count == 1 { input.communityID = "\(communities[0].id)" }
         var grids: [Division] = []

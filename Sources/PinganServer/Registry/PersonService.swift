@@ -156,10 +156,6 @@ enum PersonService {
     }
 
     static func divisionNames(_ req: Request, _ people: [Person]) async throws -> [Int: String] {
-        let ids = Array(Set(people.flatMap { [$0.communityID, $0.gridID, $0.buildingID].compactMap { $0 } }))
-        guard !ids.isEmpty else { return [:] }
-        var out: [Int: String] = [:]
-        for d in try await Division.query(on: req.db).filter(\.$id ~~ ids).all() { out[d.id!] = d.name }
-        return out
+        try await DivisionLookup.names(people.flatMap { [$0.communityID, $0.gridID, $0.buildingID].compactMap { $0 } }, on: req.db)
     }
 }
