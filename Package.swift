@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "pingan", targets: ["pingan"]),
+        .executable(name: "pingan-lab", targets: ["pingan-lab"]),
         .library(name: "PinganKit", targets: ["PinganKit"]),
     ],
     dependencies: [
@@ -37,6 +38,8 @@ let package = Package(
             dependencies: ["PinganServer"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
+        // PinganKit's computations from the command line (forecasts, hotspots, planners, benches); no Vapor.
+        .executableTarget(name: "pingan-lab", dependencies: ["PinganKit"]),
         .testTarget(name: "PinganKitTests", dependencies: ["PinganKit"]),
         .testTarget(
             name: "PinganServerTests",
