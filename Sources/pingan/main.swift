@@ -81,6 +81,7 @@ do {
         try await DemoSeeder.seedDivisions(on: app.db)
         let accounts = try await seeder.seedUsers(app: app)
         try await seeder.seedPeople(app: app)
+        try await seeder.seedSites(app: app)
         print("Generating \(seeder.incidentCount) synthetic incidents over the last 12 months …")
         let t0 = Date()
         try await seeder.seedIncidents(app: app)

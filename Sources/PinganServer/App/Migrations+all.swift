@@ -8,4 +8,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateAudit())
     app.migrations.add(CreateIncidents())
     app.migrations.add(CreatePeople())
+    app.migrations.add(CreateSites())
 }

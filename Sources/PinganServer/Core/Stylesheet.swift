@@ -61,6 +61,14 @@ ul.tree { list-style:none; padding-left:1.1rem; } ul.tree li { margin:.15rem 0; 
 .login { max-width:380px; margin:4rem auto; }
 .login form { display:flex; flex-direction:column; gap:.8rem; }
 .breadcrumb { font-size:.85rem; color:var(--muted); margin-bottom:.4rem; }
+nav.tabs { display:flex; flex-wrap:wrap; gap:.3rem; margin:.2rem 0 .8rem; }
+nav.tabs a, div.tabs a { padding:.25rem .7rem; border:1px solid var(--line); border-radius:14px; background:var(--card); font-size:.88rem; color:var(--ink); }
+nav.tabs a.active { background:var(--accent); border-color:var(--accent); color:#fff; } div.tabs { display:flex; flex-wrap:wrap; gap:.4rem; }
+table.data.compact th, table.data.compact td { padding:.25rem .5rem; font-size:.88rem; }
+table.data tr.total td { font-weight:600; background:var(--accent-soft); }
+.survey-grid { display:grid; grid-template-columns:repeat(auto-fill, minmax(250px, 1fr)); gap:.8rem; margin-bottom:1rem; align-items:start; }
+.survey-grid table.data { border:1px solid var(--line); }
+.scroll { overflow-x:auto; }
 @media (max-width: 700px) { header.top { padding:.5rem .7rem; gap:.3rem .8rem; justify-content:space-between; } .brand-sub { display:none; }
   .main-nav { order:3; flex-basis:100%; } .main-nav a { padding:.2rem .5rem; white-space:nowrap; }
   main.page { padding:0 .6rem; } table.data { font-size:.85rem; } table.data th, table.data td { padding:.4rem .3rem; } table.data td a { white-space:normal; } .hide-sm { display:none; } }

@@ -6,7 +6,7 @@ import PinganKit
 /// Walks every registered route with every role, in scope and out of scope. A route added
 /// without an entry here fails the suite, so nothing ships unscoped by accident.
 final class RouteWalkTests: XCTestCase {
-    enum Target { case none, incident, division, user, person }
+    enum Target { case none, incident, division, user, person, site }
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false }
 
     static let rules: [String: Rule] = [
@@ -58,6 +58,30 @@ final class RouteWalkTests: XCTestCase {
         "GET api/v1/people/:id": .init(permission: .viewRegistry, target: .person),
         "PATCH api/v1/people/:id": .init(permission: .editRegistry, target: .person),
         "POST api/v1/people/:id/reveal": .init(permission: .revealIdentity, target: .person),
+        "GET sites": .init(permission: .viewRegistry),
+        "GET sites/export.csv": .init(permission: .viewRegistry),
+        "GET sites/new": .init(permission: .editRegistry),
+        "GET sites/import": .init(permission: .editRegistry),
+        "POST sites/import": .init(permission: .editRegistry),
+        "POST sites": .init(permission: .editRegistry),
+        "GET sites/:id": .init(permission: .viewRegistry, target: .site),
+        "GET sites/:id/edit": .init(permission: .editRegistry, target: .site),
+        "POST sites/:id": .init(permission: .editRegistry, target: .site),
+        "POST sites/:id/members": .init(permission: .editRegistry, target: .site),
+        "POST sites/:id/members/remove": .init(permission: .editRegistry, target: .site),
+        "GET api/v1/sites": .init(permission: .viewRegistry),
+        "GET api/v1/sites/export.csv": .init(permission: .viewRegistry),
+        "POST api/v1/sites": .init(permission: .editRegistry),
+        "POST api/v1/sites/import": .init(permission: .editRegistry),
+        "GET api/v1/sites/:id": .init(permission: .viewRegistry, target: .site),
+        "PATCH api/v1/sites/:id": .init(permission: .editRegistry, target: .site),
+        "GET api/v1/sites/:id/members": .init(permission: .viewRegistry, target: .site),
+        "POST api/v1/sites/:id/members": .init(permission: .editRegistry, target: .site),
+        "POST api/v1/sites/:id/members/remove": .init(permission: .editRegistry, target: .site),
+        "GET api/v1/site-kinds": .init(permission: .viewRegistry),
+        "GET survey": .init(permission: .viewRegistry),
+        "GET survey/export.csv": .init(permission: .viewRegistry),
+        "GET api/v1/survey": .init(permission: .viewRegistry),
         "GET admin/audit": .init(permission: .viewAudit),
         "GET admin/audit/export.csv": .init(permission: .viewAudit),
         "GET api/v1/audit": .init(permission: .viewAudit),
@@ -92,6 +116,8 @@ final class RouteWalkTests: XCTestCase {
             let outside = try await createIncident(app, f, community: f.c3, grid: f.g3)
             let personInside = try await createPerson(app, f, as: "admin", community: f.c1, grid: f.g1a, id: residentID(sequence: "501"))
             let personOutside = try await createPerson(app, f, as: "admin", community: f.c3, grid: f.g3, id: residentID(sequence: "502"))
+            let siteInside = try await createSite(app, f, as: "admin", community: f.c1, grid: f.g1a)
+            let siteOutside = try await createSite(app, f, as: "admin", community: f.c3, grid: f.g3)
             let victim = User(username: "victim", displayName: "V", passwordHash: "!", role: .analyst, scopeDivisionID: f.district)
             try await victim.create(on: app.db)
             let users: [String: Role] = ["admin": .admin, "command": .districtCommand, "chief": .stationChief, "officer": .communityOfficer,
@@ -130,6 +156,7 @@ final class RouteWalkTests: XCTestCase {
                     case .division: inID = inScopeDivision[user]!; outID = wholeDistrict.contains(user) ? nil : f.c3
                     case .user: inID = victim.id!; outID = nil
                     case .person: inID = personInside; outID = wholeDistrict.contains(user) ? nil : personOutside
+                    case .site: inID = siteInside; outID = wholeDistrict.contains(user) ? nil : siteOutside
                     }
                     let s = try await status(inID)
                     if allowed {
