@@ -6,6 +6,8 @@ extension LabCommands {
         [
             LabCommand(name: "gistar", summary: "Getis-Ord Gi* hot spots of points on a square grid (esda G_Local star=True, transform='B')",
                        run: HotspotLab.gistar),
+            LabCommand(name: "earlywarn", summary: "Poisson (Wheeler z) and 'up 50% and 5 cases' alerts per unit and month/week from an incident CSV",
+                       run: HotspotLab.earlywarn),
         ]
     }
 }
@@ -145,5 +147,128 @@ enum HotspotLab {
             }
         }
         return points
+    }
+}
+
+// MARK: - Early warning and patrol plans on real data (e.g. Toronto neighbourhoods as communities)
+
+extension HotspotLab {
+    /// Days since 1970-01-01 of a civil date (Howard Hinnant's days_from_civil).
+    static func days(_ y0: Int, _ m: Int, _ d: Int) -> Int {
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func civil(_ z0: Int) -> (Int, Int, Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    /// "2020/03/05…" or "2020-03-05…" → (y, m, d)
+    static func parseDate(_ s: String) -> (Int, Int, Int)? {
+        let u = Array(s.utf8.prefix(10))
+        guard u.count == 10, u[4] == u[7], u[4] == UInt8(ascii: "-") || u[4] == UInt8(ascii: "/") else { return nil }
+        func num(_ r: Range<Int>) -> Int? {
+            var v = 0
+            for b in u[r] { guard b >= 48, b <= 57 else { return nil }; v = v * 10 + Int(b - 48) }
+            return v
+        }
+        guard let y = num(0..<4), let m = num(5..<7), let d = num(8..<10), (1...12).contains(m), (1...31).contains(d) else { return nil }
+        return (y, m, d)
+    }
+
+    static let earlywarnHelp = """
+    pingan-lab earlywarn --events FILE.csv [--date-col date] [--unit-col unit] [--period month|week]
+                         [--at 2020-06 | --at 2020-06-01] [--since 2014-01-01]
+                         [--baseline years:3[:halfwindow] | trailing:8] [--z 3] [--min-count 5]
+                         [--rule-increase 0.5] [--rule-min 5] [--no-rule] [--out alerts.csv]
+      One row per incident; the unit column names the community (or station). Counts per unit and
+      month (or ISO week, Monday first) from --since, then EarlyWarning.evaluate at --at (default: the
+      last period in the data). Toronto: zcat toronto_mci_occurred_to_2020.csv.gz > t.csv, then
+      --events t.csv --date-col occurrencedate --unit-col Neighbourhood --at 2020-06.
+    """
+
+    static func earlywarn(_ args: [String]) throws {
+        let o = LabOptions(args)
+        if o.flag("help") { print(earlywarnHelp); return }
+        guard let path = o.value("events") else { throw LabUsageError("--events FILE.csv is required\n" + earlywarnHelp) }
+        let period: WarningPeriod = o.value("period") == "week" ? .week : .month
+        guard let data = FileManager.default.contents(atPath: path) else { throw LabUsageError("cannot read \(path)") }
+        let rows = CSVReader.parse(String(decoding: data, as: UTF8.self))
+        guard let header = rows.first else { throw LabUsageError("empty file") }
+        let dateCol = o.value("date-col") ?? "date", unitCol = o.value("unit-col") ?? "unit"
+        guard let di = header.firstIndex(of: dateCol), let ui = header.firstIndex(of: unitCol) else {
+            throw LabUsageError("columns \(dateCol) and \(unitCol) needed; header: \(header.joined(separator: ","))")
+        }
+        let since = o.value("since").flatMap(parseDate).map { days($0.0, $0.1, $0.2) } ?? Int.min
+        // period key: months since year 0, or weeks since the Monday 1970-01-05
+        func key(_ y: Int, _ m: Int, _ d: Int) -> Int {
+            period == .month ? y * 12 + (m - 1) : Int((Double(days(y, m, d) - 4) / 7).rounded(.down))
+        }
+        func label(_ k: Int) -> String {
+            if period == .month { return YearMonth(year: k / 12, month: k % 12 + 1).description }
+            let (y, m, d) = civil(k * 7 + 4)
+            return String(format: "%04d-%02d-%02d", y, m, d)
+        }
+        var counts: [String: [Int: Int]] = [:]
+        var lo = Int.max, hi = Int.min
+        for r in rows.dropFirst() where di < r.count && ui < r.count {
+            guard let (y, m, d) = parseDate(r[di]), days(y, m, d) >= since else { continue }
+            let k = key(y, m, d)
+            counts[r[ui].trimmingCharacters(in: .whitespaces), default: [:]][k, default: 0] += 1
+            lo = min(lo, k); hi = max(hi, k)
+        }
+        guard lo <= hi else { throw LabUsageError("no dated rows") }
+        var at = hi
+        if let a = o.value("at") {
+            if period == .month, let ym = YearMonth(a) { at = ym.year * 12 + ym.month - 1 }
+            else if let (y, m, d) = parseDate(a) { at = key(y, m, d) }
+            else { throw LabUsageError("--at wants 2020-06 (month) or 2020-06-01 (week)") }
+        }
+        guard at >= lo, at <= hi else { throw LabUsageError("--at outside the data (\(label(lo)) … \(label(hi)))") }
+
+        var config = EarlyWarningConfig()
+        if let b = o.value("baseline") {
+            let p = b.split(separator: ":").map(String.init)
+            if p.first == "years", p.count >= 2, let n = Int(p[1]) {
+                config.baseline = .samePeriodPreviousYears(years: n, halfWindow: p.count > 2 ? Int(p[2]) ?? 0 : 0)
+            } else if p.first == "trailing", p.count == 2, let n = Int(p[1]) {
+                config.baseline = .trailingMean(periods: n)
+            } else { throw LabUsageError("--baseline years:N[:H] or trailing:N") }
+        }
+        config.zThreshold = try o.double("z", default: config.zThreshold)
+        config.minCount = try o.int("min-count", default: config.minCount)
+        config.ruleMinIncrease = try o.double("rule-increase", default: config.ruleMinIncrease)
+        config.ruleMinCount = try o.int("rule-min", default: config.ruleMinCount)
+        config.ruleEnabled = !o.flag("no-rule")
+
+        let series = counts.keys.sorted().map { unit in
+            WarningSeries(unitID: unit, unitName: unit, unitKind: .community, period: period,
+                          counts: (lo...at).map { counts[unit]![$0] ?? 0 }, labels: (lo...at).map(label))
+        }
+        let clock = ContinuousClock()
+        let t0 = clock.now
+        let alerts = EarlyWarning.evaluate(series, config: config)
+        let elapsed = clock.now - t0
+        var w = CSVWriter(header: ["unit", "period", "rule", "observed", "baseline", "wheeler_z", "change", "reason_zh", "reason_en"])
+        for a in alerts {
+            w.append([a.unitID, a.periodLabel ?? "", a.rule.rawValue, String(a.observed), String(format: "%.3f", a.baseline),
+                      a.z.map { String(format: "%.3f", $0) } ?? "", a.change.map { String(format: "%.4f", $0) } ?? "",
+                      a.reasonZh, a.reasonEn])
+        }
+        if let out = o.value("out") { try w.text.write(toFile: out, atomically: true, encoding: .utf8) } else { print(w.text, terminator: "") }
+        let poisson = alerts.filter { $0.rule == .poissonExceedance }.count
+        FileHandle.standardError.write(Data("earlywarn: \(series.count) units, \(period.rawValue)s \(label(lo)) … \(label(at)); \(poisson) Poisson alarms, \(alerts.count - poisson) rule alarms (\(Set(alerts.map(\.unitID)).count) units) in \(elapsed)\n".utf8))
     }
 }
