@@ -8,6 +8,8 @@ extension LabCommands {
                        run: HotspotLab.gistar),
             LabCommand(name: "earlywarn", summary: "Poisson (Wheeler z) and 'up 50% and 5 cases' alerts per unit and month/week from an incident CSV",
                        run: HotspotLab.earlywarn),
+            LabCommand(name: "patrol", summary: "Draft patrol plan for a week: top cells x time windows per station within its patrol hours",
+                       run: HotspotLab.patrol),
         ]
     }
 }
@@ -152,6 +154,14 @@ enum HotspotLab {
 
 // MARK: - Early warning and patrol plans on real data (e.g. Toronto neighbourhoods as communities)
 
+/// Plain RFC 4180 CSV for machine-read lab output: quoted where needed, but not formula-neutralised
+/// (CSVWriter's apostrophe would turn a longitude like -79.3 into text).
+struct LabCSV {
+    private(set) var text: String
+    init(header: [String]) { text = ""; append(header) }
+    mutating func append(_ fields: [String]) { text += fields.map(CSVWriter.quote).joined(separator: ",") + "\n" }
+}
+
 extension HotspotLab {
     /// Days since 1970-01-01 of a civil date (Howard Hinnant's days_from_civil).
     static func days(_ y0: Int, _ m: Int, _ d: Int) -> Int {
@@ -261,7 +271,7 @@ extension HotspotLab {
         let t0 = clock.now
         let alerts = EarlyWarning.evaluate(series, config: config)
         let elapsed = clock.now - t0
-        var w = CSVWriter(header: ["unit", "period", "rule", "observed", "baseline", "wheeler_z", "change", "reason_zh", "reason_en"])
+        var w = LabCSV(header: ["unit", "period", "rule", "observed", "baseline", "wheeler_z", "change", "reason_zh", "reason_en"])
         for a in alerts {
             w.append([a.unitID, a.periodLabel ?? "", a.rule.rawValue, String(a.observed), String(format: "%.3f", a.baseline),
                       a.z.map { String(format: "%.3f", $0) } ?? "", a.change.map { String(format: "%.4f", $0) } ?? "",
@@ -270,5 +280,104 @@ extension HotspotLab {
         if let out = o.value("out") { try w.text.write(toFile: out, atomically: true, encoding: .utf8) } else { print(w.text, terminator: "") }
         let poisson = alerts.filter { $0.rule == .poissonExceedance }.count
         FileHandle.standardError.write(Data("earlywarn: \(series.count) units, \(period.rawValue)s \(label(lo)) … \(label(at)); \(poisson) Poisson alarms, \(alerts.count - poisson) rule alarms (\(Set(alerts.map(\.unitID)).count) units) in \(elapsed)\n".utf8))
+    }
+}
+
+extension HotspotLab {
+    static let patrolHelp = """
+    pingan-lab patrol --events FILE.csv --week 2020-06-01 [--cell 150] [--hours 40] [--window 2]
+                      [--history-weeks 52] [--max-per-cell 3] [--max-concurrent 2] [--out plan.csv]
+                      [--date-col occurrencedate --hour-col occurrencehour --unit-col Neighbourhood
+                       --lat-col Lat --lon-col Long] [--lat0 43.7065 --lon0 -79.3967]
+      Draft patrol plan for the week starting Monday --week: each unit (station; Toronto: neighbourhood)
+      owns the cells where most of its incidents fell; a cell's score is its count over the last
+      --history-weeks weeks divided by that many weeks (expected incidents next week — the strongest
+      forecast-eval baseline), its hour × weekday profile comes from the same weeks, and every station
+      gets --hours patrol-hours. Prints how many of that week's incidents fell in the planned windows.
+    """
+
+    static func patrol(_ args: [String]) throws {
+        let o = LabOptions(args)
+        if o.flag("help") { print(patrolHelp); return }
+        guard let path = o.value("events"), let weekText = o.value("week"), let wk = parseDate(weekText) else {
+            throw LabUsageError("--events FILE.csv and --week YYYY-MM-DD are required\n" + patrolHelp)
+        }
+        let monday = days(wk.0, wk.1, wk.2)
+        guard (monday + 3) % 7 == 0 else { throw LabUsageError("--week \(weekText) is not a Monday") }
+        let grid = HotspotGrid.toronto(cellSize: try o.double("cell", default: HotspotGrid.defaultCellSize))
+        let projection = LocalProjection(lat0: try o.double("lat0", default: LocalProjection.toronto.lat0),
+                                         lon0: try o.double("lon0", default: LocalProjection.toronto.lon0))
+        let historyWeeks = try o.int("history-weeks", default: 52)
+        guard let data = FileManager.default.contents(atPath: path) else { throw LabUsageError("cannot read \(path)") }
+        let rows = CSVReader.parse(String(decoding: data, as: UTF8.self))
+        guard let header = rows.first else { throw LabUsageError("empty file") }
+        func col(_ option: String, _ fallback: String) throws -> Int {
+            let name = o.value(option) ?? fallback
+            guard let i = header.firstIndex(of: name) else { throw LabUsageError("no column \(name)") }
+            return i
+        }
+        let di = try col("date-col", "occurrencedate"), hi = try col("hour-col", "occurrencehour")
+        let ui = try col("unit-col", "Neighbourhood"), lai = try col("lat-col", "Lat"), loi = try col("lon-col", "Long")
+        let width = [di, hi, ui, lai, loi].max()!
+
+        var profiles: [Int: HourWeekdayTable] = [:]
+        var recent: [Int: Int] = [:]
+        var unitVotes: [Int: [String: Int]] = [:]
+        var nextWeek: [(cell: Int, weekday: Int, hour: Int)] = []
+        let from = monday - 7 * historyWeeks
+        for r in rows.dropFirst() where r.count > width {
+            guard let (y, m, d) = parseDate(r[di]), let hour = Int(r[hi]), let lat = Double(r[lai]), let lon = Double(r[loi]),
+                  let cell = grid.cellIndex(of: projection.project(lat: lat, lon: lon)) else { continue }
+            let day = days(y, m, d)
+            let weekday = (day + 3) % 7 + 1
+            if day < monday {
+                unitVotes[cell, default: [:]][r[ui], default: 0] += 1
+                if day >= from {
+                    recent[cell, default: 0] += 1
+                    profiles[cell, default: HourWeekdayTable()].add(weekday: weekday, hour: hour)
+                }
+            } else if day < monday + 7 {
+                nextWeek.append((cell, weekday, hour))
+            }
+        }
+        let station: [Int: String] = unitVotes.mapValues { votes in
+            votes.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!.key
+        }
+        let inputs = station.keys.sorted().map { c in
+            PatrolCellInput(cell: c, stationID: station[c]!, score: Double(recent[c] ?? 0) / Double(historyWeeks), profile: profiles[c])
+        }
+        var config = PatrolConfig()
+        config.windowHours = try o.int("window", default: config.windowHours)
+        config.maxWindowsPerCell = try o.int("max-per-cell", default: config.maxWindowsPerCell)
+        config.maxConcurrentPatrols = try o.int("max-concurrent", default: config.maxConcurrentPatrols ?? 2)
+        let hours = try o.double("hours", default: 40)
+        let stations = Set(station.values)
+        let clock = ContinuousClock()
+        let t0 = clock.now
+        let plan = PatrolRecommendation.plan(cells: inputs, capacity: Dictionary(uniqueKeysWithValues: stations.map { ($0, hours) }), config: config)
+        let elapsed = clock.now - t0
+
+        var w = LabCSV(header: ["station", "rank", "cell_index", "cell_x", "cell_y", "lat", "lon", "date", "window",
+                                   "patrol_hours", "cell_score", "window_share", "priority"])
+        for r in plan {
+            let (lat, lon) = projection.unproject(grid.center(of: r.cell))
+            let (y, m, d) = civil(monday + r.weekday - 1)
+            w.append([r.stationID, String(r.rank), String(r.cell), String(grid.column(of: r.cell)), String(grid.row(of: r.cell)),
+                      String(format: "%.6f", lat), String(format: "%.6f", lon), String(format: "%04d-%02d-%02d", y, m, d),
+                      r.windowText(chinese: false), String(format: "%g", r.patrolHours), String(format: "%.4f", r.cellScore),
+                      String(format: "%.4f", r.windowShare), String(format: "%.5f", r.priority)])
+        }
+        if let out = o.value("out") { try w.text.write(toFile: out, atomically: true, encoding: .utf8) } else { print(w.text, terminator: "") }
+
+        // Back-test: incidents of that week inside a planned cell × window.
+        var planned = Set<Int>()
+        for r in plan { for h in r.startHour ..< r.endHour { planned.insert(r.cell * 168 + (r.weekday - 1) * 24 + h) } }
+        let covered = nextWeek.filter { planned.contains($0.cell * 168 + ($0.weekday - 1) * 24 + $0.hour) }.count
+        let cellHours = Double(planned.count) / Double(max(1, station.count) * 168)
+        FileHandle.standardError.write(Data("""
+        patrol: \(stations.count) stations, \(inputs.count) cells with history, \(plan.count) patrol windows (\(String(format: "%g", hours)) h each station) planned in \(elapsed)
+        week \(weekText): \(covered) of \(nextWeek.count) incidents (\(String(format: "%.1f", 100 * Double(covered) / Double(max(1, nextWeek.count))))%) fell in a planned cell × window, which is \(String(format: "%.2f", 100 * cellHours))% of the cell-hours
+
+        """.utf8))
     }
 }
