@@ -56,6 +56,15 @@ final class GetisOrdTests: XCTestCase {
         XCTAssertEqual(Array(w.neighbours[w.offsets[5] ..< w.offsets[6]]), [0, 1, 2, 4, 6, 8, 9, 10])
     }
 
+    func testQueenSubsetOfGrid() {
+        let grid = HotspotGrid(minX: 0, minY: 0, maxX: 400, maxY: 300, cellSize: 100) // 4 × 3
+        XCTAssertEqual(SpatialWeights.queen(cells: Array(0..<12), grid: grid), .queenLattice(rows: 3, columns: 4))
+        // Only the bottom row and cell 5: cell 5 touches 0, 1, 2; units are positions in `cells`.
+        let w = SpatialWeights.queen(cells: [0, 1, 2, 3, 5], grid: grid)
+        XCTAssertEqual(Array(w.neighbours[w.offsets[4] ..< w.offsets[5]]), [0, 1, 2])
+        XCTAssertEqual(Array(w.neighbours[w.offsets[3] ..< w.offsets[4]]), [2])
+    }
+
     func testConstantValuesGiveNaNLikeEsda() {
         let r = GetisOrd.giStar(values: [Double](repeating: 0, count: 6), rows: 2, columns: 3)
         XCTAssertTrue(r.z.allSatisfy(\.isNaN))

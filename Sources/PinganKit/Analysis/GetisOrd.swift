@@ -43,6 +43,26 @@ public struct SpatialWeights: Sendable, Hashable {
         }
         return SpatialWeights(neighbours: lists)
     }
+
+    /// Queen contiguity among a subset of a grid's cells (e.g. the cells inside the district boundary,
+    /// so that water or a neighbouring district does not enter Gi* as zeros). Unit k is `cells[k]`;
+    /// values passed to Gi* must be in the same order.
+    public static func queen(cells: [Int], grid: HotspotGrid) -> SpatialWeights {
+        var position: [Int: Int] = [:]
+        for (k, c) in cells.enumerated() { position[c] = k }
+        let lists: [[Int]] = cells.map { c in
+            let r = grid.row(of: c), col = grid.column(of: c)
+            var list: [Int] = []
+            for dr in -1...1 {
+                for dc in -1...1 where !(dr == 0 && dc == 0) {
+                    let rr = r + dr, cc = col + dc
+                    if rr >= 0, rr < grid.rows, cc >= 0, cc < grid.columns, let k = position[rr * grid.columns + cc] { list.append(k) }
+                }
+            }
+            return list
+        }
+        return SpatialWeights(neighbours: lists)
+    }
 }
 
 /// Getis-Ord Gi* per unit, with the analytic moments and the normal-approximation p-value.
