@@ -113,10 +113,17 @@ do {
         guard args.count > 2, args[1] == "people", let username = option("as") else { fail("import people FILE --as USERNAME [--dry-run]\n\n" + usage) }
         try await app.migrateAll()
         let dry = flag("dry-run")
-        let outcome = try await ImportCLI.people(app: app, path: args[2], username: username, dryRun: dry, english: option("lang") == "en") { done, total in
+        var lastDrawn = -1.0, lastPhase = ""
+        let started = Date()
+        let outcome = try await ImportCLI.people(app: app, path: args[2], username: username, dryRun: dry, english: option("lang") == "en") { phase, rows, fraction in
+            if phase != lastPhase { if !lastPhase.isEmpty { FileHandle.standardError.write(Data("\n".utf8)) }; lastPhase = phase; lastDrawn = -1 }
+            guard fraction - lastDrawn >= 0.01 || fraction >= 1 else { return }
+            lastDrawn = fraction
             let width = 30
-            let filled = total > 0 ? width * done / total : width
-            FileHandle.standardError.write(Data("\r[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(done)/\(total)".utf8))
+            let filled = min(width, Int(Double(width) * fraction))
+            let label = phase == "checking" ? "checking" : "writing "
+            let line = "\r\(label) [\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(Int(fraction * 100))% \(rows) rows \(Int(Date().timeIntervalSince(started))) s"
+            FileHandle.standardError.write(Data(line.utf8))
         }
         FileHandle.standardError.write(Data("\n".utf8))
         for p in outcome.problems.prefix(200) { print(p) }

@@ -72,3 +72,37 @@ final class BaselineSurveyTests: XCTestCase {
         XCTAssertEqual(BaselineSurvey.extraKeys(kind: .shop, attributes: [:]), [])
     }
 }
+
+final class CSVStreamTests: XCTestCase {
+    /// Chunk boundaries anywhere (inside quotes, between CR and LF, inside a multi-byte character or
+    /// the BOM) give exactly what the whole-text reader gives.
+    func testStreamingMatchesTheWholeTextReaderAtEveryChunkSize() throws {
+        var w = CSVWriter(header: ["姓名", "备注", "x"])
+        w.append(["陈, 小明", "说\"你好\"\r\n第二行", ""])
+        w.append(["王", "", "末"])
+        let text = String(decoding: w.utf8WithBOM, as: UTF8.self) + "\n\nlast,\"q\"\"\",z"
+        let expected = CSVReader.parse(text)
+        let bytes = Array(text.utf8)
+        for size in 1...bytes.count {
+            var parser = CSVByteParser()
+            var rows: [[String]] = []
+            var i = 0
+            while i < bytes.count {
+                let chunk = Array(bytes[i..<min(i + size, bytes.count)])
+                chunk.withUnsafeBufferPointer { parser.feed($0) { rows.append($0) } }
+                i += size
+            }
+            parser.finish { rows.append($0) }
+            XCTAssertEqual(rows, expected, "chunk size \(size)")
+        }
+    }
+
+    func testFileReader() throws {
+        let path = NSTemporaryDirectory() + "pingan-csv-\(UUID().uuidString).csv"
+        try Data("a,b\r\n1,\"2\n3\"\r\n".utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var rows: [[String]] = []
+        try CSVFile.forEachRow(path: path, chunkSize: 3) { rows.append($0) }
+        XCTAssertEqual(rows, [["a", "b"], ["1", "2\n3"]])
+    }
+}

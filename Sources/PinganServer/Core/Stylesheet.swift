@@ -69,6 +69,7 @@ table.data tr.total td { font-weight:600; background:var(--accent-soft); }
 .survey-grid { display:grid; grid-template-columns:repeat(auto-fill, minmax(250px, 1fr)); gap:.8rem; margin-bottom:1rem; align-items:start; }
 .survey-grid table.data { border:1px solid var(--line); }
 .scroll { overflow-x:auto; }
+.card table.data + form { margin-top:.8rem; }
 @media (max-width: 700px) { header.top { padding:.5rem .7rem; gap:.3rem .8rem; justify-content:space-between; } .brand-sub { display:none; }
   .main-nav { order:3; flex-basis:100%; } .main-nav a { padding:.2rem .5rem; white-space:nowrap; }
   main.page { padding:0 .6rem; } table.data { font-size:.85rem; } table.data th, table.data td { padding:.4rem .3rem; } table.data td a { white-space:normal; } .hide-sm { display:none; } }

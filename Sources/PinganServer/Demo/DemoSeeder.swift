@@ -218,7 +218,7 @@ public struct DemoSeeder {
                     let values = SiteAttributes.validate(kind, attrs).values
                     s.attributes = SiteAttributes.encode(values); s.subtype = kind.subtype.flatMap { values[$0.key] }
                     number += 1
-                    s.address = "\(pick(roads))\(number * 3 + ci)号"
+                    s.address = kind == .rental ? name : "\(pick(roads))\(number * 3 + ci)号"
                     s.communityID = cid; s.gridID = (grid ?? grids.first)?.id; s.buildingID = building
                     s.contactName = contact ? pick(["陈", "李", "黄", "梁", "何"]) + pick(["先生", "女士", "经理"]) : ""
                     if contact {

@@ -1,12 +1,18 @@
 import Fluent
+import SQLKit
 import Vapor
 import PinganKit
 
-/// CSV import of the people registry. The header may be Chinese or English (documented in README).
-/// Every row is validated with the same rules as the form (scope included) before anything is
-/// written; one bad row means nothing is written and every problem is reported with its row
-/// number. Rows are matched by resident ID number (blind index): re-importing updates, never
-/// duplicates, so an interrupted run (kill -9 between batches) simply re-runs to the same result.
+/// CSV import of the people registry, built for a district's two million rows.
+///
+/// Two passes over the file, never holding it in memory:
+/// 1. **Check** every row with the form's rules (`PersonRules`), the importer's scope, in-file
+///    duplicates (by a 64-bit prefix of the ID number's blind index) and records already registered
+///    outside the importer's scope (one indexed lookup per 1,000 rows). Any problem: nothing is written.
+/// 2. **Write** in transactions of 1,000 rows, each one multi-row `INSERT … ON CONFLICT (id_number_index)
+///    DO UPDATE`: re-importing updates in place, and a run killed half-way (kill -9) simply re-runs to
+///    the same result, with no duplicates and no partial rows (a batch commits whole or not at all).
+/// Columns absent from the header keep their stored values on update.
 enum PeopleImport {
     static let columns: [(key: String, names: [String])] = [
         ("name", ["姓名", "name"]),
@@ -31,13 +37,88 @@ enum PeopleImport {
         var errors: [RowError]
     }
 
-    static let batchSize = 500
+    struct Progress: Sendable { var phase: Phase; var rows: Int; var fraction: Double }
+    enum Phase: String, Sendable { case checking, writing }
 
-    static func run(_ req: Request, csv text: String, dryRun: Bool, progress: (Int, Int) -> Void = { _, _ in }) async throws -> Report {
+    /// Where the rows come from: an uploaded body, or a file read twice in chunks.
+    enum Source {
+        case text(String)
+        case file(path: String, size: Int)
+        func forEachRow(progress: (Double) -> Void, _ body: ([String]) throws -> Void) throws {
+            switch self {
+            case .text(let t): try CSVFile.forEachRow(text: t, body)
+            case .file(let path, let size): try CSVFile.forEachRow(path: path, progress: { progress(size > 0 ? Double($0) / Double(size) : 1) }, body)
+            }
+        }
+    }
+
+    static let batchSize = 1000
+    static let reportLimit = 1000
+
+    static func run(_ req: Request, csv text: String, dryRun: Bool, progress: (Progress) -> Void = { _ in }) async throws -> Report {
+        try await run(req, source: .text(text), dryRun: dryRun, progress: progress)
+    }
+
+    /// One checked row, ready to store.
+    struct Row {
+        var name: String, resident: ResidentID, phone: String?, category: PersonCategory, keyType: KeyPopulationType?
+        var communityID: Int, gridID: Int?, room: String, hukou: String, expires: String?, note: String
+    }
+
+    struct Context {
+        let L: Lang
+        let scope: Scope
+        let index: [String: Int]
+        let communityByCode: [String: Int], communityByName: [String: Int], gridCommunity: [String: (id: Int, community: Int)]
+        let calendar: LocalCalendar
+        let now: Date
+
+        func check(_ cells: [String], errors e: inout FieldErrors) -> Row? {
+            func cell(_ key: String) -> String { index[key].flatMap { $0 < cells.count ? cells[$0] : nil } ?? "" }
+            let name = PersonRules.name(cell("name"), L, &e)
+            let rawID = cell("idNumber")
+            var resident: ResidentID? = nil
+            if rawID.nilIfEmpty == nil { e["idNumber"] = L.t("请填写公民身份号码", "Enter the resident ID number") } else { resident = PersonRules.resident(rawID, now: now, L, &e) }
+            let phone = PersonRules.phone(cell("phone"), L, &e)
+            let rawCategory = cell("category").trimmed
+            var category: PersonCategory? = nil
+            if rawCategory.isEmpty { e["category"] = L.t("请选择人口类别", "Choose a category") }
+            else { category = PersonRules.category(PersonCategory.allCases.first { $0.nameZh == rawCategory }?.rawValue ?? rawCategory, L, &e) }
+            let rawKey = cell("keyType").trimmed
+            let keyType = PersonRules.keyType(KeyPopulationType.allCases.first { $0.nameZh == rawKey }?.rawValue ?? rawKey, L, &e)
+            let expires = PersonRules.date(cell("residenceExpiresOn"), field: "residenceExpiresOn", calendar, L, &e)
+            let (storedKey, storedExpiry) = PersonRules.coherent(category: category, keyType: keyType, expires: expires, L, &e)
+            let c = cell("community").trimmed
+            let communityID = communityByCode[c] ?? communityByName[c]
+            if c.isEmpty { e["communityID"] = L.t("请选择社区/村", "Choose a community") }
+            else if communityID == nil || !(scope.communityIDs.map { $0.contains(communityID!) } ?? true) {
+                e["communityID"] = L.t("社区不存在或不在您的辖区内", "No such community in your jurisdiction")
+            }
+            var gridID: Int? = nil
+            if let g = cell("grid").nilIfEmpty {
+                if let found = gridCommunity[g], found.community == communityID { gridID = found.id }
+                else if communityID != nil { e["gridID"] = L.t("该网格不属于所选社区", "This grid is not in the chosen community") }
+            }
+            if let grids = scope.gridIDs, e["communityID"] == nil, !(gridID.map { grids.contains($0) } ?? false) {
+                e["gridID"] = L.t("请选择您负责的网格", "Choose one of your grids")
+            }
+            let room = PersonRules.text(cell("room"), field: "room", max: 20, L, &e)
+            let hukou = PersonRules.text(cell("hukouAddress"), field: "hukouAddress", max: 200, L, &e)
+            let note = PersonRules.text(cell("note"), field: "note", max: 2000, L, &e)
+            guard e.isEmpty, let resident, let category, let communityID else { return nil }
+            return Row(name: name, resident: resident, phone: phone, category: category, keyType: storedKey, communityID: communityID, gridID: gridID,
+                       room: room, hukou: hukou, expires: storedExpiry, note: note)
+        }
+    }
+
+    static func key64(_ hexIndex: String) -> UInt64 { UInt64(hexIndex.prefix(16), radix: 16) ?? 0 }
+
+    static func run(_ req: Request, source: Source, dryRun: Bool, progress: (Progress) -> Void = { _ in }) async throws -> Report {
         try req.require(.editRegistry)
         let L = req.lang
-        let table = CSVReader.parse(text)
-        guard let header = table.first else { throw FieldErrors(["file": L.t("文件为空", "The file is empty")]) }
+        var header: [String]? = nil
+        try? source.forEachRow(progress: { _ in }) { row in if header == nil { header = row; throw CancellationError() } }
+        guard let header else { throw FieldErrors(["file": L.t("文件为空", "The file is empty")]) }
         var index: [String: Int] = [:]
         for (i, h) in header.enumerated() {
             let name = h.trimmed.lowercased()
@@ -47,72 +128,187 @@ enum PeopleImport {
         guard missing.isEmpty else {
             throw FieldErrors(["file": L.t("缺少必需的列：", "Missing required columns: ") + missing.joined(separator: ", ")])
         }
-        // Codes to ids once, not per row.
-        var communityByCode: [String: Int] = [:], communityByName: [String: Int] = [:], gridByCode: [String: Int] = [:]
-        for d in try await Division.query(on: req.db).filter(\.$level ~~ [.community, .grid]).all() {
-            if d.level == .community { communityByCode[d.code] = d.id!; communityByName[d.name] = d.id! } else { gridByCode[d.code] = d.id! }
+        let sql = req.db as! any SQLDatabase
+        var communityByCode: [String: Int] = [:], communityByName: [String: Int] = [:], gridCommunity: [String: (id: Int, community: Int)] = [:]
+        for r in try await sql.select().column("id").column("code").column("name").column("level").column("community_id").from("divisions")
+            .where("level", .in, [DivisionLevel.community.rawValue, DivisionLevel.grid.rawValue]).all() {
+            let id = try r.decode(column: "id", as: Int.self), code = try r.decode(column: "code", as: String.self)
+            if try r.decode(column: "level", as: String.self) == DivisionLevel.community.rawValue {
+                communityByCode[code] = id; communityByName[try r.decode(column: "name", as: String.self)] = id
+            } else if let c = try r.decode(column: "community_id", as: Int?.self) { gridCommunity[code] = (id, c) }
         }
+        let scope = try await req.scope()
+        let ctx = Context(L: L, scope: scope, index: index, communityByCode: communityByCode, communityByName: communityByName, gridCommunity: gridCommunity,
+                          calendar: LocalCalendar(timeZoneIdentifier: req.config.timeZone), now: Date())
         let cipher = req.cipher
-        var errors: [RowError] = []
-        var pending: [(Person, Bool)] = []
-        var seen: [String: Int] = [:]
-        let body = table.dropFirst()
-        for (offset, cells) in body.enumerated() {
-            let rowNumber = offset + 2 // 1-based, after the header
-            func cell(_ key: String) -> String? { index[key].flatMap { $0 < cells.count ? cells[$0].trimmed : nil } }
-            var input = PersonInput()
-            input.name = cell("name") ?? ""
-            input.idNumber = cell("idNumber") ?? ""
-            input.phone = cell("phone") ?? ""
-            input.category = cell("category").map { v in PersonCategory.allCases.first { $0.nameZh == v || $0.rawValue == v }?.rawValue ?? v } ?? ""
-            input.keyType = cell("keyType").map { v in KeyPopulationType.allCases.first { $0.nameZh == v || $0.rawValue == v }?.rawValue ?? v } ?? ""
-            let c = cell("community") ?? ""
-            input.communityID = communityByCode[c].map { "\($0)" } ?? communityByName[c].map { "\($0)" } ?? (c.isEmpty ? "" : "-1")
-            let g = cell("grid") ?? ""
-            input.gridID = g.isEmpty ? "" : (gridByCode[g].map { "\($0)" } ?? "-1")
-            input.room = cell("room") ?? ""
-            input.hukouAddress = cell("hukouAddress") ?? ""
-            input.residenceExpiresOn = cell("residenceExpiresOn") ?? ""
-            input.note = cell("note") ?? ""
 
-            var existing: Person? = nil
-            if case .success(let rid) = ResidentID.parse(input.idNumber ?? "") {
-                let key = cipher.blindIndex(rid.value, field: "id_number")
-                if let first = seen[key] {
-                    errors.append(RowError(row: rowNumber, field: "idNumber", message: L.t("与第 \(first) 行身份号码重复", "Same ID number as row \(first)")))
-                    continue
-                }
-                seen[key] = rowNumber
-                existing = try await Person.query(on: req.db).filter(\.$idNumberIndex == key).first()
-                if let e = existing, !(try await req.scope().contains(communityID: e.communityID, gridID: e.gridID)) {
-                    errors.append(RowError(row: rowNumber, field: "idNumber", message: L.t("该身份号码已在本区登记", "This ID number is already registered in the district")))
-                    continue
-                }
+        // Pass 1: check everything; write nothing.
+        var errors: [RowError] = []
+        var errorCount = 0
+        var firstRow: [UInt64: Int32] = [:]
+        var rows = 0, existing = 0
+        var pendingKeys: [(index: String, row: Int)] = []
+        var isHeader = true
+        func lookup() async throws {
+            guard !pendingKeys.isEmpty else { return }
+            let found = try await sql.select().column("id_number_index").column("community_id").column("grid_id").from("people")
+                .where("id_number_index", .in, pendingKeys.map(\.index)).all()
+            var byIndex: [String: (Int, Int?)] = [:]
+            for r in found { byIndex[try r.decode(column: "id_number_index", as: String.self)] = (try r.decode(column: "community_id", as: Int.self), try r.decode(column: "grid_id", as: Int?.self)) }
+            for (ix, row) in pendingKeys {
+                guard let (c, g) = byIndex[ix] else { continue }
+                if scope.contains(communityID: c, gridID: g) { existing += 1 }
+                else { errorCount += 1; if errors.count < reportLimit { errors.append(RowError(row: row, field: "idNumber", message: L.t(PersonRules.duplicateID.0, PersonRules.duplicateID.1))) } }
             }
-            let person = existing ?? Person()
-            do {
-                try await input.apply(to: person, req: req)
-                if existing == nil { person.createdByID = try req.user.requireID() }
-                pending.append((person, existing == nil))
-            } catch let e as FieldErrors {
-                for (field, message) in e.fields.sorted(by: { $0.key < $1.key }) { errors.append(RowError(row: rowNumber, field: field, message: message)) }
-            }
-            if offset % batchSize == 0 { progress(offset, body.count) }
+            pendingKeys.removeAll(keepingCapacity: true)
         }
-        let created = pending.filter(\.1).count
-        var report = Report(rows: body.count, created: created, updated: pending.count - created, written: false, errors: errors)
-        guard errors.isEmpty, !dryRun else { return report }
-        var done = 0
-        for start in stride(from: 0, to: pending.count, by: batchSize) {
-            let batch = pending[start..<min(start + batchSize, pending.count)]
+        var checked: [([String], Int)] = []
+        var fraction = 0.0
+        // The parser is synchronous; rows are handed to the async checks a block at a time.
+        func drain() async throws {
+            for (cells, rowNumber) in checked {
+                var e = FieldErrors()
+                if let row = ctx.check(cells, errors: &e) {
+                    let ix = cipher.blindIndex(row.resident.value, field: "id_number")
+                    let k = key64(ix)
+                    if let first = firstRow[k] {
+                        e["idNumber"] = L.t("与第 \(first) 行身份号码重复", "Same ID number as row \(first)")
+                    } else {
+                        firstRow[k] = Int32(rowNumber)
+                        pendingKeys.append((ix, rowNumber))
+                    }
+                }
+                if !e.isEmpty {
+                    errorCount += e.fields.count
+                    for (field, message) in e.fields.sorted(by: { $0.key < $1.key }) where errors.count < reportLimit {
+                        errors.append(RowError(row: rowNumber, field: field, message: message))
+                    }
+                }
+            }
+            checked.removeAll(keepingCapacity: true)
+            try await lookup()
+            progress(Progress(phase: .checking, rows: rows, fraction: fraction))
+        }
+        try await forEachBlock(source, progress: { fraction = $0 }) { block in
+            for cells in block {
+                if isHeader { isHeader = false; continue }
+                if cells.allSatisfy({ $0.trimmed.isEmpty }) { continue }
+                rows += 1
+                checked.append((cells, rows + 1))
+            }
+            try await drain()
+        }
+        errors.sort { ($0.row, $0.field) < ($1.row, $1.field) }
+        var report = Report(rows: rows, created: rows - existing, updated: existing, written: false, errors: errors)
+        if errorCount > 0 || dryRun { return report }
+        firstRow = [:]
+
+        // Pass 2: write, 1,000 rows per transaction.
+        let userID = try req.user.requireID()
+        let present = Set(index.keys)
+        var batch: [Row] = []
+        var written = 0, line = 1
+        var batchStart = 2
+        func flush() async throws {
+            guard !batch.isEmpty else { return }
+            let current = batch
+            batch.removeAll(keepingCapacity: true)
+            let first = batchStart, last = batchStart + current.count - 1
             try await req.db.transaction { db in
-                for (p, _) in batch { try await p.save(on: db) }
-                await req.audit("person.import", entity: "person", detail: "rows \(start + 2)–\(start + batch.count + 1)", on: db)
+                try await upsert(current, on: db as! any SQLDatabase, cipher: cipher, userID: userID, present: present)
+                await req.audit("person.import", entity: "person", detail: "rows \(first)–\(last)", on: db)
             }
-            done += batch.count
-            progress(done, pending.count)
+            written += current.count
+            batchStart = last + 1
+            progress(Progress(phase: .writing, rows: written, fraction: Double(written) / Double(max(rows, 1))))
         }
+        isHeader = true
+        try await forEachBlock(source, progress: { _ in }) { block in
+            for cells in block {
+                if isHeader { isHeader = false; continue }
+                line += 1
+                if cells.allSatisfy({ $0.trimmed.isEmpty }) { continue }
+                var e = FieldErrors()
+                guard let row = ctx.check(cells, errors: &e) else { throw Abort(.conflict, reason: "Row \(line) changed between the check and the write; nothing more was written") }
+                if batch.isEmpty { batchStart = line }
+                batch.append(row)
+                if batch.count >= batchSize { try await flush() }
+            }
+        }
+        try await flush()
         report.written = true
         return report
+    }
+
+    /// Reads the source in blocks of rows so the async work (lookups, writes) runs between blocks.
+    static func forEachBlock(_ source: Source, progress: @escaping (Double) -> Void, _ body: ([[String]]) async throws -> Void) async throws {
+        var block: [[String]] = []
+        block.reserveCapacity(batchSize)
+        switch source {
+        case .text:
+            // Uploads are small (the body limit); parse them whole, then hand over in blocks.
+            var blocks: [[[String]]] = []
+            try source.forEachRow(progress: progress) { row in block.append(row); if block.count >= batchSize { blocks.append(block); block.removeAll(keepingCapacity: true) } }
+            if !block.isEmpty { blocks.append(block) }
+            for b in blocks { try await body(b) }
+        case .file(let path, let size):
+            // Stream the file: parse one chunk, process the rows it completed, repeat.
+            guard let handle = FileHandle(forReadingAtPath: path) else { throw FieldErrors(["file": "Cannot read \(path)"]) }
+            defer { try? handle.close() }
+            var parser = CSVByteParser()
+            var read = 0
+            while true {
+                let data = handle.readData(ofLength: 1 << 20)
+                if data.isEmpty { break }
+                read += data.count
+                data.withUnsafeBytes { raw in parser.feed(raw.bindMemory(to: UInt8.self)) { block.append($0) } }
+                progress(size > 0 ? Double(read) / Double(size) : 1)
+                if block.count >= batchSize { let b = block; block.removeAll(keepingCapacity: true); try await body(b) }
+            }
+            parser.finish { block.append($0) }
+            if !block.isEmpty { try await body(block) }
+        }
+    }
+
+    static let insertColumns = ["name", "sex", "birth_date", "id_number_sealed", "id_number_index", "id_number_masked", "phone_sealed", "phone_index", "phone_masked",
+                                "hukou_address", "category", "key_type", "community_id", "grid_id", "room", "residence_expires_on", "note", "created_by_id", "created_at", "updated_at"]
+
+    /// Which stored columns each CSV column feeds (absent CSV columns leave these alone on update).
+    static let updatedBy: [String: [String]] = [
+        "name": ["name"], "idNumber": ["sex", "birth_date", "id_number_sealed", "id_number_masked"], "phone": ["phone_sealed", "phone_index", "phone_masked"],
+        "hukouAddress": ["hukou_address"], "category": ["category", "key_type", "residence_expires_on"], "keyType": ["key_type"],
+        "community": ["community_id", "grid_id"], "grid": ["grid_id"], "room": ["room"], "residenceExpiresOn": ["residence_expires_on"], "note": ["note"],
+    ]
+
+    static func upsert(_ rows: [Row], on sql: any SQLDatabase, cipher: FieldCipher, userID: Int, present: Set<String>) async throws {
+        let now = Date()
+        var values: [[any SQLExpression]] = []
+        values.reserveCapacity(rows.count)
+        for r in rows {
+            let id = r.resident.value
+            let phoneSealed = try r.phone.map { try cipher.seal($0) }
+            func bind(_ v: (any Encodable & Sendable)?) -> any SQLExpression { v.map { SQLBind($0) } ?? SQLLiteral.null }
+            values.append([
+                SQLBind(r.name), SQLBind(r.resident.isMale ? "M" : "F"), SQLBind(r.resident.birthDate.description), SQLBind(try cipher.seal(id)),
+                SQLBind(cipher.blindIndex(id, field: "id_number")), SQLBind(r.resident.masked),
+                bind(phoneSealed), bind(r.phone.map { cipher.blindIndex($0, field: "phone") }), bind(r.phone.map(PhoneNumber.masked)),
+                SQLBind(r.hukou), SQLBind(r.category.rawValue), bind(r.keyType?.rawValue), SQLBind(r.communityID), bind(r.gridID), SQLBind(r.room),
+                bind(r.expires), SQLBind(r.note), SQLBind(userID), SQLBind(now), SQLBind(now),
+            ])
+        }
+        var update = Set(present.flatMap { updatedBy[$0] ?? [] })
+        update.insert("updated_at")
+        let q = sql.insert(into: "people").columns(insertColumns).values(values[0])
+        for v in values.dropFirst() { q.values(v) }
+        q.onConflict(with: ["id_number_index"]) { u in
+            var u = u
+            for c in insertColumns where update.contains(c) { u = u.set(excludedValueOf: c) }
+            // A move to another community drops the old building.
+            if update.contains("community_id") {
+                u = u.set("building_id", to: SQLRaw("CASE WHEN people.community_id = excluded.community_id THEN people.building_id ELSE NULL END"))
+            }
+            return u
+        }
+        try await q.run()
     }
 }

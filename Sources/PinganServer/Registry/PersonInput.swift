@@ -43,16 +43,12 @@ struct PersonInput: Content {
         let cal = LocalCalendar(timeZoneIdentifier: req.config.timeZone)
         var e = FieldErrors()
 
-        let name = (self.name ?? old?.name ?? "").trimmed
-        if name.isEmpty { e["name"] = L.t("请填写姓名", "Enter the name") } else if name.count > 50 { e["name"] = L.t("姓名不能超过50字", "At most 50 characters") }
+        let name = PersonRules.name(self.name ?? old?.name ?? "", L, &e)
 
         // Identity number: required for a new person; on edit only when re-entered.
         var resident: ResidentID? = nil
         if let raw = idNumber?.nilIfEmpty {
-            switch ResidentID.parse(raw, today: now) {
-            case .success(let id): resident = id
-            case .failure(let problem): e["idNumber"] = L.t(problem.messageZh, problem.messageEn)
-            }
+            resident = PersonRules.resident(raw, now: now, L, &e)
         } else if old == nil { e["idNumber"] = L.t("请填写公民身份号码", "Enter the resident ID number") }
         var index = old?.idNumberIndex
         if let resident {
@@ -60,7 +56,7 @@ struct PersonInput: Content {
             if newIndex != old?.idNumberIndex {
                 // Unique across the district; the message says no more than that (the other record may be out of scope).
                 if try await Person.query(on: req.db).filter(\.$idNumberIndex == newIndex).count() > 0 {
-                    e["idNumber"] = L.t("该身份号码已在本区登记", "This ID number is already registered in the district")
+                    e["idNumber"] = L.t(PersonRules.duplicateID.0, PersonRules.duplicateID.1)
                 }
                 index = newIndex
             }
@@ -68,31 +64,21 @@ struct PersonInput: Content {
 
         var phoneDigits: String?? = nil // nil = unchanged, .some(nil) = cleared
         if let raw = phone {
-            if let t = raw.nilIfEmpty {
-                if let d = PhoneNumber.normalize(t) { phoneDigits = .some(d) } else { e["phone"] = L.t("电话号码格式不正确（手机11位或带区号座机）", "Enter an 11-digit mobile or a landline with area code") }
-            } else { phoneDigits = .some(nil) }
+            let digits = PersonRules.phone(raw, L, &e)
+            if digits != nil || raw.nilIfEmpty == nil { phoneDigits = .some(digits) }
         }
 
-        let hukou = (hukouAddress ?? old?.hukouAddress ?? "").trimmed
-        if hukou.count > 200 { e["hukouAddress"] = L.t("不能超过200字", "At most 200 characters") }
+        let hukou = PersonRules.text(hukouAddress ?? old?.hukouAddress ?? "", field: "hukouAddress", max: 200, L, &e)
 
         var category = old?.category
-        if let c = self.category?.nilIfEmpty { category = PersonCategory(rawValue: c); if category == nil { e["category"] = L.t("人口类别无效", "Unknown category") } }
+        if let c = self.category?.nilIfEmpty { category = PersonRules.category(c, L, &e) }
         else if old == nil { e["category"] = L.t("请选择人口类别", "Choose a category") }
         var keyType = old?.keyType
-        if let k = self.keyType { keyType = k.nilIfEmpty.flatMap(KeyPopulationType.init(rawValue:)); if k.nilIfEmpty != nil && keyType == nil { e["keyType"] = L.t("重点人口类型无效", "Unknown key-population type") } }
-        if category == .key && keyType == nil && e["keyType"] == nil { e["keyType"] = L.t("重点人口须选择类型", "Choose the key-population type") }
-        if category != .key { keyType = nil }
+        if let k = self.keyType { keyType = PersonRules.keyType(k, L, &e) }
 
         var expires = old?.residenceExpiresOn
-        if let x = residenceExpiresOn {
-            expires = nil
-            if let t = x.nilIfEmpty {
-                if let d = cal.parseLocalDate(t) { expires = cal.formatDate(d) } else { e["residenceExpiresOn"] = L.t("日期格式应为 2026-03-05", "Use a date like 2026-03-05") }
-            }
-        }
-        if category == .temporary && expires == nil && e["residenceExpiresOn"] == nil { e["residenceExpiresOn"] = L.t("暂住人口须填写登记有效期", "Temporary residents need the registration's expiry date") }
-        if category != .temporary { expires = nil }
+        if let x = residenceExpiresOn { expires = PersonRules.date(x, field: "residenceExpiresOn", cal, L, &e) }
+        (keyType, expires) = PersonRules.coherent(category: category, keyType: keyType, expires: expires, L, &e)
 
         var supervisor = old?.supervisorID
         if let s = supervisorID {
@@ -102,10 +88,8 @@ struct PersonInput: Content {
 
         let place = try await Place.validate(req, community: communityID, grid: gridID, building: buildingID,
                                              old: old.map { Place(communityID: $0.communityID, gridID: $0.gridID, buildingID: $0.buildingID) }, errors: &e)
-        let room = (self.room ?? old?.room ?? "").trimmed
-        if room.count > 20 { e["room"] = L.t("房号不能超过20字", "At most 20 characters") }
-        let note = (self.note ?? old?.note ?? "").trimmed
-        if note.count > 2000 { e["note"] = L.t("备注不能超过2000字", "At most 2000 characters") }
+        let room = PersonRules.text(self.room ?? old?.room ?? "", field: "room", max: 20, L, &e)
+        let note = PersonRules.text(self.note ?? old?.note ?? "", field: "note", max: 2000, L, &e)
 
         guard e.isEmpty, let category, let place, let index else { throw e.isEmpty ? FieldErrors(["idNumber": "invalid"]) : e }
         p.name = name

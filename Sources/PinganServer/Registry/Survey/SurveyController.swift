@@ -55,6 +55,12 @@ struct SurveyController: RouteCollection {
             guard !covered.isEmpty, let st = try await Division.find(id, on: req.db) else { throw Abort(.notFound) }
             return (Unit(type: "street", id: id, name: st.name), covered, "community")
         }
+        // A one-community or one-station scope is named as such rather than "my jurisdiction".
+        if !scope.isEverything, visible.count == 1 { return (Unit(type: "community", id: visible[0].id, name: visible[0].name), visible, "grid") }
+        let stations = Set(visible.map(\.stationID))
+        if !scope.isEverything, stations.count == 1, let sid = stations.first ?? nil, let st = try await Station.find(sid, on: req.db) {
+            return (Unit(type: "station", id: sid, name: st.name), visible, "community")
+        }
         let root = try await Division.query(on: req.db).filter(\.$level == .district).first()
         let streets = Set(visible.compactMap(\.streetID))
         let name = scope.isEverything ? (root?.name ?? req.t("全区", "District")) : req.t("我的辖区", "My jurisdiction")
