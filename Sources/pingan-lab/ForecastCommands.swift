@@ -149,8 +149,8 @@ enum ForecastCLI {
                                                weekStarts: weeks.weekStarts, mask: mask)
         print("tuning weeks, \(name), baseline counts(W=52): \(describe(base))")
         var best: (Double, BlendModel.Parameters)? = nil
-        for h in [26.0, 39, 52, 78, 104] {
-            for alpha in [0.0, 0.3, 1.0] {
+        for h in [26.0, 39, 52, 78, 104, 156] {
+            for alpha in [0.0, 0.3, 1.0, 3.0] {
                 let p = BlendModel.Parameters(backgroundHalfLife: h, shortWeight: alpha, shortHalfLife: 1, tieBreakWeight: 1e-4)
                 let r = ForecastEvaluation.evaluate(BlendModel(p), dataset: d, crime: sel, weekStarts: weeks.weekStarts, mask: mask)
                 let crit = r[0].hitRate + r[1].hitRate
