@@ -126,3 +126,15 @@ final class ForecastModelTests: XCTestCase {
         XCTAssertEqual(st[22], 1.3, accuracy: 1e-12)
     }
 }
+
+final class ForecastDefaultsTests: XCTestCase {
+    /// The configuration scored on toronto-2020 (and to be scored on unseen data) must not drift.
+    func testFrozenConfiguration() {
+        XCTAssertEqual(ForecastDefaults.parameters(for: "Break and Enter"),
+                       .init(backgroundHalfLife: 156, shortWeight: 3, shortHalfLife: 1, tieBreakWeight: 1e-4))
+        XCTAssertEqual(ForecastDefaults.parameters(for: "All"),
+                       .init(backgroundHalfLife: 78, shortWeight: 1, shortHalfLife: 1, tieBreakWeight: 1e-4))
+        XCTAssertEqual(ForecastDefaults.parameters(for: "Theft Over"), ForecastDefaults.parameters(for: "All"))
+        XCTAssertEqual(ForecastDefaults.perCrime.count, 5)
+    }
+}

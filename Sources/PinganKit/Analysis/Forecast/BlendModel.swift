@@ -61,9 +61,18 @@ public struct BlendModel: HotspotModel {
 
 /// The frozen default configuration (chosen on the 2019 tuning weeks only; see docs/forecasting.md).
 public enum ForecastDefaults {
-    /// Parameters per protocol crime label; `fallback` for anything else.
-    public static let perCrime: [String: BlendModel.Parameters] = [:]
-    public static let fallback = BlendModel.Parameters(backgroundHalfLife: 52, shortWeight: 0, shortHalfLife: 1, tieBreakWeight: 1e-4)
+    /// Parameters per protocol crime label, chosen on the tuning weeks only
+    /// (2018-12-31 … 2019-12-29, data before 2019-12-30) and frozen: `pingan-lab forecast tune` over H ∈ {26, 39, 52, 78, 104, 156} weeks ×
+    /// α ∈ {0, 0.3, 1, 3}, h = 1 week, ε = 1e-4, at 150 m, maximising HR(1%) + HR(5%); first wins ties.
+    public static let perCrime: [String: BlendModel.Parameters] = [
+        "All": .init(backgroundHalfLife: 78, shortWeight: 1, shortHalfLife: 1, tieBreakWeight: 1e-4),
+        "Break and Enter": .init(backgroundHalfLife: 156, shortWeight: 3, shortHalfLife: 1, tieBreakWeight: 1e-4),
+        "Auto Theft": .init(backgroundHalfLife: 78, shortWeight: 0.3, shortHalfLife: 1, tieBreakWeight: 1e-4),
+        "Robbery": .init(backgroundHalfLife: 104, shortWeight: 0, shortHalfLife: 1, tieBreakWeight: 1e-4),
+        "Assault": .init(backgroundHalfLife: 78, shortWeight: 0.3, shortHalfLife: 1, tieBreakWeight: 1e-4),
+    ]
+    /// Any other type (Theft Over is not a protocol crime type): the parameters chosen for `All`.
+    public static let fallback = BlendModel.Parameters(backgroundHalfLife: 78, shortWeight: 1, shortHalfLife: 1, tieBreakWeight: 1e-4)
 
     public static func parameters(for crime: String) -> BlendModel.Parameters { perCrime[crime] ?? fallback }
     public static func model(for crime: String) -> BlendModel { BlendModel(parameters(for: crime)) }
