@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 DATA=${DATA:-../shared/data/toronto-mci/toronto_mci_occurred_to_2020.csv.gz}
 MODEL=${MODEL:-default}; CELL=${CELL:-150}; RUNS=${RUNS:-3}; GOAL=60
 SCRATCH=${SCRATCH:-.build-lab}
-nice -n 10 swift build -c release --product pingan-lab --scratch-path "$SCRATCH" >/dev/null
+nice -n 10 swift build -c release --product pingan-lab --scratch-path "$SCRATCH" >/dev/null 2>&1
 BIN="$SCRATCH/release/pingan-lab"
 echo "machine: nproc=$(nproc), CPU: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(uname -srm)"
 echo "task: 52 weekly forecasts x (All + $(printf '5') offence types), ${CELL} m cells, model ${MODEL}"

@@ -126,15 +126,23 @@ enum ForecastCLI {
             .joined(separator: " | ")
     }
 
+    /// `--from YYYY-MM-DD` (a Monday) scores 52 other weeks instead of a named set, on the same mask
+    /// (cells active before 2019-12-30): used for the pre-2020 robustness check in docs/forecasting.md.
     static func score(_ o: LabOptions) throws {
         let d = try dataset(o)
         let (name, sel) = try crime(o, d)
         let weeks = try weekSet(o)
+        var starts = weeks.weekStarts, setName = weeks.rawValue
+        if let from = o.value("from") {
+            guard let day = CivilDay.parse(from), CivilDay.weekday(day) == 0 else { throw LabUsageError("--from must be a Monday YYYY-MM-DD") }
+            starts = (0..<52).map { day + 7 * $0 }
+            setName = "52 weeks from \(from)"
+        }
         let mask = d.mask(before: weeks.maskDay)
         for spec in o.values("model").isEmpty ? ["default"] : o.values("model") {
             let m = try model(spec, crime: name, dataset: d)
-            let r = ForecastEvaluation.evaluate(m, dataset: d, crime: sel, weekStarts: weeks.weekStarts, mask: mask)
-            print("\(weeks.rawValue)\t\(name)\t\(m.label)\t\(describe(r))")
+            let r = ForecastEvaluation.evaluate(m, dataset: d, crime: sel, weekStarts: starts, mask: mask)
+            print("\(setName)\t\(name)\t\(m.label)\t\(describe(r))")
         }
     }
 
