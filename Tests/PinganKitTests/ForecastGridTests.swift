@@ -5,7 +5,7 @@ final class ForecastGridTests: XCTestCase {
     // Hand computation: 1° = R·π/180 = 6,371,008.8 × 0.0174532925 = 111,195.08 m of latitude;
     // along the parallel of φ0 = 43.7065°, cos φ0 = 0.7228888, so 1° of longitude = 80,381.67 m.
     func testProjectionHandComputed() {
-        let p = LocalProjection.toronto
+        let p = ForecastProjection.toronto
         let north = p.project(lat: 43.7075, lon: -79.3967)
         XCTAssertEqual(north.x, 0, accuracy: 1e-9)
         XCTAssertEqual(north.y, 111.195, accuracy: 0.0005)
@@ -19,11 +19,11 @@ final class ForecastGridTests: XCTestCase {
     }
 
     func testProjectionRoundsToMillimetre() {
-        let q = LocalProjection.toronto.project(lat: 43.71234567, lon: -79.38765432)
+        let q = ForecastProjection.toronto.project(lat: 43.71234567, lon: -79.38765432)
         XCTAssertEqual(q.x * 1000, (q.x * 1000).rounded(), accuracy: 1e-6)
         XCTAssertEqual(q.y * 1000, (q.y * 1000).rounded(), accuracy: 1e-6)
-        XCTAssertEqual(LocalProjection.roundMillimetre(0.0125), 0.012)   // half to even, like numpy
-        XCTAssertEqual(LocalProjection.roundMillimetre(0.0135), 0.014)
+        XCTAssertEqual(ForecastProjection.roundMillimetre(0.0125), 0.012)   // half to even, like numpy
+        XCTAssertEqual(ForecastProjection.roundMillimetre(0.0135), 0.014)
     }
 
     func testTorontoGridSizes() {
@@ -37,7 +37,7 @@ final class ForecastGridTests: XCTestCase {
     func testCellIndexHandComputed() {
         // x = −265.260: (−265.260 + 19,500)/150 = 128.23 → 128; y = −722.768: (−722.768 + 13,300)/150 = 83.85 → 83.
         let g = ForecastGrid.toronto(cellSize: 150)
-        let q = LocalProjection.toronto.project(lat: 43.70, lon: -79.40)
+        let q = ForecastProjection.toronto.project(lat: 43.70, lon: -79.40)
         XCTAssertEqual(g.cellXY(x: q.x, y: q.y).cx, 128)
         XCTAssertEqual(g.cellXY(x: q.x, y: q.y).cy, 83)
         XCTAssertEqual(g.cellIndex(x: q.x, y: q.y), 83 * 277 + 128)

@@ -4,7 +4,7 @@ import XCTest
 /// Small synthetic datasets on a 10 × 10 grid of 100 m cells (origin 0, 0) around (0°, 0°).
 enum ForecastFixture {
     static let grid = ForecastGrid(xMin: 0, yMin: 0, xMax: 1000, yMax: 1000, cellSize: 100)
-    static let projection = LocalProjection(lat0: 0, lon0: 0)
+    static let projection = ForecastProjection(lat0: 0, lon0: 0)
     static let monday = CivilDay.number(year: 2019, month: 12, day: 30)
 
     /// Incidents at cell centres: (day, cx, cy, crime name).

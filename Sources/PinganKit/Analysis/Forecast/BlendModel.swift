@@ -30,7 +30,7 @@ public struct BlendModel: HotspotModel {
         }
 
         public var description: String {
-            "H=\(fmt(backgroundHalfLife)),alpha=\(fmt(shortWeight)),h=\(fmt(shortHalfLife)),eps=\(tieBreakWeight)"
+            "H=\(forecastNumberLabel(backgroundHalfLife)),alpha=\(forecastNumberLabel(shortWeight)),h=\(forecastNumberLabel(shortHalfLife)),eps=\(tieBreakWeight)"
         }
     }
 
@@ -48,7 +48,7 @@ public struct BlendModel: HotspotModel {
             let step = pow(0.5, 1.0 / p.shortHalfLife)
             let w = (0...weeks).map { p.shortWeight * pow(step, Double($0)) }
             for q in history.recent(weeks: weeks + 1) where crime.matches(q) {
-                s[q.cell] += w[weekAge(q.day, weekStart: history.weekStart)]
+                s[q.cell] += w[forecastWeekAge(q.day, weekStart: history.weekStart)]
             }
         }
         if p.tieBreakWeight > 0, crime != .all {

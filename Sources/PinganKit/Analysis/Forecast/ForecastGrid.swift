@@ -4,7 +4,7 @@ import Foundation
 /// x = R·cos φ0·(λ−λ0), y = R·(φ−φ0), angles in radians, R = 6,371,008.8 m, rounded to 1 mm.
 /// The operations are done in the same order as `evaluate.py` (numpy), so cell assignments match
 /// bit for bit, including points that sit on a cell edge.
-public struct LocalProjection: Sendable, Equatable {
+public struct ForecastProjection: Sendable, Equatable {
     public static let earthRadius = 6_371_008.8
     public let lat0: Double
     public let lon0: Double
@@ -15,7 +15,7 @@ public struct LocalProjection: Sendable, Equatable {
     }
 
     /// Toronto's frozen centre (43.7065, −79.3967).
-    public static let toronto = LocalProjection(lat0: 43.7065, lon0: -79.3967)
+    public static let toronto = ForecastProjection(lat0: 43.7065, lon0: -79.3967)
 
     /// Projected metres, rounded to 1 mm (round half to even, like `numpy.round(v, 3)`).
     public func project(lat: Double, lon: Double) -> (x: Double, y: Double) {

@@ -9,7 +9,7 @@ public protocol HotspotModel: Sendable {
 }
 
 /// Week age of an incident relative to the forecast week: 0 for the week just before it.
-@inline(__always) func weekAge(_ day: Int, weekStart: Int) -> Int { (weekStart - 1 - day) / 7 }
+@inline(__always) func forecastWeekAge(_ day: Int, weekStart: Int) -> Int { (weekStart - 1 - day) / 7 }
 
 // MARK: - Counts
 
@@ -31,7 +31,7 @@ public struct WindowCountsModel: HotspotModel {
 public struct DecayedCountsModel: HotspotModel {
     public let halfLifeWeeks: Double
     public init(halfLifeWeeks: Double) { precondition(halfLifeWeeks > 0); self.halfLifeWeeks = halfLifeWeeks }
-    public var label: String { "decayed-counts(H=\(fmt(halfLifeWeeks)))" }
+    public var label: String { "decayed-counts(H=\(forecastNumberLabel(halfLifeWeeks)))" }
 
     public func scores(_ history: ForecastHistory, crime: CrimeSelector) -> [Double] {
         var s = [Double](repeating: 0, count: history.grid.cellCount)
@@ -42,13 +42,13 @@ public struct DecayedCountsModel: HotspotModel {
     static func accumulate(into s: inout [Double], history: ForecastHistory, crime: CrimeSelector,
                            halfLifeWeeks: Double, weight: Double) {
         // Weights per week age, looked up rather than recomputed (ages run to a few hundred weeks).
-        let maxAge = history.points.first.map { weekAge($0.day, weekStart: history.weekStart) } ?? 0
+        let maxAge = history.points.first.map { forecastWeekAge($0.day, weekStart: history.weekStart) } ?? 0
         var w = [Double](repeating: 0, count: maxAge + 1)
         let step = halfLifeWeeks.isInfinite ? 1.0 : pow(0.5, 1.0 / halfLifeWeeks)
         var v = weight
         for a in 0...maxAge { w[a] = v; v *= step }
         for p in history.points where crime.matches(p) {
-            s[p.cell] += w[weekAge(p.day, weekStart: history.weekStart)]
+            s[p.cell] += w[forecastWeekAge(p.day, weekStart: history.weekStart)]
         }
     }
 }
@@ -70,7 +70,7 @@ public struct QuarticKDEModel: HotspotModel {
         self.kernels = dataset.locations.map { QuarticKDEModel.kernel(x: $0.x, y: $0.y, grid: dataset.grid, h: bandwidth) }
     }
 
-    public var label: String { "kde(h=\(fmt(bandwidth)),W=\(weeks))" }
+    public var label: String { "kde(h=\(forecastNumberLabel(bandwidth)),W=\(weeks))" }
 
     /// Kernel mass of a point at (x, y) over the cells around it.
     public static func kernel(x: Double, y: Double, grid: ForecastGrid, h: Double) -> [(cell: Int, weight: Double)] {
@@ -135,7 +135,7 @@ public struct ProspectiveModel: HotspotModel {
         // Per week age, counts per cell first (then spread), as the protocol's sparse product does.
         var perAge = [[Int: Double]](repeating: [:], count: weeks)
         for p in history.recent(weeks: weeks) where crime.matches(p) {
-            perAge[weekAge(p.day, weekStart: history.weekStart)][p.cell, default: 0] += 1
+            perAge[forecastWeekAge(p.day, weekStart: history.weekStart)][p.cell, default: 0] += 1
         }
         var s = [Double](repeating: 0, count: g.cellCount)
         for (a, counts) in perAge.enumerated() {
@@ -252,7 +252,7 @@ public struct ETASGridModel: HotspotModel {
     }
 }
 
-func fmt(_ v: Double) -> String {
+func forecastNumberLabel(_ v: Double) -> String {
     if v.isInfinite { return "inf" }
     return v == v.rounded() ? String(Int(v)) : String(v)
 }

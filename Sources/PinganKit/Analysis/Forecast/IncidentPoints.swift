@@ -39,7 +39,7 @@ public enum CrimeSelector: Sendable, Equatable, CustomStringConvertible {
 /// prefix of it (see `ForecastHistory`).
 public struct IncidentDataset: Sendable {
     public let grid: ForecastGrid
-    public let projection: LocalProjection
+    public let projection: ForecastProjection
     /// Crime type names; `IncidentPoint.crime` indexes this list.
     public let crimeNames: [String]
     /// Sorted by `day` (stable: input order within a day).
@@ -52,7 +52,7 @@ public struct IncidentDataset: Sendable {
     /// Raw incidents (local day, latitude, longitude, crime name). Points outside the grid are dropped
     /// and counted; crime names get codes in order of first appearance unless `crimeNames` fixes them.
     public init(raw: [(day: Int, lat: Double, lon: Double, crime: String)], grid: ForecastGrid,
-                projection: LocalProjection, crimeNames fixedNames: [String] = []) {
+                projection: ForecastProjection, crimeNames fixedNames: [String] = []) {
         var names = fixedNames
         var code: [String: Int] = [:]
         for (i, n) in names.enumerated() { code[n] = i }
