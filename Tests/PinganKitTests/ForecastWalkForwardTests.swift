@@ -51,6 +51,11 @@ final class ForecastWalkForwardTests: XCTestCase {
         let week = d.counts(from: m, to: m + 7, crime: .all)
         XCTAssertEqual(week[1], 1); XCTAssertEqual(week[2], 1); XCTAssertEqual(week.reduce(0, +), 2)
         XCTAssertEqual(d.counts(from: m, to: m + 7, crime: .type(0)).reduce(0, +), 0)
+        // Monday 00:00 to Sunday 24:00 by local date: m and m+6 are in, m−1 and m+7 are not.
+        XCTAssertEqual(d.points(inWeekStarting: m).map(\.day), [m, m + 6])
+        XCTAssertEqual(CivilDay.monday(of: m + 6), m)
+        XCTAssertEqual(CivilDay.monday(of: m + 7), m + 7)
+        XCTAssertEqual(CivilDay.monday(of: m - 1), m - 7)
     }
 
     func testTopKBreaksTiesByLowerCellIndex() {

@@ -135,4 +135,7 @@ public enum CivilDay {
 
     /// 0 = Monday … 6 = Sunday. 1970-01-01 was a Thursday.
     public static func weekday(_ n: Int) -> Int { ((n % 7) + 7 + 3) % 7 }
+
+    /// The Monday of the week (Monday–Sunday) that contains day `n`.
+    public static func monday(of n: Int) -> Int { n - weekday(n) }
 }

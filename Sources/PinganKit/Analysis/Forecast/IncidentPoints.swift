@@ -110,6 +110,11 @@ public struct IncidentDataset: Sendable {
         return seen.indices.filter { seen[$0] }
     }
 
+    /// The incidents of the week that starts on `weekStart` (Monday 00:00 to Sunday 24:00, by local date).
+    public func points(inWeekStarting weekStart: Int) -> ArraySlice<IncidentPoint> {
+        points[countBefore(day: weekStart)..<countBefore(day: weekStart + 7)]
+    }
+
     /// Incident counts per grid cell for the days [from, to) of one selector (what a week "realises").
     public func counts(from: Int, to: Int, crime: CrimeSelector) -> [Int] {
         var out = [Int](repeating: 0, count: grid.cellCount)
