@@ -14,7 +14,7 @@ struct LabUsageError: Error, CustomStringConvertible {
 }
 
 enum LabCommands {
-    static var all: [LabCommand] { [] }
+    static var all: [LabCommand] { staffing }
 }
 
 /// `--name value` options, shared by every command.
