@@ -275,3 +275,38 @@ final class ForceSharesTests: XCTestCase {
                                            minimumSessions: 2).total.part, 1)
     }
 }
+
+final class LeaderAssignmentsTests: XCTestCase {
+    /// Seed 000: 29 stations, 106 leaders, 114 offices; 58 principals on 63, 48 deputies on 51.
+    func testCoverageAsInSeed000() {
+        var a: [LeaderAssignment] = []
+        for i in 0..<58 {
+            a.append(LeaderAssignment(leaderID: "P\(i)", stationCode: "S\(i % 29)", role: .principal,
+                                      communityCodes: ["CP\(i)"] + (i < 5 ? ["CPX\(i)"] : [])))
+        }
+        for j in 0..<48 {
+            a.append(LeaderAssignment(leaderID: "D\(j)", stationCode: "S\(j % 29)", role: .deputy,
+                                      communityCodes: ["CD\(j)"] + (j < 3 ? ["CDX\(j)"] : [])))
+        }
+        let c = LeaderAssignments.coverage(a)
+        XCTAssertEqual(c.stations, 29)
+        XCTAssertEqual(c.leaders, 106)
+        XCTAssertEqual(c.communities, 114)
+        XCTAssertEqual(c.leadersByRole, [.principal: 58, .deputy: 48])
+        XCTAssertEqual(c.communitiesByRole, [.principal: 63, .deputy: 51])
+    }
+
+    func testRiseAndFallPerLeader() {
+        let a = [
+            LeaderAssignment(leaderID: "L1", stationCode: "S", role: .principal, communityCodes: ["A", "B"]),
+            LeaderAssignment(leaderID: "L2", stationCode: "S", role: .deputy, communityCodes: ["C"]),
+            LeaderAssignment(leaderID: "L0", stationCode: "S", role: .deputy, communityCodes: ["D"]),
+        ]
+        let r = LeaderAssignments.riseFall(a, current: ["A": 50, "B": 6, "C": 15, "D": 10], previous: ["A": 62, "B": 3, "C": 10])
+        XCTAssertEqual(r.map(\.leaderID), ["L0", "L2", "L1"], "largest rise first: +10, +5, −9")
+        XCTAssertEqual(r[2].change, "-13.8%", "65 → 56 as seed 003 writes it")
+        XCTAssertEqual(r[2].communities.map(\.change), ["-19.4%", "+100.0%"])
+        XCTAssertEqual(r[0].change, "—", "no incidents last period")
+        XCTAssertEqual(r[1].change, "+50.0%")
+    }
+}

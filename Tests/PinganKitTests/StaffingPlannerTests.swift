@@ -160,6 +160,7 @@ final class StaffingPlannerTests: XCTestCase {
         let area = plan.units[0]
         XCTAssertEqual(area.population, 8500)
         XCTAssertEqual(area.officers, .unit(required: 1, inPlace: 1))
+        XCTAssertEqual(area.workload.populationPerOfficer, 8500, "the area's officer serves all its villages")
         // Apportioned: remainders tie between V2 and V1 (3,000 each) → smaller code V1.
         XCTAssertEqual(plan.communities.map(\.officers.required), [0, 0, 1, 1, 2])
         XCTAssertEqual(plan.communities[0].officers.surplus, 1, "per-village view")

@@ -130,6 +130,8 @@ public struct StaffingUnitPlan: Sendable, Codable, Equatable {
     public var offices: StaffingFigure
     public var officers: StaffingFigure
     public var incidents: Int
+    /// Population, incidents and disputes of the whole unit per officer in place in the unit.
+    public var workload: Workload
 }
 
 /// Totals for a station (派出所) or the district.
@@ -256,7 +258,11 @@ public enum StaffingPlanner {
                 communityCodes: members.map { communities[$0].code }, population: population,
                 offices: .unit(required: officesReq, inPlace: officesInPlace),
                 officers: .unit(required: required, inPlace: officersInPlace),
-                incidents: members.reduce(0) { $0 + max(0, communities[$1].incidents) }))
+                incidents: members.reduce(0) { $0 + max(0, communities[$1].incidents) },
+                workload: Workload(population: population,
+                                   incidents: members.reduce(0) { $0 + max(0, communities[$1].incidents) },
+                                   disputes: members.reduce(0) { $0 + max(0, communities[$1].disputes) },
+                                   officersInPlace: officersInPlace)))
         }
 
         // 3. Community rows.
