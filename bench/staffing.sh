@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 N=${1:-2000}
 RUNS=${2:-500}
 SCRATCH=${SCRATCH:-.build-lab}
-nice -n 10 swift build -c release --product pingan-lab --scratch-path "$SCRATCH" >/dev/null
+LOG=$(mktemp)
+nice -n 10 swift build -c release --product pingan-lab --scratch-path "$SCRATCH" >"$LOG" 2>&1 || { cat "$LOG"; exit 1; }
+rm -f "$LOG"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(swift --version 2>/dev/null | head -1)"
 nice -n 10 "$SCRATCH/release/pingan-lab" staffing-bench --communities "$N" --runs "$RUNS"
