@@ -68,12 +68,7 @@ extension LabCommands {
         guard n >= 0 else { throw LabUsageError("--officers N (≥ 0) is required") }
         let plan = try StaffingPlanner.validatedPlan(try readCommunities(o), rules: try staffingRules(o))
         let r = StaffingWhatIf.allocate(n, plan: plan)
-        var w = CSVWriter(header: ["unit", "station", "communities", "new_officers", "shortfall_before", "shortfall_after"])
-        for a in r.allocations {
-            w.append([a.unitKey, a.stationCode, a.communityCodes.joined(separator: " "), String(a.officers),
-                      String(a.shortfallBefore), String(a.shortfallAfter)])
-        }
-        try emit(w, o)
+        try emit(StaffingCSV.whatIfCSV(r), o)
         FileHandle.standardError.write(Data("placed \(n - r.unallocated) of \(n); shortfall \(r.shortfallBefore) → \(r.shortfallAfter); unallocated \(r.unallocated)\n".utf8))
     }
 

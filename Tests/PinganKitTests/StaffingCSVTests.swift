@@ -55,3 +55,35 @@ final class StaffingCSVTests: XCTestCase {
                        "apportionment keeps the sum")
     }
 }
+
+final class ForcesJSONTests: XCTestCase {
+    func testPlanJSONCarriesComputedFiguresAndRoundTrips() throws {
+        let plan = StaffingPlanner.plan(StaffingPlannerTests.seed000District())
+        let data = try JSONEncoder().encode(plan)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let district = try XCTUnwrap(json["district"] as? [String: Any])
+        let officers = try XCTUnwrap(district["officers"] as? [String: Any])
+        XCTAssertEqual(officers["netGap"] as? Int, 395)
+        XCTAssertEqual(officers["fillRate"] as? String, "40.2%")
+        XCTAssertEqual((district["concurrentPostShare"] as? [String: Any])?["percent"] as? String, "18.5%")
+        XCTAssertNotNil((district["workload"] as? [String: Any])?["populationPerOfficer"])
+        XCTAssertEqual(try JSONDecoder().decode(StaffingPlan.self, from: data), plan)
+    }
+
+    func testWeeksAndPeriodsAreStrings() throws {
+        XCTAssertEqual(ISOWeek("2026-W05"), ISOWeek(year: 2026, week: 5))
+        XCTAssertEqual(ISOWeek("2026-W53"), ISOWeek(year: 2026, week: 53))
+        XCTAssertNil(ISOWeek("2025-W53"), "2025 has 52 ISO weeks")
+        XCTAssertNil(ISOWeek("2026-W00"))
+        let rows = PatrolEvaluation.weekly(
+            plans: [PlannedPatrol(id: "P", teamID: "T", date: LocalDay("2026-03-02")!, startMinute: 0, endMinute: 90, grids: ["G"])],
+            logs: [PatrolLog(teamID: "T", planID: "P", date: LocalDay("2026-03-02")!, minutes: 90, gridsCovered: ["G"])])
+        let data = try JSONEncoder().encode(rows)
+        let text = String(decoding: data, as: UTF8.self)
+        XCTAssertTrue(text.contains("\"period\":\"2026-W10\""), text)
+        XCTAssertTrue(text.contains("\"hours\":1.5"), text)
+        XCTAssertEqual(try JSONDecoder().decode([PatrolEvaluationRow].self, from: data), rows)
+        let month = PatrolPeriod.month(YearMonth(year: 2026, month: 3))
+        XCTAssertEqual(try JSONDecoder().decode(PatrolPeriod.self, from: JSONEncoder().encode(month)), month)
+    }
+}

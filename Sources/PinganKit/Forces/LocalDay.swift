@@ -132,6 +132,31 @@ public struct ISOWeek: Hashable, Comparable, Codable, Sendable, CustomStringConv
 
     public static func < (a: ISOWeek, b: ISOWeek) -> Bool { (a.year, a.week) < (b.year, b.week) }
 
+    /// Parses "2026-W05" (also "2026-W5"); rejects weeks the year does not have.
+    public init?(_ text: String) {
+        let parts = text.trimmingCharacters(in: .whitespaces).uppercased().split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 4, parts[1].hasPrefix("W"), (2...3).contains(parts[1].count),
+              let y = Int(parts[0]), let w = Int(parts[1].dropFirst()), w >= 1 else { return nil }
+        let candidate = ISOWeek(year: y, week: w)
+        guard candidate.monday.isoWeek == candidate else { return nil }
+        self = candidate
+    }
+
+    /// Codable as the string "2026-W05".
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let s = try c.decode(String.self)
+        guard let v = ISOWeek(s) else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "Expected \"YYYY-Www\", got \"\(s)\"")
+        }
+        self = v
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+
     /// Weeks whose Thursday falls in the month, in order.
     public static func reported(in month: YearMonth) -> [ISOWeek] {
         var out: [ISOWeek] = []

@@ -83,6 +83,26 @@ public enum PatrolPeriod: Hashable, Comparable, Sendable, Codable, CustomStringC
         }
     }
 
+    /// "2026-W10" or "2026-03".
+    public init?(_ text: String) {
+        if let w = ISOWeek(text) { self = .week(w) } else if let m = YearMonth(text) { self = .month(m) } else { return nil }
+    }
+
+    /// Codable as the string "2026-W10" or "2026-03".
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let s = try c.decode(String.self)
+        guard let v = PatrolPeriod(s) else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "Expected \"YYYY-Www\" or \"YYYY-MM\", got \"\(s)\"")
+        }
+        self = v
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+
     public static func < (a: PatrolPeriod, b: PatrolPeriod) -> Bool {
         switch (a, b) {
         case (.week(let x), .week(let y)): x < y
@@ -111,6 +131,53 @@ public struct PatrolEvaluationRow: Sendable, Codable, Equatable {
     public var gridCoverage: Share { Share(gridsCovered, of: gridsPlanned) }
     public var hours: Double { Double(minutes) / 60 }
     public var plannedHours: Double { Double(plannedMinutes) / 60 }
+
+    // JSON adds completion, gridCoverage, hours and plannedHours; decoding reads the stored fields.
+    private enum CodingKeys: String, CodingKey {
+        case teamID, period, planned, done, unplanned, plannedMinutes, minutes, findings, gridsPlanned, gridsCovered, extraGrids
+        case completion, gridCoverage, hours, plannedHours
+    }
+    public init(teamID: String, period: PatrolPeriod, planned: Int, done: Int, unplanned: Int, plannedMinutes: Int, minutes: Int,
+                findings: Int, gridsPlanned: Int, gridsCovered: Int, extraGrids: Int) {
+        self.teamID = teamID
+        self.period = period
+        self.planned = planned
+        self.done = done
+        self.unplanned = unplanned
+        self.plannedMinutes = plannedMinutes
+        self.minutes = minutes
+        self.findings = findings
+        self.gridsPlanned = gridsPlanned
+        self.gridsCovered = gridsCovered
+        self.extraGrids = extraGrids
+    }
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(teamID: try c.decode(String.self, forKey: .teamID), period: try c.decode(PatrolPeriod.self, forKey: .period),
+                  planned: try c.decode(Int.self, forKey: .planned), done: try c.decode(Int.self, forKey: .done),
+                  unplanned: try c.decode(Int.self, forKey: .unplanned), plannedMinutes: try c.decode(Int.self, forKey: .plannedMinutes),
+                  minutes: try c.decode(Int.self, forKey: .minutes), findings: try c.decode(Int.self, forKey: .findings),
+                  gridsPlanned: try c.decode(Int.self, forKey: .gridsPlanned), gridsCovered: try c.decode(Int.self, forKey: .gridsCovered),
+                  extraGrids: try c.decode(Int.self, forKey: .extraGrids))
+    }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(teamID, forKey: .teamID)
+        try c.encode(period, forKey: .period)
+        try c.encode(planned, forKey: .planned)
+        try c.encode(done, forKey: .done)
+        try c.encode(unplanned, forKey: .unplanned)
+        try c.encode(plannedMinutes, forKey: .plannedMinutes)
+        try c.encode(minutes, forKey: .minutes)
+        try c.encode(findings, forKey: .findings)
+        try c.encode(gridsPlanned, forKey: .gridsPlanned)
+        try c.encode(gridsCovered, forKey: .gridsCovered)
+        try c.encode(extraGrids, forKey: .extraGrids)
+        try c.encode(completion, forKey: .completion)
+        try c.encode(gridCoverage, forKey: .gridCoverage)
+        try c.encode(hours, forKey: .hours)
+        try c.encode(plannedHours, forKey: .plannedHours)
+    }
 }
 
 public enum PatrolEvaluation {

@@ -63,6 +63,31 @@ public struct WeekPresence: Sendable, Codable, Equatable {
     public var daysPresent: Int { days.count }
     /// Under the requirement (seed 001).
     public var flagged: Bool { daysPresent < required }
+
+    // JSON adds daysPresent and flagged; decoding reads the stored fields.
+    private enum CodingKeys: String, CodingKey { case week, days, excusedDays, required, daysPresent, flagged }
+    public init(week: ISOWeek, days: [LocalDay], excusedDays: Int, required: Int) {
+        self.week = week
+        self.days = days
+        self.excusedDays = excusedDays
+        self.required = required
+    }
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        week = try c.decode(ISOWeek.self, forKey: .week)
+        days = try c.decode([LocalDay].self, forKey: .days)
+        excusedDays = try c.decode(Int.self, forKey: .excusedDays)
+        required = try c.decode(Int.self, forKey: .required)
+    }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(week, forKey: .week)
+        try c.encode(days, forKey: .days)
+        try c.encode(excusedDays, forKey: .excusedDays)
+        try c.encode(required, forKey: .required)
+        try c.encode(daysPresent, forKey: .daysPresent)
+        try c.encode(flagged, forKey: .flagged)
+    }
 }
 
 public struct KindCount: Sendable, Codable, Equatable {

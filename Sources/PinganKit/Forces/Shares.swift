@@ -20,6 +20,20 @@ public struct Share: Sendable, Codable, Equatable, CustomStringConvertible {
     public var description: String { "\(part)/\(whole) (\(percent))" }
 
     public static func + (a: Share, b: Share) -> Share { Share(a.part + b.part, of: a.whole + b.whole) }
+
+    // JSON: {"part","whole","percent"}; decoding reads part and whole.
+    private enum CodingKeys: String, CodingKey { case part, whole, percent }
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        part = try c.decode(Int.self, forKey: .part)
+        whole = try c.decode(Int.self, forKey: .whole)
+    }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(part, forKey: .part)
+        try c.encode(whole, forKey: .whole)
+        try c.encode(percent, forKey: .percent)
+    }
 }
 
 /// A concurrent community post held by a community officer (兼职, seed 000 / 穗字〔2006〕2号).

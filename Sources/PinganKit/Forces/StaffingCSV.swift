@@ -88,7 +88,8 @@ public enum StaffingCSV {
         "population_per_officer", "incidents_per_officer", "disputes_per_officer",
     ]
 
-    /// The plan as CSV: one row per community (input order), then one per station, then the district.
+    /// The plan as CSV: one row per community (input order), one per rural police area of several villages
+    /// (level "area": officers pooled), one per station, then the district.
     public static func planCSV(_ plan: StaffingPlan) -> CSVWriter {
         var w = CSVWriter(header: planHeader)
         for c in plan.communities {
@@ -96,11 +97,27 @@ public enum StaffingCSV {
                      + figures(c.offices, c.officers) + [String(c.concurrentPosts), Share(c.concurrentPosts, of: c.officers.inPlace).percent]
                      + workload(c.workload))
         }
+        for u in plan.units where u.communityCodes.count > 1 {
+            w.append(["area", u.key, u.communityCodes.joined(separator: " "), u.stationCode, u.kind.rawValue, u.key, String(u.population)]
+                     + figures(u.offices, u.officers) + ["", ""] + workload(u.workload))
+        }
         for s in plan.stations {
             w.append(["station", s.stationCode, "", s.stationCode, "", "", String(s.totals.population)]
                      + totals(s.totals))
         }
         w.append(["district", "", "", "", "", "", String(plan.district.population)] + totals(plan.district))
+        return w
+    }
+
+    public static let whatIfHeader = ["unit", "station", "communities", "new_officers", "shortfall_before", "shortfall_after"]
+
+    /// The what-if allocations as CSV, in the order units received their first officer.
+    public static func whatIfCSV(_ r: StaffingWhatIfResult) -> CSVWriter {
+        var w = CSVWriter(header: whatIfHeader)
+        for a in r.allocations {
+            w.append([a.unitKey, a.stationCode, a.communityCodes.joined(separator: " "), String(a.officers),
+                      String(a.shortfallBefore), String(a.shortfallAfter)])
+        }
         return w
     }
 

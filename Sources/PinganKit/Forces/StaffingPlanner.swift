@@ -73,6 +73,25 @@ public struct StaffingFigure: Sendable, Codable, Equatable {
         StaffingFigure(required: a.required + b.required, inPlace: a.inPlace + b.inPlace,
                        shortfall: a.shortfall + b.shortfall, surplus: a.surplus + b.surplus)
     }
+
+    // JSON adds the computed netGap and fillRate; decoding reads the stored four.
+    private enum CodingKeys: String, CodingKey { case required, inPlace, shortfall, surplus, netGap, fillRate }
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        required = try c.decode(Int.self, forKey: .required)
+        inPlace = try c.decode(Int.self, forKey: .inPlace)
+        shortfall = try c.decode(Int.self, forKey: .shortfall)
+        surplus = try c.decode(Int.self, forKey: .surplus)
+    }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(required, forKey: .required)
+        try c.encode(inPlace, forKey: .inPlace)
+        try c.encode(shortfall, forKey: .shortfall)
+        try c.encode(surplus, forKey: .surplus)
+        try c.encode(netGap, forKey: .netGap)
+        try c.encode(fillRate, forKey: .fillRate)
+    }
 }
 
 /// Workload (工作量): incidents, disputes and population per officer in place.
@@ -99,6 +118,28 @@ public struct Workload: Sendable, Codable, Equatable {
     public static func + (a: Workload, b: Workload) -> Workload {
         Workload(population: a.population + b.population, incidents: a.incidents + b.incidents,
                  disputes: a.disputes + b.disputes, officersInPlace: a.officersInPlace + b.officersInPlace)
+    }
+
+    // JSON adds the per-officer figures (null without officers); decoding reads the stored four.
+    private enum CodingKeys: String, CodingKey {
+        case population, incidents, disputes, officersInPlace, populationPerOfficer, incidentsPerOfficer, disputesPerOfficer
+    }
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        population = try c.decode(Int.self, forKey: .population)
+        incidents = try c.decode(Int.self, forKey: .incidents)
+        disputes = try c.decode(Int.self, forKey: .disputes)
+        officersInPlace = try c.decode(Int.self, forKey: .officersInPlace)
+    }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(population, forKey: .population)
+        try c.encode(incidents, forKey: .incidents)
+        try c.encode(disputes, forKey: .disputes)
+        try c.encode(officersInPlace, forKey: .officersInPlace)
+        try c.encode(populationPerOfficer, forKey: .populationPerOfficer)
+        try c.encode(incidentsPerOfficer, forKey: .incidentsPerOfficer)
+        try c.encode(disputesPerOfficer, forKey: .disputesPerOfficer)
     }
 }
 
@@ -155,6 +196,30 @@ public struct StaffingTotals: Sendable, Codable, Equatable {
 
     /// Officers in place holding a concurrent community post (兼职), seed 000: 49 of 265.
     public var concurrentPostShare: Share { Share(concurrentPosts, of: officers.inPlace) }
+
+    // JSON adds concurrentPostShare; decoding reads the stored fields.
+    private enum CodingKeys: String, CodingKey {
+        case communities, population, offices, officers, concurrentPosts, workload, concurrentPostShare
+    }
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        communities = try c.decode(Int.self, forKey: .communities)
+        population = try c.decode(Int.self, forKey: .population)
+        offices = try c.decode(StaffingFigure.self, forKey: .offices)
+        officers = try c.decode(StaffingFigure.self, forKey: .officers)
+        concurrentPosts = try c.decode(Int.self, forKey: .concurrentPosts)
+        workload = try c.decode(Workload.self, forKey: .workload)
+    }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(communities, forKey: .communities)
+        try c.encode(population, forKey: .population)
+        try c.encode(offices, forKey: .offices)
+        try c.encode(officers, forKey: .officers)
+        try c.encode(concurrentPosts, forKey: .concurrentPosts)
+        try c.encode(workload, forKey: .workload)
+        try c.encode(concurrentPostShare, forKey: .concurrentPostShare)
+    }
 }
 
 public struct StationStaffingPlan: Sendable, Codable, Equatable {
