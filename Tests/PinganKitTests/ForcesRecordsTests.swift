@@ -86,6 +86,10 @@ final class PresenceTests: XCTestCase {
                                    period: day("2026-03-02")...day("2026-03-15"))
         XCTAssertEqual(flags.map { "\($0.officerID) \($0.week) \($0.daysPresent)" },
                        ["O1 2026-W10 2", "O2 2026-W10 1", "O2 2026-W11 0", "O3 2026-W10 0", "O3 2026-W11 0"])
+        let table = Presence.table(Self.log, assignments: ["O1": ["C1", "C2"], "O2": ["C5"]], period: day("2026-03-02")...day("2026-03-15"))
+        XCTAssertEqual(table.map(\.officerID), ["O1", "O2"])
+        XCTAssertEqual(table[0].weeks.map(\.daysPresent), [2, 3])
+        XCTAssertEqual(table.map(\.weeksFlagged), [1, 2])
     }
 
     func testMonthlyWorkReport() {

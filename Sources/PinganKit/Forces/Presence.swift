@@ -128,6 +128,13 @@ public struct MonthlyWorkReport: Sendable, Codable, Equatable {
     }
 }
 
+/// One officer's weeks.
+public struct OfficerPresence: Sendable, Codable, Equatable {
+    public var officerID: String
+    public var weeks: [WeekPresence]
+    public var weeksFlagged: Int { weeks.filter(\.flagged).count }
+}
+
 /// An officer with a week under the requirement.
 public struct PresenceFlag: Sendable, Codable, Equatable {
     public var officerID: String
@@ -147,21 +154,28 @@ public enum Presence {
         return weeks.map { week(for: $0, present: present, excused: excused, rules: rules) }
     }
 
-    /// Every officer in `assignments` (officer → responsibility communities) over the weeks touching
-    /// `period`: the weeks under the requirement, sorted by officer then week.
-    public static func flags(_ entries: [WorkLogEntry], assignments: [String: Set<String>], period: ClosedRange<LocalDay>,
-                             excused: [String: Set<LocalDay>] = [:], rules: PresenceRules = .init()) -> [PresenceFlag] {
+    /// The presence table: every officer in `assignments` (officer → responsibility communities), sorted by
+    /// ID, with one row per ISO week touching `period` (weeks without any entry included, as 0 days).
+    public static func table(_ entries: [WorkLogEntry], assignments: [String: Set<String>], period: ClosedRange<LocalDay>,
+                             excused: [String: Set<LocalDay>] = [:], rules: PresenceRules = .init()) -> [OfficerPresence] {
         let weeks = ISOWeek.touching(period)
         var byOfficer: [String: [WorkLogEntry]] = [:]
         for e in entries where assignments[e.officerID] != nil { byOfficer[e.officerID, default: []].append(e) }
-        var out: [PresenceFlag] = []
-        for officer in assignments.keys.sorted() {
-            for w in weekly(byOfficer[officer] ?? [], officerID: officer, communities: assignments[officer],
-                            weeks: weeks, excused: excused[officer] ?? [], rules: rules) where w.flagged {
-                out.append(PresenceFlag(officerID: officer, week: w.week, daysPresent: w.daysPresent, required: w.required))
+        return assignments.keys.sorted().map { officer in
+            OfficerPresence(officerID: officer,
+                            weeks: weekly(byOfficer[officer] ?? [], officerID: officer, communities: assignments[officer],
+                                          weeks: weeks, excused: excused[officer] ?? [], rules: rules))
+        }
+    }
+
+    /// The weeks under the requirement from `table`, sorted by officer then week.
+    public static func flags(_ entries: [WorkLogEntry], assignments: [String: Set<String>], period: ClosedRange<LocalDay>,
+                             excused: [String: Set<LocalDay>] = [:], rules: PresenceRules = .init()) -> [PresenceFlag] {
+        table(entries, assignments: assignments, period: period, excused: excused, rules: rules).flatMap { o in
+            o.weeks.filter(\.flagged).map {
+                PresenceFlag(officerID: o.officerID, week: $0.week, daysPresent: $0.daysPresent, required: $0.required)
             }
         }
-        return out
     }
 
     /// The monthly work report (工作月报) of one officer.

@@ -274,13 +274,19 @@ public enum StaffingPlanner {
     /// The plan. Assumes valid input (see `validatedPlan`); negative counts are clamped to 0.
     public static func plan(_ communities: [CommunityStaffingInput], rules: StaffingRules = .seed001) -> StaffingPlan {
         // 1. Planning units: urban community or ungrouped village = itself; grouped villages = their area.
-        var unitIndexByKey: [String: Int] = [:]
+        // Keyed by an enum, not the display key, so a community code can never collide with an area.
+        enum UnitID: Hashable { case community(String), area(station: String, area: String) }
+        var unitIndexByKey: [UnitID: Int] = [:]
         unitIndexByKey.reserveCapacity(communities.count)
         var unitMembers: [[Int]] = []
         var unitKeys: [String] = []
         var unitOfCommunity = [Int](repeating: 0, count: communities.count)
         for (i, c) in communities.enumerated() {
-            let key = unitKey(c)
+            let key: UnitID = if c.kind == .rural, let area = c.policeArea, !area.isEmpty {
+                .area(station: c.stationCode, area: area)
+            } else {
+                .community(c.code)
+            }
             if let u = unitIndexByKey[key] {
                 unitMembers[u].append(i)
                 unitOfCommunity[i] = u
@@ -288,7 +294,7 @@ public enum StaffingPlanner {
                 unitIndexByKey[key] = unitMembers.count
                 unitOfCommunity[i] = unitMembers.count
                 unitMembers.append([i])
-                unitKeys.append(key)
+                unitKeys.append(unitKey(c))
             }
         }
 
