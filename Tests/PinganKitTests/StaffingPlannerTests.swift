@@ -271,3 +271,24 @@ final class StaffingWhatIfTests: XCTestCase {
         XCTAssertEqual(first92.allocations.count, 92)
     }
 }
+
+final class StaffingWhatIfScaleTests: XCTestCase {
+    func testSyntheticDistrictWhatIfIsIndependentOfInputOrder() {
+        let rows = SyntheticStaffingDistrict.generate(communities: 500, seed: 11)
+        var shuffled = rows
+        var rng = SplitMix64(seed: 5)
+        for i in stride(from: shuffled.count - 1, to: 0, by: -1) { shuffled.swapAt(i, rng.nextInt(below: i + 1)) }
+        let a = StaffingWhatIf.allocate(150, plan: StaffingPlanner.plan(rows))
+        let b = StaffingWhatIf.allocate(150, plan: StaffingPlanner.plan(shuffled))
+        XCTAssertEqual(a.allocations.map(\.unitKey), b.allocations.map(\.unitKey))
+        XCTAssertEqual(a.allocations.map(\.officers), b.allocations.map(\.officers))
+        XCTAssertEqual(a.shortfallBefore - a.shortfallAfter, 150)
+        // Largest gaps first: the last officer went to a unit whose gap was the largest left, so no unit
+        // that got nobody has a gap above that (= the largest remaining gap of a served unit + 1).
+        let served = Set(a.allocations.map(\.unitKey))
+        let maxAfter = a.allocations.map(\.shortfallAfter).max()!
+        for u in StaffingPlanner.plan(rows).units where !served.contains(u.key) {
+            XCTAssertLessThanOrEqual(u.officers.shortfall, maxAfter + 1, u.key)
+        }
+    }
+}
