@@ -14,7 +14,7 @@ struct LabUsageError: Error, CustomStringConvertible {
 }
 
 enum LabCommands {
-    static var all: [LabCommand] { hotspot + forecast }
+    static var all: [LabCommand] { hotspot + forecast + staffing }
 }
 
 /// `--name value` options, shared by every command.

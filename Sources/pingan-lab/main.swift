@@ -8,7 +8,7 @@ let usage = """
 Usage:
   pingan-lab <command> [options]
 Commands:
-\(LabCommands.all.map { "  \($0.name.padding(toLength: 12, withPad: " ", startingAt: 0)) \($0.summary)" }.joined(separator: "\n"))
+\(LabCommands.all.map { "  \($0.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \($0.summary)" }.joined(separator: "\n"))
 """
 
 var arguments = Array(CommandLine.arguments.dropFirst())
