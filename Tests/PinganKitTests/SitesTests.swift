@@ -106,3 +106,12 @@ final class CSVStreamTests: XCTestCase {
         XCTAssertEqual(rows, [["a", "b"], ["1", "2\n3"]])
     }
 }
+
+final class TrimTests: XCTestCase {
+    func testTrimsUnicodeWhiteSpaceLikeFoundation() {
+        for s in ["", " ", "abc", "  a b  ", "\t\r\n陈小明\u{3000}", "\u{00A0}x\u{00A0}", "中 文", " \u{3000} "] {
+            XCTAssertEqual(s.whitespaceTrimmed, s.trimmingCharacters(in: .whitespacesAndNewlines), s.debugDescription)
+        }
+        XCTAssertEqual("x "[...].whitespaceTrimmed, "x")
+    }
+}

@@ -132,7 +132,7 @@ public struct LocalCalendar: Sendable {
 
     /// "2026-03-05" → local midnight. Rejects invalid dates such as 2026-02-30.
     public func parseLocalDate(_ s: String) -> Date? {
-        let t = Array(s.trimmingCharacters(in: .whitespaces).utf8)
+        let t = Array(s.whitespaceTrimmed.utf8)
         guard t.count == 10, let f = Self.parseDateFields(t[0..<10]) else { return nil }
         return makeChecked(year: f.0, month: f.1, day: f.2, hour: 0, minute: 0, second: 0)
     }

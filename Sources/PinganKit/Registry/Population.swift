@@ -48,7 +48,7 @@ public enum KeyPopulationType: String, CaseIterable, Codable, Sendable {
 public enum PhoneNumber {
     /// Digits only, or nil when the text is not a phone number we accept.
     public static func normalize(_ raw: String) -> String? {
-        var s = raw.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "-", with: "")
+        var s = String(raw.unicodeScalars.filter { $0 != " " && $0 != "-" && !$0.properties.isWhitespace })
         if s.hasPrefix("+86") { s.removeFirst(3) }
         guard !s.isEmpty, s.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
         if s.count == 11, s.hasPrefix("1"), let second = s.dropFirst().first, "3456789".contains(second) { return s }

@@ -160,7 +160,7 @@ public struct ResidentID: Sendable, Hashable, CustomStringConvertible {
     /// lowercase x to X. Does not remove inner spaces or other characters.
     public static func normalize(_ raw: String) -> String {
         var out = String.UnicodeScalarView()
-        for scalar in raw.trimmingCharacters(in: .whitespacesAndNewlines).unicodeScalars {
+        for scalar in raw.whitespaceTrimmed.unicodeScalars {
             switch scalar.value {
             case 0xFF10...0xFF19: out.append(Unicode.Scalar(scalar.value - 0xFF10 + 0x30)!)
             case 0x78, 0xFF38, 0xFF58: out.append("X")

@@ -196,7 +196,7 @@ public enum SiteAttributes {
         var values: [String: String] = [:]
         var problems: [SiteFieldProblem] = []
         for f in kind.fields {
-            let text = (raw[f.key] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = (raw[f.key] ?? "").whitespaceTrimmed
             if text.isEmpty {
                 if case .flag = f.rule { values[f.key] = "0"; continue }
                 if f.required { problems.append(.init(key: f.key, zh: "请填写「\(f.zh)」", en: "\(f.en) is required")) }

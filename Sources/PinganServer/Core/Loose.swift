@@ -1,4 +1,5 @@
 import Foundation
+import PinganKit
 
 extension KeyedDecodingContainer {
     /// Reads a field as text whether the client sent a string, number or boolean, so forms and
@@ -13,6 +14,6 @@ extension KeyedDecodingContainer {
 }
 
 extension String {
-    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+    var trimmed: String { whitespaceTrimmed }
     var nilIfEmpty: String? { let t = trimmed; return t.isEmpty ? nil : t }
 }

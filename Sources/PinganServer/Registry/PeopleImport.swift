@@ -209,16 +209,31 @@ enum PeopleImport {
         var batch: [Row] = []
         var written = 0, line = 1
         var batchStart = 2
+        // Encrypting the next batch overlaps the database writing the previous one (two cores); batches
+        // still commit one after another, so a crash leaves whole batches only.
+        var inFlight: Task<Void, any Error>? = nil
         func flush() async throws {
             guard !batch.isEmpty else { return }
-            let current = batch
+            let values = try rowValues(batch, cipher: cipher, userID: userID)
+            let count = batch.count
             batch.removeAll(keepingCapacity: true)
-            let first = batchStart, last = batchStart + current.count - 1
-            try await req.db.transaction { db in
-                try await upsert(current, on: db as! any SQLDatabase, cipher: cipher, userID: userID, present: present)
-                await req.audit("person.import", entity: "person", detail: "rows \(first)–\(last)", on: db)
+            let first = batchStart, last = batchStart + count - 1
+            try await inFlight?.value
+            inFlight = Task {
+                try await req.db.transaction { db in
+                    let sql = db as! any SQLDatabase
+                    if sql.dialect.name == "sqlite" {
+                        // Random blind-index keys touch pages all over two large indexes: a 128 MB page cache
+                        // (instead of 2 MB) keeps them in memory, and fewer WAL checkpoints mean fewer rewrites.
+                        try await sql.raw("PRAGMA cache_size = -131072").run()
+                        try await sql.raw("PRAGMA wal_autocheckpoint = 20000").run()
+                        try await sql.raw("PRAGMA temp_store = MEMORY").run()
+                    }
+                    try await upsert(values, on: sql, present: present)
+                    await req.audit("person.import", entity: "person", detail: "rows \(first)–\(last)", on: db)
+                }
             }
-            written += current.count
+            written += count
             batchStart = last + 1
             progress(Progress(phase: .writing, rows: written, fraction: Double(written) / Double(max(rows, 1))))
         }
@@ -236,6 +251,7 @@ enum PeopleImport {
             }
         }
         try await flush()
+        try await inFlight?.value
         report.written = true
         return report
     }
@@ -280,7 +296,7 @@ enum PeopleImport {
         "community": ["community_id", "grid_id"], "grid": ["grid_id"], "room": ["room"], "residenceExpiresOn": ["residence_expires_on"], "note": ["note"],
     ]
 
-    static func upsert(_ rows: [Row], on sql: any SQLDatabase, cipher: FieldCipher, userID: Int, present: Set<String>) async throws {
+    static func rowValues(_ rows: [Row], cipher: FieldCipher, userID: Int) throws -> [[any SQLExpression]] {
         let now = Date()
         var values: [[any SQLExpression]] = []
         values.reserveCapacity(rows.count)
@@ -296,6 +312,10 @@ enum PeopleImport {
                 bind(r.expires), SQLBind(r.note), SQLBind(userID), SQLBind(now), SQLBind(now),
             ])
         }
+        return values
+    }
+
+    static func upsert(_ values: [[any SQLExpression]], on sql: any SQLDatabase, present: Set<String>) async throws {
         var update = Set(present.flatMap { updatedBy[$0] ?? [] })
         update.insert("updated_at")
         let q = sql.insert(into: "people").columns(insertColumns).values(values[0])
