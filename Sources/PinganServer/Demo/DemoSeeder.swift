@@ -394,8 +394,9 @@ public struct DemoSeeder {
         let surnames = Array("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗梁")
         let given = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "军", "杰", "涛", "明"]
         let rng = RandomBox(seed: seed ^ 0xD15_9A7E)
-        func pick<T>(_ a: [T]) -> T { a[min(a.count - 1, Int(rng.nextDouble(in: 0 ..< Double(a.count))))] }
-        func name() -> String { String(pick(surnames)) + pick(given) }
+        @Sendable func pick<T>(_ a: [T]) -> T { a[min(a.count - 1, Int(rng.nextDouble(in: 0 ..< Double(a.count))))] }
+        @Sendable func name() -> String { String(pick(surnames)) + pick(given) }
+        let communityMediatorIDs = communityMediators, districtMediatorID = districtMediator
         try await db.transaction { tx in
             for n in 0..<count {
                 let ageDays = rng.nextDouble(in: 0 ..< 365)
@@ -414,14 +415,16 @@ public struct DemoSeeder {
                 d.status = .registered; d.level = level; d.agreementTerms = ""; d.declineReason = ""; d.escalations = 0
                 d.registeredAt = registered; d.createdByID = registrar
                 var events: [(String, DisputeStatus?, DisputeStatus, String, Date, Int, DisputeLevel)] = [("register", nil, .registered, "统一登记，分流至" + level.nameZh, registered, registrar, level)]
-                let mediator: Int? = level == .community ? communityMediators[community.id!] : level == .street ? streetMediator : districtMediator
+                let mediator: Int? = level == .community ? communityMediatorIDs[community.id!] : level == .street ? streetMediator : districtMediatorID
                 var t = registered
                 func step(_ action: String, _ to: DisputeStatus, _ detail: String, after hours: Double, by: Int? = nil) {
                     t = t.addingTimeInterval(hours * 3600)
                     events.append((action, d.status, to, detail, t, by ?? d.mediatorID ?? mediator ?? registrar, d.level)); d.status = to
                 }
                 let fate = rng.nextDouble(in: 0 ..< 1)
-                if fate < 0.02 {
+                if ageDays < 3, fate < 0.5 {
+                    // Just arrived: still waiting at the desk for acceptance.
+                } else if fate < 0.02 {
                     d.declineReason = "不属于人民调解受理范围，已告知当事人向相关部门反映"
                     step("decline", .declined, d.declineReason, after: 4, by: registrar)
                 } else {
@@ -437,9 +440,10 @@ public struct DemoSeeder {
                         step("session", .mediating, "调解，参加：双方当事人、调解员", after: min(duration, 2) * 24)
                         events[events.count - 1].3 = "\(LocalDay(t, in: cal)) 调解，参加：双方当事人、调解员"
                     }
-                    if closeAt > now {
-                        // Still open today: leave it where it is.
-                    } else if level == .community && (fight || criminal) && rng.nextDouble(in: 0 ..< 1) < 0.3 {
+                    if closeAt > now || (ageDays < 90 && fate > 0.9) {
+                        // Still open today (a few stalled past the time limit): leave it where it is.
+                    } else if level == .community && fate > 0.93 {
+                        // Grew beyond the community (more parties, a company involved): escalated, then settled.
                         d.escalations = 1; d.level = .street; d.mediatorID = streetMediator
                         step("escalate", .assigned, "由社区调解室上交街道调处分中心", after: 24)
                         step("session", .mediating, "街道分中心组织调解", after: 48)
@@ -448,7 +452,7 @@ public struct DemoSeeder {
                     } else {
                         let o = rng.nextDouble(in: 0 ..< 1)
                         t = max(t, closeAt.addingTimeInterval(-3600))
-                        if o < 0.967 || d.status != .mediating {
+                        if o < 0.955 || d.status != .mediating {
                             if d.status != .mediating { step("session", .mediating, "调解，参加：双方当事人、调解员", after: 1) }
                             d.outcome = .agreement; d.agreementTerms = "双方自愿达成调解协议，按约履行"; d.closedAt = t.addingTimeInterval(3600)
                             step("close", .closed, DisputeOutcome.agreement.nameZh, after: 1)
@@ -456,12 +460,12 @@ public struct DemoSeeder {
                                 d.followUpKept = rng.nextDouble(in: 0 ..< 1) < 0.95
                                 step("follow_up", .followedUp, d.followUpKept! ? "协议已履行" : "协议未履行", after: 24 * 20)
                             }
-                        } else if o < 0.985 {
+                        } else if o < 0.975 && n % 3 != 0 {
                             d.outcome = .failed; d.referredTo = .court; d.closedAt = t.addingTimeInterval(3600)
                             step("close", .closed, "调解不成，告知当事人通过诉讼（法院）解决", after: 1)
-                        } else if o < 0.992 {
-                            d.referredTo = .administrative; d.closedAt = t.addingTimeInterval(3600)
-                            step("refer", .referred, "移交行政调解", after: 1)
+                        } else if o < 0.99 {
+                            d.referredTo = n % 2 == 0 ? .administrative : .judicial; d.closedAt = t.addingTimeInterval(3600)
+                            step("refer", .referred, "移交" + d.referredTo!.nameZh, after: 1)
                         } else {
                             d.outcome = .withdrawn; d.closedAt = t.addingTimeInterval(3600)
                             step("close", .closed, "当事人撤回", after: 1)
