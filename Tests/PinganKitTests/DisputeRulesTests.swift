@@ -43,6 +43,13 @@ final class DisputeRulesTests: XCTestCase {
         XCTAssertEqual(DisputeDeadline.daysLeft(dueDay: "2026-02-14", today: "2026-02-17"), -3)
     }
 
+    func testCriminalReviewOnlyForLaterCriminalIncidents() {
+        let reg = Date(timeIntervalSince1970: 1_780_000_000)
+        XCTAssertTrue(CriminalReview.needed(incidentIsCriminal: true, incidentOccurredAt: reg.addingTimeInterval(86400), disputeRegisteredAt: reg))
+        XCTAssertFalse(CriminalReview.needed(incidentIsCriminal: true, incidentOccurredAt: reg.addingTimeInterval(-86400), disputeRegisteredAt: reg), "the crime came first: not a failed prevention")
+        XCTAssertFalse(CriminalReview.needed(incidentIsCriminal: false, incidentOccurredAt: reg.addingTimeInterval(86400), disputeRegisteredAt: reg))
+    }
+
     func testRoutingByTypeSizeAndRisk() {
         XCTAssertEqual(DisputeRouting.level(for: .init(type: .neighbours, peopleInvolved: 2)).level, .community)
         XCTAssertEqual(DisputeRouting.level(for: .init(type: .family, peopleInvolved: 3, criminalRisk: true)).level, .street)

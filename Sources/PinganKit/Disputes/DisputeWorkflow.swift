@@ -200,3 +200,11 @@ public enum DisputeDeadline {
         return a.days(until: b)
     }
 }
+
+/// 民转刑 review: a dispute linked to a criminal incident that happened on or after the dispute was
+/// registered is a failed prevention (民间纠纷转化为刑事案件) and is flagged for review.
+public enum CriminalReview {
+    public static func needed(incidentIsCriminal: Bool, incidentOccurredAt: Date, disputeRegisteredAt: Date) -> Bool {
+        incidentIsCriminal && incidentOccurredAt >= disputeRegisteredAt
+    }
+}

@@ -412,7 +412,7 @@ public struct DemoSeeder {
                 let d = Dispute()
                 d.type = type; d.source = pick(DisputeSource.allCases); d.summary = pick(summaries[type] ?? ["纠纷"]); d.peopleInvolved = people
                 d.communityID = community.id!; d.gridID = grid?.id; d.address = ""; d.riskMassPetition = mass; d.riskGroupFight = fight; d.riskCriminal = criminal
-                d.status = .registered; d.level = level; d.agreementTerms = ""; d.declineReason = ""; d.escalations = 0
+                d.status = .registered; d.level = level; d.agreementTerms = ""; d.declineReason = ""; d.escalations = 0; d.criminalReview = false
                 d.registeredAt = registered; d.createdByID = registrar
                 var events: [(String, DisputeStatus?, DisputeStatus, String, Date, Int, DisputeLevel)] = [("register", nil, .registered, "统一登记，分流至" + level.nameZh, registered, registrar, level)]
                 let mediator: Int? = level == .community ? communityMediatorIDs[community.id!] : level == .street ? streetMediator : districtMediatorID

@@ -17,6 +17,21 @@ struct DisputeController: RouteCollection {
         r.get(":id", "print", use: printFile)
         r.post(":id", "actions", use: act)
         r.post(":id", "sessions", use: addSession)
+        r.post(":id", "links", use: link)
+    }
+
+    struct LinkForm: Content { var incidentID: String? }
+
+    @Sendable func link(req: Request) async throws -> Response {
+        try req.require(.editDisputes)
+        let d = try await DisputeService.scoped(req, req.parameters.get("id", as: Int.self))
+        let form = try? req.content.decode(LinkForm.self)
+        do {
+            try await DisputeService.link(req, d, incidentID: form?.incidentID)
+            return req.redirect(to: "/disputes/\(d.id!)")
+        } catch let e as FieldErrors {
+            return DisputeViews.detail(req, try await Self.detailData(req, try await DisputeService.scoped(req, d.id)), canEdit: true, errors: e)
+        }
     }
 
     /// Mediators the user can pick in filters: those whose files the user can see.
@@ -160,6 +175,8 @@ struct DisputeAPIController: RouteCollection {
         r.get(":id", use: show)
         r.post(":id", "actions", use: act)
         r.post(":id", "sessions", use: addSession)
+        r.post(":id", "links", use: link)
+        routes.get("api", "v1", "incidents", ":id", "disputes", use: forIncident)
         routes.get("api", "v1", "dispute-types", use: types)
     }
 
@@ -204,6 +221,25 @@ struct DisputeAPIController: RouteCollection {
         let d = try await DisputeService.scoped(req, req.parameters.get("id", as: Int.self))
         _ = try await DisputeService.addSession(req, d, try req.content.decode(DisputeSessionInput.self))
         return try await DisputeService.full(req, d).encodeResponse(status: .created, for: req)
+    }
+
+    struct LinkBody: Content {
+        var incidentID: String?
+        init(from decoder: any Decoder) throws { incidentID = try decoder.container(keyedBy: AnyKey.self).loose(AnyKey("incidentID")) }
+    }
+
+    @Sendable func link(req: Request) async throws -> Response {
+        try req.require(.editDisputes)
+        let d = try await DisputeService.scoped(req, req.parameters.get("id", as: Int.self))
+        try await DisputeService.link(req, d, incidentID: (try? req.content.decode(LinkBody.self))?.incidentID)
+        return try await DisputeService.full(req, d).encodeResponse(status: .created, for: req)
+    }
+
+    /// The incident's side of the link: the dispute files linked to it that the user may see.
+    @Sendable func forIncident(req: Request) async throws -> [DisputeDTO] {
+        try req.require(.viewDisputes)
+        let i = try await IncidentService.scoped(req, req.parameters.get("id", as: Int.self))
+        return try await DisputeService.forIncident(req, i.id!)
     }
 
     @Sendable func desk(req: Request) async throws -> DisputeService.Desk { try await DisputeService.desk(req) }

@@ -32,6 +32,8 @@ final class Dispute: Model, @unchecked Sendable {
     @OptionalField(key: "closed_at") var closedAt: Date?
     @OptionalField(key: "follow_up_kept") var followUpKept: Bool?
     @Field(key: "escalations") var escalations: Int
+    /// 民转刑复查: a later criminal incident is linked to this dispute.
+    @Field(key: "criminal_review") var criminalReview: Bool
     @Field(key: "created_by_id") var createdByID: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
@@ -80,6 +82,17 @@ final class DisputeEvent: Model, @unchecked Sendable {
     }
 }
 
+/// A link between a dispute and an incident (made from either side; one row per pair).
+final class DisputeIncidentLink: Model, @unchecked Sendable {
+    static let schema = "dispute_incident_links"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "dispute_id") var disputeID: Int
+    @Field(key: "incident_id") var incidentID: Int
+    @Field(key: "user_id") var userID: Int
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    init() {}
+}
+
 /// 调解记录: one mediation session.
 final class DisputeSession: Model, @unchecked Sendable {
     static let schema = "dispute_sessions"
@@ -120,6 +133,7 @@ struct CreateDisputes: AsyncMigration {
             .field("closed_at", .datetime)
             .field("follow_up_kept", .bool)
             .field("escalations", .int, .required)
+            .field("criminal_review", .bool, .required)
             .field("created_by_id", .int, .required, .references("users", "id"))
             .field("created_at", .datetime)
             .field("updated_at", .datetime)
@@ -151,7 +165,16 @@ struct CreateDisputes: AsyncMigration {
             .field("user_id", .int, .required, .references("users", "id"))
             .field("created_at", .datetime)
             .create()
+        try await db.schema("dispute_incident_links")
+            .field("id", .int, .identifier(auto: true))
+            .field("dispute_id", .int, .required, .references("disputes", "id", onDelete: .cascade))
+            .field("incident_id", .int, .required, .references("incidents", "id", onDelete: .cascade))
+            .field("user_id", .int, .required, .references("users", "id"))
+            .field("created_at", .datetime)
+            .unique(on: "dispute_id", "incident_id")
+            .create()
         let sql = db as! any SQLDatabase
+        try await sql.create(index: "idx_dispute_links_incident").on("dispute_incident_links").column("incident_id").run()
         // Lists by community and time, the mediator's worklist, the level queues and the overdue scan.
         try await sql.create(index: "idx_disputes_community_time").on("disputes").column("community_id").column("registered_at").run()
         try await sql.create(index: "idx_disputes_mediator").on("disputes").column("mediator_id").column("status").run()
@@ -162,6 +185,6 @@ struct CreateDisputes: AsyncMigration {
         try await sql.create(index: "idx_dispute_sessions_dispute").on("dispute_sessions").column("dispute_id").run()
     }
     func revert(on db: any Database) async throws {
-        for t in ["dispute_sessions", "dispute_events", "dispute_parties", "disputes"] { try await db.schema(t).delete() }
+        for t in ["dispute_incident_links", "dispute_sessions", "dispute_events", "dispute_parties", "disputes"] { try await db.schema(t).delete() }
     }
 }

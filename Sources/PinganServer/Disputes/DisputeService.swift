@@ -7,6 +7,8 @@ struct DisputePartyDTO: Content { var side: String; var name: String; var person
 struct DisputeEventDTO: Content { var action: String; var from: DisputeStatus?; var to: DisputeStatus; var level: DisputeLevel; var detail: String; var by: String; var at: Date }
 struct DisputeSessionDTO: Content { var id: Int; var heldOn: String; var participants: String; var minutes: String; var by: String }
 
+struct LinkedIncidentDTO: Content { var id: Int; var number: String; var category: IncidentCategory; var occurredAt: Date; var communityID: Int }
+
 struct DisputeDTO: Content {
     var id: Int
     var number: String
@@ -34,7 +36,9 @@ struct DisputeDTO: Content {
     var closedAt: Date?
     var followUpKept: Bool?
     var escalations: Int
+    var criminalReview: Bool
     var parties: [DisputePartyDTO]?
+    var incidents: [LinkedIncidentDTO]?
     var sessions: [DisputeSessionDTO]?
     var timeline: [DisputeEventDTO]?
 }
@@ -45,7 +49,7 @@ extension Dispute {
                    gridID: gridID, address: address, riskMassPetition: riskMassPetition, riskGroupFight: riskGroupFight, riskCriminal: riskCriminal,
                    status: status, level: level, mediatorID: mediatorID, referredTo: referredTo, outcome: outcome, agreementTerms: agreementTerms,
                    declineReason: declineReason, registeredAt: registeredAt, acceptedOn: acceptedOn, dueOn: dueOn,
-                   overdue: DisputeDeadline.isOverdue(status: status, dueDay: dueOn, today: today), closedAt: closedAt, followUpKept: followUpKept, escalations: escalations)
+                   overdue: DisputeDeadline.isOverdue(status: status, dueDay: dueOn, today: today), closedAt: closedAt, followUpKept: followUpKept, escalations: escalations, criminalReview: criminalReview)
     }
 }
 
@@ -63,6 +67,7 @@ struct DisputeFilter {
     var mediator: Int?
     var overdue = false
     var risk = false
+    var review = false
     var q: String?
 
     init() {}
@@ -75,6 +80,7 @@ struct DisputeFilter {
         if let s = req.query[String.self, at: "mediator"]?.nilIfEmpty { mediator = Int(s); if mediator == nil { e["mediator"] = L.t("调解员无效", "Unknown mediator") } }
         overdue = DisputeInput.flag(req.query[String.self, at: "overdue"])
         risk = DisputeInput.flag(req.query[String.self, at: "risk"])
+        review = DisputeInput.flag(req.query[String.self, at: "review"])
         q = req.query[String.self, at: "q"]?.nilIfEmpty.map { String($0.prefix(50)) }
     }
 
@@ -86,6 +92,7 @@ struct DisputeFilter {
         if let community { q.filter(\.$communityID == community) }
         if let mediator { q.filter(\.$mediatorID == mediator) }
         if overdue { q.filter(\.$status ~~ DisputeStatus.allCases.filter(\.isOpen)).filter(\.$dueOn < req.today) }
+        if review { q.filter(\.$criminalReview == true) }
         if risk { q.group(.or) { $0.filter(\.$riskMassPetition == true).filter(\.$riskGroupFight == true).filter(\.$riskCriminal == true) } }
         if let text = self.q {
             let ids = try await DisputeParty.query(on: req.db).filter(\.$name ~~ text).limit(1000).all().map(\.disputeID)
@@ -210,7 +217,7 @@ enum DisputeService {
         d.type = c.type; d.source = c.source; d.summary = c.summary; d.peopleInvolved = c.people
         d.communityID = c.place.communityID; d.gridID = c.place.gridID; d.address = c.address
         d.riskMassPetition = c.mass; d.riskGroupFight = c.fight; d.riskCriminal = c.criminal
-        d.status = .registered; d.level = level; d.agreementTerms = ""; d.declineReason = ""; d.escalations = 0
+        d.status = .registered; d.level = level; d.agreementTerms = ""; d.declineReason = ""; d.escalations = 0; d.criminalReview = false
         d.registeredAt = Date()
         let user = try req.user
         d.createdByID = try user.requireID()
@@ -364,6 +371,40 @@ enum DisputeService {
         return s
     }
 
+    /// Links an incident (which the user must be able to see) to the file. A criminal incident after the
+    /// dispute's registration flags the file for 民转刑 review; the timeline says so.
+    static func link(_ req: Request, _ d: Dispute, incidentID raw: String?) async throws {
+        try req.require(.editDisputes)
+        let L = req.lang
+        guard let raw = raw?.nilIfEmpty else { throw FieldErrors(["incidentID": L.t("请填写警情编号（ID）", "Enter the incident id")]) }
+        guard let iid = Int(raw), let incident = try? await IncidentService.scoped(req, iid) else {
+            throw FieldErrors(["incidentID": L.t("警情不存在或不在您的辖区内", "No such incident in your jurisdiction")])
+        }
+        if try await DisputeIncidentLink.query(on: req.db).filter(\.$disputeID == d.id!).filter(\.$incidentID == iid).count() > 0 {
+            throw FieldErrors(["incidentID": L.t("已关联该警情", "Already linked")])
+        }
+        let review = CriminalReview.needed(incidentIsCriminal: incident.category == .criminal, incidentOccurredAt: incident.occurredAt, disputeRegisteredAt: d.registeredAt)
+        let link = DisputeIncidentLink()
+        link.disputeID = d.id!; link.incidentID = iid; link.userID = try req.user.requireID()
+        let number = incident.number(req.localCalendar)
+        let detail = L.t("关联警情 \(number)", "Linked incident \(number)") + (review ? L.t("；纠纷登记后发生刑事案件，列入民转刑复查", "; a criminal incident after registration: flagged for 民转刑 review") : "")
+        if review { d.criminalReview = true }
+        try await req.db.transaction { db in
+            try await link.create(on: db)
+            try await d.save(on: db)
+            try await DisputeEvent(disputeID: d.id!, action: "link", from: d.status, to: d.status, level: d.level, detail: detail, userID: link.userID, at: Date()).create(on: db)
+            await req.audit("dispute.link", entity: "dispute", id: d.id.map(String.init), detail: "incident=\(iid)" + (review ? " review" : ""), on: db)
+        }
+    }
+
+    /// The files linked to an incident that the user may see (the incident's side of the link).
+    static func forIncident(_ req: Request, _ incidentID: Int) async throws -> [DisputeDTO] {
+        let ids = try await DisputeIncidentLink.query(on: req.db).filter(\.$incidentID == incidentID).all().map(\.disputeID)
+        guard !ids.isEmpty else { return [] }
+        let cal = req.localCalendar, today = req.today
+        return try await visible(req).filter(\.$id ~~ ids).sort(\.$id).all().map { $0.toDTO(cal, today: today) }
+    }
+
     // MARK: reads
 
     static func userNames(_ ids: [Int], on db: any Database) async throws -> [Int: String] {
@@ -378,6 +419,15 @@ enum DisputeService {
         let sessions = try await DisputeSession.query(on: req.db).filter(\.$disputeID == d.id!).sort(\.$heldOn).sort(\.$id).all()
         let events = try await DisputeEvent.query(on: req.db).filter(\.$disputeID == d.id!).sort(\.$at).sort(\.$id).all()
         let names = try await userNames(sessions.map(\.userID) + events.map(\.userID), on: req.db)
+        let links = try await DisputeIncidentLink.query(on: req.db).filter(\.$disputeID == d.id!).sort(\.$id).all()
+        let cal = req.localCalendar
+        if !links.isEmpty {
+            // Only incidents the user may see are listed (a mediator's scope may be narrower than the file's history).
+            let scope = try await req.scope()
+            dto.incidents = try await Incident.query(on: req.db).filter(\.$id ~~ links.map(\.incidentID)).sort(\.$occurredAt).all()
+                .filter { scope.contains(communityID: $0.communityID, gridID: $0.gridID) }
+                .map { LinkedIncidentDTO(id: $0.id!, number: $0.number(cal), category: $0.category, occurredAt: $0.occurredAt, communityID: $0.communityID) }
+        } else { dto.incidents = [] }
         dto.parties = parties.map { DisputePartyDTO(side: $0.side.rawValue, name: $0.name, personID: $0.personID) }
         dto.sessions = sessions.map { DisputeSessionDTO(id: $0.id!, heldOn: $0.heldOn, participants: $0.participants, minutes: $0.minutes, by: names[$0.userID] ?? "-") }
         dto.timeline = events.map { DisputeEventDTO(action: $0.action, from: $0.fromStatus, to: $0.toStatus, level: $0.level, detail: $0.detail, by: names[$0.userID] ?? "-", at: $0.at) }

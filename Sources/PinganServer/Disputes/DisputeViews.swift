@@ -22,7 +22,8 @@ enum DisputeViews {
     }
 
     static func riskBadges(_ d: Dispute, _ L: Lang) -> Node {
-        d.anyRisk ? .span(.class("badge received"), .text(L.t("风险：", "Risk: ") + riskText(d, L))) : .empty
+        .group([d.anyRisk ? .span(.class("badge received"), .text(L.t("风险：", "Risk: ") + riskText(d, L))) : .empty,
+                d.criminalReview ? .span(.class("badge received"), .text(L.t("民转刑待复查", "民转刑 review"))) : .empty])
     }
 
     static func dueText(_ d: Dispute, today: String, _ L: Lang) -> Node {
@@ -57,6 +58,7 @@ enum DisputeViews {
         f.append(.label(.text(L.t("调解员", "Mediator")), Form.select("mediator", mediatorOptions.map { ("\($0.0)", $0.1) }, selected: filter.mediator.map { "\($0)" }, blank: L.t("全部", "All"))))
         f.append(.label(.input(.type("checkbox"), .name("overdue"), .value("1"), .checked(filter.overdue)), .text(L.t("仅超期", "Overdue only"))))
         f.append(.label(.input(.type("checkbox"), .name("risk"), .value("1"), .checked(filter.risk)), .text(L.t("有激化风险", "Risk flagged"))))
+        f.append(.label(.input(.type("checkbox"), .name("review"), .value("1"), .checked(filter.review)), .text(L.t("民转刑复查", "民转刑 review"))))
         f.append(.label(.text(L.t("编号/当事人/情况", "No. / party / summary")), Form.input("q", filter.q)))
         f.append(.button(.type("submit"), .text(L.t("查询", "Search"))))
         f.append(.a(.href("/disputes"), .text(L.t("清除", "Clear"))))
@@ -154,6 +156,18 @@ enum DisputeViews {
                       .element("tbody", s.map { .tr(.td(.class("nowrap"), .text($0.heldOn)), .td(.text($0.participants)), .td(.text($0.minutes)), .td(.text($0.by))) }))
     }
 
+    static func incidentsNode(_ req: Request, _ x: DetailData, canEdit: Bool, errors: FieldErrors) -> Node {
+        let L = req.lang, cal = req.localCalendar
+        let list = x.dto.incidents ?? []
+        let rows: Node = list.isEmpty ? .p(.class("muted"), .text(L.t("未关联警情。", "No linked incidents.")))
+            : .table(.class("data"), .thead(.tr(.th(.text(L.t("警情编号", "Incident"))), .th(.text(L.t("类别", "Category"))), .th(.text(L.t("发生时间", "Occurred"))))),
+                     .element("tbody", list.map { i in .tr(.td(.a(.href("/incidents/\(i.id)"), .text(i.number))), .td(.text(L.t(i.category.nameZh, i.category.nameEn))), .td(.text(cal.formatDateTime(i.occurredAt)))) }))
+        let form: Node = canEdit ? .form(.method("post"), .action("/disputes/\(x.d.id!)/links"), .class("no-print"), Layout.csrfField(req),
+            .div(.class("form"), Form.field(L.t("警情 ID", "Incident id"), "incidentID", errors, hint: L.t("纠纷登记后发生的刑事警情将列入民转刑复查", "A later criminal incident flags the file for 民转刑 review"), Form.input("incidentID", nil, type: "number"))),
+            .p(.button(.type("submit"), .text(L.t("关联", "Link"))))) : .empty
+        return .group([rows, form])
+    }
+
     static func timelineNode(_ req: Request, _ x: DetailData) -> Node {
         let L = req.lang, cal = req.localCalendar
         let items: [Node] = (x.dto.timeline ?? []).map { ev in
@@ -223,7 +237,8 @@ enum DisputeViews {
                 .div(.class("card"), .h2(.text(L.t("档案信息", "The file"))), facts(req, x)),
                 .div(.div(.class("card"), .h2(.text(L.t("办理", "Next step"))), canEdit ? actionForms(req, x, errors: errors, sessionInput: sessionInput, openAction: openAction) : .p(.class("muted"), .text(L.t("只读", "Read-only")))),
                      .div(.class("card"), .h2(.text(L.t("办理过程", "Timeline"))), timelineNode(req, x)))),
-            .div(.class("card"), .h2(.text(L.t("调解记录", "Mediation sessions"))), sessionsNode(req, x)))
+            .div(.class("card"), .h2(.text(L.t("调解记录", "Mediation sessions"))), sessionsNode(req, x)),
+            .div(.class("card"), .h2(.text(L.t("关联警情", "Linked incidents"))), incidentsNode(req, x, canEdit: canEdit, errors: errors)))
     }
 
     /// The whole file on paper (一事一档): facts, sessions and the timeline, with signature lines.

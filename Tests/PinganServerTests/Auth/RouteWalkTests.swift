@@ -114,6 +114,9 @@ final class RouteWalkTests: XCTestCase {
         "POST api/v1/disputes/:id/actions": .init(permission: .editDisputes, target: .dispute),
         "POST api/v1/disputes/:id/sessions": .init(permission: .editDisputes, target: .dispute),
         "GET api/v1/dispute-types": .init(permission: .viewDisputes),
+        "POST disputes/:id/links": .init(permission: .editDisputes, target: .dispute),
+        "POST api/v1/disputes/:id/links": .init(permission: .editDisputes, target: .dispute),
+        "GET api/v1/incidents/:id/disputes": .init(permission: .viewDisputes, target: .incident),
     ]
 
     /// One request to a route template, with an empty body for writes (so the rules, not the data, decide).

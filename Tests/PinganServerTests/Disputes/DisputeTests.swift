@@ -248,6 +248,41 @@ final class DisputeTests: XCTestCase {
         }
     }
 
+    func testIncidentLinksAndTheCriminalReviewFlag() async throws {
+        try await withApp { app, f in
+            let id = try await createDispute(app, f, community: f.c1, grid: f.g1a)
+            // The incident helper makes a burglary 5 hours ago: before the dispute, so no review flag.
+            let before = try await createIncident(app, f, community: f.c1, grid: f.g1a)
+            let outside = try await createIncident(app, f, community: f.c3, grid: f.g3)
+            try await postJSON(app, "/api/v1/disputes/\(id)/links", #"{"incidentID":\#(outside)}"#, as: f.bearer("officer")) { res in
+                XCTAssertEqual(res.status, .unprocessableEntity, "an incident outside the user's jurisdiction is not found")
+                XCTAssertNotNil(try res.content.decode(ErrorBody.self).fields?["incidentID"])
+            }
+            try await postJSON(app, "/api/v1/disputes/\(id)/links", #"{"incidentID":\#(before)}"#, as: f.bearer("officer")) { res in
+                XCTAssertEqual(res.status, .created, res.body.string)
+                let d = try res.content.decode(DisputeDTO.self)
+                XCTAssertEqual(d.incidents?.map(\.id), [before]); XCTAssertFalse(d.criminalReview)
+            }
+            try await postJSON(app, "/api/v1/disputes/\(id)/links", #"{"incidentID":\#(before)}"#, as: f.bearer("officer")) { XCTAssertEqual($0.status, .unprocessableEntity) }
+            // A criminal incident after registration: a failed 民转刑 prevention, flagged for review.
+            let later = try await createIncident(app, f, community: f.c1, grid: f.g1a)
+            let sql = app.db as! any SQLDatabase
+            try await sql.update("incidents").set("occurred_at", to: Date().addingTimeInterval(60)).where("id", .equal, later).run()
+            try await postJSON(app, "/api/v1/disputes/\(id)/links", #"{"incidentID":\#(later)}"#, as: f.bearer("officer")) { res in
+                let d = try res.content.decode(DisputeDTO.self)
+                XCTAssertTrue(d.criminalReview); XCTAssertTrue(d.timeline?.last?.detail.contains("民转刑复查") ?? false)
+            }
+            try await app.call(.GET, "/api/v1/disputes?review=1", headers: f.bearer("officer")) { res in
+                XCTAssertEqual(try res.content.decode(DisputeAPIController.Page.self).items.map(\.id), [id])
+            }
+            // The incident's side of the link.
+            try await app.call(.GET, "/api/v1/incidents/\(later)/disputes", headers: f.bearer("officer")) { res in
+                XCTAssertEqual(try res.content.decode([DisputeDTO].self).map(\.id), [id])
+            }
+            try await app.call(.GET, "/api/v1/incidents/\(later)/disputes", headers: f.bearer("officer3")) { XCTAssertEqual($0.status, .notFound) }
+        }
+    }
+
     func testWebFormsKeepWhatWasTypedAndActionsWork() async throws {
         try await withApp { app, f in
             let s = try await signIn(app, "officer")
