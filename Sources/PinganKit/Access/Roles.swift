@@ -38,12 +38,14 @@ public enum Role: String, CaseIterable, Codable, Sendable {
     public var permissions: Set<Permission> {
         switch self {
         case .admin: Set(Permission.allCases)
-        case .districtCommand: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewAudit, .viewRegistry]
+        case .districtCommand: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewAudit, .viewRegistry, .viewDisputes, .editDisputes]
         // Officers who register and supervise people may see full identity numbers (每次查看留痕).
-        case .stationChief, .communityOfficer: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity]
-        case .gridWorker: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry]
-        case .mediator, .teamLeader: [.viewIncidents, .viewJurisdiction]
-        case .analyst: [.viewIncidents, .viewJurisdiction, .viewRegistry]
+        case .stationChief, .communityOfficer: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity, .viewDisputes, .editDisputes]
+        // Grid workers register what their screening (排查) finds.
+        case .gridWorker: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .viewDisputes, .editDisputes]
+        case .mediator: [.viewIncidents, .viewJurisdiction, .viewDisputes, .editDisputes]
+        case .teamLeader: [.viewIncidents, .viewJurisdiction]
+        case .analyst: [.viewIncidents, .viewJurisdiction, .viewRegistry, .viewDisputes]
         }
     }
 
@@ -56,4 +58,6 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case manageUsers, viewAudit
     /// 实有人口 registry: read (identity data masked), write, and unmask identity numbers (audited).
     case viewRegistry, editRegistry, revealIdentity
+    /// 矛盾纠纷调处: read the files in scope; register, accept, assign, mediate and close them.
+    case viewDisputes, editDisputes
 }

@@ -17,4 +17,6 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: AuditController())
     try signedIn.register(collection: UserAdminController())
     try signedIn.register(collection: AccountController())
+    try signedIn.register(collection: DisputeController())
+    try signedIn.register(collection: DisputeAPIController())
 }

@@ -6,7 +6,7 @@ import PinganKit
 /// Walks every registered route with every role, in scope and out of scope. A route added
 /// without an entry here fails the suite, so nothing ships unscoped by accident.
 final class RouteWalkTests: XCTestCase {
-    enum Target { case none, incident, division, user, person, site }
+    enum Target { case none, incident, division, user, person, site, dispute }
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false }
 
     static let rules: [String: Rule] = [
@@ -94,6 +94,29 @@ final class RouteWalkTests: XCTestCase {
         "POST admin/users/:id/unlock": .init(permission: .manageUsers, target: .user),
         "POST admin/users/:id/deactivate": .init(permission: .manageUsers, target: .user),
         "GET api/v1/users": .init(permission: .manageUsers),
+        "GET disputes": .init(permission: .viewDisputes),
+        "GET disputes/export.csv": .init(permission: .viewDisputes),
+        "GET disputes/new": .init(permission: .editDisputes),
+        "POST disputes": .init(permission: .editDisputes),
+        "GET disputes/desk": .init(permission: .viewDisputes),
+        "GET disputes/stats": .init(permission: .viewDisputes),
+        "GET disputes/stats.csv": .init(permission: .viewDisputes),
+        "GET disputes/:id": .init(permission: .viewDisputes, target: .dispute),
+        "GET disputes/:id/print": .init(permission: .viewDisputes, target: .dispute),
+        "POST disputes/:id/actions": .init(permission: .editDisputes, target: .dispute),
+        "POST disputes/:id/sessions": .init(permission: .editDisputes, target: .dispute),
+        "GET api/v1/disputes": .init(permission: .viewDisputes),
+        "GET api/v1/disputes/export.csv": .init(permission: .viewDisputes),
+        "POST api/v1/disputes": .init(permission: .editDisputes),
+        "GET api/v1/disputes/desk": .init(permission: .viewDisputes),
+        "GET api/v1/disputes/stats": .init(permission: .viewDisputes),
+        "GET api/v1/disputes/:id": .init(permission: .viewDisputes, target: .dispute),
+        "POST api/v1/disputes/:id/actions": .init(permission: .editDisputes, target: .dispute),
+        "POST api/v1/disputes/:id/sessions": .init(permission: .editDisputes, target: .dispute),
+        "GET api/v1/dispute-types": .init(permission: .viewDisputes),
+        "POST disputes/:id/links": .init(permission: .editDisputes, target: .dispute),
+        "POST api/v1/disputes/:id/links": .init(permission: .editDisputes, target: .dispute),
+        "GET api/v1/incidents/:id/disputes": .init(permission: .viewDisputes, target: .incident),
     ]
 
     /// One request to a route template, with an empty body for writes (so the rules, not the data, decide).
@@ -118,6 +141,9 @@ final class RouteWalkTests: XCTestCase {
             let personOutside = try await createPerson(app, f, as: "admin", community: f.c3, grid: f.g3, id: residentID(sequence: "502"))
             let siteInside = try await createSite(app, f, as: "admin", community: f.c1, grid: f.g1a)
             let siteOutside = try await createSite(app, f, as: "admin", community: f.c3, grid: f.g3)
+            // Street level and unassigned: in the street mediator's queue; the other one is in another street.
+            let disputeInside = try await createDispute(app, f, community: f.c1, grid: f.g1a, level: "street")
+            let disputeOutside = try await createDispute(app, f, community: f.c3, grid: f.g3, level: "street")
             let victim = User(username: "victim", displayName: "V", passwordHash: "!", role: .analyst, scopeDivisionID: f.district)
             try await victim.create(on: app.db)
             let users: [String: Role] = ["admin": .admin, "command": .districtCommand, "chief": .stationChief, "officer": .communityOfficer,
@@ -157,6 +183,7 @@ final class RouteWalkTests: XCTestCase {
                     case .user: inID = victim.id!; outID = nil
                     case .person: inID = personInside; outID = wholeDistrict.contains(user) ? nil : personOutside
                     case .site: inID = siteInside; outID = wholeDistrict.contains(user) ? nil : siteOutside
+                    case .dispute: inID = disputeInside; outID = wholeDistrict.contains(user) ? nil : disputeOutside
                     }
                     let s = try await status(inID)
                     if allowed {
