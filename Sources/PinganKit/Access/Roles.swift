@@ -38,12 +38,12 @@ public enum Role: String, CaseIterable, Codable, Sendable {
     public var permissions: Set<Permission> {
         switch self {
         case .admin: Set(Permission.allCases)
-        case .districtCommand: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewAudit, .viewRegistry]
+        case .districtCommand: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewAudit, .viewRegistry, .viewAnalysis, .manageAlerts]
         // Officers who register and supervise people may see full identity numbers (每次查看留痕).
-        case .stationChief, .communityOfficer: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity]
+        case .stationChief, .communityOfficer: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity, .viewAnalysis, .manageAlerts]
         case .gridWorker: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry]
         case .mediator, .teamLeader: [.viewIncidents, .viewJurisdiction]
-        case .analyst: [.viewIncidents, .viewJurisdiction, .viewRegistry]
+        case .analyst: [.viewIncidents, .viewJurisdiction, .viewRegistry, .viewAnalysis]
         }
     }
 
@@ -56,4 +56,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case manageUsers, viewAudit
     /// 实有人口 registry: read (identity data masked), write, and unmask identity numbers (audited).
     case viewRegistry, editRegistry, revealIdentity
+    /// 研判与预警: monthly tables, analysis reports and alerts (read); acknowledge, assign, close and
+    /// recompute alerts (write). Grid workers, mediators and team leaders see neither: the tables are
+    /// per community and station.
+    case viewAnalysis, manageAlerts
 }

@@ -17,4 +17,8 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: AuditController())
     try signedIn.register(collection: UserAdminController())
     try signedIn.register(collection: AccountController())
+    try signedIn.register(collection: MonthlyTableController())
+    try signedIn.register(collection: AnalysisReportController())
+    try signedIn.register(collection: AlertController())
+    try signedIn.register(collection: AlertAPIController())
 }

@@ -6,7 +6,7 @@ import PinganKit
 /// Walks every registered route with every role, in scope and out of scope. A route added
 /// without an entry here fails the suite, so nothing ships unscoped by accident.
 final class RouteWalkTests: XCTestCase {
-    enum Target { case none, incident, division, user, person, site }
+    enum Target { case none, incident, division, user, person, site, alert }
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false }
 
     static let rules: [String: Rule] = [
@@ -94,6 +94,22 @@ final class RouteWalkTests: XCTestCase {
         "POST admin/users/:id/unlock": .init(permission: .manageUsers, target: .user),
         "POST admin/users/:id/deactivate": .init(permission: .manageUsers, target: .user),
         "GET api/v1/users": .init(permission: .manageUsers),
+        "GET analysis": .init(permission: .viewAnalysis),
+        "GET analysis/monthly.csv": .init(permission: .viewAnalysis),
+        "GET api/v1/analysis/monthly": .init(permission: .viewAnalysis),
+        "GET api/v1/analysis/monthly.csv": .init(permission: .viewAnalysis),
+        "GET analysis/report": .init(permission: .viewAnalysis),
+        "GET api/v1/analysis/report": .init(permission: .viewAnalysis),
+        "GET alerts": .init(permission: .viewAnalysis),
+        "GET alerts/export.csv": .init(permission: .viewAnalysis),
+        "POST alerts/recompute": .init(permission: .manageAlerts),
+        "GET alerts/:id": .init(permission: .viewAnalysis, target: .alert),
+        "POST alerts/:id/action": .init(permission: .manageAlerts, target: .alert),
+        "GET api/v1/alerts": .init(permission: .viewAnalysis),
+        "GET api/v1/alerts/export.csv": .init(permission: .viewAnalysis),
+        "POST api/v1/alerts/recompute": .init(permission: .manageAlerts),
+        "GET api/v1/alerts/:id": .init(permission: .viewAnalysis, target: .alert),
+        "POST api/v1/alerts/:id/actions": .init(permission: .manageAlerts, target: .alert),
     ]
 
     /// One request to a route template, with an empty body for writes (so the rules, not the data, decide).
@@ -118,6 +134,8 @@ final class RouteWalkTests: XCTestCase {
             let personOutside = try await createPerson(app, f, as: "admin", community: f.c3, grid: f.g3, id: residentID(sequence: "502"))
             let siteInside = try await createSite(app, f, as: "admin", community: f.c1, grid: f.g1a)
             let siteOutside = try await createSite(app, f, as: "admin", community: f.c3, grid: f.g3)
+            let alertInside = try await insertAlert(app, community: f.c1, station: f.stationA)
+            let alertOutside = try await insertAlert(app, community: f.c3, station: f.stationB)
             let victim = User(username: "victim", displayName: "V", passwordHash: "!", role: .analyst, scopeDivisionID: f.district)
             try await victim.create(on: app.db)
             let users: [String: Role] = ["admin": .admin, "command": .districtCommand, "chief": .stationChief, "officer": .communityOfficer,
@@ -157,6 +175,7 @@ final class RouteWalkTests: XCTestCase {
                     case .user: inID = victim.id!; outID = nil
                     case .person: inID = personInside; outID = wholeDistrict.contains(user) ? nil : personOutside
                     case .site: inID = siteInside; outID = wholeDistrict.contains(user) ? nil : siteOutside
+                    case .alert: inID = alertInside; outID = wholeDistrict.contains(user) ? nil : alertOutside
                     }
                     let s = try await status(inID)
                     if allowed {
