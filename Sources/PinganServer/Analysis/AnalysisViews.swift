@@ -42,11 +42,11 @@ enum AnalysisViews {
         return .td(.class(cls), .text(text))
     }
 
-    static func rowLabel(_ r: PreventableRow, _ L: Lang) -> (Node, Node) {
+    static func rowLabel(_ r: PreventableRow, _ L: Lang, total: String) -> (Node, Node) {
         switch r.kind {
         case .community: return (.td(.text(r.stationName)), .td(.text(r.communityName ?? "")))
         case .stationSubtotal: return (.td(.text(r.stationName)), .td(.text(L.t("小计", "Subtotal"))))
-        case .districtTotal: return (.td(.text(L.t("全区", "All"))), .td(.text(L.t("合计", "Total"))))
+        case .districtTotal: return (.td(.text(total)), .td(.text(L.t("合计", "Total"))))
         }
     }
 
@@ -69,7 +69,7 @@ enum AnalysisViews {
                 .forEach(figureHeads) { h in .th(.class("num"), .text(h)) }))
         let rows: [Node] = report.rows.map { r in
             let f = selected.map { r.bySubcategory[$0] } ?? r.total
-            let (station, community) = rowLabel(r, L)
+            let (station, community) = rowLabel(r, L, total: name)
             let cls = r.kind == .community ? "" : (r.kind == .districtTotal ? "total" : "subtotal")
             return .tr(.class(cls), station, community,
                 selected == nil ? .forEach(r.bySubcategory) { b in .td(.class("num"), .text("\(b.current)")) } : .empty,

@@ -102,7 +102,8 @@ enum ReportViews {
                 .div(.class("card"), .h2(.text(L.t("近12个月趋势", "Last 12 months"))), trendSVG(r.trend, L)),
                 .div(.class("card"), .h2(.text(L.t("分类警情", "By category"))), categories),
                 .div(.class("card"), .h2(.text(L.t("可防性案件发案时段（星期 × 时段）", "Preventable cases by weekday and hour"))), hourWeekday(r.hourWeekday, L)),
-                .div(.class("card"), .h2(.text(L.t("同比升幅较大的社区", "Communities rising most, year on year"))), rising(r.risingYearOnYear, L, yoy: true),
+                .div(.class("card"), .h2(.text(L.t("同比升幅较大的社区", "Communities rising most, year on year"))),
+                     r.incidentsSameMonthLastYear == 0 ? .p(.class("muted"), .text(L.t("台账中没有去年同月的警情，无法同比。", "The ledger holds nothing for the same month last year."))) : rising(r.risingYearOnYear, L, yoy: true),
                      .h2(.text(L.t("环比升幅较大的社区", "Communities rising most, month on month"))), rising(r.risingMonthOnMonth, L, yoy: false)),
                 .p(.class("small muted"), .text(L.t("数据来源：警情台账；发案按发生时间统计。", "Source: the incident ledger; cases count by time of occurrence."))),
             ]))
