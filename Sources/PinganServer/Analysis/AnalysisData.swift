@@ -134,7 +134,7 @@ enum AnalysisData {
     static func countsByCommunity(_ db: any Database, range: Range<Date>, units: AnalysisUnits, preventableOnly: Bool) async throws -> [Int: Int] {
         let sql = db as! any SQLDatabase
         let q = sql.select().column("community_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("incidents")
-        if preventableOnly { q.where("preventable", .equal, true) }
+        q.where("preventable", .in, preventableOnly ? [true] : [false, true])  // keeps the covering index usable
         q.where(SQLColumn("occurred_at"), .greaterThanOrEqual, SQLBind(range.lowerBound)).where(SQLColumn("occurred_at"), .lessThan, SQLBind(range.upperBound))
         struct Row: Decodable { var community_id: Int; var n: Int }
         var out: [Int: Int] = [:]

@@ -38,6 +38,7 @@ enum AnalysisReport {
         func byCategory(_ m: YearMonth) async throws -> [CatRow] {
             let r = cal.monthRange(m)
             let q = sql.select().column("category").column("preventable").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("incidents")
+                .where("preventable", .in, [false, true])  // lets the covering (preventable, occurred_at, …) index serve all incidents
                 .where(SQLColumn("occurred_at"), .greaterThanOrEqual, SQLBind(r.lowerBound)).where(SQLColumn("occurred_at"), .lessThan, SQLBind(r.upperBound))
             return try await AnalysisData.restrict(q, units).groupBy("category").groupBy("preventable").all(decoding: CatRow.self)
         }
