@@ -19,6 +19,7 @@ Usage:
   pingan user create --username NAME --role ROLE [--name DISPLAY] [--scope DIVISION_CODE] [--station STATION_NAME]
   pingan token create --username NAME [--name LABEL] [--days N]
   pingan import people FILE.csv --as USERNAME [--dry-run] [--lang en]
+  pingan alerts recompute [--month YYYY-MM] [--week YYYY-MM-DD]   early-warning alerts (default: last complete month and week)
 Roles: \(Role.allCases.map(\.rawValue).joined(separator: ", "))
 Configuration comes from the environment: see README.md § Configuration.
 """
@@ -87,6 +88,7 @@ do {
         try await seeder.seedIncidents(app: app)
         print(String(format: "  done in %.1f s", Date().timeIntervalSince(t0)))
         try await seeder.seedDisputes(app: app)
+        try await seeder.seedAlerts(app: app)
         print("\nSign in at http://\(config.hostname):\(config.port)/login with any of these demo accounts (passwords are new each run):\n")
         print("  username   password         role                scope")
         for a in accounts {
@@ -136,6 +138,15 @@ do {
         }
         print(outcome.written ? "Imported \(outcome.rows) rows: \(outcome.created) new, \(outcome.updated) updated."
                               : "Dry run passed for \(outcome.rows) rows: \(outcome.created) would be added, \(outcome.updated) updated. Nothing was written.")
+    case "alerts":
+        guard args.count > 1, args[1] == "recompute" else { fail(usage) }
+        try await app.migrateAll()
+        let cal = LocalCalendar(timeZoneIdentifier: config.timeZone)
+        var month: YearMonth? = nil, week: Date? = nil
+        if let m = option("month") { guard let ym = YearMonth(m) else { fail("--month must look like 2026-03") }; month = ym }
+        if let w = option("week") { guard let d = cal.parseLocalDate(w) else { fail("--week must look like 2026-03-02") }; week = d }
+        let outcome = try await AnalysisCLI.recompute(app: app, calendar: cal, month: month, week: week)
+        print("Evaluated \(outcome.evaluatedUnits) units for \(outcome.periods.joined(separator: " and week of ")): \(outcome.created) new alerts, \(outcome.existing) already present.")
     default:
         fail("Unknown command \(command)\n\n" + usage)
     }

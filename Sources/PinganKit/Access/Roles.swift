@@ -38,14 +38,14 @@ public enum Role: String, CaseIterable, Codable, Sendable {
     public var permissions: Set<Permission> {
         switch self {
         case .admin: Set(Permission.allCases)
-        case .districtCommand: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewAudit, .viewRegistry, .viewDisputes, .editDisputes]
+        case .districtCommand: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewAudit, .viewRegistry, .viewDisputes, .editDisputes, .viewAnalysis, .manageAlerts]
         // Officers who register and supervise people may see full identity numbers (每次查看留痕).
-        case .stationChief, .communityOfficer: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity, .viewDisputes, .editDisputes]
+        case .stationChief, .communityOfficer: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity, .viewDisputes, .editDisputes, .viewAnalysis, .manageAlerts]
         // Grid workers register what their screening (排查) finds.
         case .gridWorker: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .viewDisputes, .editDisputes]
         case .mediator: [.viewIncidents, .viewJurisdiction, .viewDisputes, .editDisputes]
         case .teamLeader: [.viewIncidents, .viewJurisdiction]
-        case .analyst: [.viewIncidents, .viewJurisdiction, .viewRegistry, .viewDisputes]
+        case .analyst: [.viewIncidents, .viewJurisdiction, .viewRegistry, .viewDisputes, .viewAnalysis]
         }
     }
 
@@ -60,4 +60,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case viewRegistry, editRegistry, revealIdentity
     /// 矛盾纠纷调处: read the files in scope; register, accept, assign, mediate and close them.
     case viewDisputes, editDisputes
+    /// 研判与预警: monthly tables, analysis reports and alerts (read); acknowledge, assign, close and
+    /// recompute alerts (write). Grid workers, mediators and team leaders see neither: the tables are
+    /// per community and station.
+    case viewAnalysis, manageAlerts
 }

@@ -19,4 +19,8 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: AccountController())
     try signedIn.register(collection: DisputeController())
     try signedIn.register(collection: DisputeAPIController())
+    try signedIn.register(collection: MonthlyTableController())
+    try signedIn.register(collection: AnalysisReportController())
+    try signedIn.register(collection: AlertController())
+    try signedIn.register(collection: AlertAPIController())
 }

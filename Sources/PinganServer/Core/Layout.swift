@@ -13,6 +13,7 @@ enum Layout {
         .init(path: "/sites", zh: "场所物品", en: "Places", permission: .viewRegistry),
         .init(path: "/survey", zh: "基本情况", en: "Survey", permission: .viewRegistry),
         .init(path: "/disputes", zh: "矛盾纠纷", en: "Disputes", permission: .viewDisputes),
+        .init(path: "/analysis", zh: "研判预警", en: "Analysis", permission: .viewAnalysis),
         .init(path: "/admin/users", zh: "用户", en: "Users", permission: .manageUsers),
         .init(path: "/admin/audit", zh: "审计日志", en: "Audit log", permission: .viewAudit),
     ]

@@ -75,5 +75,12 @@ table.data tr.total td { font-weight:600; background:var(--accent-soft); }
   main.page { padding:0 .6rem; } table.data { font-size:.85rem; } table.data th, table.data td { padding:.4rem .3rem; } table.data td a { white-space:normal; } .hide-sm { display:none; } }
 @media print { body { background:#fff; } .no-print, .filters, .pager, .toolbar > :not(h1) { display:none !important; } main.page { max-width:none; margin:0; }
   .card, table.data { border:none; } table.data th { position:static; } a { color:inherit; } }
+/* analysis (研判预警) */
+table.data td.up { color:var(--bad); } table.data td.down { color:var(--ok); } table.data td.strong, table.data th.strong { font-weight:600; }
+table.data tr.subtotal td { font-weight:600; background:#f3f5f7; } table.data th.group { text-align:center; border-left:1px solid var(--line); }
+table.data.heat td.h1 { background:#fdf0ec; } table.data.heat td.h2 { background:#f9d3c6; } table.data.heat td.h3 { background:#f2a48c; } table.data.heat td.h4 { background:#e06b4f; color:#fff; }
+.alert.notice ul { margin:.3rem 0 .4rem 1.1rem; padding:0; } svg.chart { max-width:760px; display:block; }
+dl.facts { display:grid; grid-template-columns:max-content 1fr; gap:.3rem 1rem; margin:0; } dl.facts dd { margin:0; }
+@media print { @page { size: A4 landscape; } table.data.monthly { font-size:.72rem; } table.data.monthly th, table.data.monthly td { padding:.1rem .25rem; } }
 """#
 }

@@ -489,6 +489,24 @@ public struct DemoSeeder {
             }
         }
     }
+
+    /// Early-warning alerts (研判预警) for the last three complete months and four complete weeks, as
+    /// the recompute command would raise them; one is acknowledged so the handling trail shows.
+    public func seedAlerts(app: Application) async throws {
+        let cal = LocalCalendar()
+        let admin = try await User.query(on: app.db).filter(\.$username == "admin").first()?.id
+        let lastMonth = cal.yearMonth(of: now).previous
+        for k in (0..<3).reversed() {
+            let week = cal.calendar.date(byAdding: .day, value: -7 * (k + 1), to: now)!
+            _ = try await AlertRecompute.run(db: app.db, scope: .everything, calendar: cal, month: lastMonth.adding(months: -k), week: week, userID: admin, now: now)
+        }
+        _ = try await AlertRecompute.run(db: app.db, scope: .everything, calendar: cal, week: cal.calendar.date(byAdding: .day, value: -28, to: now)!, userID: admin, now: now)
+        if let a = try await WarningAlertRecord.query(on: app.db).filter(\.$status == .open).sort(\.$periodStart).first() {
+            a.status = .acknowledged
+            try await a.save(on: app.db)
+            try await WarningAlertEvent(alertID: a.id!, action: "acknowledge", userID: admin, note: "已签收，安排走访", at: now).create(on: app.db)
+        }
+    }
 }
 
 /// A seeded generator shared by reference inside transaction closures.

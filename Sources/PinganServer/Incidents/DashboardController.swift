@@ -34,8 +34,11 @@ struct DashboardController: RouteCollection {
             .div(.class("stat"), .div(.class("num"), .text("\(n)")), .div(.class("lbl"), .text(label)), .if(sub != nil, .div(.class("small muted"), .text(sub ?? ""))))
         }
         let m = "\(month)"
+        // Open early-warning alerts of the station / community concerned (研判预警).
+        let notices = AlertViews.notice(req, try await AlertService.openForDashboard(req))
         return .page(req, title: L.t("工作台", "Dashboard"),
             .h1(.text(L.t("工作台", "Dashboard")), " ", .small(.class("muted"), .text(m))),
+            notices,
             .div(.class("stats"),
                 stat(thisMonth, L.t("本月警情", "Incidents this month"), L.t("环比 ", "vs last month ") + PercentChange.format(current: thisMonth, previous: lastMonth)),
                 stat(prevThis, L.t("本月可防性案件", "Preventable cases this month"), L.t("环比 ", "vs last month ") + PercentChange.format(current: prevThis, previous: prevLast)),

@@ -6,7 +6,7 @@ import PinganKit
 /// Walks every registered route with every role, in scope and out of scope. A route added
 /// without an entry here fails the suite, so nothing ships unscoped by accident.
 final class RouteWalkTests: XCTestCase {
-    enum Target { case none, incident, division, user, person, site, dispute }
+    enum Target { case none, incident, division, user, person, site, dispute, alert }
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false }
 
     static let rules: [String: Rule] = [
@@ -117,6 +117,22 @@ final class RouteWalkTests: XCTestCase {
         "POST disputes/:id/links": .init(permission: .editDisputes, target: .dispute),
         "POST api/v1/disputes/:id/links": .init(permission: .editDisputes, target: .dispute),
         "GET api/v1/incidents/:id/disputes": .init(permission: .viewDisputes, target: .incident),
+        "GET analysis": .init(permission: .viewAnalysis),
+        "GET analysis/monthly.csv": .init(permission: .viewAnalysis),
+        "GET api/v1/analysis/monthly": .init(permission: .viewAnalysis),
+        "GET api/v1/analysis/monthly.csv": .init(permission: .viewAnalysis),
+        "GET analysis/report": .init(permission: .viewAnalysis),
+        "GET api/v1/analysis/report": .init(permission: .viewAnalysis),
+        "GET alerts": .init(permission: .viewAnalysis),
+        "GET alerts/export.csv": .init(permission: .viewAnalysis),
+        "POST alerts/recompute": .init(permission: .manageAlerts),
+        "GET alerts/:id": .init(permission: .viewAnalysis, target: .alert),
+        "POST alerts/:id/action": .init(permission: .manageAlerts, target: .alert),
+        "GET api/v1/alerts": .init(permission: .viewAnalysis),
+        "GET api/v1/alerts/export.csv": .init(permission: .viewAnalysis),
+        "POST api/v1/alerts/recompute": .init(permission: .manageAlerts),
+        "GET api/v1/alerts/:id": .init(permission: .viewAnalysis, target: .alert),
+        "POST api/v1/alerts/:id/actions": .init(permission: .manageAlerts, target: .alert),
     ]
 
     /// One request to a route template, with an empty body for writes (so the rules, not the data, decide).
@@ -144,6 +160,8 @@ final class RouteWalkTests: XCTestCase {
             // Street level and unassigned: in the street mediator's queue; the other one is in another street.
             let disputeInside = try await createDispute(app, f, community: f.c1, grid: f.g1a, level: "street")
             let disputeOutside = try await createDispute(app, f, community: f.c3, grid: f.g3, level: "street")
+            let alertInside = try await insertAlert(app, community: f.c1, station: f.stationA)
+            let alertOutside = try await insertAlert(app, community: f.c3, station: f.stationB)
             let victim = User(username: "victim", displayName: "V", passwordHash: "!", role: .analyst, scopeDivisionID: f.district)
             try await victim.create(on: app.db)
             let users: [String: Role] = ["admin": .admin, "command": .districtCommand, "chief": .stationChief, "officer": .communityOfficer,
@@ -184,6 +202,7 @@ final class RouteWalkTests: XCTestCase {
                     case .person: inID = personInside; outID = wholeDistrict.contains(user) ? nil : personOutside
                     case .site: inID = siteInside; outID = wholeDistrict.contains(user) ? nil : siteOutside
                     case .dispute: inID = disputeInside; outID = wholeDistrict.contains(user) ? nil : disputeOutside
+                    case .alert: inID = alertInside; outID = wholeDistrict.contains(user) ? nil : alertOutside
                     }
                     let s = try await status(inID)
                     if allowed {
