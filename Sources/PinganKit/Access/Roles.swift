@@ -38,12 +38,15 @@ public enum Role: String, CaseIterable, Codable, Sendable {
     public var permissions: Set<Permission> {
         switch self {
         case .admin: Set(Permission.allCases)
-        case .districtCommand: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewAudit, .viewRegistry]
+        case .districtCommand: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewAudit, .viewRegistry, .viewForces, .manageOfficers, .configureStaffing]
         // Officers who register and supervise people may see full identity numbers (每次查看留痕).
-        case .stationChief, .communityOfficer: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity]
+        case .stationChief: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity,
+                             .viewForces, .editWorkLog, .editInspections, .manageOfficers]
+        case .communityOfficer: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity,
+                                 .viewForces, .editWorkLog, .editInspections]
         case .gridWorker: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry]
         case .mediator, .teamLeader: [.viewIncidents, .viewJurisdiction]
-        case .analyst: [.viewIncidents, .viewJurisdiction, .viewRegistry]
+        case .analyst: [.viewIncidents, .viewJurisdiction, .viewRegistry, .viewForces]
         }
     }
 
@@ -56,4 +59,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case manageUsers, viewAudit
     /// 实有人口 registry: read (identity data masked), write, and unmask identity numbers (audited).
     case viewRegistry, editRegistry, revealIdentity
+    /// Forces (issue 4): see staffing, presence, work logs and inspections; write one's work log (工作纪实);
+    /// inspect sites and issue/close rectification notices; set officers' concurrent posts (兼职);
+    /// configure the district's staffing rules.
+    case viewForces, editWorkLog, editInspections, manageOfficers, configureStaffing
 }

@@ -9,4 +9,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateIncidents())
     app.migrations.add(CreatePeople())
     app.migrations.add(CreateSites())
+    app.migrations.add(CreateForces())
 }

@@ -17,4 +17,10 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: AuditController())
     try signedIn.register(collection: UserAdminController())
     try signedIn.register(collection: AccountController())
+    try signedIn.register(collection: StaffingController())
+    try signedIn.register(collection: StaffingAPIController())
+    try signedIn.register(collection: WorkLogController())
+    try signedIn.register(collection: WorkLogAPIController())
+    try signedIn.register(collection: InspectionController())
+    try signedIn.register(collection: InspectionAPIController())
 }

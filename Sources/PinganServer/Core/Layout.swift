@@ -12,6 +12,7 @@ enum Layout {
         .init(path: "/people", zh: "实有人口", en: "People", permission: .viewRegistry),
         .init(path: "/sites", zh: "场所物品", en: "Places", permission: .viewRegistry),
         .init(path: "/survey", zh: "基本情况", en: "Survey", permission: .viewRegistry),
+        .init(path: "/forces", zh: "警力警务", en: "Forces", permission: .viewForces),
         .init(path: "/admin/users", zh: "用户", en: "Users", permission: .manageUsers),
         .init(path: "/admin/audit", zh: "审计日志", en: "Audit log", permission: .viewAudit),
     ]

@@ -6,7 +6,7 @@ import PinganKit
 /// Walks every registered route with every role, in scope and out of scope. A route added
 /// without an entry here fails the suite, so nothing ships unscoped by accident.
 final class RouteWalkTests: XCTestCase {
-    enum Target { case none, incident, division, user, person, site }
+    enum Target { case none, incident, division, user, person, site, officer, inspection }
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false }
 
     static let rules: [String: Rule] = [
@@ -94,6 +94,43 @@ final class RouteWalkTests: XCTestCase {
         "POST admin/users/:id/unlock": .init(permission: .manageUsers, target: .user),
         "POST admin/users/:id/deactivate": .init(permission: .manageUsers, target: .user),
         "GET api/v1/users": .init(permission: .manageUsers),
+        "GET forces": .init(permission: .viewForces),
+        "GET forces/staffing": .init(permission: .viewForces),
+        "GET forces/staffing/export.csv": .init(permission: .viewForces),
+        "GET forces/staffing/whatif": .init(permission: .viewForces),
+        "GET forces/staffing/whatif.csv": .init(permission: .viewForces),
+        "GET forces/staffing/rules": .init(permission: .configureStaffing),
+        "POST forces/staffing/rules": .init(permission: .configureStaffing),
+        "GET forces/officers": .init(permission: .viewForces),
+        "POST forces/officers/:id": .init(permission: .manageOfficers, target: .officer),
+        "GET forces/officers/:id/report": .init(permission: .viewForces, target: .officer),
+        "GET api/v1/staffing/plan": .init(permission: .viewForces),
+        "GET api/v1/staffing/export.csv": .init(permission: .viewForces),
+        "GET api/v1/staffing/whatif": .init(permission: .viewForces),
+        "GET api/v1/staffing/rules": .init(permission: .viewForces),
+        "PUT api/v1/staffing/rules": .init(permission: .configureStaffing),
+        "GET api/v1/officers": .init(permission: .viewForces),
+        "PATCH api/v1/officers/:id": .init(permission: .manageOfficers, target: .officer),
+        "GET api/v1/officers/:id/report": .init(permission: .viewForces, target: .officer),
+        "GET forces/worklog": .init(permission: .viewForces),
+        "GET forces/worklog/export.csv": .init(permission: .viewForces),
+        "GET forces/worklog/new": .init(permission: .editWorkLog),
+        "POST forces/worklog": .init(permission: .editWorkLog),
+        "GET forces/presence": .init(permission: .viewForces),
+        "GET api/v1/worklog": .init(permission: .viewForces),
+        "POST api/v1/worklog": .init(permission: .editWorkLog),
+        "GET api/v1/presence": .init(permission: .viewForces),
+        "GET forces/inspections": .init(permission: .viewForces),
+        "GET forces/inspections/export.csv": .init(permission: .viewForces),
+        "GET forces/inspections/new": .init(permission: .editInspections),
+        "POST forces/inspections": .init(permission: .editInspections),
+        "GET forces/inspections/:id": .init(permission: .viewForces, target: .inspection),
+        "POST forces/inspections/:id/close": .init(permission: .editInspections, target: .inspection),
+        "GET api/v1/inspections": .init(permission: .viewForces),
+        "GET api/v1/inspections/overdue": .init(permission: .viewForces),
+        "POST api/v1/inspections": .init(permission: .editInspections),
+        "GET api/v1/inspections/:id": .init(permission: .viewForces, target: .inspection),
+        "POST api/v1/inspections/:id/close": .init(permission: .editInspections, target: .inspection),
     ]
 
     /// One request to a route template, with an empty body for writes (so the rules, not the data, decide).
@@ -118,6 +155,8 @@ final class RouteWalkTests: XCTestCase {
             let personOutside = try await createPerson(app, f, as: "admin", community: f.c3, grid: f.g3, id: residentID(sequence: "502"))
             let siteInside = try await createSite(app, f, as: "admin", community: f.c1, grid: f.g1a)
             let siteOutside = try await createSite(app, f, as: "admin", community: f.c3, grid: f.g3)
+            let inspectionInside = try await makeInspection(app, f, site: siteInside)
+            let inspectionOutside = try await makeInspection(app, f, site: siteOutside)
             let victim = User(username: "victim", displayName: "V", passwordHash: "!", role: .analyst, scopeDivisionID: f.district)
             try await victim.create(on: app.db)
             let users: [String: Role] = ["admin": .admin, "command": .districtCommand, "chief": .stationChief, "officer": .communityOfficer,
@@ -157,6 +196,8 @@ final class RouteWalkTests: XCTestCase {
                     case .user: inID = victim.id!; outID = nil
                     case .person: inID = personInside; outID = wholeDistrict.contains(user) ? nil : personOutside
                     case .site: inID = siteInside; outID = wholeDistrict.contains(user) ? nil : siteOutside
+                    case .officer: inID = f.users["officer"]!; outID = wholeDistrict.contains(user) ? nil : f.users["officer3"]!
+                    case .inspection: inID = inspectionInside; outID = wholeDistrict.contains(user) ? nil : inspectionOutside
                     }
                     let s = try await status(inID)
                     if allowed {
