@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 import PinganKit
 
@@ -107,6 +108,9 @@ struct WorkLogFilter {
 enum WorkLogService {
     static func today(_ req: Request) -> LocalDay { LocalDay(Date(), in: LocalCalendar(timeZoneIdentifier: req.config.timeZone)) }
 
+    /// The last day of the last week that has ended: a week still running (or to come) is shown but not flagged.
+    static func lastJudgedDay(_ req: Request) -> LocalDay { today(req).isoWeek.monday.adding(days: -1) }
+
     static func create(_ req: Request, _ input: WorkLogInput) async throws -> WorkLog {
         try req.require(.editWorkLog)
         let w = try await input.record(req, today: today(req))
@@ -154,6 +158,8 @@ enum WorkLogService {
     struct PresenceTable: Content {
         var from: String
         var to: String
+        /// Weeks are judged once they have ended: flags count only weeks whose Sunday is on or before this day.
+        var judgedThrough: String
         var minimumDaysPerWeek: Int
         var officers: [PresenceRow]
         var flagged: Int
@@ -166,16 +172,30 @@ enum WorkLogService {
         let weeks = ISOWeek.touching(from...to)
         let start = weeks.first?.monday ?? from, end = weeks.last?.sunday ?? to
         let ids = officers.map(\.id)
-        let rows = ids.isEmpty ? [] : try await WorkLog.query(on: req.db).filter(\.$officerID ~~ ids)
-            .filter(\.$day >= start.description).filter(\.$day <= end.description).all()
-        let assignments = Dictionary(uniqueKeysWithValues: officers.map { ("\($0.id)", Set(["\($0.communityID)"])) })
-        let table = Presence.table(entries(rows), assignments: assignments, period: start...end)
-        let byID = Dictionary(uniqueKeysWithValues: table.map { ($0.officerID, $0) })
-        let out = officers.map { o in
-            let p = byID["\(o.id)"]
-            return PresenceRow(officer: o, weeks: p?.weeks ?? [], weeksFlagged: p?.weeksFlagged ?? 0)
+        // Presence needs only distinct (officer, day, community): one light SQL read instead of every entry
+        // as a model (a district's officers write tens of thousands of entries in a quarter).
+        var entries: [WorkLogEntry] = []
+        if !ids.isEmpty {
+            let sql = req.db as! any SQLDatabase
+            let rows = try await sql.select().distinct().column("officer_id").column("day").column("community_id").from("work_logs")
+                .where("officer_id", .in, ids).where("day", .greaterThanOrEqual, start.description).where("day", .lessThanOrEqual, end.description)
+                .where("community_id", .isNot, SQLLiteral.null).all()
+            entries.reserveCapacity(rows.count)
+            for r in rows {
+                guard let d = LocalDay(try r.decode(column: "day", as: String.self)) else { continue }
+                entries.append(WorkLogEntry(officerID: String(try r.decode(column: "officer_id", as: Int.self)), date: d,
+                                            communityCode: String(try r.decode(column: "community_id", as: Int.self)), kind: .visit))
+            }
         }
-        return PresenceTable(from: from.description, to: to.description, minimumDaysPerWeek: PresenceRules().minimumDaysPerWeek,
+        let assignments = Dictionary(uniqueKeysWithValues: officers.map { ("\($0.id)", Set(["\($0.communityID)"])) })
+        let table = Presence.table(entries, assignments: assignments, period: start...end)
+        let byID = Dictionary(uniqueKeysWithValues: table.map { ($0.officerID, $0) })
+        let judged = lastJudgedDay(req)
+        let out = officers.map { o in
+            let weeks = byID["\(o.id)"]?.weeks ?? []
+            return PresenceRow(officer: o, weeks: weeks, weeksFlagged: weeks.filter { $0.flagged && $0.week.sunday <= judged }.count)
+        }
+        return PresenceTable(from: from.description, to: to.description, judgedThrough: judged.description, minimumDaysPerWeek: PresenceRules().minimumDaysPerWeek,
                              officers: out, flagged: out.reduce(0) { $0 + $1.weeksFlagged })
     }
 
@@ -194,6 +214,10 @@ enum WorkLogService {
     struct MonthlyReportBody: Content {
         var officer: OfficerDTO
         var report: MonthlyWorkReport
+        /// Weeks of the report that have ended, and those of them under the requirement.
+        var weeksJudged: Int
+        var weeksFlagged: Int
+        var judgedThrough: String
         var entries: [WorkLogDTO]
     }
 
@@ -206,7 +230,10 @@ enum WorkLogService {
             .sort(\.$day).sort(\.$id).all()
         let report = Presence.monthlyReport(entries(rows), officerID: "\(officer.id!)", month: month, communities: ["\(dto.communityID)"])
         let inMonth = rows.filter { $0.day >= first.description && $0.day <= last.description }
-        return MonthlyReportBody(officer: dto, report: report, entries: try await dtos(req, inMonth))
+        let judged = lastJudgedDay(req)
+        let ended = report.weeks.filter { $0.week.sunday <= judged }
+        return MonthlyReportBody(officer: dto, report: report, weeksJudged: ended.count, weeksFlagged: ended.filter(\.flagged).count,
+                                 judgedThrough: judged.description, entries: try await dtos(req, inMonth))
     }
 
     static func month(_ req: Request, errors e: inout FieldErrors) -> YearMonth {

@@ -63,7 +63,8 @@ enum WorkLogViews {
         let rows: [Node] = t.officers.map { r in
             .tr(.td(.a(.href("/forces/officers/\(r.officer.id)/report"), .text(r.officer.name))), .td(.text(r.officer.communityName)),
                 .forEach(r.weeks) { w in
-                    w.flagged ? .td(.class("num"), .strong(.attr("title", L.t("不足\(w.required)天", "under \(w.required) days")), .text("\(w.daysPresent) ⚠")))
+                    w.week.sunday.description > t.judgedThrough ? .td(.class("num muted"), .attr("title", L.t("本周未结束", "week not over")), .text("\(w.daysPresent)…"))
+                    : w.flagged ? .td(.class("num"), .strong(.attr("title", L.t("不足\(w.required)天", "under \(w.required) days")), .text("\(w.daysPresent) ⚠")))
                               : .td(.class("num"), .text("\(w.daysPresent)"))
                 },
                 .td(.class("num"), r.weeksFlagged > 0 ? .strong(.text("\(r.weeksFlagged)")) : .text("0")))
@@ -75,8 +76,8 @@ enum WorkLogViews {
             StaffingViews.tabs(req, active: "/forces/presence"),
             .div(.class("toolbar"), .h1(.text(title)), .button(.type("button"), .class("btn secondary no-print"), .attr("data-print", "1"), .text(L.t("打印", "Print")))),
             StaffingViews.alert(req, errors), form,
-            .p(.class("small muted"), .text(L.t("按 ISO 周（周一至周日）统计民警在本人责任社区有工作纪实的天数；每周不少于 \(t.minimumDaysPerWeek) 天（鄂州经验），不足的标 ⚠。共 \(t.flagged) 个不足周。",
-                                               "Days per ISO week (Monday–Sunday) with a work-log entry in the officer's own community; at least \(t.minimumDaysPerWeek) a week (seed 001), fewer are marked ⚠. \(t.flagged) weeks under."))),
+            .p(.class("small muted"), .text(L.t("按 ISO 周（周一至周日）统计民警在本人责任社区有工作纪实的天数；每周不少于 \(t.minimumDaysPerWeek) 天（鄂州经验），不足的标 ⚠；本周结束后才判定。共 \(t.flagged) 个不足周。",
+                                               "Days per ISO week (Monday–Sunday) with a work-log entry in the officer's own community; at least \(t.minimumDaysPerWeek) a week (seed 001), fewer are marked ⚠; a week is judged once it has ended. \(t.flagged) weeks under."))),
             t.officers.isEmpty ? .div(.class("empty"), .text(L.t("辖区内没有社区民警。", "No community officers in your jurisdiction.")))
                 : .table(.class("data"), head, .element("tbody", rows)))
     }
@@ -87,8 +88,10 @@ enum WorkLogViews {
         let title = L.t("工作月报", "Monthly work report") + " · " + b.officer.name + " · \(r.month)"
         let kindRows: [Node] = r.countsByKind.map { k in .tr(.td(.text(L.t(k.kind.nameZh, k.kind.rawValue))), .td(.class("num"), .text("\(k.count)"))) }
         let weekRows: [Node] = r.weeks.map { w in
-            .tr(.td(.text("\(w.week)")), .td(.text("\(w.week.monday) – \(w.week.sunday)")), .td(.class("num"), .text("\(w.daysPresent)")),
-                .td(.class("num"), .text("\(w.required)")), .td(w.flagged ? .strong(.text(L.t("⚠ 不足", "⚠ under"))) : .text(L.t("达标", "met"))))
+            let verdict: Node = w.week.sunday.description > b.judgedThrough ? .span(.class("muted"), .text(L.t("未结束", "not over")))
+                : w.flagged ? .strong(.text(L.t("⚠ 不足", "⚠ under"))) : .text(L.t("达标", "met"))
+            return .tr(.td(.text("\(w.week)")), .td(.text("\(w.week.monday) – \(w.week.sunday)")), .td(.class("num"), .text("\(w.daysPresent)")),
+                       .td(.class("num"), .text("\(w.required)")), .td(verdict))
         }
         let entryRows: [Node] = b.entries.map { e in
             .tr(.td(.class("nowrap"), .text(e.day)), .td(.text(e.kindName)), .td(.text(e.communityName ?? L.t("所内/其他", "Station / other"))), .td(.class("small"), .text(e.note)))
@@ -107,7 +110,7 @@ enum WorkLogViews {
                 .dt(.text(L.t("工作纪实", "Entries"))), .dd(.text("\(r.entries)")),
                 .dt(.text(L.t("有记录天数", "Days logged"))), .dd(.text("\(r.daysLogged)")),
                 .dt(.text(L.t("驻社区天数", "Days in the community"))), .dd(.text("\(r.daysPresent)")),
-                .dt(.text(L.t("不足周数", "Weeks under"))), .dd(.text("\(r.weeksFlagged) / \(r.weeks.count)"))])),
+                .dt(.text(L.t("不足周数", "Weeks under"))), .dd(.text("\(b.weeksFlagged) / \(b.weeksJudged)"))])),
             .h2(.text(L.t("按类别", "By kind"))),
             .table(.class("data"), .thead(.tr(.th(.text(L.t("类别", "Kind"))), .th(.class("num"), .text(L.t("条数", "Entries"))))), .element("tbody", kindRows)),
             .h2(.text(L.t("每周驻社区（周四所在月计入本月）", "Weeks (a week belongs to the month of its Thursday)"))),

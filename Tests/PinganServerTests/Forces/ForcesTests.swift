@@ -265,6 +265,10 @@ final class WorkLogServerTests: XCTestCase {
             XCTAssertEqual(r.report.entries, inMonth.count)
             XCTAssertEqual(r.entries.count, inMonth.count)
             XCTAssertEqual(r.report.countsByKind.map(\.count).reduce(0, +), inMonth.count)
+            // The running week is shown but not judged: nobody is flagged for days that have not come yet.
+            let current = try await get(app, "/api/v1/officers/\(f.users["officer3"]!)/report", as: f.bearer("admin"), WorkLogService.MonthlyReportBody.self)!
+            XCTAssertEqual(current.weeksFlagged, current.weeksJudged, "no entries: every ended week is under")
+            XCTAssertEqual(current.weeksJudged, current.report.weeks.filter { $0.week < today().isoWeek }.count)
             try await get(app, "/api/v1/officers/\(f.users["officer3"]!)/report", as: f.bearer("chief"), WorkLogService.MonthlyReportBody.self, status: .notFound)
             try await get(app, "/api/v1/officers/\(f.users["admin"]!)/report", as: f.bearer("admin"), WorkLogService.MonthlyReportBody.self, status: .notFound)
             try await get(app, "/api/v1/officers/\(f.users["officer"]!)/report?month=2026-13", as: f.bearer("admin"), WorkLogService.MonthlyReportBody.self, status: .unprocessableEntity)
