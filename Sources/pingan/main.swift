@@ -86,6 +86,7 @@ do {
         let t0 = Date()
         try await seeder.seedIncidents(app: app)
         print(String(format: "  done in %.1f s", Date().timeIntervalSince(t0)))
+        try await seeder.seedForces(app: app)
         print("\nSign in at http://\(config.hostname):\(config.port)/login with any of these demo accounts (passwords are new each run):\n")
         print("  username   password         role                scope")
         for a in accounts {
