@@ -10,4 +10,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreatePeople())
     app.migrations.add(CreateSites())
     app.migrations.add(CreateForces())
+    app.migrations.add(CreateLeaderAssignments())
 }

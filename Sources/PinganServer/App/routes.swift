@@ -23,4 +23,6 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: WorkLogAPIController())
     try signedIn.register(collection: InspectionController())
     try signedIn.register(collection: InspectionAPIController())
+    try signedIn.register(collection: LeaderController())
+    try signedIn.register(collection: LeaderAPIController())
 }

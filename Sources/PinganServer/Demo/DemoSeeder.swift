@@ -423,6 +423,18 @@ public struct DemoSeeder {
                 try await i.create(on: tx)
                 if s.lastInspectedOn == nil || s.lastInspectedOn! < i.inspectedOn { s.lastInspectedOn = i.inspectedOn; try await s.save(on: tx) }
             }
+            // 领导挂点: each station's chief on its two largest communities, a deputy on the next one.
+            let surnames = Array("陈李黄梁何罗林郑谢冯")
+            for (n, station) in try await Station.query(on: tx).sort(\.$id).all().enumerated() {
+                let mine = try await Division.query(on: tx).filter(\.$level == .community).filter(\.$stationID == station.id!).all()
+                    .sorted { $0.residentPopulation > $1.residentPopulation }
+                for (k, c) in mine.prefix(3).enumerated() {
+                    let a = LeaderAssignmentRecord()
+                    a.leaderName = String(surnames[n % surnames.count]) + (k < 2 ? "所长" : "副所长") + "（\(station.name)）"
+                    a.role = k < 2 ? .principal : .deputy; a.communityID = c.id!; a.createdByID = admin
+                    try await a.create(on: tx)
+                }
+            }
         }
     }
 }

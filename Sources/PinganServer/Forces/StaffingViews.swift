@@ -9,7 +9,7 @@ enum StaffingViews {
         let items: [(String, String, String)] = [
             ("/forces/staffing", "警力配置测算", "Staffing plan"), ("/forces/officers", "社区民警", "Officers"),
             ("/forces/worklog", "工作纪实", "Work log"), ("/forces/presence", "驻社区天数", "Presence"),
-            ("/forces/inspections", "检查整改", "Inspections"),
+            ("/forces/inspections", "检查整改", "Inspections"), ("/forces/leaders", "领导挂点", "Leaders"),
         ]
         return .element("nav", [.class("tabs no-print")] + items.map { p, zh, en in .a(.href(p), active == p ? .class("active") : .empty, .text(L.t(zh, en))) })
     }

@@ -6,7 +6,7 @@ import PinganKit
 /// Walks every registered route with every role, in scope and out of scope. A route added
 /// without an entry here fails the suite, so nothing ships unscoped by accident.
 final class RouteWalkTests: XCTestCase {
-    enum Target { case none, incident, division, user, person, site, officer, inspection }
+    enum Target { case none, incident, division, user, person, site, officer, inspection, leader }
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false }
 
     static let rules: [String: Rule] = [
@@ -131,6 +131,12 @@ final class RouteWalkTests: XCTestCase {
         "POST api/v1/inspections": .init(permission: .editInspections),
         "GET api/v1/inspections/:id": .init(permission: .viewForces, target: .inspection),
         "POST api/v1/inspections/:id/close": .init(permission: .editInspections, target: .inspection),
+        "GET forces/leaders": .init(permission: .viewForces),
+        "POST forces/leaders": .init(permission: .manageOfficers),
+        "POST forces/leaders/:id/remove": .init(permission: .manageOfficers, target: .leader),
+        "GET api/v1/leaders": .init(permission: .viewForces),
+        "POST api/v1/leaders": .init(permission: .manageOfficers),
+        "DELETE api/v1/leaders/:id": .init(permission: .manageOfficers, target: .leader),
     ]
 
     /// One request to a route template, with an empty body for writes (so the rules, not the data, decide).
@@ -157,6 +163,7 @@ final class RouteWalkTests: XCTestCase {
             let siteOutside = try await createSite(app, f, as: "admin", community: f.c3, grid: f.g3)
             let inspectionInside = try await makeInspection(app, f, site: siteInside)
             let inspectionOutside = try await makeInspection(app, f, site: siteOutside)
+            let leaderOutside = try await makeLeaderAssignment(app, f, community: f.c3, name: "沙头所长")
             let victim = User(username: "victim", displayName: "V", passwordHash: "!", role: .analyst, scopeDivisionID: f.district)
             try await victim.create(on: app.db)
             let users: [String: Role] = ["admin": .admin, "command": .districtCommand, "chief": .stationChief, "officer": .communityOfficer,
@@ -198,6 +205,10 @@ final class RouteWalkTests: XCTestCase {
                     case .site: inID = siteInside; outID = wholeDistrict.contains(user) ? nil : siteOutside
                     case .officer: inID = f.users["officer"]!; outID = wholeDistrict.contains(user) ? nil : f.users["officer3"]!
                     case .inspection: inID = inspectionInside; outID = wholeDistrict.contains(user) ? nil : inspectionOutside
+                    case .leader:
+                        // Removing is the only write: every allowed call needs a fresh in-scope assignment.
+                        inID = try await makeLeaderAssignment(app, f, community: f.c1, name: "挂点\(user)\(key.hashValue)")
+                        outID = wholeDistrict.contains(user) ? nil : leaderOutside
                     }
                     let s = try await status(inID)
                     if allowed {

@@ -362,3 +362,67 @@ final class InspectionServerTests: XCTestCase {
         }
     }
 }
+
+func makeLeaderAssignment(_ app: Application, _ f: Fixture, community: Int, name: String, role: LeaderRole = .principal) async throws -> Int {
+    let a = LeaderAssignmentRecord()
+    a.leaderName = name; a.role = role; a.communityID = community; a.createdByID = f.users["admin"]!
+    try await a.create(on: app.db)
+    return a.id!
+}
+
+final class LeaderServerTests: XCTestCase {
+    func testLeadersWithTheirCommunitiesRiseOrFallAndCoverage() async throws {
+        try await withApp { app, f in
+            try await postJSON(app, "/api/v1/leaders", #"{"leaderName":"陈所长","role":"principal","communityID":\#(f.c1)}"#, as: f.bearer("chief")) { res in
+                XCTAssertEqual(res.status, .created, res.body.string)
+            }
+            try await postJSON(app, "/api/v1/leaders", #"{"leaderName":"陈所长","role":"principal","communityID":\#(f.c2)}"#, as: f.bearer("chief")) { res in
+                XCTAssertEqual(res.status, .created, res.body.string)
+            }
+            try await postJSON(app, "/api/v1/leaders", #"{"leaderName":"李副所长","role":"deputy","communityID":\#(f.c3)}"#, as: f.bearer("command")) { res in
+                XCTAssertEqual(res.status, .created, res.body.string)
+            }
+            // Out of scope, duplicate, empty name and unknown role are field errors; officers may not assign.
+            try await postJSON(app, "/api/v1/leaders", #"{"leaderName":"陈所长","role":"boss","communityID":\#(f.c3)}"#, as: f.bearer("chief")) { res in
+                XCTAssertEqual(res.status, .unprocessableEntity)
+                XCTAssertEqual(try res.content.decode(ErrorBody.self).fields?.keys.sorted(), ["communityID", "role"])
+            }
+            try await postJSON(app, "/api/v1/leaders", #"{"leaderName":"陈所长","role":"principal","communityID":\#(f.c1)}"#, as: f.bearer("chief")) { res in
+                XCTAssertEqual(res.status, .unprocessableEntity)
+                XCTAssertNotNil(try res.content.decode(ErrorBody.self).fields?["communityID"])
+            }
+            try await postJSON(app, "/api/v1/leaders", #"{"leaderName":"","role":"deputy","communityID":\#(f.c1)}"#, as: f.bearer("officer")) { res in
+                XCTAssertEqual(res.status, .forbidden)
+            }
+            // Incidents: c1 has 2 now and 1 in the period before → 陈所长 1 → 2 (+100.0%), listed first.
+            try await createIncident(app, f, community: f.c1)
+            try await createIncident(app, f, community: f.c1)
+            let old = try await createIncident(app, f, community: f.c1)
+            let i = try await Incident.find(old, on: app.db)!
+            i.occurredAt = Date().addingTimeInterval(-120 * 86_400)
+            try await i.save(on: app.db)
+            let r = try await get(app, "/api/v1/leaders?days=90", as: f.bearer("admin"), LeaderReport.self)!
+            XCTAssertEqual(r.leaders.map(\.leaderName), ["陈所长", "李副所长"])
+            XCTAssertEqual(r.leaders[0].communities.count, 2)
+            XCTAssertEqual(r.leaders[0].current, 2)
+            XCTAssertEqual(r.leaders[0].previous, 1)
+            XCTAssertEqual(r.leaders[0].change, "+100.0%")
+            XCTAssertEqual(r.coverage.leaders, 2)
+            XCTAssertEqual(r.coverage.communities, 3)
+            let chief = try await get(app, "/api/v1/leaders", as: f.bearer("chief"), LeaderReport.self)!
+            XCTAssertEqual(chief.leaders.map(\.leaderName), ["陈所长"])
+            try await get(app, "/api/v1/leaders?days=1", as: f.bearer("admin"), LeaderReport.self, status: .unprocessableEntity)
+
+            // Removing: out of scope looks missing.
+            let deputy = r.leaders[1].communities[0].assignmentID
+            try await app.call(.DELETE, "/api/v1/leaders/\(deputy)", headers: f.bearer("chief")) { res in XCTAssertEqual(res.status, .notFound) }
+            try await app.call(.DELETE, "/api/v1/leaders/\(deputy)", headers: f.bearer("command")) { res in XCTAssertEqual(res.status, .noContent) }
+            let v = try await LeaderAssignmentRecord.query(on: app.db).count()
+            XCTAssertEqual(v, 2)
+            try await app.call(.GET, "/forces/leaders", headers: f.bearer("analyst")) { res in
+                XCTAssertEqual(res.status, .ok)
+                XCTAssertTrue(res.body.string.contains("+100.0%"))
+            }
+        }
+    }
+}
