@@ -174,13 +174,14 @@ enum InspectionService {
         i.inspectorID = try req.user.requireID(); i.findings = findings; i.severity = severity; i.daysAllowed = days
         i.rectificationNote = ""
         i.deadline = i.notice()?.deadline(rules).description
+        let severityText = severity?.rawValue ?? "none"
         try await req.db.transaction { db in
             try await i.create(on: db)
             if site.lastInspectedOn == nil || site.lastInspectedOn! < i.inspectedOn {
                 site.lastInspectedOn = i.inspectedOn
                 try await site.save(on: db)
             }
-            await req.audit("inspection.create", entity: "inspection", id: i.id.map(String.init), detail: "site=\(site.id!) \(severity?.rawValue ?? "none")", on: db)
+            await req.audit("inspection.create", entity: "inspection", id: i.id.map(String.init), detail: "site=\(site.id!) \(severityText)", on: db)
         }
         return i
     }

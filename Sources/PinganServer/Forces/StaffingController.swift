@@ -183,5 +183,5 @@ struct StaffingAPIController: RouteCollection {
 }
 
 // PinganKit's value types answer the API as they are (their JSON carries the derived figures).
-extension StaffingRules: @retroactive Content {}
-extension StaffingWhatIfResult: @retroactive Content {}
+extension StaffingRules: Content {}
+extension StaffingWhatIfResult: Content {}
