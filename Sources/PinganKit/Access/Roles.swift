@@ -38,14 +38,18 @@ public enum Role: String, CaseIterable, Codable, Sendable {
     public var permissions: Set<Permission> {
         switch self {
         case .admin: Set(Permission.allCases)
-        case .districtCommand: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewAudit, .viewRegistry, .viewDisputes, .editDisputes, .viewAnalysis, .manageAlerts]
+        case .districtCommand: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewAudit, .viewRegistry, .viewDisputes, .editDisputes, .viewAnalysis, .manageAlerts,
+                                .viewForces, .manageOfficers, .configureStaffing]
         // Officers who register and supervise people may see full identity numbers (每次查看留痕).
-        case .stationChief, .communityOfficer: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity, .viewDisputes, .editDisputes, .viewAnalysis, .manageAlerts]
+        case .stationChief: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity, .viewDisputes, .editDisputes,
+                             .viewAnalysis, .manageAlerts, .viewForces, .editWorkLog, .editInspections, .manageOfficers]
+        case .communityOfficer: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity, .viewDisputes, .editDisputes,
+                                 .viewAnalysis, .manageAlerts, .viewForces, .editWorkLog, .editInspections]
         // Grid workers register what their screening (排查) finds.
         case .gridWorker: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .viewDisputes, .editDisputes]
         case .mediator: [.viewIncidents, .viewJurisdiction, .viewDisputes, .editDisputes]
         case .teamLeader: [.viewIncidents, .viewJurisdiction]
-        case .analyst: [.viewIncidents, .viewJurisdiction, .viewRegistry, .viewDisputes, .viewAnalysis]
+        case .analyst: [.viewIncidents, .viewJurisdiction, .viewRegistry, .viewDisputes, .viewAnalysis, .viewForces]
         }
     }
 
@@ -64,4 +68,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     /// recompute alerts (write). Grid workers, mediators and team leaders see neither: the tables are
     /// per community and station.
     case viewAnalysis, manageAlerts
+    /// Forces (issue 4): see staffing, presence, work logs and inspections; write one's work log (工作纪实);
+    /// inspect sites and issue/close rectification notices; set officers' concurrent posts (兼职);
+    /// configure the district's staffing rules.
+    case viewForces, editWorkLog, editInspections, manageOfficers, configureStaffing
 }

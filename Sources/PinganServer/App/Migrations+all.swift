@@ -11,4 +11,6 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateSites())
     app.migrations.add(CreateDisputes())
     app.migrations.add(CreateAnalysis())
+    app.migrations.add(CreateForces())
+    app.migrations.add(CreateLeaderAssignments())
 }

@@ -23,4 +23,12 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: AnalysisReportController())
     try signedIn.register(collection: AlertController())
     try signedIn.register(collection: AlertAPIController())
+    try signedIn.register(collection: StaffingController())
+    try signedIn.register(collection: StaffingAPIController())
+    try signedIn.register(collection: WorkLogController())
+    try signedIn.register(collection: WorkLogAPIController())
+    try signedIn.register(collection: InspectionController())
+    try signedIn.register(collection: InspectionAPIController())
+    try signedIn.register(collection: LeaderController())
+    try signedIn.register(collection: LeaderAPIController())
 }

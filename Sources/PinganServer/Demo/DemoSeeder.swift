@@ -490,6 +490,94 @@ public struct DemoSeeder {
         }
     }
 
+    /// Forces (issue 4): concurrent posts for about one officer in five, three months of work-log entries
+    /// for every community officer (every fifth officer logs under 3 days a week, so presence flags show),
+    /// and inspections of venues, rentals and organisations in 市桥街道 with open, overdue and closed notices.
+    public func seedForces(app: Application) async throws {
+        let db = app.db
+        let rng = RandomBox(seed: seed ^ 0xF0FCE5)
+        let today = LocalDay(now, in: LocalCalendar())
+        let officers = try await User.query(on: db).filter(\.$role == .communityOfficer).filter(\.$scopeDivisionID != nil).sort(\.$id).all()
+        let admin = try await User.query(on: db).filter(\.$username == "admin").first()!.id!
+        let posts = ["社区党委副书记", "居委会主任助理", "村委会主任助理"]
+        let start = today.isoWeek.monday.adding(days: -7 * 13)
+        let notes: [WorkKind: [String]] = [
+            .visit: ["走访独居老人", "入户走访出租屋住户", "走访辖区商铺", "回访报警群众"], .patrol: ["夜间步巡重点路段", "巡查背街小巷", "巡查学校周边"],
+            .meeting: ["参加社区联席会议", "召开群众代表会", "与居委会合署办公"], .registration: ["登记流动人口", "核查出租屋登记", "特种行业登记检查"],
+            .mediation: ["调解邻里噪音纠纷", "调解租赁纠纷", "调解家庭矛盾"], .service: ["代办居住证", "为群众开具证明", "接待群众咨询"],
+        ]
+        try await db.transaction { tx in
+            for (n, o) in officers.enumerated() {
+                if rng.nextDouble(in: 0 ..< 1) < 0.185 {
+                    let p = OfficerProfile(); p.userID = o.id!; p.concurrentPost = posts[n % posts.count]
+                    try await p.create(on: tx)
+                }
+                let home = o.scopeDivisionID!
+                let weak = n % 5 == 2
+                var rows: [WorkLog] = []
+                var week = start
+                while week <= today {
+                    let days = weak ? Int(rng.nextDouble(in: 0 ..< 3)) : 3 + Int(rng.nextDouble(in: 0 ..< 3))
+                    var picked = Set<Int>()
+                    while picked.count < days { picked.insert(Int(rng.nextDouble(in: 0 ..< 6))) }
+                    for d in picked.sorted() {
+                        let day = week.adding(days: d)
+                        guard day <= today else { continue }
+                        for _ in 0 ..< 1 + Int(rng.nextDouble(in: 0 ..< 3)) {
+                            let kind = WorkKind.allCases[Int(rng.nextDouble(in: 0 ..< Double(WorkKind.allCases.count)))]
+                            let w = WorkLog()
+                            w.officerID = o.id!; w.homeCommunityID = home; w.day = day.description; w.communityID = home
+                            w.kind = kind; w.note = notes[kind]![Int(rng.nextDouble(in: 0 ..< Double(notes[kind]!.count)))]; w.createdByID = o.id!
+                            rows.append(w)
+                        }
+                    }
+                    // Station work (所内) now and then: logged, but not presence.
+                    if rng.nextDouble(in: 0 ..< 1) < 0.5, week.adding(days: 5) <= today {
+                        let w = WorkLog()
+                        w.officerID = o.id!; w.homeCommunityID = home; w.day = week.adding(days: 5).description; w.communityID = nil
+                        w.kind = .meeting; w.note = "所内例会"; w.createdByID = o.id!
+                        rows.append(w)
+                    }
+                    week = week.adding(days: 7)
+                }
+                try await rows.create(on: tx)
+            }
+            guard let street = try await Division.query(on: tx).filter(\.$code == "440113007").first() else { return }
+            let communities = try await Division.query(on: tx).filter(\.$parentID == street.id!).all().compactMap(\.id)
+            let sites = try await Site.query(on: tx).filter(\.$communityID ~~ communities)
+                .filter(\.$kind ~~ [.rental, .organisation, .entertainment, .internetCafe, .specialIndustry, .shop]).sort(\.$id).limit(40).all()
+            let findings: [(String, FindingSeverity?)] = [("消防通道堵塞，灭火器过期", .general), ("电线私拉乱接", .serious), ("未落实住宿登记", .general),
+                                                         ("群租隔断，存在重大火灾隐患", .major), ("检查未发现问题", nil), ("监控设备损坏", .general)]
+            for (k, s) in sites.enumerated() {
+                let (text, severity) = findings[k % findings.count]
+                let i = Inspection()
+                i.siteID = s.id!; i.communityID = s.communityID; i.gridID = s.gridID
+                i.inspectedOn = today.adding(days: -Int(rng.nextDouble(in: 1 ..< 40))).description
+                i.inspectorID = admin; i.findings = text; i.severity = severity; i.rectificationNote = ""
+                i.deadline = i.notice()?.deadline().description
+                // About a third of the notices are closed; the rest stay open, many past their deadline.
+                if severity != nil, k % 3 == 0, let issued = LocalDay(i.inspectedOn) {
+                    let done = min(today, issued.adding(days: Int(rng.nextDouble(in: 1 ..< 20))))
+                    i.rectifiedOn = done.description; i.rectificationNote = "复查已整改"
+                }
+                try await i.create(on: tx)
+                if s.lastInspectedOn == nil || s.lastInspectedOn! < i.inspectedOn { s.lastInspectedOn = i.inspectedOn; try await s.save(on: tx) }
+            }
+            // 领导挂点: each station's chief on its two largest communities, a deputy on the next one.
+            let surnames = Array("陈李黄梁何罗林郑谢冯")
+            for (n, station) in try await Station.query(on: tx).sort(\.$id).all().enumerated() {
+                let mine = try await Division.query(on: tx).filter(\.$level == .community).filter(\.$stationID == station.id!).all()
+                    .sorted { $0.residentPopulation > $1.residentPopulation }
+                for (k, c) in mine.prefix(3).enumerated() {
+                    let a = LeaderAssignmentRecord()
+                    a.leaderName = String(surnames[n % surnames.count]) + (k < 2 ? "所长" : "副所长") + "（\(station.name)）"
+                    a.role = k < 2 ? .principal : .deputy; a.communityID = c.id!; a.createdByID = admin
+                    try await a.create(on: tx)
+                }
+            }
+        }
+    }
+
     /// Early-warning alerts (研判预警) for the last three complete months and four complete weeks, as
     /// the recompute command would raise them; one is acknowledged so the handling trail shows.
     public func seedAlerts(app: Application) async throws {

@@ -6,7 +6,7 @@ import PinganKit
 /// Walks every registered route with every role, in scope and out of scope. A route added
 /// without an entry here fails the suite, so nothing ships unscoped by accident.
 final class RouteWalkTests: XCTestCase {
-    enum Target { case none, incident, division, user, person, site, dispute, alert }
+    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader }
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false }
 
     static let rules: [String: Rule] = [
@@ -133,6 +133,49 @@ final class RouteWalkTests: XCTestCase {
         "POST api/v1/alerts/recompute": .init(permission: .manageAlerts),
         "GET api/v1/alerts/:id": .init(permission: .viewAnalysis, target: .alert),
         "POST api/v1/alerts/:id/actions": .init(permission: .manageAlerts, target: .alert),
+        "GET forces": .init(permission: .viewForces),
+        "GET forces/staffing": .init(permission: .viewForces),
+        "GET forces/staffing/export.csv": .init(permission: .viewForces),
+        "GET forces/staffing/whatif": .init(permission: .viewForces),
+        "GET forces/staffing/whatif.csv": .init(permission: .viewForces),
+        "GET forces/staffing/rules": .init(permission: .configureStaffing),
+        "POST forces/staffing/rules": .init(permission: .configureStaffing),
+        "GET forces/officers": .init(permission: .viewForces),
+        "POST forces/officers/:id": .init(permission: .manageOfficers, target: .officer),
+        "GET forces/officers/:id/report": .init(permission: .viewForces, target: .officer),
+        "GET api/v1/staffing/plan": .init(permission: .viewForces),
+        "GET api/v1/staffing/export.csv": .init(permission: .viewForces),
+        "GET api/v1/staffing/whatif": .init(permission: .viewForces),
+        "GET api/v1/staffing/rules": .init(permission: .viewForces),
+        "PUT api/v1/staffing/rules": .init(permission: .configureStaffing),
+        "GET api/v1/officers": .init(permission: .viewForces),
+        "PATCH api/v1/officers/:id": .init(permission: .manageOfficers, target: .officer),
+        "GET api/v1/officers/:id/report": .init(permission: .viewForces, target: .officer),
+        "GET forces/worklog": .init(permission: .viewForces),
+        "GET forces/worklog/export.csv": .init(permission: .viewForces),
+        "GET forces/worklog/new": .init(permission: .editWorkLog),
+        "POST forces/worklog": .init(permission: .editWorkLog),
+        "GET forces/presence": .init(permission: .viewForces),
+        "GET api/v1/worklog": .init(permission: .viewForces),
+        "POST api/v1/worklog": .init(permission: .editWorkLog),
+        "GET api/v1/presence": .init(permission: .viewForces),
+        "GET forces/inspections": .init(permission: .viewForces),
+        "GET forces/inspections/export.csv": .init(permission: .viewForces),
+        "GET forces/inspections/new": .init(permission: .editInspections),
+        "POST forces/inspections": .init(permission: .editInspections),
+        "GET forces/inspections/:id": .init(permission: .viewForces, target: .inspection),
+        "POST forces/inspections/:id/close": .init(permission: .editInspections, target: .inspection),
+        "GET api/v1/inspections": .init(permission: .viewForces),
+        "GET api/v1/inspections/overdue": .init(permission: .viewForces),
+        "POST api/v1/inspections": .init(permission: .editInspections),
+        "GET api/v1/inspections/:id": .init(permission: .viewForces, target: .inspection),
+        "POST api/v1/inspections/:id/close": .init(permission: .editInspections, target: .inspection),
+        "GET forces/leaders": .init(permission: .viewForces),
+        "POST forces/leaders": .init(permission: .manageOfficers),
+        "POST forces/leaders/:id/remove": .init(permission: .manageOfficers, target: .leader),
+        "GET api/v1/leaders": .init(permission: .viewForces),
+        "POST api/v1/leaders": .init(permission: .manageOfficers),
+        "DELETE api/v1/leaders/:id": .init(permission: .manageOfficers, target: .leader),
     ]
 
     /// One request to a route template, with an empty body for writes (so the rules, not the data, decide).
@@ -162,6 +205,9 @@ final class RouteWalkTests: XCTestCase {
             let disputeOutside = try await createDispute(app, f, community: f.c3, grid: f.g3, level: "street")
             let alertInside = try await insertAlert(app, community: f.c1, station: f.stationA)
             let alertOutside = try await insertAlert(app, community: f.c3, station: f.stationB)
+            let inspectionInside = try await makeInspection(app, f, site: siteInside)
+            let inspectionOutside = try await makeInspection(app, f, site: siteOutside)
+            let leaderOutside = try await makeLeaderAssignment(app, f, community: f.c3, name: "沙头所长")
             let victim = User(username: "victim", displayName: "V", passwordHash: "!", role: .analyst, scopeDivisionID: f.district)
             try await victim.create(on: app.db)
             let users: [String: Role] = ["admin": .admin, "command": .districtCommand, "chief": .stationChief, "officer": .communityOfficer,
@@ -203,6 +249,12 @@ final class RouteWalkTests: XCTestCase {
                     case .site: inID = siteInside; outID = wholeDistrict.contains(user) ? nil : siteOutside
                     case .dispute: inID = disputeInside; outID = wholeDistrict.contains(user) ? nil : disputeOutside
                     case .alert: inID = alertInside; outID = wholeDistrict.contains(user) ? nil : alertOutside
+                    case .officer: inID = f.users["officer"]!; outID = wholeDistrict.contains(user) ? nil : f.users["officer3"]!
+                    case .inspection: inID = inspectionInside; outID = wholeDistrict.contains(user) ? nil : inspectionOutside
+                    case .leader:
+                        // Removing is the only write: every allowed call needs a fresh in-scope assignment.
+                        inID = try await makeLeaderAssignment(app, f, community: f.c1, name: "挂点\(user)\(key.hashValue)")
+                        outID = wholeDistrict.contains(user) ? nil : leaderOutside
                     }
                     let s = try await status(inID)
                     if allowed {
