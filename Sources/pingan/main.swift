@@ -125,7 +125,7 @@ do {
             lastDrawn = fraction
             let width = 30
             let filled = min(width, Int(Double(width) * fraction))
-            let label = phase == "checking" ? "checking" : "writing "
+            let label = phase.padding(toLength: 8, withPad: " ", startingAt: 0)
             let line = "\r\(label) [\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(Int(fraction * 100))% \(rows) rows \(Int(Date().timeIntervalSince(started))) s"
             FileHandle.standardError.write(Data(line.utf8))
         }

@@ -115,3 +115,15 @@ final class TrimTests: XCTestCase {
         XCTAssertEqual("x "[...].whitespaceTrimmed, "x")
     }
 }
+
+final class ConcurrentMapTests: XCTestCase {
+    func testKeepsOrderAcrossSlicesAndMapsSmallArraysInPlace() async {
+        let big = Array(0..<10_001)
+        let mapped = await big.concurrentMap(minimumSlice: 100) { $0 * 3 }
+        XCTAssertEqual(mapped, big.map { $0 * 3 })
+        let small = await [1, 2, 3].concurrentMap { String($0) }
+        XCTAssertEqual(small, ["1", "2", "3"])
+        let empty = await [Int]().concurrentMap { $0 }
+        XCTAssertEqual(empty, [])
+    }
+}

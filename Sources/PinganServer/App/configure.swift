@@ -69,5 +69,7 @@ extension Application {
     public func migrateAll() async throws {
         try await migrator.setupIfNeeded().get()
         try await migrator.prepareBatch().get()
+        // A bulk people import killed while its indexes were down leaves them missing.
+        if let sql = db as? any SQLDatabase { try await PeopleIndexes.ensure(on: sql) }
     }
 }

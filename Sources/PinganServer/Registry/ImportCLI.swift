@@ -6,7 +6,7 @@ import Vapor
 public enum ImportCLI {
     public struct Outcome: Sendable { public var rows, created, updated: Int; public var written: Bool; public var problems: [String] }
 
-    /// `phase` is "checking" or "writing"; `fraction` runs 0…1 within each phase.
+    /// `phase` is "checking", "writing" or "indexing" (a bulk load rebuilding its indexes); `fraction` runs 0…1 within each phase.
     public static func people(app: Application, path: String, username: String, dryRun: Bool, english: Bool,
                               progress: @escaping (_ phase: String, _ rows: Int, _ fraction: Double) -> Void) async throws -> Outcome {
         guard let user = try await User.query(on: app.db).filter(\.$username == username.lowercased()).first(), user.active else {

@@ -1,5 +1,6 @@
 import Fluent
 import SQLKit
+import FluentSQLiteDriver
 import Vapor
 import PinganKit
 
@@ -38,7 +39,7 @@ enum PeopleImport {
     }
 
     struct Progress: Sendable { var phase: Phase; var rows: Int; var fraction: Double }
-    enum Phase: String, Sendable { case checking, writing }
+    enum Phase: String, Sendable { case checking, writing, indexing }
 
     /// Where the rows come from: an uploaded body, or a file read twice in chunks.
     enum Source {
@@ -60,12 +61,12 @@ enum PeopleImport {
     }
 
     /// One checked row, ready to store.
-    struct Row {
+    struct Row: Sendable {
         var name: String, resident: ResidentID, phone: String?, category: PersonCategory, keyType: KeyPopulationType?
         var communityID: Int, gridID: Int?, room: String, hukou: String, expires: String?, note: String
     }
 
-    struct Context {
+    struct Context: Sendable {
         let L: Lang
         let scope: Scope
         let index: [String: Int]
@@ -166,10 +167,15 @@ enum PeopleImport {
         var fraction = 0.0
         // The parser is synchronous; rows are handed to the async checks a block at a time.
         func drain() async throws {
-            for (cells, rowNumber) in checked {
+            // Checking and the blind index (HMAC) run on every core; duplicates are then found in file order.
+            let results = await checked.concurrentMap { item -> (row: Int, errors: [String: String], index: String?) in
                 var e = FieldErrors()
-                if let row = ctx.check(cells, errors: &e) {
-                    let ix = cipher.blindIndex(row.resident.value, field: "id_number")
+                let ix = ctx.check(item.0, errors: &e).map { cipher.blindIndex($0.resident.value, field: "id_number") }
+                return (item.1, e.fields, ix)
+            }
+            for (rowNumber, fields, ix) in results {
+                var e = FieldErrors(fields)
+                if let ix {
                     let k = key64(ix)
                     if let first = firstRow[k] {
                         e["idNumber"] = L.t("与第 \(first) 行身份号码重复", "Same ID number as row \(first)")
@@ -206,7 +212,8 @@ enum PeopleImport {
         // Pass 2: write, 1,000 rows per transaction.
         let userID = try req.user.requireID()
         let present = Set(index.keys)
-        var batch: [Row] = []
+        var batch: [[StoredValue]] = []
+        let now = Date()
         var written = 0, line = 1
         var batchStart = 2
         // Encrypting the next batch overlaps the database writing the previous one (two cores); batches
@@ -214,7 +221,7 @@ enum PeopleImport {
         var inFlight: Task<Void, any Error>? = nil
         func flush() async throws {
             guard !batch.isEmpty else { return }
-            let values = try rowValues(batch, cipher: cipher, userID: userID)
+            let values = batch
             let count = batch.count
             batch.removeAll(keepingCapacity: true)
             let first = batchStart, last = batchStart + count - 1
@@ -229,7 +236,7 @@ enum PeopleImport {
                         try await sql.raw("PRAGMA wal_autocheckpoint = 20000").run()
                         try await sql.raw("PRAGMA temp_store = MEMORY").run()
                     }
-                    try await upsert(values, on: sql, present: present)
+                    try await upsert(values, on: db, present: present)
                     await req.audit("person.import", entity: "person", detail: "rows \(first)–\(last)", on: db)
                 }
             }
@@ -237,21 +244,48 @@ enum PeopleImport {
             batchStart = last + 1
             progress(Progress(phase: .writing, rows: written, fraction: Double(written) / Double(max(rows, 1))))
         }
-        isHeader = true
-        try await forEachBlock(source, progress: { _ in }) { block in
-            for cells in block {
-                if isHeader { isHeader = false; continue }
-                line += 1
-                if cells.allSatisfy({ $0.trimmed.isEmpty }) { continue }
-                var e = FieldErrors()
-                guard let row = ctx.check(cells, errors: &e) else { throw Abort(.conflict, reason: "Row \(line) changed between the check and the write; nothing more was written") }
-                if batch.isEmpty { batchStart = line }
-                batch.append(row)
-                if batch.count >= batchSize { try await flush() }
+        // Reads the file again, re-checking each row, and writes it in batches.
+        func write() async throws {
+            isHeader = true
+            try await forEachBlock(source, progress: { _ in }) { block in
+                var items: [([String], Int)] = []
+                items.reserveCapacity(block.count)
+                for cells in block {
+                    if isHeader { isHeader = false; continue }
+                    line += 1
+                    if cells.allSatisfy({ $0.trimmed.isEmpty }) { continue }
+                    items.append((cells, line))
+                }
+                // Re-checking and sealing (AES-GCM, HMAC) run on every core while the previous batch is written.
+                let prepared = await items.concurrentMap { item -> (line: Int, values: Result<[StoredValue], any Error>?) in
+                    var e = FieldErrors()
+                    guard let row = ctx.check(item.0, errors: &e) else { return (item.1, nil) }
+                    return (item.1, Result { try storedValues(row, cipher: cipher, userID: userID, now: now) })
+                }
+                for (rowLine, values) in prepared {
+                    guard let values else { throw Abort(.conflict, reason: "Row \(rowLine) changed between the check and the write; nothing more was written") }
+                    if batch.isEmpty { batchStart = rowLine }
+                    batch.append(try values.get())
+                    if batch.count >= batchSize { try await flush() }
+                }
             }
+            try await flush()
+            try await inFlight?.value
         }
-        try await flush()
-        try await inFlight?.value
+        let tableRows = try await Person.query(on: req.db).count()
+        let bulk = PeopleIndexes.bulkLoad(newRows: rows - existing, existingRows: tableRows)
+        if bulk { try await PeopleIndexes.drop(on: sql) }
+        do {
+            try await write()
+        } catch {
+            try? await inFlight?.value
+            if bulk { try? await PeopleIndexes.ensure(on: sql) }
+            throw error
+        }
+        if bulk {
+            progress(Progress(phase: .indexing, rows: written, fraction: 1))
+            try await PeopleIndexes.ensure(on: sql)
+        }
         report.written = true
         return report
     }
@@ -296,37 +330,73 @@ enum PeopleImport {
         "community": ["community_id", "grid_id"], "grid": ["grid_id"], "room": ["room"], "residenceExpiresOn": ["residence_expires_on"], "note": ["note"],
     ]
 
-    static func rowValues(_ rows: [Row], cipher: FieldCipher, userID: Int) throws -> [[any SQLExpression]] {
-        let now = Date()
-        var values: [[any SQLExpression]] = []
-        values.reserveCapacity(rows.count)
-        for r in rows {
-            let id = r.resident.value
-            let phoneSealed = try r.phone.map { try cipher.seal($0) }
-            func bind(_ v: (any Encodable & Sendable)?) -> any SQLExpression { v.map { SQLBind($0) } ?? SQLLiteral.null }
-            values.append([
-                SQLBind(r.name), SQLBind(r.resident.isMale ? "M" : "F"), SQLBind(r.resident.birthDate.description), SQLBind(try cipher.seal(id)),
-                SQLBind(cipher.blindIndex(id, field: "id_number")), SQLBind(r.resident.masked),
-                bind(phoneSealed), bind(r.phone.map { cipher.blindIndex($0, field: "phone") }), bind(r.phone.map(PhoneNumber.masked)),
-                SQLBind(r.hukou), SQLBind(r.category.rawValue), bind(r.keyType?.rawValue), SQLBind(r.communityID), bind(r.gridID), SQLBind(r.room),
-                bind(r.expires), SQLBind(r.note), SQLBind(userID), SQLBind(now), SQLBind(now),
-            ])
+    /// A stored column's value, bound natively by SQLite and through SQLKit elsewhere.
+    enum StoredValue: Sendable {
+        case text(String), int(Int), date(Date), null
+        var sqlite: SQLiteData {
+            switch self {
+            case .text(let s): .text(s)
+            case .int(let i): .integer(i)
+            case .date(let d): d.sqliteData ?? .null
+            case .null: .null
+            }
         }
-        return values
+        var sqlExpression: any SQLExpression {
+            switch self {
+            case .text(let s): SQLBind(s)
+            case .int(let i): SQLBind(i)
+            case .date(let d): SQLBind(d)
+            case .null: SQLLiteral.null
+            }
+        }
     }
 
-    static func upsert(_ values: [[any SQLExpression]], on sql: any SQLDatabase, present: Set<String>) async throws {
-        var update = Set(present.flatMap { updatedBy[$0] ?? [] })
-        update.insert("updated_at")
-        let q = sql.insert(into: "people").columns(insertColumns).values(values[0])
-        for v in values.dropFirst() { q.values(v) }
+    /// The row's values in `insertColumns` order, identity data sealed.
+    static func storedValues(_ r: Row, cipher: FieldCipher, userID: Int, now: Date) throws -> [StoredValue] {
+        let id = r.resident.value
+        func text(_ s: String?) -> StoredValue { s.map { .text($0) } ?? .null }
+        return [
+            .text(r.name), .text(r.resident.isMale ? "M" : "F"), .text(r.resident.birthDate.description), .text(try cipher.seal(id)),
+            .text(cipher.blindIndex(id, field: "id_number")), .text(r.resident.masked),
+            text(try r.phone.map { try cipher.seal($0) }), text(r.phone.map { cipher.blindIndex($0, field: "phone") }), text(r.phone.map(PhoneNumber.masked)),
+            .text(r.hukou), .text(r.category.rawValue), text(r.keyType?.rawValue), .int(r.communityID), r.gridID.map { .int($0) } ?? .null, .text(r.room),
+            text(r.expires), .text(r.note), .int(userID), .date(now), .date(now),
+        ]
+    }
+
+    /// Columns a re-import overwrites: those the file has, plus `updated_at`.
+    static func updatedColumns(_ present: Set<String>) -> [String] {
+        let update = Set(present.flatMap { updatedBy[$0] ?? [] }).union(["updated_at"])
+        return insertColumns.filter(update.contains)
+    }
+
+    /// A move to another community drops the old building.
+    static let buildingOnMove = "CASE WHEN people.community_id = excluded.community_id THEN people.building_id ELSE NULL END"
+
+    static func upsert(_ rows: [[StoredValue]], on db: any Database, present: Set<String>) async throws {
+        let update = updatedColumns(present)
+        if let sqlite = db as? any SQLiteDatabase {
+            // SQLite: one statement text per batch size, values bound natively (no SQLKit tree to build and
+            // serialize for 20,000 binds per batch).
+            let placeholders = "(" + Array(repeating: "?", count: insertColumns.count).joined(separator: ",") + ")"
+            var text = "INSERT INTO \"people\" (" + insertColumns.map { "\"\($0)\"" }.joined(separator: ", ") + ") VALUES "
+            text += Array(repeating: placeholders, count: rows.count).joined(separator: ",")
+            var sets = update.map { "\"\($0)\" = excluded.\"\($0)\"" }
+            if update.contains("community_id") { sets.append("\"building_id\" = " + buildingOnMove) }
+            text += " ON CONFLICT (\"id_number_index\") DO UPDATE SET " + sets.joined(separator: ", ")
+            var binds: [SQLiteData] = []
+            binds.reserveCapacity(rows.count * insertColumns.count)
+            for row in rows { for v in row { binds.append(v.sqlite) } }
+            _ = try await sqlite.query(text, binds)
+            return
+        }
+        let sql = db as! any SQLDatabase
+        let q = sql.insert(into: "people").columns(insertColumns)
+        for row in rows { q.values(row.map(\.sqlExpression)) }
         q.onConflict(with: ["id_number_index"]) { u in
             var u = u
-            for c in insertColumns where update.contains(c) { u = u.set(excludedValueOf: c) }
-            // A move to another community drops the old building.
-            if update.contains("community_id") {
-                u = u.set("building_id", to: SQLRaw("CASE WHEN people.community_id = excluded.community_id THEN people.building_id ELSE NULL END"))
-            }
+            for c in update { u = u.set(excludedValueOf: c) }
+            if update.contains("community_id") { u = u.set("building_id", to: SQLRaw(buildingOnMove)) }
             return u
         }
         try await q.run()

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import XCTVapor
 import PinganKit
 @testable import PinganServer
@@ -49,6 +50,37 @@ final class PeopleImportTests: XCTestCase {
             XCTAssertEqual(all.first { $0.name == "乙" }?.keyType, .communityCorrection)
             let audits = try await AuditEvent.query(on: app.db).filter(\.$action == "person.import").count()
             XCTAssertEqual(audits, 2)
+        }
+    }
+
+    func testABulkLoadRebuildsTheIndexesItDroppedAndMigrationsRepairAKilledOne() async throws {
+        try await withApp { app, f in
+            let sql = app.db as! any SQLDatabase
+            let names = Set(PeopleIndexes.all.map(\.name))
+            let before = try await PeopleIndexes.present(on: sql)
+            XCTAssertTrue(before.isSuperset(of: names))
+            PeopleIndexes.bulkMinimum = 2
+            defer { PeopleIndexes.bulkMinimum = 20_000 }
+            let csv = "姓名,公民身份号码,联系电话,人口类别,社区代码,房号\n"
+                + "甲,\(residentID("19800101", sequence: "111")),13800000001,常住人口,440113007601,1-101\n"
+                + "乙,\(residentID("19810101", sequence: "222")),13800000002,常住人口,440113007601,1-102\n"
+                + "丙,\(residentID("19820101", sequence: "333")),,常住人口,440113007601,1-103\n"
+            let (status, report) = try await upload(app, f, csv, dryRun: false)
+            XCTAssertEqual(status, .ok); XCTAssertEqual(report?.created, 3)
+            let after = try await PeopleIndexes.present(on: sql)
+            XCTAssertTrue(after.isSuperset(of: names), "every secondary index is back: \(after)")
+            // The rebuilt phone index answers the exact phone search.
+            try await app.call(.GET, "/api/v1/people?phone=13800000002", headers: f.bearer("officer")) { res in
+                XCTAssertEqual(res.status, .ok)
+                XCTAssertTrue(res.body.string.contains("\"total\":1"), res.body.string)
+            }
+            // An import killed while the indexes were down: the next start puts them back.
+            try await PeopleIndexes.drop(on: sql)
+            let dropped = try await PeopleIndexes.present(on: sql)
+            XCTAssertTrue(dropped.isDisjoint(with: names))
+            try await app.migrateAll()
+            let repaired = try await PeopleIndexes.present(on: sql)
+            XCTAssertTrue(repaired.isSuperset(of: names))
         }
     }
 
