@@ -8,6 +8,8 @@ enum AnalysisViews {
         let items: [(String, String, String)] = [
             ("/analysis", L.t("可防性案件统计表", "Preventable-case table"), "monthly"),
             ("/analysis/report", L.t("警情分析报告", "Analysis report"), "report"),
+            ("/analysis/hotspots", L.t("热点分析", "Hot spots"), "hotspots"),
+            ("/analysis/patrols", L.t("巡逻建议", "Patrols"), "patrols"),
             ("/alerts", L.t("预警通报", "Alerts"), "alerts"),
         ]
         return .element("nav", [.class("tabs no-print")] + items.map { (path, label, key) in
