@@ -19,7 +19,7 @@ enum HotspotViews {
     static func f(_ v: Double) -> String { String(format: "%.1f", v) }
 
     /// Map of the lattice: every notable cell as a square coloured by its Gi* band, north up; the
-    /// first ten hot cells numbered like the table.
+    /// first ten hot cells outlined (and numbered like the table when cells are large enough).
     static func mapSVG(_ d: HotspotsDTO, _ L: Lang, maxWidth: Double = 720, maxHeight: Double = 560) -> Node {
         guard d.columns > 0, d.rows > 0 else {
             return .p(.class("muted"), .text(L.t("没有带坐标的警情，无法绘制热点图。", "No located incidents: nothing to map.")))
@@ -38,11 +38,13 @@ enum HotspotViews {
             let tip = "\(c.cell) · \(c.count)" + L.t("起", " incidents") + (c.z.map { String(format: " · z = %.2f", $0) } ?? "") + " · " + c.bandName
             s += "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(px))\" height=\"\(f(px))\" fill=\"\(fill(c.band, count: c.count))\"><title>\(Node.escape(tip))</title></rect>"
         }
+        // The ten hottest: outlined; numbered where the cells are large enough to read a number.
         for c in d.cells where rank[c.cell] != nil {
-            let cx = (Double(c.column - gridMinCol) + 0.5) * px, cy = (rows - 1 - Double(c.row - gridMinRow) + 0.5) * px
-            let r = max(6, px * 0.6)
-            s += "<circle cx=\"\(f(cx))\" cy=\"\(f(cy))\" r=\"\(f(r))\" fill=\"#fff\" stroke=\"#7a1020\" stroke-width=\"1\"/>"
-            s += "<text x=\"\(f(cx))\" y=\"\(f(cy + r * 0.4))\" font-size=\"\(f(r * 1.1))\" text-anchor=\"middle\" fill=\"#7a1020\">\(rank[c.cell]!)</text>"
+            let x = Double(c.column - gridMinCol) * px, y = (rows - 1 - Double(c.row - gridMinRow)) * px
+            s += "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(px))\" height=\"\(f(px))\" fill=\"none\" stroke=\"#111\" stroke-width=\"\(px >= 6 ? 1.5 : 1)\"/>"
+            if px >= 12 {
+                s += "<text x=\"\(f(x + px / 2))\" y=\"\(f(y + px * 0.7))\" font-size=\"\(f(px * 0.6))\" text-anchor=\"middle\" fill=\"#fff\">\(rank[c.cell]!)</text>"
+            }
         }
         // Legend.
         let items: [(Int, String)] = [(3, L.t("热点99%", "Hot 99%")), (2, L.t("热点95%", "Hot 95%")), (1, L.t("热点90%", "Hot 90%")), (0, L.t("不显著", "n.s.")),
@@ -118,10 +120,11 @@ enum HotspotViews {
             .label(.text(L.t("结束日期", "To")), Form.input("to", d.to, type: "date"))]
             + commonFields(req, units: pickers, station: p.station, community: p.community, category: p.category, sub: p.sub, cell: p.cellSize, subcategories: subcategories)
             + [.button(.type("submit"), .text(L.t("分析", "Analyse")))])
-        let hotCount = d.hotCells.count
+        let hotCount = d.cells.filter { $0.band >= 2 }.count
         let hot99 = d.cells.filter { $0.band == 3 }.count
-        let summary = L.t("\(d.from) 至 \(d.to)，\(what)：有坐标的警情 \(d.incidents) 起（无坐标 \(d.unlocated) 起未纳入），\(Int(d.cellSize)) 米网格 \(d.columns) × \(d.rows)；热点网格（z ≥ 1.96）\(hotCount) 个，其中 99% 显著 \(hot99) 个。",
-                          "\(d.from) to \(d.to), \(what): \(d.incidents) located incidents (\(d.unlocated) without coordinates left out), \(Int(d.cellSize)) m cells, \(d.columns) × \(d.rows); \(hotCount) hot cells (z ≥ 1.96), \(hot99) of them at 99 %.")
+        let listed = d.hotCells.count < hotCount ? L.t("；下表列出最热的 \(d.hotCells.count) 个", "; the table lists the hottest \(d.hotCells.count)") : ""
+        let summary = L.t("\(d.from) 至 \(d.to)，\(what)：有坐标的警情 \(d.incidents) 起（无坐标 \(d.unlocated) 起未纳入），\(Int(d.cellSize)) 米网格 \(d.columns) × \(d.rows)；热点网格（z ≥ 1.96）\(hotCount) 个，其中 99% 显著 \(hot99) 个\(listed)。",
+                          "\(d.from) to \(d.to), \(what): \(d.incidents) located incidents (\(d.unlocated) without coordinates left out), \(Int(d.cellSize)) m cells, \(d.columns) × \(d.rows); \(hotCount) hot cells (z ≥ 1.96), \(hot99) of them at 99 %\(listed).")
         let table: Node = d.hotCells.isEmpty
             ? .p(.class("muted"), .text(L.t("没有显著的热点网格。", "No significant hot cell.")))
             : .div(.class("scroll"), .table(.class("data compact"),
@@ -141,7 +144,7 @@ enum HotspotViews {
             ? .div(.class("empty"), .text(L.t("所选时段和类别没有带坐标的警情。", "No located incidents for this period and category.")))
             : .group([
                 .div(.class("card"), .h2(.text(L.t("热点网格图（Getis-Ord Gi*）", "Hot spot map (Getis-Ord Gi*)"))), mapSVG(d, L),
-                     .p(.class("small muted"), .text(L.t("北向上。每格 \(Int(d.cellSize)) 米；颜色为 Gi* 显著性（王后邻接含自身，二值权重）；数字为下表热点序号。", "North up. Cells of \(Int(d.cellSize)) m, coloured by Gi* significance (queen contiguity with the cell itself, binary weights); numbers are the table's ranks.")))),
+                     .p(.class("small muted"), .text(L.t("北向上。每格 \(Int(d.cellSize)) 米；颜色为 Gi* 显著性（王后邻接含自身，二值权重）；黑框为下表前 10 个热点。", "North up. Cells of \(Int(d.cellSize)) m, coloured by Gi* significance (queen contiguity with the cell itself, binary weights); black outlines: the table's first ten.")))),
                 .div(.class("card"), .h2(.text(L.t("热点网格及发案时段", "Hot cells and when incidents happen"))), table),
             ])
         return .page(req, title: title,
@@ -179,7 +182,11 @@ enum HotspotViews {
         fields.append(.button(.type("submit"), .text(L.t("生成", "Plan"))))
         let summary = L.t("预测模型 \(d.model)：以 \(d.historyFrom) 起至本周一前的 \(d.historyIncidents) 起有坐标警情为依据（只用本周之前的数据），预计下周共 \(String(format: "%.1f", d.expectedWeekTotal)) 起。按各所巡逻能力，从预计警情最多的网格 × 时段依次排入，每格每周至多 3 个时段、同一时段至多 2 处。此为草案，请结合实际调整。",
                           "Model \(d.model), fed with the \(d.historyIncidents) located incidents from \(d.historyFrom) up to the Monday (nothing later); \(String(format: "%.1f", d.expectedWeekTotal)) incidents expected next week. Patrols are the cell × window slots with most expected incidents, within each station's hours, at most 3 windows per cell and 2 patrols at once. A draft to edit.")
-        let stationCards: [Node] = d.stations.map { s in
+        // Stations without a single patrol are listed on one line below, not as empty cards.
+        let idle = d.stations.filter { $0.rows.isEmpty }
+        let idleNote: Node = idle.isEmpty ? .empty : .p(.class("muted"), .text(L.t("无建议的派出所（近两年辖区无有坐标警情，或巡逻时长不足一个时段）：", "No patrols for (no located incidents in two years, or fewer hours than one window): ")
+            + idle.map { $0.name + "（\(String(format: "%g", $0.capacityHours))h）" }.joined(separator: L.t("、", ", "))))
+        let stationCards: [Node] = d.stations.filter { !$0.rows.isEmpty }.map { s in
             .div(.class("card"),
                 .h2(.text(s.name + L.t("：计划 \(String(format: "%g", s.plannedHours)) / \(String(format: "%g", s.capacityHours)) 小时，覆盖预计警情 \(String(format: "%.2f", s.coveredExpected)) 起",
                                        ": \(String(format: "%g", s.plannedHours)) of \(String(format: "%g", s.capacityHours)) hours planned, covering \(String(format: "%.2f", s.coveredExpected)) expected incidents"))),
@@ -199,7 +206,7 @@ enum HotspotViews {
             ? .div(.class("empty"), .text(L.t("您的辖区内没有社区。", "There are no communities in your jurisdiction.")))
             : d.historyIncidents == 0
             ? .div(.class("empty"), .text(L.t("近两年没有带坐标的警情，无法生成巡逻建议。", "No located incidents in the last two years: nothing to recommend.")))
-            : .group(stationCards)
+            : .group(stationCards + [idleNote])
         return .page(req, title: title,
             AnalysisViews.tabs(req, active: "patrols", query: p.jurisdictionQuery.joined(separator: "&")),
             .div(.class("toolbar"), .h1(.text(title)),
