@@ -122,7 +122,7 @@ enum HotspotViews {
             + [.button(.type("submit"), .text(L.t("分析", "Analyse")))])
         let hotCount = d.cells.filter { $0.band >= 2 }.count
         let hot99 = d.cells.filter { $0.band == 3 }.count
-        let listed = d.hotCells.count < hotCount ? L.t("；下表列出最热的 \(d.hotCells.count) 个", "; the table lists the hottest \(d.hotCells.count)") : ""
+        let listed = d.hotCells.count < hotCount ? L.t("；下表列出其中有警情的最热 \(d.hotCells.count) 个（至多 \(HotspotService.hotLimit) 个）", "; the table lists the hottest \(d.hotCells.count) with incidents (at most \(HotspotService.hotLimit))") : ""
         let summary = L.t("\(d.from) 至 \(d.to)，\(what)：有坐标的警情 \(d.incidents) 起（无坐标 \(d.unlocated) 起未纳入），\(Int(d.cellSize)) 米网格 \(d.columns) × \(d.rows)；热点网格（z ≥ 1.96）\(hotCount) 个，其中 99% 显著 \(hot99) 个\(listed)。",
                           "\(d.from) to \(d.to), \(what): \(d.incidents) located incidents (\(d.unlocated) without coordinates left out), \(Int(d.cellSize)) m cells, \(d.columns) × \(d.rows); \(hotCount) hot cells (z ≥ 1.96), \(hot99) of them at 99 %\(listed).")
         let table: Node = d.hotCells.isEmpty
