@@ -83,6 +83,7 @@ public struct ExternalIncidentProblem: Sendable, Equatable, CustomStringConverti
     public var line: Int
     public var field: String
     public var message: String
+    public init(line: Int, field: String, message: String) { self.line = line; self.field = field; self.message = message }
     public var description: String { "line \(line) \(field): \(message)" }
 }
 

@@ -15,7 +15,9 @@ public enum ExternalImportCLI {
         public var skippedBeforeSince = 0
         public var skippedValues = 0
         public var written = false
+        /// CLI text of `problemList`.
         public var problems: [String] = []
+        public var problemList: [ExternalIncidentProblem] = []
     }
 
     /// Reads a file; `.gz` through `gzip -dc` (nothing written to disk).
@@ -48,14 +50,31 @@ public enum ExternalImportCLI {
         do { mapping = try IncidentColumnMapping.decode(json: mappingData) } catch {
             throw AdminCLI.Failure(message: "\(mappingPath) is not a valid mapping: \(error)")
         }
-        guard let tz = TimeZone(identifier: mapping.timeZone ?? defaultTimeZone) else { throw AdminCLI.Failure(message: "Unknown time zone \(mapping.timeZone ?? "")") }
+        var out = try await run(db, text: try readText(path), mapping: mapping, user: user, scope: try await Scope.resolve(for: user, on: db),
+                                dryRun: dryRun, defaultTimeZone: defaultTimeZone)
+        if out.written {
+            try await AdminCLI.auditCLI(db, "incident.import", entity: "incident", id: nil,
+                                        detail: "\(out.rows) rows from \((path as NSString).lastPathComponent) via \((mappingPath as NSString).lastPathComponent) as \(user.username)")
+        }
+        out.problems = out.problemList.map(\.description)
+        return out
+    }
+
+    /// The import itself, shared by the command and the web page. Problems are collected; nothing is
+    /// written unless there is none and `dryRun` is false.
+    static func run(_ db: any Database, text: String, mapping: IncidentColumnMapping, user: User, scope: Scope, dryRun: Bool,
+                    defaultTimeZone: String) async throws -> Outcome {
+        let username = user.username
+        guard let tz = TimeZone(identifier: mapping.timeZone ?? defaultTimeZone) else {
+            return Outcome(problemList: [.init(line: 0, field: "timeZone", message: "unknown time zone \(mapping.timeZone ?? "")")])
+        }
         let source = mapping.source ?? IncidentSource.other.rawValue
-        guard IncidentSource(rawValue: source) != nil else { throw AdminCLI.Failure(message: "Unknown source \(source)") }
+        guard IncidentSource(rawValue: source) != nil else { return Outcome(problemList: [.init(line: 0, field: "source", message: "unknown source \(source)")]) }
         let cal = LocalCalendar(timeZone: tz)
 
-        let mapped = ExternalIncidents.map(csv: try readText(path), mapping: mapping)
+        let mapped = ExternalIncidents.map(csv: text, mapping: mapping)
         var out = Outcome(lines: mapped.lines, skippedBeforeSince: mapped.skippedBeforeSince, skippedValues: mapped.skippedValues)
-        out.problems = mapped.problems.map(\.description)
+        out.problemList = mapped.problems
 
         // Resolve codes against the district's tables and the user's jurisdiction.
         let subs = Dictionary(uniqueKeysWithValues: try await IncidentSubcategoryRow.query(on: db).all().map { ($0.code, $0.value) })
@@ -67,20 +86,19 @@ public enum ExternalImportCLI {
             byKey[c.code] = c.id!
             if nameCount[c.name] == 1 { byKey[c.name] = c.id! }
         }
-        let scope = try await Scope.resolve(for: user, on: db)
         struct Ready { var row: ExternalIncident; var sub: IncidentSubcategory; var community: Int; var at: Date }
         var ready: [Ready] = []
         ready.reserveCapacity(mapped.rows.count)
         for r in mapped.rows {
-            guard let sub = subs[r.subcategory] else { out.problems.append("line \(r.line) subcategory: unknown code \(r.subcategory)"); continue }
+            guard let sub = subs[r.subcategory] else { out.problemList.append(.init(line: r.line, field: "subcategory", message: "unknown code \(r.subcategory)")); continue }
             // A value that names no community falls back to the mapping's default (e.g. one community for a whole city).
-            guard let cid = byKey[r.community] ?? mapping.community.default.flatMap({ byKey[$0] }) else { out.problems.append("line \(r.line) community: no community \(r.community)"); continue }
-            guard scope.contains(communityID: cid, gridID: nil) else { out.problems.append("line \(r.line) community: \(r.community) is outside \(username)'s jurisdiction"); continue }
+            guard let cid = byKey[r.community] ?? mapping.community.default.flatMap({ byKey[$0] }) else { out.problemList.append(.init(line: r.line, field: "community", message: "no community \(r.community)")); continue }
+            guard scope.contains(communityID: cid, gridID: nil) else { out.problemList.append(.init(line: r.line, field: "community", message: "\(r.community) is outside \(username)'s jurisdiction")); continue }
             ready.append(Ready(row: r, sub: sub, community: cid, at: cal.date(year: r.year, month: r.month, day: r.day, hour: r.hour, minute: r.minute)))
         }
         out.rows = ready.count
         out.located = ready.filter { $0.row.latitude != nil }.count
-        guard out.problems.isEmpty, !dryRun else { return out }
+        guard out.problemList.isEmpty, !dryRun else { return out }
 
         let cols = ["source", "category", "subcategory", "preventable", "occurred_at", "reported_at", "community_id", "address", "latitude", "longitude",
                     "modus_operandi", "description", "status", "created_by_id", "created_at", "updated_at"]
@@ -101,8 +119,6 @@ public enum ExternalImportCLI {
             }
         }
         out.written = true
-        try await AdminCLI.auditCLI(db, "incident.import", entity: "incident", id: nil,
-                                    detail: "\(out.rows) rows from \((path as NSString).lastPathComponent) via \((mappingPath as NSString).lastPathComponent) as \(user.username)")
         return out
     }
 }

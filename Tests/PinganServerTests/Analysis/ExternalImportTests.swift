@@ -40,6 +40,7 @@ final class ExternalImportTests: XCTestCase {
             // The c1 officer may not write into 沙头社区: every problem listed, nothing written.
             let refused = try await ExternalImportCLI.incidents(app: app, path: path, mappingPath: mappingPath, username: "officer", dryRun: false, defaultTimeZone: "Asia/Shanghai")
             XCTAssertEqual(refused.problems, ["line 4 community: 沙头社区 is outside officer's jurisdiction"])
+            XCTAssertEqual(refused.problemList.first?.line, 4)
             XCTAssertFalse(refused.written)
             let afterRefused = try await count()
             XCTAssertEqual(afterRefused, before)
@@ -76,6 +77,46 @@ final class ExternalImportTests: XCTestCase {
             catch let e as AdminCLI.Failure { XCTAssertTrue(e.message.contains("not a valid mapping"), e.message) }
             do { _ = try await ExternalImportCLI.incidents(app: app, path: path, mappingPath: mappingPath, username: "nobody", dryRun: true, defaultTimeZone: "Asia/Shanghai"); XCTFail() }
             catch let e as AdminCLI.Failure { XCTAssertEqual(e.message, "No active user nobody") }
+        }
+    
+    }
+
+    struct Upload: Content { var file: File; var mapping: String; var dryRun: String? }
+
+    func testWebUploadDryRunThenWriteScopedWithFieldErrors() async throws {
+        try await withApp { app, f in
+            func post(_ user: String, _ body: Upload) async throws -> (HTTPStatus, String) {
+                var out: (HTTPStatus, String) = (.ok, "")
+                try await app.test(.POST, "/analysis/import", headers: f.bearer(user), beforeRequest: { req in
+                    try req.content.encode(body, as: .formData)
+                }, afterResponse: { res in out = (res.status, res.body.string) })
+                return out
+            }
+            let file = File(data: ByteBuffer(string: csv), filename: "mci.csv")
+            let dry = try await post("admin", Upload(file: file, mapping: mapping, dryRun: "1"))
+            XCTAssertEqual(dry.0, .ok); XCTAssertTrue(dry.1.contains("试导入通过"), dry.1)
+            XCTAssertTrue(dry.1.contains("警情 3 起（有坐标 2 起）"))
+            let none = try await Incident.query(on: app.db).filter(\.$description ~~ "Toronto MCI").count()
+            XCTAssertEqual(none, 0)
+
+            let refused = try await post("officer", Upload(file: file, mapping: mapping, dryRun: nil))
+            XCTAssertEqual(refused.0, .unprocessableEntity)
+            XCTAssertTrue(refused.1.contains("outside officer"))
+
+            let done = try await post("admin", Upload(file: file, mapping: mapping, dryRun: nil))
+            XCTAssertEqual(done.0, .ok); XCTAssertTrue(done.1.contains("已导入 3 起警情"))
+            let written = try await Incident.query(on: app.db).filter(\.$description ~~ "Toronto MCI").count()
+            XCTAssertEqual(written, 3)
+
+            let bad = try await post("admin", Upload(file: File(data: ByteBuffer(), filename: "empty.csv"), mapping: "{oops", dryRun: "1"))
+            XCTAssertEqual(bad.0, .unprocessableEntity)
+            XCTAssertTrue(bad.1.contains("映射文件不是有效的 JSON 映射"))
+            XCTAssertTrue(bad.1.contains("请选择 UTF-8 编码的 CSV 文件"))
+
+            try await app.test(.GET, "/analysis/import", headers: f.bearer("analyst")) { res in XCTAssertEqual(res.status, .forbidden) }
+            try await app.test(.GET, "/analysis/import", headers: f.bearer("chief")) { res in
+                XCTAssertEqual(res.status, .ok); XCTAssertTrue(res.body.string.contains("occurrencedate"))
+            }
         }
     }
 }

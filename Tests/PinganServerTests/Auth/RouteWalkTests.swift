@@ -131,6 +131,8 @@ final class RouteWalkTests: XCTestCase {
         "GET analysis/patrols.csv": .init(permission: .viewAnalysis),
         "GET api/v1/analysis/patrols": .init(permission: .viewAnalysis),
         "GET api/v1/analysis/patrols.csv": .init(permission: .viewAnalysis),
+        "GET analysis/import": .init(permission: .editIncidents),
+        "POST analysis/import": .init(permission: .editIncidents),
         "GET alerts": .init(permission: .viewAnalysis),
         "GET alerts/export.csv": .init(permission: .viewAnalysis),
         "POST alerts/recompute": .init(permission: .manageAlerts),
