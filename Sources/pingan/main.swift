@@ -19,6 +19,7 @@ Usage:
   pingan user create --username NAME --role ROLE [--name DISPLAY] [--scope DIVISION_CODE] [--station STATION_NAME]
   pingan token create --username NAME [--name LABEL] [--days N]
   pingan import people FILE.csv --as USERNAME [--dry-run] [--lang en]
+  pingan import incidents FILE.csv[.gz] --mapping MAPPING.json --as USERNAME [--dry-run]   a city's open data (docs/analysis-server.md)
   pingan alerts recompute [--month YYYY-MM] [--week YYYY-MM-DD]   early-warning alerts (default: last complete month and week)
 Roles: \(Role.allCases.map(\.rawValue).joined(separator: ", "))
 Configuration comes from the environment: see README.md § Configuration.
@@ -113,6 +114,21 @@ do {
         try await app.migrateAll()
         let token = try await AdminCLI.createToken(app: app, username: username, name: option("name") ?? "cli", days: option("days").flatMap(Int.init))
         print(token)
+    case "import" where args.count > 1 && args[1] == "incidents":
+        guard args.count > 2, let username = option("as"), let mapping = option("mapping") else { fail("import incidents FILE --mapping MAPPING.json --as USERNAME [--dry-run]\n\n" + usage) }
+        try await app.migrateAll()
+        let started = Date()
+        let o = try await ExternalImportCLI.incidents(app: app, path: args[2], mappingPath: mapping, username: username, dryRun: flag("dry-run"), defaultTimeZone: config.timeZone)
+        for p in o.problems.prefix(200) { print(p) }
+        if o.problems.count > 200 { print("… \(o.problems.count - 200) more") }
+        let seconds = String(format: "%.1f s", Date().timeIntervalSince(started))
+        print("\(o.lines) lines: \(o.rows) incidents (\(o.located) with coordinates), \(o.skippedBeforeSince) before the start date and \(o.skippedValues) excluded values skipped (\(seconds)).")
+        if !o.problems.isEmpty {
+            print("\(o.problems.count) problem(s); nothing was written.")
+            try? await app.asyncShutdown()
+            exit(1)
+        }
+        print(o.written ? "Imported \(o.rows) incidents." : "Dry run passed. Nothing was written.")
     case "import":
         guard args.count > 2, args[1] == "people", let username = option("as") else { fail("import people FILE --as USERNAME [--dry-run]\n\n" + usage) }
         try await app.migrateAll()

@@ -24,6 +24,8 @@ struct AnalysisReportDTO: Content {
     var risingMonthOnMonth: [RisingUnit]
     var narrativeZh: String
     var narrativeEn: String
+    /// Gi* hot spots of the month's incidents on 150 m cells (the report's map).
+    var hotspots: HotspotsDTO?
 }
 
 enum AnalysisReport {
@@ -77,10 +79,12 @@ enum AnalysisReport {
         let useYoY = allLY > 0 && !risingY.isEmpty
         let (zh, en) = narrative(name: (units.titleZh, units.titleEn), month: p.month, all: all, allPrev: allPrev, allLY: allLY, prevent: total,
                                  clearance: clearance, categories: categories, hw: hw, rising: useYoY ? risingY : risingM, risingIsYoY: useYoY)
+        let hotspots = try await HotspotService.run(req, HotspotParams(month: p.month, calendar: cal, station: p.station, community: p.community), units: units).dto
         let dto = AnalysisReportDTO(month: "\(p.month)", jurisdiction: req.t(units.titleZh, units.titleEn), communities: units.communities.count,
                                     incidents: all, incidentsLastMonth: allPrev, incidentsSameMonthLastYear: allLY, preventable: total, clearanceRate: clearance,
                                     trend: trend, byCategory: categories, hourWeekday: hw.counts, risingYearOnYear: risingY, risingMonthOnMonth: risingM,
-                                    narrativeZh: zh, narrativeEn: en)
+                                    narrativeZh: zh, narrativeEn: en,
+                                    hotspots: hotspots)
         return (dto, units, table)
     }
 

@@ -5,13 +5,16 @@ enum AnalysisViews {
     /// Tabs shared by the analysis pages; they keep the month and jurisdiction.
     static func tabs(_ req: Request, active: String, query: String) -> Node {
         let L = req.lang
-        let items: [(String, String, String)] = [
+        var items: [(String, String, String)] = [
             ("/analysis", L.t("可防性案件统计表", "Preventable-case table"), "monthly"),
             ("/analysis/report", L.t("警情分析报告", "Analysis report"), "report"),
+            ("/analysis/hotspots", L.t("热点分析", "Hot spots"), "hotspots"),
+            ("/analysis/patrols", L.t("巡逻建议", "Patrols"), "patrols"),
             ("/alerts", L.t("预警通报", "Alerts"), "alerts"),
         ]
+        if (try? req.user.role.can(.editIncidents)) == true { items.append(("/analysis/import", L.t("外部数据导入", "Import data"), "import")) }
         return .element("nav", [.class("tabs no-print")] + items.map { (path, label, key) in
-            .a(.href(path + (key == "alerts" || query.isEmpty ? "" : "?" + query)), key == active ? .class("active") : .empty, .text(label))
+            .a(.href(path + (key == "alerts" || key == "import" || query.isEmpty ? "" : "?" + query)), key == active ? .class("active") : .empty, .text(label))
         })
     }
 

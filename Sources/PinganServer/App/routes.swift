@@ -21,6 +21,8 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: DisputeAPIController())
     try signedIn.register(collection: MonthlyTableController())
     try signedIn.register(collection: AnalysisReportController())
+    try signedIn.register(collection: HotspotController())
+    try signedIn.register(collection: ExternalImportController())
     try signedIn.register(collection: AlertController())
     try signedIn.register(collection: AlertAPIController())
     try signedIn.register(collection: StaffingController())
