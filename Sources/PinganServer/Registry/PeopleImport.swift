@@ -232,9 +232,9 @@ enum PeopleImport {
                     if sql.dialect.name == "sqlite" {
                         // Random blind-index keys touch pages all over two large indexes: a 128 MB page cache
                         // (instead of 2 MB) keeps them in memory, and fewer WAL checkpoints mean fewer rewrites.
+                        // Temporary storage stays on disk: rebuilding an index sorts the whole table.
                         try await sql.raw("PRAGMA cache_size = -131072").run()
                         try await sql.raw("PRAGMA wal_autocheckpoint = 20000").run()
-                        try await sql.raw("PRAGMA temp_store = MEMORY").run()
                     }
                     try await upsert(values, on: db, present: present)
                     await req.audit("person.import", entity: "person", detail: "rows \(first)–\(last)", on: db)
