@@ -4,10 +4,11 @@ import Vapor
 /// forms catch it and re-render inline.
 struct FieldErrors: Error, AbortError {
     var fields: [String: String]
-    var status: HTTPResponseStatus { .unprocessableEntity }
+    /// 422 unless a check says otherwise (e.g. 413 for an upload over the size limit).
+    var status: HTTPResponseStatus = .unprocessableEntity
     var reason: String { "Validation failed: " + fields.keys.sorted().map { "\($0): \(fields[$0]!)" }.joined(separator: "; ") }
     var isEmpty: Bool { fields.isEmpty }
-    init(_ fields: [String: String] = [:]) { self.fields = fields }
+    init(_ fields: [String: String] = [:], status: HTTPResponseStatus = .unprocessableEntity) { self.fields = fields; self.status = status }
     subscript(_ key: String) -> String? {
         get { fields[key] }
         set { fields[key] = newValue }
