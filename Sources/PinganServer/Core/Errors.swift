@@ -45,6 +45,7 @@ struct PinganErrorMiddleware: AsyncMiddleware {
             status = e.status; headers = e.headers
             reason = e.reason
             if status == .notFound { reason = req.t("没有找到该记录，或您无权查看。", "Not found.") }
+            if status == .payloadTooLarge { reason = req.t("上传的内容太大，请压缩或拆分后再试。", "The upload is too large.") }
         case is DecodingError:
             status = .badRequest; reason = req.t("请求格式不正确。", "The request body could not be read.")
         default:

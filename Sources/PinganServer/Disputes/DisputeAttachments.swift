@@ -134,6 +134,7 @@ enum DisputeAttachmentService {
         try await req.application.threadPool.runIfActive {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             try data.write(to: URL(fileURLWithPath: path), options: [.atomic])
+            try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         }
         do {
             try await req.db.transaction { db in

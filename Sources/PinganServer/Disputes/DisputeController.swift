@@ -21,6 +21,7 @@ struct DisputeController: RouteCollection {
         r.get(":id", "edit", use: editPage)
         r.post(":id", "edit", use: update)
         r.on(.POST, ":id", "attachments", body: .collect(maxSize: DisputeAttachmentStore.bodyLimit), use: upload)
+            .userInfo[formBodyLimitKey] = DisputeAttachmentStore.bodyLimit.value
         r.get("attachments", ":id", use: download)
         r.post("attachments", ":id", "delete", use: removeAttachment)
     }
