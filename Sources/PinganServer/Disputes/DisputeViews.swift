@@ -223,7 +223,9 @@ enum DisputeViews {
         let L = req.lang, cal = req.localCalendar
         let items: [Node] = (x.dto.timeline ?? []).map { ev in
             let name = DisputeAction(rawValue: ev.action).map { L.t($0.nameZh, $0.nameEn) } ?? eventName(ev.action, L)
-            return .li(.strong(.text(name)), " → ", .text(L.t(ev.to.nameZh, ev.to.nameEn)), " ", .span(.class("muted small"), .text(cal.formatDateTime(ev.at) + " · " + ev.by + " · " + L.t(ev.level.nameZh, ev.level.nameEn))),
+            // Notes that do not move the file (links, edits, attachments) show no state change.
+            let move: Node = ev.from == ev.to ? .empty : .group([" → ", .text(L.t(ev.to.nameZh, ev.to.nameEn))])
+            return .li(.strong(.text(name)), move, " ", .span(.class("muted small"), .text(cal.formatDateTime(ev.at) + " · " + ev.by + " · " + L.t(ev.level.nameZh, ev.level.nameEn))),
                        ev.detail.isEmpty ? .empty : .div(.text(ev.detail)))
         }
         return .element("ol", [.class("timeline")] + items)
