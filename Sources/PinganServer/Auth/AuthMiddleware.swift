@@ -94,13 +94,22 @@ struct CSRFMiddleware: AsyncMiddleware {
             return try await next.respond(to: req)
         }
         let expected = req.userSession?.csrfToken ?? req.cookies[preCSRFCookieName]?.string
-        let sent = req.headers.first(name: "X-CSRF-Token") ?? (try? req.content.get(String.self, at: "_csrf"))
+        var sent = req.headers.first(name: "X-CSRF-Token")
+        // A large form (an upload) arrives streamed; a route that names its limit lets the token be read from it.
+        if sent == nil, req.body.data == nil, let max = req.route?.userInfo[formBodyLimitKey] as? Int {
+            _ = try await req.body.collect(max: max).get()
+        }
+        if sent == nil { sent = try? req.content.get(String.self, at: "_csrf") }
         guard let expected, let sent, Tokens.equal(expected, sent) else {
             throw Abort(.forbidden, reason: req.t("表单已过期或来源不明，请刷新页面后重试。", "This form has expired or did not come from Pingan. Reload the page and try again."))
         }
         return try await next.respond(to: req)
     }
 }
+
+/// `route.userInfo[formBodyLimitKey] = bytes` on a multipart form route: the CSRF check collects a streamed
+/// body up to that size (over it: 413) to find the form's `_csrf` field.
+let formBodyLimitKey = "pingan.formBodyLimit"
 
 extension Request {
     /// The token to embed in forms; for signed-out pages a double-submit cookie is set by `ensurePreCSRF`.

@@ -4,10 +4,11 @@ import Vapor
 /// forms catch it and re-render inline.
 struct FieldErrors: Error, AbortError {
     var fields: [String: String]
-    var status: HTTPResponseStatus { .unprocessableEntity }
+    /// 422 unless a check says otherwise (e.g. 413 for an upload over the size limit).
+    var status: HTTPResponseStatus = .unprocessableEntity
     var reason: String { "Validation failed: " + fields.keys.sorted().map { "\($0): \(fields[$0]!)" }.joined(separator: "; ") }
     var isEmpty: Bool { fields.isEmpty }
-    init(_ fields: [String: String] = [:]) { self.fields = fields }
+    init(_ fields: [String: String] = [:], status: HTTPResponseStatus = .unprocessableEntity) { self.fields = fields; self.status = status }
     subscript(_ key: String) -> String? {
         get { fields[key] }
         set { fields[key] = newValue }
@@ -44,6 +45,7 @@ struct PinganErrorMiddleware: AsyncMiddleware {
             status = e.status; headers = e.headers
             reason = e.reason
             if status == .notFound { reason = req.t("没有找到该记录，或您无权查看。", "Not found.") }
+            if status == .payloadTooLarge { reason = req.t("上传的内容太大，请压缩或拆分后再试。", "The upload is too large.") }
         case is DecodingError:
             status = .badRequest; reason = req.t("请求格式不正确。", "The request body could not be read.")
         default:

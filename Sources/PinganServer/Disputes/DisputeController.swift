@@ -18,6 +18,12 @@ struct DisputeController: RouteCollection {
         r.post(":id", "actions", use: act)
         r.post(":id", "sessions", use: addSession)
         r.post(":id", "links", use: link)
+        r.get(":id", "edit", use: editPage)
+        r.post(":id", "edit", use: update)
+        r.on(.POST, ":id", "attachments", body: .collect(maxSize: DisputeAttachmentStore.bodyLimit), use: upload)
+            .userInfo[formBodyLimitKey] = DisputeAttachmentStore.bodyLimit.value
+        r.get("attachments", ":id", use: download)
+        r.post("attachments", ":id", "delete", use: removeAttachment)
     }
 
     struct LinkForm: Content { var incidentID: String? }
@@ -66,7 +72,7 @@ struct DisputeController: RouteCollection {
         return try await DisputeService.csv(req, filter)
     }
 
-    func formPage(_ req: Request, _ input: DisputeInput, _ errors: FieldErrors) async throws -> Response {
+    func formPage(_ req: Request, _ input: DisputeInput, _ errors: FieldErrors, editing: Dispute? = nil) async throws -> Response {
         let communities = try await DivisionLookup.communities(req)
         var input = input
         if input.communityID == nil, communities.count == 1 { input.communityID = "\(communities[0].id)" }
@@ -75,7 +81,7 @@ struct DisputeController: RouteCollection {
             grids = try await Division.query(on: req.db).filter(\.$level == .grid).filter(\.$communityID == cid).sort(\.$code).all()
             if let g = try await req.scope().gridIDs { grids = grids.filter { g.contains($0.id!) } }
         }
-        return DisputeViews.form(req, input: input, errors: errors, communities: communities, grids: grids)
+        return DisputeViews.form(req, input: input, errors: errors, communities: communities, grids: grids, editing: editing)
     }
 
     @Sendable func newPage(req: Request) async throws -> Response {
@@ -176,6 +182,11 @@ struct DisputeAPIController: RouteCollection {
         r.post(":id", "actions", use: act)
         r.post(":id", "sessions", use: addSession)
         r.post(":id", "links", use: link)
+        r.patch(":id", use: update)
+        r.get(":id", "attachments", use: attachments)
+        r.on(.POST, ":id", "attachments", body: .collect(maxSize: DisputeAttachmentStore.bodyLimit), use: upload)
+        routes.get("api", "v1", "dispute-attachments", ":id", use: download)
+        routes.delete("api", "v1", "dispute-attachments", ":id", use: removeAttachment)
         routes.get("api", "v1", "incidents", ":id", "disputes", use: forIncident)
         routes.get("api", "v1", "dispute-types", use: types)
     }

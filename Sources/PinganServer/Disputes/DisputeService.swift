@@ -41,6 +41,7 @@ struct DisputeDTO: Content {
     var incidents: [LinkedIncidentDTO]?
     var sessions: [DisputeSessionDTO]?
     var timeline: [DisputeEventDTO]?
+    var attachments: [DisputeAttachmentDTO]?
 }
 
 extension Dispute {
@@ -430,6 +431,7 @@ enum DisputeService {
         } else { dto.incidents = [] }
         dto.parties = parties.map { DisputePartyDTO(side: $0.side.rawValue, name: $0.name, personID: $0.personID) }
         dto.sessions = sessions.map { DisputeSessionDTO(id: $0.id!, heldOn: $0.heldOn, participants: $0.participants, minutes: $0.minutes, by: names[$0.userID] ?? "-") }
+        dto.attachments = try await DisputeAttachmentService.list(req, d)
         dto.timeline = events.map { DisputeEventDTO(action: $0.action, from: $0.fromStatus, to: $0.toStatus, level: $0.level, detail: $0.detail, by: names[$0.userID] ?? "-", at: $0.at) }
         return dto
     }

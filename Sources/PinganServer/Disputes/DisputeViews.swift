@@ -80,9 +80,10 @@ enum DisputeViews {
         return .page(req, title: title, status: errors.isEmpty ? .ok : .unprocessableEntity, toolbar, tabs(req, active: filter.overdue ? "overdue" : "list"), alert, .element("form", f), body, Pager.view(req, info))
     }
 
-    static func form(_ req: Request, input: DisputeInput, errors: FieldErrors, communities: [(id: Int, name: String)], grids: [Division]) -> Response {
+    static func form(_ req: Request, input: DisputeInput, errors: FieldErrors, communities: [(id: Int, name: String)], grids: [Division], editing: Dispute? = nil) -> Response {
         let L = req.lang
-        let title = L.t("登记矛盾纠纷（统一登记）", "Register a dispute (unified intake)")
+        let cal = req.localCalendar
+        let title = editing.map { L.t("修改纠纷档案 ", "Edit dispute file ") + $0.fileNumber(cal) } ?? L.t("登记矛盾纠纷（统一登记）", "Register a dispute (unified intake)")
         var fields: [Node] = []
         fields.append(Form.field(L.t("纠纷类型", "Type"), "type", errors, Form.select("type", DisputeType.allCases.map { ($0.rawValue, L.t($0.nameZh, $0.nameEn)) }, selected: input.type, blank: L.t("请选择", "Choose…"), required: true)))
         fields.append(Form.field(L.t("来源", "Source"), "source", errors, Form.select("source", DisputeSource.allCases.map { ($0.rawValue, L.t($0.nameZh, $0.nameEn)) }, selected: input.source, blank: L.t("请选择", "Choose…"), required: true)))
@@ -104,13 +105,17 @@ enum DisputeViews {
             .label(.input(.type("checkbox"), .name("riskMassPetition"), .value("1"), .checked(DisputeInput.flag(input.riskMassPetition))), .text(L.t(" 可能引发群体性上访", " May lead to a mass petition"))), " ",
             .label(.input(.type("checkbox"), .name("riskGroupFight"), .value("1"), .checked(DisputeInput.flag(input.riskGroupFight))), .text(L.t(" 可能引发群体性械斗", " May lead to a group fight"))), " ",
             .label(.input(.type("checkbox"), .name("riskCriminal"), .value("1"), .checked(DisputeInput.flag(input.riskCriminal))), .text(L.t(" 有民转刑风险", " May turn criminal (民转刑)"))))))
-        fields.append(Form.field(L.t("办理层级", "Level"), "level", errors, hint: L.t("留空则按类型、人数和风险自动分流", "Leave empty to route by type, size and risk"),
-                                 Form.select("level", DisputeLevel.allCases.map { ($0.rawValue, L.t($0.nameZh, $0.nameEn)) }, selected: input.level, blank: L.t("自动分流", "Route automatically"))))
+        if editing == nil { fields.append(Form.field(L.t("办理层级", "Level"), "level", errors, hint: L.t("留空则按类型、人数和风险自动分流", "Leave empty to route by type, size and risk"),
+                                 Form.select("level", DisputeLevel.allCases.map { ($0.rawValue, L.t($0.nameZh, $0.nameEn)) }, selected: input.level, blank: L.t("自动分流", "Route automatically")))) }
+        let back = editing.map { "/disputes/\($0.id!)" } ?? "/disputes"
+        let crumb: Node = editing.map { d in .group([.a(.href("/disputes/\(d.id!)"), .text(d.fileNumber(cal))), " › ", .text(L.t("修改", "Edit"))]) } ?? .text(L.t("登记", "Register"))
+        let statusErr: Node = errors["status"].map { .div(.class("alert error"), .attr("role", "alert"), .text($0)) } ?? .empty
         return .page(req, title: title, status: errors.isEmpty ? .ok : .unprocessableEntity,
-            .div(.class("breadcrumb"), .a(.href("/disputes"), .text(L.t("矛盾纠纷", "Disputes"))), " › ", .text(L.t("登记", "Register"))),
-            .h1(.text(title)), Form.errorSummary(req, errors),
-            .form(.method("post"), .action("/disputes"), .class("card"), Layout.csrfField(req), .element("div", [.class("form")] + fields),
-                  .p(.button(.type("submit"), .text(L.t("登记并分流", "Register and route"))), " ", .a(.href("/disputes"), .text(L.t("取消", "Cancel"))))))
+            .div(.class("breadcrumb"), .a(.href("/disputes"), .text(L.t("矛盾纠纷", "Disputes"))), " › ", crumb),
+            .h1(.text(title)), Form.errorSummary(req, errors), statusErr,
+            editing == nil ? .empty : .p(.class("muted"), .text(L.t("每项修改都记入办理过程；办理层级和调解员通过“分派”“上交上级”变更。", "Every change goes on the timeline; the level and mediator change through assignment and escalation."))),
+            .form(.method("post"), .action(editing.map { "/disputes/\($0.id!)/edit" } ?? "/disputes"), .class("card"), Layout.csrfField(req), .element("div", [.class("form")] + fields),
+                  .p(.button(.type("submit"), .text(editing == nil ? L.t("登记并分流", "Register and route") : L.t("保存修改", "Save changes"))), " ", .a(.href(back), .text(L.t("取消", "Cancel"))))))
     }
 
     struct DetailData {
@@ -168,11 +173,59 @@ enum DisputeViews {
         return .group([rows, form])
     }
 
+    /// The incident page's card of linked dispute files.
+    static func linkedFromIncident(_ req: Request, _ list: [DisputeDTO]) -> Node {
+        let L = req.lang
+        return .div(.class("card"), .id("disputes"), .h2(.text(L.t("关联矛盾纠纷", "Linked dispute files"))),
+            .table(.class("data"), .thead(.tr(.th(.text(L.t("档案编号", "File no."))), .th(.text(L.t("类型", "Type"))), .th(.text(L.t("状态", "Status"))))),
+                   .element("tbody", list.map { d in
+                       .tr(.td(.a(.href("/disputes/\(d.id)"), .text(d.number))),
+                           .td(.text(L.t(d.type.nameZh, d.type.nameEn)), d.criminalReview ? .group([" ", .span(.class("badge received"), .text(L.t("民转刑待复查", "民转刑 review")))]) : .empty),
+                           .td(statusBadge(d.status, L)))
+                   })))
+    }
+
+    static func eventName(_ action: String, _ L: Lang) -> String {
+        switch action {
+        case "register": return L.t("登记", "Registered")
+        case "link": return L.t("关联警情", "Linked incident")
+        case "edit": return L.t("修改档案", "Edited")
+        case "attach": return L.t("上传附件", "Attachment added")
+        case "detach": return L.t("删除附件", "Attachment removed")
+        default: return action
+        }
+    }
+
+    /// The attachments card: names link to the download; the upload form (multipart) for editors.
+    static func attachmentsNode(_ req: Request, _ x: DetailData, canEdit: Bool, errors: FieldErrors) -> Node {
+        let L = req.lang, cal = req.localCalendar
+        let list = x.dto.attachments ?? []
+        let user = req.auth.get(User.self)
+        let rows: Node = list.isEmpty ? .p(.class("muted"), .text(L.t("尚无附件。", "No attachments yet.")))
+            : .table(.class("data"), .thead(.tr(.th(.text(L.t("文件", "File"))), .th(.text(L.t("大小", "Size"))), .th(.text(L.t("上传人", "By"))), .th(.text(L.t("上传时间", "Uploaded"))), .th(.class("no-print"), .text("")))),
+                     .element("tbody", list.map { a in
+                        let mine = canEdit && (user?.role == .admin || user?.id == a.uploadedByID)
+                        return .tr(.td(.a(.href(a.url), .text(a.name))), .td(.class("nowrap"), .text(DisputeAttachmentRules.sizeText(a.size))), .td(.text(a.uploadedBy)),
+                                   .td(.class("nowrap"), .text(cal.formatDateTime(a.uploadedAt))),
+                                   .td(.class("no-print"), mine ? .form(.method("post"), .action("/disputes/attachments/\(a.id)/delete"), .class("inline"), Layout.csrfField(req),
+                                                                       .button(.type("submit"), .class("secondary"), .attr("data-confirm", L.t("删除这个附件？", "Remove this attachment?")), .text(L.t("删除", "Remove")))) : .empty))
+                     }))
+        let maxMB = DisputeAttachmentStore.maxBytes / 1_048_576
+        let form: Node = canEdit ? .form(.method("post"), .action("/disputes/\(x.d.id!)/attachments"), .attr("enctype", "multipart/form-data"), .class("no-print"), Layout.csrfField(req),
+            .div(.class("form"), Form.field(L.t("上传附件", "Add a file"), "file", errors, hint: L.t("PDF、JPEG 或 PNG，不超过 \(maxMB) MB（如签字的调解协议书扫描件）", "PDF, JPEG or PNG, at most \(maxMB) MB (e.g. the signed agreement scan)"),
+                                         .input(.type("file"), .name("file"), .id("f-file"), .attr("accept", ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"), .required()))),
+            .p(.button(.type("submit"), .text(L.t("上传", "Upload"))))) : .empty
+        let err: Node = errors["attachment"].map { .div(.class("alert error"), .attr("role", "alert"), .text($0)) } ?? .empty
+        return .group([err, rows, form])
+    }
+
     static func timelineNode(_ req: Request, _ x: DetailData) -> Node {
         let L = req.lang, cal = req.localCalendar
         let items: [Node] = (x.dto.timeline ?? []).map { ev in
-            let name = DisputeAction(rawValue: ev.action).map { L.t($0.nameZh, $0.nameEn) } ?? (ev.action == "register" ? L.t("登记", "Registered") : ev.action)
-            return .li(.strong(.text(name)), " → ", .text(L.t(ev.to.nameZh, ev.to.nameEn)), " ", .span(.class("muted small"), .text(cal.formatDateTime(ev.at) + " · " + ev.by + " · " + L.t(ev.level.nameZh, ev.level.nameEn))),
+            let name = DisputeAction(rawValue: ev.action).map { L.t($0.nameZh, $0.nameEn) } ?? eventName(ev.action, L)
+            // Notes that do not move the file (links, edits, attachments) show no state change.
+            let move: Node = ev.from == ev.to ? .empty : .group([" → ", .text(L.t(ev.to.nameZh, ev.to.nameEn))])
+            return .li(.strong(.text(name)), move, " ", .span(.class("muted small"), .text(cal.formatDateTime(ev.at) + " · " + ev.by + " · " + L.t(ev.level.nameZh, ev.level.nameEn))),
                        ev.detail.isEmpty ? .empty : .div(.text(ev.detail)))
         }
         return .element("ol", [.class("timeline")] + items)
@@ -231,6 +284,7 @@ enum DisputeViews {
         return .page(req, title: number, status: errors.isEmpty ? .ok : .unprocessableEntity,
             .div(.class("breadcrumb"), .a(.href("/disputes"), .text(L.t("矛盾纠纷", "Disputes"))), " › ", .text(number)),
             .div(.class("toolbar"), .h1(.text(L.t(x.d.type.nameZh, x.d.type.nameEn) + " · " + number), " ", statusBadge(x.d.status, L)),
+                 canEdit && x.d.status.detailsEditable ? .a(.class("btn secondary"), .href("/disputes/\(x.d.id!)/edit"), .text(L.t("修改档案", "Edit the file"))) : .empty,
                  .a(.class("btn secondary"), .href("/disputes/\(x.d.id!)/print"), .text(L.t("打印档案", "Print the file")))),
             Form.errorSummary(req, errors),
             .div(.class("grid2"),
@@ -238,7 +292,8 @@ enum DisputeViews {
                 .div(.div(.class("card"), .h2(.text(L.t("办理", "Next step"))), canEdit ? actionForms(req, x, errors: errors, sessionInput: sessionInput, openAction: openAction) : .p(.class("muted"), .text(L.t("只读", "Read-only")))),
                      .div(.class("card"), .h2(.text(L.t("办理过程", "Timeline"))), timelineNode(req, x)))),
             .div(.class("card"), .h2(.text(L.t("调解记录", "Mediation sessions"))), sessionsNode(req, x)),
-            .div(.class("card"), .h2(.text(L.t("关联警情", "Linked incidents"))), incidentsNode(req, x, canEdit: canEdit, errors: errors)))
+            .div(.class("card"), .h2(.text(L.t("关联警情", "Linked incidents"))), incidentsNode(req, x, canEdit: canEdit, errors: errors)),
+            .div(.class("card"), .id("attachments"), .h2(.text(L.t("附件", "Attachments"))), attachmentsNode(req, x, canEdit: canEdit, errors: errors)))
     }
 
     /// The whole file on paper (一事一档): facts, sessions and the timeline, with signature lines.
@@ -253,6 +308,9 @@ enum DisputeViews {
             .div(.class("card"), facts(req, x)),
             .div(.class("card"), .h2(.text(L.t("调解记录", "Mediation sessions"))), sessionsNode(req, x)),
             .div(.class("card"), .h2(.text(L.t("办理过程", "Timeline"))), timelineNode(req, x)),
+            .div(.class("card"), .h2(.text(L.t("附件目录", "Attachments"))),
+                 (x.dto.attachments ?? []).isEmpty ? .p(.class("muted"), .text(L.t("无附件。", "None.")))
+                    : .element("ol", (x.dto.attachments ?? []).map { a in .li(.text(a.name + "（" + DisputeAttachmentRules.sizeText(a.size) + "）")) })),
             .p(.text(L.t("调解员签名：__________　　当事人签名：__________　　日期：__________", "Mediator: __________    Parties: __________    Date: __________"))))
     }
 

@@ -84,7 +84,10 @@ struct IncidentController: RouteCollection {
     func detail(_ req: Request, _ i: Incident, _ errors: FieldErrors) async throws -> Response {
         let lookup = try await IncidentLookup.load(for: [i], on: req.db)
         let (events, fus) = try await IncidentService.timeline(req, i)
-        return IncidentViews.detail(req, i, lookup: lookup, events: events, followUps: fus, canEdit: try req.user.role.can(.editIncidents), errors: errors)
+        // The dispute files linked to this incident that the user may see (矛盾纠纷 ↔ 警情).
+        let disputes = try req.user.role.can(.viewDisputes) ? try await DisputeService.forIncident(req, i.id!) : []
+        return IncidentViews.detail(req, i, lookup: lookup, events: events, followUps: fus, canEdit: try req.user.role.can(.editIncidents), errors: errors,
+                                    linkedDisputes: disputes.isEmpty ? nil : DisputeViews.linkedFromIncident(req, disputes))
     }
 
     @Sendable func editPage(req: Request) async throws -> Response {

@@ -6,7 +6,7 @@ import PinganKit
 /// Walks every registered route with every role, in scope and out of scope. A route added
 /// without an entry here fails the suite, so nothing ships unscoped by accident.
 final class RouteWalkTests: XCTestCase {
-    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader }
+    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment }
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false }
 
     static let rules: [String: Rule] = [
@@ -117,6 +117,16 @@ final class RouteWalkTests: XCTestCase {
         "POST disputes/:id/links": .init(permission: .editDisputes, target: .dispute),
         "POST api/v1/disputes/:id/links": .init(permission: .editDisputes, target: .dispute),
         "GET api/v1/incidents/:id/disputes": .init(permission: .viewDisputes, target: .incident),
+        "GET disputes/:id/edit": .init(permission: .editDisputes, target: .dispute),
+        "POST disputes/:id/edit": .init(permission: .editDisputes, target: .dispute),
+        "PATCH api/v1/disputes/:id": .init(permission: .editDisputes, target: .dispute),
+        "POST disputes/:id/attachments": .init(permission: .editDisputes, target: .dispute),
+        "POST api/v1/disputes/:id/attachments": .init(permission: .editDisputes, target: .dispute),
+        "GET api/v1/disputes/:id/attachments": .init(permission: .viewDisputes, target: .dispute),
+        "GET disputes/attachments/:id": .init(permission: .viewDisputes, target: .disputeAttachment),
+        "POST disputes/attachments/:id/delete": .init(permission: .editDisputes, target: .disputeAttachment),
+        "GET api/v1/dispute-attachments/:id": .init(permission: .viewDisputes, target: .disputeAttachment),
+        "DELETE api/v1/dispute-attachments/:id": .init(permission: .editDisputes, target: .disputeAttachment),
         "GET analysis": .init(permission: .viewAnalysis),
         "GET analysis/monthly.csv": .init(permission: .viewAnalysis),
         "GET api/v1/analysis/monthly": .init(permission: .viewAnalysis),
@@ -213,6 +223,7 @@ final class RouteWalkTests: XCTestCase {
             // Street level and unassigned: in the street mediator's queue; the other one is in another street.
             let disputeInside = try await createDispute(app, f, community: f.c1, grid: f.g1a, level: "street")
             let disputeOutside = try await createDispute(app, f, community: f.c3, grid: f.g3, level: "street")
+            let attachmentOutside = try await makeDisputeAttachment(app, f, dispute: disputeOutside)
             let alertInside = try await insertAlert(app, community: f.c1, station: f.stationA)
             let alertOutside = try await insertAlert(app, community: f.c3, station: f.stationB)
             let inspectionInside = try await makeInspection(app, f, site: siteInside)
@@ -261,6 +272,10 @@ final class RouteWalkTests: XCTestCase {
                     case .alert: inID = alertInside; outID = wholeDistrict.contains(user) ? nil : alertOutside
                     case .officer: inID = f.users["officer"]!; outID = wholeDistrict.contains(user) ? nil : f.users["officer3"]!
                     case .inspection: inID = inspectionInside; outID = wholeDistrict.contains(user) ? nil : inspectionOutside
+                    case .disputeAttachment:
+                        // Removing is a write: every call gets a fresh attachment on the in-scope file.
+                        inID = try await makeDisputeAttachment(app, f, dispute: disputeInside)
+                        outID = wholeDistrict.contains(user) ? nil : attachmentOutside
                     case .leader:
                         // Removing is the only write: every allowed call needs a fresh in-scope assignment.
                         inID = try await makeLeaderAssignment(app, f, community: f.c1, name: "挂点\(user)\(key.hashValue)")
