@@ -36,4 +36,5 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: PatrolController())
     try signedIn.register(collection: PatrolAPIController())
     try signedIn.register(collection: DutyController())
+    try signedIn.register(collection: AssessmentController())
 }

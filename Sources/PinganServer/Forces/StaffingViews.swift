@@ -15,7 +15,7 @@ enum StaffingViews {
             ("/forces/inspections", "检查整改", "Inspections"), ("/forces/leaders", "领导挂点", "Leaders"),
         ] : []
         if teams {
-            items += [("/forces/teams", "群防队伍", "Teams"), ("/forces/training", "队员培训", "Training"),
+            items += [("/forces/teams", "群防队伍", "Teams"), ("/forces/training", "队员培训", "Training"), ("/forces/assessment", "量化考核", "Assessment"),
                       ("/forces/patrols", "巡逻计划", "Patrol plans"), ("/forces/patrols/logs", "巡逻记录", "Patrol logs"),
                       ("/forces/patrols/review", "巡逻考评", "Patrol review"), ("/forces/duty", "值守护学", "Duty rosters")]
         }

@@ -226,6 +226,13 @@ final class RouteWalkTests: XCTestCase {
         "GET api/v1/duty/today": .init(permission: .viewTeams),
         "POST api/v1/duty": .init(permission: .editTeams),
         "POST api/v1/duty/:id/end": .init(permission: .editTeams, target: .duty),
+        "GET forces/assessment": .init(permission: .viewTeams),
+        "GET forces/assessment/export.csv": .init(permission: .viewTeams),
+        "POST forces/assessment/entries": .init(permission: .editTeams),
+        "POST forces/assessment/scheme": .init(permission: .configureStaffing),
+        "GET api/v1/assessment": .init(permission: .viewTeams),
+        "POST api/v1/assessment/entries": .init(permission: .editTeams),
+        "POST api/v1/assessment/scheme": .init(permission: .configureStaffing),
     ]
 
     /// One request to a route template, with an empty body for writes (so the rules, not the data, decide).

@@ -189,4 +189,42 @@ final class PatrolServerTests: XCTestCase {
             try await app.call(.GET, "/api/v1/duty/today", headers: f.bearer("officer3")) { XCTAssertEqual(try $0.content.decode([DutyDTO].self).count, 0) }
         }
     }
+
+    func testAssessmentSchemeEntriesAndAutomaticItems() async throws {
+        try await withApp { app, f in
+            let a = try await makeTeam(app, f, community: f.c1)
+            let b = try await json(app, "/api/v1/teams/\(a.team)/members", #"{"name":"乙"}"#, as: f.bearer("chief"), expect: .created, MemberDTO.self)!
+            let other = try await makeTeam(app, f, community: f.c3, name: "沙头队")
+            let scheme = #"{"items":"clues|有效线索|3|15\nabsence|无故缺勤|-5|\ntraining|参加轮训|2|6\npatrol_hours|巡逻时长|0.5|10","baseScore":"80","minimumScore":"0","maximumScore":"100","grades":"90|优秀\n75|合格\n-|不合格"}"#
+            try await postJSON(app, "/api/v1/assessment/scheme", scheme, as: f.bearer("chief")) { XCTAssertEqual($0.status, .forbidden) }
+            do { let r = try await fields(app, "/api/v1/assessment/scheme", #"{"items":"x|y","baseScore":"80"}"#, as: f.bearer("command")); XCTAssertNotNil(r["items"]) }
+            try await postJSON(app, "/api/v1/assessment/scheme", scheme, as: f.bearer("command")) { XCTAssertEqual($0.status, .ok, $0.body.string) }
+            do { let r = try await fields(app, "/api/v1/assessment/entries", #"{"memberID":\#(a.member),"itemID":"training","quantity":1}"#, as: f.bearer("chief")); XCTAssertNotNil(r["itemID"]) }
+            do { let r = try await fields(app, "/api/v1/assessment/entries", #"{"memberID":\#(other.member),"itemID":"clues","quantity":1}"#, as: f.bearer("chief")); XCTAssertNotNil(r["memberID"]) }
+            do { let r = try await fields(app, "/api/v1/assessment/entries", #"{"memberID":\#(a.member),"itemID":"clues","quantity":-1}"#, as: f.bearer("chief")); XCTAssertNotNil(r["quantity"]) }
+            _ = try await json(app, "/api/v1/assessment/entries", #"{"memberID":\#(a.member),"itemID":"clues","quantity":2}"#, as: f.bearer("chief"), expect: .created, AssessmentDTO.self)
+            // Automatic items: a session attended this month (a), an hour on a carried-out rostered plan (b).
+            _ = try await json(app, "/api/v1/training", #"{"communityID":\#(f.c1),"heldOn":"\#(today())","topic":"轮训","hours":2,"members":[\#(a.member)]}"#, as: f.bearer("chief"), expect: .created, TrainingDTO.self)
+            let plan = try await makePatrolPlan(app, f, team: a.team)
+            let r = PatrolPlanMember(); r.planID = plan; r.memberID = b.id
+            try await r.create(on: app.db)
+            let log = try await PatrolLogRecord.find(try await makePatrolLog(app, f, team: a.team), on: app.db)!
+            log.planID = plan; log.endMinute = 60
+            try await log.save(on: app.db)
+            var d: AssessmentDTO? = nil
+            try await app.call(.GET, "/api/v1/assessment", headers: f.bearer("chief")) { res in
+                XCTAssertEqual(res.status, .ok, res.body.string)
+                d = try res.content.decode(AssessmentDTO.self)
+            }
+            XCTAssertEqual(d?.cards.map(\.name), ["李队员", "乙"])
+            XCTAssertEqual(d?.cards.map(\.card.total), [88, 80.5], "80 + 2 clues × 3 + 1 session × 2; 80 + 1 h × 0.5")
+            XCTAssertEqual(d?.cards.map(\.card.grade), ["合格", "合格"])
+            XCTAssertEqual(d?.cards.first?.card.rank, 1)
+            try await app.call(.GET, "/forces/assessment/export.csv", headers: f.bearer("chief")) { res in
+                XCTAssertEqual(res.status, .ok)
+                XCTAssertTrue(res.body.string.contains("88"))
+            }
+            try await app.call(.GET, "/api/v1/assessment?month=2026-13", headers: f.bearer("chief")) { XCTAssertEqual($0.status, .unprocessableEntity) }
+        }
+    }
 }
