@@ -227,4 +227,36 @@ final class PatrolServerTests: XCTestCase {
             try await app.call(.GET, "/api/v1/assessment?month=2026-13", headers: f.bearer("chief")) { XCTAssertEqual($0.status, .unprocessableEntity) }
         }
     }
+
+    func testPlanFormKeepsInputOnErrorAndSavesWithRepeatedFields() async throws {
+        try await withApp { app, f in
+            let t = try await makeTeam(app, f, community: f.c1)
+            let s = try await signIn(app, "leader")
+            func post(_ body: String, _ check: @escaping (XCTHTTPResponse) throws -> Void) async throws {
+                try await app.call(.POST, "/forces/patrols", beforeRequest: { req in
+                    req.headers.cookie = s.cookies
+                    req.headers.contentType = .urlEncodedForm
+                    req.body = ByteBuffer(string: "_csrf=\(s.csrf)&" + body)
+                }, afterResponse: check)
+            }
+            try await post("teamID=\(t.team)&day=\(today())&start=19:00&end=21:00&mode=foot&note=%E5%A4%9C%E5%B7%A1") { res in
+                XCTAssertEqual(res.status, .unprocessableEntity)
+                XCTAssertTrue(res.body.string.contains("请至少选择一个网格"))
+                XCTAssertTrue(res.body.string.contains("夜巡"), "what was typed is kept")
+            }
+            let none = try await PatrolPlanRecord.query(on: app.db).count()
+            XCTAssertEqual(none, 0)
+            try await post("teamID=\(t.team)&day=\(today())&start=19:00&end=21:00&mode=foot&grids[]=\(f.g1a)&grids[]=\(f.g1b)&members[]=\(t.member)") { res in
+                XCTAssertEqual(res.status, .seeOther, res.body.string)
+            }
+            let plan = try await PatrolPlanRecord.query(on: app.db).first()
+            XCTAssertEqual(plan?.grids, [f.g1a, f.g1b].sorted())
+            let rostered = try await PatrolPlanMember.query(on: app.db).count()
+            XCTAssertEqual(rostered, 1)
+            try await app.call(.GET, "/forces/patrols/\(plan!.id!)?lang=en", beforeRequest: { $0.headers.cookie = s.cookies }) { res in
+                XCTAssertEqual(res.status, .ok)
+                XCTAssertTrue(res.body.string.contains("Record the patrol"))
+            }
+        }
+    }
 }
