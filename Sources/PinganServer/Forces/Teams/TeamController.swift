@@ -21,7 +21,10 @@ struct TeamController: RouteCollection {
 
     func listPage(_ req: Request, input: TeamInput, errors: FieldErrors) async throws -> Response {
         let teams = try await TeamService.teamDTOs(req, try await TeamService.teamsQuery(req).limit(2000).all())
-        return TeamViews.list(req, teams: teams, share: try await TrainingService.share(req, from: nil, to: nil), input: input, errors: errors,
+        // Personnel beyond police officers (辅警、信息员、志愿者 …) on the rolls, by kind.
+        var kinds: [PersonnelKind: Int] = [:]
+        for m in try await TeamService.membersQuery(req).all() where m.status.counts { kinds[m.kind, default: 0] += 1 }
+        return TeamViews.list(req, teams: teams, share: try await TrainingService.share(req, from: nil, to: nil), kinds: kinds, input: input, errors: errors,
                               communities: try await DivisionLookup.communities(req), canEdit: try req.user.role.can(.editTeams))
     }
 

@@ -10,7 +10,7 @@ enum TeamViews {
 
     static func shareCell(_ s: Share) -> Node { .td(.class("num"), .text("\(s.part)/\(s.whole) (\(s.percent))")) }
 
-    static func list(_ req: Request, teams: [TeamDTO], share: TrainedShareDTO, input: TeamInput, errors: FieldErrors,
+    static func list(_ req: Request, teams: [TeamDTO], share: TrainedShareDTO, kinds: [PersonnelKind: Int], input: TeamInput, errors: FieldErrors,
                      communities: [(id: Int, name: String)], canEdit: Bool) -> Response {
         let L = req.lang
         let title = L.t("群防群治队伍", "Teams")
@@ -36,6 +36,8 @@ enum TeamViews {
                  .a(.class("btn secondary"), .href("/forces/training"), .text(L.t("队员培训", "Training")))),
             .p(.class("muted"), .text(L.t("队员参训率（在岗、停岗队员中至少参加过一次集中轮训的比例）：", "Trained share (active or suspended members who attended at least one session): ")),
                .strong(.text("\(share.total.part)/\(share.total.whole) = \(share.total.percent)"))),
+            kinds.isEmpty ? .empty : .p(.class("muted"), .text(L.t("在册人员：", "On the rolls: ")
+                + PersonnelKind.allCases.filter { kinds[$0] != nil }.map { L.t($0.nameZh, $0.nameEn) + " \(kinds[$0]!)" }.joined(separator: L.t("，", ", ")))),
             table, form)
     }
 
