@@ -271,7 +271,13 @@ enum PatrolService {
                 e["openIncident"] = L.t("您的角色不能登记警情，请报告社区民警", "Your role cannot open incidents; report it to the community officer")
             } else {
                 var minute = l.startMinute
-                if let t = input.time?.nilIfEmpty { if let c = ClockTime(t) { minute = c.minutes } else { e["time"] = L.t("时间格式应为 08:30", "Use a time like 08:30") } }
+                if let t = input.time?.nilIfEmpty {
+                    if let c = ClockTime(t) {
+                        minute = c.minutes
+                        // On a patrol past midnight, an earlier clock time is the next day's.
+                        if l.endMinute > 1440, minute < l.startMinute { minute += 1440 }
+                    } else { e["time"] = L.t("时间格式应为 08:30", "Use a time like 08:30") }
+                }
                 var ii = IncidentInput()
                 ii.source = IncidentSource.patrol.rawValue
                 ii.subcategory = input.subcategory
