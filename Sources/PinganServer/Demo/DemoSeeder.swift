@@ -629,7 +629,8 @@ public struct DemoSeeder {
                         p.teamID = t.id!; p.communityID = c.id!; p.day = day.description
                         p.startMinute = night ? 21 * 60 : 19 * 60; p.endMinute = night ? 25 * 60 : 21 * 60 + 30
                         p.mode = night ? .vehicle : [PatrolMode.foot, .bicycle, .checkpoint][int(3)]
-                        p.gridIDs = PatrolModels.text(grids.filter { _ in roll() < 0.6 }.isEmpty ? [grids[0]] : grids.filter { _ in roll() < 0.6 })
+                        let picked = grids.filter { _ in roll() < 0.6 }
+                        p.gridIDs = PatrolModels.text(picked.isEmpty ? [grids[int(grids.count)]] : picked)
                         p.note = night ? "夜间重点时段，加强出租屋集中区巡控" : ""; p.createdByID = admin
                         try await p.create(on: tx)
                         for m in active.shuffledPrefix(3, rng) { let r = PatrolPlanMember(); r.planID = p.id!; r.memberID = m.id!; try await r.create(on: tx) }

@@ -19,6 +19,7 @@ enum PatrolViews {
     static func plans(_ req: Request, rows: [PlanDTO], teams: [TeamDTO], filter: PatrolFilter, errors: FieldErrors, canEdit: Bool) -> Response {
         let L = req.lang
         let title = L.t("巡逻计划与排班", "Patrol plans and roster")
+        let today = WorkLogService.today(req).description
         let q = req.url.query.map { "?" + $0 } ?? ""
         let body: Node = rows.isEmpty ? TeamViews.empty(L.t("这段时间没有巡逻计划。", "No patrol plans in this period."))
             : .table(.class("data"), .thead(.tr(.th(.text(L.t("日期", "Day"))), .th(.text(L.t("时段", "Time"))), .th(.text(L.t("队伍", "Team"))),
@@ -27,7 +28,8 @@ enum PatrolViews {
                          .tr(.td(.class("nowrap"), .a(.href("/forces/patrols/\(p.id)"), .text(p.day))), .td(.class("nowrap"), .text("\(p.start)–\(p.end)")),
                              .td(.text(p.teamName)), .td(.text(p.modeName)), .td(.text(p.grids.map(\.name).joined(separator: "、"))),
                              .td(.text(p.members.isEmpty ? "—" : p.members.map(\.name).joined(separator: "、"))),
-                             .td(p.done ? .span(.class("badge closed"), .text(L.t("已执行", "Done"))) : .span(.class("badge"), .text(L.t("未执行", "Not yet")))))
+                             .td(p.done ? .span(.class("badge closed"), .text(L.t("已执行", "Done")))
+                                 : p.day >= today ? .span(.class("badge"), .text(L.t("待执行", "Scheduled"))) : .span(.class("badge received"), .text(L.t("未执行", "Missed")))))
                      }))
         return TeamViews.page(req, title: title, active: "/forces/patrols", status: errors.isEmpty ? .ok : .unprocessableEntity,
             .div(.class("toolbar"), .h1(.text(title)),
