@@ -87,7 +87,11 @@ struct TeamController: RouteCollection {
 
     func trainingPage(_ req: Request, input: TrainingInput, errors: FieldErrors) async throws -> Response {
         let sessions = try await TrainingService.dtos(req, try await TrainingService.query(req).limit(200).all(), withAttendees: false)
-        return TeamViews.training(req, sessions: sessions, share: try await TrainingService.share(req, from: nil, to: nil), members: try await activeMembers(req),
+        // `?from=&to=`: only sessions held in the period make a member trained.
+        var fe = FieldErrors()
+        let from = Check.day(req.query[String.self, at: "from"], "from", &fe, req.lang, required: false)
+        let to = Check.day(req.query[String.self, at: "to"], "to", &fe, req.lang, required: false)
+        return TeamViews.training(req, sessions: sessions, share: try await TrainingService.share(req, from: from, to: to), filterErrors: fe, members: try await activeMembers(req),
                                   input: input, errors: errors, communities: try await DivisionLookup.communities(req), canEdit: try req.user.role.can(.editTeams))
     }
 

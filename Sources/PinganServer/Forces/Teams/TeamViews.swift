@@ -83,7 +83,7 @@ enum TeamViews {
             .h2(.text(L.t("巡逻计划", "Patrol plans"))), planList)
     }
 
-    static func training(_ req: Request, sessions: [TrainingDTO], share: TrainedShareDTO, members: [MemberDTO], input: TrainingInput, errors: FieldErrors,
+    static func training(_ req: Request, sessions: [TrainingDTO], share: TrainedShareDTO, filterErrors: FieldErrors, members: [MemberDTO], input: TrainingInput, errors: FieldErrors,
                          communities: [(id: Int, name: String)], canEdit: Bool) -> Response {
         let L = req.lang
         let title = L.t("队员培训", "Training")
@@ -109,7 +109,15 @@ enum TeamViews {
             .p(.button(.type("submit"), .text(L.t("保存", "Save"))))) : .empty
         return page(req, title: title, active: "/forces/training", status: errors.isEmpty ? .ok : .unprocessableEntity,
             .div(.class("toolbar"), .h1(.text(title)), .button(.type("button"), .class("btn secondary no-print"), .attr("data-print", "1"), .text(L.t("打印", "Print")))),
-            .h2(.text(L.t("参训率", "Trained share"))), shareTable, .h2(.text(L.t("培训记录", "Sessions"))), list, form)
+            .h2(.text(L.t("参训率", "Trained share"))), StaffingViews.alert(req, filterErrors),
+            .form(.method("get"), .action("/forces/training"), .class("filters no-print"),
+                .label(.text(L.t("培训日期自", "Sessions from")), Form.input("from", share.from, type: "date")),
+                .label(.text(L.t("至", "To")), Form.input("to", share.to, type: "date")),
+                .button(.type("submit"), .text(L.t("计算", "Compute"))), .a(.href("/forces/training"), .text(L.t("全部", "All")))),
+            shareTable,
+            share.teams.isEmpty ? .empty : .details(.summary(.text(L.t("按队伍", "By team"))),
+                .table(.class("data"), .element("tbody", share.teams.map { .tr(.td(.text($0.name)), shareCell($0.share)) }))),
+            .h2(.text(L.t("培训记录", "Sessions"))), list, form)
     }
 
     static func memberChecks(_ req: Request, _ members: [MemberDTO], selected: Set<String>, _ errors: FieldErrors) -> Node {
