@@ -91,6 +91,7 @@ do {
         try await seeder.seedDisputes(app: app)
         try await seeder.seedAlerts(app: app)
         try await seeder.seedForces(app: app)
+        try await seeder.seedPatrols(app: app)
         print("\nSign in at http://\(config.hostname):\(config.port)/login with any of these demo accounts (passwords are new each run):\n")
         print("  username   password         role                scope")
         for a in accounts {

@@ -39,17 +39,18 @@ public enum Role: String, CaseIterable, Codable, Sendable {
         switch self {
         case .admin: Set(Permission.allCases)
         case .districtCommand: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewAudit, .viewRegistry, .viewDisputes, .editDisputes, .viewAnalysis, .manageAlerts,
-                                .viewForces, .manageOfficers, .configureStaffing]
+                                .viewForces, .manageOfficers, .configureStaffing, .viewTeams]
         // Officers who register and supervise people may see full identity numbers (每次查看留痕).
         case .stationChief: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity, .viewDisputes, .editDisputes,
-                             .viewAnalysis, .manageAlerts, .viewForces, .editWorkLog, .editInspections, .manageOfficers]
+                             .viewAnalysis, .manageAlerts, .viewForces, .editWorkLog, .editInspections, .manageOfficers, .viewTeams, .editTeams]
         case .communityOfficer: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity, .viewDisputes, .editDisputes,
-                                 .viewAnalysis, .manageAlerts, .viewForces, .editWorkLog, .editInspections]
+                                 .viewAnalysis, .manageAlerts, .viewForces, .editWorkLog, .editInspections, .viewTeams, .editTeams]
         // Grid workers register what their screening (排查) finds.
         case .gridWorker: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .viewDisputes, .editDisputes]
         case .mediator: [.viewIncidents, .viewJurisdiction, .viewDisputes, .editDisputes]
-        case .teamLeader: [.viewIncidents, .viewJurisdiction]
-        case .analyst: [.viewIncidents, .viewJurisdiction, .viewRegistry, .viewDisputes, .viewAnalysis, .viewForces]
+        // Team leaders (联防队长) run their team: members, training, patrol plans and logs, duty rosters.
+        case .teamLeader: [.viewIncidents, .viewJurisdiction, .viewTeams, .editTeams]
+        case .analyst: [.viewIncidents, .viewJurisdiction, .viewRegistry, .viewDisputes, .viewAnalysis, .viewForces, .viewTeams]
         }
     }
 
@@ -72,4 +73,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     /// inspect sites and issue/close rectification notices; set officers' concurrent posts (兼职);
     /// configure the district's staffing rules.
     case viewForces, editWorkLog, editInspections, manageOfficers, configureStaffing
+    /// Teams and patrol (issue 4): see teams, members, training, patrol plans/logs/evaluation and duty
+    /// rosters; write them (members, training attendance, plans and rosters, patrol logs with check-ins
+    /// and findings). Opening an incident from a finding also needs `editIncidents`.
+    case viewTeams, editTeams
 }

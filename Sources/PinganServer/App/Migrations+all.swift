@@ -14,4 +14,6 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateForces())
     app.migrations.add(CreateLeaderAssignments())
     app.migrations.add(CreateDisputeAttachments())
+    app.migrations.add(CreatePatrols())
+    app.migrations.add(CreateMemberAssessment())
 }

@@ -33,4 +33,10 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: InspectionAPIController())
     try signedIn.register(collection: LeaderController())
     try signedIn.register(collection: LeaderAPIController())
+    try signedIn.register(collection: TeamController())
+    try signedIn.register(collection: TeamAPIController())
+    try signedIn.register(collection: PatrolController())
+    try signedIn.register(collection: PatrolAPIController())
+    try signedIn.register(collection: DutyController())
+    try signedIn.register(collection: AssessmentController())
 }

@@ -4,7 +4,8 @@ import PinganKit
 /// The base page every screen uses: header with navigation by feature, language switch,
 /// sign-out, and the one stylesheet served at /static/app.css.
 enum Layout {
-    struct NavItem { var path: String; var zh: String; var en: String; var permission: Permission? }
+    /// `unless`: hidden from roles that have that permission (they reach the page through another item).
+    struct NavItem { var path: String; var zh: String; var en: String; var permission: Permission?; var unless: Permission? = nil }
     static let nav: [NavItem] = [
         .init(path: "/", zh: "工作台", en: "Dashboard", permission: nil),
         .init(path: "/jurisdiction", zh: "辖区网格", en: "Jurisdiction", permission: .viewJurisdiction),
@@ -15,6 +16,7 @@ enum Layout {
         .init(path: "/disputes", zh: "矛盾纠纷", en: "Disputes", permission: .viewDisputes),
         .init(path: "/analysis", zh: "研判预警", en: "Analysis", permission: .viewAnalysis),
         .init(path: "/forces", zh: "警力警务", en: "Forces", permission: .viewForces),
+        .init(path: "/forces/patrols", zh: "巡逻防范", en: "Patrols", permission: .viewTeams, unless: .viewForces),
         .init(path: "/admin/users", zh: "用户", en: "Users", permission: .manageUsers),
         .init(path: "/admin/audit", zh: "审计日志", en: "Audit log", permission: .viewAudit),
     ]
@@ -39,6 +41,7 @@ enum Layout {
                     .a(.class("brand"), .href("/"), .strong("平安"), .span(.class("brand-sub"), .text(lang.t("基层平安建设", "Grassroots public safety")))),
                     .if(user != nil, .nav(.class("main-nav"), .forEach(nav.filter { item in
                         guard let p = item.permission else { return true }
+                        if let u = item.unless, user?.role.can(u) ?? false { return false }
                         return user?.role.can(p) ?? false
                     }) { item in
                         let active = item.path == "/" ? path == "/" : path.hasPrefix(item.path)

@@ -39,6 +39,7 @@ table.data td a, table.data code { white-space:nowrap; }
 .toolbar h1 { margin:0 .4rem 0 0; }
 .filters { display:flex; flex-wrap:wrap; gap:.6rem; align-items:flex-end; background:var(--card); border:1px solid var(--line); border-radius:6px; padding:.7rem .9rem; margin-bottom:.8rem; }
 .filters label, .form label, .login label { display:flex; flex-direction:column; font-size:.82rem; color:var(--muted); gap:.15rem; }
+.form .checks { display:flex; flex-wrap:wrap; gap:.35rem 1rem; padding-top:.2rem; } .form .checks label { flex-direction:row; align-items:center; gap:.3rem; color:var(--ink); font-size:.9rem; } .form .checks input { width:auto; }
 input, select, textarea { font:inherit; padding:.35rem .5rem; border:1px solid #b9c2cb; border-radius:4px; background:#fff; color:var(--ink); }
 textarea { min-height:5rem; width:100%; }
 .form { display:grid; grid-template-columns:repeat(auto-fit,minmax(260px,1fr)); gap:.8rem 1.2rem; }

@@ -578,6 +578,115 @@ public struct DemoSeeder {
         }
     }
 
+    /// Teams, training, patrol plans and logs, duty rosters (issue 4) in the first street's communities:
+    /// one team per community, about two thirds of members trained (seed 000: 64.5%), five weeks of plans
+    /// (four a week) with most carried out, and school-run and shop duty slots.
+    public func seedPatrols(app: Application) async throws {
+        let db = app.db
+        let rng = RandomBox(seed: seed ^ 0x9A7201)
+        let today = LocalDay(now, in: LocalCalendar())
+        func roll() -> Double { rng.nextDouble(in: 0 ..< 1) }
+        func int(_ n: Int) -> Int { min(n - 1, Int(rng.nextDouble(in: 0 ..< Double(n)))) }
+        let admin = try await User.query(on: db).filter(\.$username == "admin").first()!.id!
+        guard let street = try await Division.query(on: db).filter(\.$code == "440113007").first() else { return }
+        let communities = try await Division.query(on: db).filter(\.$parentID == street.id!).filter(\.$level == .community).sort(\.$code).all()
+        let surnames = Array("陈李黄梁何罗林郑谢冯张王刘杨吴")
+        let given = ["伟", "芳", "强", "敏", "军", "丽", "志强", "建华", "海燕", "国平", "少华", "嘉豪", "永康", "淑贞"]
+        let places = ["菜市场路口", "小学校门", "背街小巷", "公交站台", "出租屋集中区", "商业街", "村口卡点", "河涌边"]
+        let findingTexts = ["发现楼道堆放杂物", "发现可疑人员徘徊", "路灯损坏", "电动车违规充电", "发现撬锁痕迹", "出租屋未登记住客"]
+        try await db.transaction { tx in
+            var allMembers: [TeamMember] = []
+            for (n, c) in communities.enumerated() {
+                let grids = try await Division.query(on: tx).filter(\.$level == .grid).filter(\.$communityID == c.id!).sort(\.$code).all().compactMap(\.id)
+                guard !grids.isEmpty else { continue }
+                let t = Team()
+                t.kind = [TeamKind.patrol, .jointDefence, .massPrevention][n % 3]
+                t.name = c.name + (t.kind == .patrol ? "巡防队" : t.kind == .jointDefence ? "治安联防队" : "群防群治队")
+                t.communityID = c.id!; t.leaderName = String(surnames[n % surnames.count]) + "队长"; t.note = ""; t.createdByID = admin
+                try await t.create(on: tx)
+                let residents = try await Person.query(on: tx).filter(\.$communityID == c.id!).sort(\.$id).limit(3).all()
+                var members: [TeamMember] = []
+                for k in 0 ..< 6 + int(5) {
+                    let m = TeamMember()
+                    m.teamID = t.id!; m.communityID = c.id!
+                    if k < residents.count { m.personID = residents[k].id; m.name = residents[k].name }
+                    else { m.name = String(surnames[int(surnames.count)]) + given[int(given.count)] }
+                    m.kind = k == 0 ? .informationOfficer : k == 1 && n % 2 == 0 ? .volunteer : .teamMember
+                    m.status = k == 7 ? .left : k == 8 ? .applied : .active
+                    m.joinedOn = today.adding(days: -30 - int(700)).description
+                    try await m.create(on: tx)
+                    members.append(m)
+                }
+                allMembers += members
+                let active = members.filter { $0.status == .active }
+                // Plans: four a week over the last four weeks and the current and next week.
+                var week = today.isoWeek.monday.adding(days: -28)
+                while week <= today.adding(days: 7) {
+                    for d in [0, 2, 4, 5] {
+                        let day = week.adding(days: d)
+                        let night = d == 5
+                        let p = PatrolPlanRecord()
+                        p.teamID = t.id!; p.communityID = c.id!; p.day = day.description
+                        p.startMinute = night ? 21 * 60 : 19 * 60; p.endMinute = night ? 25 * 60 : 21 * 60 + 30
+                        p.mode = night ? .vehicle : [PatrolMode.foot, .bicycle, .checkpoint][int(3)]
+                        let picked = grids.filter { _ in roll() < 0.6 }
+                        p.gridIDs = PatrolModels.text(picked.isEmpty ? [grids[int(grids.count)]] : picked)
+                        p.note = night ? "夜间重点时段，加强出租屋集中区巡控" : ""; p.createdByID = admin
+                        try await p.create(on: tx)
+                        for m in active.shuffledPrefix(3, rng) { let r = PatrolPlanMember(); r.planID = p.id!; r.memberID = m.id!; try await r.create(on: tx) }
+                        // Carried out: most past plans, a few missed.
+                        guard day < today, roll() < 0.85 else { continue }
+                        let l = PatrolLogRecord()
+                        l.teamID = t.id!; l.communityID = c.id!; l.planID = p.id; l.day = p.day; l.mode = p.mode
+                        l.startMinute = p.startMinute + int(20); l.endMinute = p.endMinute - int(30)
+                        let covered = p.grids.filter { _ in roll() < 0.8 }
+                        l.gridIDs = PatrolModels.text(covered); l.summary = "按计划巡逻，治安秩序正常"; l.createdByID = admin
+                        try await l.create(on: tx)
+                        for q in 0 ..< 1 + int(3) {
+                            let ck = PatrolCheckIn()
+                            ck.logID = l.id!; ck.gridID = covered.isEmpty ? nil : covered[q % covered.count]
+                            ck.minute = l.startMinute + (l.endMinute - l.startMinute) * (q + 1) / 4; ck.place = places[int(places.count)]
+                            try await ck.create(on: tx)
+                        }
+                        if roll() < 0.15 {
+                            let fd = PatrolFinding()
+                            fd.logID = l.id!; fd.gridID = covered.first; fd.details = findingTexts[int(findingTexts.count)]
+                            try await fd.create(on: tx)
+                        }
+                    }
+                    week = week.adding(days: 7)
+                }
+                // Duty: school run on weekdays, one shop post in the evening.
+                for (post, start, end) in [("\(c.name)小学校门（上学）", 420, 510), ("\(c.name)小学校门（放学）", 960, 1050)] where n % 2 == 0 {
+                    let sl = DutySlotRecord()
+                    sl.kind = .school; sl.communityID = c.id!; sl.post = post; sl.weekdays = "12345"; sl.startMinute = start; sl.endMinute = end
+                    let m = active.isEmpty ? nil : active[int(active.count)]
+                    sl.memberID = m?.id; sl.onDuty = m?.name ?? "保安员"
+                    try await sl.create(on: tx)
+                }
+                if let shop = try await Site.query(on: tx).filter(\.$communityID == c.id!).filter(\.$kind == .shop).first() {
+                    let sl = DutySlotRecord()
+                    sl.kind = .shop; sl.communityID = c.id!; sl.siteID = shop.id; sl.post = shop.name; sl.weekdays = "1234567"
+                    sl.startMinute = 19 * 60; sl.endMinute = 23 * 60; sl.onDuty = shop.contactName.isEmpty ? "店主" : shop.contactName
+                    try await sl.create(on: tx)
+                }
+            }
+            // Centralised training (集中轮训): three sessions; about two thirds of the members attend one.
+            guard let first = communities.first else { return }
+            var sessions: [TrainingSessionRecord] = []
+            for (k, topic) in ["巡逻防范技能轮训", "法律知识与盘查规范", "消防与应急处置"].enumerated() {
+                let s = TrainingSessionRecord()
+                s.communityID = first.id!; s.heldOn = today.adding(days: -20 - 30 * k).description; s.topic = topic; s.hours = 3; s.createdByID = admin
+                try await s.create(on: tx)
+                sessions.append(s)
+            }
+            for m in allMembers where m.status != .applied && roll() < 0.66 {
+                let a = TrainingAttendanceRecord(); a.sessionID = sessions[int(sessions.count)].id!; a.memberID = m.id!
+                try await a.create(on: tx)
+            }
+        }
+    }
+
     /// Early-warning alerts (研判预警) for the last three complete months and four complete weeks, as
     /// the recompute command would raise them; one is acknowledged so the handling trail shows.
     public func seedAlerts(app: Application) async throws {
@@ -602,4 +711,13 @@ final class RandomBox: @unchecked Sendable {
     private var g: SplitMix64
     init(seed: UInt64) { g = SplitMix64(seed: seed) }
     func nextDouble(in r: Range<Double>) -> Double { g.nextDouble(in: r) }
+}
+
+private extension Array {
+    /// Up to `k` elements in a seeded random order.
+    func shuffledPrefix(_ k: Int, _ rng: RandomBox) -> [Element] {
+        var a = self
+        for i in stride(from: a.count - 1, to: 0, by: -1) { a.swapAt(i, Int(rng.nextDouble(in: 0 ..< Double(i + 1)))) }
+        return Array(a.prefix(k))
+    }
 }

@@ -6,11 +6,19 @@ enum StaffingViews {
     /// Sub-navigation of the forces pages.
     static func tabs(_ req: Request, active: String) -> Node {
         let L = req.lang
-        let items: [(String, String, String)] = [
+        let role = req.auth.get(User.self)?.role
+        let forces = role?.can(.viewForces) ?? false
+        let teams = role?.can(.viewTeams) ?? false
+        var items: [(String, String, String)] = forces ? [
             ("/forces/staffing", "警力配置测算", "Staffing plan"), ("/forces/officers", "社区民警", "Officers"),
             ("/forces/worklog", "工作纪实", "Work log"), ("/forces/presence", "驻社区天数", "Presence"),
             ("/forces/inspections", "检查整改", "Inspections"), ("/forces/leaders", "领导挂点", "Leaders"),
-        ]
+        ] : []
+        if teams {
+            items += [("/forces/teams", "群防队伍", "Teams"), ("/forces/training", "队员培训", "Training"), ("/forces/assessment", "量化考核", "Assessment"),
+                      ("/forces/patrols", "巡逻计划", "Patrol plans"), ("/forces/patrols/logs", "巡逻记录", "Patrol logs"),
+                      ("/forces/patrols/review", "巡逻考评", "Patrol review"), ("/forces/duty", "值守护学", "Duty rosters")]
+        }
         return .element("nav", [.class("tabs no-print")] + items.map { p, zh, en in .a(.href(p), active == p ? .class("active") : .empty, .text(L.t(zh, en))) })
     }
 

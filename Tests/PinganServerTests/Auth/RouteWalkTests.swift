@@ -6,7 +6,7 @@ import PinganKit
 /// Walks every registered route with every role, in scope and out of scope. A route added
 /// without an entry here fails the suite, so nothing ships unscoped by accident.
 final class RouteWalkTests: XCTestCase {
-    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment }
+    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty }
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false }
 
     static let rules: [String: Rule] = [
@@ -196,6 +196,63 @@ final class RouteWalkTests: XCTestCase {
         "GET api/v1/leaders": .init(permission: .viewForces),
         "POST api/v1/leaders": .init(permission: .manageOfficers),
         "DELETE api/v1/leaders/:id": .init(permission: .manageOfficers, target: .leader),
+        "GET forces/teams": .init(permission: .viewTeams),
+        "GET forces/teams/export.csv": .init(permission: .viewTeams),
+        "POST forces/teams": .init(permission: .editTeams),
+        "GET forces/teams/:id": .init(permission: .viewTeams, target: .team),
+        "POST forces/teams/:id/members": .init(permission: .editTeams, target: .team),
+        "POST forces/teams/:id/member-status": .init(permission: .editTeams, target: .team),
+        "GET forces/training": .init(permission: .viewTeams),
+        "POST forces/training": .init(permission: .editTeams),
+        "GET forces/training/:id": .init(permission: .viewTeams, target: .training),
+        "POST forces/training/:id/attendance": .init(permission: .editTeams, target: .training),
+        "GET api/v1/teams": .init(permission: .viewTeams),
+        "POST api/v1/teams": .init(permission: .editTeams),
+        "GET api/v1/teams/:id": .init(permission: .viewTeams, target: .team),
+        "POST api/v1/teams/:id/members": .init(permission: .editTeams, target: .team),
+        "GET api/v1/training": .init(permission: .viewTeams),
+        "POST api/v1/training": .init(permission: .editTeams),
+        "GET api/v1/training/share": .init(permission: .viewTeams),
+        "GET api/v1/training/:id": .init(permission: .viewTeams, target: .training),
+        "POST api/v1/training/:id/attendance": .init(permission: .editTeams, target: .training),
+        "GET forces/patrols": .init(permission: .viewTeams),
+        "GET forces/patrols/export.csv": .init(permission: .viewTeams),
+        "GET forces/patrols/new": .init(permission: .editTeams),
+        "POST forces/patrols": .init(permission: .editTeams),
+        "GET forces/patrols/review": .init(permission: .viewTeams),
+        "GET forces/patrols/review.csv": .init(permission: .viewTeams),
+        "GET forces/patrols/:id": .init(permission: .viewTeams, target: .patrolPlan),
+        "GET forces/patrols/logs": .init(permission: .viewTeams),
+        "GET forces/patrols/logs/export.csv": .init(permission: .viewTeams),
+        "GET forces/patrols/logs/new": .init(permission: .editTeams),
+        "POST forces/patrols/logs": .init(permission: .editTeams),
+        "GET forces/patrols/logs/:id": .init(permission: .viewTeams, target: .patrolLog),
+        "POST forces/patrols/logs/:id/checkins": .init(permission: .editTeams, target: .patrolLog),
+        "POST forces/patrols/logs/:id/findings": .init(permission: .editTeams, target: .patrolLog),
+        "GET api/v1/patrols/plans": .init(permission: .viewTeams),
+        "POST api/v1/patrols/plans": .init(permission: .editTeams),
+        "GET api/v1/patrols/plans/:id": .init(permission: .viewTeams, target: .patrolPlan),
+        "GET api/v1/patrols/logs": .init(permission: .viewTeams),
+        "POST api/v1/patrols/logs": .init(permission: .editTeams),
+        "GET api/v1/patrols/logs/:id": .init(permission: .viewTeams, target: .patrolLog),
+        "POST api/v1/patrols/logs/:id/checkins": .init(permission: .editTeams, target: .patrolLog),
+        "POST api/v1/patrols/logs/:id/findings": .init(permission: .editTeams, target: .patrolLog),
+        "GET api/v1/patrols/evaluation": .init(permission: .viewTeams),
+        "GET forces/duty": .init(permission: .viewTeams),
+        "GET forces/duty/export.csv": .init(permission: .viewTeams),
+        "POST forces/duty": .init(permission: .editTeams),
+        "POST forces/duty/:id/end": .init(permission: .editTeams, target: .duty),
+        "GET api/v1/duty": .init(permission: .viewTeams),
+        "GET api/v1/duty/today": .init(permission: .viewTeams),
+        "POST api/v1/duty": .init(permission: .editTeams),
+        "POST api/v1/duty/:id/end": .init(permission: .editTeams, target: .duty),
+        "GET forces/assessment": .init(permission: .viewTeams),
+        "GET forces/assessment/export.csv": .init(permission: .viewTeams),
+        "POST forces/assessment/entries": .init(permission: .editTeams),
+        "POST forces/assessment/scheme": .init(permission: .configureStaffing),
+        "GET api/v1/assessment": .init(permission: .viewTeams),
+        "POST api/v1/assessment/entries": .init(permission: .editTeams),
+        "POST api/v1/assessment/scheme": .init(permission: .configureStaffing),
     ]
 
     /// One request to a route template, with an empty body for writes (so the rules, not the data, decide).
@@ -229,6 +286,11 @@ final class RouteWalkTests: XCTestCase {
             let inspectionInside = try await makeInspection(app, f, site: siteInside)
             let inspectionOutside = try await makeInspection(app, f, site: siteOutside)
             let leaderOutside = try await makeLeaderAssignment(app, f, community: f.c3, name: "沙头所长")
+            let teamInside = try await makeTeam(app, f, community: f.c1), teamOutside = try await makeTeam(app, f, community: f.c3, name: "沙头巡防队")
+            let planInside = try await makePatrolPlan(app, f, team: teamInside.team), planOutside = try await makePatrolPlan(app, f, team: teamOutside.team)
+            let logInside = try await makePatrolLog(app, f, team: teamInside.team), logOutside = try await makePatrolLog(app, f, team: teamOutside.team)
+            let trainingInside = try await makeTraining(app, f, community: f.c1), trainingOutside = try await makeTraining(app, f, community: f.c3)
+            let dutyInside = try await makeDutySlot(app, community: f.c1), dutyOutside = try await makeDutySlot(app, community: f.c3)
             let victim = User(username: "victim", displayName: "V", passwordHash: "!", role: .analyst, scopeDivisionID: f.district)
             try await victim.create(on: app.db)
             let users: [String: Role] = ["admin": .admin, "command": .districtCommand, "chief": .stationChief, "officer": .communityOfficer,
@@ -276,6 +338,11 @@ final class RouteWalkTests: XCTestCase {
                         // Removing is a write: every call gets a fresh attachment on the in-scope file.
                         inID = try await makeDisputeAttachment(app, f, dispute: disputeInside)
                         outID = wholeDistrict.contains(user) ? nil : attachmentOutside
+                    case .team: inID = teamInside.team; outID = wholeDistrict.contains(user) ? nil : teamOutside.team
+                    case .patrolPlan: inID = planInside; outID = wholeDistrict.contains(user) ? nil : planOutside
+                    case .patrolLog: inID = logInside; outID = wholeDistrict.contains(user) ? nil : logOutside
+                    case .training: inID = trainingInside; outID = wholeDistrict.contains(user) ? nil : trainingOutside
+                    case .duty: inID = dutyInside; outID = wholeDistrict.contains(user) ? nil : dutyOutside
                     case .leader:
                         // Removing is the only write: every allowed call needs a fresh in-scope assignment.
                         inID = try await makeLeaderAssignment(app, f, community: f.c1, name: "挂点\(user)\(key.hashValue)")

@@ -1,0 +1,181 @@
+import Fluent
+import Vapor
+import PinganKit
+
+struct TeamDTO: Content {
+    var id: Int
+    var name: String
+    var kind: TeamKind
+    var kindName: String
+    var communityID: Int
+    var communityName: String?
+    var leaderName: String
+    var note: String
+    /// Members counted (active or suspended) and of them trained (attended at least one session).
+    var members: Int
+    var trained: Share
+}
+
+struct MemberDTO: Content {
+    var id: Int
+    var teamID: Int
+    var teamName: String?
+    var communityID: Int
+    var name: String
+    var kind: PersonnelKind
+    var kindName: String
+    var personID: Int?
+    var status: RecruitmentStatus
+    var statusName: String
+    var joinedOn: String?
+    var trainingSessions: Int
+}
+
+/// Teams (联防队/巡防队/群防群治队伍) and their members, scoped by the team's community.
+enum TeamService {
+    static func scopedTeam(_ req: Request, _ id: Int?) async throws -> Team {
+        guard let id, let t = try await Team.find(id, on: req.db),
+              try await req.scope().contains(communityID: t.communityID, gridID: nil) else { throw Abort(.notFound) }
+        return t
+    }
+
+    static func teamsQuery(_ req: Request) async throws -> QueryBuilder<Team> {
+        let scope = try await req.scope()
+        let q = Team.query(on: req.db)
+        if let ids = scope.communityIDs { q.filter(\.$communityID ~~ Array(ids)) }
+        if scope.gridIDs != nil { q.filter(\.$id == -1) }
+        return q.sort(\.$communityID).sort(\.$name).sort(\.$id)
+    }
+
+    static func membersQuery(_ req: Request) async throws -> QueryBuilder<TeamMember> {
+        let scope = try await req.scope()
+        let q = TeamMember.query(on: req.db)
+        if let ids = scope.communityIDs { q.filter(\.$communityID ~~ Array(ids)) }
+        if scope.gridIDs != nil { q.filter(\.$id == -1) }
+        return q
+    }
+
+    /// Sessions attended per member.
+    static func attendance(_ req: Request, members: [Int]) async throws -> [Int: Int] {
+        guard !members.isEmpty else { return [:] }
+        var out: [Int: Int] = [:]
+        for a in try await TrainingAttendanceRecord.query(on: req.db).filter(\.$memberID ~~ members).all() { out[a.memberID, default: 0] += 1 }
+        return out
+    }
+
+    static func teamDTOs(_ req: Request, _ teams: [Team]) async throws -> [TeamDTO] {
+        let L = req.lang
+        let ids = teams.compactMap(\.id)
+        let members = ids.isEmpty ? [] : try await TeamMember.query(on: req.db).filter(\.$teamID ~~ ids).all().filter { $0.status.counts }
+        let attended = try await attendance(req, members: members.compactMap(\.id))
+        var counts: [Int: Share] = [:]
+        for m in members { counts[m.teamID, default: Share(0, of: 0)] = counts[m.teamID, default: Share(0, of: 0)] + Share((attended[m.id!] ?? 0) > 0 ? 1 : 0, of: 1) }
+        let places = try await DivisionLookup.names(teams.map(\.communityID), on: req.db)
+        return teams.map { t in
+            TeamDTO(id: t.id!, name: t.name, kind: t.kind, kindName: L.t(t.kind.nameZh, teamKindEn(t.kind)), communityID: t.communityID,
+                    communityName: places[t.communityID], leaderName: t.leaderName, note: t.note,
+                    members: counts[t.id!]?.whole ?? 0, trained: counts[t.id!] ?? Share(0, of: 0))
+        }
+    }
+
+    static func teamKindEn(_ k: TeamKind) -> String {
+        switch k { case .jointDefence: "Joint-defence team"; case .patrol: "Patrol team"; case .massPrevention: "Mass-prevention team" }
+    }
+
+    static func memberDTOs(_ req: Request, _ rows: [TeamMember]) async throws -> [MemberDTO] {
+        let L = req.lang
+        let attended = try await attendance(req, members: rows.compactMap(\.id))
+        let teamIDs = Array(Set(rows.map(\.teamID)))
+        let names = teamIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Team.query(on: req.db).filter(\.$id ~~ teamIDs).all().map { ($0.id!, $0.name) })
+        return rows.map { m in
+            MemberDTO(id: m.id!, teamID: m.teamID, teamName: names[m.teamID], communityID: m.communityID, name: m.name, kind: m.kind,
+                      kindName: L.t(m.kind.nameZh, m.kind.nameEn), personID: m.personID, status: m.status,
+                      statusName: L.t(m.status.nameZh, m.status.nameEn), joinedOn: m.joinedOn, trainingSessions: attended[m.id!] ?? 0)
+        }
+    }
+
+    static func create(_ req: Request, _ input: TeamInput) async throws -> Team {
+        try req.require(.editTeams)
+        let L = req.lang
+        var e = FieldErrors()
+        let name = Check.text(input.name, "name", &e, L, max: 60, required: true)
+        var kind: TeamKind? = nil
+        if let raw = input.kind?.nilIfEmpty { kind = TeamKind(rawValue: raw); if kind == nil { e["kind"] = L.t("队伍类型无效", "Unknown team kind") } }
+        else { e["kind"] = L.t("请选择队伍类型", "Choose the kind of team") }
+        let community = try await Check.community(req, input.communityID, &e)
+        let leader = Check.text(input.leaderName, "leaderName", &e, L, max: 30, required: false)
+        let note = Check.text(input.note, "note", &e, L, max: 500, required: false)
+        guard e.isEmpty, let kind, let community else { throw e }
+        let t = Team()
+        t.name = name; t.kind = kind; t.communityID = community; t.leaderName = leader; t.note = note; t.createdByID = try req.user.requireID()
+        try await req.db.transaction { db in
+            try await t.create(on: db)
+            await req.audit("team.create", entity: "team", id: t.id.map(String.init), detail: kind.rawValue, on: db)
+        }
+        return t
+    }
+
+    static func addMember(_ req: Request, _ t: Team, _ input: MemberInput) async throws -> TeamMember {
+        try req.require(.editTeams)
+        let L = req.lang
+        var e = FieldErrors()
+        var name = Check.text(input.name, "name", &e, L, max: 30, required: input.personID?.nilIfEmpty == nil)
+        var kind = PersonnelKind.teamMember
+        if let raw = input.kind?.nilIfEmpty { if let k = PersonnelKind(rawValue: raw) { kind = k } else { e["kind"] = L.t("人员类别无效", "Unknown kind of personnel") } }
+        var status = RecruitmentStatus.active
+        if let raw = input.status?.nilIfEmpty { if let s = RecruitmentStatus(rawValue: raw) { status = s } else { e["status"] = L.t("状态无效", "Unknown status") } }
+        var personID: Int? = nil
+        if let raw = input.personID?.nilIfEmpty {
+            // A resident member: the registry person must be in the user's scope (else it looks missing).
+            if let id = Int(raw), let p = try await Person.find(id, on: req.db), try await req.scope().contains(communityID: p.communityID, gridID: p.gridID) {
+                personID = id
+                if name.isEmpty { name = p.name; e["name"] = nil }
+            } else { e["personID"] = L.t("实有人口中没有此人（或不在您的辖区）", "No such person in the registry of your jurisdiction") }
+        }
+        let joined = Check.day(input.joinedOn, "joinedOn", &e, L, required: false, notAfter: WorkLogService.today(req))
+        guard e.isEmpty else { throw e }
+        if let personID, try await TeamMember.query(on: req.db).filter(\.$teamID == t.id!).filter(\.$personID == personID).count() > 0 {
+            throw FieldErrors(["personID": L.t("此人已是本队队员", "This person is already a member of the team")])
+        }
+        let initial = status
+        let m = TeamMember()
+        m.teamID = t.id!; m.communityID = t.communityID; m.name = name; m.kind = kind; m.personID = personID; m.status = initial
+        m.joinedOn = joined?.description
+        try await req.db.transaction { db in
+            try await m.create(on: db)
+            await req.audit("team.member.add", entity: "team", id: "\(t.id!)", detail: "member=\(m.id!) \(initial.rawValue)", on: db)
+        }
+        return m
+    }
+
+    static func scopedMember(_ req: Request, team: Team, _ id: Int?) async throws -> TeamMember {
+        guard let id, let m = try await TeamMember.find(id, on: req.db), m.teamID == team.id else { throw Abort(.notFound) }
+        return m
+    }
+
+    /// Changes a member's recruitment status (招募/在岗/停岗/离队).
+    static func setStatus(_ req: Request, _ m: TeamMember, _ raw: String?) async throws {
+        try req.require(.editTeams)
+        let L = req.lang
+        guard let s = raw?.nilIfEmpty.flatMap(RecruitmentStatus.init(rawValue:)) else { throw FieldErrors(["status": L.t("状态无效", "Unknown status")]) }
+        let from = m.status
+        m.status = s
+        try await req.db.transaction { db in
+            try await m.save(on: db)
+            await req.audit("team.member.status", entity: "team", id: "\(m.teamID)", detail: "member=\(m.id!) \(from.rawValue)→\(s.rawValue)", on: db)
+        }
+    }
+
+    static func membersCSV(_ req: Request) async throws -> Response {
+        try req.require(.viewTeams)
+        let L = req.lang
+        var w = CSVWriter(header: L.isEnglish ? ["Id", "Team", "Name", "Kind", "Status", "Joined", "Registry person", "Training sessions"]
+                                               : ["编号", "队伍", "姓名", "人员类别", "状态", "入队日期", "实有人口编号", "参训次数"])
+        let rows = try await membersQuery(req).sort(\.$teamID).sort(\.$id).limit(100_000).all()
+        for d in try await memberDTOs(req, rows) {
+            w.append(["\(d.id)", d.teamName ?? "", d.name, d.kindName, d.statusName, d.joinedOn ?? "", d.personID.map(String.init) ?? "", "\(d.trainingSessions)"])
+        }
+        await req.audit("team.export", entity: "team")
+        return CSVResponse.make(filename: "team-members.csv", writer: w)
+    }
+}
