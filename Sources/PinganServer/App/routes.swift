@@ -31,4 +31,6 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: InspectionAPIController())
     try signedIn.register(collection: LeaderController())
     try signedIn.register(collection: LeaderAPIController())
+    try signedIn.register(collection: AssessmentController())
+    try signedIn.register(collection: AssessmentAPIController())
 }

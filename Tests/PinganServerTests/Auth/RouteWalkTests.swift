@@ -6,7 +6,7 @@ import PinganKit
 /// Walks every registered route with every role, in scope and out of scope. A route added
 /// without an entry here fails the suite, so nothing ships unscoped by accident.
 final class RouteWalkTests: XCTestCase {
-    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader }
+    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, cadre }
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false }
 
     static let rules: [String: Rule] = [
@@ -176,6 +176,28 @@ final class RouteWalkTests: XCTestCase {
         "GET api/v1/leaders": .init(permission: .viewForces),
         "POST api/v1/leaders": .init(permission: .manageOfficers),
         "DELETE api/v1/leaders/:id": .init(permission: .manageOfficers, target: .leader),
+        "GET assessment": .init(permission: .viewAssessment),
+        "GET assessment/export.csv": .init(permission: .viewAssessment),
+        "POST assessment/run": .init(permission: .manageAssessment),
+        "GET assessment/payouts": .init(permission: .viewAssessment),
+        "GET assessment/payouts.csv": .init(permission: .viewAssessment),
+        "GET assessment/cadres": .init(permission: .viewAssessment),
+        "POST assessment/cadres": .init(permission: .manageAssessment),
+        "GET assessment/cadres/:id": .init(permission: .viewAssessment, target: .cadre),
+        "GET assessment/checks": .init(permission: .viewAssessment),
+        "POST assessment/checks": .init(permission: .editFourChecks),
+        "GET assessment/rules": .init(permission: .viewAssessment),
+        "POST assessment/rules": .init(permission: .manageAssessment),
+        "GET api/v1/assessment/ladder": .init(permission: .viewAssessment),
+        "POST api/v1/assessment/run": .init(permission: .manageAssessment),
+        "GET api/v1/assessment/payouts": .init(permission: .viewAssessment),
+        "GET api/v1/assessment/checks": .init(permission: .viewAssessment),
+        "POST api/v1/assessment/checks": .init(permission: .editFourChecks),
+        "GET api/v1/assessment/rules": .init(permission: .viewAssessment),
+        "PUT api/v1/assessment/rules": .init(permission: .manageAssessment),
+        "GET api/v1/cadres": .init(permission: .viewAssessment),
+        "POST api/v1/cadres": .init(permission: .manageAssessment),
+        "GET api/v1/cadres/:id": .init(permission: .viewAssessment, target: .cadre),
     ]
 
     /// One request to a route template, with an empty body for writes (so the rules, not the data, decide).
@@ -208,6 +230,8 @@ final class RouteWalkTests: XCTestCase {
             let inspectionInside = try await makeInspection(app, f, site: siteInside)
             let inspectionOutside = try await makeInspection(app, f, site: siteOutside)
             let leaderOutside = try await makeLeaderAssignment(app, f, community: f.c3, name: "沙头所长")
+            let cadreInside = try await makeCadre(app, community: f.c1, grid: f.g1a)
+            let cadreOutside = try await makeCadre(app, community: f.c3, grid: f.g3)
             let victim = User(username: "victim", displayName: "V", passwordHash: "!", role: .analyst, scopeDivisionID: f.district)
             try await victim.create(on: app.db)
             let users: [String: Role] = ["admin": .admin, "command": .districtCommand, "chief": .stationChief, "officer": .communityOfficer,
@@ -251,6 +275,7 @@ final class RouteWalkTests: XCTestCase {
                     case .alert: inID = alertInside; outID = wholeDistrict.contains(user) ? nil : alertOutside
                     case .officer: inID = f.users["officer"]!; outID = wholeDistrict.contains(user) ? nil : f.users["officer3"]!
                     case .inspection: inID = inspectionInside; outID = wholeDistrict.contains(user) ? nil : inspectionOutside
+                    case .cadre: inID = cadreInside; outID = wholeDistrict.contains(user) ? nil : cadreOutside
                     case .leader:
                         // Removing is the only write: every allowed call needs a fresh in-scope assignment.
                         inID = try await makeLeaderAssignment(app, f, community: f.c1, name: "挂点\(user)\(key.hashValue)")

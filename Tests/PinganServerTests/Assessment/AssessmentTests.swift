@@ -1,0 +1,169 @@
+import Fluent
+import SQLKit
+import XCTVapor
+import PinganKit
+@testable import PinganServer
+
+/// A cadre written directly (the route walk needs one in and one out of scope).
+func makeCadre(_ app: Application, name: String = "张包片", community: Int, grid: Int? = nil) async throws -> Int {
+    let c = Cadre()
+    c.name = name; c.post = "社区副主任"; c.communityID = community; c.gridID = grid; c.active = true
+    try await c.create(on: app.db)
+    return c.id!
+}
+
+/// Creates `n` preventable incidents in the area and moves them to the 15th of `month` (local noon).
+private func incidents(_ app: Application, _ f: Fixture, _ n: Int, community: Int, grid: Int?, month: YearMonth) async throws {
+    let cal = LocalCalendar(timeZoneIdentifier: app.pinganConfigTimeZone)
+    let when = cal.date(year: month.year, month: month.month, day: 15, hour: 12)
+    for _ in 0..<n {
+        let id = try await createIncident(app, f, community: community, grid: grid)
+        try await (app.db as! any SQLDatabase).update("incidents").set("occurred_at", to: SQLBind(when)).where("id", .equal, id).run()
+    }
+}
+
+extension Application {
+    var pinganConfigTimeZone: String { "Asia/Shanghai" }
+}
+
+private func json<T: Decodable>(_ app: Application, _ method: HTTPMethod, _ path: String, as headers: HTTPHeaders, body: [String: String]? = nil,
+                                _ type: T.Type, status: HTTPStatus = .ok) async throws -> T? {
+    var out: T? = nil
+    try await app.call(method, path, headers: headers, beforeRequest: { req in if let body { try req.content.encode(body) } }) { res in
+        XCTAssertEqual(res.status, status, "\(path): \(res.body.string)")
+        if res.status == status, status.code < 300 { out = try res.content.decode(T.self) }
+    }
+    return out
+}
+
+final class AssessmentServerTests: XCTestCase {
+    func testMonthlyLadderNamesRisersEscalatesAndPaysRewards() async throws {
+        try await withApp { app, f in
+            let a = try await makeCadre(app, name: "甲", community: f.c1, grid: f.g1a)
+            let b = try await makeCadre(app, name: "乙", community: f.c1, grid: f.g1b)
+            let c = try await makeCadre(app, name: "丙", community: f.c2)
+            let d = try await makeCadre(app, name: "丁", community: f.c3, grid: f.g3)
+            let dec = YearMonth(year: 2025, month: 12), jan = YearMonth(year: 2026, month: 1), feb = YearMonth(year: 2026, month: 2)
+            for (area, counts) in [((f.c1, Optional(f.g1a)), [1, 3, 6]), ((f.c1, Optional(f.g1b)), [1, 2, 2]), ((f.c2, Optional(f.g2)), [1, 2, 2]), ((f.c3, Optional(f.g3)), [1, 0, 0])] {
+                for (m, n) in zip([dec, jan, feb], counts) { try await incidents(app, f, n, community: area.0, grid: area.1, month: m) }
+            }
+            // Month on month (the fixture's ledger has no last year); the seed's tiers and ladder.
+            var rules = AssessmentRules(); rules.compare = .previousMonth
+            try await app.call(.PUT, "/api/v1/assessment/rules", headers: f.bearer("command"), beforeRequest: { try $0.content.encode(rules) }) { res in
+                XCTAssertEqual(res.status, .ok, res.body.string)
+            }
+            // 四查 for 丁 in January: records complete and watch arranged → 300, plus −100% → 300.
+            let check: [String: String] = ["cadreID": "\(d)", "month": "2026-01", "inspectedOn": "2026-01-20", "scorePlans": "25", "scoreStreet": "20",
+                                           "scoreCompounds": "22", "scoreAccountability": "25", "recordsComplete": "1", "watchArranged": "1", "evidence": "查阅巡逻方案和记录，走访商铺8家"]
+            _ = try await json(app, .POST, "/api/v1/assessment/checks", as: f.bearer("officer3"), body: check, AssessmentAPIController.CheckDTO.self, status: .created)
+            // Officer of c1 cannot score 丁 (out of scope: the same message as missing).
+            _ = try await json(app, .POST, "/api/v1/assessment/checks", as: f.bearer("officer"), body: check, ErrorBody.self, status: .unprocessableEntity)
+
+            // Running February computes January first (never run), then February.
+            let o = try await json(app, .POST, "/api/v1/assessment/run", as: f.bearer("command"), body: ["month": "2026-02"], AssessmentRun.Outcome.self)!
+            XCTAssertEqual(o.months, ["2026-01", "2026-02"])
+            XCTAssertEqual(o.cadres, 4)
+
+            let j = try await json(app, .GET, "/api/v1/assessment/ladder?month=2026-01", as: f.bearer("admin"), LadderReport.self)!
+            XCTAssertEqual(j.rows.map(\.name), ["甲", "乙", "丙", "丁"], "largest rise first; ties by cadre id")
+            XCTAssertEqual(j.rows.filter(\.named).map(\.cadreID), [a, b, c])
+            XCTAssertEqual(j.rows[0].change, "+200.0%")
+            let dJan = j.rows.first { $0.cadreID == d }!
+            XCTAssertEqual(dJan.change, "-100.0%")
+            XCTAssertEqual(dJan.rewardRecords, 300)
+            XCTAssertEqual(dJan.rewardDecrease, 300)
+            XCTAssertEqual(j.payoutTotal, 600)
+
+            let fb = try await json(app, .GET, "/api/v1/assessment/ladder?month=2026-02", as: f.bearer("admin"), LadderReport.self)!
+            let aFeb = fb.rows.first { $0.cadreID == a }!
+            XCTAssertEqual(aFeb.level, .rectification)
+            XCTAssertEqual(aFeb.rectificationUntil, "2026-04")
+            XCTAssertEqual(aFeb.reasonsZh.last, "连续2个月上升幅度排前三名，限期整改")
+            XCTAssertEqual(fb.rows.first { $0.cadreID == b }!.level, .normal)
+            XCTAssertEqual(fb.payoutTotal, 0)
+
+            // History of the cadre, both months; scoping: the chief sees station A's three, officer3 not 甲.
+            let hist = try await json(app, .GET, "/api/v1/cadres/\(a)", as: f.bearer("chief"), AssessmentAPIController.CadreDTO.self)!
+            XCTAssertEqual(hist.history?.map(\.month), ["2026-02", "2026-01"])
+            XCTAssertEqual(hist.level, .rectification)
+            let chief = try await json(app, .GET, "/api/v1/assessment/ladder?month=2026-01", as: f.bearer("chief"), LadderReport.self)!
+            XCTAssertEqual(Set(chief.rows.map(\.cadreID)), [a, b, c])
+            _ = try await json(app, .GET, "/api/v1/cadres/\(a)", as: f.bearer("officer3"), ErrorBody.self, status: .notFound)
+
+            // Re-running January recomputes February too (it depends on January) and stays the same.
+            let again = try await json(app, .POST, "/api/v1/assessment/run", as: f.bearer("admin"), body: ["month": "2026-01"], AssessmentRun.Outcome.self)!
+            XCTAssertEqual(again.months, ["2026-01", "2026-02"])
+            let nCadreMonth = try await CadreMonth.query(on: app.db).count()
+            XCTAssertEqual(nCadreMonth, 8)
+
+            // Payout list and CSV (BOM, names, the total line); pages render.
+            let pay = try await json(app, .GET, "/api/v1/assessment/payouts?month=2026-01", as: f.bearer("admin"), AssessmentAPIController.Payouts.self)!
+            XCTAssertEqual(pay.rows.map(\.name), ["丁"])
+            try await app.call(.GET, "/assessment/payouts.csv?month=2026-01", headers: f.bearer("admin")) { res in
+                XCTAssertEqual(res.status, .ok)
+                let text = res.body.string
+                XCTAssertTrue(text.hasPrefix("\u{FEFF}"))
+                XCTAssertTrue(text.contains("丁"))
+                XCTAssertTrue(text.contains("合计"))
+                XCTAssertTrue(text.contains("600"))
+            }
+            for path in ["/assessment?month=2026-02", "/assessment/payouts?month=2026-01", "/assessment/cadres", "/assessment/cadres/\(a)",
+                         "/assessment/checks?month=2026-01", "/assessment/rules", "/assessment/export.csv?month=2026-02"] {
+                try await app.call(.GET, path, headers: f.bearer("admin")) { res in XCTAssertEqual(res.status, .ok, path) }
+            }
+            try await app.call(.GET, "/assessment?month=2026-02", headers: f.bearer("admin")) { res in
+                XCTAssertTrue(res.body.string.contains("限期整改"))
+            }
+            // Every manual score and run is audited.
+            let actions = try await AuditEvent.query(on: app.db).all().map(\.action)
+            XCTAssertTrue(actions.contains("fourcheck.create"))
+            XCTAssertTrue(actions.contains("assessment.run"))
+            XCTAssertTrue(actions.contains("assessment.rules"))
+        }
+    }
+
+    func testValidationAnswers422WithFieldsAndWritesNothing() async throws {
+        try await withApp { app, f in
+            let a = try await makeCadre(app, community: f.c1)
+            var fields: [String: String] = [:]
+            try await app.call(.POST, "/api/v1/assessment/checks", headers: f.bearer("admin"), beforeRequest: { req in
+                try req.content.encode(["cadreID": "\(a)", "month": "2026-13", "scorePlans": "26", "scoreStreet": "x", "scoreCompounds": "3", "evidence": ""])
+            }) { res in
+                XCTAssertEqual(res.status, .unprocessableEntity)
+                fields = try res.content.decode(ErrorBody.self).fields ?? [:]
+            }
+            XCTAssertEqual(Set(fields.keys), ["month", "scorePlans", "scoreStreet", "scoreAccountability", "evidence"])
+            let nFourCheck = try await FourCheck.query(on: app.db).count()
+            XCTAssertEqual(nFourCheck, 0)
+
+            _ = try await json(app, .POST, "/api/v1/assessment/run", as: f.bearer("admin"), body: ["month": "March"], ErrorBody.self, status: .unprocessableEntity)
+            _ = try await json(app, .POST, "/api/v1/assessment/run", as: f.bearer("admin"), body: ["month": "2099-01"], ErrorBody.self, status: .unprocessableEntity)
+            _ = try await json(app, .POST, "/api/v1/cadres", as: f.bearer("admin"), body: ["name": "", "communityID": "\(f.g1a)"], ErrorBody.self, status: .unprocessableEntity)
+            // Ladder rules: yellow must come after rectification.
+            try await app.call(.PUT, "/api/v1/assessment/rules", headers: f.bearer("admin"), beforeRequest: { req in
+                try req.content.encode(AssessmentRules(ladder: LadderRules(rectificationAfter: 3, yellowAfter: 2)))
+            }) { res in
+                XCTAssertEqual(res.status, .unprocessableEntity)
+                XCTAssertNotNil(try res.content.decode(ErrorBody.self).fields?["ladder.yellowAfter"])
+            }
+            let nAssessmentSetting = try await AssessmentSetting.query(on: app.db).count()
+            XCTAssertEqual(nAssessmentSetting, 0)
+
+            // The web form keeps what was typed and marks the field.
+            let s = try await signIn(app, "admin")
+            try await app.call(.POST, "/assessment/rules", beforeRequest: { req in
+                req.headers.cookie = s.cookies
+                try req.content.encode(["_csrf": s.csrf, "namedCount": "0", "rectificationAfter": "2", "yellowAfter": "3", "rectificationMonths": "2",
+                                        "resetEachYear": "1", "recordsAndWatchAmount": "300", "decreaseTiers": "30:150, x", "compare": "previous_month"], as: .urlEncodedForm)
+            }) { res in
+                XCTAssertEqual(res.status, .unprocessableEntity)
+                XCTAssertTrue(res.body.string.contains("field-error"))
+                XCTAssertTrue(res.body.string.contains("30:150, x"))
+            }
+        }
+    }
+}
+
+extension AssessmentRules {
+    init(ladder: LadderRules) { self.init(); self.ladder = ladder }
+}
