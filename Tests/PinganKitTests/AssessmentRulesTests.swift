@@ -167,3 +167,26 @@ final class AssessmentRulesTests: XCTestCase {
         XCTAssertNil(IndexStatistics.wilson(0, of: 0))
     }
 }
+
+final class CompositeIndexTests: XCTestCase {
+    func testCrimeAndClearanceTogetherAndBreakdown() {
+        // Equal populations; "bad" has three times the harm of the others and a perfect 1/1 clearance,
+        // which a separate clearance league would put on top. Together it ranks last.
+        var inputs: [IndexUnitInput] = []
+        for i in 0..<8 { inputs.append(IndexUnitInput(id: "u\(i)", name: "U\(i)", population: 10_000, counts: ["burglary": 10 + i % 3], filed: 20, solved: 15 + i % 3, respondents: 100, satisfied: 95)) }
+        inputs.append(IndexUnitInput(id: "bad", name: "Bad", population: 10_000, counts: ["burglary": 33], filed: 1, solved: 1))
+        let r = CompositeIndex.compute(inputs)
+        XCTAssertEqual(r.units.last?.id, "bad")
+        let bad = r.units.first { $0.id == "bad" }!
+        XCTAssertEqual(bad.clearanceRaw, 1.0)
+        XCTAssertLessThan(bad.clearanceShrunk, 0.9, "one solved case says little: shrunk toward the district")
+        XCTAssertEqual(bad.signal, .high998)
+        XCTAssertGreaterThan(bad.shrunkRatio, 1.5)
+        XCTAssertNil(bad.perception)
+        XCTAssertEqual(bad.perceptionScore, 95, accuracy: 1e-9, "no survey: the district share")
+        XCTAssertEqual(bad.reasonsZh.count, 3)
+        XCTAssertEqual(r.units.map(\.rank), Array(1...9))
+        // O sums to E over the district.
+        XCTAssertEqual(r.units.map(\.observed).reduce(0, +), r.units.map(\.expected).reduce(0, +), accuracy: 1e-9)
+    }
+}

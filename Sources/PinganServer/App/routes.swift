@@ -33,4 +33,5 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: LeaderAPIController())
     try signedIn.register(collection: AssessmentController())
     try signedIn.register(collection: AssessmentAPIController())
+    try signedIn.register(collection: IndexController())
 }

@@ -149,7 +149,7 @@ struct AssessmentController: RouteCollection {
         try req.require(.manageAssessment)
         let form = try req.content.decode(RulesForm.self)
         do {
-            let rules = try form.rules(req)
+            let rules = try form.rules(req, base: try await AssessmentRun.rules(req.db))
             try await AssessmentRulesService.save(req, rules)
             return req.redirect(to: "/assessment/rules")
         } catch let e as FieldErrors {
@@ -191,10 +191,11 @@ struct RulesForm: Content {
         decreaseTiers = s("decreaseTiers"); compare = s("compare"); keySubcategories = s("keySubcategories")
     }
 
-    func rules(_ req: Request) throws -> AssessmentRules {
+    /// The form's fields over `base` (settings the form does not show, such as harm weights, are kept).
+    func rules(_ req: Request, base: AssessmentRules) throws -> AssessmentRules {
         let L = req.lang
         var e = FieldErrors()
-        var r = AssessmentRules()
+        var r = base
         func int(_ k: String, _ v: String?, _ range: ClosedRange<Int>) -> Int {
             if let n = v?.trimmed.nilIfEmpty.flatMap({ Int($0) }), range.contains(n) { return n }
             e[k] = L.t("应为 \(range.lowerBound)–\(range.upperBound) 的整数", "Must be a whole number \(range.lowerBound)–\(range.upperBound)")

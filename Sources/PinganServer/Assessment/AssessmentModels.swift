@@ -73,6 +73,21 @@ final class AssessmentSetting: Model, @unchecked Sendable {
     init() {}
 }
 
+/// 安全感测评 results entered by hand (third-party phone surveys and the like): one row per community and
+/// survey month. The public portal's own questionnaire can later add rows here (source "portal").
+final class PerceptionResult: Model, @unchecked Sendable {
+    static let schema = "perception_results"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "community_id") var communityID: Int
+    @Field(key: "period") var period: String          // survey month, "2026-09"
+    @Field(key: "respondents") var respondents: Int
+    @Field(key: "satisfied") var satisfied: Int       // answered safe / very safe (安全、比较安全)
+    @Field(key: "source") var source: String
+    @Field(key: "entered_by_id") var enteredByID: Int
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    init() {}
+}
+
 struct CreateAssessment: AsyncMigration {
     func prepare(on db: any Database) async throws {
         try await db.schema("cadres")
@@ -121,6 +136,17 @@ struct CreateAssessment: AsyncMigration {
             .field("created_at", .datetime)
             .unique(on: "cadre_id", "month")
             .create()
+        try await db.schema("perception_results")
+            .field("id", .int, .identifier(auto: true))
+            .field("community_id", .int, .required, .references("divisions", "id"))
+            .field("period", .string, .required)
+            .field("respondents", .int, .required)
+            .field("satisfied", .int, .required)
+            .field("source", .string, .required)
+            .field("entered_by_id", .int, .required, .references("users", "id"))
+            .field("created_at", .datetime)
+            .unique(on: "community_id", "period", "source")
+            .create()
         try await db.schema("assessment_settings")
             .field("id", .int, .identifier(auto: true))
             .field("key", .string, .required)
@@ -129,7 +155,7 @@ struct CreateAssessment: AsyncMigration {
             .create()
     }
     func revert(on db: any Database) async throws {
-        for t in ["assessment_settings", "four_checks", "cadre_months", "cadres"] { try await db.schema(t).delete() }
+        for t in ["assessment_settings", "perception_results", "four_checks", "cadre_months", "cadres"] { try await db.schema(t).delete() }
     }
 }
 
@@ -142,6 +168,10 @@ struct AssessmentRules: Content, Equatable {
     var compare: Compare = .sameMonthLastYear
     /// Key cases (重点案件): these incident subcategories; empty = every preventable (可防性) subcategory.
     var keySubcategories: [String] = []
+    /// Composite index: harm weights per subcategory, component weights, safety-perception target (seed 003: 95% in 2012, 98% in 2013).
+    var harmWeights: HarmWeights = .defaults
+    var indexWeights: IndexWeights = .init()
+    var perceptionTarget: Double = 0.95
 
     init() {}
     /// Missing keys keep their defaults, so a client may send only what it changes.
@@ -151,12 +181,18 @@ struct AssessmentRules: Content, Equatable {
         rewards = try c.decodeIfPresent(RewardRules.self, forKey: .rewards) ?? .seed003
         compare = try c.decodeIfPresent(Compare.self, forKey: .compare) ?? .sameMonthLastYear
         keySubcategories = try c.decodeIfPresent([String].self, forKey: .keySubcategories) ?? []
+        harmWeights = try c.decodeIfPresent(HarmWeights.self, forKey: .harmWeights) ?? .defaults
+        indexWeights = try c.decodeIfPresent(IndexWeights.self, forKey: .indexWeights) ?? .init()
+        perceptionTarget = try c.decodeIfPresent(Double.self, forKey: .perceptionTarget) ?? 0.95
     }
 
     func problems() -> [String: String] {
         var p: [String: String] = [:]
         for (k, v) in ladder.problems() { p["ladder." + k] = v }
         for (k, v) in rewards.problems() { p["rewards." + k] = v }
+        if !indexWeights.isValid { p["indexWeights"] = "≥ 0, not all 0" }
+        if !(0.5...1).contains(perceptionTarget) { p["perceptionTarget"] = "0.5–1" }
+        if harmWeights.bySubcategory.values.contains(where: { !($0 >= 0 && $0 <= 100) }) { p["harmWeights"] = "0–100" }
         return p
     }
 }

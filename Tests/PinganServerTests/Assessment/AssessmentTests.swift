@@ -167,3 +167,53 @@ final class AssessmentServerTests: XCTestCase {
 extension AssessmentRules {
     init(ladder: LadderRules) { self.init(); self.ladder = ladder }
 }
+
+final class SafetyIndexServerTests: XCTestCase {
+    func testIndexIsDistrictWideNarrowedToScopeWithPerception() async throws {
+        try await withApp { app, f in
+            for (id, pop) in [(f.c1, 8000), (f.c2, 5000), (f.c3, 3000)] {
+                let d = try await Division.find(id, on: app.db)!
+                d.residentPopulation = pop
+                try await d.save(on: app.db)
+            }
+            for _ in 0..<3 { try await createIncident(app, f, community: f.c1, grid: f.g1a) }
+            try await createIncident(app, f, community: f.c3, grid: f.g3)
+            let cal = LocalCalendar(timeZoneIdentifier: "Asia/Shanghai")
+            let month = cal.yearMonth(of: Date())
+            // Perception: 95 of 100 in c1 entered by its officer; c3 is out of the officer's scope.
+            let body = ["communityID": "\(f.c1)", "period": "\(month)", "respondents": "100", "satisfied": "95", "source": "第三方电话调查"]
+            _ = try await json(app, .POST, "/api/v1/assessment/perception", as: f.bearer("officer"), body: body, IndexController.Created.self, status: .created)
+            var bad = body; bad["satisfied"] = "101"
+            _ = try await json(app, .POST, "/api/v1/assessment/perception", as: f.bearer("officer"), body: bad, ErrorBody.self, status: .unprocessableEntity)
+            var other = body; other["communityID"] = "\(f.c3)"
+            _ = try await json(app, .POST, "/api/v1/assessment/perception", as: f.bearer("officer"), body: other, ErrorBody.self, status: .unprocessableEntity)
+            _ = try await json(app, .POST, "/api/v1/assessment/perception", as: f.bearer("officer"), body: body, ErrorBody.self, status: .unprocessableEntity)  // duplicate
+
+            let all = try await json(app, .GET, "/api/v1/assessment/index?month=\(month)&months=1", as: f.bearer("admin"), IndexPage.self)!
+            XCTAssertEqual(all.report.units.count, 3)
+            let c1 = all.report.units.first { $0.id == "\(f.c1)" }!
+            XCTAssertEqual(c1.respondents, 100)
+            XCTAssertEqual(c1.perception!, 0.95, accuracy: 1e-9)
+            XCTAssertEqual(c1.observed, 9, accuracy: 1e-9, "three burglaries × harm weight 3")
+            // The chief sees the same figures for station A's communities only.
+            let chief = try await json(app, .GET, "/api/v1/assessment/index?month=\(month)&months=1", as: f.bearer("chief"), IndexPage.self)!
+            XCTAssertEqual(Set(chief.report.units.map(\.id)), ["\(f.c1)", "\(f.c2)"])
+            XCTAssertEqual(chief.report.units.first { $0.id == "\(f.c1)" }!.composite, c1.composite, accuracy: 1e-9)
+            let stations = try await json(app, .GET, "/api/v1/assessment/index?level=station&months=1&month=\(month)", as: f.bearer("chief"), IndexPage.self)!
+            XCTAssertEqual(stations.report.units.map(\.id), ["\(f.stationA)"])
+            let officer = try await json(app, .GET, "/api/v1/assessment/index?level=station&months=1&month=\(month)", as: f.bearer("officer"), IndexPage.self)!
+            XCTAssertTrue(officer.report.units.isEmpty, "a station's totals would reveal communities outside the officer's scope")
+            _ = try await json(app, .GET, "/api/v1/assessment/index?level=street", as: f.bearer("admin"), ErrorBody.self, status: .unprocessableEntity)
+
+            for path in ["/assessment/index?months=1&month=\(month)", "/assessment/index?level=station", "/assessment/perception", "/assessment/index.csv"] {
+                try await app.call(.GET, path, headers: f.bearer("admin")) { res in XCTAssertEqual(res.status, .ok, path) }
+            }
+            try await app.call(.GET, "/assessment/index?months=1&month=\(month)", headers: f.bearer("admin")) { res in
+                XCTAssertTrue(res.body.string.contains("<svg"), "the funnel plot sits next to the table")
+            }
+            let pr = try await json(app, .GET, "/api/v1/assessment/perception?year=\(month.year)", as: f.bearer("officer"), [IndexService.PerceptionRow].self)!
+            XCTAssertEqual(pr.count, 1)
+            XCTAssertNil(pr[0].meetsTarget, "95/100 cannot tell against a 95% target")
+        }
+    }
+}

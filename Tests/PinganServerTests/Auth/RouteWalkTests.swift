@@ -198,6 +198,13 @@ final class RouteWalkTests: XCTestCase {
         "GET api/v1/cadres": .init(permission: .viewAssessment),
         "POST api/v1/cadres": .init(permission: .manageAssessment),
         "GET api/v1/cadres/:id": .init(permission: .viewAssessment, target: .cadre),
+        "GET assessment/index": .init(permission: .viewAssessment),
+        "GET assessment/index.csv": .init(permission: .viewAssessment),
+        "GET api/v1/assessment/index": .init(permission: .viewAssessment),
+        "GET assessment/perception": .init(permission: .viewAssessment),
+        "POST assessment/perception": .init(permission: .editFourChecks),
+        "GET api/v1/assessment/perception": .init(permission: .viewAssessment),
+        "POST api/v1/assessment/perception": .init(permission: .editFourChecks),
     ]
 
     /// One request to a route template, with an empty body for writes (so the rules, not the data, decide).
