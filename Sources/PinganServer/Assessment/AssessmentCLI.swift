@@ -63,6 +63,17 @@ extension DemoSeeder {
             checks.append(k)
         }
         try await checks.create(on: db)
+        // Third-party phone survey results (安全感测评) for most communities, last quarter.
+        var surveys: [PerceptionResult] = []
+        for c in communities where rng.chance(0.7) {
+            let r = PerceptionResult()
+            let n = 60 + rng.nextInt(below: 140)
+            r.communityID = c.id!; r.period = last.adding(months: -rng.nextInt(below: 3)).description; r.respondents = n
+            r.satisfied = min(n, Int(Double(n) * (0.86 + 0.13 * rng.nextUnit())))
+            r.source = "第三方电话调查"; r.enteredByID = admin
+            surveys.append(r)
+        }
+        try await surveys.create(on: db)
         let t0 = Date()
         let o = try await AssessmentRun.run(db, month: last, calendar: cal)
         log(String(format: "Assessment: %d cadres, ladder run for %@ (%d months) in %.2f s; %d named, rewards ¥%d.",
