@@ -49,8 +49,11 @@ enum AssessmentRun {
         let cadres = try await Cadre.query(on: db).filter(\.$active == true).sort(\.$id).all()
         // Months to compute: the first never-run month of the year up to M, and every stored month after M.
         let yearStart = YearMonth(year: month.year, month: 1)
-        let stored = Set(try await CadreMonth.query(on: db).filter(\.$month >= yearStart.description).filter(\.$month <= "\(month.year)-12")
-            .all().map(\.month))
+        // Hot path at district scale (2,000 cadres × 12 months): plain SQL, no model loading.
+        let sql = db as! any SQLDatabase
+        struct M: Decodable { var month: String }
+        let stored = Set(try await sql.select().distinct().column("month").from("cadre_months")
+            .where("month", .greaterThanOrEqual, yearStart.description).where("month", .lessThanOrEqual, "\(month.year)-12").all(decoding: M.self).map(\.month))
         var start = month
         var m = yearStart
         while m < month { if !stored.contains(m.description) { start = m; break }; m = m.next }
@@ -61,9 +64,11 @@ enum AssessmentRun {
 
         // States before the first computed month.
         var states: [String: LadderState] = [:]
-        for row in try await CadreMonth.query(on: db).filter(\.$month == start.previous.description).all() {
-            states[String(row.cadreID)] = LadderState(level: row.level, consecutiveNamed: row.consecutiveNamed,
-                                                      rectificationUntil: row.rectificationUntil.flatMap(YearMonth.init), month: start.previous)
+        struct S: Decodable { var cadre_id: Int; var level: LadderLevel; var consecutive_named: Int; var rectification_until: String? }
+        for row in try await sql.select().column("cadre_id").column("level").column("consecutive_named").column("rectification_until").from("cadre_months")
+            .where("month", .equal, start.previous.description).all(decoding: S.self) {
+            states[String(row.cadre_id)] = LadderState(level: row.level, consecutiveNamed: row.consecutive_named,
+                                                       rectificationUntil: row.rectification_until.flatMap(YearMonth.init), month: start.previous)
         }
         var cache: [YearMonth: (community: [Int: Int], grid: [Int: Int])] = [:]
         func cases(_ m: YearMonth) async throws -> (community: [Int: Int], grid: [Int: Int]) {
@@ -80,9 +85,10 @@ enum AssessmentRun {
         var checkBy: [String: FourCheck] = [:]
         for c in checks { checkBy["\(c.cadreID)|\(c.month)"] = c }
 
-        var rows: [CadreMonth] = []
+        var rows: [[any SQLExpression]] = []
         var named = 0, payout = 0
         let now = Date()
+        let encoder = JSONEncoder()
         for m in months {
             let cur = try await cases(m)
             let prev = try await cases(rules.compare == .previousMonth ? m.previous : m.sameMonthLastYear)
@@ -92,26 +98,28 @@ enum AssessmentRun {
                 let check = checkBy["\(s.cadreID)|\(m)"]
                 let lines = CadreRewards.lines(current: s.current, previous: s.previous, recordsComplete: check?.recordsComplete ?? false,
                                                watchArranged: check?.watchArranged ?? false, rules: rules.rewards)
-                let r = CadreMonth()
-                r.cadreID = Int(s.cadreID)!; r.month = m.description; r.current = s.current; r.previous = s.previous; r.change = s.change
-                r.riseRank = s.riseRank; r.named = s.named; r.levelBefore = s.levelBefore; r.level = s.level
-                r.consecutiveNamed = s.state.consecutiveNamed; r.rectificationUntil = s.state.rectificationUntil?.description
-                r.reasonsJSON = String(decoding: try JSONEncoder().encode(s.reasons), as: UTF8.self)
-                r.rewardRecords = lines.first { $0.kind == .recordsAndWatch }?.amount ?? 0
-                r.rewardDecrease = lines.first { $0.kind == .decrease }?.amount ?? 0
-                r.rewardTotal = CadreRewards.total(lines)
-                r.computedAt = now
-                rows.append(r)
-                if m == month { if s.named { named += 1 }; payout += r.rewardTotal }
+                let total = CadreRewards.total(lines)
+                rows.append([SQLBind(Int(s.cadreID)!), SQLBind(m.description), SQLBind(s.current), SQLBind(s.previous), SQLBind(s.change),
+                             SQLBind(s.riseRank), SQLBind(s.named), SQLBind(s.levelBefore.rawValue), SQLBind(s.level.rawValue),
+                             SQLBind(s.state.consecutiveNamed), SQLBind(s.state.rectificationUntil?.description),
+                             SQLBind(String(decoding: try encoder.encode(s.reasons), as: UTF8.self)),
+                             SQLBind(lines.first { $0.kind == .recordsAndWatch }?.amount ?? 0), SQLBind(lines.first { $0.kind == .decrease }?.amount ?? 0),
+                             SQLBind(total), SQLBind(now)])
+                if m == month { if s.named { named += 1 }; payout += total }
             }
         }
         // Replace the months whole, in one transaction: a failed run leaves the previous results.
         let monthKeys = months.map(\.description), toInsert = rows
         try await db.transaction { tx in
-            try await CadreMonth.query(on: tx).filter(\.$month ~~ monthKeys).delete()
+            let s = tx as! any SQLDatabase
+            try await s.delete(from: "cadre_months").where("month", .in, monthKeys).run()
             var i = 0
             while i < toInsert.count {
-                try await Array(toInsert[i..<Swift.min(i + 500, toInsert.count)]).create(on: tx)
+                try await s.insert(into: "cadre_months")
+                    .columns("cadre_id", "month", "current_cases", "previous_cases", "change", "rise_rank", "named", "level_before", "level",
+                             "consecutive_named", "rectification_until", "reasons", "reward_records", "reward_decrease", "reward_total", "computed_at")
+                    .rows(Array(toInsert[i..<Swift.min(i + 500, toInsert.count)]))
+                    .run()
                 i += 500
             }
         }
