@@ -34,4 +34,5 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: AssessmentController())
     try signedIn.register(collection: AssessmentAPIController())
     try signedIn.register(collection: IndexController())
+    try signedIn.register(collection: PublicationController())
 }

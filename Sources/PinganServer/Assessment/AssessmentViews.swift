@@ -5,7 +5,7 @@ enum AssessmentViews {
     static func tabs(_ req: Request, active: String) -> Node {
         let L = req.lang
         let items: [(String, String, String)] = [
-            ("/assessment", "包片干部排位", "Cadre ladder"), ("/assessment/payouts", "奖励发放", "Payouts"),
+            ("/assessment/publication", "派出所通报", "Station publication"), ("/assessment", "包片干部排位", "Cadre ladder"), ("/assessment/payouts", "奖励发放", "Payouts"),
             ("/assessment/index", "综合指数", "Safety index"), ("/assessment/perception", "安全感测评", "Perception"),
             ("/assessment/checks", "四查", "Inspections (四查)"), ("/assessment/cadres", "包片干部", "Cadres"),
             ("/assessment/rules", "考核规则", "Rules"),

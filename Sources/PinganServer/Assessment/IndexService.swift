@@ -18,6 +18,7 @@ struct IndexParams {
     var month: YearMonth
     var months: Int
     var level: Level
+    init(month: YearMonth, months: Int, level: Level) { self.month = month; self.months = months; self.level = level }
     init(_ req: Request, errors e: inout FieldErrors) {
         month = AssessmentService.month(req, errors: &e)
         months = 12
