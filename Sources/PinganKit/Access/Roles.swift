@@ -40,14 +40,14 @@ public enum Role: String, CaseIterable, Codable, Sendable {
         case .admin: Set(Permission.allCases)
         case .districtCommand: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewAudit, .viewRegistry, .viewDisputes, .editDisputes, .viewAnalysis, .manageAlerts,
                                 .viewForces, .manageOfficers, .configureStaffing,
-                                .viewAssessment, .manageAssessment, .editFourChecks]
+                                .viewAssessment, .manageAssessment, .editFourChecks, .scorePersonnel]
         // Officers who register and supervise people may see full identity numbers (每次查看留痕).
         case .stationChief: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity, .viewDisputes, .editDisputes,
                              .viewAnalysis, .manageAlerts, .viewForces, .editWorkLog, .editInspections, .manageOfficers,
-                             .viewAssessment, .editFourChecks]
+                             .viewAssessment, .editFourChecks, .scorePersonnel]
         case .communityOfficer: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity, .viewDisputes, .editDisputes,
                                  .viewAnalysis, .manageAlerts, .viewForces, .editWorkLog, .editInspections,
-                                 .viewAssessment, .editFourChecks]
+                                 .viewAssessment, .editFourChecks, .scorePersonnel]
         // Grid workers register what their screening (排查) finds.
         case .gridWorker: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .viewDisputes, .editDisputes]
         case .mediator: [.viewIncidents, .viewJurisdiction, .viewDisputes, .editDisputes]
@@ -78,4 +78,7 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     /// Assessment (issue 8): see the cadre ladder, payouts and inspections in scope; run the monthly ladder,
     /// manage cadres and configure the rules (district-wide, so district command only); record 四查 scores.
     case viewAssessment, manageAssessment, editFourChecks
+    /// Dual assessment (seed 002): station chiefs and the governance office (district command) score community
+    /// officers; officers score grid workers.
+    case scorePersonnel
 }

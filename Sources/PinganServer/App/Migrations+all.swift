@@ -14,4 +14,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateForces())
     app.migrations.add(CreateLeaderAssignments())
     app.migrations.add(CreateAssessment())
+    app.migrations.add(CreatePersonnelScores())
 }

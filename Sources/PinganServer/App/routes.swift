@@ -35,4 +35,5 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: AssessmentAPIController())
     try signedIn.register(collection: IndexController())
     try signedIn.register(collection: PublicationController())
+    try signedIn.register(collection: DualController())
 }

@@ -172,6 +172,8 @@ struct AssessmentRules: Content, Equatable {
     var harmWeights: HarmWeights = .defaults
     var indexWeights: IndexWeights = .init()
     var perceptionTarget: Double = 0.95
+    /// Dual assessment of community officers: the station's share; the governance office has the rest.
+    var dualStationWeight: Double = 0.5
 
     init() {}
     /// Missing keys keep their defaults, so a client may send only what it changes.
@@ -184,6 +186,7 @@ struct AssessmentRules: Content, Equatable {
         harmWeights = try c.decodeIfPresent(HarmWeights.self, forKey: .harmWeights) ?? .defaults
         indexWeights = try c.decodeIfPresent(IndexWeights.self, forKey: .indexWeights) ?? .init()
         perceptionTarget = try c.decodeIfPresent(Double.self, forKey: .perceptionTarget) ?? 0.95
+        dualStationWeight = try c.decodeIfPresent(Double.self, forKey: .dualStationWeight) ?? 0.5
     }
 
     func problems() -> [String: String] {
@@ -192,6 +195,7 @@ struct AssessmentRules: Content, Equatable {
         for (k, v) in rewards.problems() { p["rewards." + k] = v }
         if !indexWeights.isValid { p["indexWeights"] = "≥ 0, not all 0" }
         if !(0.5...1).contains(perceptionTarget) { p["perceptionTarget"] = "0.5–1" }
+        if !(0...1).contains(dualStationWeight) { p["dualStationWeight"] = "0–1" }
         if harmWeights.bySubcategory.values.contains(where: { !($0 >= 0 && $0 <= 100) }) { p["harmWeights"] = "0–100" }
         return p
     }

@@ -227,3 +227,41 @@ final class SafetyIndexServerTests: XCTestCase {
         }
     }
 }
+
+final class DualAssessmentServerTests: XCTestCase {
+    func testStationAndGovernanceScoresCombineAndOfficersScoreGridWorkers() async throws {
+        try await withApp { app, f in
+            let officer = f.users["officer"]!, grid = f.users["grid"]!, officer3 = f.users["officer3"]!
+            func score(_ as: String, _ subject: Int, _ kind: String?, _ s: String, status: HTTPStatus) async throws {
+                var body = ["subjectID": "\(subject)", "month": "2026-09", "score": s, "note": "按月考核"]
+                if let kind { body["kind"] = kind }
+                try await app.call(.POST, "/api/v1/assessment/dual", headers: f.bearer(`as`), beforeRequest: { try $0.content.encode(body) }) { res in
+                    XCTAssertEqual(res.status, status, res.body.string)
+                }
+            }
+            try await score("chief", officer, nil, "90", status: .created)           // station
+            try await score("command", officer, nil, "80", status: .created)         // governance office
+            try await score("chief", officer, nil, "70", status: .unprocessableEntity)  // once a month
+            try await score("chief", officer3, nil, "70", status: .unprocessableEntity) // another station's officer: not in scope
+            try await score("chief", officer, "governance", "70", status: .unprocessableEntity) // not the chief's kind
+            try await score("officer", grid, nil, "101", status: .unprocessableEntity)
+            try await score("officer", grid, nil, "85", status: .created)            // officer scores the grid worker
+            try await score("officer", officer, nil, "85", status: .unprocessableEntity) // …but not officers
+            try await score("grid", officer, nil, "85", status: .forbidden)
+
+            var report: DualReport? = nil
+            try await app.call(.GET, "/api/v1/assessment/dual?month=2026-09", headers: f.bearer("chief")) { res in
+                XCTAssertEqual(res.status, .ok)
+                report = try res.content.decode(DualReport.self)
+            }
+            let o = report!.officers.first { $0.userID == officer }!
+            XCTAssertEqual(o.station, 90); XCTAssertEqual(o.governance, 80)
+            XCTAssertEqual(o.combined!, 85, accuracy: 1e-9)
+            XCTAssertFalse(report!.officers.contains { $0.userID == officer3 })
+            XCTAssertEqual(report!.gridWorkers.first { $0.userID == grid }?.officer, 85)
+            try await app.call(.GET, "/assessment/dual?month=2026-09", headers: f.bearer("officer")) { res in XCTAssertEqual(res.status, .ok) }
+            let audited = try await AuditEvent.query(on: app.db).filter(\.$action == "personnel.score").count()
+            XCTAssertEqual(audited, 3)
+        }
+    }
+}
