@@ -15,4 +15,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateLeaderAssignments())
     app.migrations.add(CreateAssessment())
     app.migrations.add(CreatePersonnelScores())
+    app.migrations.add(CreateResponsibilityLetters())
 }

@@ -36,4 +36,5 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: IndexController())
     try signedIn.register(collection: PublicationController())
     try signedIn.register(collection: DualController())
+    try signedIn.register(collection: LetterController())
 }

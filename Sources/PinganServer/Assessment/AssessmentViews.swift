@@ -7,7 +7,7 @@ enum AssessmentViews {
         let items: [(String, String, String)] = [
             ("/assessment/publication", "派出所通报", "Station publication"), ("/assessment", "包片干部排位", "Cadre ladder"), ("/assessment/payouts", "奖励发放", "Payouts"),
             ("/assessment/index", "综合指数", "Safety index"), ("/assessment/perception", "安全感测评", "Perception"),
-            ("/assessment/dual", "双重考核", "Dual assessment"),
+            ("/assessment/dual", "双重考核", "Dual assessment"), ("/assessment/letters", "责任书", "Letters"),
             ("/assessment/checks", "四查", "Inspections (四查)"), ("/assessment/cadres", "包片干部", "Cadres"),
             ("/assessment/rules", "考核规则", "Rules"),
         ]

@@ -265,3 +265,40 @@ final class DualAssessmentServerTests: XCTestCase {
         }
     }
 }
+
+func makeLetter(_ app: Application, _ f: Fixture, community: Int) async throws -> Int {
+    let l = ResponsibilityLetter()
+    l.year = 2026; l.communityID = community; l.partyA = "街道综治委"; l.partyB = "社区居委会"; l.signedOn = "2026-01-10"
+    l.itemsJSON = #"[{"text":"群众安全感达到95%","indicator":"perception","target":0.95}]"#; l.createdByID = f.users["admin"]!
+    try await l.create(on: app.db)
+    return l.id!
+}
+
+final class LetterServerTests: XCTestCase {
+    func testLetterItemsReadTheYearsResults() async throws {
+        try await withApp { app, f in
+            let cal = LocalCalendar(timeZoneIdentifier: "Asia/Shanghai")
+            let month = cal.yearMonth(of: Date())
+            _ = try await json(app, .POST, "/api/v1/assessment/perception", as: f.bearer("admin"),
+                               body: ["communityID": "\(f.c1)", "period": "\(month)", "respondents": "200", "satisfied": "198"], IndexController.Created.self, status: .created)
+            let body = ["year": "\(month.year)", "communityID": "\(f.c1)", "partyA": "市桥街道综治委", "partyB": "德兴社区居委会", "signedOn": "\(month.year)-01-10",
+                        "items": "perception 0.95 群众安全感达到95%\nclearance 0.8 破案率80%"]
+            let d = try await json(app, .POST, "/api/v1/assessment/letters", as: f.bearer("command"), body: body, LetterDTO.self, status: .created)!
+            XCTAssertEqual(d.results.count, 2)
+            XCTAssertEqual(d.results[0].actual!, 0.99, accuracy: 1e-9)
+            XCTAssertEqual(d.results[0].met, true)
+            var bad = body; bad["items"] = "safety 2 x"; bad["partyA"] = ""
+            var fields: [String: String] = [:]
+            try await app.call(.POST, "/api/v1/assessment/letters", headers: f.bearer("command"), beforeRequest: { try $0.content.encode(bad) }) { res in
+                XCTAssertEqual(res.status, .unprocessableEntity)
+                fields = try res.content.decode(ErrorBody.self).fields ?? [:]
+            }
+            XCTAssertEqual(Set(fields.keys), ["items", "partyA"])
+            _ = try await json(app, .GET, "/api/v1/assessment/letters/\(d.id)", as: f.bearer("officer3"), ErrorBody.self, status: .notFound)
+            try await app.call(.GET, "/assessment/letters/\(d.id)", headers: f.bearer("officer")) { res in
+                XCTAssertEqual(res.status, .ok)
+                XCTAssertTrue(res.body.string.contains("完成"))
+            }
+        }
+    }
+}

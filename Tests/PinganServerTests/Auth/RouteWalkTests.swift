@@ -6,7 +6,7 @@ import PinganKit
 /// Walks every registered route with every role, in scope and out of scope. A route added
 /// without an entry here fails the suite, so nothing ships unscoped by accident.
 final class RouteWalkTests: XCTestCase {
-    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, cadre }
+    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, cadre, letter }
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false }
 
     static let rules: [String: Rule] = [
@@ -201,6 +201,12 @@ final class RouteWalkTests: XCTestCase {
         "GET assessment/index": .init(permission: .viewAssessment),
         "GET assessment/publication": .init(permission: .viewAssessment),
         "GET assessment/dual": .init(permission: .viewAssessment),
+        "GET assessment/letters": .init(permission: .viewAssessment),
+        "POST assessment/letters": .init(permission: .manageAssessment),
+        "GET assessment/letters/:id": .init(permission: .viewAssessment, target: .letter),
+        "GET api/v1/assessment/letters": .init(permission: .viewAssessment),
+        "POST api/v1/assessment/letters": .init(permission: .manageAssessment),
+        "GET api/v1/assessment/letters/:id": .init(permission: .viewAssessment, target: .letter),
         "POST assessment/dual": .init(permission: .scorePersonnel),
         "GET api/v1/assessment/dual": .init(permission: .viewAssessment),
         "POST api/v1/assessment/dual": .init(permission: .scorePersonnel),
@@ -246,6 +252,8 @@ final class RouteWalkTests: XCTestCase {
             let leaderOutside = try await makeLeaderAssignment(app, f, community: f.c3, name: "沙头所长")
             let cadreInside = try await makeCadre(app, community: f.c1, grid: f.g1a)
             let cadreOutside = try await makeCadre(app, community: f.c3, grid: f.g3)
+            let letterInside = try await makeLetter(app, f, community: f.c1)
+            let letterOutside = try await makeLetter(app, f, community: f.c3)
             let victim = User(username: "victim", displayName: "V", passwordHash: "!", role: .analyst, scopeDivisionID: f.district)
             try await victim.create(on: app.db)
             let users: [String: Role] = ["admin": .admin, "command": .districtCommand, "chief": .stationChief, "officer": .communityOfficer,
@@ -290,6 +298,7 @@ final class RouteWalkTests: XCTestCase {
                     case .officer: inID = f.users["officer"]!; outID = wholeDistrict.contains(user) ? nil : f.users["officer3"]!
                     case .inspection: inID = inspectionInside; outID = wholeDistrict.contains(user) ? nil : inspectionOutside
                     case .cadre: inID = cadreInside; outID = wholeDistrict.contains(user) ? nil : cadreOutside
+                    case .letter: inID = letterInside; outID = wholeDistrict.contains(user) ? nil : letterOutside
                     case .leader:
                         // Removing is the only write: every allowed call needs a fresh in-scope assignment.
                         inID = try await makeLeaderAssignment(app, f, community: f.c1, name: "挂点\(user)\(key.hashValue)")
