@@ -74,6 +74,25 @@ extension DemoSeeder {
             surveys.append(r)
         }
         try await surveys.create(on: db)
+        // Dual assessment scores for last month and this year's responsibility letters for the first communities.
+        var scores: [PersonnelScore] = []
+        for u in try await User.query(on: db).filter(\.$role ~~ [.communityOfficer, .gridWorker]).all() {
+            for kind in (u.role == .communityOfficer ? [ScoreKind.station, .governance] : [.officer]) where rng.chance(0.8) {
+                let s = PersonnelScore()
+                s.subjectID = u.id!; s.month = last.description; s.kind = kind; s.score = 70 + rng.nextInt(below: 29); s.note = ""; s.scorerID = admin
+                scores.append(s)
+            }
+        }
+        try await scores.create(on: db)
+        var letters: [ResponsibilityLetter] = []
+        for c in communities.prefix(24) {
+            let l = ResponsibilityLetter()
+            l.year = last.year; l.communityID = c.id!; l.partyA = "街道综治委"; l.partyB = c.name + (c.kind == .rural ? "村委会" : "居委会")
+            l.signedOn = "\(last.year)-01-1\(rng.nextInt(below: 10))"; l.createdByID = admin
+            l.itemsJSON = #"[{"text":"群众安全感达到95%","indicator":"perception","target":0.95},{"text":"可防性案件不高于全区水平","indicator":"crime_ratio","target":1.0},{"text":"破案率不低于60%","indicator":"clearance","target":0.6}]"#
+            letters.append(l)
+        }
+        try await letters.create(on: db)
         let t0 = Date()
         let o = try await AssessmentRun.run(db, month: last, calendar: cal)
         log(String(format: "Assessment: %d cadres, ladder run for %@ (%d months) in %.2f s; %d named, rewards ¥%d.",
