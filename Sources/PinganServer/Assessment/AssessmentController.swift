@@ -175,6 +175,8 @@ enum AssessmentRulesService {
 struct RulesForm: Content {
     var namedCount: String?, rectificationAfter: String?, yellowAfter: String?, rectificationMonths: String?, resetEachYear: String?
     var recordsAndWatchAmount: String?, decreaseTiers: String?, compare: String?, keySubcategories: String?
+    /// Index and dual-assessment settings; a field left out of the form keeps its stored value.
+    var weightCrime: String?, weightClearance: String?, weightPerception: String?, perceptionTarget: String?, dualStationWeight: String?
 
     init(_ r: AssessmentRules) {
         namedCount = "\(r.ladder.namedCount)"; rectificationAfter = "\(r.ladder.rectificationAfter)"; yellowAfter = "\(r.ladder.yellowAfter)"
@@ -182,6 +184,9 @@ struct RulesForm: Content {
         recordsAndWatchAmount = "\(r.rewards.recordsAndWatchAmount)"
         decreaseTiers = r.rewards.decreaseTiers.map { "\($0.percent):\($0.amount)" }.joined(separator: ", ")
         compare = r.compare.rawValue; keySubcategories = r.keySubcategories.joined(separator: ", ")
+        func g(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(format: "%g", x) }
+        weightCrime = g(r.indexWeights.crime * 100); weightClearance = g(r.indexWeights.clearance * 100); weightPerception = g(r.indexWeights.perception * 100)
+        perceptionTarget = g(r.perceptionTarget * 100); dualStationWeight = g(r.dualStationWeight * 100)
     }
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
@@ -189,6 +194,8 @@ struct RulesForm: Content {
         namedCount = s("namedCount"); rectificationAfter = s("rectificationAfter"); yellowAfter = s("yellowAfter")
         rectificationMonths = s("rectificationMonths"); resetEachYear = s("resetEachYear"); recordsAndWatchAmount = s("recordsAndWatchAmount")
         decreaseTiers = s("decreaseTiers"); compare = s("compare"); keySubcategories = s("keySubcategories")
+        weightCrime = s("weightCrime"); weightClearance = s("weightClearance"); weightPerception = s("weightPerception")
+        perceptionTarget = s("perceptionTarget"); dualStationWeight = s("dualStationWeight")
     }
 
     /// The form's fields over `base` (settings the form does not show, such as harm weights, are kept).
@@ -221,6 +228,19 @@ struct RulesForm: Content {
         r.rewards.decreaseTiers = tiers.sorted { $0.percent < $1.percent }
         if let c = AssessmentRules.Compare(rawValue: compare ?? "") { r.compare = c } else { e["compare"] = L.t("请选择同比或环比", "Choose year-on-year or month-on-month") }
         r.keySubcategories = (keySubcategories ?? "").split(whereSeparator: { $0 == "," || $0 == "，" || $0 == " " }).map(String.init)
+        // Percentages on the form, fractions in the rules.
+        func pct(_ k: String, _ v: String?, _ range: ClosedRange<Double>, keep: Double) -> Double {
+            guard let v else { return keep }
+            if let x = Double(v.trimmed), range.contains(x) { return x / 100 }
+            e[k] = L.t("应为 \(Int(range.lowerBound))–\(Int(range.upperBound)) 的数", "Must be a number \(Int(range.lowerBound))–\(Int(range.upperBound))")
+            return keep
+        }
+        r.indexWeights = IndexWeights(crime: pct("weightCrime", weightCrime, 0...100, keep: r.indexWeights.crime),
+                                      clearance: pct("weightClearance", weightClearance, 0...100, keep: r.indexWeights.clearance),
+                                      perception: pct("weightPerception", weightPerception, 0...100, keep: r.indexWeights.perception))
+        if !r.indexWeights.isValid && e["weightCrime"] == nil { e["weightCrime"] = L.t("三项权重不能全为0", "The three weights cannot all be 0") }
+        r.perceptionTarget = pct("perceptionTarget", perceptionTarget, 50...100, keep: r.perceptionTarget)
+        r.dualStationWeight = pct("dualStationWeight", dualStationWeight, 0...100, keep: r.dualStationWeight)
         guard e.isEmpty else { throw e }
         return r
     }

@@ -232,7 +232,12 @@ enum AssessmentViews {
             num(L.t("四查档案齐全并落实值班奖励（元）", "Complete records + watch arranged (¥)"), "recordsAndWatchAmount", f.recordsAndWatchAmount),
             Form.field(L.t("下降奖励档次（降幅%:元）", "Decrease tiers (percent:¥)"), "decreaseTiers", errors, Form.input("decreaseTiers", f.decreaseTiers, required: true)),
             Form.field(L.t("重点案件类别代码（空=全部可防性案件）", "Key-case subcategory codes (empty = all preventable)"), "keySubcategories", errors,
-                       Form.input("keySubcategories", f.keySubcategories)))
+                       Form.input("keySubcategories", f.keySubcategories)),
+            num(L.t("综合指数权重：案件（%）", "Index weight: crime (%)"), "weightCrime", f.weightCrime),
+            num(L.t("综合指数权重：破案（%）", "Index weight: clearance (%)"), "weightClearance", f.weightClearance),
+            num(L.t("综合指数权重：安全感（%）", "Index weight: perception (%)"), "weightPerception", f.weightPerception),
+            num(L.t("安全感目标（%）", "Perception target (%)"), "perceptionTarget", f.perceptionTarget),
+            num(L.t("双重考核派出所权重（%）", "Dual assessment: station weight (%)"), "dualStationWeight", f.dualStationWeight))
         return .page(req, title: title, status: errors.isEmpty ? .ok : .unprocessableEntity,
             tabs(req, active: "/assessment/rules"),
             toolbar(req, title, csv: nil),

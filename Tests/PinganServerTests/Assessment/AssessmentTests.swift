@@ -302,3 +302,24 @@ final class LetterServerTests: XCTestCase {
         }
     }
 }
+
+final class AssessmentRulesFormTests: XCTestCase {
+    func testRulesFormSetsIndexAndDualWeightsAndKeepsHarmWeights() async throws {
+        try await withApp { app, f in
+            var custom = AssessmentRules(); custom.harmWeights = HarmWeights(["robbery": 9])
+            try await app.call(.PUT, "/api/v1/assessment/rules", headers: f.bearer("admin"), beforeRequest: { try $0.content.encode(custom) }) { XCTAssertEqual($0.status, .ok) }
+            let s = try await signIn(app, "admin")
+            try await app.call(.POST, "/assessment/rules", beforeRequest: { req in
+                req.headers.cookie = s.cookies
+                try req.content.encode(["_csrf": s.csrf, "namedCount": "3", "rectificationAfter": "2", "yellowAfter": "3", "rectificationMonths": "2",
+                                        "resetEachYear": "1", "recordsAndWatchAmount": "300", "decreaseTiers": "30:150, 50:270, 100:300", "compare": "same_month_last_year",
+                                        "weightCrime": "60", "weightClearance": "20", "weightPerception": "20", "perceptionTarget": "98", "dualStationWeight": "70"], as: .urlEncodedForm)
+            }) { res in XCTAssertEqual(res.status, .seeOther, res.body.string) }
+            let r = try await AssessmentRun.rules(app.db)
+            XCTAssertEqual(r.indexWeights, IndexWeights(crime: 0.6, clearance: 0.2, perception: 0.2))
+            XCTAssertEqual(r.perceptionTarget, 0.98, accuracy: 1e-12)
+            XCTAssertEqual(r.dualStationWeight, 0.7, accuracy: 1e-12)
+            XCTAssertEqual(r.harmWeights, HarmWeights(["robbery": 9]), "settings the form does not show are kept")
+        }
+    }
+}
