@@ -21,6 +21,7 @@ Usage:
   pingan import people FILE.csv --as USERNAME [--dry-run] [--lang en]
   pingan import incidents FILE.csv[.gz] --mapping MAPPING.json --as USERNAME [--dry-run]   a city's open data (docs/analysis-server.md)
   pingan alerts recompute [--month YYYY-MM] [--week YYYY-MM-DD]   early-warning alerts (default: last complete month and week)
+  pingan assess month [YYYY-MM]     grid-cadre ladder and rewards for the month (default: the month just ended)
 Roles: \(Role.allCases.map(\.rawValue).joined(separator: ", "))
 Configuration comes from the environment: see README.md § Configuration.
 """
@@ -92,6 +93,7 @@ do {
         try await seeder.seedAlerts(app: app)
         try await seeder.seedForces(app: app)
         try await seeder.seedPatrols(app: app)
+        try await seeder.seedAssessment(app: app)
         print("\nSign in at http://\(config.hostname):\(config.port)/login with any of these demo accounts (passwords are new each run):\n")
         print("  username   password         role                scope")
         for a in accounts {
@@ -165,6 +167,14 @@ do {
         if let w = option("week") { guard let d = cal.parseLocalDate(w) else { fail("--week must look like 2026-03-02") }; week = d }
         let outcome = try await AnalysisCLI.recompute(app: app, calendar: cal, month: month, week: week)
         print("Evaluated \(outcome.evaluatedUnits) units for \(outcome.periods.joined(separator: " and week of ")): \(outcome.created) new alerts, \(outcome.existing) already present.")
+    case "assess":
+        guard args.count > 1, args[1] == "month" else { fail(usage) }
+        try await app.migrateAll()
+        let cal = LocalCalendar(timeZoneIdentifier: config.timeZone)
+        var month = cal.yearMonth(of: Date()).previous
+        if args.count > 2 { guard let m = YearMonth(args[2]), m <= cal.yearMonth(of: Date()) else { fail("month must look like 2026-03 and not lie ahead") }; month = m }
+        let o = try await AssessmentCLI.month(app: app, calendar: cal, month: month)
+        print(String(format: "Ladder for %@: %d cadres, months %@, %d named, rewards ¥%d, %.2f s.", month.description, o.cadres, o.months.joined(separator: ","), o.named, o.payoutTotal, o.seconds))
     default:
         fail("Unknown command \(command)\n\n" + usage)
     }

@@ -39,18 +39,21 @@ public enum Role: String, CaseIterable, Codable, Sendable {
         switch self {
         case .admin: Set(Permission.allCases)
         case .districtCommand: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewAudit, .viewRegistry, .viewDisputes, .editDisputes, .viewAnalysis, .manageAlerts,
-                                .viewForces, .manageOfficers, .configureStaffing, .viewTeams]
+                                .viewForces, .manageOfficers, .configureStaffing, .viewTeams,
+                                .viewAssessment, .manageAssessment, .editFourChecks, .scorePersonnel]
         // Officers who register and supervise people may see full identity numbers (每次查看留痕).
         case .stationChief: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity, .viewDisputes, .editDisputes,
-                             .viewAnalysis, .manageAlerts, .viewForces, .editWorkLog, .editInspections, .manageOfficers, .viewTeams, .editTeams]
+                             .viewAnalysis, .manageAlerts, .viewForces, .editWorkLog, .editInspections, .manageOfficers, .viewTeams, .editTeams,
+                             .viewAssessment, .editFourChecks, .scorePersonnel]
         case .communityOfficer: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity, .viewDisputes, .editDisputes,
-                                 .viewAnalysis, .manageAlerts, .viewForces, .editWorkLog, .editInspections, .viewTeams, .editTeams]
+                                 .viewAnalysis, .manageAlerts, .viewForces, .editWorkLog, .editInspections, .viewTeams, .editTeams,
+                                 .viewAssessment, .editFourChecks, .scorePersonnel]
         // Grid workers register what their screening (排查) finds.
         case .gridWorker: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .viewDisputes, .editDisputes]
         case .mediator: [.viewIncidents, .viewJurisdiction, .viewDisputes, .editDisputes]
         // Team leaders (联防队长) run their team: members, training, patrol plans and logs, duty rosters.
         case .teamLeader: [.viewIncidents, .viewJurisdiction, .viewTeams, .editTeams]
-        case .analyst: [.viewIncidents, .viewJurisdiction, .viewRegistry, .viewDisputes, .viewAnalysis, .viewForces, .viewTeams]
+        case .analyst: [.viewIncidents, .viewJurisdiction, .viewRegistry, .viewDisputes, .viewAnalysis, .viewForces, .viewTeams, .viewAssessment]
         }
     }
 
@@ -77,4 +80,10 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     /// rosters; write them (members, training attendance, plans and rosters, patrol logs with check-ins
     /// and findings). Opening an incident from a finding also needs `editIncidents`.
     case viewTeams, editTeams
+    /// Assessment (issue 8): see the cadre ladder, payouts and inspections in scope; run the monthly ladder,
+    /// manage cadres and configure the rules (district-wide, so district command only); record 四查 scores.
+    case viewAssessment, manageAssessment, editFourChecks
+    /// Dual assessment (seed 002): station chiefs and the governance office (district command) score community
+    /// officers; officers score grid workers.
+    case scorePersonnel
 }

@@ -16,4 +16,7 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateDisputeAttachments())
     app.migrations.add(CreatePatrols())
     app.migrations.add(CreateMemberAssessment())
+    app.migrations.add(CreateAssessment())
+    app.migrations.add(CreatePersonnelScores())
+    app.migrations.add(CreateResponsibilityLetters())
 }

@@ -38,5 +38,11 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: PatrolController())
     try signedIn.register(collection: PatrolAPIController())
     try signedIn.register(collection: DutyController())
+    try signedIn.register(collection: MemberAssessmentController())
     try signedIn.register(collection: AssessmentController())
+    try signedIn.register(collection: AssessmentAPIController())
+    try signedIn.register(collection: IndexController())
+    try signedIn.register(collection: PublicationController())
+    try signedIn.register(collection: DualController())
+    try signedIn.register(collection: LetterController())
 }

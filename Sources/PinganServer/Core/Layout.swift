@@ -17,6 +17,7 @@ enum Layout {
         .init(path: "/analysis", zh: "研判预警", en: "Analysis", permission: .viewAnalysis),
         .init(path: "/forces", zh: "警力警务", en: "Forces", permission: .viewForces),
         .init(path: "/forces/patrols", zh: "巡逻防范", en: "Patrols", permission: .viewTeams, unless: .viewForces),
+        .init(path: "/assessment", zh: "考核通报", en: "Assessment", permission: .viewAssessment),
         .init(path: "/admin/users", zh: "用户", en: "Users", permission: .manageUsers),
         .init(path: "/admin/audit", zh: "审计日志", en: "Audit log", permission: .viewAudit),
     ]

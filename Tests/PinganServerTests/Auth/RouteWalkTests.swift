@@ -6,7 +6,7 @@ import PinganKit
 /// Walks every registered route with every role, in scope and out of scope. A route added
 /// without an entry here fails the suite, so nothing ships unscoped by accident.
 final class RouteWalkTests: XCTestCase {
-    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty }
+    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter }
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false }
 
     static let rules: [String: Rule] = [
@@ -250,9 +250,51 @@ final class RouteWalkTests: XCTestCase {
         "GET forces/assessment/export.csv": .init(permission: .viewTeams),
         "POST forces/assessment/entries": .init(permission: .editTeams),
         "POST forces/assessment/scheme": .init(permission: .configureStaffing),
-        "GET api/v1/assessment": .init(permission: .viewTeams),
-        "POST api/v1/assessment/entries": .init(permission: .editTeams),
-        "POST api/v1/assessment/scheme": .init(permission: .configureStaffing),
+        "GET api/v1/member-assessment": .init(permission: .viewTeams),
+        "POST api/v1/member-assessment/entries": .init(permission: .editTeams),
+        "POST api/v1/member-assessment/scheme": .init(permission: .configureStaffing),
+        "GET assessment": .init(permission: .viewAssessment),
+        "GET assessment/export.csv": .init(permission: .viewAssessment),
+        "POST assessment/run": .init(permission: .manageAssessment),
+        "GET assessment/payouts": .init(permission: .viewAssessment),
+        "GET assessment/payouts.csv": .init(permission: .viewAssessment),
+        "GET assessment/cadres": .init(permission: .viewAssessment),
+        "POST assessment/cadres": .init(permission: .manageAssessment),
+        "GET assessment/cadres/:id": .init(permission: .viewAssessment, target: .cadre),
+        "GET assessment/checks": .init(permission: .viewAssessment),
+        "POST assessment/checks": .init(permission: .editFourChecks),
+        "GET assessment/rules": .init(permission: .viewAssessment),
+        "POST assessment/rules": .init(permission: .manageAssessment),
+        "GET api/v1/assessment/ladder": .init(permission: .viewAssessment),
+        "POST api/v1/assessment/run": .init(permission: .manageAssessment),
+        "GET api/v1/assessment/payouts": .init(permission: .viewAssessment),
+        "GET api/v1/assessment/checks": .init(permission: .viewAssessment),
+        "POST api/v1/assessment/checks": .init(permission: .editFourChecks),
+        "GET api/v1/assessment/rules": .init(permission: .viewAssessment),
+        "PUT api/v1/assessment/rules": .init(permission: .manageAssessment),
+        "GET api/v1/cadres": .init(permission: .viewAssessment),
+        "POST api/v1/cadres": .init(permission: .manageAssessment),
+        "GET api/v1/cadres/:id": .init(permission: .viewAssessment, target: .cadre),
+        "GET assessment/index": .init(permission: .viewAssessment),
+        "GET assessment/publication": .init(permission: .viewAssessment),
+        "GET assessment/dual": .init(permission: .viewAssessment),
+        "GET assessment/letters": .init(permission: .viewAssessment),
+        "POST assessment/letters": .init(permission: .manageAssessment),
+        "GET assessment/letters/:id": .init(permission: .viewAssessment, target: .letter),
+        "GET api/v1/assessment/letters": .init(permission: .viewAssessment),
+        "POST api/v1/assessment/letters": .init(permission: .manageAssessment),
+        "GET api/v1/assessment/letters/:id": .init(permission: .viewAssessment, target: .letter),
+        "POST assessment/dual": .init(permission: .scorePersonnel),
+        "GET api/v1/assessment/dual": .init(permission: .viewAssessment),
+        "POST api/v1/assessment/dual": .init(permission: .scorePersonnel),
+        "GET assessment/publication.csv": .init(permission: .viewAssessment),
+        "GET api/v1/assessment/publication": .init(permission: .viewAssessment),
+        "GET assessment/index.csv": .init(permission: .viewAssessment),
+        "GET api/v1/assessment/index": .init(permission: .viewAssessment),
+        "GET assessment/perception": .init(permission: .viewAssessment),
+        "POST assessment/perception": .init(permission: .editFourChecks),
+        "GET api/v1/assessment/perception": .init(permission: .viewAssessment),
+        "POST api/v1/assessment/perception": .init(permission: .editFourChecks),
     ]
 
     /// One request to a route template, with an empty body for writes (so the rules, not the data, decide).
@@ -291,6 +333,10 @@ final class RouteWalkTests: XCTestCase {
             let logInside = try await makePatrolLog(app, f, team: teamInside.team), logOutside = try await makePatrolLog(app, f, team: teamOutside.team)
             let trainingInside = try await makeTraining(app, f, community: f.c1), trainingOutside = try await makeTraining(app, f, community: f.c3)
             let dutyInside = try await makeDutySlot(app, community: f.c1), dutyOutside = try await makeDutySlot(app, community: f.c3)
+            let cadreInside = try await makeCadre(app, community: f.c1, grid: f.g1a)
+            let cadreOutside = try await makeCadre(app, community: f.c3, grid: f.g3)
+            let letterInside = try await makeLetter(app, f, community: f.c1)
+            let letterOutside = try await makeLetter(app, f, community: f.c3)
             let victim = User(username: "victim", displayName: "V", passwordHash: "!", role: .analyst, scopeDivisionID: f.district)
             try await victim.create(on: app.db)
             let users: [String: Role] = ["admin": .admin, "command": .districtCommand, "chief": .stationChief, "officer": .communityOfficer,
@@ -343,6 +389,8 @@ final class RouteWalkTests: XCTestCase {
                     case .patrolLog: inID = logInside; outID = wholeDistrict.contains(user) ? nil : logOutside
                     case .training: inID = trainingInside; outID = wholeDistrict.contains(user) ? nil : trainingOutside
                     case .duty: inID = dutyInside; outID = wholeDistrict.contains(user) ? nil : dutyOutside
+                    case .cadre: inID = cadreInside; outID = wholeDistrict.contains(user) ? nil : cadreOutside
+                    case .letter: inID = letterInside; outID = wholeDistrict.contains(user) ? nil : letterOutside
                     case .leader:
                         // Removing is the only write: every allowed call needs a fresh in-scope assignment.
                         inID = try await makeLeaderAssignment(app, f, community: f.c1, name: "挂点\(user)\(key.hashValue)")

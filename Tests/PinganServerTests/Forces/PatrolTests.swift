@@ -196,13 +196,13 @@ final class PatrolServerTests: XCTestCase {
             let b = try await json(app, "/api/v1/teams/\(a.team)/members", #"{"name":"乙"}"#, as: f.bearer("chief"), expect: .created, MemberDTO.self)!
             let other = try await makeTeam(app, f, community: f.c3, name: "沙头队")
             let scheme = #"{"items":"clues|有效线索|3|15\nabsence|无故缺勤|-5|\ntraining|参加轮训|2|6\npatrol_hours|巡逻时长|0.5|10","baseScore":"80","minimumScore":"0","maximumScore":"100","grades":"90|优秀\n75|合格\n-|不合格"}"#
-            try await postJSON(app, "/api/v1/assessment/scheme", scheme, as: f.bearer("chief")) { XCTAssertEqual($0.status, .forbidden) }
-            do { let r = try await fields(app, "/api/v1/assessment/scheme", #"{"items":"x|y","baseScore":"80"}"#, as: f.bearer("command")); XCTAssertNotNil(r["items"]) }
-            try await postJSON(app, "/api/v1/assessment/scheme", scheme, as: f.bearer("command")) { XCTAssertEqual($0.status, .ok, $0.body.string) }
-            do { let r = try await fields(app, "/api/v1/assessment/entries", #"{"memberID":\#(a.member),"itemID":"training","quantity":1}"#, as: f.bearer("chief")); XCTAssertNotNil(r["itemID"]) }
-            do { let r = try await fields(app, "/api/v1/assessment/entries", #"{"memberID":\#(other.member),"itemID":"clues","quantity":1}"#, as: f.bearer("chief")); XCTAssertNotNil(r["memberID"]) }
-            do { let r = try await fields(app, "/api/v1/assessment/entries", #"{"memberID":\#(a.member),"itemID":"clues","quantity":-1}"#, as: f.bearer("chief")); XCTAssertNotNil(r["quantity"]) }
-            _ = try await json(app, "/api/v1/assessment/entries", #"{"memberID":\#(a.member),"itemID":"clues","quantity":2}"#, as: f.bearer("chief"), expect: .created, AssessmentDTO.self)
+            try await postJSON(app, "/api/v1/member-assessment/scheme", scheme, as: f.bearer("chief")) { XCTAssertEqual($0.status, .forbidden) }
+            do { let r = try await fields(app, "/api/v1/member-assessment/scheme", #"{"items":"x|y","baseScore":"80"}"#, as: f.bearer("command")); XCTAssertNotNil(r["items"]) }
+            try await postJSON(app, "/api/v1/member-assessment/scheme", scheme, as: f.bearer("command")) { XCTAssertEqual($0.status, .ok, $0.body.string) }
+            do { let r = try await fields(app, "/api/v1/member-assessment/entries", #"{"memberID":\#(a.member),"itemID":"training","quantity":1}"#, as: f.bearer("chief")); XCTAssertNotNil(r["itemID"]) }
+            do { let r = try await fields(app, "/api/v1/member-assessment/entries", #"{"memberID":\#(other.member),"itemID":"clues","quantity":1}"#, as: f.bearer("chief")); XCTAssertNotNil(r["memberID"]) }
+            do { let r = try await fields(app, "/api/v1/member-assessment/entries", #"{"memberID":\#(a.member),"itemID":"clues","quantity":-1}"#, as: f.bearer("chief")); XCTAssertNotNil(r["quantity"]) }
+            _ = try await json(app, "/api/v1/member-assessment/entries", #"{"memberID":\#(a.member),"itemID":"clues","quantity":2}"#, as: f.bearer("chief"), expect: .created, AssessmentDTO.self)
             // Automatic items: a session attended this month (a), an hour on a carried-out rostered plan (b).
             _ = try await json(app, "/api/v1/training", #"{"communityID":\#(f.c1),"heldOn":"\#(today())","topic":"轮训","hours":2,"members":[\#(a.member)]}"#, as: f.bearer("chief"), expect: .created, TrainingDTO.self)
             let plan = try await makePatrolPlan(app, f, team: a.team)
@@ -212,7 +212,7 @@ final class PatrolServerTests: XCTestCase {
             log.planID = plan; log.endMinute = 60
             try await log.save(on: app.db)
             var d: AssessmentDTO? = nil
-            try await app.call(.GET, "/api/v1/assessment", headers: f.bearer("chief")) { res in
+            try await app.call(.GET, "/api/v1/member-assessment", headers: f.bearer("chief")) { res in
                 XCTAssertEqual(res.status, .ok, res.body.string)
                 d = try res.content.decode(AssessmentDTO.self)
             }
@@ -224,7 +224,7 @@ final class PatrolServerTests: XCTestCase {
                 XCTAssertEqual(res.status, .ok)
                 XCTAssertTrue(res.body.string.contains("88"))
             }
-            try await app.call(.GET, "/api/v1/assessment?month=2026-13", headers: f.bearer("chief")) { XCTAssertEqual($0.status, .unprocessableEntity) }
+            try await app.call(.GET, "/api/v1/member-assessment?month=2026-13", headers: f.bearer("chief")) { XCTAssertEqual($0.status, .unprocessableEntity) }
         }
     }
 

@@ -92,7 +92,7 @@ struct AssessmentDTO: Content {
 /// Quantified assessment of team members: configurable scoring items (PinganKit `MemberAssessment`).
 /// Two items fill themselves from the records when the scheme has them: `patrol_hours` = hours of the
 /// month's carried-out plans the member was rostered on; `training` = sessions attended in the month.
-enum AssessmentService {
+enum MemberAssessmentService {
     static func scheme(on db: any Database) async throws -> AssessmentScheme {
         guard let r = try await AssessmentSchemeRecord.query(on: db).sort(\.$id, .descending).first(),
               let s = try? JSONDecoder().decode(AssessmentScheme.self, from: Data(r.scheme.utf8)) else { return finite(.example) }

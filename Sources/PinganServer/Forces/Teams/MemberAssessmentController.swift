@@ -3,14 +3,14 @@ import Vapor
 import PinganKit
 
 /// 队员量化考核: monthly score cards from configurable scoring items.
-struct AssessmentController: RouteCollection {
+struct MemberAssessmentController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let a = routes.grouped("forces", "assessment")
         a.get(use: page)
         a.get("export.csv", use: export)
         a.post("entries", use: addEntry)
         a.post("scheme", use: saveScheme)
-        let api = routes.grouped("api", "v1", "assessment")
+        let api = routes.grouped("api", "v1", "member-assessment")
         api.get(use: apiCards)
         api.post("entries", use: apiAddEntry)
         api.post("scheme", use: apiSaveScheme)
@@ -18,7 +18,7 @@ struct AssessmentController: RouteCollection {
 
     func parse(_ req: Request) throws -> (YearMonth, Int?, FieldErrors) {
         var e = FieldErrors()
-        let m = AssessmentService.month(req, req.query[String.self, at: "month"], &e)
+        let m = MemberAssessmentService.month(req, req.query[String.self, at: "month"], &e)
         var team: Int? = nil
         if let raw = req.query[String.self, at: "team"]?.nilIfEmpty { team = Int(raw); if team == nil { e["team"] = req.t("队伍无效", "Unknown team") } }
         return (m, team, e)
@@ -27,10 +27,10 @@ struct AssessmentController: RouteCollection {
     func render(_ req: Request, entry: AssessmentEntryInput = AssessmentEntryInput(), entryErrors: FieldErrors = FieldErrors(),
                 scheme: SchemeInput? = nil, schemeErrors: FieldErrors = FieldErrors()) async throws -> Response {
         let (month, team, e) = try parse(req)
-        let d = try await AssessmentService.cards(req, month: month, team: team)
+        let d = try await MemberAssessmentService.cards(req, month: month, team: team)
         let teams = try await TeamService.teamDTOs(req, try await TeamService.teamsQuery(req).limit(2000).all())
         let role = try req.user.role
-        return AssessmentViews.page(req, d, teams: teams, team: team, filterErrors: e, entry: entry, entryErrors: entryErrors,
+        return MemberAssessmentViews.page(req, d, teams: teams, team: team, filterErrors: e, entry: entry, entryErrors: entryErrors,
                                     scheme: scheme ?? SchemeInput(d.scheme), schemeErrors: schemeErrors,
                                     canEdit: role.can(.editTeams), canConfigure: role.can(.configureStaffing))
     }
@@ -45,14 +45,14 @@ struct AssessmentController: RouteCollection {
         let (month, team, e) = try parse(req)
         guard e.isEmpty else { throw e }
         await req.audit("assessment.export", entity: "team", detail: req.url.query ?? "")
-        return AssessmentService.csv(req, try await AssessmentService.cards(req, month: month, team: team))
+        return MemberAssessmentService.csv(req, try await MemberAssessmentService.cards(req, month: month, team: team))
     }
 
     @Sendable func addEntry(req: Request) async throws -> Response {
         try req.require(.editTeams)
         let input = (try? req.content.decode(AssessmentEntryInput.self)) ?? AssessmentEntryInput()
         do {
-            let a = try await AssessmentService.addEntry(req, input)
+            let a = try await MemberAssessmentService.addEntry(req, input)
             return req.redirect(to: "/forces/assessment?month=\(a.month)")
         } catch let e as FieldErrors { return try await render(req, entry: input, entryErrors: e) }
     }
@@ -61,7 +61,7 @@ struct AssessmentController: RouteCollection {
         try req.require(.configureStaffing)
         let input = (try? req.content.decode(SchemeInput.self)) ?? SchemeInput()
         do {
-            _ = try await AssessmentService.saveScheme(req, input)
+            _ = try await MemberAssessmentService.saveScheme(req, input)
             return req.redirect(to: "/forces/assessment")
         } catch let e as FieldErrors { return try await render(req, scheme: input, schemeErrors: e) }
     }
@@ -71,22 +71,22 @@ struct AssessmentController: RouteCollection {
         try req.require(.viewTeams)
         let (month, team, e) = try parse(req)
         guard e.isEmpty else { throw e }
-        return try await AssessmentService.cards(req, month: month, team: team)
+        return try await MemberAssessmentService.cards(req, month: month, team: team)
     }
 
     @Sendable func apiAddEntry(req: Request) async throws -> Response {
-        let a = try await AssessmentService.addEntry(req, (try? req.content.decode(AssessmentEntryInput.self)) ?? AssessmentEntryInput())
-        return try await AssessmentService.cards(req, month: YearMonth(a.month)!, team: nil).encodeResponse(status: .created, for: req)
+        let a = try await MemberAssessmentService.addEntry(req, (try? req.content.decode(AssessmentEntryInput.self)) ?? AssessmentEntryInput())
+        return try await MemberAssessmentService.cards(req, month: YearMonth(a.month)!, team: nil).encodeResponse(status: .created, for: req)
     }
 
     /// Takes the form's text shape: `items` "id|name|points|cap" lines, `grades` "minimum|label" lines, `baseScore`, `minimumScore`, `maximumScore`.
     struct SchemeBody: Content { var scheme: AssessmentScheme }
     @Sendable func apiSaveScheme(req: Request) async throws -> SchemeBody {
-        SchemeBody(scheme: try await AssessmentService.saveScheme(req, (try? req.content.decode(SchemeInput.self)) ?? SchemeInput()))
+        SchemeBody(scheme: try await MemberAssessmentService.saveScheme(req, (try? req.content.decode(SchemeInput.self)) ?? SchemeInput()))
     }
 }
 
-enum AssessmentViews {
+enum MemberAssessmentViews {
     static func num(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(format: "%.2f", v) }
 
     static func page(_ req: Request, _ d: AssessmentDTO, teams: [TeamDTO], team: Int?, filterErrors: FieldErrors, entry: AssessmentEntryInput, entryErrors: FieldErrors,

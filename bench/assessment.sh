@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Monthly assessment at district scale (issue 8): the grid-cadre ladder and rewards for 2,000 cadres.
+#   bench/assessment.sh [INCIDENTS] [CADRES]     defaults 100000 incidents, 2000 cadres
+# Uses the binary in .build/debug (BIN=… for a release build). Creates the demo database (real Panyu tree:
+# 16 stations, 267 communities), tops the demo's cadres up to CADRES (spread over communities and grids),
+# then times `pingan assess month` for one month (earlier months stored) and for a whole-year re-run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-100000}; CADRES=${2:-2000}
+BIN=${BIN:-.build/debug/pingan}
+DB=${DB:-/tmp/pingan-bench-assess.sqlite}
+rm -f "$DB" "$DB-wal" "$DB-shm"
+PINGAN_DB="$DB" "$BIN" demo --db "$DB" --incidents "$N" --no-serve 2>&1 | grep -E "Generating|done in|Assessment:" || true
+have=$(sqlite3 "$DB" "SELECT COUNT(*) FROM cadres")
+extra=$((CADRES - have))
+if [ "$extra" -gt 0 ]; then
+  sqlite3 "$DB" "WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < $extra),
+    g AS (SELECT id, community_id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS k FROM divisions WHERE level = 'grid'),
+    gc AS (SELECT COUNT(*) AS n FROM g)
+    INSERT INTO cadres (name, post, community_id, grid_id, active, created_at)
+    SELECT 'bench' || i, '网格长', g.community_id, g.id, 1, CURRENT_TIMESTAMP FROM seq, gc JOIN g ON g.k = (seq.i % gc.n);"
+fi
+echo "cadres: $(sqlite3 "$DB" "SELECT COUNT(*) FROM cadres"), communities: $(sqlite3 "$DB" "SELECT COUNT(*) FROM divisions WHERE level='community'"), stations: $(sqlite3 "$DB" "SELECT COUNT(*) FROM stations"), incidents: $(sqlite3 "$DB" "SELECT COUNT(*) FROM incidents")"
+month=$(sqlite3 "$DB" "SELECT MAX(month) FROM cadre_months")
+year=${month%-*}
+for i in 1 2 3; do PINGAN_DB="$DB" "$BIN" assess month "$month" 2>&1 | grep Ladder; done
+PINGAN_DB="$DB" "$BIN" assess month "$year-01" 2>&1 | grep Ladder
