@@ -39,17 +39,20 @@ public enum Role: String, CaseIterable, Codable, Sendable {
         switch self {
         case .admin: Set(Permission.allCases)
         case .districtCommand: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewAudit, .viewRegistry, .viewDisputes, .editDisputes, .viewAnalysis, .manageAlerts,
-                                .viewForces, .manageOfficers, .configureStaffing]
+                                .viewForces, .manageOfficers, .configureStaffing,
+                                .viewPortal, .handlePortal, .publishNotices]
         // Officers who register and supervise people may see full identity numbers (每次查看留痕).
         case .stationChief: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity, .viewDisputes, .editDisputes,
-                             .viewAnalysis, .manageAlerts, .viewForces, .editWorkLog, .editInspections, .manageOfficers]
+                             .viewAnalysis, .manageAlerts, .viewForces, .editWorkLog, .editInspections, .manageOfficers,
+                             .viewPortal, .handlePortal, .publishNotices]
         case .communityOfficer: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity, .viewDisputes, .editDisputes,
-                                 .viewAnalysis, .manageAlerts, .viewForces, .editWorkLog, .editInspections]
+                                 .viewAnalysis, .manageAlerts, .viewForces, .editWorkLog, .editInspections,
+                                 .viewPortal, .handlePortal, .publishNotices]
         // Grid workers register what their screening (排查) finds.
         case .gridWorker: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .viewDisputes, .editDisputes]
         case .mediator: [.viewIncidents, .viewJurisdiction, .viewDisputes, .editDisputes]
         case .teamLeader: [.viewIncidents, .viewJurisdiction]
-        case .analyst: [.viewIncidents, .viewJurisdiction, .viewRegistry, .viewDisputes, .viewAnalysis, .viewForces]
+        case .analyst: [.viewIncidents, .viewJurisdiction, .viewRegistry, .viewDisputes, .viewAnalysis, .viewForces, .viewPortal]
         }
     }
 
@@ -72,4 +75,7 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     /// inspect sites and issue/close rectification notices; set officers' concurrent posts (兼职);
     /// configure the district's staffing rules.
     case viewForces, editWorkLog, editInspections, manageOfficers, configureStaffing
+    /// Public portal (issue 6): read the residents' requests in scope; reply, change status and convert them;
+    /// publish notices; configure request types and Open311 keys (admin only).
+    case viewPortal, handlePortal, publishNotices, configurePortal
 }

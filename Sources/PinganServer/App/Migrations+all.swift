@@ -13,4 +13,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateAnalysis())
     app.migrations.add(CreateForces())
     app.migrations.add(CreateLeaderAssignments())
+    app.migrations.add(CreatePortal())
 }

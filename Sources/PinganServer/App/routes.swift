@@ -4,6 +4,10 @@ import Vapor
 func routes(_ app: Application) throws {
     try app.register(collection: HealthController())
     try app.register(collection: AuthController())
+    // Public portal and Open311: no sign-in; abuse limits from the environment.
+    app.portalGuard = PortalGuard(settings: .fromEnvironment())
+    try app.register(collection: PublicController())
+    try app.register(collection: Open311Controller())
     let signedIn = app.grouped(User.guardMiddleware())
     try signedIn.register(collection: DashboardController())
     try signedIn.register(collection: JurisdictionController())
@@ -31,4 +35,5 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: InspectionAPIController())
     try signedIn.register(collection: LeaderController())
     try signedIn.register(collection: LeaderAPIController())
+    try signedIn.register(collection: PortalStaffController())
 }

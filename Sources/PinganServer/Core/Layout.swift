@@ -15,6 +15,7 @@ enum Layout {
         .init(path: "/disputes", zh: "矛盾纠纷", en: "Disputes", permission: .viewDisputes),
         .init(path: "/analysis", zh: "研判预警", en: "Analysis", permission: .viewAnalysis),
         .init(path: "/forces", zh: "警力警务", en: "Forces", permission: .viewForces),
+        .init(path: "/portal", zh: "网上警务室", en: "Portal", permission: .viewPortal),
         .init(path: "/admin/users", zh: "用户", en: "Users", permission: .manageUsers),
         .init(path: "/admin/audit", zh: "审计日志", en: "Audit log", permission: .viewAudit),
     ]
