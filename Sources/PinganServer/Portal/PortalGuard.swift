@@ -83,3 +83,14 @@ extension Application {
         set { storage[PortalGuardKey.self] = newValue }
     }
 }
+
+/// Command-line helpers of the portal.
+public enum PortalCLI {
+    /// Creates an Open311 api_key; only its hash is stored, so this is the one time it is shown.
+    public static func createOpen311Key(app: Application, name: String) async throws -> String {
+        let key = "o311-" + Tokens.random().prefix(24)
+        let k = Open311Key(); k.name = String(name.prefix(50)); k.keyHash = Tokens.hash(key); k.active = true; k.createdAt = Date()
+        try await k.create(on: app.db)
+        return key
+    }
+}
