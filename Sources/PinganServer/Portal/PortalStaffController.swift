@@ -15,6 +15,8 @@ struct PortalStaffController: RouteCollection {
         r.get("notices", use: notices)
         r.get("notices", "new", use: newNotice)
         r.post("notices", use: publish)
+        r.get("types", use: typesPage)
+        r.post("types", ":id", use: updateType)
         let api = routes.grouped("api", "v1", "portal")
         api.get("requests", use: apiList)
         api.get("requests", "export.csv", use: export)
@@ -24,6 +26,7 @@ struct PortalStaffController: RouteCollection {
         api.get("notices", use: apiNotices)
         api.post("notices", use: apiPublish)
         api.get("request-types", use: apiTypes)
+        api.patch("request-types", ":id", use: apiUpdateType)
     }
 
     // MARK: inbox
@@ -120,6 +123,60 @@ struct PortalStaffController: RouteCollection {
         } catch let e as FieldErrors {
             return PortalViews.noticeForm(req, input, errors: e, areas: try await Self.areaOptions(req))
         }
+    }
+
+    // MARK: request types (configurable: names, response time, on/off)
+
+    struct TypeInput: Content {
+        var nameZh: String?; var nameEn: String?; var description: String?; var responseHours: String?; var active: String?
+        init() {}
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: AnyKey.self)
+            nameZh = c.loose(AnyKey("nameZh")); nameEn = c.loose(AnyKey("nameEn")); description = c.loose(AnyKey("description"))
+            responseHours = c.loose(AnyKey("responseHours")); active = c.loose(AnyKey("active"))
+        }
+    }
+
+    static func applyType(_ req: Request, _ input: TypeInput) async throws -> PortalRequestType {
+        try req.require(.configurePortal)
+        guard let id = req.parameters.get("id", as: Int.self), let t = try await PortalRequestType.find(id, on: req.db) else { throw Abort(.notFound) }
+        let L = req.lang
+        var e = FieldErrors()
+        if let v = input.nameZh { let s = v.trimmed; if s.isEmpty || s.count > 30 { e["nameZh"] = L.t("名称1–30字", "1–30 characters") } else { t.nameZh = s } }
+        if let v = input.nameEn { let s = v.trimmed; if s.isEmpty || s.count > 60 { e["nameEn"] = L.t("名称1–60字", "1–60 characters") } else { t.nameEn = s } }
+        if let v = input.description { let s = v.trimmed; if s.count > 200 { e["description"] = L.t("不能超过200字", "At most 200 characters") } else { t.description = s } }
+        if let v = input.responseHours?.nilIfEmpty {
+            if let h = Int(v), (1...720).contains(h) { t.responseHours = h } else { e["responseHours"] = L.t("应答时限为1–720小时", "Between 1 and 720 hours") }
+        }
+        if let v = input.active?.nilIfEmpty { t.active = DisputeInput.flag(v) }
+        guard e.isEmpty else { throw e }
+        try await req.db.transaction { db in
+            try await t.save(on: db)
+            await req.audit("portal.type.update", entity: "portal_request_type", id: t.id.map(String.init), detail: "\(t.code) hours=\(t.responseHours) active=\(t.active)", on: db)
+        }
+        return t
+    }
+
+    @Sendable func typesPage(req: Request) async throws -> Response {
+        try req.require(.viewPortal)
+        return PortalViews.types(req, try await PortalService.types(req.db, activeOnly: false), canEdit: try req.user.role.can(.configurePortal), errors: FieldErrors())
+    }
+
+    @Sendable func updateType(req: Request) async throws -> Response {
+        try req.require(.configurePortal)
+        do {
+            _ = try await Self.applyType(req, (try? req.content.decode(TypeInput.self)) ?? TypeInput())
+            return req.redirect(to: "/portal/types")
+        } catch let e as FieldErrors {
+            let res = PortalViews.types(req, try await PortalService.types(req.db, activeOnly: false), canEdit: true, errors: e)
+            res.status = .unprocessableEntity
+            return res
+        }
+    }
+
+    @Sendable func apiUpdateType(req: Request) async throws -> TypeDoc {
+        let t = try await Self.applyType(req, try req.content.decode(TypeInput.self))
+        return TypeDoc(code: t.code, kind: t.kind, zh: t.nameZh, en: t.nameEn, description: t.description, responseHours: t.responseHours, active: t.active, attributes: t.attributes)
     }
 
     // MARK: API

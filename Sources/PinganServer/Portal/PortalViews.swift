@@ -17,6 +17,7 @@ enum PortalViews {
         let L = req.lang
         let items: [(String, String, String)] = [("/portal", L.t("诉求收件箱", "Inbox"), "inbox"), ("/portal?mine=1&status=active", L.t("我的待办", "Mine"), "mine"),
                                                  ("/portal?overdue=1", L.t("超时未答复", "Overdue"), "overdue"), ("/portal/notices", L.t("公告", "Notices"), "notices"),
+                                                 ("/portal/types", L.t("事项类型", "Request types"), "types"),
                                                  ("/public", L.t("公众页面", "Public site"), "public")]
         return .element("nav", [.class("tabs no-print")] + items.map { .a(.href($0.0), active == $0.2 ? .class("active") : .empty, .text($0.1)) })
     }
@@ -107,6 +108,28 @@ enum PortalViews {
                      .div(.class("grid2"), replyForm, convertForm))
     }
 
+    static func types(_ req: Request, _ types: [PortalRequestType], canEdit: Bool, errors: FieldErrors) -> Response {
+        let L = req.lang
+        let rows: [Node] = types.map { t in
+            let id = t.id!
+            let form = "type-\(id)"
+            return .tr(.td(.code(.text(t.code))), .td(.text(L.t(t.kind.nameZh, t.kind.nameEn))),
+                .td(canEdit ? Form.input("nameZh", t.nameZh, extra: .attr("form", form)) : .text(t.nameZh)),
+                .td(canEdit ? Form.input("nameEn", t.nameEn, extra: .attr("form", form)) : .text(t.nameEn)),
+                .td(.class("num"), canEdit ? Form.input("responseHours", String(t.responseHours), type: "number", extra: .attr("form", form)) : .text("\(t.responseHours)")),
+                .td(canEdit ? Form.select("active", [("1", L.t("启用", "On")), ("0", L.t("停用", "Off"))], selected: t.active ? "1" : "0").withForm(form) : .text(t.active ? L.t("启用", "On") : L.t("停用", "Off"))),
+                .td(.text(t.attributes.map(\.code).joined(separator: ", "))),
+                .td(canEdit ? .form(.method("post"), .action("/portal/types/\(id)"), .id(form), .class("inline"), Layout.csrfField(req), .button(.type("submit"), .text(L.t("保存", "Save")))) : .empty))
+        }
+        let alert: Node = errors.isEmpty ? .empty : .div(.class("alert error"), .attr("role", "alert"), .text(errors.fields.values.sorted().joined(separator: "；")))
+        return .page(req, title: L.t("事项类型", "Request types"),
+                     .div(.class("toolbar"), .h1(.text(L.t("群众诉求事项类型", "Request types")))), tabs(req, active: "types"), alert,
+                     .p(.class("muted"), .text(L.t("应答时限（小时）用于超时提醒；类型代码即 Open311 的 service_code。", "The response time (hours) drives the overdue flag; the code is Open311's service_code."))),
+                     .table(.class("data"), .thead(.tr(.th(.text(L.t("代码", "Code"))), .th(.text(L.t("大类", "Kind"))), .th(.text(L.t("中文名称", "Name (zh)"))), .th(.text(L.t("英文名称", "Name (en)"))),
+                                                      .th(.text(L.t("应答时限(小时)", "Response (h)"))), .th(.text(L.t("状态", "State"))), .th(.text(L.t("附加字段", "Attributes"))), .th(.text("")))),
+                            .element("tbody", rows)))
+    }
+
     static func notices(_ req: Request, _ list: [PortalNotice], places: [Int: String], canPublish: Bool) -> Response {
         let L = req.lang
         let cal = req.localCalendar
@@ -133,5 +156,13 @@ enum PortalViews {
                 Form.field(L.t("标题", "Title"), "title", errors, wide: true, Form.input("title", input.title, required: true)),
                 Form.field(L.t("内容", "Text"), "body", errors, wide: true, Form.textarea("body", input.body)),
                 .p(.class("wide"), .button(.type("submit"), .text(L.t("发布", "Publish"))))))
+    }
+}
+
+extension Node {
+    /// Adds a `form="…"` attribute to an element (controls in a table row belong to that row's form).
+    func withForm(_ id: String) -> Node {
+        if case .element(let name, let children) = self { return .element(name, children + [.attr("form", id)]) }
+        return self
     }
 }

@@ -6,7 +6,7 @@ import PinganKit
 /// Walks every registered route with every role, in scope and out of scope. A route added
 /// without an entry here fails the suite, so nothing ships unscoped by accident.
 final class RouteWalkTests: XCTestCase {
-    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, portalRequest }
+    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, portalRequest, portalType }
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false }
 
     static let rules: [String: Rule] = [
@@ -213,6 +213,9 @@ final class RouteWalkTests: XCTestCase {
         "GET api/v1/portal/notices": .init(permission: .viewPortal),
         "POST api/v1/portal/notices": .init(permission: .publishNotices),
         "GET api/v1/portal/request-types": .init(permission: .viewPortal),
+        "GET portal/types": .init(permission: .viewPortal),
+        "POST portal/types/:id": .init(permission: .configurePortal, target: .portalType),
+        "PATCH api/v1/portal/request-types/:id": .init(permission: .configurePortal, target: .portalType),
     ]
 
     /// One request to a route template, with an empty body for writes (so the rules, not the data, decide).
@@ -291,6 +294,7 @@ final class RouteWalkTests: XCTestCase {
                     case .officer: inID = f.users["officer"]!; outID = wholeDistrict.contains(user) ? nil : f.users["officer3"]!
                     case .inspection: inID = inspectionInside; outID = wholeDistrict.contains(user) ? nil : inspectionOutside
                     case .portalRequest: inID = portalInside; outID = wholeDistrict.contains(user) ? nil : portalOutside
+                    case .portalType: inID = 1; outID = nil // district-wide configuration: no scope to leave
                     case .leader:
                         // Removing is the only write: every allowed call needs a fresh in-scope assignment.
                         inID = try await makeLeaderAssignment(app, f, community: f.c1, name: "挂点\(user)\(key.hashValue)")

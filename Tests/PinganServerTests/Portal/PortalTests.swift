@@ -425,4 +425,31 @@ final class PortalTests: XCTestCase {
             do { let v23 = try await get("/open311/v2/services.csv").0; XCTAssertEqual(v23, .badRequest) }
         }
     }
+
+    func testRequestTypesAreConfigurable() async throws {
+        try await withApp { app, f in
+            relaxed(app)
+            let help = try await PortalRequestType.query(on: app.db).filter(\.$code == "help").first()!
+            func patch(_ user: String, _ body: [String: String]) async throws -> HTTPStatus {
+                var s = HTTPStatus.ok
+                try await app.call(.PATCH, "/api/v1/portal/request-types/\(help.id!)", headers: f.bearer(user), beforeRequest: { try $0.content.encode(body) }) { s = $0.status }
+                return s
+            }
+            do { let s = try await patch("officer", ["responseHours": "1"]); XCTAssertEqual(s, .forbidden) }
+            do { let s = try await patch("admin", ["responseHours": "0"]); XCTAssertEqual(s, .unprocessableEntity) }
+            do { let s = try await patch("admin", ["responseHours": "1", "nameZh": "紧急求助"]); XCTAssertEqual(s, .ok) }
+            let a = try await apiSubmit(app, community: f.c1)
+            let r = try await PortalRequest.find(a.id, on: app.db)!
+            XCTAssertEqual(r.dueAt.timeIntervalSince(r.requestedAt), 3600, accuracy: 1)
+            do { let s = try await patch("admin", ["active": "0"]); XCTAssertEqual(s, .ok) }
+            try await apiSubmit(app, community: f.c1, expect: .unprocessableEntity)
+            try await app.call(.GET, "/open311/v2/services.json") { XCTAssertFalse($0.body.string.contains(#""service_code":"help""#)) }
+            let audits = try await AuditEvent.query(on: app.db).filter(\.$action == "portal.type.update").count()
+            XCTAssertEqual(audits, 2)
+            let (cookies, _, _) = try await signIn(app, "admin")
+            try await app.call(.GET, "/portal/types", beforeRequest: { $0.headers.cookie = cookies }) { res in
+                XCTAssertEqual(res.status, .ok); XCTAssertTrue(res.body.string.contains("紧急求助"))
+            }
+        }
+    }
 }
