@@ -228,9 +228,12 @@ enum PortalService {
         r.status = .open; r.statusNotes = ""; r.via = via
         r.officerID = try await officer(for: community.id!, on: req.db)?.id
         r.requestedAt = now; r.updatedAt = now; r.dueAt = now.addingTimeInterval(Double(type.responseHours) * 3600)
-        try await req.db.transaction { db in
-            try await r.create(on: db)
-            await req.audit("portal.submit", entity: "portal_request", id: r.id.map(String.init), detail: "\(type.code) via=\(via)", on: db)
+        let sqlite = (req.db as? any SQLDatabase)?.dialect.name == "sqlite"
+        try await req.application.portalGuard.writeGate.run(enabled: sqlite) {
+            try await req.db.transaction { db in
+                try await r.create(on: db)
+                await req.audit("portal.submit", entity: "portal_request", id: r.id.map(String.init), detail: "\(type.code) via=\(via)", on: db)
+            }
         }
         return r
     }
