@@ -20,6 +20,7 @@ Usage:
   pingan token create --username NAME [--name LABEL] [--days N]
   pingan import people FILE.csv --as USERNAME [--dry-run] [--lang en]
   pingan import incidents FILE.csv[.gz] --mapping MAPPING.json --as USERNAME [--dry-run]   a city's open data (docs/analysis-server.md)
+  pingan open311 key create --name LABEL                            an api_key for Open311 POST requests (printed once)
   pingan alerts recompute [--month YYYY-MM] [--week YYYY-MM-DD]   early-warning alerts (default: last complete month and week)
   pingan assess month [YYYY-MM]     grid-cadre ladder and rewards for the month (default: the month just ended)
 Roles: \(Role.allCases.map(\.rawValue).joined(separator: ", "))
@@ -94,6 +95,7 @@ do {
         try await seeder.seedForces(app: app)
         try await seeder.seedPatrols(app: app)
         try await seeder.seedAssessment(app: app)
+        let open311Key = try await seeder.seedPortal(app: app)
         print("\nSign in at http://\(config.hostname):\(config.port)/login with any of these demo accounts (passwords are new each run):\n")
         print("  username   password         role                scope")
         for a in accounts {
@@ -102,6 +104,7 @@ do {
             let role = a.role.rawValue.padding(toLength: 19, withPad: " ", startingAt: 0)
             print("  \(user) \(pass) \(role) \(a.scope)")
         }
+        print("\nPublic portal (no sign-in): http://\(config.hostname):\(config.port)/public · Open311: /open311/v2 (api_key \(open311Key))")
         print("")
         if !flag("no-serve") { try await app.execute() }
     case "user":
@@ -158,6 +161,10 @@ do {
         }
         print(outcome.written ? "Imported \(outcome.rows) rows: \(outcome.created) new, \(outcome.updated) updated."
                               : "Dry run passed for \(outcome.rows) rows: \(outcome.created) would be added, \(outcome.updated) updated. Nothing was written.")
+    case "open311":
+        guard args.count > 2, args[1] == "key", args[2] == "create" else { fail("open311 key create --name LABEL\n\n" + usage) }
+        try await app.migrateAll()
+        print(try await PortalCLI.createOpen311Key(app: app, name: option("name") ?? "cli"))
     case "alerts":
         guard args.count > 1, args[1] == "recompute" else { fail(usage) }
         try await app.migrateAll()

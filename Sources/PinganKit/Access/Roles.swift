@@ -40,20 +40,21 @@ public enum Role: String, CaseIterable, Codable, Sendable {
         case .admin: Set(Permission.allCases)
         case .districtCommand: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewAudit, .viewRegistry, .viewDisputes, .editDisputes, .viewAnalysis, .manageAlerts,
                                 .viewForces, .manageOfficers, .configureStaffing, .viewTeams,
-                                .viewAssessment, .manageAssessment, .editFourChecks, .scorePersonnel]
+                                .viewAssessment, .manageAssessment, .editFourChecks, .scorePersonnel,
+                                .viewPortal, .handlePortal, .publishNotices]
         // Officers who register and supervise people may see full identity numbers (每次查看留痕).
         case .stationChief: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity, .viewDisputes, .editDisputes,
                              .viewAnalysis, .manageAlerts, .viewForces, .editWorkLog, .editInspections, .manageOfficers, .viewTeams, .editTeams,
-                             .viewAssessment, .editFourChecks, .scorePersonnel]
+                             .viewAssessment, .editFourChecks, .scorePersonnel, .viewPortal, .handlePortal, .publishNotices]
         case .communityOfficer: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity, .viewDisputes, .editDisputes,
                                  .viewAnalysis, .manageAlerts, .viewForces, .editWorkLog, .editInspections, .viewTeams, .editTeams,
-                                 .viewAssessment, .editFourChecks, .scorePersonnel]
+                                 .viewAssessment, .editFourChecks, .scorePersonnel, .viewPortal, .handlePortal, .publishNotices]
         // Grid workers register what their screening (排查) finds.
         case .gridWorker: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .viewDisputes, .editDisputes]
         case .mediator: [.viewIncidents, .viewJurisdiction, .viewDisputes, .editDisputes]
         // Team leaders (联防队长) run their team: members, training, patrol plans and logs, duty rosters.
         case .teamLeader: [.viewIncidents, .viewJurisdiction, .viewTeams, .editTeams]
-        case .analyst: [.viewIncidents, .viewJurisdiction, .viewRegistry, .viewDisputes, .viewAnalysis, .viewForces, .viewTeams, .viewAssessment]
+        case .analyst: [.viewIncidents, .viewJurisdiction, .viewRegistry, .viewDisputes, .viewAnalysis, .viewForces, .viewTeams, .viewAssessment, .viewPortal]
         }
     }
 
@@ -86,4 +87,7 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     /// Dual assessment (seed 002): station chiefs and the governance office (district command) score community
     /// officers; officers score grid workers.
     case scorePersonnel
+    /// Public portal (issue 6): read the residents' requests in scope; reply, change status and convert them;
+    /// publish notices; configure request types and Open311 keys (admin only).
+    case viewPortal, handlePortal, publishNotices, configurePortal
 }

@@ -19,4 +19,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateAssessment())
     app.migrations.add(CreatePersonnelScores())
     app.migrations.add(CreateResponsibilityLetters())
+    app.migrations.add(CreatePortal())
 }

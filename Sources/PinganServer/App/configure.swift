@@ -24,6 +24,13 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         // WAL lets readers proceed while one writer commits; the mode is stored in the file.
         let sql = app.db as! any SQLDatabase
         _ = try await sql.raw("PRAGMA journal_mode=WAL").all()
+        // Opt-in: in WAL mode NORMAL skips the fsync per commit (a crash of the OS, not of the app, may lose
+        // the last commits; the file stays consistent). The pragma is per connection: one per event loop.
+        if Environment.get("PINGAN_SQLITE_SYNCHRONOUS")?.lowercased() == "normal" {
+            for el in app.eventLoopGroup.makeIterator() {
+                if let db = app.databases.database(logger: app.logger, on: el) as? any SQLDatabase { _ = try await db.raw("PRAGMA synchronous=NORMAL").all() }
+            }
+        }
     }
     app.middleware = Middlewares()
     app.middleware.use(RequestLogMiddleware())

@@ -4,6 +4,10 @@ import Vapor
 func routes(_ app: Application) throws {
     try app.register(collection: HealthController())
     try app.register(collection: AuthController())
+    // Public portal and Open311: no sign-in; abuse limits from the environment.
+    app.portalGuard = PortalGuard(settings: .fromEnvironment())
+    try app.register(collection: PublicController())
+    try app.register(collection: Open311Controller())
     let signedIn = app.grouped(User.guardMiddleware())
     try signedIn.register(collection: DashboardController())
     try signedIn.register(collection: JurisdictionController())
@@ -45,4 +49,5 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: PublicationController())
     try signedIn.register(collection: DualController())
     try signedIn.register(collection: LetterController())
+    try signedIn.register(collection: PortalStaffController())
 }

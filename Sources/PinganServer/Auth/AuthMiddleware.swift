@@ -90,7 +90,9 @@ struct AuthenticationMiddleware: AsyncMiddleware {
 /// not vulnerable to CSRF (browsers never attach the header on their own) and skip the check.
 struct CSRFMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard [.POST, .PUT, .PATCH, .DELETE].contains(req.method), !req.viaBearerToken else {
+        // Open311 and the public JSON API take no cookie credentials (api_key or nothing), so CSRF cannot apply.
+        let cookieless = req.url.path.hasPrefix("/open311/") || req.url.path.hasPrefix("/api/public/")
+        guard [.POST, .PUT, .PATCH, .DELETE].contains(req.method), !req.viaBearerToken, !cookieless else {
             return try await next.respond(to: req)
         }
         let expected = req.userSession?.csrfToken ?? req.cookies[preCSRFCookieName]?.string

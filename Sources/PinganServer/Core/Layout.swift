@@ -18,6 +18,7 @@ enum Layout {
         .init(path: "/forces", zh: "警力警务", en: "Forces", permission: .viewForces),
         .init(path: "/forces/patrols", zh: "巡逻防范", en: "Patrols", permission: .viewTeams, unless: .viewForces),
         .init(path: "/assessment", zh: "考核通报", en: "Assessment", permission: .viewAssessment),
+        .init(path: "/portal", zh: "网上警务室", en: "Portal", permission: .viewPortal),
         .init(path: "/admin/users", zh: "用户", en: "Users", permission: .manageUsers),
         .init(path: "/admin/audit", zh: "审计日志", en: "Audit log", permission: .viewAudit),
     ]

@@ -6,7 +6,7 @@ import PinganKit
 /// Walks every registered route with every role, in scope and out of scope. A route added
 /// without an entry here fails the suite, so nothing ships unscoped by accident.
 final class RouteWalkTests: XCTestCase {
-    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter }
+    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType }
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false }
 
     static let rules: [String: Rule] = [
@@ -295,6 +295,46 @@ final class RouteWalkTests: XCTestCase {
         "POST assessment/perception": .init(permission: .editFourChecks),
         "GET api/v1/assessment/perception": .init(permission: .viewAssessment),
         "POST api/v1/assessment/perception": .init(permission: .editFourChecks),
+        "GET public": .init(permission: nil, isPublic: true),
+        "GET public/communities/:id": .init(permission: nil, isPublic: true),
+        "GET public/report": .init(permission: nil, isPublic: true),
+        "POST public/report": .init(permission: nil, isPublic: true),
+        "GET public/track": .init(permission: nil, isPublic: true),
+        "GET public/track/:token": .init(permission: nil, isPublic: true),
+        "GET public/notices": .init(permission: nil, isPublic: true),
+        "GET public/notices/:id": .init(permission: nil, isPublic: true),
+        "GET public/survey": .init(permission: nil, isPublic: true),
+        "POST public/survey": .init(permission: nil, isPublic: true),
+        "GET public/perception": .init(permission: nil, isPublic: true),
+        "GET api/public/communities": .init(permission: nil, isPublic: true),
+        "POST api/public/requests": .init(permission: nil, isPublic: true),
+        "GET api/public/requests/:token": .init(permission: nil, isPublic: true),
+        "GET api/public/notices": .init(permission: nil, isPublic: true),
+        "GET api/public/perception": .init(permission: nil, isPublic: true),
+        "GET open311/v2/:resource": .init(permission: nil, isPublic: true),
+        "POST open311/v2/:resource": .init(permission: nil, isPublic: true),
+        "GET open311/v2/services/:file": .init(permission: nil, isPublic: true),
+        "GET open311/v2/requests/:file": .init(permission: nil, isPublic: true),
+        "GET open311/v2/tokens/:file": .init(permission: nil, isPublic: true),
+        "GET portal": .init(permission: .viewPortal),
+        "GET portal/export.csv": .init(permission: .viewPortal),
+        "GET portal/requests/:id": .init(permission: .viewPortal, target: .portalRequest),
+        "POST portal/requests/:id/reply": .init(permission: .handlePortal, target: .portalRequest),
+        "POST portal/requests/:id/convert": .init(permission: .handlePortal, target: .portalRequest),
+        "GET portal/notices": .init(permission: .viewPortal),
+        "GET portal/notices/new": .init(permission: .publishNotices),
+        "POST portal/notices": .init(permission: .publishNotices),
+        "GET api/v1/portal/requests": .init(permission: .viewPortal),
+        "GET api/v1/portal/requests/export.csv": .init(permission: .viewPortal),
+        "GET api/v1/portal/requests/:id": .init(permission: .viewPortal, target: .portalRequest),
+        "POST api/v1/portal/requests/:id/replies": .init(permission: .handlePortal, target: .portalRequest),
+        "POST api/v1/portal/requests/:id/convert": .init(permission: .handlePortal, target: .portalRequest),
+        "GET api/v1/portal/notices": .init(permission: .viewPortal),
+        "POST api/v1/portal/notices": .init(permission: .publishNotices),
+        "GET api/v1/portal/request-types": .init(permission: .viewPortal),
+        "GET portal/types": .init(permission: .viewPortal),
+        "POST portal/types/:id": .init(permission: .configurePortal, target: .portalType),
+        "PATCH api/v1/portal/request-types/:id": .init(permission: .configurePortal, target: .portalType),
     ]
 
     /// One request to a route template, with an empty body for writes (so the rules, not the data, decide).
@@ -337,6 +377,8 @@ final class RouteWalkTests: XCTestCase {
             let cadreOutside = try await makeCadre(app, community: f.c3, grid: f.g3)
             let letterInside = try await makeLetter(app, f, community: f.c1)
             let letterOutside = try await makeLetter(app, f, community: f.c3)
+            let portalInside = try await insertPortalRequest(app, community: f.c1)
+            let portalOutside = try await insertPortalRequest(app, community: f.c3)
             let victim = User(username: "victim", displayName: "V", passwordHash: "!", role: .analyst, scopeDivisionID: f.district)
             try await victim.create(on: app.db)
             let users: [String: Role] = ["admin": .admin, "command": .districtCommand, "chief": .stationChief, "officer": .communityOfficer,
@@ -391,6 +433,8 @@ final class RouteWalkTests: XCTestCase {
                     case .duty: inID = dutyInside; outID = wholeDistrict.contains(user) ? nil : dutyOutside
                     case .cadre: inID = cadreInside; outID = wholeDistrict.contains(user) ? nil : cadreOutside
                     case .letter: inID = letterInside; outID = wholeDistrict.contains(user) ? nil : letterOutside
+                    case .portalRequest: inID = portalInside; outID = wholeDistrict.contains(user) ? nil : portalOutside
+                    case .portalType: inID = 1; outID = nil // district-wide configuration: no scope to leave
                     case .leader:
                         // Removing is the only write: every allowed call needs a fresh in-scope assignment.
                         inID = try await makeLeaderAssignment(app, f, community: f.c1, name: "挂点\(user)\(key.hashValue)")

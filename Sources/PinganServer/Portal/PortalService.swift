@@ -1,0 +1,513 @@
+import Fluent
+import SQLKit
+import Vapor
+import PinganKit
+
+/// What a resident sends: from the public form, the public JSON API or Open311 `POST requests`.
+struct PortalSubmission: Content {
+    var type: String?
+    var communityID: String?
+    var description: String?
+    var address: String?
+    var lat: String?
+    var lon: String?
+    var phone: String?
+    var name: String?
+    var attributes: [String: String] = [:]
+    /// Spam checks (forms only): the honeypot field must stay empty; `_ts` is the signed render time.
+    var website: String?
+    var ts: String?
+
+    init() {}
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        type = c.loose(AnyKey("type")); communityID = c.loose(AnyKey("communityID")); description = c.loose(AnyKey("description"))
+        address = c.loose(AnyKey("address")); lat = c.loose(AnyKey("lat")); lon = c.loose(AnyKey("lon"))
+        phone = c.loose(AnyKey("phone")); name = c.loose(AnyKey("name")); website = c.loose(AnyKey("website")); ts = c.loose(AnyKey("_ts"))
+        if let a = try? c.decode([String: String].self, forKey: AnyKey("attributes")) { attributes = a }
+        else if let a = try? c.decode([String: String].self, forKey: AnyKey("attribute")) { attributes = a }
+    }
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: AnyKey.self)
+        for (k, v) in [("type", type), ("communityID", communityID), ("description", description), ("address", address), ("lat", lat), ("lon", lon)] {
+            try c.encodeIfPresent(v, forKey: AnyKey(k))
+        }
+    }
+}
+
+/// What the resident sees when following a request: never the phone or the name.
+struct PublicRequestDTO: Content {
+    var token: String
+    var number: String
+    var type: String
+    var typeName: String
+    var community: String
+    var status: PortalStatus
+    var statusName: String
+    var description: String
+    var requestedAt: Date
+    var updatedAt: Date
+    var replies: [PublicReplyDTO]
+}
+struct PublicReplyDTO: Content { var at: Date; var status: PortalStatus; var body: String }
+
+/// The staff view of a request (phone masked, name withheld unless revealed elsewhere).
+struct PortalRequestDTO: Content {
+    var id: Int
+    var number: String
+    var type: String
+    var communityID: Int
+    var description: String
+    var address: String
+    var lat: Double?
+    var lon: Double?
+    var phoneMasked: String?
+    var attributes: [String: String]
+    var status: PortalStatus
+    var statusNotes: String
+    var via: String
+    var officerID: Int?
+    var incidentID: Int?
+    var disputeID: Int?
+    var requestedAt: Date
+    var dueAt: Date
+    var firstResponseAt: Date?
+    var overdue: Bool
+    var closedAt: Date?
+    var replies: [PortalReplyDTO]?
+}
+struct PortalReplyDTO: Content { var at: Date; var from: PortalStatus?; var to: PortalStatus; var body: String; var isPublic: Bool; var by: String }
+
+struct PortalReplyInput: Content {
+    var body: String?
+    var status: String?
+    var isPublic: String?
+    init() {}
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        body = c.loose(AnyKey("body")); status = c.loose(AnyKey("status")); isPublic = c.loose(AnyKey("isPublic"))
+    }
+}
+
+struct PortalConvertInput: Content {
+    var to: String?
+    var subcategory: String?
+    var disputeType: String?
+    var partyName: String?
+    init() {}
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        to = c.loose(AnyKey("to")); subcategory = c.loose(AnyKey("subcategory")); disputeType = c.loose(AnyKey("disputeType")); partyName = c.loose(AnyKey("partyName"))
+    }
+}
+
+/// Filters of the staff inbox, read alike by the page, the API and the CSV.
+struct PortalFilter {
+    var status: PortalStatus?
+    var open = false
+    var type: String?
+    var community: Int?
+    var mine = false
+    var overdue = false
+    var q: String?
+    init() {}
+    init(_ req: Request, errors e: inout FieldErrors) {
+        let L = req.lang
+        if let s = req.query[String.self, at: "status"]?.nilIfEmpty {
+            if s == "active" { open = true } else { status = PortalStatus(rawValue: s); if status == nil { e["status"] = L.t("状态无效", "Unknown status") } }
+        }
+        type = req.query[String.self, at: "type"]?.nilIfEmpty
+        if let s = req.query[String.self, at: "community"]?.nilIfEmpty { community = Int(s); if community == nil { e["community"] = L.t("社区无效", "Unknown community") } }
+        mine = DisputeInput.flag(req.query[String.self, at: "mine"])
+        overdue = DisputeInput.flag(req.query[String.self, at: "overdue"])
+        q = req.query[String.self, at: "q"]?.nilIfEmpty.map { String($0.prefix(50)) }
+    }
+    func query(_ req: Request) async throws -> QueryBuilder<PortalRequest> {
+        let q = try await PortalService.visible(req)
+        if let status { q.filter(\.$status == status) }
+        if open || overdue { q.filter(\.$status ~~ PortalStatus.allCases.filter { !$0.isClosed }) }
+        if overdue { q.filter(\.$firstResponseAt == nil).filter(\.$dueAt < Date()) }
+        if let type { q.filter(\.$typeCode == type) }
+        if let community { q.filter(\.$communityID == community) }
+        if mine { q.filter(\.$officerID == (try req.user.requireID())) }
+        if let text = self.q {
+            q.group(.or) { g in
+                g.filter(\.$description ~~ text).filter(\.$address ~~ text)
+                if let n = Int(text.uppercased().replacingOccurrences(of: "WS", with: "")) { g.filter(\.$id == n) }
+            }
+        }
+        return q.sort(\.$requestedAt, .descending).sort(\.$id, .descending)
+    }
+}
+
+enum PortalService {
+    static let tokenAlphabet = Array("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
+    static func newToken() -> String {
+        var g = SystemRandomNumberGenerator()
+        return String((0..<12).map { _ in tokenAlphabet[Int.random(in: 0..<tokenAlphabet.count, using: &g)] })
+    }
+
+    /// Public bodies are small: 16 kB (routes also collect at most that much from the network).
+    static func checkSize(_ req: Request) throws {
+        if (req.body.data?.readableBytes ?? 0) > 16_384 { throw Abort(.payloadTooLarge, reason: req.t("提交内容过大。", "The submission is too large.")) }
+    }
+
+    static func types(_ db: any Database, activeOnly: Bool = true) async throws -> [PortalRequestType] {
+        let q = PortalRequestType.query(on: db).sort(\.$sortOrder).sort(\.$code)
+        if activeOnly { q.filter(\.$active == true) }
+        return try await q.all()
+    }
+
+    /// Validates and stores a resident's request; throws FieldErrors, or 429 from the limits.
+    /// `checkForm` applies the honeypot and fill-time checks (web forms only).
+    static func submit(_ req: Request, _ s: PortalSubmission, via: String, checkForm: Bool) async throws -> PortalRequest {
+        try checkSize(req)
+        let L = req.lang
+        if checkForm {
+            let verdict = SubmissionGuard.check(honeypot: s.website, renderedAt: PortalGuard.renderedAt(req, s.ts), now: Date().timeIntervalSince1970,
+                                                minSeconds: req.application.portalGuard.settings.minFillSeconds)
+            switch verdict {
+            case .ok: break
+            case .tooFast: throw FieldErrors(["form": L.t("提交太快了，请核对内容后再提交。", "That was very quick: please check what you wrote and send it again.")])
+            case .stale, .missingStamp: throw FieldErrors(["form": L.t("表单已过期，请重新填写。", "This form has expired; please fill it in again.")])
+            case .honeypot:
+                await req.audit("portal.spam", entity: "portal_request", result: .denied, detail: "honeypot")
+                throw FieldErrors(["form": L.t("无法提交。", "This could not be sent.")])
+            }
+        }
+        var e = FieldErrors()
+        let types = try await types(req.db)
+        let type = types.first { $0.code == s.type?.trimmed }
+        if type == nil { e["type"] = L.t("请选择事项类型", "Choose what kind of request this is") }
+        var community: Division? = nil
+        if let raw = s.communityID?.nilIfEmpty {
+            if let id = Int(raw), let d = try await Division.find(id, on: req.db), d.level == .community { community = d }
+            else { e["communityID"] = L.t("没有这个社区", "No such community") }
+        } else { e["communityID"] = L.t("请选择所在社区", "Choose your community") }
+        let description = (s.description ?? "").trimmed
+        if description.isEmpty { e["description"] = L.t("请写明情况", "Describe what you need") }
+        else if description.count > 2000 { e["description"] = L.t("不能超过2000字", "At most 2000 characters") }
+        let address = (s.address ?? "").trimmed
+        if address.count > 200 { e["address"] = L.t("地址不能超过200字", "At most 200 characters") }
+        var lat: Double? = nil, lon: Double? = nil
+        if s.lat?.nilIfEmpty != nil || s.lon?.nilIfEmpty != nil {
+            lat = s.lat.flatMap { Double($0.trimmed) }; lon = s.lon.flatMap { Double($0.trimmed) }
+            if lat == nil || !(-90...90).contains(lat!) { e["lat"] = L.t("纬度无效", "Latitude must be between -90 and 90") }
+            if lon == nil || !(-180...180).contains(lon!) { e["lon"] = L.t("经度无效", "Longitude must be between -180 and 180") }
+        }
+        var phone: String? = nil
+        if let raw = s.phone?.nilIfEmpty {
+            phone = PortalPhone.normalize(raw)
+            if phone == nil { e["phone"] = L.t("请填写11位手机号码", "Enter an 11-digit mobile number") }
+        }
+        let name = (s.name ?? "").trimmed
+        if name.count > 50 { e["name"] = L.t("不能超过50字", "At most 50 characters") }
+        var attrs: [String: String] = [:]
+        if let type {
+            for a in type.attributes {
+                let v = (s.attributes[a.code] ?? "").trimmed
+                if v.isEmpty { if a.required { e["attribute." + a.code] = L.t("请填写：", "Required: ") + a.description }; continue }
+                if v.count > 200 { e["attribute." + a.code] = L.t("不能超过200字", "At most 200 characters"); continue }
+                if let values = a.values, !values.contains(where: { $0.key == v }) { e["attribute." + a.code] = L.t("选项无效", "Not one of the choices"); continue }
+                if a.datatype == "number", Double(v) == nil { e["attribute." + a.code] = L.t("应为数字", "Must be a number"); continue }
+                attrs[a.code] = v
+            }
+        }
+        guard e.isEmpty, let type, let community else { throw e }
+        let cipher = req.cipher
+        let phoneKey = phone.map { cipher.blindIndex($0, field: "portal_phone") }
+        try req.application.portalGuard.check(req, phoneKey: phoneKey)
+
+        let now = Date()
+        let r = PortalRequest()
+        r.token = newToken(); r.typeCode = type.code; r.communityID = community.id!; r.description = description; r.address = address
+        r.lat = lat; r.lon = lon
+        r.phoneSealed = try phone.map { try cipher.seal($0) }; r.phoneIndex = phoneKey
+        r.nameSealed = name.isEmpty ? nil : try cipher.seal(name)
+        r.attributesJSON = String(decoding: try JSONEncoder().encode(attrs), as: UTF8.self)
+        r.status = .open; r.statusNotes = ""; r.via = via
+        r.officerID = try await officer(for: community.id!, on: req.db)?.id
+        r.requestedAt = now; r.updatedAt = now; r.dueAt = now.addingTimeInterval(Double(type.responseHours) * 3600)
+        let sqlite = (req.db as? any SQLDatabase)?.dialect.name == "sqlite"
+        try await req.application.portalGuard.writeGate.run(enabled: sqlite) {
+            try await req.db.transaction { db in
+                try await r.create(on: db)
+                await req.audit("portal.submit", entity: "portal_request", id: r.id.map(String.init), detail: "\(type.code) via=\(via)", on: db)
+            }
+        }
+        return r
+    }
+
+    /// The community's officer (社区民警) whose inbox receives its requests.
+    static func officer(for communityID: Int, on db: any Database) async throws -> User? {
+        try await officers(for: communityID, on: db).first
+    }
+    static func officers(for communityID: Int, on db: any Database) async throws -> [User] {
+        try await User.query(on: db).filter(\.$role == .communityOfficer).filter(\.$scopeDivisionID == communityID).filter(\.$active == true).sort(\.$id).all()
+    }
+
+    static func byToken(_ db: any Database, _ token: String?) async throws -> PortalRequest {
+        let t = (token ?? "").trimmed.uppercased().filter { $0 != "-" && $0 != " " }
+        guard t.count == 12, let r = try await PortalRequest.query(on: db).filter(\.$token == t).first() else { throw Abort(.notFound) }
+        return r
+    }
+
+    static func publicDTO(_ req: Request, _ r: PortalRequest) async throws -> PublicRequestDTO {
+        let type = try await PortalRequestType.query(on: req.db).filter(\.$code == r.typeCode).first()
+        let community = try await Division.find(r.communityID, on: req.db)
+        let replies = try await PortalReply.query(on: req.db).filter(\.$requestID == r.id!).filter(\.$isPublic == true).sort(\.$at).sort(\.$id).all()
+        let L = req.lang
+        return PublicRequestDTO(token: r.token, number: r.number, type: r.typeCode, typeName: type.map { L.t($0.nameZh, $0.nameEn) } ?? r.typeCode,
+                                community: community?.name ?? "", status: r.status, statusName: L.t(r.status.nameZh, r.status.nameEn),
+                                description: PortalRedact.phones(r.description), requestedAt: r.requestedAt, updatedAt: r.updatedAt,
+                                replies: replies.map { PublicReplyDTO(at: $0.at, status: $0.toStatus, body: $0.body) })
+    }
+
+    // MARK: staff side
+
+    static func visible(_ req: Request) async throws -> QueryBuilder<PortalRequest> {
+        let scope = try await req.scope()
+        let q = PortalRequest.query(on: req.db)
+        if let ids = scope.communityIDs { q.filter(\.$communityID ~~ Array(ids)) }
+        return q
+    }
+
+    static func scoped(_ req: Request, _ id: Int?) async throws -> PortalRequest {
+        guard let id, let r = try await PortalRequest.find(id, on: req.db),
+              try await req.scope().communityIDs.map({ $0.contains(r.communityID) }) ?? true else { throw Abort(.notFound) }
+        return r
+    }
+
+    static func dto(_ req: Request, _ r: PortalRequest, replies: Bool = false) async throws -> PortalRequestDTO {
+        var phoneMasked: String? = nil
+        if let s = r.phoneSealed, let p = try? req.cipher.open(s) { phoneMasked = String(p.prefix(3)) + "****" + String(p.suffix(4)) }
+        let attrs = (try? JSONDecoder().decode([String: String].self, from: Data(r.attributesJSON.utf8))) ?? [:]
+        var list: [PortalReplyDTO]? = nil
+        if replies {
+            let rows = try await PortalReply.query(on: req.db).filter(\.$requestID == r.id!).sort(\.$at).sort(\.$id).all()
+            let names = try await DisputeService.userNames(rows.map(\.userID), on: req.db)
+            list = rows.map { PortalReplyDTO(at: $0.at, from: $0.fromStatus, to: $0.toStatus, body: $0.body, isPublic: $0.isPublic, by: names[$0.userID] ?? "") }
+        }
+        return PortalRequestDTO(id: r.id!, number: r.number, type: r.typeCode, communityID: r.communityID, description: r.description, address: r.address,
+                                lat: r.lat, lon: r.lon, phoneMasked: phoneMasked, attributes: attrs, status: r.status, statusNotes: r.statusNotes, via: r.via,
+                                officerID: r.officerID, incidentID: r.incidentID, disputeID: r.disputeID, requestedAt: r.requestedAt, dueAt: r.dueAt,
+                                firstResponseAt: r.firstResponseAt, overdue: r.overdue, closedAt: r.closedAt, replies: list)
+    }
+
+    /// A reply and/or a status change; a public reply becomes the status note residents and Open311 see.
+    static func reply(_ req: Request, _ r: PortalRequest, _ input: PortalReplyInput) async throws {
+        try req.require(.handlePortal)
+        let L = req.lang
+        var e = FieldErrors()
+        let body = (input.body ?? "").trimmed
+        if body.count > 2000 { e["body"] = L.t("不能超过2000字", "At most 2000 characters") }
+        var target = r.status
+        if let s = input.status?.nilIfEmpty {
+            if let st = PortalStatus(rawValue: s) { target = st } else { e["status"] = L.t("状态无效", "Unknown status") }
+        }
+        if e.isEmpty, body.isEmpty, target == r.status { e["body"] = L.t("请填写答复或选择新的状态", "Write a reply or choose a new status") }
+        guard e.isEmpty else { throw e }
+        let isPublic = input.isPublic.map { DisputeInput.flag($0) } ?? true
+        try await record(req, r, to: target, body: body, isPublic: isPublic, action: "portal.reply")
+    }
+
+    static func record(_ req: Request, _ r: PortalRequest, to target: PortalStatus, body: String, isPublic: Bool, action: String, detail: String = "", on outer: (any Database)? = nil) async throws {
+        let now = Date()
+        let from = r.status
+        r.status = target
+        r.updatedAt = now
+        if r.firstResponseAt == nil { r.firstResponseAt = now }
+        if target.isClosed { if r.closedAt == nil { r.closedAt = now } } else { r.closedAt = nil }
+        if isPublic && !body.isEmpty { r.statusNotes = body }
+        let reply = PortalReply()
+        reply.requestID = r.id!; reply.body = body; reply.isPublic = isPublic; reply.fromStatus = from; reply.toStatus = target
+        reply.userID = try req.user.requireID(); reply.at = now
+        try await (outer ?? req.db).transaction { db in
+            try await r.save(on: db)
+            try await reply.create(on: db)
+            await req.audit(action, entity: "portal_request", id: r.id.map(String.init), detail: "\(from.rawValue)→\(target.rawValue)" + (detail.isEmpty ? "" : " " + detail), on: db)
+        }
+    }
+
+    /// Turns the request into an incident (警情) or a dispute file (矛盾纠纷) in one step and keeps the link.
+    static func convert(_ req: Request, _ r: PortalRequest, _ input: PortalConvertInput) async throws -> String {
+        try req.require(.handlePortal)
+        let L = req.lang
+        if r.incidentID != nil || r.disputeID != nil { throw FieldErrors(["to": L.t("该诉求已转办", "This request has already been converted")]) }
+        let address = r.address.isEmpty ? (try await Division.find(r.communityID, on: req.db)?.name ?? "-") : r.address
+        switch input.to {
+        case "incident":
+            try req.require(.editIncidents)
+            var i = IncidentInput()
+            i.source = IncidentSource.portal.rawValue; i.subcategory = input.subcategory
+            i.occurredAt = ISO8601DateFormatter().string(from: r.requestedAt); i.reportedAt = i.occurredAt
+            i.communityID = "\(r.communityID)"; i.address = address; i.description = r.description
+            i.latitude = r.lat.map { "\($0)" }; i.longitude = r.lon.map { "\($0)" }
+            let incident = try await IncidentService.create(req, i)
+            r.incidentID = incident.id
+            try await record(req, r, to: r.status.isClosed ? r.status : .inProgress, body: L.t("已转为警情办理", "Taken up as a police incident"), isPublic: true,
+                             action: "portal.convert", detail: "incident=\(incident.id!)")
+            return "/incidents/\(incident.id!)"
+        case "dispute":
+            try req.require(.editDisputes)
+            var d = DisputeInput()
+            d.type = input.disputeType; d.source = DisputeSource.online.rawValue; d.summary = r.description
+            d.communityID = "\(r.communityID)"; d.address = address
+            d.parties = [DisputePartyInput(name: input.partyName, side: "applicant")]
+            let dispute = try await DisputeService.create(req, d)
+            r.disputeID = dispute.id
+            try await record(req, r, to: r.status.isClosed ? r.status : .inProgress, body: L.t("已转为矛盾纠纷调处", "Taken up for mediation"), isPublic: true,
+                             action: "portal.convert", detail: "dispute=\(dispute.id!)")
+            return "/disputes/\(dispute.id!)"
+        default:
+            throw FieldErrors(["to": L.t("请选择转为警情或纠纷", "Choose incident or dispute")])
+        }
+    }
+
+    static func csv(_ req: Request, _ filter: PortalFilter) async throws -> Response {
+        try req.require(.viewPortal)
+        let rows = try await filter.query(req).limit(50_000).all()
+        let places = try await DivisionLookup.names(rows.map(\.communityID), on: req.db)
+        let cal = req.localCalendar
+        let L = req.lang
+        var w = CSVWriter(header: [L.t("编号", "No."), L.t("类型", "Type"), L.t("社区", "Community"), L.t("状态", "Status"), L.t("提交时间", "Submitted"), L.t("应答期限", "Response due"),
+               L.t("超期", "Overdue"), L.t("情况", "Description"), L.t("地址", "Address"), L.t("渠道", "Via"), L.t("警情", "Incident"), L.t("纠纷", "Dispute")])
+        for r in rows {
+            w.append([r.number, r.typeCode, places[r.communityID] ?? "", L.t(r.status.nameZh, r.status.nameEn), cal.formatDateTime(r.requestedAt), cal.formatDateTime(r.dueAt),
+                   r.overdue ? "1" : "", r.description, r.address, r.via, r.incidentID.map(String.init) ?? "", r.disputeID.map(String.init) ?? ""])
+        }
+        await req.audit("portal.export", entity: "portal_request", detail: "\(rows.count) rows")
+        return CSVResponse.make(filename: L.t("网上警务室诉求.csv", "portal-requests.csv"), writer: w)
+    }
+
+    // MARK: notices
+
+    struct NoticeInput: Content {
+        var kind: String?; var title: String?; var body: String?; var divisionID: String?; var audience: String?; var eventAt: String?
+        init() {}
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: AnyKey.self)
+            kind = c.loose(AnyKey("kind")); title = c.loose(AnyKey("title")); body = c.loose(AnyKey("body"))
+            divisionID = c.loose(AnyKey("divisionID")); audience = c.loose(AnyKey("audience")); eventAt = c.loose(AnyKey("eventAt"))
+        }
+    }
+
+    static func publish(_ req: Request, _ input: NoticeInput) async throws -> PortalNotice {
+        try req.require(.publishNotices)
+        let L = req.lang
+        var e = FieldErrors()
+        let kind = input.kind?.nilIfEmpty.flatMap(NoticeKind.init(rawValue:))
+        if kind == nil { e["kind"] = L.t("请选择类别", "Choose a kind") }
+        let audience = input.audience?.nilIfEmpty.map { NoticeAudience(rawValue: $0) } ?? .all
+        if audience == nil { e["audience"] = L.t("对象无效", "Unknown audience") }
+        let title = (input.title ?? "").trimmed, body = (input.body ?? "").trimmed
+        if title.isEmpty { e["title"] = L.t("请填写标题", "Enter a title") } else if title.count > 100 { e["title"] = L.t("不能超过100字", "At most 100 characters") }
+        if body.isEmpty { e["body"] = L.t("请填写内容", "Enter the text") } else if body.count > 5000 { e["body"] = L.t("不能超过5000字", "At most 5000 characters") }
+        let eventAt = input.eventAt?.nilIfEmpty
+        if let ev = eventAt, ev.count > 40 { e["eventAt"] = L.t("不能超过40字", "At most 40 characters") }
+        var division: Division? = nil
+        if let raw = input.divisionID?.nilIfEmpty, let id = Int(raw), let d = try await Division.find(id, on: req.db),
+           [.district, .street, .community].contains(d.level), try await req.scope().contains(division: d) { division = d }
+        else { e["divisionID"] = L.t("请选择发布范围（本辖区内的社区、街道或全区）", "Choose an area inside your jurisdiction") }
+        guard e.isEmpty, let kind, let audience, let division else { throw e }
+        let n = PortalNotice()
+        n.kind = kind; n.title = title; n.body = body; n.divisionID = division.id!; n.audience = audience; n.eventAt = eventAt
+        n.publishedAt = Date(); n.userID = try req.user.requireID(); n.withdrawn = false
+        try await req.db.transaction { db in
+            try await n.create(on: db)
+            await req.audit("notice.publish", entity: "portal_notice", id: n.id.map(String.init), detail: "\(kind.rawValue) division=\(division.code)", on: db)
+        }
+        return n
+    }
+
+    /// Notices a resident of the community sees: its own, its street's and the district's.
+    static func notices(for community: Division, on db: any Database, audience: NoticeAudience? = nil, limit: Int = 50) async throws -> [PortalNotice] {
+        var ids = [community.id!]
+        if let street = community.parentID { ids.append(street); if let s = try await Division.find(street, on: db), let d = s.parentID { ids.append(d) } }
+        let q = PortalNotice.query(on: db).filter(\.$divisionID ~~ ids).filter(\.$withdrawn == false)
+        if let audience, audience != .all { q.filter(\.$audience ~~ [audience, .all]) }
+        return try await q.sort(\.$publishedAt, .descending).sort(\.$id, .descending).limit(limit).all()
+    }
+
+    /// Staff list: notices published to divisions inside the user's scope.
+    static func staffNotices(_ req: Request) async throws -> [PortalNotice] {
+        let all = try await PortalNotice.query(on: req.db).sort(\.$publishedAt, .descending).limit(500).all()
+        let divs = try await Division.query(on: req.db).filter(\.$id ~~ Array(Set(all.map(\.divisionID)))).all()
+        let scope = try await req.scope()
+        let ok = Set(divs.filter { scope.contains(division: $0) }.compactMap(\.id))
+        return all.filter { ok.contains($0.divisionID) }
+    }
+
+    // MARK: perception survey (安全感测评)
+
+    static func currentPeriod(_ req: Request) -> String {
+        let ym = req.localCalendar.yearMonth(of: Date())
+        return PerceptionPeriod.quarter(year: ym.year, month: ym.month)
+    }
+
+    struct SurveyInput: Content {
+        var communityID: String?; var answer: String?; var phone: String?; var token: String?; var website: String?; var ts: String?
+        init() {}
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: AnyKey.self)
+            communityID = c.loose(AnyKey("communityID")); answer = c.loose(AnyKey("answer")); phone = c.loose(AnyKey("phone"))
+            token = c.loose(AnyKey("token")); website = c.loose(AnyKey("website")); ts = c.loose(AnyKey("_ts"))
+        }
+    }
+
+    /// One answer per phone or tracking token per quarter; a second answer is refused (409).
+    static func answerSurvey(_ req: Request, _ input: SurveyInput, checkForm: Bool) async throws -> PerceptionResponse {
+        try checkSize(req)
+        let L = req.lang
+        if checkForm {
+            let v = SubmissionGuard.check(honeypot: input.website, renderedAt: PortalGuard.renderedAt(req, input.ts), now: Date().timeIntervalSince1970,
+                                          minSeconds: req.application.portalGuard.settings.minFillSeconds)
+            if v != .ok { throw FieldErrors(["form": L.t("请重新填写问卷。", "Please fill in the questionnaire again.")]) }
+        }
+        var e = FieldErrors()
+        var community: Division? = nil
+        if let raw = input.communityID?.nilIfEmpty, let id = Int(raw), let d = try await Division.find(id, on: req.db), d.level == .community { community = d }
+        else { e["communityID"] = L.t("请选择所在社区", "Choose your community") }
+        let answer = input.answer?.nilIfEmpty.flatMap(PerceptionAnswer.init(rawValue:))
+        if answer == nil { e["answer"] = L.t("请选择一项", "Choose an answer") }
+        var key: String? = nil
+        let cipher = req.cipher
+        if let raw = input.phone?.nilIfEmpty {
+            if let p = PortalPhone.normalize(raw) { key = cipher.blindIndex(p, field: "perception_phone") } else { e["phone"] = L.t("请填写11位手机号码", "Enter an 11-digit mobile number") }
+        } else if let t = input.token?.nilIfEmpty {
+            if let r = try? await byToken(req.db, t) { key = cipher.blindIndex(r.token, field: "perception_token") } else { e["token"] = L.t("查询码无效", "Unknown tracking code") }
+        } else { e["phone"] = L.t("请填写手机号码或查询码（每人每季度限答一次）", "Enter a mobile number or a tracking code (one answer per person per quarter)") }
+        guard e.isEmpty, let community, let answer, let key else { throw e }
+        try req.application.portalGuard.check(req, phoneKey: key)
+        let period = currentPeriod(req)
+        if try await PerceptionResponse.query(on: req.db).filter(\.$period == period).filter(\.$respondentKey == key).count() > 0 {
+            throw Abort(.conflict, reason: L.t("本季度您已参加过测评，谢谢。", "You have already answered this quarter. Thank you."))
+        }
+        let p = PerceptionResponse()
+        p.communityID = community.id!; p.period = period; p.respondentKey = key; p.answer = answer; p.feelsSafe = answer.feelsSafe; p.createdAt = Date()
+        do {
+            try await p.create(on: req.db)
+        } catch {
+            // The unique (period, respondent) index caught a concurrent second answer.
+            throw Abort(.conflict, reason: L.t("本季度您已参加过测评，谢谢。", "You have already answered this quarter. Thank you."))
+        }
+        await req.audit("perception.answer", entity: "perception_response", id: p.id.map(String.init), detail: "community=\(community.id!) \(period)")
+        return p
+    }
+
+    /// Share feeling safe per community in a period (all communities with answers).
+    static func perception(_ db: any Database, period: String, communityID: Int? = nil) async throws -> [Int: PerceptionResult] {
+        let sql = db as! any SQLDatabase
+        var q = sql.select().column("community_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .column(SQLRaw("SUM(CASE WHEN feels_safe THEN 1 ELSE 0 END)"), as: "safe")
+            .from("perception_responses").where("period", .equal, period)
+        if let communityID { q = q.where("community_id", .equal, communityID) }
+        let rows = try await q.groupBy("community_id").all()
+        var out: [Int: PerceptionResult] = [:]
+        for r in rows {
+            let c = try r.decode(column: "community_id", as: Int.self)
+            out[c] = PerceptionResult(safe: try r.decode(column: "safe", as: Int.self), total: try r.decode(column: "n", as: Int.self))
+        }
+        return out
+    }
+}

@@ -1,0 +1,251 @@
+import Vapor
+import PinganKit
+
+/// Pages residents see without signing in (网上社区警务室): their own header, no staff navigation.
+enum PublicViews {
+    static func page(_ req: Request, title: String, status: HTTPResponseStatus = .ok, _ content: Node...) -> Response {
+        let L = req.lang
+        let path = req.url.path
+        var q = req.url.query.map { $0.split(separator: "&").filter { !$0.hasPrefix("lang=") }.joined(separator: "&") } ?? ""
+        q = (q.isEmpty ? "" : q + "&") + "lang=" + (L.isEnglish ? "zh" : "en")
+        let nav: [(String, String)] = [("/public", L.t("找社区警务室", "Find your office")), ("/public/report", L.t("我要反映", "Report / ask")),
+                                       ("/public/track", L.t("查询进度", "Follow a request")), ("/public/notices", L.t("警务公告", "Notices")),
+                                       ("/public/survey", L.t("安全感测评", "Safety survey")), ("/public/perception", L.t("测评结果", "Survey results"))]
+        let html: Node = .html(.lang(L.code),
+            .head(.meta(.attr("charset", "utf-8")), .meta(.name("viewport"), .attr("content", "width=device-width, initial-scale=1")),
+                  .title(title + " · " + L.t("网上社区警务室", "Online community police office")),
+                  .link(.attr("rel", "stylesheet"), .href("/static/app.css"))),
+            .body(
+                .header(.class("top no-print"),
+                    .a(.class("brand"), .href("/public"), .strong("平安"), .span(.class("brand-sub"), .text(L.t("网上社区警务室", "Online community police office")))),
+                    .nav(.class("main-nav"), .forEach(nav) { p, label in
+                        .a(.href(p), .if(p == "/public" ? path == "/public" : path.hasPrefix(p), .class("active")), .text(label)) }),
+                    .div(.class("user-box"), .a(.href(path + "?" + q), .text(L.isEnglish ? "中文" : "English")))),
+                .main(.class("page"), .group(content)),
+                .footer(.class("no-print"), .text(L.t("紧急情况请直接拨打 110。本平台不公开反映人的姓名和电话。",
+                                                        "In an emergency call 110. Your name and phone number are never published.")))))
+        let res = Response(status: status, body: .init(string: "<!DOCTYPE html>\n" + html.render()))
+        res.headers.contentType = .html
+        res.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return res
+    }
+
+    /// Honeypot (hidden from people, tempting to bots) and the signed render time.
+    static func spamFields(_ req: Request) -> Node {
+        .group([
+            Layout.csrfField(req),
+            .input(.type("hidden"), .name("_ts"), .value(PortalGuard.stamp(req))),
+            .div(.attr("hidden", nil), .attr("aria-hidden", "true"),
+                 .label(.text("Website"), .input(.type("text"), .name("website"), .value(""), .attr("tabindex", "-1"), .attr("autocomplete", "off")))),
+        ])
+    }
+
+    struct CommunityCard {
+        var community: Division
+        var street: String
+        var office: PoliceOffice?
+        var station: Station?
+        var officers: [String]
+    }
+
+    static func officeFacts(_ L: Lang, _ c: CommunityCard) -> Node {
+        .dl(.class("kv"),
+            .dt(.text(L.t("社区警务室", "Police office"))), .dd(.text(c.office?.name ?? L.t("由派出所直接服务", "Served by the station directly"))),
+            .dt(.text(L.t("地址", "Address"))), .dd(.text(c.office?.address ?? c.station?.address ?? "—")),
+            .dt(.text(L.t("办公时间", "Hours"))), .dd(.text(c.office?.hours ?? "—")),
+            .dt(.text(L.t("联系电话", "Phone"))), .dd(.text(c.office?.phone ?? c.station?.phone ?? "—")),
+            .dt(.text(L.t("社区民警", "Community officer(s)"))), .dd(.text(c.officers.isEmpty ? "—" : c.officers.joined(separator: L.t("、", ", ")))),
+            .dt(.text(L.t("所属派出所", "Police station"))), .dd(.text(c.station.map { $0.name + "（" + $0.phone + "）" } ?? "—")))
+    }
+
+    static func home(_ req: Request, q: String?, results: [CommunityCard]) -> Response {
+        let L = req.lang
+        let form: Node = .form(.method("get"), .action("/public"), .class("filters"),
+            .label(.text(L.t("社区名称或地址", "Community name or address")), Form.input("q", q, extra: .placeholder(L.t("例如：德兴社区、市桥街道", "e.g. 德兴社区")))),
+            .button(.type("submit"), .text(L.t("查找", "Search"))))
+        let body: Node
+        if q == nil {
+            body = .div(.class("card"), .p(.text(L.t("输入您所在的社区、村或街道名称，找到为您服务的社区民警和警务室。也可以直接在线反映情况、求助、咨询或预约办事。",
+                                                      "Type the name of your community, village or street to find your community officer and police office. You can also report, ask for help, ask a question or request a service online."))),
+                        .p(.a(.class("btn"), .href("/public/report"), .text(L.t("我要反映", "Report or ask"))), .text(" "),
+                           .a(.class("btn secondary"), .href("/public/track"), .text(L.t("查询办理进度", "Follow a request")))))
+        } else if results.isEmpty {
+            body = .div(.class("empty"), .text(L.t("没有找到匹配的社区，请换个名称试试。", "No community matches; try another name.")))
+        } else {
+            body = .group(results.prefix(30).map { c in
+                .div(.class("card"), .h2(.a(.href("/public/communities/\(c.community.id!)"), .text(c.community.name)), .span(.class("small muted"), .text(" " + c.street))),
+                     officeFacts(L, c))
+            })
+        }
+        return page(req, title: L.t("找社区警务室", "Find your police office"), .h1(.text(L.t("网上社区警务室", "Online community police office"))), form, body)
+    }
+
+    static func percent(_ v: Double?) -> String { v.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
+
+    static func perceptionBlock(_ L: Lang, period: String, _ r: PerceptionResult?) -> Node {
+        guard let r, r.total > 0 else {
+            return .p(.class("muted"), .text(L.t("\(period) 尚无测评答卷。", "No answers yet for \(period).")))
+        }
+        return .group([
+            .p(.strong(.text(L.t("安全感 ", "Feel safe: ") + percent(r.rate))),
+               .text(L.t("（\(period)，样本 \(r.total) 份，95% 置信区间 \(percent(r.low))–\(percent(r.high))）", " (\(period), \(r.total) answers, 95% interval \(percent(r.low))–\(percent(r.high)))"))),
+            .p(.class("small muted"), .text(L.t("目标：95%（达到：\(r.meets(0.95) ? "是" : "否")）；98%（达到：\(r.meets(0.98) ? "是" : "否")）",
+                                                 "Targets: 95% (\(r.meets(0.95) ? "met" : "not met")); 98% (\(r.meets(0.98) ? "met" : "not met"))"))),
+        ])
+    }
+
+    static func community(_ req: Request, _ c: CommunityCard, notices: [PortalNotice], period: String, result: PerceptionResult?) -> Response {
+        let L = req.lang
+        let cal = req.localCalendar
+        let id = c.community.id!
+        return page(req, title: c.community.name,
+            .div(.class("toolbar"), .h1(.text(c.community.name)), .span(.class("muted"), .text(c.street)),
+                 .a(.class("btn"), .href("/public/report?community=\(id)"), .text(L.t("向社区民警反映", "Contact the community officer"))),
+                 .a(.class("btn secondary"), .href("/public/survey?community=\(id)"), .text(L.t("参加安全感测评", "Take the safety survey")))),
+            .div(.class("grid2"),
+                .div(.class("card"), .h2(.text(L.t("警务室与民警", "Office and officers"))), officeFacts(L, c)),
+                .div(.class("card"), .h2(.text(L.t("群众安全感", "Residents' sense of safety"))), perceptionBlock(L, period: period, result))),
+            .div(.class("card"), .h2(.text(L.t("警务公告", "Notices"))),
+                notices.isEmpty ? .p(.class("muted"), .text(L.t("暂无公告。", "No notices."))) :
+                .ul(.forEach(notices.prefix(10)) { n in
+                    .li(.span(.class("badge gen"), .text(L.t(n.kind.nameZh, n.kind.nameEn))), .text(" "), .a(.href("/public/notices/\(n.id!)"), .text(n.title)),
+                        .span(.class("small muted"), .text(" " + cal.formatDate(n.publishedAt))))
+                }),
+                .p(.a(.href("/public/notices?community=\(id)"), .text(L.t("全部公告", "All notices"))))))
+    }
+
+    static func reportForm(_ req: Request, input: PortalSubmission, errors: FieldErrors, types: [PortalRequestType], communities: [(id: Int, name: String)]) -> Response {
+        let L = req.lang
+        var attrFields: [Node] = []
+        for t in types {
+            for a in t.attributes.sorted(by: { $0.order < $1.order }) {
+                let key = "attributes[\(a.code)]"
+                let label = a.description + L.t("（\(t.nameZh)）", " (\(t.nameEn))") + (a.required ? " *" : "")
+                let control: Node = a.values.map { vals in Form.select(key, vals.map { ($0.key, $0.name) }, selected: input.attributes[a.code], blank: "—") }
+                    ?? Form.input(key, input.attributes[a.code], type: a.datatype == "number" ? "number" : "text")
+                attrFields.append(Form.field(label, "attribute." + a.code, errors, control))
+            }
+        }
+        let form: Node = .form(.method("post"), .action("/public/report"), .class("form card"),
+            spamFields(req),
+            Form.errorSummary(req, errors),
+            errors["form"].map { .div(.class("alert error"), .attr("role", "alert"), .text($0)) } ?? .empty,
+            Form.field(L.t("事项类型", "What is it about"), "type", errors,
+                       Form.select("type", types.map { ($0.code, L.t($0.kind.nameZh, $0.kind.nameEn) + " · " + L.t($0.nameZh, $0.nameEn)) }, selected: input.type, blank: "—", required: true)),
+            Form.field(L.t("所在社区/村", "Your community"), "communityID", errors,
+                       Form.select("communityID", communities.map { ("\($0.id)", $0.name) }, selected: input.communityID, blank: "—", required: true)),
+            Form.field(L.t("情况说明", "Describe it"), "description", errors, wide: true, hint: L.t("最多2000字。请勿填写他人隐私。", "Up to 2000 characters."),
+                       .textarea(.name("description"), .id("f-description"), .attr("maxlength", "2000"), .required(), .text(input.description ?? ""))),
+            Form.field(L.t("地点（可选）", "Where (optional)"), "address", errors, Form.input("address", input.address, extra: .attr("maxlength", "200"))),
+            Form.field(L.t("纬度（可选）", "Latitude (optional)"), "lat", errors, Form.input("lat", input.lat)),
+            Form.field(L.t("经度（可选）", "Longitude (optional)"), "lon", errors, Form.input("lon", input.lon)),
+            Form.field(L.t("手机号码（可选，仅民警可见）", "Mobile (optional, only officers see it)"), "phone", errors, Form.input("phone", input.phone, type: "tel")),
+            Form.field(L.t("称呼（可选，仅民警可见）", "Name (optional, only officers see it)"), "name", errors, Form.input("name", input.name, extra: .attr("maxlength", "50"))),
+            .group(attrFields),
+            .p(.class("wide"), .button(.type("submit"), .text(L.t("提交", "Send")))))
+        return page(req, title: L.t("我要反映", "Report or ask"), status: errors.isEmpty ? .ok : .unprocessableEntity,
+                    .h1(.text(L.t("反映情况、求助、咨询、办事", "Report, ask for help, ask a question or request a service"))),
+                    .div(.class("alert notice"), .text(L.t("紧急情况请直接拨打110，网上反映不能代替报警。", "In an emergency call 110: an online report is not an emergency call."))),
+                    form)
+    }
+
+    static func receipt(_ req: Request, _ r: PortalRequest) -> Response {
+        let L = req.lang
+        return page(req, title: L.t("已提交", "Sent"), status: .created,
+            .div(.class("card"), .h1(.text(L.t("已收到您的反映", "We have received your request"))),
+                 .p(.text(L.t("查询码（请保存）：", "Tracking code (keep it): ")), .strong(.code(.text(r.token)))),
+                 .p(.text(L.t("编号 ", "Number ") + r.number)),
+                 .p(.a(.class("btn"), .href("/public/track/\(r.token)"), .text(L.t("查看办理进度", "Follow this request"))))))
+    }
+
+    static func trackForm(_ req: Request, notFound: Bool) -> Response {
+        let L = req.lang
+        return page(req, title: L.t("查询进度", "Follow a request"), status: notFound ? .notFound : .ok,
+            .h1(.text(L.t("查询办理进度", "Follow a request"))),
+            notFound ? .div(.class("alert error"), .text(L.t("查询码不正确。", "Unknown tracking code."))) : .empty,
+            .form(.method("get"), .action("/public/track"), .class("filters"),
+                  .label(.text(L.t("查询码", "Tracking code")), Form.input("token", nil, required: true)),
+                  .button(.type("submit"), .text(L.t("查询", "Look up")))))
+    }
+
+    static func track(_ req: Request, _ d: PublicRequestDTO) -> Response {
+        let L = req.lang
+        let cal = req.localCalendar
+        return page(req, title: d.number,
+            .div(.class("card"), .h1(.text(d.number + " · " + d.typeName)),
+                .dl(.class("kv"),
+                    .dt(.text(L.t("状态", "Status"))), .dd(.span(.class("badge " + (d.status.isClosed ? "closed" : "received")), .text(d.statusName))),
+                    .dt(.text(L.t("社区", "Community"))), .dd(.text(d.community)),
+                    .dt(.text(L.t("提交时间", "Submitted"))), .dd(.text(cal.formatDateTime(d.requestedAt))),
+                    .dt(.text(L.t("最近更新", "Updated"))), .dd(.text(cal.formatDateTime(d.updatedAt))),
+                    .dt(.text(L.t("情况说明", "Description"))), .dd(.text(d.description)))),
+            .div(.class("card"), .h2(.text(L.t("答复", "Replies"))),
+                d.replies.isEmpty ? .p(.class("muted"), .text(L.t("暂无答复，民警会尽快处理。", "No reply yet."))) :
+                .element("ol", [.class("timeline")] + d.replies.map { r in
+                    .li(.strong(.text(cal.formatDateTime(r.at))), .text(" · " + L.t(r.status.nameZh, r.status.nameEn)), r.body.isEmpty ? .empty : .p(.text(r.body)))
+                })))
+    }
+
+    static func noticeList(_ req: Request, notices: [PortalNotice], places: [Int: String], communities: [(id: Int, name: String)], community: Int?, audience: NoticeAudience?) -> Response {
+        let L = req.lang
+        let cal = req.localCalendar
+        let form: Node = .form(.method("get"), .action("/public/notices"), .class("filters"),
+            .label(.text(L.t("社区", "Community")), Form.select("community", communities.map { ("\($0.id)", $0.name) }, selected: community.map { "\($0)" }, blank: L.t("全区", "Whole district"))),
+            .label(.text(L.t("对象", "For")), Form.select("audience", NoticeAudience.allCases.map { ($0.rawValue, L.t($0.nameZh, $0.nameEn)) }, selected: audience?.rawValue, blank: L.t("全部", "All"))),
+            .button(.type("submit"), .text(L.t("筛选", "Filter"))))
+        let body: Node = notices.isEmpty ? .div(.class("empty"), .text(L.t("暂无公告。", "No notices."))) :
+            .table(.class("data"), .thead(.tr(.th(.text(L.t("类别", "Kind"))), .th(.text(L.t("标题", "Title"))), .th(.text(L.t("范围", "Area"))), .th(.text(L.t("对象", "For"))), .th(.text(L.t("发布", "Published"))))),
+                   .element("tbody", notices.map { n in
+                       .tr(.td(.text(L.t(n.kind.nameZh, n.kind.nameEn))), .td(.a(.href("/public/notices/\(n.id!)"), .text(n.title))), .td(.text(places[n.divisionID] ?? "")),
+                           .td(.text(L.t(n.audience.nameZh, n.audience.nameEn))), .td(.class("nowrap"), .text(cal.formatDate(n.publishedAt))))
+                   }))
+        return page(req, title: L.t("警务公告", "Notices"), .h1(.text(L.t("警务公告", "Notices"))), form, body)
+    }
+
+    static func notice(_ req: Request, _ n: PortalNotice, place: String) -> Response {
+        let L = req.lang
+        let cal = req.localCalendar
+        return page(req, title: n.title,
+            .div(.class("card"), .h1(.text(n.title)),
+                 .p(.class("muted"), .text(L.t(n.kind.nameZh, n.kind.nameEn) + " · " + place + " · " + L.t(n.audience.nameZh, n.audience.nameEn) + " · " + cal.formatDate(n.publishedAt))),
+                 n.eventAt.map { .p(.strong(.text(L.t("时间：", "When: ") + $0))) } ?? .empty,
+                 .group(n.body.split(separator: "\n", omittingEmptySubsequences: false).map { .p(.text(String($0))) })))
+    }
+
+    static func surveyForm(_ req: Request, input: PortalService.SurveyInput, errors: FieldErrors, communities: [(id: Int, name: String)], period: String) -> Response {
+        let L = req.lang
+        return page(req, title: L.t("安全感测评", "Safety survey"), status: errors.isEmpty ? .ok : .unprocessableEntity,
+            .h1(.text(L.t("群众安全感测评（\(period)）", "How safe do you feel? (\(period))"))),
+            .form(.method("post"), .action("/public/survey"), .class("form card"),
+                spamFields(req),
+                Form.errorSummary(req, errors),
+                errors["form"].map { .div(.class("alert error"), .text($0)) } ?? .empty,
+                Form.field(L.t("所在社区/村", "Your community"), "communityID", errors,
+                           Form.select("communityID", communities.map { ("\($0.id)", $0.name) }, selected: input.communityID, blank: "—", required: true)),
+                Form.field(L.t("您觉得所在社区的治安状况", "How safe do you feel where you live?"), "answer", errors,
+                           Form.select("answer", PerceptionAnswer.allCases.map { ($0.rawValue, L.t($0.nameZh, $0.nameEn)) }, selected: input.answer, blank: "—", required: true)),
+                Form.field(L.t("手机号码", "Mobile number"), "phone", errors, hint: L.t("只用于保证每人每季度答一次，不会公开。", "Only used so each person answers once a quarter; never published."),
+                           Form.input("phone", input.phone, type: "tel")),
+                Form.field(L.t("或：查询码", "Or: a tracking code"), "token", errors, Form.input("token", input.token)),
+                .p(.class("wide"), .button(.type("submit"), .text(L.t("提交", "Send"))))))
+    }
+
+    static func perceptionTable(_ req: Request, period: String, rows: [(name: String, id: Int, result: PerceptionResult)], total: PerceptionResult) -> Response {
+        let L = req.lang
+        let trs: [Node] = rows.map { r in
+            .tr(.td(.a(.href("/public/communities/\(r.id)"), .text(r.name))), .td(.class("num"), .text("\(r.result.total)")), .td(.class("num"), .text(percent(r.result.rate))),
+                .td(.class("num nowrap"), .text(percent(r.result.low) + " – " + percent(r.result.high))),
+                .td(.text(r.result.meets(0.95) ? "✓" : "—")), .td(.text(r.result.meets(0.98) ? "✓" : "—")))
+        }
+        let total: Node = .tr(.class("total"), .td(.text(L.t("合计", "Total"))), .td(.class("num"), .text("\(total.total)")), .td(.class("num"), .text(percent(total.rate))),
+                              .td(.class("num nowrap"), .text(percent(total.low) + " – " + percent(total.high))), .td(.text(total.meets(0.95) ? "✓" : "—")), .td(.text(total.meets(0.98) ? "✓" : "—")))
+        return page(req, title: L.t("安全感测评结果", "Safety survey results"),
+            .h1(.text(L.t("群众安全感测评结果 \(period)", "Safety survey results \(period)"))),
+            .p(.class("muted"), .text(L.t("安全感 = 回答“安全”或“比较安全”的比例；区间为 Wilson 95% 置信区间。目标：95%、98%。",
+                                           "Share answering safe or fairly safe, with a Wilson 95% confidence interval. Targets: 95% and 98%."))),
+            rows.isEmpty ? .div(.class("empty"), .text(L.t("本期尚无答卷。", "No answers yet this period."))) :
+            .table(.class("data"), .thead(.tr(.th(.text(L.t("社区", "Community"))), .th(.text(L.t("样本", "Answers"))), .th(.text(L.t("安全感", "Feel safe"))),
+                                               .th(.text(L.t("95% 置信区间", "95% interval"))), .th(.text("≥95%")), .th(.text("≥98%")))),
+                   .element("tbody", trs + [total])))
+    }
+}
