@@ -17,13 +17,13 @@ final class PortalRulesTests: XCTestCase {
     }
 
     func testPerceptionResultAgainstTheSeedTargets() {
-        let r = PerceptionResult(safe: 975, total: 1008)
+        let r = PerceptionShare(safe: 975, total: 1008)
         XCTAssertEqual(r.rate!, 0.96726, accuracy: 1e-4)
         XCTAssertEqual(r.low!, 0.95438, accuracy: 1e-4)
         XCTAssertTrue(r.meets(0.95))
         XCTAssertFalse(r.meets(0.98))
         XCTAssertTrue(r.surelyMeets(0.95))
-        let none = PerceptionResult(safe: 0, total: 0)
+        let none = PerceptionShare(safe: 0, total: 0)
         XCTAssertNil(none.rate)
         XCTAssertFalse(none.meets(0.95))
     }

@@ -99,7 +99,7 @@ public struct SlidingWindowLimiter: Sendable {
 }
 
 /// 安全感测评: share of respondents who feel safe, with a Wilson score interval.
-public struct PerceptionResult: Codable, Equatable, Sendable {
+public struct PerceptionShare: Codable, Equatable, Sendable {
     public var safe: Int
     public var total: Int
     public var rate: Double?

@@ -66,14 +66,14 @@ struct HotspotController: RouteCollection {
     }
 
     @Sendable func patrolAPI(req: Request) async throws -> PatrolPlanDTO {
-        try await PatrolService.plan(req, try await Self.strictPatrol(req)).0
+        try await PatrolRecommendationService.plan(req, try await Self.strictPatrol(req)).0
     }
 
     @Sendable func patrolCSV(req: Request) async throws -> Response {
         let p = try await Self.strictPatrol(req)
-        let (d, _) = try await PatrolService.plan(req, p)
+        let (d, _) = try await PatrolRecommendationService.plan(req, p)
         await req.audit("analysis.patrols.export", entity: "analysis", detail: req.url.query ?? "")
-        return CSVResponse.make(filename: "patrol-plan-\(d.week).csv", writer: PatrolService.csv(d, chinese: !req.lang.isEnglish))
+        return CSVResponse.make(filename: "patrol-plan-\(d.week).csv", writer: PatrolRecommendationService.csv(d, chinese: !req.lang.isEnglish))
     }
 
     @Sendable func patrolPage(req: Request) async throws -> Response {
@@ -84,11 +84,11 @@ struct HotspotController: RouteCollection {
         p.sub = HotspotService.checkSubcategory(req, p.sub, subs, &errors)
         let d: PatrolPlanDTO, units: AnalysisUnits
         do {
-            (d, units) = try await PatrolService.plan(req, p)
+            (d, units) = try await PatrolRecommendationService.plan(req, p)
         } catch let e as FieldErrors {
             for (k, v) in e.fields { errors[k] = v }
             p.cellSize = HotspotGrid.defaultCellSize
-            (d, units) = try await PatrolService.plan(req, p)
+            (d, units) = try await PatrolRecommendationService.plan(req, p)
         }
         let res = HotspotViews.patrols(req, d, units: units, params: p, errors: errors, pickers: try await AnalysisData.units(req), subcategories: subs)
         if !errors.isEmpty { res.status = .unprocessableEntity }

@@ -496,17 +496,17 @@ enum PortalService {
     }
 
     /// Share feeling safe per community in a period (all communities with answers).
-    static func perception(_ db: any Database, period: String, communityID: Int? = nil) async throws -> [Int: PerceptionResult] {
+    static func perception(_ db: any Database, period: String, communityID: Int? = nil) async throws -> [Int: PerceptionShare] {
         let sql = db as! any SQLDatabase
         var q = sql.select().column("community_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .column(SQLRaw("SUM(CASE WHEN feels_safe THEN 1 ELSE 0 END)"), as: "safe")
             .from("perception_responses").where("period", .equal, period)
         if let communityID { q = q.where("community_id", .equal, communityID) }
         let rows = try await q.groupBy("community_id").all()
-        var out: [Int: PerceptionResult] = [:]
+        var out: [Int: PerceptionShare] = [:]
         for r in rows {
             let c = try r.decode(column: "community_id", as: Int.self)
-            out[c] = PerceptionResult(safe: try r.decode(column: "safe", as: Int.self), total: try r.decode(column: "n", as: Int.self))
+            out[c] = PerceptionShare(safe: try r.decode(column: "safe", as: Int.self), total: try r.decode(column: "n", as: Int.self))
         }
         return out
     }

@@ -164,7 +164,7 @@ struct PublicController: RouteCollection {
         let results = try await PortalService.perception(req.db, period: period)
         let names = try await DivisionLookup.names(Array(results.keys), on: req.db)
         let rows = results.map { (name: names[$0.key] ?? "", id: $0.key, result: $0.value) }.sorted { $0.name < $1.name }
-        let total = PerceptionResult(safe: results.values.map(\.safe).reduce(0, +), total: results.values.map(\.total).reduce(0, +))
+        let total = PerceptionShare(safe: results.values.map(\.safe).reduce(0, +), total: results.values.map(\.total).reduce(0, +))
         return PublicViews.perceptionTable(req, period: period, rows: rows, total: total)
     }
 

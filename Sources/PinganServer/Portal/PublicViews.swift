@@ -82,7 +82,7 @@ enum PublicViews {
 
     static func percent(_ v: Double?) -> String { v.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
 
-    static func perceptionBlock(_ L: Lang, period: String, _ r: PerceptionResult?) -> Node {
+    static func perceptionBlock(_ L: Lang, period: String, _ r: PerceptionShare?) -> Node {
         guard let r, r.total > 0 else {
             return .p(.class("muted"), .text(L.t("\(period) 尚无测评答卷。", "No answers yet for \(period).")))
         }
@@ -94,7 +94,7 @@ enum PublicViews {
         ])
     }
 
-    static func community(_ req: Request, _ c: CommunityCard, notices: [PortalNotice], period: String, result: PerceptionResult?) -> Response {
+    static func community(_ req: Request, _ c: CommunityCard, notices: [PortalNotice], period: String, result: PerceptionShare?) -> Response {
         let L = req.lang
         let cal = req.localCalendar
         let id = c.community.id!
@@ -230,7 +230,7 @@ enum PublicViews {
                 .p(.class("wide"), .button(.type("submit"), .text(L.t("提交", "Send"))))))
     }
 
-    static func perceptionTable(_ req: Request, period: String, rows: [(name: String, id: Int, result: PerceptionResult)], total: PerceptionResult) -> Response {
+    static func perceptionTable(_ req: Request, period: String, rows: [(name: String, id: Int, result: PerceptionShare)], total: PerceptionShare) -> Response {
         let L = req.lang
         let trs: [Node] = rows.map { r in
             .tr(.td(.a(.href("/public/communities/\(r.id)"), .text(r.name))), .td(.class("num"), .text("\(r.result.total)")), .td(.class("num"), .text(percent(r.result.rate))),

@@ -129,7 +129,7 @@ struct PatrolPlanDTO: Content {
     var stations: [PatrolStationDTO]
 }
 
-enum PatrolService {
+enum PatrolRecommendationService {
     static func plan(_ req: Request, _ p: PatrolParams) async throws -> (PatrolPlanDTO, AnalysisUnits) {
         try req.require(.viewAnalysis)
         let units = try await AnalysisData.units(req, station: p.station, community: p.community)
