@@ -8,6 +8,7 @@ struct ExternalImportController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("analysis", "import", use: page)
         routes.on(.POST, "analysis", "import", body: .collect(maxSize: "100mb"), use: upload)
+            .userInfo[formBodyLimitKey] = 100 << 20
     }
 
     static let example = """

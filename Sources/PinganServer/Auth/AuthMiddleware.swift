@@ -97,8 +97,10 @@ struct CSRFMiddleware: AsyncMiddleware {
         }
         let expected = req.userSession?.csrfToken ?? req.cookies[preCSRFCookieName]?.string
         var sent = req.headers.first(name: "X-CSRF-Token")
-        // A large form (an upload) arrives streamed; a route that names its limit lets the token be read from it.
-        if sent == nil, req.body.data == nil, let max = req.route?.userInfo[formBodyLimitKey] as? Int {
+        // A form that does not arrive in one read (a long text over a real network, an upload) is streamed: collect
+        // it here, up to the route's own limit or the app's default (what the route would collect anyway).
+        if sent == nil, req.body.data == nil {
+            let max = req.route?.userInfo[formBodyLimitKey] as? Int ?? req.application.routes.defaultMaxBodySize.value
             _ = try await req.body.collect(max: max).get()
         }
         if sent == nil { sent = try? req.content.get(String.self, at: "_csrf") }

@@ -11,6 +11,7 @@ struct PersonController: RouteCollection {
         r.get("new", use: newPage)
         r.get("import", use: importPage)
         r.on(.POST, "import", body: .collect(maxSize: "50mb"), use: importFile)
+            .userInfo[formBodyLimitKey] = 50 << 20
         r.post(use: create)
         r.get(":id", use: show)
         r.get(":id", "edit", use: editPage)

@@ -12,6 +12,7 @@ struct SiteController: RouteCollection {
         r.get("new", use: newPage)
         r.get("import", use: importPage)
         r.on(.POST, "import", body: .collect(maxSize: "20mb"), use: importFile)
+            .userInfo[formBodyLimitKey] = 20 << 20
         r.post(use: create)
         r.get(":id", use: show)
         r.get(":id", "edit", use: editPage)
