@@ -87,3 +87,17 @@ final class LocalCalendarTests: XCTestCase {
         XCTAssertEqual(c.formatDateTime(d), "2026-03-05 00:00")
     }
 }
+
+extension LocalCalendarTests {
+    /// The import's Calendar-free date check answers exactly what parsing and formatting with the calendar answer.
+    func testNormalizedLocalDateAgreesWithTheCalendar() {
+        let cal = LocalCalendar(timeZoneIdentifier: "Asia/Shanghai")
+        var inputs = ["2024-02-29", "2023-02-29", "2026-04-31", "2026-12-31", " 2026-03-05 ", "2026-3-5", "2026/03/05", "", "abcd-ef-gh",
+                      "2026-00-10", "2026-13-01", "2026-01-00", "1900-02-29", "2000-02-29", "0000-01-01", "0001-01-01", "1988-04-10"]
+        var day = 0
+        while day < 3_000 { inputs.append(String(format: "%04d-%02d-%02d", 1980 + day % 50, 1 + day % 13, 1 + day % 32)); day += 7 }
+        for s in inputs {
+            XCTAssertEqual(LocalCalendar.normalizedLocalDate(s), cal.parseLocalDate(s).map(cal.formatDate), s)
+        }
+    }
+}

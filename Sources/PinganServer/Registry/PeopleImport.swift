@@ -73,13 +73,14 @@ enum PeopleImport {
         let communityByCode: [String: Int], communityByName: [String: Int], gridCommunity: [String: (id: Int, community: Int)]
         let calendar: LocalCalendar
         let now: Date
+        let today: ResidentID.BirthDate
 
         func check(_ cells: [String], errors e: inout FieldErrors) -> Row? {
             func cell(_ key: String) -> String { index[key].flatMap { $0 < cells.count ? cells[$0] : nil } ?? "" }
             let name = PersonRules.name(cell("name"), L, &e)
             let rawID = cell("idNumber")
             var resident: ResidentID? = nil
-            if rawID.nilIfEmpty == nil { e["idNumber"] = L.t("请填写公民身份号码", "Enter the resident ID number") } else { resident = PersonRules.resident(rawID, now: now, L, &e) }
+            if rawID.nilIfEmpty == nil { e["idNumber"] = L.t("请填写公民身份号码", "Enter the resident ID number") } else { resident = PersonRules.resident(rawID, today: today, L, &e) }
             let phone = PersonRules.phone(cell("phone"), L, &e)
             let rawCategory = cell("category").trimmed
             var category: PersonCategory? = nil
@@ -139,8 +140,9 @@ enum PeopleImport {
             } else if let c = try r.decode(column: "community_id", as: Int?.self) { gridCommunity[code] = (id, c) }
         }
         let scope = try await req.scope()
+        let now0 = Date()
         let ctx = Context(L: L, scope: scope, index: index, communityByCode: communityByCode, communityByName: communityByName, gridCommunity: gridCommunity,
-                          calendar: LocalCalendar(timeZoneIdentifier: req.config.timeZone), now: Date())
+                          calendar: LocalCalendar(timeZoneIdentifier: req.config.timeZone), now: now0, today: ResidentID.shanghaiDay(of: now0))
         let cipher = req.cipher
 
         // Pass 1: check everything; write nothing.

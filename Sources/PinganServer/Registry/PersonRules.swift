@@ -20,7 +20,11 @@ enum PersonRules {
     }
 
     static func resident(_ raw: String, now: Date, _ L: Lang, _ e: inout FieldErrors) -> ResidentID? {
-        switch ResidentID.parse(raw, today: now) {
+        resident(raw, today: ResidentID.shanghaiDay(of: now), L, &e)
+    }
+
+    static func resident(_ raw: String, today: ResidentID.BirthDate, _ L: Lang, _ e: inout FieldErrors) -> ResidentID? {
+        switch ResidentID.parse(raw, todayInShanghai: today) {
         case .success(let id): return id
         case .failure(let problem): e["idNumber"] = L.t(problem.messageZh, problem.messageEn); return nil
         }
@@ -49,7 +53,7 @@ enum PersonRules {
 
     static func date(_ raw: String, field: String, _ cal: LocalCalendar, _ L: Lang, _ e: inout FieldErrors) -> String? {
         guard let t = raw.nilIfEmpty else { return nil }
-        if let d = cal.parseLocalDate(t) { return cal.formatDate(d) }
+        if let d = LocalCalendar.normalizedLocalDate(t) { return d }
         e[field] = L.t("日期格式应为 2026-03-05", "Use a date like 2026-03-05")
         return nil
     }
