@@ -206,10 +206,8 @@ struct PersonAPIController: RouteCollection {
         let filter = PersonFilter(req, errors: &errors)
         guard errors.isEmpty else { throw errors }
         let page = PinganKit.PageRequest(page: req.query[Int.self, at: "page"], per: req.query[Int.self, at: "per"])
-        let q = try await filter.query(req)
-        let total = try await q.copy().count()
-        let items = try await q.range(page.offset..<(page.offset + page.per)).all()
-        return Page(items: items.map { $0.toDTO() }, page: PageInfo(page: page.page, per: page.per, total: total))
+        let (total, rows) = try await filter.page(req, page)
+        return Page(items: rows.map(\.dto), page: PageInfo(page: page.page, per: page.per, total: total))
     }
 
     @Sendable func export(req: Request) async throws -> Response { try await PersonController().export(req: req) }

@@ -163,3 +163,35 @@ final class PersonTests: XCTestCase {
         XCTAssertNil(bytes.range(of: Data(String(number.dropLast(4)).utf8)), "not even a prefix beyond the mask")
     }
 }
+
+extension PersonTests {
+    /// The API list: text search on the name, category, paging with the total, newest first, and the scope.
+    func testAPIListFiltersPagesAndStaysInScope() async throws {
+        try await withApp { app, f in
+            let a = try await createPerson(app, f, community: f.c1, id: residentID(sequence: "201"), extra: ["name": "黄志强"])
+            let b = try await createPerson(app, f, community: f.c1, id: residentID(sequence: "202"), extra: ["name": "黄丽"])
+            let c = try await createPerson(app, f, community: f.c1, id: residentID(sequence: "203"), category: "key", extra: ["name": "李四", "keyType": "drug"])
+            try await createPerson(app, f, as: "officer3", community: f.c3, id: residentID(sequence: "204"), extra: ["name": "黄外"])
+            func page(_ query: String, as user: String = "officer") async throws -> PersonAPIController.Page {
+                var out: PersonAPIController.Page?
+                try await app.call(.GET, "/api/v1/people?\(query)", headers: f.bearer(user)) { res in
+                    XCTAssertEqual(res.status, .ok, res.body.string); out = try res.content.decode(PersonAPIController.Page.self)
+                }
+                return try XCTUnwrap(out)
+            }
+            var p = try await page("q=" + "黄".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
+            XCTAssertEqual(p.items.map(\.id), [b, a], "name search, newest first, only in scope")
+            p = try await page("category=key")
+            XCTAssertEqual(p.items.map(\.id), [c]); XCTAssertEqual(p.items.first?.keyType, .drug)
+            p = try await page("per=2&page=2")
+            XCTAssertEqual(p.page.total, 3); XCTAssertEqual(p.items.map(\.id), [a], "the second page holds the oldest")
+            p = try await page("per=2&page=9")
+            XCTAssertEqual(p.page.total, 3); XCTAssertTrue(p.items.isEmpty)
+            p = try await page("q=" + "黄".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!, as: "command")
+            XCTAssertEqual(p.page.total, 3, "district command sees both streets")
+            try await app.call(.GET, "/api/v1/people?category=nope", headers: f.bearer("officer")) { res in
+                XCTAssertEqual(res.status, .unprocessableEntity); XCTAssertTrue(res.body.string.contains("category"))
+            }
+        }
+    }
+}
