@@ -56,7 +56,7 @@ enum PeopleImport {
     static let batchSize = 1000
     static let reportLimit = 1000
 
-    static func run(_ req: Request, csv text: String, dryRun: Bool, progress: (Progress) -> Void = { _ in }) async throws -> Report {
+    static func run(_ req: Request, csv text: String, dryRun: Bool, progress: @escaping (Progress) -> Void = { _ in }) async throws -> Report {
         try await run(req, source: .text(text), dryRun: dryRun, progress: progress)
     }
 
@@ -115,7 +115,7 @@ enum PeopleImport {
 
     static func key64(_ hexIndex: String) -> UInt64 { UInt64(hexIndex.prefix(16), radix: 16) ?? 0 }
 
-    static func run(_ req: Request, source: Source, dryRun: Bool, progress: (Progress) -> Void = { _ in }) async throws -> Report {
+    static func run(_ req: Request, source: Source, dryRun: Bool, progress: @escaping (Progress) -> Void = { _ in }) async throws -> Report {
         try req.require(.editRegistry)
         let L = req.lang
         var header: [String]? = nil
@@ -221,6 +221,8 @@ enum PeopleImport {
         // Encrypting the next batch overlaps the database writing the previous one (two cores); batches
         // still commit one after another, so a crash leaves whole batches only.
         var inFlight: Task<Void, any Error>? = nil
+        // A bulk load writes every batch in one transaction (see `bulkTransaction` below); otherwise nil.
+        var bulkDB: (any Database)? = nil
         func flush() async throws {
             guard !batch.isEmpty else { return }
             let values = batch
@@ -228,6 +230,16 @@ enum PeopleImport {
             batch.removeAll(keepingCapacity: true)
             let first = batchStart, last = batchStart + count - 1
             try await inFlight?.value
+            if let db = bulkDB {
+                inFlight = Task {
+                    try await upsert(values, on: db, present: present)
+                    await req.audit("person.import", entity: "person", detail: "rows \(first)–\(last)", on: db)
+                }
+                written += count
+                batchStart = last + 1
+                progress(Progress(phase: .writing, rows: written, fraction: Double(written) / Double(max(rows, 1))))
+                return
+            }
             inFlight = Task {
                 try await req.db.transaction { db in
                     let sql = db as! any SQLDatabase
@@ -276,17 +288,25 @@ enum PeopleImport {
         }
         let tableRows = try await Person.query(on: req.db).count()
         let bulk = PeopleIndexes.bulkLoad(newRows: rows - existing, existingRows: tableRows)
-        if bulk { try await PeopleIndexes.drop(on: sql) }
-        do {
-            try await write()
-        } catch {
-            try? await inFlight?.value
-            if bulk { try? await PeopleIndexes.ensure(on: sql) }
-            throw error
-        }
         if bulk {
-            progress(Progress(phase: .indexing, rows: written, fraction: 1))
-            try await PeopleIndexes.ensure(on: sql)
+            // One transaction for the whole load: committing every 1,000 rows wrote each dirtied page of the
+            // ID number's unique index (random keys: about one page per row) to the WAL again and again —
+            // most of a two-million-row import's time. Dropping and rebuilding the secondary indexes happens
+            // inside it too, so a killed load leaves the table and its indexes as they were. The cost: other
+            // writers wait for the load (bench/README.md, people import).
+            try await req.db.transaction { db in
+                let tx = db as! any SQLDatabase
+                if tx.dialect.name == "sqlite" {
+                    try await tx.raw("PRAGMA cache_size = -131072").run()
+                }
+                try await PeopleIndexes.drop(on: tx)
+                bulkDB = db
+                do { try await write() } catch { try? await inFlight?.value; throw error }
+                progress(Progress(phase: .indexing, rows: written, fraction: 1))
+                try await PeopleIndexes.ensure(on: tx)
+            }
+        } else {
+            try await write()
         }
         report.written = true
         return report
