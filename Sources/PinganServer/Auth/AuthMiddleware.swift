@@ -1,6 +1,7 @@
 import Crypto
 import Fluent
 import Vapor
+import SQLKit
 
 enum Tokens {
     /// 32 random bytes, URL-safe base64.
@@ -49,14 +50,20 @@ struct AuthenticationMiddleware: AsyncMiddleware {
         if let bearer = req.headers.bearerAuthorization {
             let hash = Tokens.hash(bearer.token)
             let now = Date()
-            if let token = try await APIToken.query(on: req.db).filter(\.$tokenHash == hash).filter(\.$revoked == false).first(),
-               token.expiresAt.map({ $0 > now }) ?? true,
-               let user = try await User.find(token.userID, on: req.db), user.active {
+            // One SQL join instead of two Fluent model loads: every API call pays for this lookup, and Fluent's
+            // per-model reflection was a fifth of a lookup-by-ID request's CPU.
+            let sql = req.db as! any SQLDatabase
+            if let row = try await sql.select().column(SQLColumn("id", table: "t"), as: "token_id").column(SQLColumn("expires_at", table: "t"))
+                .column(SQLColumn("last_used_at", table: "t")).columns(User.columnNames.map { SQLColumn($0, table: "u") })
+                .from(SQLAlias(SQLIdentifier("api_tokens"), as: SQLIdentifier("t")))
+                .join(SQLAlias(SQLIdentifier("users"), as: SQLIdentifier("u")), on: SQLColumn("id", table: "u"), .equal, SQLColumn("user_id", table: "t"))
+                .where(SQLColumn("token_hash", table: "t"), .equal, SQLBind(hash)).where(SQLColumn("revoked", table: "t"), .equal, SQLBind(false)).first(),
+               try row.decode(column: "expires_at", as: Date?.self).map({ $0 > now }) ?? true,
+               case let user = try User(row: row), user.active {
                 req.auth.login(user)
                 req.storage[BearerKey.self] = true
-                if token.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
-                    token.lastUsedAt = now
-                    try await token.save(on: req.db)
+                if try row.decode(column: "last_used_at", as: Date?.self).map({ now.timeIntervalSince($0) > 60 }) ?? true {
+                    try await sql.update("api_tokens").set("last_used_at", to: now).where("id", .equal, try row.decode(column: "token_id", as: Int.self)).run()
                 }
             } else {
                 throw Abort(.unauthorized, reason: "Invalid or expired API token")

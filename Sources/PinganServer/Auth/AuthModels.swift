@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SQLKit
 import PinganKit
 
 final class User: Model, Authenticatable, @unchecked Sendable {
@@ -25,6 +26,30 @@ final class User: Model, Authenticatable, @unchecked Sendable {
         self.username = username; self.displayName = displayName; self.passwordHash = passwordHash; self.role = role
         self.scopeDivisionID = scopeDivisionID; self.stationID = stationID; self.lang = lang
         self.active = true; self.failedAttempts = 0
+    }
+}
+
+extension User {
+    static let columnNames = ["id", "username", "display_name", "password_hash", "role", "scope_division_id", "station_id", "lang", "active",
+                              "failed_attempts", "locked_until", "last_login_at", "created_at"]
+
+    /// A user read with SQLKit (`columnNames`), marked as stored so a later `save` updates it.
+    convenience init(row: any SQLRow) throws {
+        self.init()
+        id = try row.decode(column: "id", as: Int.self)
+        username = try row.decode(column: "username", as: String.self)
+        displayName = try row.decode(column: "display_name", as: String.self)
+        passwordHash = try row.decode(column: "password_hash", as: String.self)
+        role = try row.decode(column: "role", as: Role.self)
+        scopeDivisionID = try row.decode(column: "scope_division_id", as: Int?.self)
+        stationID = try row.decode(column: "station_id", as: Int?.self)
+        lang = try row.decode(column: "lang", as: String.self)
+        active = try row.decode(column: "active", as: Bool.self)
+        failedAttempts = try row.decode(column: "failed_attempts", as: Int.self)
+        lockedUntil = try row.decode(column: "locked_until", as: Date?.self)
+        lastLoginAt = try row.decode(column: "last_login_at", as: Date?.self)
+        createdAt = try row.decode(column: "created_at", as: Date?.self)
+        $id.exists = true
     }
 }
 
