@@ -6,6 +6,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: AuthController())
     // Public portal and Open311: no sign-in; abuse limits from the environment.
     app.portalGuard = PortalGuard(settings: .fromEnvironment())
+    app.portalWriter = PortalWriter()
+    app.portalLookups = PortalLookupCache()
     try app.register(collection: PublicController())
     try app.register(collection: Open311Controller())
     let signedIn = app.grouped(User.guardMiddleware())

@@ -176,12 +176,13 @@ enum PortalService {
             }
         }
         var e = FieldErrors()
-        let types = try await types(req.db)
+        let lookups = req.application.portalLookups
+        let types = try await lookups.types(req.db)
         let type = types.first { $0.code == s.type?.trimmed }
         if type == nil { e["type"] = L.t("请选择事项类型", "Choose what kind of request this is") }
-        var community: Division? = nil
+        var community: (id: Int, officerID: Int?)? = nil
         if let raw = s.communityID?.nilIfEmpty {
-            if let id = Int(raw), let d = try await Division.find(id, on: req.db), d.level == .community { community = d }
+            if let id = Int(raw), let officer = try await lookups.communities(req.db)[id] { community = (id, officer) }
             else { e["communityID"] = L.t("没有这个社区", "No such community") }
         } else { e["communityID"] = L.t("请选择所在社区", "Choose your community") }
         let description = (s.description ?? "").trimmed
@@ -220,20 +221,24 @@ enum PortalService {
 
         let now = Date()
         let r = PortalRequest()
-        r.token = newToken(); r.typeCode = type.code; r.communityID = community.id!; r.description = description; r.address = address
+        r.token = newToken(); r.typeCode = type.code; r.communityID = community.id; r.description = description; r.address = address
         r.lat = lat; r.lon = lon
         r.phoneSealed = try phone.map { try cipher.seal($0) }; r.phoneIndex = phoneKey
         r.nameSealed = name.isEmpty ? nil : try cipher.seal(name)
         r.attributesJSON = String(decoding: try JSONEncoder().encode(attrs), as: UTF8.self)
         r.status = .open; r.statusNotes = ""; r.via = via
-        r.officerID = try await officer(for: community.id!, on: req.db)?.id
+        r.officerID = community.officerID
         r.requestedAt = now; r.updatedAt = now; r.dueAt = now.addingTimeInterval(Double(type.responseHours) * 3600)
-        let sqlite = (req.db as? any SQLDatabase)?.dialect.name == "sqlite"
-        try await req.application.portalGuard.writeGate.run(enabled: sqlite) {
-            try await req.db.transaction { db in
-                try await r.create(on: db)
-                await req.audit("portal.submit", entity: "portal_request", id: r.id.map(String.init), detail: "\(type.code) via=\(via)", on: db)
-            }
+        let detail = "\(type.code) via=\(via)"
+        let write: PortalWriter.Write = { db in
+            r.id = nil; r.$id.exists = false   // a retry after a failed batch starts again
+            try await r.create(on: db)
+            await req.audit("portal.submit", entity: "portal_request", id: r.id.map(String.init), detail: detail, on: db)
+        }
+        if (req.db as? any SQLDatabase)?.dialect.name == "sqlite" {
+            try await req.application.portalWriter.submit(on: req.application.db, write)
+        } else {
+            try await req.db.transaction { db in try await write(db) }
         }
         return r
     }

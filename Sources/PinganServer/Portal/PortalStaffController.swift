@@ -154,6 +154,7 @@ struct PortalStaffController: RouteCollection {
             try await t.save(on: db)
             await req.audit("portal.type.update", entity: "portal_request_type", id: t.id.map(String.init), detail: "\(t.code) hours=\(t.responseHours) active=\(t.active)", on: db)
         }
+        req.application.portalLookups.clear()
         return t
     }
 
