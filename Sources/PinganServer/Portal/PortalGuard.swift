@@ -31,9 +31,6 @@ final class PortalGuard: @unchecked Sendable {
         func withLockedValue<T>(_ f: (inout SlidingWindowLimiter) -> T) -> T { lock.lock(); defer { lock.unlock() }; return f(&value) }
     }
     let settings: PortalSettings
-    /// Public writes one at a time on SQLite: two pooled connections writing at once make SQLite answer
-    /// "busy" and retry after sleeping, which cost more than waiting in line here.
-    let writeGate = SerialGate()
     private let ip: Box
     private let phone: Box
     init(settings: PortalSettings) {
@@ -98,21 +95,3 @@ public enum PortalCLI {
     }
 }
 
-/// An async mutex: callers wait in order without blocking a thread.
-actor SerialGate {
-    private var busy = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
-    func acquire() async {
-        if !busy { busy = true; return }
-        await withCheckedContinuation { waiters.append($0) }
-    }
-    func release() {
-        if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
-    }
-    /// Runs `body` alone when `enabled`; otherwise just runs it.
-    nonisolated func run<T: Sendable>(enabled: Bool, _ body: () async throws -> T) async throws -> T {
-        guard enabled else { return try await body() }
-        await acquire()
-        do { let v = try await body(); await release(); return v } catch { await release(); throw error }
-    }
-}
