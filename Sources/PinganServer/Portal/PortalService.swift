@@ -435,6 +435,21 @@ enum PortalService {
     }
 
     /// Staff list: notices published to divisions inside the user's scope.
+    /// Withdraws (撤回) a notice in the user's jurisdiction: it leaves the public pages and API at once, stays in
+    /// the staff list marked withdrawn, and the audit log keeps who did it and when. Withdrawing twice changes nothing.
+    static func withdraw(_ req: Request, _ id: Int?) async throws -> PortalNotice {
+        try req.require(.publishNotices)
+        guard let id, let n = try await PortalNotice.find(id, on: req.db), let d = try await Division.find(n.divisionID, on: req.db),
+              try await req.scope().contains(division: d) else { throw Abort(.notFound) }
+        guard !n.withdrawn else { return n }
+        n.withdrawn = true
+        try await req.db.transaction { db in
+            try await n.save(on: db)
+            await req.audit("notice.withdraw", entity: "portal_notice", id: String(id), detail: n.title, on: db)
+        }
+        return n
+    }
+
     static func staffNotices(_ req: Request) async throws -> [PortalNotice] {
         let all = try await PortalNotice.query(on: req.db).sort(\.$publishedAt, .descending).limit(500).all()
         let divs = try await Division.query(on: req.db).filter(\.$id ~~ Array(Set(all.map(\.divisionID)))).all()

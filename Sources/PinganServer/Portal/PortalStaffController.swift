@@ -15,6 +15,7 @@ struct PortalStaffController: RouteCollection {
         r.get("notices", use: notices)
         r.get("notices", "new", use: newNotice)
         r.post("notices", use: publish)
+        r.post("notices", ":id", "withdraw", use: withdraw)
         r.get("types", use: typesPage)
         r.post("types", ":id", use: updateType)
         let api = routes.grouped("api", "v1", "portal")
@@ -25,6 +26,7 @@ struct PortalStaffController: RouteCollection {
         api.post("requests", ":id", "convert", use: apiConvert)
         api.get("notices", use: apiNotices)
         api.post("notices", use: apiPublish)
+        api.post("notices", ":id", "withdraw", use: apiWithdraw)
         api.get("request-types", use: apiTypes)
         api.patch("request-types", ":id", use: apiUpdateType)
     }
@@ -125,6 +127,11 @@ struct PortalStaffController: RouteCollection {
         }
     }
 
+    @Sendable func withdraw(req: Request) async throws -> Response {
+        _ = try await PortalService.withdraw(req, req.parameters.get("id", as: Int.self))
+        return req.redirect(to: "/portal/notices")
+    }
+
     // MARK: request types (configurable: names, response time, on/off)
 
     struct TypeInput: Content {
@@ -221,18 +228,28 @@ struct PortalStaffController: RouteCollection {
         return res
     }
 
-    struct NoticeDoc: Content { var id: Int; var kind: NoticeKind; var title: String; var body: String; var divisionID: Int; var audience: NoticeAudience; var eventAt: String?; var publishedAt: Date }
+    struct NoticeDoc: Content {
+        var id: Int; var kind: NoticeKind; var title: String; var body: String; var divisionID: Int; var audience: NoticeAudience; var eventAt: String?; var publishedAt: Date
+        var withdrawn: Bool
+        init(_ n: PortalNotice) {
+            id = n.id!; kind = n.kind; title = n.title; body = n.body; divisionID = n.divisionID; audience = n.audience; eventAt = n.eventAt
+            publishedAt = n.publishedAt; withdrawn = n.withdrawn
+        }
+    }
 
     @Sendable func apiNotices(req: Request) async throws -> [NoticeDoc] {
         try req.require(.viewPortal)
-        return try await PortalService.staffNotices(req).map { NoticeDoc(id: $0.id!, kind: $0.kind, title: $0.title, body: $0.body, divisionID: $0.divisionID, audience: $0.audience, eventAt: $0.eventAt, publishedAt: $0.publishedAt) }
+        return try await PortalService.staffNotices(req).map(NoticeDoc.init)
     }
 
     @Sendable func apiPublish(req: Request) async throws -> Response {
         try req.require(.publishNotices)
         let n = try await PortalService.publish(req, try req.content.decode(PortalService.NoticeInput.self))
-        return try await NoticeDoc(id: n.id!, kind: n.kind, title: n.title, body: n.body, divisionID: n.divisionID, audience: n.audience, eventAt: n.eventAt, publishedAt: n.publishedAt)
-            .encodeResponse(status: .created, for: req)
+        return try await NoticeDoc(n).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable func apiWithdraw(req: Request) async throws -> NoticeDoc {
+        NoticeDoc(try await PortalService.withdraw(req, req.parameters.get("id", as: Int.self)))
     }
 
     struct TypeDoc: Content { var code: String; var kind: PortalRequestKind; var zh: String; var en: String; var description: String; var responseHours: Int; var active: Bool; var attributes: [PortalAttribute] }

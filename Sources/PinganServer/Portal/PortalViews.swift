@@ -134,10 +134,17 @@ enum PortalViews {
         let L = req.lang
         let cal = req.localCalendar
         let body: Node = list.isEmpty ? .div(.class("empty"), .text(L.t("尚未发布公告。", "No notices yet."))) :
-            .table(.class("data"), .thead(.tr(.th(.text(L.t("类别", "Kind"))), .th(.text(L.t("标题", "Title"))), .th(.text(L.t("范围", "Area"))), .th(.text(L.t("对象", "For"))), .th(.text(L.t("发布", "Published"))))),
+            .table(.class("data"), .thead(.tr(.th(.text(L.t("类别", "Kind"))), .th(.text(L.t("标题", "Title"))), .th(.text(L.t("范围", "Area"))), .th(.text(L.t("对象", "For"))),
+                                              .th(.text(L.t("发布", "Published"))), .th(.text(L.t("状态", "Status"))))),
                    .element("tbody", list.map { n in
-                       .tr(.td(.text(L.t(n.kind.nameZh, n.kind.nameEn))), .td(.a(.href("/public/notices/\(n.id!)"), .text(n.title))), .td(.text(places[n.divisionID] ?? "")),
-                           .td(.text(L.t(n.audience.nameZh, n.audience.nameEn))), .td(.class("nowrap"), .text(cal.formatDateTime(n.publishedAt))))
+                       // A withdrawn notice is gone from the public pages: no link there, and no second withdraw.
+                       let title: Node = n.withdrawn ? .text(n.title) : .a(.href("/public/notices/\(n.id!)"), .text(n.title))
+                       let state: Node = n.withdrawn ? .span(.class("muted"), .text(L.t("已撤回", "Withdrawn")))
+                           : canPublish ? .form(.method("post"), .action("/portal/notices/\(n.id!)/withdraw"), .class("inline no-print"), Layout.csrfField(req),
+                                                .button(.type("submit"), .class("link"), .text(L.t("撤回", "Withdraw"))))
+                           : .text(L.t("公开中", "Public"))
+                       return .tr(.td(.text(L.t(n.kind.nameZh, n.kind.nameEn))), .td(title), .td(.text(places[n.divisionID] ?? "")),
+                                  .td(.text(L.t(n.audience.nameZh, n.audience.nameEn))), .td(.class("nowrap"), .text(cal.formatDateTime(n.publishedAt))), .td(state))
                    }))
         return .page(req, title: L.t("警务公告", "Notices"),
                      .div(.class("toolbar"), .h1(.text(L.t("警务公告", "Notices"))), canPublish ? .a(.class("btn"), .href("/portal/notices/new"), .text(L.t("发布公告", "Publish a notice"))) : .empty),

@@ -6,7 +6,7 @@ import PinganKit
 /// Walks every registered route with every role, in scope and out of scope. A route added
 /// without an entry here fails the suite, so nothing ships unscoped by accident.
 final class RouteWalkTests: XCTestCase {
-    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType }
+    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice }
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false }
 
     static let rules: [String: Rule] = [
@@ -331,6 +331,8 @@ final class RouteWalkTests: XCTestCase {
         "POST api/v1/portal/requests/:id/convert": .init(permission: .handlePortal, target: .portalRequest),
         "GET api/v1/portal/notices": .init(permission: .viewPortal),
         "POST api/v1/portal/notices": .init(permission: .publishNotices),
+        "POST portal/notices/:id/withdraw": .init(permission: .publishNotices, target: .portalNotice),
+        "POST api/v1/portal/notices/:id/withdraw": .init(permission: .publishNotices, target: .portalNotice),
         "GET api/v1/portal/request-types": .init(permission: .viewPortal),
         "GET portal/types": .init(permission: .viewPortal),
         "POST portal/types/:id": .init(permission: .configurePortal, target: .portalType),
@@ -379,6 +381,7 @@ final class RouteWalkTests: XCTestCase {
             let letterOutside = try await makeLetter(app, f, community: f.c3)
             let portalInside = try await insertPortalRequest(app, community: f.c1)
             let portalOutside = try await insertPortalRequest(app, community: f.c3)
+            let noticeInside = try await insertPortalNotice(app, f, division: f.c1), noticeOutside = try await insertPortalNotice(app, f, division: f.c3)
             let victim = User(username: "victim", displayName: "V", passwordHash: "!", role: .analyst, scopeDivisionID: f.district)
             try await victim.create(on: app.db)
             let users: [String: Role] = ["admin": .admin, "command": .districtCommand, "chief": .stationChief, "officer": .communityOfficer,
@@ -435,6 +438,7 @@ final class RouteWalkTests: XCTestCase {
                     case .letter: inID = letterInside; outID = wholeDistrict.contains(user) ? nil : letterOutside
                     case .portalRequest: inID = portalInside; outID = wholeDistrict.contains(user) ? nil : portalOutside
                     case .portalType: inID = 1; outID = nil // district-wide configuration: no scope to leave
+                    case .portalNotice: inID = noticeInside; outID = wholeDistrict.contains(user) ? nil : noticeOutside
                     case .leader:
                         // Removing is the only write: every allowed call needs a fresh in-scope assignment.
                         inID = try await makeLeaderAssignment(app, f, community: f.c1, name: "挂点\(user)\(key.hashValue)")

@@ -13,6 +13,15 @@ func insertPortalRequest(_ app: Application, community: Int, type: String = "hel
     return r.id!
 }
 
+/// Inserts a published notice for `division` directly (route walk and withdraw tests).
+func insertPortalNotice(_ app: Application, _ f: Fixture, division: Int, title: String = "防范电信诈骗提示") async throws -> Int {
+    let n = PortalNotice()
+    n.kind = NoticeKind.allCases[0]; n.title = title; n.body = "不要向陌生账户转账。"; n.divisionID = division; n.audience = .all
+    n.publishedAt = Date(); n.userID = f.users["admin"]!; n.withdrawn = false
+    try await n.create(on: app.db)
+    return n.id!
+}
+
 final class PortalTests: XCTestCase {
     static let xss = "<script>alert('x')</script><img src=x onerror=alert(1)>"
 

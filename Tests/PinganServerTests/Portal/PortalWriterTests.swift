@@ -67,3 +67,34 @@ final class PortalWriterTests: XCTestCase {
         }
     }
 }
+
+extension PortalWriterTests {
+    /// 撤回: a withdrawn notice leaves the public pages and API at once, stays listed for staff as withdrawn,
+    /// is audited once, and out-of-jurisdiction notices answer 404.
+    func testWithdrawingANoticeHidesItFromThePublicAndIsAudited() async throws {
+        try await withApp { app, f in
+            let mine = try await insertPortalNotice(app, f, division: f.c1, title: "夜间防盗提示")
+            let theirs = try await insertPortalNotice(app, f, division: f.c3, title: "沙头会议通知")
+            try await app.call(.GET, "/public/notices/\(mine)") { XCTAssertEqual($0.status, .ok) }
+            try await app.call(.POST, "/api/v1/portal/notices/\(theirs)/withdraw", headers: f.bearer("officer")) { XCTAssertEqual($0.status, .notFound) }
+            try await app.call(.POST, "/api/v1/portal/notices/\(mine)/withdraw", headers: f.bearer("analyst")) { XCTAssertEqual($0.status, .forbidden) }
+            for _ in 0..<2 {
+                try await app.call(.POST, "/api/v1/portal/notices/\(mine)/withdraw", headers: f.bearer("officer")) { res in
+                    XCTAssertEqual(res.status, .ok, res.body.string)
+                    XCTAssertEqual(try res.content.decode(PortalStaffController.NoticeDoc.self).withdrawn, true)
+                }
+            }
+            try await app.call(.GET, "/public/notices/\(mine)") { XCTAssertEqual($0.status, .notFound) }
+            try await app.call(.GET, "/public/notices") { XCTAssertFalse($0.body.string.contains("夜间防盗提示")) }
+            try await app.call(.GET, "/api/public/notices?community=\(f.c1)") { XCTAssertFalse($0.body.string.contains("夜间防盗提示")) }
+            try await app.call(.GET, "/api/public/notices?community=\(f.c3)") { XCTAssertTrue($0.body.string.contains("沙头会议通知"), "the other notice is untouched") }
+            let s = try await signIn(app, "officer")
+            try await app.call(.GET, "/portal/notices", beforeRequest: { $0.headers.cookie = s.cookies }) { res in
+                XCTAssertTrue(res.body.string.contains("夜间防盗提示")); XCTAssertTrue(res.body.string.contains("已撤回"))
+                XCTAssertFalse(res.body.string.contains("/portal/notices/\(mine)/withdraw"), "no second withdraw button")
+            }
+            let audits = try await AuditEvent.query(on: app.db).filter(\.$action == "notice.withdraw").all()
+            XCTAssertEqual(audits.count, 1, "withdrawing twice is audited once"); XCTAssertEqual(audits.first?.username, "officer")
+        }
+    }
+}
