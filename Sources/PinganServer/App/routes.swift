@@ -52,4 +52,5 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: DualController())
     try signedIn.register(collection: LetterController())
     try signedIn.register(collection: PortalStaffController())
+    try signedIn.register(collection: StationController())
 }

@@ -137,11 +137,14 @@ struct JurisdictionController: RouteCollection {
         }
         let canEdit = try req.user.role.can(.editJurisdiction)
         let L = req.lang
+        let stationsHref: String = d.stationID.map { "/stations/\($0)" } ?? "/stations"
+        let stationsLink: Node = .a(.class("btn secondary"), .href(stationsHref), .text(L.t("派出所与警务室", "Stations and offices")))
         return .page(req, title: d.name,
             .div(.class("breadcrumb"), .forEach(crumbs) { c in .group([.a(.href("/jurisdiction/\(c.id!)"), .text(c.name)), " › "]) }),
             .div(.class("toolbar"),
                 .h1(.text(d.name), " ", .small(.class("muted"), .text(Self.levelName(req, d.level)))),
                 .if(canEdit, .a(.class("btn secondary"), .href("/jurisdiction/\(d.id!)/edit"), .text(L.t("编辑", "Edit")))),
+                stationsLink,
                 .if(d.level == .community || d.level == .grid, .a(.class("btn secondary"), .href("/incidents?community=\(d.communityID ?? d.id!)" + (d.level == .grid ? "&grid=\(d.id!)" : "")), .text(L.t("查看警情", "Incidents"))))),
             .div(.class("stats"),
                 stat(L.t("常住人口", "Resident population"), d.residentPopulation),

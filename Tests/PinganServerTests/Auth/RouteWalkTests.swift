@@ -6,7 +6,7 @@ import PinganKit
 /// Walks every registered route with every role, in scope and out of scope. A route added
 /// without an entry here fails the suite, so nothing ships unscoped by accident.
 final class RouteWalkTests: XCTestCase {
-    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice }
+    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office }
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false }
 
     static let rules: [String: Rule] = [
@@ -332,6 +332,21 @@ final class RouteWalkTests: XCTestCase {
         "GET api/v1/portal/notices": .init(permission: .viewPortal),
         "POST api/v1/portal/notices": .init(permission: .publishNotices),
         "POST portal/notices/:id/withdraw": .init(permission: .publishNotices, target: .portalNotice),
+        "GET stations": .init(permission: .viewJurisdiction),
+        "GET stations/new": .init(permission: .editJurisdiction),
+        "POST stations": .init(permission: .editJurisdiction),
+        "GET stations/:id": .init(permission: .viewJurisdiction, target: .station),
+        "GET stations/:id/edit": .init(permission: .editJurisdiction, target: .station),
+        "POST stations/:id/edit": .init(permission: .editJurisdiction, target: .station),
+        "POST stations/:id/offices": .init(permission: .editJurisdiction, target: .station),
+        "GET offices/:id/edit": .init(permission: .editJurisdiction, target: .office),
+        "POST offices/:id/edit": .init(permission: .editJurisdiction, target: .office),
+        "GET api/v1/stations": .init(permission: .viewJurisdiction),
+        "POST api/v1/stations": .init(permission: .editJurisdiction),
+        "GET api/v1/stations/:id": .init(permission: .viewJurisdiction, target: .station),
+        "PATCH api/v1/stations/:id": .init(permission: .editJurisdiction, target: .station),
+        "POST api/v1/stations/:id/offices": .init(permission: .editJurisdiction, target: .station),
+        "PATCH api/v1/offices/:id": .init(permission: .editJurisdiction, target: .office),
         "POST api/v1/portal/notices/:id/withdraw": .init(permission: .publishNotices, target: .portalNotice),
         "GET api/v1/portal/request-types": .init(permission: .viewPortal),
         "GET portal/types": .init(permission: .viewPortal),
@@ -382,6 +397,7 @@ final class RouteWalkTests: XCTestCase {
             let portalInside = try await insertPortalRequest(app, community: f.c1)
             let portalOutside = try await insertPortalRequest(app, community: f.c3)
             let noticeInside = try await insertPortalNotice(app, f, division: f.c1), noticeOutside = try await insertPortalNotice(app, f, division: f.c3)
+            let officeInside = try await makeOffice(app, station: f.stationA), officeOutside = try await makeOffice(app, station: f.stationB)
             let victim = User(username: "victim", displayName: "V", passwordHash: "!", role: .analyst, scopeDivisionID: f.district)
             try await victim.create(on: app.db)
             let users: [String: Role] = ["admin": .admin, "command": .districtCommand, "chief": .stationChief, "officer": .communityOfficer,
@@ -439,6 +455,8 @@ final class RouteWalkTests: XCTestCase {
                     case .portalRequest: inID = portalInside; outID = wholeDistrict.contains(user) ? nil : portalOutside
                     case .portalType: inID = 1; outID = nil // district-wide configuration: no scope to leave
                     case .portalNotice: inID = noticeInside; outID = wholeDistrict.contains(user) ? nil : noticeOutside
+                    case .station: inID = f.stationA; outID = wholeDistrict.contains(user) ? nil : f.stationB
+                    case .office: inID = officeInside; outID = wholeDistrict.contains(user) ? nil : officeOutside
                     case .leader:
                         // Removing is the only write: every allowed call needs a fresh in-scope assignment.
                         inID = try await makeLeaderAssignment(app, f, community: f.c1, name: "挂点\(user)\(key.hashValue)")
