@@ -8,6 +8,7 @@ func routes(_ app: Application) throws {
     app.portalGuard = PortalGuard(settings: .fromEnvironment())
     app.portalWriter = PortalWriter()
     app.portalLookups = PortalLookupCache()
+    app.importJobs = ImportJobs()
     try app.register(collection: PublicController())
     try app.register(collection: Open311Controller())
     let signedIn = app.grouped(User.guardMiddleware())

@@ -12,6 +12,7 @@ struct PersonController: RouteCollection {
         r.get("import", use: importPage)
         r.on(.POST, "import", body: .collect(maxSize: "50mb"), use: importFile)
             .userInfo[formBodyLimitKey] = 50 << 20
+        r.get("import", "jobs", ":id", use: importJob)
         r.post(use: create)
         r.get(":id", use: show)
         r.get(":id", "edit", use: editPage)
@@ -156,12 +157,44 @@ struct PersonController: RouteCollection {
         guard let text = file.data.getString(at: file.data.readerIndex, length: file.data.readableBytes) else {
             return importView(req, errors: FieldErrors(["file": req.t("文件不是 UTF-8 文本", "The file is not UTF-8 text")]))
         }
+        if file.data.readableBytes >= ImportJobs.backgroundMinimumBytes {
+            let job = try req.application.importJobs.runPeopleImport(req, text: text, fileName: file.filename, dryRun: form.dryRun != nil)
+            return req.redirect(to: "/people/import/jobs/\(job.id)")
+        }
         do {
             let report = try await PeopleImport.run(req, csv: text, dryRun: form.dryRun != nil)
             return importView(req, report: report)
         } catch let e as FieldErrors {
             return importView(req, errors: e)
         }
+    }
+
+    /// A background import: progress while it runs (the page reloads itself every two seconds), then its report.
+    @Sendable func importJob(req: Request) async throws -> Response {
+        try req.require(.editRegistry)
+        guard let job = req.application.importJobs.job(req.parameters.get("id", as: Int.self), for: try req.user.requireID()) else { throw Abort(.notFound) }
+        let L = req.lang
+        if job.finishedAt != nil {
+            if let report = job.report { return importView(req, report: report) }
+            return importView(req, errors: FieldErrors(job.fieldErrors ?? ["file": L.t("导入未完成：", "The import did not finish: ") + (job.problem ?? "")]))
+        }
+        let phase: String = switch job.phase {
+        case "checking": L.t("正在检查", "Checking")
+        case "writing": L.t("正在写入", "Writing")
+        case "indexing": L.t("正在重建索引", "Rebuilding indexes")
+        default: L.t("排队中", "Queued")
+        }
+        let elapsed = Int(Date().timeIntervalSince(job.startedAt))
+        let res = Response.page(req, title: L.t("导入进度", "Import progress"),
+            .div(.class("breadcrumb"), .a(.href("/people"), .text(L.t("实有人口", "People registry"))), " › ", .a(.href("/people/import"), .text(L.t("导入", "Import"))), " › ", .text(job.fileName)),
+            .h1(.text(L.t("导入进度", "Import progress"))),
+            .div(.class("card"),
+                .p(.text(job.fileName + (job.dryRun ? L.t("（试导入）", " (dry run)") : ""))),
+                .p(.element("progress", [.attr("value", String(format: "%.3f", job.fraction)), .attr("max", "1"), .attr("style", "width:100%")])),
+                .p(.text("\(phase) · " + L.t("\(job.rows) 行 · 已用 \(elapsed) 秒", "\(job.rows) rows · \(elapsed) s elapsed") + " · \(Int(job.fraction * 100))%")),
+                .p(.class("small muted"), .text(L.t("本页每 2 秒自动刷新；可以离开，稍后再回来查看结果。", "This page refreshes every 2 seconds; you may leave and come back for the result.")))))
+        res.headers.replaceOrAdd(name: "Refresh", value: "2")
+        return res
     }
 
     /// A POST, not a link: unmasking is an action that is audited, never a cached page.
@@ -187,6 +220,7 @@ struct PersonAPIController: RouteCollection {
         r.patch(":id", use: update)
         r.post(":id", "reveal", use: reveal)
         r.on(.POST, "import", body: .collect(maxSize: "50mb"), use: importCSV)
+        r.get("import", "jobs", ":id", use: importJob)
     }
 
     /// Body: the CSV itself (`Content-Type: text/csv`); `?dryRun=1` checks without writing.
@@ -196,6 +230,13 @@ struct PersonAPIController: RouteCollection {
         let dry = ["1", "true", "yes"].contains(req.query[String.self, at: "dryRun"] ?? "")
         let report = try await PeopleImport.run(req, csv: text, dryRun: dry)
         return try await report.encodeResponse(status: report.errors.isEmpty ? .ok : .unprocessableEntity, for: req)
+    }
+
+    /// A web import's state (the page's JSON twin): phase, rows so far, fraction, and the report when done.
+    @Sendable func importJob(req: Request) async throws -> ImportJobs.Job {
+        try req.require(.editRegistry)
+        guard let job = req.application.importJobs.job(req.parameters.get("id", as: Int.self), for: try req.user.requireID()) else { throw Abort(.notFound) }
+        return job
     }
 
     struct Page: Content { var items: [PersonDTO]; var page: PageInfo }

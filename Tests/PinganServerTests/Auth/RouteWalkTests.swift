@@ -6,7 +6,7 @@ import PinganKit
 /// Walks every registered route with every role, in scope and out of scope. A route added
 /// without an entry here fails the suite, so nothing ships unscoped by accident.
 final class RouteWalkTests: XCTestCase {
-    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office }
+    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob }
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false }
 
     static let rules: [String: Rule] = [
@@ -332,6 +332,8 @@ final class RouteWalkTests: XCTestCase {
         "GET api/v1/portal/notices": .init(permission: .viewPortal),
         "POST api/v1/portal/notices": .init(permission: .publishNotices),
         "POST portal/notices/:id/withdraw": .init(permission: .publishNotices, target: .portalNotice),
+        "GET people/import/jobs/:id": .init(permission: .editRegistry, target: .importJob),
+        "GET api/v1/people/import/jobs/:id": .init(permission: .editRegistry, target: .importJob),
         "GET stations": .init(permission: .viewJurisdiction),
         "GET stations/new": .init(permission: .editJurisdiction),
         "POST stations": .init(permission: .editJurisdiction),
@@ -457,6 +459,10 @@ final class RouteWalkTests: XCTestCase {
                     case .portalNotice: inID = noticeInside; outID = wholeDistrict.contains(user) ? nil : noticeOutside
                     case .station: inID = f.stationA; outID = wholeDistrict.contains(user) ? nil : f.stationB
                     case .office: inID = officeInside; outID = wholeDistrict.contains(user) ? nil : officeOutside
+                    case .importJob:
+                        // A job is its uploader's alone: the user's own is "in scope", someone else's is not.
+                        inID = app.importJobs.start(userID: f.users[user]!, fileName: "x.csv", dryRun: true).id
+                        outID = app.importJobs.start(userID: victim.id!, fileName: "y.csv", dryRun: true).id
                     case .leader:
                         // Removing is the only write: every allowed call needs a fresh in-scope assignment.
                         inID = try await makeLeaderAssignment(app, f, community: f.c1, name: "挂点\(user)\(key.hashValue)")

@@ -47,3 +47,51 @@ extension ImportUploadTests {
         }
     }
 }
+
+extension ImportUploadTests {
+    /// A large web upload is answered at once with a progress page that refreshes itself; when the import is
+    /// done the same address shows the report. Only the uploader can see the job.
+    func testALargeWebImportRunsInTheBackgroundWithAProgressPage() async throws {
+        let saved = ImportJobs.backgroundMinimumBytes
+        ImportJobs.backgroundMinimumBytes = 0
+        defer { ImportJobs.backgroundMinimumBytes = saved }
+        try await withApp { app, f in
+            let s = try await signIn(app, "officer")
+            var csv = "姓名,公民身份号码,人口类别,社区\n"
+            for i in 0..<300 { csv += "居民\(i),\(residentID("1985\(String(format: "%02d", 1 + i % 12))20", sequence: String(format: "%03d", i))),常住人口,德兴社区\n" }
+            let (ct, body) = multipart(["_csrf": s.csrf], file: ("people.csv", "text/csv", Array(csv.utf8)))
+            var location = ""
+            try await app.call(.POST, "/people/import", beforeRequest: { req in
+                req.headers.cookie = s.cookies; req.headers.contentType = ct; req.body = body
+            }) { res in
+                XCTAssertEqual(res.status, .seeOther, res.body.string)
+                location = res.headers.first(name: .location) ?? ""
+            }
+            XCTAssertTrue(location.hasPrefix("/people/import/jobs/"), location)
+            var finished = false
+            for _ in 0..<100 where !finished {
+                try await app.call(.GET, location, beforeRequest: { $0.headers.cookie = s.cookies }) { res in
+                    XCTAssertEqual(res.status, .ok)
+                    if res.headers.first(name: "Refresh") == nil {
+                        finished = true
+                        XCTAssertTrue(res.body.string.contains("新增 300 人"), res.body.string)
+                    } else {
+                        XCTAssertTrue(res.body.string.contains("<progress"), "a running job shows its progress")
+                    }
+                }
+                if !finished { try await Task.sleep(nanoseconds: 100_000_000) }
+            }
+            XCTAssertTrue(finished, "the import finished")
+            let stored = try await Person.query(on: app.db).count()
+            XCTAssertEqual(stored, 300)
+            let id = String(location.split(separator: "/").last!)
+            try await app.call(.GET, "/api/v1/people/import/jobs/\(id)", headers: f.bearer("officer")) { res in
+                XCTAssertEqual(res.status, .ok)
+                let job = try res.content.decode(ImportJobs.Job.self)
+                XCTAssertEqual(job.phase, "done"); XCTAssertEqual(job.report?.created, 300)
+            }
+            try await app.call(.GET, "/api/v1/people/import/jobs/\(id)", headers: f.bearer("chief")) { XCTAssertEqual($0.status, .notFound, "someone else's job") }
+            try await app.call(.GET, "/api/v1/people/import/jobs/999999", headers: f.bearer("officer")) { XCTAssertEqual($0.status, .notFound) }
+        }
+    }
+}
