@@ -76,6 +76,16 @@ enum IndexService {
         for r in try await PerceptionResult.query(on: req.db).filter(\.$period >= p.first.description).filter(\.$period <= p.month.description).all() {
             resp[r.communityID, default: 0] += r.respondents; sat[r.communityID, default: 0] += r.satisfied
         }
+        // The portal's own questionnaire (/public/survey) counts too, by when each answer was given. Manual
+        // results are the other surveys (phone, door to door); entering the portal's as one is refused, so
+        // nothing is counted twice.
+        struct Answers: Decodable { var community_id: Int; var n: Int; var safe: Int }
+        for r in try await sql.select().column("community_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .column(SQLRaw("SUM(CASE WHEN feels_safe THEN 1 ELSE 0 END)"), as: "safe").from("perception_responses")
+            .where(SQLColumn("created_at"), .greaterThanOrEqual, SQLBind(range.lowerBound)).where(SQLColumn("created_at"), .lessThan, SQLBind(range.upperBound))
+            .groupBy("community_id").all(decoding: Answers.self) {
+            resp[r.community_id, default: 0] += r.n; sat[r.community_id, default: 0] += r.safe
+        }
         var inputs: [IndexUnitInput] = []
         switch p.level {
         case .community:
@@ -129,6 +139,9 @@ enum IndexService {
         return w
     }
 
+    /// Names under which someone might re-enter the portal's own answers by hand (they are counted already).
+    static let portalSourceNames: Set<String> = ["portal", "网上测评", "网上警务室", "网上社区警务室", "网上调查"]
+
     static func createPerception(_ req: Request, _ input: PerceptionInput) async throws -> PerceptionResult {
         try req.require(.editFourChecks)
         let L = req.lang
@@ -145,6 +158,9 @@ enum IndexService {
         else if let n, let k, k > n { e["satisfied"] = L.t("不能多于测评人数", "Cannot exceed the respondents") }
         let source = (input.source ?? "").trimmed.nilIfEmpty ?? L.t("电话调查", "phone survey")
         if source.count > 60 { e["source"] = L.t("不能超过60字", "At most 60 characters") }
+        if Self.portalSourceNames.contains(source.lowercased()) {
+            e["source"] = L.t("网上警务室的测评答卷已自动计入，无需录入", "Answers given on the portal are counted automatically; enter other surveys only")
+        }
         if let community, let period, e["source"] == nil,
            try await PerceptionResult.query(on: req.db).filter(\.$communityID == community).filter(\.$period == period.description).filter(\.$source == source).count() > 0 {
             e["period"] = L.t("该社区本月已录入同一来源的测评", "This community already has a result from this source for the month")

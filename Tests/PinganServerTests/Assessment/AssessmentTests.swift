@@ -189,11 +189,21 @@ final class SafetyIndexServerTests: XCTestCase {
             _ = try await json(app, .POST, "/api/v1/assessment/perception", as: f.bearer("officer"), body: other, ErrorBody.self, status: .unprocessableEntity)
             _ = try await json(app, .POST, "/api/v1/assessment/perception", as: f.bearer("officer"), body: body, ErrorBody.self, status: .unprocessableEntity)  // duplicate
 
+            var portal = body; portal["source"] = "网上测评"
+            _ = try await json(app, .POST, "/api/v1/assessment/perception", as: f.bearer("officer"), body: portal, ErrorBody.self, status: .unprocessableEntity)
+            // The portal's own answers count as well: 10 residents of c1 answer, 8 feel safe.
+            for i in 0..<10 {
+                let r = PerceptionResponse()
+                r.communityID = f.c1; r.period = PerceptionPeriod.quarter(year: month.year, month: month.month); r.respondentKey = "k\(i)"
+                r.answer = i < 8 ? .safe : .unsafe; r.feelsSafe = i < 8; r.createdAt = Date()
+                try await r.create(on: app.db)
+            }
+
             let all = try await json(app, .GET, "/api/v1/assessment/index?month=\(month)&months=1", as: f.bearer("admin"), IndexPage.self)!
             XCTAssertEqual(all.report.units.count, 3)
             let c1 = all.report.units.first { $0.id == "\(f.c1)" }!
-            XCTAssertEqual(c1.respondents, 100)
-            XCTAssertEqual(c1.perception!, 0.95, accuracy: 1e-9)
+            XCTAssertEqual(c1.respondents, 110, "100 from the phone survey + 10 portal answers")
+            XCTAssertEqual(c1.perception!, 103.0 / 110.0, accuracy: 1e-9)
             XCTAssertEqual(c1.observed, 9, accuracy: 1e-9, "three burglaries × harm weight 3")
             // The chief sees the same figures for station A's communities only.
             let chief = try await json(app, .GET, "/api/v1/assessment/index?month=\(month)&months=1", as: f.bearer("chief"), IndexPage.self)!
