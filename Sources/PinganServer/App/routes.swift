@@ -50,6 +50,8 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: AssessmentAPIController())
     try signedIn.register(collection: IndexController())
     try signedIn.register(collection: PublicationController())
+    try signedIn.register(collection: IndicatorController())
+    try signedIn.register(collection: YearSummaryController())
     try signedIn.register(collection: DualController())
     try signedIn.register(collection: LetterController())
     try signedIn.register(collection: PortalStaffController())

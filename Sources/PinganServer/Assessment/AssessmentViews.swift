@@ -5,11 +5,11 @@ enum AssessmentViews {
     static func tabs(_ req: Request, active: String) -> Node {
         let L = req.lang
         let items: [(String, String, String)] = [
-            ("/assessment/publication", "派出所通报", "Station publication"), ("/assessment", "包片干部排位", "Cadre ladder"), ("/assessment/payouts", "奖励发放", "Payouts"),
+            ("/assessment/publication", "派出所通报", "Station publication"), ("/assessment/year", "年终汇总", "Year end"), ("/assessment", "包片干部排位", "Cadre ladder"), ("/assessment/payouts", "奖励发放", "Payouts"),
             ("/assessment/index", "综合指数", "Safety index"), ("/assessment/perception", "安全感测评", "Perception"),
             ("/assessment/dual", "双重考核", "Dual assessment"), ("/assessment/letters", "责任书", "Letters"),
             ("/assessment/checks", "四查", "Inspections (四查)"), ("/assessment/cadres", "包片干部", "Cadres"),
-            ("/assessment/rules", "考核规则", "Rules"),
+            ("/assessment/indicators", "考核指标", "Indicators"), ("/assessment/rules", "考核规则", "Rules"),
         ]
         return .element("nav", [.class("tabs no-print")] + items.map { p, zh, en in .a(.href(p), active == p ? .class("active") : .empty, .text(L.t(zh, en))) })
     }

@@ -53,15 +53,39 @@ struct IndexPage: Content {
 /// communities are in scope (otherwise its totals would reveal the others).
 enum IndexService {
     static func load(_ req: Request, _ p: IndexParams) async throws -> IndexPage {
-        let rules = try await AssessmentRun.rules(req.db)
         let all = try await AnalysisData.units(req.db, scope: .everything)
-        let cal = LocalCalendar(timeZoneIdentifier: req.config.timeZone)
+        var (report, rules) = try await districtReport(req.db, timeZone: req.config.timeZone, p, units: all)
+        let scope = try await req.scope()
+        if !scope.isEverything {
+            let visible = Set((try await AnalysisData.units(req.db, scope: scope)).communities.map(\.id))
+            switch p.level {
+            case .community: report.units = report.units.filter { visible.contains($0.id) }
+            case .station:
+                let full = try await visibleStations(req, all)
+                report.units = report.units.filter { full?.contains($0.id) ?? true }
+            }
+        }
+        return IndexPage(month: p.month.description, from: p.first.description, months: p.months, level: p.level, perceptionTarget: rules.perceptionTarget, report: report)
+    }
+
+    /// Stations the user may see as a whole: those all of whose communities are in scope (nil: every station).
+    static func visibleStations(_ req: Request, _ all: AnalysisUnits) async throws -> Set<String>? {
+        let scope = try await req.scope()
+        if scope.isEverything { return nil }
+        let visible = Set((try await AnalysisData.units(req.db, scope: scope)).communities.map(\.id))
+        return Set(Dictionary(grouping: all.communities, by: \.stationID).filter { $0.value.allSatisfy { visible.contains($0.id) } }.keys)
+    }
+
+    /// The index over the whole district, not narrowed to anyone's scope.
+    static func districtReport(_ db: any Database, timeZone: String, _ p: IndexParams, units all: AnalysisUnits) async throws -> (IndexReport, AssessmentRules) {
+        let rules = try await AssessmentRun.rules(db)
+        let cal = LocalCalendar(timeZoneIdentifier: timeZone)
         let range = cal.monthRange(p.first).lowerBound ..< cal.monthRange(p.month).upperBound
-        let sql = req.db as! any SQLDatabase
+        let sql = db as! any SQLDatabase
         var counts: [Int: [String: Int]] = [:]
-        for r in try await AnalysisData.preventableCounts(req.db, column: "occurred_at", range: range, units: all) { counts[r.community_id, default: [:]][r.subcategory, default: 0] += r.n }
+        for r in try await AnalysisData.preventableCounts(db, column: "occurred_at", range: range, units: all) { counts[r.community_id, default: [:]][r.subcategory, default: 0] += r.n }
         var filed: [Int: Int] = [:], solved: [Int: Int] = [:]
-        for r in try await AnalysisData.preventableCounts(req.db, column: "filed_at", range: range, units: all) { filed[r.community_id, default: 0] += r.n }
+        for r in try await AnalysisData.preventableCounts(db, column: "filed_at", range: range, units: all) { filed[r.community_id, default: 0] += r.n }
         // Solved among those filed in the window (clearance of the same cases).
         struct S: Decodable { var community_id: Int; var n: Int }
         for r in try await sql.select().column("community_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("incidents")
@@ -73,7 +97,7 @@ enum IndexService {
         for r in try await sql.select().column("id").column("resident_population").from("divisions").where("level", .equal, DivisionLevel.community.rawValue)
             .all(decoding: P.self) { pop[r.id] = r.resident_population }
         var resp: [Int: Int] = [:], sat: [Int: Int] = [:]
-        for r in try await PerceptionResult.query(on: req.db).filter(\.$period >= p.first.description).filter(\.$period <= p.month.description).all() {
+        for r in try await PerceptionResult.query(on: db).filter(\.$period >= p.first.description).filter(\.$period <= p.month.description).all() {
             resp[r.communityID, default: 0] += r.respondents; sat[r.communityID, default: 0] += r.satisfied
         }
         // The portal's own questionnaire (/public/survey) counts too, by when each answer was given. Manual
@@ -107,18 +131,7 @@ enum IndexService {
             }
             inputs = order.map { agg[$0]! }
         }
-        var report = CompositeIndex.compute(inputs, harm: rules.harmWeights, weights: rules.indexWeights, perceptionTarget: rules.perceptionTarget)
-        let scope = try await req.scope()
-        if !scope.isEverything {
-            let visible = Set((try await AnalysisData.units(req.db, scope: scope)).communities.map(\.id))
-            switch p.level {
-            case .community: report.units = report.units.filter { visible.contains($0.id) }
-            case .station:
-                let full = Set(Dictionary(grouping: all.communities, by: \.stationID).filter { $0.value.allSatisfy { visible.contains($0.id) } }.keys)
-                report.units = report.units.filter { full.contains($0.id) }
-            }
-        }
-        return IndexPage(month: p.month.description, from: p.first.description, months: p.months, level: p.level, perceptionTarget: rules.perceptionTarget, report: report)
+        return (CompositeIndex.compute(inputs, harm: rules.harmWeights, weights: rules.indexWeights, perceptionTarget: rules.perceptionTarget), rules)
     }
 
     static func csv(_ page: IndexPage, chinese: Bool) -> CSVWriter {

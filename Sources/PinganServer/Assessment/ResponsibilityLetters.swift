@@ -113,14 +113,9 @@ enum LetterService {
     }
 
     /// The letter with the year's results: the composite index over the letter's year (to date when current).
-    static func dto(_ req: Request, _ l: ResponsibilityLetter) async throws -> LetterDTO {
-        let cal = LocalCalendar(timeZoneIdentifier: req.config.timeZone)
-        let now = cal.yearMonth(of: Date())
-        let end = l.year < now.year ? YearMonth(year: l.year, month: 12) : now
-        let unit: IndexUnitResult? = end.year == l.year
-            ? try await IndexService.load(req, IndexParams(month: end, months: end.month, level: .community)).report.units.first { $0.id == String(l.communityID) }
-            : nil
-        let results = l.items.map { item -> LetterDTO.Result in
+    /// Each item against the year's figures of the community (nil actual: the year has no figures yet).
+    static func results(_ items: [LetterItem], _ unit: IndexUnitResult?) -> [LetterDTO.Result] {
+        items.map { item -> LetterDTO.Result in
             let actual: Double?
             switch item.indicator {
             case .perception: actual = unit?.perception
@@ -129,6 +124,16 @@ enum LetterService {
             }
             return .init(item: item, actual: actual, met: actual.map { item.indicator.higherIsBetter ? $0 >= item.target : $0 <= item.target })
         }
+    }
+
+    static func dto(_ req: Request, _ l: ResponsibilityLetter) async throws -> LetterDTO {
+        let cal = LocalCalendar(timeZoneIdentifier: req.config.timeZone)
+        let now = cal.yearMonth(of: Date())
+        let end = l.year < now.year ? YearMonth(year: l.year, month: 12) : now
+        let unit: IndexUnitResult? = end.year == l.year
+            ? try await IndexService.load(req, IndexParams(month: end, months: end.month, level: .community)).report.units.first { $0.id == String(l.communityID) }
+            : nil
+        let results = Self.results(l.items, unit)
         let name = try await Division.find(l.communityID, on: req.db)?.name ?? ""
         return LetterDTO(id: l.id!, year: l.year, communityID: l.communityID, community: name, partyA: l.partyA, partyB: l.partyB, signedOn: l.signedOn, results: results)
     }

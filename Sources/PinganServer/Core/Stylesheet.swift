@@ -82,6 +82,10 @@ table.data tr.subtotal td { font-weight:600; background:#f3f5f7; } table.data th
 table.data.heat td.h1 { background:#fdf0ec; } table.data.heat td.h2 { background:#f9d3c6; } table.data.heat td.h3 { background:#f2a48c; } table.data.heat td.h4 { background:#e06b4f; color:#fff; }
 .alert.notice ul { margin:.3rem 0 .4rem 1.1rem; padding:0; } svg.chart { max-width:760px; display:block; }
 dl.facts { display:grid; grid-template-columns:max-content 1fr; gap:.3rem 1rem; margin:0; } dl.facts dd { margin:0; }
+/* assessment publication: many indicator columns */
+table.data.wide th, table.data.wide td { padding:.3rem .4rem; font-size:.84rem; } table.data.wide td { white-space:nowrap; }
+table.data.wide th { min-width:4.2em; max-width:6.5em; white-space:normal; line-height:1.25; vertical-align:bottom; } table.data.wide .small { font-size:.75rem; }
+@media print { table.data.wide { font-size:.68rem; } table.data.wide th, table.data.wide td { padding:.1rem .2rem; } }
 @media print { @page { size: A4 landscape; } table.data.monthly { font-size:.72rem; } table.data.monthly th, table.data.monthly td { padding:.1rem .25rem; } }
 """#
 }

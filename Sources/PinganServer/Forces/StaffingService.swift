@@ -103,6 +103,8 @@ enum StaffingService {
         /// Incidents and disputes counted over the last `months` months (workload view).
         var months = 12
         var station: Int?
+        /// The whole district whoever asks (the assessment's indicators are district-wide, then narrowed).
+        var everything = false
     }
 
     struct Loaded {
@@ -120,7 +122,7 @@ enum StaffingService {
     /// - An office shared by several villages counts once, on the first of them by code.
     /// - Officers in place: active community-officer users assigned to the community.
     static func load(_ req: Request, _ o: Options) async throws -> Loaded {
-        let scope = try await req.scope()
+        let scope: Scope = o.everything ? .everything : try await req.scope()
         let q = Division.query(on: req.db).filter(\.$level == .community)
         if let ids = scope.communityIDs { if ids.isEmpty { return try await empty(req) }; q.filter(\.$id ~~ Array(ids)) }
         if let s = o.station { q.filter(\.$stationID == s) }

@@ -1,0 +1,223 @@
+import Fluent
+import SQLKit
+import Vapor
+import PinganKit
+
+/// 年终考核汇总 (seed 001 四(五): the city publishes monthly and inspects at year end): per station the
+/// monthly scores and ranks of the indicator publication, the average and the year's rank, best and worst
+/// month, the grid cadres not eligible for "excellent" (seed 003's ladder), the year's safety perception
+/// against seed 003's 95 % and 98 % with its interval, and the responsibility letters' results.
+struct YearStationRow: Content {
+    var stationID: String
+    var station: String
+    var months: [MonthScore]
+    var standing: YearStanding
+    var yearRank: Int?
+    var notEligibleCadres: [String]
+    var perception: Double?
+    var respondents: Int
+    var perceptionLow: Double?
+    var perceptionHigh: Double?
+    /// true: the interval's lower bound reaches the target; false: its upper bound is below; nil: cannot tell.
+    var meets95: Bool?
+    var meets98: Bool?
+    var letters: Int
+    var lettersMet: Int
+    var lettersNotMet: Int
+}
+
+struct YearSummaryReport: Content {
+    var year: Int
+    var months: [String]
+    var rows: [YearStationRow]
+}
+
+enum YearSummaryService {
+    static func year(_ req: Request, errors e: inout FieldErrors) -> Int {
+        let now = LocalCalendar(timeZoneIdentifier: req.config.timeZone).yearMonth(of: Date())
+        guard let raw = req.query[String.self, at: "year"]?.nilIfEmpty else { return now.year }
+        if let y = Int(raw), (2000...now.year).contains(y) { return y }
+        e["year"] = req.t("年份应为 2000–\(now.year)", "The year must be 2000–\(now.year)")
+        return now.year
+    }
+
+    static func year(_ req: Request) throws -> Int {
+        var e = FieldErrors()
+        let y = year(req, errors: &e)
+        if !e.isEmpty { throw e }
+        return y
+    }
+
+    static func load(_ req: Request, year: Int) async throws -> YearSummaryReport {
+        let cal = LocalCalendar(timeZoneIdentifier: req.config.timeZone)
+        let now = cal.yearMonth(of: Date())
+        let last = year < now.year ? YearMonth(year: year, month: 12) : now
+        let months = (1...last.month).map { YearMonth(year: year, month: $0) }
+        let all = try await AnalysisData.units(req.db, scope: .everything)
+        let fw = try await IndicatorService.framework(req.db)
+        var byStation: [String: [MonthScore]] = [:]
+        var names: [String: String] = [:], order: [String] = []
+        for m in months {
+            for u in try await IndicatorService.score(req, month: m, framework: fw, units: all).units {
+                if names[u.id] == nil { names[u.id] = u.name; order.append(u.id) }
+                byStation[u.id, default: []].append(MonthScore(month: m.description, score: u.total, rank: u.rank))
+            }
+        }
+        // The year's perception per station and the communities' figures for the letters (index over the year to date).
+        let (stationIndex, _) = try await IndexService.districtReport(req.db, timeZone: req.config.timeZone, IndexParams(month: last, months: last.month, level: .station), units: all)
+        let (communityIndex, _) = try await IndexService.districtReport(req.db, timeZone: req.config.timeZone, IndexParams(month: last, months: last.month, level: .community), units: all)
+        let stationUnit = Dictionary(uniqueKeysWithValues: stationIndex.units.map { ($0.id, $0) })
+        let communityUnit = Dictionary(uniqueKeysWithValues: communityIndex.units.map { ($0.id, $0) })
+        let stationOf = Dictionary(uniqueKeysWithValues: all.communities.map { (Int($0.id)!, $0.stationID) })
+
+        // Cadres not eligible for "excellent" (年终不评优) at any month of the year.
+        struct C: Decodable { var name: String; var community_id: Int }
+        var notEligible: [String: [String]] = [:]
+        let sql = req.db as! any SQLDatabase
+        for c in try await sql.select().distinct().column(SQLColumn("name", table: "c")).column(SQLColumn("community_id", table: "c"))
+            .from(SQLAlias(SQLIdentifier("cadre_months"), as: SQLIdentifier("m")))
+            .join(SQLAlias(SQLIdentifier("cadres"), as: SQLIdentifier("c")), on: SQLColumn("cadre_id", table: "m"), .equal, SQLColumn("id", table: "c"))
+            .where(SQLColumn("month", table: "m"), .greaterThanOrEqual, SQLBind("\(year)-01")).where(SQLColumn("month", table: "m"), .lessThanOrEqual, SQLBind("\(year)-12"))
+            .where(SQLColumn("level", table: "m"), .equal, SQLBind(LadderLevel.notEligible.rawValue))
+            .all(decoding: C.self) {
+            if let s = stationOf[c.community_id] { notEligible[s, default: []].append(c.name) }
+        }
+
+        // Responsibility letters of the year: met when every item is met, not met when any item is not.
+        var letters: [String: (n: Int, met: Int, notMet: Int)] = [:]
+        for l in try await ResponsibilityLetter.query(on: req.db).filter(\.$year == year).all() {
+            guard let s = stationOf[l.communityID] else { continue }
+            let results = LetterService.results(l.items, communityUnit[String(l.communityID)])
+            var t = letters[s] ?? (0, 0, 0)
+            t.n += 1
+            if results.contains(where: { $0.met == false }) { t.notMet += 1 } else if !results.isEmpty && results.allSatisfy({ $0.met == true }) { t.met += 1 }
+            letters[s] = t
+        }
+
+        let visible = try await IndexService.visibleStations(req, all)
+        let standings = order.map { YearStanding(byStation[$0] ?? []) }
+        let ranks = YearStanding.ranks(standings.map(\.average))
+        var rows: [YearStationRow] = []
+        for (i, s) in order.enumerated() where visible?.contains(s) ?? true {
+            let u = stationUnit[s]
+            let k = u?.satisfied ?? 0, n = u?.respondents ?? 0
+            let interval = IndexStatistics.wilson(k, of: n)
+            func meets(_ target: Double) -> Bool? {
+                guard let interval else { return nil }
+                return interval.low >= target ? true : interval.high < target ? false : nil
+            }
+            let lt = letters[s] ?? (0, 0, 0)
+            rows.append(YearStationRow(stationID: s, station: names[s] ?? s, months: byStation[s] ?? [], standing: standings[i], yearRank: ranks[i],
+                                       notEligibleCadres: (notEligible[s] ?? []).sorted(), perception: n > 0 ? Double(k) / Double(n) : nil, respondents: n,
+                                       perceptionLow: interval?.low, perceptionHigh: interval?.high, meets95: meets(0.95), meets98: meets(0.98),
+                                       letters: lt.n, lettersMet: lt.met, lettersNotMet: lt.notMet))
+        }
+        rows.sort { ($0.yearRank ?? Int.max, $0.station) < ($1.yearRank ?? Int.max, $1.station) }
+        return YearSummaryReport(year: year, months: months.map(\.description), rows: rows)
+    }
+
+    static func csv(_ r: YearSummaryReport, chinese: Bool) -> CSVWriter {
+        var header = chinese ? ["年度", "年度名次", "派出所", "平均得分", "平均名次", "最好月份", "最好名次", "最差月份", "最差名次"]
+            : ["year", "year_rank", "station", "average_score", "average_rank", "best_month", "best_rank", "worst_month", "worst_rank"]
+        for m in r.months { header += chinese ? ["\(m)得分", "\(m)名次"] : ["\(m)_score", "\(m)_rank"] }
+        header += chinese ? ["安全感", "测评人数", "区间下限", "区间上限", "达95%", "达98%", "不评优包片干部", "责任书", "达标", "未达标"]
+            : ["perception", "respondents", "perception_low", "perception_high", "meets_95", "meets_98", "cadres_not_eligible_excellent", "letters", "letters_met", "letters_not_met"]
+        var w = CSVWriter(header: header)
+        func f(_ x: Double?, _ d: Int) -> String { x.map { String(format: "%.\(d)f", $0) } ?? "" }
+        func b(_ x: Bool?) -> String { x.map { $0 ? (chinese ? "是" : "yes") : (chinese ? "否" : "no") } ?? (chinese ? "不能确定" : "cannot tell") }
+        for row in r.rows {
+            func int(_ x: Int?) -> String { x.map(String.init) ?? "" }
+            let best = row.standing.best, worst = row.standing.worst
+            var line: [String] = ["\(r.year)", int(row.yearRank), row.station, f(row.standing.average, 1), f(row.standing.averageRank, 1)]
+            line += [best?.month ?? "", int(best?.rank), worst?.month ?? "", int(worst?.rank)]
+            let byMonth = Dictionary(uniqueKeysWithValues: row.months.map { ($0.month, $0) })
+            for m in r.months { line += [f(byMonth[m]?.score, 1), byMonth[m]?.rank.map(String.init) ?? ""] }
+            line += [f(row.perception, 4), "\(row.respondents)", f(row.perceptionLow, 4), f(row.perceptionHigh, 4), b(row.meets95), b(row.meets98),
+                     row.notEligibleCadres.joined(separator: "、"), "\(row.letters)", "\(row.lettersMet)", "\(row.lettersNotMet)"]
+            w.append(line)
+        }
+        return w
+    }
+}
+
+struct YearSummaryController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("assessment", "year", use: page)
+        routes.get("assessment", "year.csv", use: csv)
+        routes.get("api", "v1", "assessment", "year", use: api)
+    }
+
+    @Sendable func page(req: Request) async throws -> Response {
+        try req.require(.viewAssessment)
+        var e = FieldErrors()
+        let y = YearSummaryService.year(req, errors: &e)
+        return YearSummaryViews.page(req, try await YearSummaryService.load(req, year: y), filterErrors: e)
+    }
+
+    @Sendable func csv(req: Request) async throws -> Response {
+        try req.require(.viewAssessment)
+        let r = try await YearSummaryService.load(req, year: try YearSummaryService.year(req))
+        await req.audit("assessment.year.export", entity: "assessment", detail: "year=\(r.year)")
+        return CSVResponse.make(filename: "station-year-\(r.year).csv", writer: YearSummaryService.csv(r, chinese: !req.lang.isEnglish))
+    }
+
+    @Sendable func api(req: Request) async throws -> YearSummaryReport {
+        try req.require(.viewAssessment)
+        return try await YearSummaryService.load(req, year: try YearSummaryService.year(req))
+    }
+}
+
+enum YearSummaryViews {
+    static func page(_ req: Request, _ r: YearSummaryReport, filterErrors: FieldErrors) -> Response {
+        let L = req.lang
+        let title = L.t("\(r.year) 年度各派出所考核汇总", "Year-end station summary \(r.year)")
+        func pct(_ x: Double?) -> String { IndexViews.pct(x) }
+        func verdict(_ x: Bool?) -> Node {
+            guard let x else { return .span(.class("badge"), .text(L.t("不能确定", "cannot tell"))) }
+            return x ? .span(.class("badge closed"), .text(L.t("达到", "met"))) : .span(.class("badge received"), .text(L.t("未达到", "not met")))
+        }
+        let rows: [Node] = r.rows.map { row in
+            let byMonth = Dictionary(uniqueKeysWithValues: row.months.map { ($0.month, $0) })
+            return .tr(.td(.class("num"), .strong(.text(row.yearRank.map(String.init) ?? "—"))), .td(.strong(.text(row.station))),
+                       .td(.class("num"), .strong(.text(row.standing.average.map { String(format: "%.1f", $0) } ?? "—"))),
+                       .group(r.months.map { m in
+                           let s = byMonth[m]
+                           return .td(.class("num"), .text(s?.score.map { String(format: "%.1f", $0) } ?? "—"),
+                                      .div(.class("small muted"), .text(s?.rank.map { L.t("第\($0)", "#\($0)") } ?? "")))
+                       }),
+                       .td(.text(row.standing.best.map { "\($0.month) (\(L.t("第", "#"))\($0.rank ?? 0)\(L.t("名", "")))" } ?? "—")),
+                       .td(.text(row.standing.worst.map { "\($0.month) (\(L.t("第", "#"))\($0.rank ?? 0)\(L.t("名", "")))" } ?? "—")))
+        }
+        let other: [Node] = r.rows.map { row in
+            .tr(.td(.strong(.text(row.station))),
+                .td(.class("num"), .text(row.respondents > 0 ? "\(pct(row.perception)) (n=\(row.respondents))" : L.t("无测评", "no survey"))),
+                .td(.class("num"), .text(row.perceptionLow.map { "\(pct($0)) – \(pct(row.perceptionHigh))" } ?? "—")),
+                .td(verdict(row.meets95)), .td(verdict(row.meets98)),
+                .td(.text(row.notEligibleCadres.isEmpty ? L.t("无", "none") : row.notEligibleCadres.joined(separator: "、"))),
+                .td(.class("num"), .text(row.letters == 0 ? "—" : L.t("\(row.letters) 份：达标 \(row.lettersMet)，未达标 \(row.lettersNotMet)", "\(row.letters): \(row.lettersMet) met, \(row.lettersNotMet) not met"))))
+        }
+        let years = (max(2000, r.year - 5)...max(r.year, LocalCalendar(timeZoneIdentifier: req.config.timeZone).yearMonth(of: Date()).year)).reversed().map { ("\($0)", "\($0)") }
+        return .page(req, title: title, status: filterErrors.isEmpty ? .ok : .unprocessableEntity,
+            AssessmentViews.tabs(req, active: "/assessment/year"),
+            AssessmentViews.toolbar(req, title, csv: "/assessment/year.csv?year=\(r.year)"),
+            StaffingViews.alert(req, filterErrors),
+            .form(.method("get"), .action("/assessment/year"), .class("filters no-print"),
+                  .label(.text(L.t("年度", "Year")), Form.select("year", years, selected: "\(r.year)")), .button(.type("submit"), .text(L.t("查询", "Show")))),
+            .p(.class("small muted"), .text(L.t("每月得分与名次即当月通报（按考核指标计算，全区排名）；年度名次按平均得分。安全感为全年测评合计，区间为 Wilson 95% 区间：下限达到目标为“达到”，上限低于目标为“未达到”，否则样本不足以判断。",
+                                               "Monthly scores and ranks are each month's publication (scored on the indicators, district-wide); the year's rank is by average score. Perception totals the year's surveys with a Wilson 95% interval: lower bound at or above the target → met, upper bound below → not met, otherwise the sample cannot tell."))),
+            r.rows.isEmpty ? .div(.class("empty"), .text(L.t("没有可汇总的派出所（须整个派出所在您的辖区内）。", "No station to summarise (a station must lie wholly in your jurisdiction).")))
+                : .group([
+                    .div(.class("scroll"), .table(.class("data wide"),
+                        .thead(.tr(.th(.class("num"), .text(L.t("年度名次", "Year rank"))), .th(.text(L.t("派出所", "Station"))), .th(.class("num"), .text(L.t("平均得分", "Average"))),
+                                   .group(r.months.map { m in .th(.class("num"), .text(String(m.suffix(2)) + L.t("月", ""))) }),
+                                   .th(.text(L.t("最好", "Best"))), .th(.text(L.t("最差", "Worst"))))),
+                        .element("tbody", rows))),
+                    .h2(.text(L.t("安全感、不评优包片干部与责任书", "Perception, cadres not eligible for excellent, letters"))),
+                    .table(.class("data"),
+                        .thead(.tr(.th(.text(L.t("派出所", "Station"))), .th(.class("num"), .text(L.t("全年安全感", "Perception (year)"))), .th(.class("num"), .text(L.t("95% 区间", "95% interval"))),
+                                   .th(.text(L.t("目标 95%", "Target 95%"))), .th(.text(L.t("目标 98%", "Target 98%"))),
+                                   .th(.text(L.t("年终不评优的包片干部", "Cadres not eligible for excellent"))), .th(.class("num"), .text(L.t("责任书", "Letters"))))),
+                        .element("tbody", other)),
+                ]))
+    }
+}
