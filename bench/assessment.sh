@@ -25,3 +25,16 @@ month=$(sqlite3 "$DB" "SELECT MAX(month) FROM cadre_months")
 year=${month%-*}
 for i in 1 2 3; do PINGAN_DB="$DB" "$BIN" assess month "$month" 2>&1 | grep Ladder; done
 PINGAN_DB="$DB" "$BIN" assess month "$year-01" 2>&1 | grep Ladder
+
+# The indicator publication and the year-end summary through the server (district-wide scoring; issue 8).
+PORT=${PORT:-8197}
+token=$(PINGAN_DB="$DB" "$BIN" token create --username admin --name bench 2>/dev/null | grep -oE '[A-Za-z0-9_-]{30,}' | head -1)
+PINGAN_DB="$DB" "$BIN" serve --port "$PORT" >/tmp/pingan-bench-assess-serve.log 2>&1 &
+srv=$!
+trap 'kill $srv 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do curl -s "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.5; done
+for path in "/api/v1/assessment/publication?month=$month" "/api/v1/assessment/year?year=$year"; do
+  for i in 1 2 3; do
+    curl -s -o /dev/null -H "Authorization: Bearer $token" -w "GET $path: %{http_code} %{time_total}s %{size_download} bytes\n" "http://127.0.0.1:$PORT$path"
+  done
+done
