@@ -6,11 +6,11 @@ enum Stylesheet {
 * { box-sizing: border-box; }
 body { margin:0; font-family: "PingFang SC","Noto Sans CJK SC","Microsoft YaHei","Source Han Sans SC",system-ui,sans-serif; color:var(--ink); background:var(--bg); line-height:1.55; }
 a { color:var(--accent); text-decoration:none; } a:hover { text-decoration:underline; }
-header.top { display:flex; flex-wrap:wrap; align-items:center; gap:1rem; padding:.55rem 1.2rem; background:var(--accent); color:#fff; }
+header.top { display:flex; flex-wrap:wrap; align-items:center; gap:.4rem 1rem; padding:.55rem 1.2rem; background:var(--accent); color:#fff; }
 header.top a { color:#fff; }
 .brand { display:flex; align-items:baseline; gap:.5rem; font-size:1.15rem; } .brand-sub { font-size:.8rem; opacity:.85; }
 .main-nav { display:flex; flex-wrap:wrap; gap:.2rem; flex:1; }
-.main-nav a { padding:.3rem .7rem; border-radius:4px; } .main-nav a.active, .main-nav a:hover { background:rgba(255,255,255,.18); text-decoration:none; }
+.main-nav a { padding:.3rem .5rem; border-radius:4px; font-size:.93rem; white-space:nowrap; } .main-nav a.active, .main-nav a:hover { background:rgba(255,255,255,.18); text-decoration:none; }
 .user-box { display:flex; gap:.8rem; align-items:center; font-size:.85rem; } .user-box .who { opacity:.9; }
 form.inline { display:inline; margin:0; }
 button.link { background:none; border:none; color:inherit; cursor:pointer; font:inherit; padding:0; text-decoration:underline; }
@@ -71,6 +71,8 @@ table.data tr.total td { font-weight:600; background:var(--accent-soft); }
 .survey-grid table.data { border:1px solid var(--line); }
 .scroll { overflow-x:auto; }
 .card table.data + form { margin-top:.8rem; }
+/* a full menu (13 sections for an administrator) fits one line at 1280 px without the subtitle */
+@media (max-width: 1440px) { .brand-sub { display:none; } .main-nav { gap:0; } }
 @media (max-width: 700px) { header.top { padding:.5rem .7rem; gap:.3rem .8rem; justify-content:space-between; } .brand-sub { display:none; }
   .main-nav { order:3; flex-basis:100%; } .main-nav a { padding:.2rem .5rem; white-space:nowrap; }
   main.page { padding:0 .6rem; } table.data { font-size:.85rem; } table.data th, table.data td { padding:.4rem .3rem; } table.data td a { white-space:normal; } .hide-sm { display:none; } }
