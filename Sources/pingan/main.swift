@@ -19,6 +19,7 @@ Usage:
   pingan user create --username NAME --role ROLE [--name DISPLAY] [--scope DIVISION_CODE] [--station STATION_NAME]
   pingan token create --username NAME [--name LABEL] [--days N]
   pingan import people FILE.csv --as USERNAME [--dry-run] [--lang en]
+  pingan import sites FILE.csv --kind KIND --as USERNAME [--dry-run]   one 场所物品 kind (GET /api/v1/site-kinds lists them)
   pingan import incidents FILE.csv[.gz] --mapping MAPPING.json --as USERNAME [--dry-run]   a city's open data (docs/analysis-server.md)
   pingan open311 key create --name LABEL                            an api_key for Open311 POST requests (printed once)
   pingan alerts recompute [--month YYYY-MM] [--week YYYY-MM-DD]   early-warning alerts (default: last complete month and week)
@@ -135,22 +136,17 @@ do {
             exit(1)
         }
         print(o.written ? "Imported \(o.rows) incidents." : "Dry run passed. Nothing was written.")
-    case "import":
-        guard args.count > 2, args[1] == "people", let username = option("as") else { fail("import people FILE --as USERNAME [--dry-run]\n\n" + usage) }
+    case "import" where args.count > 1 && (args[1] == "people" || args[1] == "sites"):
+        let sites = args[1] == "sites"
+        guard args.count > 2, let username = option("as"), !sites || option("kind") != nil else {
+            fail((sites ? "import sites FILE --kind KIND --as USERNAME [--dry-run]" : "import people FILE --as USERNAME [--dry-run]") + "\n\n" + usage)
+        }
         try await app.migrateAll()
         let dry = flag("dry-run")
-        var lastDrawn = -1.0, lastPhase = ""
-        let started = Date()
-        let outcome = try await ImportCLI.people(app: app, path: args[2], username: username, dryRun: dry, english: option("lang") == "en") { phase, rows, fraction in
-            if phase != lastPhase { if !lastPhase.isEmpty { FileHandle.standardError.write(Data("\n".utf8)) }; lastPhase = phase; lastDrawn = -1 }
-            guard fraction - lastDrawn >= 0.01 || fraction >= 1 else { return }
-            lastDrawn = fraction
-            let width = 30
-            let filled = min(width, Int(Double(width) * fraction))
-            let label = phase.padding(toLength: 8, withPad: " ", startingAt: 0)
-            let line = "\r\(label) [\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(Int(fraction * 100))% \(rows) rows \(Int(Date().timeIntervalSince(started))) s"
-            FileHandle.standardError.write(Data(line.utf8))
-        }
+        let bar = ProgressBar()
+        let outcome = sites
+            ? try await ImportCLI.sites(app: app, path: args[2], kind: option("kind")!, username: username, dryRun: dry, english: option("lang") == "en") { bar.draw($0, $1, $2) }
+            : try await ImportCLI.people(app: app, path: args[2], username: username, dryRun: dry, english: option("lang") == "en") { bar.draw($0, $1, $2) }
         FileHandle.standardError.write(Data("\n".utf8))
         for p in outcome.problems.prefix(200) { print(p) }
         if outcome.problems.count > 200 { print("… \(outcome.problems.count - 200) more") }
@@ -161,6 +157,8 @@ do {
         }
         print(outcome.written ? "Imported \(outcome.rows) rows: \(outcome.created) new, \(outcome.updated) updated."
                               : "Dry run passed for \(outcome.rows) rows: \(outcome.created) would be added, \(outcome.updated) updated. Nothing was written.")
+    case "import":
+        fail(usage)
     case "open311":
         guard args.count > 2, args[1] == "key", args[2] == "create" else { fail("open311 key create --name LABEL\n\n" + usage) }
         try await app.migrateAll()
@@ -194,3 +192,21 @@ do {
     throw error
 }
 try await app.asyncShutdown()
+
+/// The import commands' progress bar on stderr: one line per phase, redrawn every percent.
+final class ProgressBar: @unchecked Sendable {
+    private var lastDrawn = -1.0, lastPhase = ""
+    private let started = Date()
+    private let lock = NSLock()
+    func draw(_ phase: String, _ rows: Int, _ fraction: Double) {
+        lock.lock(); defer { lock.unlock() }
+        if phase != lastPhase { if !lastPhase.isEmpty { FileHandle.standardError.write(Data("\n".utf8)) }; lastPhase = phase; lastDrawn = -1 }
+        guard fraction - lastDrawn >= 0.01 || fraction >= 1 else { return }
+        lastDrawn = fraction
+        let width = 30
+        let filled = min(width, Int(Double(width) * fraction))
+        let label = phase.padding(toLength: 8, withPad: " ", startingAt: 0)
+        let line = "\r\(label) [\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(Int(fraction * 100))% \(rows) rows \(Int(Date().timeIntervalSince(started))) s"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+}

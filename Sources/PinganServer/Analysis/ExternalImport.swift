@@ -63,7 +63,7 @@ public enum ExternalImportCLI {
     /// The import itself, shared by the command and the web page. Problems are collected; nothing is
     /// written unless there is none and `dryRun` is false.
     static func run(_ db: any Database, text: String, mapping: IncidentColumnMapping, user: User, scope: Scope, dryRun: Bool,
-                    defaultTimeZone: String) async throws -> Outcome {
+                    defaultTimeZone: String, progress: (@Sendable (PeopleImport.Progress) -> Void)? = nil) async throws -> Outcome {
         let username = user.username
         guard let tz = TimeZone(identifier: mapping.timeZone ?? defaultTimeZone) else {
             return Outcome(problemList: [.init(line: 0, field: "timeZone", message: "unknown time zone \(mapping.timeZone ?? "")")])
@@ -72,7 +72,9 @@ public enum ExternalImportCLI {
         guard IncidentSource(rawValue: source) != nil else { return Outcome(problemList: [.init(line: 0, field: "source", message: "unknown source \(source)")]) }
         let cal = LocalCalendar(timeZone: tz)
 
+        progress?(.init(phase: .checking, rows: 0, fraction: 0))
         let mapped = ExternalIncidents.map(csv: text, mapping: mapping)
+        progress?(.init(phase: .checking, rows: mapped.lines, fraction: 0.4))
         var out = Outcome(lines: mapped.lines, skippedBeforeSince: mapped.skippedBeforeSince, skippedValues: mapped.skippedValues)
         out.problemList = mapped.problems
 
@@ -105,6 +107,7 @@ public enum ExternalImportCLI {
         let now = Date()
         let note = mapping.name.map { "导入：\($0)" } ?? "外部数据导入"
         for start in stride(from: 0, to: ready.count, by: 1000) {
+            progress?(.init(phase: .writing, rows: start, fraction: 0.5 + 0.5 * Double(start) / Double(ready.count)))
             let batch = ready[start ..< min(start + 1000, ready.count)]
             try await db.transaction { tx in
                 var insert = (tx as! any SQLDatabase).insert(into: "incidents").columns(cols)

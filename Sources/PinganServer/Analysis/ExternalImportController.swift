@@ -9,6 +9,8 @@ struct ExternalImportController: RouteCollection {
         routes.get("analysis", "import", use: page)
         routes.on(.POST, "analysis", "import", body: .collect(maxSize: "100mb"), use: upload)
             .userInfo[formBodyLimitKey] = 100 << 20
+        routes.get("analysis", "import", "jobs", ":id", use: job)
+        routes.get("api", "v1", "analysis", "import", "jobs", ":id", use: jobJSON)
     }
 
     static let example = """
@@ -47,6 +49,11 @@ struct ExternalImportController: RouteCollection {
             catch { errors["mapping"] = L.t("映射文件不是有效的 JSON 映射：", "Not a valid JSON mapping: ") + String(describing: error).prefix(300) }
         } else { errors["mapping"] = L.t("请提供列映射", "Give the column mapping") }
         guard errors.isEmpty, let csv, let mapping else { return Self.view(req, mappingText: mappingText ?? Self.example, errors: errors) }
+        if let file = form.file, file.data.readableBytes >= ImportJobs.backgroundMinimumBytes {
+            let job = try await req.application.importJobs.runIncidentImport(req, text: csv, mapping: mapping, mappingText: mappingText ?? "", fileName: file.filename,
+                                                                              dryRun: form.dryRun != nil)
+            return req.redirect(to: "/analysis/import/jobs/\(job.id)")
+        }
         let user = try req.user
         let outcome = try await ExternalImportCLI.run(req.db, text: csv, mapping: mapping, user: user, scope: try await req.scope(),
                                                       dryRun: form.dryRun != nil, defaultTimeZone: req.config.timeZone)
@@ -54,6 +61,24 @@ struct ExternalImportController: RouteCollection {
             await req.audit("incident.import", entity: "incident", detail: "\(outcome.rows) rows via mapping \(mapping.name ?? "")")
         }
         return Self.view(req, mappingText: mappingText ?? "", outcome: outcome)
+    }
+
+    /// A background import: progress while it runs, then the same result as an import answered at once.
+    @Sendable func job(req: Request) async throws -> Response {
+        try req.require(.editIncidents)
+        guard let job = req.application.importJobs.job(req.parameters.get("id", as: Int.self), for: try req.user.requireID(), kind: .incidents) else { throw Abort(.notFound) }
+        if job.finishedAt != nil {
+            if let s = job.incidents { return Self.view(req, mappingText: job.mapping ?? "", outcome: s.outcome) }
+            return Self.view(req, mappingText: job.mapping ?? Self.example,
+                             errors: FieldErrors(job.fieldErrors ?? ["file": req.t("导入未完成：", "The import did not finish: ") + (job.problem ?? "")]))
+        }
+        return ImportJobViews.progress(req, job, crumbs: [("/analysis", "研判预警", "Analysis"), ("/analysis/import", "外部数据导入", "Import data")])
+    }
+
+    @Sendable func jobJSON(req: Request) async throws -> ImportJobs.Job {
+        try req.require(.editIncidents)
+        guard let job = req.application.importJobs.job(req.parameters.get("id", as: Int.self), for: try req.user.requireID(), kind: .incidents) else { throw Abort(.notFound) }
+        return job
     }
 
     static func view(_ req: Request, mappingText: String, outcome: ExternalImportCLI.Outcome? = nil, errors: FieldErrors = FieldErrors()) -> Response {

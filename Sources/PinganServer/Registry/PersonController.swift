@@ -178,23 +178,7 @@ struct PersonController: RouteCollection {
             if let report = job.report { return importView(req, report: report) }
             return importView(req, errors: FieldErrors(job.fieldErrors ?? ["file": L.t("导入未完成：", "The import did not finish: ") + (job.problem ?? "")]))
         }
-        let phase: String = switch job.phase {
-        case "checking": L.t("正在检查", "Checking")
-        case "writing": L.t("正在写入", "Writing")
-        case "indexing": L.t("正在重建索引", "Rebuilding indexes")
-        default: L.t("排队中", "Queued")
-        }
-        let elapsed = Int(Date().timeIntervalSince(job.startedAt))
-        let res = Response.page(req, title: L.t("导入进度", "Import progress"),
-            .div(.class("breadcrumb"), .a(.href("/people"), .text(L.t("实有人口", "People registry"))), " › ", .a(.href("/people/import"), .text(L.t("导入", "Import"))), " › ", .text(job.fileName)),
-            .h1(.text(L.t("导入进度", "Import progress"))),
-            .div(.class("card"),
-                .p(.text(job.fileName + (job.dryRun ? L.t("（试导入）", " (dry run)") : ""))),
-                .p(.element("progress", [.attr("value", String(format: "%.3f", job.fraction)), .attr("max", "1"), .attr("style", "width:100%")])),
-                .p(.text("\(phase) · " + L.t("\(job.rows) 行 · 已用 \(elapsed) 秒", "\(job.rows) rows · \(elapsed) s elapsed") + " · \(Int(job.fraction * 100))%")),
-                .p(.class("small muted"), .text(L.t("本页每 2 秒自动刷新；可以离开，稍后再回来查看结果。", "This page refreshes every 2 seconds; you may leave and come back for the result.")))))
-        res.headers.replaceOrAdd(name: "Refresh", value: "2")
-        return res
+        return ImportJobViews.progress(req, job, crumbs: [("/people", "实有人口", "People registry"), ("/people/import", "导入", "Import")])
     }
 
     /// A POST, not a link: unmasking is an action that is audited, never a cached page.

@@ -6,7 +6,7 @@ import PinganKit
 /// Walks every registered route with every role, in scope and out of scope. A route added
 /// without an entry here fails the suite, so nothing ships unscoped by accident.
 final class RouteWalkTests: XCTestCase {
-    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob }
+    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob, siteImportJob, incidentImportJob }
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false }
 
     static let rules: [String: Rule] = [
@@ -344,6 +344,10 @@ final class RouteWalkTests: XCTestCase {
         "POST portal/notices/:id/withdraw": .init(permission: .publishNotices, target: .portalNotice),
         "GET people/import/jobs/:id": .init(permission: .editRegistry, target: .importJob),
         "GET api/v1/people/import/jobs/:id": .init(permission: .editRegistry, target: .importJob),
+        "GET sites/import/jobs/:id": .init(permission: .editRegistry, target: .siteImportJob),
+        "GET api/v1/sites/import/jobs/:id": .init(permission: .editRegistry, target: .siteImportJob),
+        "GET analysis/import/jobs/:id": .init(permission: .editIncidents, target: .incidentImportJob),
+        "GET api/v1/analysis/import/jobs/:id": .init(permission: .editIncidents, target: .incidentImportJob),
         "GET stations": .init(permission: .viewJurisdiction),
         "GET stations/new": .init(permission: .editJurisdiction),
         "POST stations": .init(permission: .editJurisdiction),
@@ -473,6 +477,11 @@ final class RouteWalkTests: XCTestCase {
                         // A job is its uploader's alone: the user's own is "in scope", someone else's is not.
                         inID = app.importJobs.start(userID: f.users[user]!, fileName: "x.csv", dryRun: true).id
                         outID = app.importJobs.start(userID: victim.id!, fileName: "y.csv", dryRun: true).id
+                    case .siteImportJob, .incidentImportJob:
+                        // Also the uploader's alone, and only under its own kind's page.
+                        let kind: ImportJobs.Kind = rule.target == .siteImportJob ? .sites : .incidents
+                        inID = app.importJobs.start(userID: f.users[user]!, fileName: "x.csv", dryRun: true, kind: kind).id
+                        outID = app.importJobs.start(userID: f.users[user]!, fileName: "y.csv", dryRun: true).id
                     case .leader:
                         // Removing is the only write: every allowed call needs a fresh in-scope assignment.
                         inID = try await makeLeaderAssignment(app, f, community: f.c1, name: "挂点\(user)\(key.hashValue)")

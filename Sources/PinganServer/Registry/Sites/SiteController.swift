@@ -13,6 +13,7 @@ struct SiteController: RouteCollection {
         r.get("import", use: importPage)
         r.on(.POST, "import", body: .collect(maxSize: "20mb"), use: importFile)
             .userInfo[formBodyLimitKey] = 20 << 20
+        r.get("import", "jobs", ":id", use: importJob)
         r.post(use: create)
         r.get(":id", use: show)
         r.get(":id", "edit", use: editPage)
@@ -160,11 +161,27 @@ struct SiteController: RouteCollection {
             if text == nil { e["file"] = req.t("文件不是 UTF-8 文本", "The file is not UTF-8 text") }
         } else { e["file"] = req.t("请选择 CSV 文件", "Choose a CSV file") }
         guard e.isEmpty, let kind, let text else { return SiteViews.importView(req, kind: kind, errors: e) }
+        if let file = form.file, file.data.readableBytes >= ImportJobs.backgroundMinimumBytes {
+            let job = try req.application.importJobs.runSiteImport(req, kind: kind, text: text, fileName: file.filename, dryRun: form.dryRun != nil)
+            return req.redirect(to: "/sites/import/jobs/\(job.id)")
+        }
         do {
             return SiteViews.importView(req, kind: kind, report: try await SiteImport.run(req, kind: kind, csv: text, dryRun: form.dryRun != nil))
         } catch let err as FieldErrors {
             return SiteViews.importView(req, kind: kind, errors: err)
         }
+    }
+
+    /// A background import: progress while it runs, then the same report as an import answered at once.
+    @Sendable func importJob(req: Request) async throws -> Response {
+        try req.require(.editRegistry)
+        guard let job = req.application.importJobs.job(req.parameters.get("id", as: Int.self), for: try req.user.requireID(), kind: .sites) else { throw Abort(.notFound) }
+        let kind = job.siteKind.flatMap(SiteKind.init(rawValue:))
+        if job.finishedAt != nil {
+            if let report = job.report { return SiteViews.importView(req, kind: kind, report: report) }
+            return SiteViews.importView(req, kind: kind, errors: FieldErrors(job.fieldErrors ?? ["file": req.t("导入未完成：", "The import did not finish: ") + (job.problem ?? "")]))
+        }
+        return ImportJobViews.progress(req, job, crumbs: [("/sites", "场所物品", "Places and things"), ("/sites/import", "导入", "Import")])
     }
 }
 
@@ -176,6 +193,7 @@ struct SiteAPIController: RouteCollection {
         r.get("export.csv", use: export)
         r.post(use: create)
         r.on(.POST, "import", body: .collect(maxSize: "20mb"), use: importCSV)
+        r.get("import", "jobs", ":id", use: importJob)
         r.get(":id", use: show)
         r.patch(":id", use: update)
         r.get(":id", "members", use: members)
@@ -250,6 +268,13 @@ struct SiteAPIController: RouteCollection {
         let dry = ["1", "true", "yes"].contains(req.query[String.self, at: "dryRun"] ?? "")
         let report = try await SiteImport.run(req, kind: kind, csv: req.body.string ?? "", dryRun: dry)
         return try await report.encodeResponse(status: report.errors.isEmpty ? .ok : .unprocessableEntity, for: req)
+    }
+
+    /// A web import's state (the job page's JSON twin).
+    @Sendable func importJob(req: Request) async throws -> ImportJobs.Job {
+        try req.require(.editRegistry)
+        guard let job = req.application.importJobs.job(req.parameters.get("id", as: Int.self), for: try req.user.requireID(), kind: .sites) else { throw Abort(.notFound) }
+        return job
     }
 
     struct KindDoc: Content {

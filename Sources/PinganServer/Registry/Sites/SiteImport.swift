@@ -28,7 +28,7 @@ enum SiteImport {
     typealias Report = PeopleImport.Report
     typealias RowError = PeopleImport.RowError
 
-    static func run(_ req: Request, kind: SiteKind, csv text: String, dryRun: Bool) async throws -> Report {
+    static func run(_ req: Request, kind: SiteKind, csv text: String, dryRun: Bool, progress: (@Sendable (PeopleImport.Progress) -> Void)? = nil) async throws -> Report {
         try req.require(.editRegistry)
         let L = req.lang
         let table = CSVReader.parse(text)
@@ -55,8 +55,11 @@ enum SiteImport {
         var pending: [(Site, Bool)] = []
         var seen: [String: Int] = [:]
         let body = table.dropFirst()
+        let total = max(1, body.count)
         for (offset, cells) in body.enumerated() {
             let rowNumber = offset + 2
+            // Like the people import: the fraction runs 0…1 within each phase (checking, then writing).
+            if offset % 200 == 0 { progress?(.init(phase: .checking, rows: offset, fraction: Double(offset) / Double(total))) }
             if cells.allSatisfy({ $0.trimmed.isEmpty }) { continue }
             func cell(_ key: String) -> String? { index[key].flatMap { $0 < cells.count ? cells[$0].trimmed : nil } }
             var input = SiteInput()
@@ -98,6 +101,7 @@ enum SiteImport {
         var report = Report(rows: body.count, created: created, updated: pending.count - created, written: false, errors: errors)
         guard errors.isEmpty, !dryRun, !pending.isEmpty else { return report }
         for start in stride(from: 0, to: pending.count, by: PeopleImport.batchSize) {
+            progress?(.init(phase: .writing, rows: start, fraction: Double(start) / Double(pending.count)))
             let batch = pending[start..<min(start + PeopleImport.batchSize, pending.count)]
             try await req.db.transaction { db in
                 for (s, _) in batch { try await s.save(on: db) }
