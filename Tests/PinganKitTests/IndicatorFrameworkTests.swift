@@ -97,4 +97,28 @@ final class IndicatorFrameworkTests: XCTestCase {
         XCTAssertEqual(YearStanding.ranks([70, 80, nil, 70, 90]), [3, 2, nil, 3, 1])
         XCTAssertNil(YearStanding([]).average)
     }
+
+    func testPatrolDosageJoinsTheCompositeOnlyWhereThereArePatrols() {
+        let base = [IndexUnitInput(id: "a", name: "a", population: 1000, counts: ["burglary": 2], filed: 2, solved: 1),
+                    IndexUnitInput(id: "b", name: "b", population: 1000, counts: ["burglary": 2], filed: 2, solved: 1)]
+        let without = CompositeIndex.compute(base)
+        XCTAssertNil(without.units[0].patrolScore, "no patrol records: not part of the index")
+        var with = base
+        with[0].patrolHours = 10; with[0].hotPatrolHours = 5
+        with[1].patrolHours = 0; with[1].hotPatrolHours = 0
+        let r = CompositeIndex.compute(with)
+        let a = r.units.first { $0.id == "a" }!, b = r.units.first { $0.id == "b" }!
+        XCTAssertEqual(a.hotPatrolShare!, 0.5, accuracy: 1e-12); XCTAssertEqual(a.patrolScore!, 50, accuracy: 1e-12)
+        XCTAssertEqual(b.patrolScore, 0, "a unit that did not patrol scores 0, not 'no data'")
+        let w = IndexWeights()
+        let other = without.units.first { $0.id == "a" }!
+        // No survey anywhere: perception drops out of both; patrol joins with its weight.
+        let expected = (w.crime * other.crimeScore + w.clearance * other.clearanceScore + w.patrol * 50) / (w.crime + w.clearance + w.patrol)
+        XCTAssertEqual(other.composite, (w.crime * other.crimeScore + w.clearance * other.clearanceScore) / (w.crime + w.clearance), accuracy: 1e-9)
+        XCTAssertEqual(a.composite, expected, accuracy: 1e-9)
+        XCTAssertEqual(r.units.map(\.id), ["a", "b"], "same crime and clearance: patrolling the hot grids decides")
+        // Rules stored before the patrol weight existed still decode.
+        let old = try! JSONDecoder().decode(IndexWeights.self, from: Data(#"{"crime":0.5,"clearance":0.25,"perception":0.25}"#.utf8))
+        XCTAssertEqual(old, IndexWeights())
+    }
 }

@@ -23,8 +23,19 @@ public struct HarmWeights: Sendable, Codable, Equatable {
 
 public struct IndexWeights: Sendable, Codable, Equatable {
     public var crime: Double, clearance: Double, perception: Double
-    public init(crime: Double = 0.5, clearance: Double = 0.25, perception: Double = 0.25) { self.crime = crime; self.clearance = clearance; self.perception = perception }
-    public var isValid: Bool { [crime, clearance, perception].allSatisfy { $0 >= 0 && $0.isFinite } && crime + clearance + perception > 0 }
+    /// Patrol dosage in hot grids; counts only where the district records patrols at all.
+    public var patrol: Double
+    public init(crime: Double = 0.5, clearance: Double = 0.25, perception: Double = 0.25, patrol: Double = 0.1) {
+        self.crime = crime; self.clearance = clearance; self.perception = perception; self.patrol = patrol
+    }
+    enum CodingKeys: String, CodingKey { case crime, clearance, perception, patrol }
+    /// Stored rules from before the patrol component keep working (it takes its default).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        crime = try c.decode(Double.self, forKey: .crime); clearance = try c.decode(Double.self, forKey: .clearance)
+        perception = try c.decode(Double.self, forKey: .perception); patrol = try c.decodeIfPresent(Double.self, forKey: .patrol) ?? 0.1
+    }
+    public var isValid: Bool { [crime, clearance, perception, patrol].allSatisfy { $0 >= 0 && $0.isFinite } && crime + clearance + perception + patrol > 0 }
 }
 
 public struct IndexUnitInput: Sendable, Equatable {
@@ -36,9 +47,14 @@ public struct IndexUnitInput: Sendable, Equatable {
     public var solved: Int
     public var respondents: Int
     public var satisfied: Int
-    public init(id: String, name: String, population: Int, counts: [String: Int], filed: Int, solved: Int, respondents: Int = 0, satisfied: Int = 0) {
+    /// Patrol hours of the window, and those spent in hot grids (nil: the district records no patrols).
+    public var patrolHours: Double?
+    public var hotPatrolHours: Double?
+    public init(id: String, name: String, population: Int, counts: [String: Int], filed: Int, solved: Int, respondents: Int = 0, satisfied: Int = 0,
+                patrolHours: Double? = nil, hotPatrolHours: Double? = nil) {
         self.id = id; self.name = name; self.population = population; self.counts = counts
         self.filed = filed; self.solved = solved; self.respondents = respondents; self.satisfied = satisfied
+        self.patrolHours = patrolHours; self.hotPatrolHours = hotPatrolHours
     }
 }
 
@@ -67,6 +83,10 @@ public struct IndexUnitResult: Sendable, Codable, Equatable {
     public var crimeScore: Double
     public var clearanceScore: Double
     public var perceptionScore: Double
+    /// Share of patrol time in hot grids (0 for a unit that did not patrol); nil: not part of the index.
+    public var patrolHours: Double?
+    public var hotPatrolShare: Double?
+    public var patrolScore: Double?
     public var composite: Double
     public var rank: Int
     public var reasonsZh: [String]
@@ -112,8 +132,13 @@ public enum CompositeIndex {
             let clearanceScore = 100 * c.shrunk
             let perceptionScore = 100 * (share ?? districtPerception ?? 0)
             let perceptionWeight = (share == nil && districtPerception == nil) ? 0 : weights.perception
-            let denom = weights.crime + weights.clearance + perceptionWeight
-            let composite = denom > 0 ? (weights.crime * crimeScore + weights.clearance * clearanceScore + perceptionWeight * perceptionScore) / denom : 0
+            // Patrol dosage (issue 8): share of patrol time in hot grids; a unit that did not patrol scores 0.
+            let hotShare: Double? = u.patrolHours.map { h in h > 0 ? min(1, (u.hotPatrolHours ?? 0) / h) : 0 }
+            let patrolScore = hotShare.map { 100 * $0 }
+            let patrolWeight = patrolScore == nil ? 0 : weights.patrol
+            let denom = weights.crime + weights.clearance + perceptionWeight + patrolWeight
+            let composite = denom > 0 ? (weights.crime * crimeScore + weights.clearance * clearanceScore + perceptionWeight * perceptionScore
+                                         + patrolWeight * (patrolScore ?? 0)) / denom : 0
             var zh: [String] = [], en: [String] = []
             let f2 = { (x: Double) in String(format: "%.2f", x) }
             let pct = { (x: Double) in String(format: "%.1f%%", x * 100) }
@@ -130,12 +155,18 @@ public enum CompositeIndex {
                 zh.append("无安全感测评数据，按全区 \(districtPerception.map(pct) ?? "—") 计")
                 en.append("No perception survey; the district's \(districtPerception.map(pct) ?? "—") used")
             }
+            if let hotShare {
+                let h = u.patrolHours ?? 0
+                zh.append(h > 0 ? "巡逻 \(String(format: "%.1f", h)) 小时，其中热点网格 \(pct(hotShare))" : "本期无巡逻记录，巡逻投放计 0 分")
+                en.append(h > 0 ? "Patrolled \(String(format: "%.1f", h)) h, \(pct(hotShare)) of it in hot grids" : "No patrol recorded: patrol dosage scores 0")
+            }
             out.append(IndexUnitResult(id: u.id, name: u.name, population: u.population, observed: r.observed, expected: r.expected, ratio: r.ratio,
                                        shrunkRatio: shrunk, per10k: r.per10k, limits: limits, signal: signal, filed: u.filed, solved: u.solved,
                                        clearanceRaw: c.raw, clearanceShrunk: c.shrunk, respondents: u.respondents, satisfied: u.satisfied,
                                        perception: share, perceptionLow: w?.low, perceptionHigh: w?.high,
                                        perceptionMeetsTarget: w.map { $0.low >= perceptionTarget ? true : ($0.high < perceptionTarget ? false : nil) } ?? nil,
-                                       crimeScore: crimeScore, clearanceScore: clearanceScore, perceptionScore: perceptionScore, composite: composite,
+                                       crimeScore: crimeScore, clearanceScore: clearanceScore, perceptionScore: perceptionScore,
+                                       patrolHours: u.patrolHours, hotPatrolShare: hotShare, patrolScore: patrolScore, composite: composite,
                                        rank: 0, reasonsZh: zh, reasonsEn: en))
         }
         out.sort { $0.composite != $1.composite ? $0.composite > $1.composite : $0.id < $1.id }

@@ -176,7 +176,7 @@ struct RulesForm: Content {
     var namedCount: String?, rectificationAfter: String?, yellowAfter: String?, rectificationMonths: String?, resetEachYear: String?
     var recordsAndWatchAmount: String?, decreaseTiers: String?, compare: String?, keySubcategories: String?
     /// Index and dual-assessment settings; a field left out of the form keeps its stored value.
-    var weightCrime: String?, weightClearance: String?, weightPerception: String?, perceptionTarget: String?, dualStationWeight: String?
+    var weightCrime: String?, weightClearance: String?, weightPerception: String?, weightPatrol: String?, perceptionTarget: String?, dualStationWeight: String?
 
     init(_ r: AssessmentRules) {
         namedCount = "\(r.ladder.namedCount)"; rectificationAfter = "\(r.ladder.rectificationAfter)"; yellowAfter = "\(r.ladder.yellowAfter)"
@@ -185,7 +185,7 @@ struct RulesForm: Content {
         decreaseTiers = r.rewards.decreaseTiers.map { "\($0.percent):\($0.amount)" }.joined(separator: ", ")
         compare = r.compare.rawValue; keySubcategories = r.keySubcategories.joined(separator: ", ")
         func g(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(format: "%g", x) }
-        weightCrime = g(r.indexWeights.crime * 100); weightClearance = g(r.indexWeights.clearance * 100); weightPerception = g(r.indexWeights.perception * 100)
+        weightCrime = g(r.indexWeights.crime * 100); weightClearance = g(r.indexWeights.clearance * 100); weightPerception = g(r.indexWeights.perception * 100); weightPatrol = g(r.indexWeights.patrol * 100)
         perceptionTarget = g(r.perceptionTarget * 100); dualStationWeight = g(r.dualStationWeight * 100)
     }
     init(from decoder: any Decoder) throws {
@@ -194,7 +194,7 @@ struct RulesForm: Content {
         namedCount = s("namedCount"); rectificationAfter = s("rectificationAfter"); yellowAfter = s("yellowAfter")
         rectificationMonths = s("rectificationMonths"); resetEachYear = s("resetEachYear"); recordsAndWatchAmount = s("recordsAndWatchAmount")
         decreaseTiers = s("decreaseTiers"); compare = s("compare"); keySubcategories = s("keySubcategories")
-        weightCrime = s("weightCrime"); weightClearance = s("weightClearance"); weightPerception = s("weightPerception")
+        weightCrime = s("weightCrime"); weightClearance = s("weightClearance"); weightPerception = s("weightPerception"); weightPatrol = s("weightPatrol")
         perceptionTarget = s("perceptionTarget"); dualStationWeight = s("dualStationWeight")
     }
 
@@ -237,8 +237,9 @@ struct RulesForm: Content {
         }
         r.indexWeights = IndexWeights(crime: pct("weightCrime", weightCrime, 0...100, keep: r.indexWeights.crime),
                                       clearance: pct("weightClearance", weightClearance, 0...100, keep: r.indexWeights.clearance),
-                                      perception: pct("weightPerception", weightPerception, 0...100, keep: r.indexWeights.perception))
-        if !r.indexWeights.isValid && e["weightCrime"] == nil { e["weightCrime"] = L.t("三项权重不能全为0", "The three weights cannot all be 0") }
+                                      perception: pct("weightPerception", weightPerception, 0...100, keep: r.indexWeights.perception),
+                                      patrol: pct("weightPatrol", weightPatrol, 0...100, keep: r.indexWeights.patrol))
+        if !r.indexWeights.isValid && e["weightCrime"] == nil { e["weightCrime"] = L.t("各项权重不能全为0", "The weights cannot all be 0") }
         r.perceptionTarget = pct("perceptionTarget", perceptionTarget, 50...100, keep: r.perceptionTarget)
         r.dualStationWeight = pct("dualStationWeight", dualStationWeight, 0...100, keep: r.dualStationWeight)
         guard e.isEmpty else { throw e }

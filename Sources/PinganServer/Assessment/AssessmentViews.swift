@@ -236,6 +236,7 @@ enum AssessmentViews {
             num(L.t("综合指数权重：案件（%）", "Index weight: crime (%)"), "weightCrime", f.weightCrime),
             num(L.t("综合指数权重：破案（%）", "Index weight: clearance (%)"), "weightClearance", f.weightClearance),
             num(L.t("综合指数权重：安全感（%）", "Index weight: perception (%)"), "weightPerception", f.weightPerception),
+            num(L.t("综合指数权重：热点巡逻投放（%）", "Index weight: patrol dosage in hot grids (%)"), "weightPatrol", f.weightPatrol),
             num(L.t("安全感目标（%）", "Perception target (%)"), "perceptionTarget", f.perceptionTarget),
             num(L.t("双重考核派出所权重（%）", "Dual assessment: station weight (%)"), "dualStationWeight", f.dualStationWeight))
         return .page(req, title: title, status: errors.isEmpty ? .ok : .unprocessableEntity,

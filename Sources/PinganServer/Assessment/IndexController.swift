@@ -150,7 +150,8 @@ enum IndexViews {
                 .td(.class("small"), .element("details", [.element("summary", [.text(L.t("为何在此", "Why here"))]),
                     .element("ul", (L.isEnglish ? u.reasonsEn : u.reasonsZh).map { .element("li", [.text($0)]) }),
                     .text(L.t("得分：案件 \(String(format: "%.1f", u.crimeScore))、破案 \(String(format: "%.1f", u.clearanceScore))、安全感 \(String(format: "%.1f", u.perceptionScore))",
-                              "Scores: crime \(String(format: "%.1f", u.crimeScore)), clearance \(String(format: "%.1f", u.clearanceScore)), perception \(String(format: "%.1f", u.perceptionScore))"))])))
+                              "Scores: crime \(String(format: "%.1f", u.crimeScore)), clearance \(String(format: "%.1f", u.clearanceScore)), perception \(String(format: "%.1f", u.perceptionScore))")
+                          + (u.patrolScore.map { L.t("、热点巡逻 \(String(format: "%.1f", $0))", ", patrol dosage \(String(format: "%.1f", $0))") } ?? ""))])))
         }
         let levelPicker: Node = .form(.method("get"), .action("/assessment/index"), .class("filters no-print"),
             .label(.text(L.t("截至月份", "Up to month")), Form.input("month", page.month, type: "month")),

@@ -110,13 +110,19 @@ enum IndexService {
             .groupBy("community_id").all(decoding: Answers.self) {
             resp[r.community_id, default: 0] += r.n; sat[r.community_id, default: 0] += r.safe
         }
+        // Patrol dosage in hot grids (part of the index only where the district recorded patrols in the window).
+        let dosage = try await IndicatorService.patrolDosage(db, calendar: cal, first: p.first, last: p.month, framework: try await IndicatorService.framework(db))
+        func hours(_ c: Int) -> (Double?, Double?) {
+            dosage.anyPatrol ? ((dosage.minutes[c] ?? 0) / 60, (dosage.hotMinutes[c] ?? 0) / 60) : (nil, nil)
+        }
         var inputs: [IndexUnitInput] = []
         switch p.level {
         case .community:
             for c in all.communities {
                 let id = Int(c.id)!
+                let (h, hot) = hours(id)
                 inputs.append(IndexUnitInput(id: c.id, name: c.name, population: pop[id] ?? 0, counts: counts[id] ?? [:], filed: filed[id] ?? 0,
-                                             solved: solved[id] ?? 0, respondents: resp[id] ?? 0, satisfied: sat[id] ?? 0))
+                                             solved: solved[id] ?? 0, respondents: resp[id] ?? 0, satisfied: sat[id] ?? 0, patrolHours: h, hotPatrolHours: hot))
             }
         case .station:
             var order: [String] = []
@@ -128,6 +134,8 @@ enum IndexService {
                 for (k, v) in counts[id] ?? [:] { agg[c.stationID]!.counts[k, default: 0] += v }
                 agg[c.stationID]!.filed += filed[id] ?? 0; agg[c.stationID]!.solved += solved[id] ?? 0
                 agg[c.stationID]!.respondents += resp[id] ?? 0; agg[c.stationID]!.satisfied += sat[id] ?? 0
+                let (h, hot) = hours(id)
+                if let h { agg[c.stationID]!.patrolHours = (agg[c.stationID]!.patrolHours ?? 0) + h; agg[c.stationID]!.hotPatrolHours = (agg[c.stationID]!.hotPatrolHours ?? 0) + (hot ?? 0) }
             }
             inputs = order.map { agg[$0]! }
         }

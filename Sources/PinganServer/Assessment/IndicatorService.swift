@@ -72,6 +72,39 @@ enum IndicatorService {
 
     // MARK: measuring
 
+    /// Patrol dosage (巡逻投放) by community over months `first`…`last`: patrol minutes (a log's start–end; a night
+    /// patrol past midnight counts to its end) and the part in hot grids (time split evenly over a log's grids).
+    /// Hot grids are the top `hotGridShare` of the district's grids by preventable cases over the
+    /// `hotGridMonths` months before `first` — recent counts as the forecast of where cases will be.
+    static func patrolDosage(_ db: any Database, calendar cal: LocalCalendar, first: YearMonth, last: YearMonth, framework fw: IndicatorFramework)
+        async throws -> (minutes: [Int: Double], hotMinutes: [Int: Double], hotGrids: Int, anyPatrol: Bool) {
+        let sql = db as! any SQLDatabase
+        let before = cal.monthRange(first.adding(months: -fw.hotGridMonths)).lowerBound ..< cal.monthRange(first).lowerBound
+        struct G: Decodable { var grid_id: Int?; var n: Int }
+        var counts: [Int: Int] = [:]
+        for r in try await sql.select().column("grid_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("incidents")
+            .where("preventable", .equal, true).where("grid_id", .isNot, SQLLiteral.null)
+            .where(SQLColumn("occurred_at"), .greaterThanOrEqual, SQLBind(before.lowerBound)).where(SQLColumn("occurred_at"), .lessThan, SQLBind(before.upperBound))
+            .groupBy("grid_id").all(decoding: G.self) { if let g = r.grid_id { counts[g] = r.n } }
+        struct N: Decodable { var n: Int }
+        let grids = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("divisions")
+            .where("level", .equal, DivisionLevel.grid.rawValue).first(decoding: N.self)?.n ?? 0
+        let hot = HotGrids.select(counts: counts, gridCount: grids, share: fw.hotGridShare)
+        struct L: Decodable { var community_id: Int; var start_minute: Int; var end_minute: Int; var grid_ids: String }
+        var minutes: [Int: Double] = [:], hotMinutes: [Int: Double] = [:]
+        var any = false
+        for l in try await sql.select().column("community_id").column("start_minute").column("end_minute").column("grid_ids").from("patrol_logs")
+            .where("day", .greaterThanOrEqual, SQLBind("\(first)-01")).where("day", .lessThan, SQLBind("\(last.next)-01")).all(decoding: L.self) {
+            any = true
+            var m = Double(l.end_minute - l.start_minute)
+            if m <= 0 { m += 24 * 60 }
+            minutes[l.community_id, default: 0] += m
+            let ids = PatrolModels.ids(l.grid_ids)
+            if !ids.isEmpty { hotMinutes[l.community_id, default: 0] += m * Double(ids.filter { hot.contains($0) }.count) / Double(ids.count) }
+        }
+        return (minutes, hotMinutes, hot.count, any)
+    }
+
     struct Scored {
         var framework: IndicatorFramework
         var units: [IndicatorUnitScore]
@@ -158,28 +191,10 @@ enum IndicatorService {
         var patrolMinutes: [String: Double] = [:], hotMinutes: [String: Double] = [:]
         var hotGridCount = 0
         if active.contains(.hotGridPatrolShare) {
-            let before = cal.monthRange(month.adding(months: -fw.hotGridMonths)).lowerBound ..< range.lowerBound
-            struct G: Decodable { var grid_id: Int?; var n: Int }
-            var counts: [Int: Int] = [:]
-            for r in try await sql.select().column("grid_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("incidents")
-                .where("preventable", .equal, true).where("grid_id", .isNot, SQLLiteral.null)
-                .where(SQLColumn("occurred_at"), .greaterThanOrEqual, SQLBind(before.lowerBound)).where(SQLColumn("occurred_at"), .lessThan, SQLBind(before.upperBound))
-                .groupBy("grid_id").all(decoding: G.self) { if let g = r.grid_id { counts[g] = r.n } }
-            struct N: Decodable { var n: Int }
-            let grids = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("divisions")
-                .where("level", .equal, DivisionLevel.grid.rawValue).first(decoding: N.self)?.n ?? 0
-            let hot = HotGrids.select(counts: counts, gridCount: grids, share: fw.hotGridShare)
-            hotGridCount = hot.count
-            struct L: Decodable { var community_id: Int; var start_minute: Int; var end_minute: Int; var grid_ids: String }
-            for l in try await sql.select().column("community_id").column("start_minute").column("end_minute").column("grid_ids").from("patrol_logs")
-                .where("day", .greaterThanOrEqual, SQLBind(firstDay)).where("day", .lessThan, SQLBind(nextFirst)).all(decoding: L.self) {
-                guard let s = stationOf[l.community_id] else { continue }
-                var minutes = Double(l.end_minute - l.start_minute)
-                if minutes <= 0 { minutes += 24 * 60 }      // a night patrol past midnight
-                patrolMinutes[s, default: 0] += minutes
-                let ids = PatrolModels.ids(l.grid_ids)
-                if !ids.isEmpty { hotMinutes[s, default: 0] += minutes * Double(ids.filter { hot.contains($0) }.count) / Double(ids.count) }
-            }
+            let d = try await patrolDosage(req.db, calendar: cal, first: month, last: month, framework: fw)
+            hotGridCount = d.hotGrids
+            for (c, m) in d.minutes { if let s = stationOf[c] { patrolMinutes[s, default: 0] += m } }
+            for (c, m) in d.hotMinutes { if let s = stationOf[c] { hotMinutes[s, default: 0] += m } }
         }
 
         // Portal requests due in the month (up to now), first answered by their due time.

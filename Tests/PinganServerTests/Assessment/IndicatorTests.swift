@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import XCTVapor
 import PinganKit
 @testable import PinganServer
@@ -196,6 +197,46 @@ final class IndicatorServerTests: XCTestCase {
                 XCTAssertTrue(res.body.string.contains("年度名次"))
             }
             try await app.call(.GET, "/assessment/year", headers: f.bearer("grid")) { res in XCTAssertEqual(res.status, .forbidden) }
+        }
+    }
+
+    func testPatrolIndicatorsAndDosageInHotGridsComeFromThePatrolRecords() async throws {
+        try await withApp { app, f in
+            // Three cases in grid g1a last month make it the hot grid (top 20% of the 4 grids).
+            for _ in 0..<3 { try await createIncident(app, f, community: f.c1, grid: f.g1a) }
+            try await (app.db as! any SQLDatabase).update("incidents").set("occurred_at", to: SQLBind(Date().addingTimeInterval(-35 * 86_400))).run()
+            let team = try await makeTeam(app, f, community: f.c1).team
+            let plan1 = try await makePatrolPlan(app, f, team: team)
+            _ = try await makePatrolPlan(app, f, team: team)
+            let log1 = try await makePatrolLog(app, f, team: team)       // 2 h on plan 1, in g1a
+            let l1 = try await PatrolLogRecord.find(log1, on: app.db)!
+            l1.planID = plan1; l1.gridIDs = "\(f.g1a)"; try await l1.save(on: app.db)
+            let log2 = try await makePatrolLog(app, f, team: team)       // 2 h unplanned, half in g1a, half in g1b
+            let l2 = try await PatrolLogRecord.find(log2, on: app.db)!
+            l2.gridIDs = "\(f.g1a),\(f.g1b)"; try await l2.save(on: app.db)
+
+            let fw = IndicatorFramework(indicators: [.init(.patrolsDone, target: 1, zero: 0, weight: 1), .init(.hotGridPatrolShare, target: 1, zero: 0, weight: 1)])
+            _ = try await send(app, .PUT, "/api/v1/assessment/indicators", as: f.bearer("admin"), json: fw, IndicatorFramework.self)
+            let month = LocalCalendar(timeZoneIdentifier: "Asia/Shanghai").yearMonth(of: Date())
+            let pub = try await get(app, "/api/v1/assessment/publication?month=\(month)", as: f.bearer("admin"), Publication.self)!
+            XCTAssertEqual(pub.hotGrids, 1)
+            let a = pub.rows.first { $0.stationID == "\(f.stationA)" }!, b = pub.rows.first { $0.stationID == "\(f.stationB)" }!
+            XCTAssertEqual(a.indicators[0].value!, 0.5, accuracy: 1e-12, "one of two plans has a log")
+            XCTAssertEqual(a.indicators[0].numerator, 1); XCTAssertEqual(a.indicators[0].denominator, 2)
+            XCTAssertEqual(a.indicators[1].value!, 3.0 / 4.0, accuracy: 1e-12, "2 h + 1 h of 4 h in the hot grid")
+            XCTAssertNil(b.indicators[0].value, "no plans: not applicable")
+            XCTAssertEqual(b.indicators[1].value, 0, "no patrol while the district has hot grids: 0, not 'no data'")
+            XCTAssertEqual(a.score!, (50 + 75) / 2, accuracy: 1e-9)
+            XCTAssertEqual(b.score!, 0, accuracy: 1e-9)
+            XCTAssertEqual(pub.rows.map(\.stationID), ["\(f.stationA)", "\(f.stationB)"])
+
+            // The composite index carries the same dosage (station level, this month).
+            let index = try await get(app, "/api/v1/assessment/index?level=station&months=1&month=\(month)", as: f.bearer("admin"), IndexPage.self)!
+            let ia = index.report.units.first { $0.id == "\(f.stationA)" }!, ib = index.report.units.first { $0.id == "\(f.stationB)" }!
+            XCTAssertEqual(ia.patrolHours!, 4, accuracy: 1e-9)
+            XCTAssertEqual(ia.patrolScore!, 75, accuracy: 1e-9)
+            XCTAssertEqual(ib.patrolScore, 0)
+            XCTAssertTrue(ia.reasonsZh.contains { $0.contains("热点网格 75.0%") }, "\(ia.reasonsZh)")
         }
     }
 }
