@@ -20,4 +20,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreatePersonnelScores())
     app.migrations.add(CreateResponsibilityLetters())
     app.migrations.add(CreatePortal())
+    app.migrations.add(AddPatrolPlanCancellation())
 }

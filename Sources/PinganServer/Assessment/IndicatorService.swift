@@ -182,6 +182,7 @@ enum IndicatorService {
                 .from(SQLAlias(SQLIdentifier("patrol_plans"), as: SQLIdentifier("p")))
                 .where(SQLColumn("day", table: "p"), .greaterThanOrEqual, SQLBind(firstDay)).where(SQLColumn("day", table: "p"), .lessThan, SQLBind(nextFirst))
                 .where(SQLColumn("day", table: "p"), .lessThanOrEqual, SQLBind(today))
+                .where(SQLColumn("cancelled_at", table: "p"), .is, SQLLiteral.null)   // a cancelled plan is not planned
                 .groupBy(SQLColumn("community_id", table: "p")).all(decoding: PL.self) {
                 if let s = stationOf[r.community_id] { planned[s, default: 0] += r.n; done[s, default: 0] += r.done }
             }

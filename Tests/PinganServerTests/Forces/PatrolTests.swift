@@ -260,3 +260,62 @@ final class PatrolServerTests: XCTestCase {
         }
     }
 }
+
+final class PatrolCancellationTests: XCTestCase {
+    func testACancelledPlanNeedsAReasonLeavesTheCompletionRateAndTakesNoLog() async throws {
+        try await withApp { app, f in
+            let team = try await makeTeam(app, f, community: f.c1).team
+            let kept = try await makePatrolPlan(app, f, team: team)
+            let called = try await makePatrolPlan(app, f, team: team)
+            let log = try await makePatrolLog(app, f, team: team)
+            let l = try await PatrolLogRecord.find(log, on: app.db)!
+            l.planID = kept; try await l.save(on: app.db)
+            func cancel(_ id: Int, as user: String, _ reason: String?) async throws -> (HTTPStatus, String) {
+                var out: (HTTPStatus, String) = (.ok, "")
+                try await app.call(.POST, "/api/v1/patrols/plans/\(id)/cancel", headers: f.bearer(user), beforeRequest: { req in
+                    try req.content.encode(reason.map { ["reason": $0] } ?? [:], as: .json)
+                }) { res in out = (res.status, res.body.string) }
+                return out
+            }
+            var r = try await cancel(called, as: "officer", " ")
+            XCTAssertEqual(r.0, .unprocessableEntity); XCTAssertTrue(r.1.contains("reason"))
+            r = try await cancel(kept, as: "officer", "下雨")
+            XCTAssertEqual(r.0, .unprocessableEntity, "a plan carried out cannot be cancelled"); XCTAssertTrue(r.1.contains("已有巡逻记录"))
+            r = try await cancel(called, as: "officer3", "台风")
+            XCTAssertEqual(r.0, .notFound, "another community's plan looks missing")
+            r = try await cancel(called, as: "analyst", "台风")
+            XCTAssertEqual(r.0, .forbidden)
+            r = try await cancel(called, as: "officer", "台风停巡")
+            XCTAssertEqual(r.0, .ok, r.1)
+            try await app.call(.GET, "/api/v1/patrols/plans/\(called)", headers: f.bearer("officer")) { res in
+                let dto = try res.content.decode(PlanDTO.self)
+                XCTAssertEqual(dto.cancelReason, "台风停巡"); XCTAssertNotNil(dto.cancelledAt)
+            }
+            r = try await cancel(called, as: "officer", "again")
+            XCTAssertEqual(r.0, .unprocessableEntity, "already cancelled")
+            let audited = try await AuditEvent.query(on: app.db).filter(\.$action == "patrol.plan.cancel").count()
+            XCTAssertEqual(audited, 1)
+
+            // Completion: one plan of one (the cancelled one is not planned).
+            let month = LocalCalendar(timeZoneIdentifier: "Asia/Shanghai").yearMonth(of: Date())
+            try await app.call(.GET, "/api/v1/patrols/evaluation?by=month&period=\(month)", headers: f.bearer("officer")) { res in
+                XCTAssertEqual(res.status, .ok, res.body.string)
+                let e = try res.content.decode(PatrolService.EvaluationDTO.self)
+                XCTAssertEqual(e.total.planned, 1); XCTAssertEqual(e.total.done, 1)
+            }
+            // No log against a cancelled plan.
+            try await app.call(.POST, "/api/v1/patrols/logs", headers: f.bearer("officer"), beforeRequest: { req in
+                try req.content.encode(["teamID": "\(team)", "planID": "\(called)", "day": LocalCalendar().formatDate(Date()), "start": "08:00", "end": "09:00", "mode": "foot"], as: .json)
+            }) { res in
+                XCTAssertEqual(res.status, .unprocessableEntity)
+                XCTAssertTrue(res.body.string.contains("planID"), res.body.string)
+            }
+            // The web page shows it cancelled, without the record button.
+            try await app.call(.GET, "/forces/patrols/\(called)", headers: f.bearer("officer")) { res in
+                XCTAssertEqual(res.status, .ok)
+                XCTAssertTrue(res.body.string.contains("台风停巡"))
+                XCTAssertFalse(res.body.string.contains("/forces/patrols/logs/new?planID=\(called)"))
+            }
+        }
+    }
+}

@@ -13,6 +13,7 @@ struct PatrolController: RouteCollection {
         p.get("review", use: review)
         p.get("review.csv", use: reviewCSV)
         p.get(":id", use: showPlan)
+        p.post(":id", "cancel", use: cancelPlan)
         let l = p.grouped("logs")
         l.get(use: logs)
         l.get("export.csv", use: logsCSV)
@@ -79,8 +80,22 @@ struct PatrolController: RouteCollection {
     @Sendable func showPlan(req: Request) async throws -> Response {
         try req.require(.viewTeams)
         let p = try await PatrolService.scopedPlan(req, req.parameters.get("id", as: Int.self))
+        return try await planPage(req, p, reason: nil, errors: FieldErrors())
+    }
+
+    func planPage(_ req: Request, _ p: PatrolPlanRecord, reason: String?, errors: FieldErrors) async throws -> Response {
         let logs = try await PatrolService.logDTOs(req, try await PatrolLogRecord.query(on: req.db).filter(\.$planID == p.id!).sort(\.$day).all(), details: false)
-        return PatrolViews.plan(req, try await PatrolService.planDTOs(req, [p])[0], logs: logs, canEdit: try canEdit(req))
+        return PatrolViews.plan(req, try await PatrolService.planDTOs(req, [p])[0], logs: logs, canEdit: try canEdit(req), cancelReason: reason, errors: errors)
+    }
+
+    @Sendable func cancelPlan(req: Request) async throws -> Response {
+        try req.require(.editTeams)
+        let p = try await PatrolService.scopedPlan(req, req.parameters.get("id", as: Int.self))
+        let input = try req.content.decode(PatrolService.CancelInput.self)
+        do {
+            try await PatrolService.cancelPlan(req, p, input)
+            return req.redirect(to: "/forces/patrols/\(p.id!)")
+        } catch let e as FieldErrors { return try await planPage(req, p, reason: input.reason, errors: e) }
     }
 
     @Sendable func logs(req: Request) async throws -> Response {
@@ -195,6 +210,7 @@ struct PatrolAPIController: RouteCollection {
         p.get("plans", use: plans)
         p.post("plans", use: createPlan)
         p.get("plans", ":id", use: plan)
+        p.post("plans", ":id", "cancel", use: cancelPlan)
         p.get("logs", use: logs)
         p.post("logs", use: createLog)
         p.get("logs", ":id", use: log)
@@ -225,6 +241,14 @@ struct PatrolAPIController: RouteCollection {
     @Sendable func plan(req: Request) async throws -> PlanDTO {
         try req.require(.viewTeams)
         return try await PatrolService.planDTOs(req, [try await PatrolService.scopedPlan(req, req.parameters.get("id", as: Int.self))])[0]
+    }
+
+    /// Body `{"reason": "…"}`; 422 when carried out already, cancelled already, or without a reason.
+    @Sendable func cancelPlan(req: Request) async throws -> PlanDTO {
+        try req.require(.editTeams)
+        let p = try await PatrolService.scopedPlan(req, req.parameters.get("id", as: Int.self))
+        try await PatrolService.cancelPlan(req, p, try req.content.decode(PatrolService.CancelInput.self))
+        return try await PatrolService.planDTOs(req, [p])[0]
     }
 
     @Sendable func logs(req: Request) async throws -> [LogDTO] {

@@ -71,6 +71,10 @@ final class PatrolPlanRecord: Model, @unchecked Sendable {
     @Field(key: "note") var note: String
     @Field(key: "created_by_id") var createdByID: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    /// 取消: a plan called off (weather, an emergency) with the reason; it no longer counts as planned.
+    @OptionalField(key: "cancelled_at") var cancelledAt: Date?
+    @OptionalField(key: "cancel_reason") var cancelReason: String?
+    @OptionalField(key: "cancelled_by_id") var cancelledByID: Int?
     init() {}
 
     var grids: [Int] { PatrolModels.ids(gridIDs) }
@@ -280,5 +284,18 @@ struct CreatePatrols: AsyncMigration {
     func revert(on db: any Database) async throws {
         for t in ["duty_slots", "patrol_findings", "patrol_checkins", "patrol_logs", "patrol_plan_members", "patrol_plans",
                   "training_attendance", "training_sessions", "team_members", "teams"] { try await db.schema(t).delete() }
+    }
+}
+
+/// Patrol plans can be cancelled with a reason (a cancelled plan is not "planned" in any completion rate).
+struct AddPatrolPlanCancellation: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        // One column per ALTER: SQLite adds a single column at a time.
+        try await db.schema("patrol_plans").field("cancelled_at", .datetime).update()
+        try await db.schema("patrol_plans").field("cancel_reason", .string).update()
+        try await db.schema("patrol_plans").field("cancelled_by_id", .int).update()
+    }
+    func revert(on db: any Database) async throws {
+        for f in ["cancelled_at", "cancel_reason", "cancelled_by_id"] { try await db.schema("patrol_plans").deleteField(FieldKey(stringLiteral: f)).update() }
     }
 }

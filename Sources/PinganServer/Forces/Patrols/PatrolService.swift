@@ -23,6 +23,9 @@ struct PlanDTO: Content {
     /// Logs recorded against this plan.
     var logIDs: [Int]
     var done: Bool
+    /// Called off (取消) with the reason; not counted as planned.
+    var cancelledAt: Date?
+    var cancelReason: String?
 }
 
 struct CheckInDTO: Content { var id: Int; var time: String; var gridID: Int?; var gridName: String?; var place: String }
@@ -94,6 +97,27 @@ enum PatrolService {
         return p
     }
 
+    struct CancelInput: Content { var reason: String? }
+
+    /// Calls a plan off with a reason. Refused once carried out (a log exists) or already cancelled; audited.
+    static func cancelPlan(_ req: Request, _ p: PatrolPlanRecord, _ input: CancelInput) async throws {
+        try req.require(.editTeams)
+        let L = req.lang
+        let reason = (input.reason ?? "").trimmed
+        var e = FieldErrors()
+        if p.cancelledAt != nil { e["reason"] = L.t("该计划已取消", "This plan is already cancelled") }
+        else if try await PatrolLogRecord.query(on: req.db).filter(\.$planID == p.id!).count() > 0 {
+            e["reason"] = L.t("该计划已有巡逻记录，不能取消", "This plan has been carried out (it has a patrol log) and cannot be cancelled")
+        } else if reason.count < 2 { e["reason"] = L.t("请写明取消原因（至少2字）", "Give the reason (at least 2 characters)") }
+        else if reason.count > 200 { e["reason"] = L.t("不能超过200字", "At most 200 characters") }
+        guard e.isEmpty else { throw e }
+        p.cancelledAt = Date(); p.cancelReason = reason; p.cancelledByID = try req.user.requireID()
+        try await req.db.transaction { db in
+            try await p.save(on: db)
+            await req.audit("patrol.plan.cancel", entity: "patrol_plan", id: "\(p.id!)", detail: reason, on: db)
+        }
+    }
+
     static func scopedLog(_ req: Request, _ id: Int?) async throws -> PatrolLogRecord {
         guard let id, let l = try await PatrolLogRecord.find(id, on: req.db),
               try await req.scope().contains(communityID: l.communityID, gridID: nil) else { throw Abort(.notFound) }
@@ -119,7 +143,7 @@ enum PatrolService {
                            minutes: max(0, p.endMinute - p.startMinute), mode: p.mode, modeName: Check.modeName(p.mode, L),
                            grids: p.grids.map { GridRef(id: $0, name: names[$0] ?? "#\($0)") }, note: p.note,
                            members: roster.filter { $0.planID == p.id }.map { GridRef(id: $0.memberID, name: members[$0.memberID] ?? "") }.sorted { $0.id < $1.id },
-                           logIDs: logIDs, done: !logIDs.isEmpty)
+                           logIDs: logIDs, done: !logIDs.isEmpty, cancelledAt: p.cancelledAt, cancelReason: p.cancelReason)
         }
     }
 
@@ -215,6 +239,7 @@ enum PatrolService {
         }
         let team = try await team(req, input.teamID, &e)
         if let plan, let team, plan.teamID != team.id { e["planID"] = L.t("该计划属于其他队伍", "This plan belongs to another team") }
+        if let plan, plan.cancelledAt != nil { e["planID"] = L.t("该计划已取消，请按计划外巡逻登记", "This plan was cancelled; record the patrol as unplanned") }
         let day = Check.day(input.day, "day", &e, L, notAfter: WorkLogService.today(req))
         let window = window(input.start, input.end, &e, L)
         let mode = Check.mode(input.mode ?? plan?.mode.rawValue, &e, L)
@@ -350,7 +375,7 @@ enum PatrolService {
         }
         var filter = PatrolFilter(req, errors: &e)
         filter.from = range.lowerBound; filter.to = range.upperBound
-        let plans = try await filter.plans(req).all()
+        let plans = try await filter.plans(req).filter(\.$cancelledAt == nil).all()   // a cancelled plan is not planned
         let logs = try await filter.logs(req).all()
         let logIDs = logs.compactMap(\.id)
         let checks = logIDs.isEmpty ? [] : try await PatrolCheckIn.query(on: req.db).filter(\.$logID ~~ logIDs).all()

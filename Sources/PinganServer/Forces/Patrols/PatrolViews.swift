@@ -28,7 +28,8 @@ enum PatrolViews {
                          .tr(.td(.class("nowrap"), .a(.href("/forces/patrols/\(p.id)"), .text(p.day))), .td(.class("nowrap"), .text("\(p.start)–\(p.end)")),
                              .td(.text(p.teamName)), .td(.text(p.modeName)), .td(.text(p.grids.map(\.name).joined(separator: "、"))),
                              .td(.text(p.members.isEmpty ? "—" : p.members.map(\.name).joined(separator: "、"))),
-                             .td(p.done ? .span(.class("badge closed"), .text(L.t("已执行", "Done")))
+                             .td(p.cancelledAt != nil ? .span(.class("badge"), .attr("title", p.cancelReason ?? ""), .text(L.t("已取消", "Cancelled")))
+                                 : p.done ? .span(.class("badge closed"), .text(L.t("已执行", "Done")))
                                  : p.day >= today ? .span(.class("badge"), .text(L.t("待执行", "Scheduled"))) : .span(.class("badge received"), .text(L.t("未执行", "Missed")))))
                      }))
         return TeamViews.page(req, title: title, active: "/forces/patrols", status: errors.isEmpty ? .ok : .unprocessableEntity,
@@ -76,13 +77,13 @@ enum PatrolViews {
             .h1(.text(title)), chooser, form)
     }
 
-    static func plan(_ req: Request, _ p: PlanDTO, logs: [LogDTO], canEdit: Bool) -> Response {
+    static func plan(_ req: Request, _ p: PlanDTO, logs: [LogDTO], canEdit: Bool, cancelReason: String? = nil, errors: FieldErrors = FieldErrors()) -> Response {
         let L = req.lang
         let title = L.t("巡逻计划", "Patrol plan") + " · \(p.day) \(p.start)–\(p.end)"
         return TeamViews.page(req, title: title, active: "/forces/patrols",
             .div(.class("breadcrumb no-print"), .a(.href("/forces/patrols"), .text(L.t("巡逻计划", "Patrol plans"))), " › ", .text("\(p.id)")),
             .div(.class("toolbar"), .h1(.text(title)),
-                 canEdit ? .a(.class("btn"), .href("/forces/patrols/logs/new?planID=\(p.id)"), .text(L.t("登记巡逻记录", "Record the patrol"))) : .empty,
+                 canEdit && p.cancelledAt == nil ? .a(.class("btn"), .href("/forces/patrols/logs/new?planID=\(p.id)"), .text(L.t("登记巡逻记录", "Record the patrol"))) : .empty,
                  .button(.type("button"), .class("btn secondary no-print"), .attr("data-print", "1"), .text(L.t("打印", "Print")))),
             .div(.class("card"), .element("dl", [.class("kv"),
                 .dt(.text(L.t("队伍", "Team"))), .dd(.a(.href("/forces/teams/\(p.teamID)"), .text(p.teamName))),
@@ -91,7 +92,15 @@ enum PatrolViews {
                 .dt(.text(L.t("巡逻方式", "Mode"))), .dd(.text(p.modeName)),
                 .dt(.text(L.t("网格", "Grids"))), .dd(.text(p.grids.map(\.name).joined(separator: "、"))),
                 .dt(.text(L.t("排班人员", "On the roster"))), .dd(.text(p.members.isEmpty ? "—" : p.members.map(\.name).joined(separator: "、"))),
-                .dt(.text(L.t("备注", "Note"))), .dd(.text(p.note.isEmpty ? "—" : p.note))])),
+                .dt(.text(L.t("备注", "Note"))), .dd(.text(p.note.isEmpty ? "—" : p.note)),
+                p.cancelledAt.map { at in .group([.dt(.text(L.t("取消", "Cancelled on"))),
+                    .dd(.span(.class("badge"), .text(L.t("已取消", "Cancelled"))), .text(" " + LocalCalendar(timeZoneIdentifier: req.config.timeZone).formatDateTime(at) + " · " + (p.cancelReason ?? "")))]) } ?? .empty])),
+            canEdit && p.cancelledAt == nil && p.logIDs.isEmpty
+                ? .form(.method("post"), .action("/forces/patrols/\(p.id)/cancel"), .class("card no-print"), Layout.csrfField(req), Form.errorSummary(req, errors),
+                        .div(.class("form"), Form.field(L.t("取消此计划（原因）", "Cancel this plan (reason)"), "reason", errors, wide: true,
+                                                        hint: L.t("取消后不计入计划完成率。", "A cancelled plan no longer counts as planned."), Form.input("reason", cancelReason, required: true))),
+                        .p(.button(.type("submit"), .class("secondary"), .text(L.t("取消计划", "Cancel the plan")))))
+                : .empty,
             .h2(.text(L.t("巡逻记录", "Patrol logs"))),
             logs.isEmpty ? TeamViews.empty(L.t("尚未登记执行情况。", "Not recorded as carried out yet.")) : logTable(req, logs))
     }
