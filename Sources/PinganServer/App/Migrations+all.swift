@@ -21,4 +21,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateResponsibilityLetters())
     app.migrations.add(CreatePortal())
     app.migrations.add(AddPatrolPlanCancellation())
+    app.migrations.add(TruncatePeopleBirthDates())
 }

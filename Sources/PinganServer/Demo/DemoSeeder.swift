@@ -172,7 +172,7 @@ public struct DemoSeeder {
                 p.idNumberIndex = cipher.blindIndex(rid.value, field: "id_number")
                 p.idNumberMasked = rid.masked
                 p.sex = rid.isMale ? "M" : "F"
-                p.birthDate = rid.birthDate.description
+                p.birthYear = String(rid.birthDate.year)
                 let phone = "13" + String(format: "%09d", Int(rng.nextDouble(in: 0 ..< 999_999_999)))
                 p.phoneSealed = try cipher.seal(phone); p.phoneIndex = cipher.blindIndex(phone, field: "phone"); p.phoneMasked = PhoneNumber.masked(phone)
                 p.hukouAddress = DivisionRegistry.default.name(of: area) ?? area

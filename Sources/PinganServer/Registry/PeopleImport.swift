@@ -378,7 +378,7 @@ enum PeopleImport {
         let id = r.resident.value
         func text(_ s: String?) -> StoredValue { s.map { .text($0) } ?? .null }
         return [
-            .text(r.name), .text(r.resident.isMale ? "M" : "F"), .text(r.resident.birthDate.description), .text(try cipher.seal(id)),
+            .text(r.name), .text(r.resident.isMale ? "M" : "F"), .text(String(r.resident.birthDate.year)), .text(try cipher.seal(id)),
             .text(cipher.blindIndex(id, field: "id_number")), .text(r.resident.masked),
             text(try r.phone.map { try cipher.seal($0) }), text(r.phone.map { cipher.blindIndex($0, field: "phone") }), text(r.phone.map(PhoneNumber.masked)),
             .text(r.hukou), .text(r.category.rawValue), text(r.keyType?.rawValue), .int(r.communityID), r.gridID.map { .int($0) } ?? .null, .text(r.room),

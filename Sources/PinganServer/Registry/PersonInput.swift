@@ -98,7 +98,7 @@ struct PersonInput: Content {
             p.idNumberIndex = index
             p.idNumberMasked = resident.masked
             p.sex = resident.isMale ? "M" : "F"
-            p.birthDate = resident.birthDate.description
+            p.birthYear = String(resident.birthDate.year)
         }
         if let change = phoneDigits {
             p.phoneSealed = try change.map { try cipher.seal($0) }

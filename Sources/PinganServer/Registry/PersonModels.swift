@@ -10,7 +10,9 @@ final class Person: Model, @unchecked Sendable {
     @ID(custom: "id", generatedBy: .database) var id: Int?
     @Field(key: "name") var name: String
     @Field(key: "sex") var sex: String              // "M" / "F", derived from the ID number
-    @Field(key: "birth_date") var birthDate: String // yyyy-MM-dd, derived from the ID number
+    /// Birth year only ("1990"), derived from the ID number. The full date is not kept in clear: with the masked
+    /// number (first 6 + last 4 digits) it would give the whole ID back.
+    @Field(key: "birth_date") var birthYear: String
     @Field(key: "id_number_sealed") var idNumberSealed: String
     @Field(key: "id_number_index") var idNumberIndex: String
     @Field(key: "id_number_masked") var idNumberMasked: String
@@ -68,4 +70,13 @@ struct CreatePeople: AsyncMigration {
         try await sql.create(index: "idx_people_expiry").on("people").column("residence_expires_on").run()
     }
     func revert(on db: any Database) async throws { try await db.schema("people").delete() }
+}
+
+/// Keeps the birth year only: a full birth date next to the masked number (first 6 + last 4 digits)
+/// gave the whole ID number back, on every page and in the database file.
+struct TruncatePeopleBirthDates: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await (db as! any SQLDatabase).raw("UPDATE people SET birth_date = substr(birth_date, 1, 4) WHERE length(birth_date) > 4").run()
+    }
+    func revert(on db: any Database) async throws {}   // the dates are gone; the ID number (sealed) still holds them
 }

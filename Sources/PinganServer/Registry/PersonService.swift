@@ -7,7 +7,8 @@ struct PersonDTO: Content {
     var id: Int
     var name: String
     var sex: String
-    var birthDate: String
+    /// Birth year only: the full date would complete the masked number.
+    var birthYear: String
     var idNumberMasked: String
     var phoneMasked: String?
     var hukouAddress: String
@@ -26,7 +27,7 @@ struct RevealedIdentity: Content { var idNumber: String; var phone: String? }
 
 extension Person {
     func toDTO() -> PersonDTO {
-        PersonDTO(id: id ?? 0, name: name, sex: sex, birthDate: birthDate, idNumberMasked: idNumberMasked, phoneMasked: phoneMasked,
+        PersonDTO(id: id ?? 0, name: name, sex: sex, birthYear: birthYear, idNumberMasked: idNumberMasked, phoneMasked: phoneMasked,
                   hukouAddress: hukouAddress, category: category, keyType: keyType, supervisorID: supervisorID, communityID: communityID,
                   gridID: gridID, buildingID: buildingID, room: room, residenceExpiresOn: residenceExpiresOn, note: note)
     }
@@ -137,8 +138,8 @@ enum PersonService {
         return out
     }
 
-    static let csvHeaderZh = ["编号", "姓名", "性别", "出生日期", "身份号码（脱敏）", "电话（脱敏）", "户籍地", "类别", "重点人口类型", "社区/村", "网格", "房号", "暂住有效期至"]
-    static let csvHeaderEn = ["Id", "Name", "Sex", "Born", "ID number (masked)", "Phone (masked)", "Household registration", "Category", "Key type", "Community", "Grid", "Room", "Residence expires"]
+    static let csvHeaderZh = ["编号", "姓名", "性别", "出生年份", "身份号码（脱敏）", "电话（脱敏）", "户籍地", "类别", "重点人口类型", "社区/村", "网格", "房号", "暂住有效期至"]
+    static let csvHeaderEn = ["Id", "Name", "Sex", "Birth year", "ID number (masked)", "Phone (masked)", "Household registration", "Category", "Key type", "Community", "Grid", "Room", "Residence expires"]
 
     /// Exports are masked: a spreadsheet leaves the system's access control behind.
     static func csv(_ req: Request, _ filter: PersonFilter) async throws -> Response {
@@ -148,7 +149,7 @@ enum PersonService {
         let people = try await filter.query(req).limit(100_000).all()
         let names = try await divisionNames(req, people)
         for p in people {
-            w.append(["\(p.id!)", p.name, p.sex == "M" ? L.t("男", "M") : L.t("女", "F"), p.birthDate, p.idNumberMasked, p.phoneMasked ?? "", p.hukouAddress,
+            w.append(["\(p.id!)", p.name, p.sex == "M" ? L.t("男", "M") : L.t("女", "F"), p.birthYear, p.idNumberMasked, p.phoneMasked ?? "", p.hukouAddress,
                       L.t(p.category.nameZh, p.category.nameEn), p.keyType.map { L.t($0.nameZh, $0.nameEn) } ?? "",
                       names[p.communityID] ?? "", p.gridID.flatMap { names[$0] } ?? "", p.room, p.residenceExpiresOn ?? ""])
         }
@@ -164,13 +165,13 @@ enum PersonService {
 /// One row of a people list read with SQLKit: the API list answered a lookup by ID number with two Fluent model
 /// queries whose reflection (Mirror over every field) was most of its CPU at 2 million rows.
 struct PersonRow: Decodable {
-    var id: Int, name: String, sex: String, birthDate: String, idNumberMasked: String, phoneMasked: String?, hukouAddress: String
+    var id: Int, name: String, sex: String, birthYear: String, idNumberMasked: String, phoneMasked: String?, hukouAddress: String
     var category: PersonCategory, keyType: KeyPopulationType?, supervisorID: Int?, communityID: Int, gridID: Int?, buildingID: Int?
     var room: String, residenceExpiresOn: String?, note: String
 
     enum CodingKeys: String, CodingKey {
         case id, name, sex, category, room, note
-        case birthDate = "birth_date", idNumberMasked = "id_number_masked", phoneMasked = "phone_masked", hukouAddress = "hukou_address"
+        case birthYear = "birth_date", idNumberMasked = "id_number_masked", phoneMasked = "phone_masked", hukouAddress = "hukou_address"
         case keyType = "key_type", supervisorID = "supervisor_id", communityID = "community_id", gridID = "grid_id", buildingID = "building_id"
         case residenceExpiresOn = "residence_expires_on"
     }
@@ -178,7 +179,7 @@ struct PersonRow: Decodable {
                           "supervisor_id", "community_id", "grid_id", "building_id", "room", "residence_expires_on", "note"]
 
     var dto: PersonDTO {
-        PersonDTO(id: id, name: name, sex: sex, birthDate: birthDate, idNumberMasked: idNumberMasked, phoneMasked: phoneMasked,
+        PersonDTO(id: id, name: name, sex: sex, birthYear: birthYear, idNumberMasked: idNumberMasked, phoneMasked: phoneMasked,
                   hukouAddress: hukouAddress, category: category, keyType: keyType, supervisorID: supervisorID, communityID: communityID,
                   gridID: gridID, buildingID: buildingID, room: room, residenceExpiresOn: residenceExpiresOn, note: note)
     }

@@ -87,7 +87,7 @@ enum PersonViews {
         row("身份号码", "ID number", .code(.text(revealed?.idNumber ?? p.idNumberMasked)))
         row("联系电话", "Phone", .text(revealed.map { $0.phone ?? "—" } ?? p.phoneMasked ?? "—"))
         row("性别", "Sex", .text(p.sex == "M" ? L.t("男", "Male") : L.t("女", "Female")))
-        row("出生日期", "Born", .text(p.birthDate))
+        row("出生年份", "Born (year)", .text(p.birthYear))
         row("人口类别", "Category", .text(categoryText(p, L)))
         if let x = p.residenceExpiresOn { row("暂住登记有效期至", "Registration expires", .text(x)) }
         let place = (names[p.communityID] ?? "") + (p.gridID.flatMap { names[$0] }.map { " / " + $0 } ?? "") + (p.room.isEmpty ? "" : " / " + p.room)

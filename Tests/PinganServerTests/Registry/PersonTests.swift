@@ -40,12 +40,14 @@ final class PersonTests: XCTestCase {
                 let dto = try res.content.decode(PersonDTO.self)
                 XCTAssertEqual(dto.idNumberMasked, "440113********" + String(number.suffix(4)))
                 XCTAssertEqual(dto.phoneMasked, "138****8000")
-                XCTAssertEqual(dto.birthDate, "1990-03-07"); XCTAssertEqual(dto.sex, "M")
+                XCTAssertEqual(dto.birthYear, "1990"); XCTAssertEqual(dto.sex, "M")
+                XCTAssertFalse(res.body.string.contains("1990-03-07") || res.body.string.contains("19900307"), "no full birth date next to the masked number")
                 XCTAssertFalse(res.body.string.contains(number))
             }
             let s = try await signIn(app, "officer")
             try await app.call(.GET, "/people/\(id)", beforeRequest: { $0.headers.cookie = s.cookies }) { res in
                 XCTAssertEqual(res.status, .ok); XCTAssertFalse(res.body.string.contains(number), "pages show the masked number")
+                XCTAssertFalse(res.body.string.contains("1990-03-07"), "masked number + full birth date would be the number")
             }
             try await app.call(.POST, "/api/v1/people/\(id)/reveal", headers: f.bearer("officer"), beforeRequest: { try $0.content.encode(["detail": "no purpose"]) }) { res in
                 XCTAssertEqual(res.status, .unprocessableEntity, "a purpose is required")
@@ -74,7 +76,7 @@ final class PersonTests: XCTestCase {
             try await createPerson(app, f, community: f.c1, id: residentID("19910101", sequence: "335"), extra: ["phone": "13900001111"])
             try await app.call(.GET, "/api/v1/people?idNumber=\(number.lowercased())", headers: f.bearer("officer")) { res in
                 let page = try res.content.decode(PersonAPIController.Page.self)
-                XCTAssertEqual(page.page.total, 1); XCTAssertEqual(page.items.first?.birthDate, "1985-01-01")
+                XCTAssertEqual(page.page.total, 1); XCTAssertEqual(page.items.first?.birthYear, "1985")
             }
             try await app.call(.GET, "/api/v1/people?phone=139-0000-1111", headers: f.bearer("officer")) { res in
                 XCTAssertEqual(try res.content.decode(PersonAPIController.Page.self).page.total, 1)
@@ -161,6 +163,9 @@ final class PersonTests: XCTestCase {
         XCTAssertNil(bytes.range(of: Data(number.utf8)), "ID number in clear")
         XCTAssertNil(bytes.range(of: Data("13912345678".utf8)), "phone in clear")
         XCTAssertNil(bytes.range(of: Data(String(number.dropLast(4)).utf8)), "not even a prefix beyond the mask")
+        // The masked number keeps 6 + 4 digits; with the full birth date beside it the number would be complete.
+        XCTAssertNil(bytes.range(of: Data("1977-07-07".utf8)), "no full birth date in clear")
+        XCTAssertNotNil(bytes.range(of: Data((String(number.prefix(6)) + "********" + String(number.suffix(4))).utf8)), "the masked number is stored")
     }
 }
 
