@@ -319,3 +319,54 @@ final class PatrolCancellationTests: XCTestCase {
         }
     }
 }
+
+final class TeamEditTests: XCTestCase {
+    func testATeamsDetailsCanBeEditedButNotItsCommunity() async throws {
+        try await withApp { app, f in
+            let team = try await makeTeam(app, f, community: f.c1).team
+            func patch(_ body: [String: String], as user: String = "officer") async throws -> (HTTPStatus, String) {
+                var out: (HTTPStatus, String) = (.ok, "")
+                try await app.call(.PATCH, "/api/v1/teams/\(team)", headers: f.bearer(user), beforeRequest: { try $0.content.encode(body, as: .json) }) { res in
+                    out = (res.status, res.body.string)
+                }
+                return out
+            }
+            var r = try await patch(["leaderName": "王队长"])
+            XCTAssertEqual(r.0, .ok, r.1)
+            var t = try await Team.find(team, on: app.db)!
+            XCTAssertEqual(t.leaderName, "王队长"); XCTAssertEqual(t.name, "德兴巡防队", "fields not sent are kept")
+            r = try await patch(["name": "", "kind": "nope"])
+            XCTAssertEqual(r.0, .unprocessableEntity); XCTAssertTrue(r.1.contains("\"name\"") && r.1.contains("\"kind\""), r.1)
+            r = try await patch(["communityID": "\(f.c2)"])
+            XCTAssertEqual(r.0, .unprocessableEntity); XCTAssertTrue(r.1.contains("communityID"))
+            r = try await patch(["name": "x"], as: "officer3")
+            XCTAssertEqual(r.0, .notFound, "another community's team looks missing")
+            r = try await patch(["name": "x"], as: "analyst")
+            XCTAssertEqual(r.0, .forbidden)
+            t = try await Team.find(team, on: app.db)!
+            XCTAssertEqual(t.name, "德兴巡防队", "refused edits change nothing")
+
+            // The web form: inline errors keep what was typed; a good save redirects; both audited once.
+            let s = try await signIn(app, "officer")
+            try await app.call(.POST, "/forces/teams/\(team)", beforeRequest: { req in
+                req.headers.cookie = s.cookies
+                try req.content.encode(["_csrf": s.csrf, "name": "", "kind": "patrol", "leaderName": "<i>李</i>", "note": ""], as: .urlEncodedForm)
+            }) { res in
+                XCTAssertEqual(res.status, .unprocessableEntity)
+                XCTAssertTrue(res.body.string.contains("field-error"))
+                XCTAssertTrue(res.body.string.contains("&lt;i&gt;李"))
+            }
+            try await app.call(.POST, "/forces/teams/\(team)", beforeRequest: { req in
+                req.headers.cookie = s.cookies
+                try req.content.encode(["_csrf": s.csrf, "name": "德兴夜巡队", "kind": "patrol", "leaderName": "李强", "note": ""], as: .urlEncodedForm)
+            }) { res in XCTAssertEqual(res.status, .seeOther, res.body.string) }
+            t = try await Team.find(team, on: app.db)!
+            XCTAssertEqual(t.name, "德兴夜巡队"); XCTAssertEqual(t.leaderName, "李强")
+            let audits = try await AuditEvent.query(on: app.db).filter(\.$action == "team.update").count()
+            XCTAssertEqual(audits, 2)
+            try await app.call(.GET, "/forces/teams/\(team)/edit", beforeRequest: { $0.headers.cookie = s.cookies }) { res in
+                XCTAssertEqual(res.status, .ok); XCTAssertTrue(res.body.string.contains("德兴夜巡队"))
+            }
+        }
+    }
+}

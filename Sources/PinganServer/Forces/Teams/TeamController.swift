@@ -10,6 +10,8 @@ struct TeamController: RouteCollection {
         t.get("export.csv", use: export)
         t.post(use: create)
         t.get(":id", use: show)
+        t.get(":id", "edit", use: editPage)
+        t.post(":id", use: update)
         t.post(":id", "members", use: addMember)
         t.post(":id", "member-status", use: setStatus)
         let s = routes.grouped("forces", "training")
@@ -56,6 +58,28 @@ struct TeamController: RouteCollection {
     @Sendable func show(req: Request) async throws -> Response {
         try req.require(.viewTeams)
         return try await detail(req, try await TeamService.scopedTeam(req, req.parameters.get("id", as: Int.self)), input: MemberInput(), errors: FieldErrors())
+    }
+
+    @Sendable func editPage(req: Request) async throws -> Response {
+        try req.require(.editTeams)
+        let t = try await TeamService.scopedTeam(req, req.parameters.get("id", as: Int.self))
+        var input = TeamInput()
+        input.name = t.name; input.kind = t.kind.rawValue; input.leaderName = t.leaderName; input.note = t.note
+        return TeamViews.edit(req, team: try await TeamService.teamDTOs(req, [t])[0], input: input, errors: FieldErrors())
+    }
+
+    @Sendable func update(req: Request) async throws -> Response {
+        try req.require(.editTeams)
+        let t = try await TeamService.scopedTeam(req, req.parameters.get("id", as: Int.self))
+        var input = try req.content.decode(TeamInput.self)
+        // A blank text box on the form means "clear it".
+        input.leaderName = input.leaderName ?? ""; input.note = input.note ?? ""
+        do {
+            try await TeamService.update(req, t, input)
+            return req.redirect(to: "/forces/teams/\(t.id!)")
+        } catch let e as FieldErrors {
+            return TeamViews.edit(req, team: try await TeamService.teamDTOs(req, [t])[0], input: input, errors: e)
+        }
     }
 
     @Sendable func addMember(req: Request) async throws -> Response {
@@ -139,6 +163,7 @@ struct TeamAPIController: RouteCollection {
         t.get(use: list)
         t.post(use: create)
         t.get(":id", use: show)
+        t.patch(":id", use: update)
         t.post(":id", "members", use: addMember)
         let s = routes.grouped("api", "v1", "training")
         s.get(use: sessions)
@@ -170,6 +195,14 @@ struct TeamAPIController: RouteCollection {
     @Sendable func show(req: Request) async throws -> TeamBody {
         try req.require(.viewTeams)
         return try await body(req, try await TeamService.scopedTeam(req, req.parameters.get("id", as: Int.self)))
+    }
+
+    /// Only the fields sent change (name, kind, leaderName, note); the community cannot.
+    @Sendable func update(req: Request) async throws -> TeamBody {
+        try req.require(.editTeams)
+        let t = try await TeamService.scopedTeam(req, req.parameters.get("id", as: Int.self))
+        try await TeamService.update(req, t, try req.content.decode(TeamInput.self))
+        return try await body(req, t)
     }
 
     @Sendable func addMember(req: Request) async throws -> Response {

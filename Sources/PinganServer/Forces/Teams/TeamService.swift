@@ -115,6 +115,30 @@ enum TeamService {
         return t
     }
 
+    /// Name, kind, leader and note of a team. The community stays: its plans and logs belong to that community.
+    static func update(_ req: Request, _ t: Team, _ input: TeamInput) async throws {
+        try req.require(.editTeams)
+        let L = req.lang
+        var e = FieldErrors()
+        let name = input.name == nil ? t.name : Check.text(input.name, "name", &e, L, max: 60, required: true)
+        var kind = t.kind
+        if let raw = input.kind { if let k = TeamKind(rawValue: raw) { kind = k } else { e["kind"] = L.t("队伍类型无效", "Unknown team kind") } }
+        let leader = input.leaderName == nil ? t.leaderName : Check.text(input.leaderName, "leaderName", &e, L, max: 30, required: false)
+        let note = input.note == nil ? t.note : Check.text(input.note, "note", &e, L, max: 500, required: false)
+        if let c = input.communityID?.nilIfEmpty, c != "\(t.communityID)" {
+            e["communityID"] = L.t("队伍所属社区不能更改（其巡逻计划和记录属于该社区）；请新建队伍", "A team's community cannot change (its plans and logs belong there); create a new team")
+        }
+        guard e.isEmpty else { throw e }
+        var changes: [String] = []
+        if name != t.name { changes.append("name") }; if kind != t.kind { changes.append("kind") }
+        if leader != t.leaderName { changes.append("leader") }; if note != t.note { changes.append("note") }
+        t.name = name; t.kind = kind; t.leaderName = leader; t.note = note
+        try await req.db.transaction { db in
+            try await t.save(on: db)
+            await req.audit("team.update", entity: "team", id: "\(t.id!)", detail: changes.joined(separator: ","), on: db)
+        }
+    }
+
     static func addMember(_ req: Request, _ t: Team, _ input: MemberInput) async throws -> TeamMember {
         try req.require(.editTeams)
         let L = req.lang

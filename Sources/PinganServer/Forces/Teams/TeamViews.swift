@@ -41,6 +41,23 @@ enum TeamViews {
             table, form)
     }
 
+    static func edit(_ req: Request, team: TeamDTO, input: TeamInput, errors: FieldErrors) -> Response {
+        let L = req.lang
+        let title = L.t("修改队伍信息", "Edit team") + " · " + team.name
+        return page(req, title: title, active: "/forces/teams", status: errors.isEmpty ? .ok : .unprocessableEntity,
+            .div(.class("breadcrumb no-print"), .a(.href("/forces/teams"), .text(L.t("群防群治队伍", "Teams"))), " › ",
+                 .a(.href("/forces/teams/\(team.id)"), .text(team.name)), " › ", .text(L.t("修改", "Edit"))),
+            .h1(.text(title)),
+            .form(.method("post"), .action("/forces/teams/\(team.id)"), .class("card"), Layout.csrfField(req), Form.errorSummary(req, errors),
+                .div(.class("form"),
+                    Form.field(L.t("队伍名称", "Name"), "name", errors, Form.input("name", input.name, required: true)),
+                    Form.field(L.t("类型", "Kind"), "kind", errors, Form.select("kind", TeamKind.allCases.map { ($0.rawValue, L.t($0.nameZh, TeamService.teamKindEn($0))) }, selected: input.kind)),
+                    Form.field(L.t("社区/村", "Community"), "communityID", errors, hint: L.t("不能更改", "Cannot change"), .input(.type("text"), .value(team.communityName ?? ""), .attr("disabled", "disabled"))),
+                    Form.field(L.t("队长", "Leader"), "leaderName", errors, Form.input("leaderName", input.leaderName)),
+                    Form.field(L.t("备注", "Note"), "note", errors, wide: true, Form.input("note", input.note))),
+                .p(.button(.type("submit"), .text(L.t("保存", "Save"))), .text(" "), .a(.href("/forces/teams/\(team.id)"), .text(L.t("取消", "Cancel"))))))
+    }
+
     static func detail(_ req: Request, team: TeamDTO, members: [MemberDTO], plans: [PlanDTO], input: MemberInput, errors: FieldErrors, canEdit: Bool) -> Response {
         let L = req.lang
         let table: Node = members.isEmpty ? empty(L.t("这支队伍还没有队员。", "This team has no members yet."))
@@ -71,6 +88,7 @@ enum TeamViews {
             .div(.class("breadcrumb no-print"), .a(.href("/forces/teams"), .text(L.t("群防群治队伍", "Teams"))), " › ", .text(team.name)),
             .div(.class("toolbar"), .h1(.text(team.name)),
                  canEdit ? .a(.class("btn"), .href("/forces/patrols/new?teamID=\(team.id)"), .text(L.t("制定巡逻计划", "Plan a patrol"))) : .empty,
+                 canEdit ? .a(.class("btn secondary"), .href("/forces/teams/\(team.id)/edit"), .text(L.t("修改队伍信息", "Edit team"))) : .empty,
                  .a(.class("btn secondary"), .href("/forces/patrols/review?team=\(team.id)"), .text(L.t("巡逻考评", "Patrol review"))),
                  .button(.type("button"), .class("btn secondary no-print"), .attr("data-print", "1"), .text(L.t("打印", "Print")))),
             .div(.class("card"), .element("dl", [.class("kv"),
