@@ -397,8 +397,9 @@ enum PortalService {
         }
     }
 
-    static func publish(_ req: Request, _ input: NoticeInput) async throws -> PortalNotice {
-        try req.require(.publishNotices)
+    struct CheckedNotice { var kind: NoticeKind; var audience: NoticeAudience; var title: String; var body: String; var eventAt: String?; var division: Division }
+
+    static func checkNotice(_ req: Request, _ input: NoticeInput) async throws -> CheckedNotice {
         let L = req.lang
         var e = FieldErrors()
         let kind = input.kind?.nilIfEmpty.flatMap(NoticeKind.init(rawValue:))
@@ -415,14 +416,43 @@ enum PortalService {
            [.district, .street, .community].contains(d.level), try await req.scope().contains(division: d) { division = d }
         else { e["divisionID"] = L.t("请选择发布范围（本辖区内的社区、街道或全区）", "Choose an area inside your jurisdiction") }
         guard e.isEmpty, let kind, let audience, let division else { throw e }
+        return CheckedNotice(kind: kind, audience: audience, title: title, body: body, eventAt: eventAt, division: division)
+    }
+
+    static func publish(_ req: Request, _ input: NoticeInput) async throws -> PortalNotice {
+        try req.require(.publishNotices)
+        let c = try await checkNotice(req, input)
         let n = PortalNotice()
-        n.kind = kind; n.title = title; n.body = body; n.divisionID = division.id!; n.audience = audience; n.eventAt = eventAt
+        n.kind = c.kind; n.title = c.title; n.body = c.body; n.divisionID = c.division.id!; n.audience = c.audience; n.eventAt = c.eventAt
         n.publishedAt = Date(); n.userID = try req.user.requireID(); n.withdrawn = false
         try await req.db.transaction { db in
             try await n.create(on: db)
-            await req.audit("notice.publish", entity: "portal_notice", id: n.id.map(String.init), detail: "\(kind.rawValue) division=\(division.code)", on: db)
+            await req.audit("notice.publish", entity: "portal_notice", id: n.id.map(String.init), detail: "\(c.kind.rawValue) division=\(c.division.code)", on: db)
         }
         return n
+    }
+
+    /// A published notice in the user's jurisdiction (404 otherwise, like a missing one).
+    static func scopedNotice(_ req: Request, _ id: Int?) async throws -> PortalNotice {
+        guard let id, let n = try await PortalNotice.find(id, on: req.db), let d = try await Division.find(n.divisionID, on: req.db),
+              try await req.scope().contains(division: d) else { throw Abort(.notFound) }
+        return n
+    }
+
+    /// Corrects a public notice (更正): same rules as publishing, the publication time kept; a withdrawn
+    /// notice is not edited (publish a new one). Audited with the fields changed.
+    static func update(_ req: Request, _ n: PortalNotice, _ input: NoticeInput) async throws {
+        try req.require(.publishNotices)
+        if n.withdrawn { throw FieldErrors(["title": req.t("已撤回的公告不能修改，请重新发布", "A withdrawn notice cannot be edited; publish a new one")]) }
+        let c = try await checkNotice(req, input)
+        var changed: [String] = []
+        if n.kind != c.kind { changed.append("kind") }; if n.title != c.title { changed.append("title") }; if n.body != c.body { changed.append("body") }
+        if n.divisionID != c.division.id! { changed.append("area") }; if n.audience != c.audience { changed.append("audience") }; if n.eventAt != c.eventAt { changed.append("eventAt") }
+        n.kind = c.kind; n.title = c.title; n.body = c.body; n.divisionID = c.division.id!; n.audience = c.audience; n.eventAt = c.eventAt
+        try await req.db.transaction { db in
+            try await n.save(on: db)
+            await req.audit("notice.update", entity: "portal_notice", id: "\(n.id!)", detail: changed.joined(separator: ","), on: db)
+        }
     }
 
     /// Notices a resident of the community sees: its own, its street's and the district's.

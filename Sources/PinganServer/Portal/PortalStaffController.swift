@@ -16,6 +16,8 @@ struct PortalStaffController: RouteCollection {
         r.get("notices", "new", use: newNotice)
         r.post("notices", use: publish)
         r.post("notices", ":id", "withdraw", use: withdraw)
+        r.get("notices", ":id", "edit", use: editNotice)
+        r.post("notices", ":id", use: updateNotice)
         r.get("types", use: typesPage)
         r.post("types", ":id", use: updateType)
         let api = routes.grouped("api", "v1", "portal")
@@ -27,6 +29,7 @@ struct PortalStaffController: RouteCollection {
         api.get("notices", use: apiNotices)
         api.post("notices", use: apiPublish)
         api.post("notices", ":id", "withdraw", use: apiWithdraw)
+        api.patch("notices", ":id", use: apiUpdateNotice)
         api.get("request-types", use: apiTypes)
         api.patch("request-types", ":id", use: apiUpdateType)
     }
@@ -124,6 +127,26 @@ struct PortalStaffController: RouteCollection {
             return req.redirect(to: "/public/notices/\(n.id!)")
         } catch let e as FieldErrors {
             return PortalViews.noticeForm(req, input, errors: e, areas: try await Self.areaOptions(req))
+        }
+    }
+
+    @Sendable func editNotice(req: Request) async throws -> Response {
+        try req.require(.publishNotices)
+        let n = try await PortalService.scopedNotice(req, req.parameters.get("id", as: Int.self))
+        var input = PortalService.NoticeInput()
+        input.kind = n.kind.rawValue; input.title = n.title; input.body = n.body; input.divisionID = "\(n.divisionID)"; input.audience = n.audience.rawValue; input.eventAt = n.eventAt
+        return PortalViews.noticeForm(req, input, errors: FieldErrors(), areas: try await Self.areaOptions(req), editing: n)
+    }
+
+    @Sendable func updateNotice(req: Request) async throws -> Response {
+        try req.require(.publishNotices)
+        let n = try await PortalService.scopedNotice(req, req.parameters.get("id", as: Int.self))
+        let input = (try? req.content.decode(PortalService.NoticeInput.self)) ?? PortalService.NoticeInput()
+        do {
+            try await PortalService.update(req, n, input)
+            return req.redirect(to: "/public/notices/\(n.id!)")
+        } catch let e as FieldErrors {
+            return PortalViews.noticeForm(req, input, errors: e, areas: try await Self.areaOptions(req), editing: n)
         }
     }
 
@@ -246,6 +269,14 @@ struct PortalStaffController: RouteCollection {
         try req.require(.publishNotices)
         let n = try await PortalService.publish(req, try req.content.decode(PortalService.NoticeInput.self))
         return try await NoticeDoc(n).encodeResponse(status: .created, for: req)
+    }
+
+    /// Body: the notice's fields as on publishing (all of them: the same checks apply).
+    @Sendable func apiUpdateNotice(req: Request) async throws -> NoticeDoc {
+        try req.require(.publishNotices)
+        let n = try await PortalService.scopedNotice(req, req.parameters.get("id", as: Int.self))
+        try await PortalService.update(req, n, try req.content.decode(PortalService.NoticeInput.self))
+        return NoticeDoc(n)
     }
 
     @Sendable func apiWithdraw(req: Request) async throws -> NoticeDoc {

@@ -140,8 +140,9 @@ enum PortalViews {
                        // A withdrawn notice is gone from the public pages: no link there, and no second withdraw.
                        let title: Node = n.withdrawn ? .text(n.title) : .a(.href("/public/notices/\(n.id!)"), .text(n.title))
                        let state: Node = n.withdrawn ? .span(.class("muted"), .text(L.t("已撤回", "Withdrawn")))
-                           : canPublish ? .form(.method("post"), .action("/portal/notices/\(n.id!)/withdraw"), .class("inline no-print"), Layout.csrfField(req),
-                                                .button(.type("submit"), .class("link"), .text(L.t("撤回", "Withdraw"))))
+                           : canPublish ? .group([.a(.class("no-print"), .href("/portal/notices/\(n.id!)/edit"), .text(L.t("修改", "Edit"))), .text(" · "),
+                                                  .form(.method("post"), .action("/portal/notices/\(n.id!)/withdraw"), .class("inline no-print"), Layout.csrfField(req),
+                                                        .button(.type("submit"), .class("link"), .text(L.t("撤回", "Withdraw"))))])
                            : .text(L.t("公开中", "Public"))
                        return .tr(.td(.text(L.t(n.kind.nameZh, n.kind.nameEn))), .td(title), .td(.text(places[n.divisionID] ?? "")),
                                   .td(.text(L.t(n.audience.nameZh, n.audience.nameEn))), .td(.class("nowrap"), .text(cal.formatDateTime(n.publishedAt))), .td(state))
@@ -151,18 +152,20 @@ enum PortalViews {
                      tabs(req, active: "notices"), body)
     }
 
-    static func noticeForm(_ req: Request, _ input: PortalService.NoticeInput, errors: FieldErrors, areas: [(Int, String)]) -> Response {
+    static func noticeForm(_ req: Request, _ input: PortalService.NoticeInput, errors: FieldErrors, areas: [(Int, String)], editing: PortalNotice? = nil) -> Response {
         let L = req.lang
-        return .page(req, title: L.t("发布公告", "Publish a notice"), status: errors.isEmpty ? .ok : .unprocessableEntity,
-            .h1(.text(L.t("发布公告", "Publish a notice"))), tabs(req, active: "notices"),
-            .form(.method("post"), .action("/portal/notices"), .class("form card"), Layout.csrfField(req), Form.errorSummary(req, errors),
+        let title = editing == nil ? L.t("发布公告", "Publish a notice") : L.t("修改公告", "Edit the notice")
+        return .page(req, title: title, status: errors.isEmpty ? .ok : .unprocessableEntity,
+            .h1(.text(title)), tabs(req, active: "notices"),
+            editing == nil ? .empty : .p(.class("muted"), .text(L.t("修改会立即显示在公开页面上，发布时间不变；修改留痕。", "Changes show on the public pages at once; the publication time stays; the change is audited."))),
+            .form(.method("post"), .action(editing.map { "/portal/notices/\($0.id!)" } ?? "/portal/notices"), .class("form card"), Layout.csrfField(req), Form.errorSummary(req, errors),
                 Form.field(L.t("类别", "Kind"), "kind", errors, Form.select("kind", NoticeKind.allCases.map { ($0.rawValue, L.t($0.nameZh, $0.nameEn)) }, selected: input.kind, blank: "—", required: true)),
                 Form.field(L.t("发布范围", "Area"), "divisionID", errors, Form.select("divisionID", areas.map { ("\($0.0)", $0.1) }, selected: input.divisionID, blank: "—", required: true)),
                 Form.field(L.t("对象", "Audience"), "audience", errors, Form.select("audience", NoticeAudience.allCases.map { ($0.rawValue, L.t($0.nameZh, $0.nameEn)) }, selected: input.audience ?? "all")),
                 Form.field(L.t("会议时间（会议通知）", "Meeting time (announcements)"), "eventAt", errors, Form.input("eventAt", input.eventAt)),
                 Form.field(L.t("标题", "Title"), "title", errors, wide: true, Form.input("title", input.title, required: true)),
                 Form.field(L.t("内容", "Text"), "body", errors, wide: true, Form.textarea("body", input.body)),
-                .p(.class("wide"), .button(.type("submit"), .text(L.t("发布", "Publish"))))))
+                .p(.class("wide"), .button(.type("submit"), .text(editing == nil ? L.t("发布", "Publish") : L.t("保存修改", "Save changes"))))))
     }
 }
 

@@ -98,3 +98,55 @@ extension PortalWriterTests {
         }
     }
 }
+
+final class NoticeEditTests: XCTestCase {
+    /// 更正: a published notice can be corrected (same checks as publishing, time kept, audited);
+    /// a withdrawn one cannot; other jurisdictions' notices look missing.
+    func testCorrectingAPublishedNotice() async throws {
+        try await withApp { app, f in
+            let mine = try await insertPortalNotice(app, f, division: f.c1, title: "夜间防盗提示")
+            let theirs = try await insertPortalNotice(app, f, division: f.c3, title: "沙头会议通知")
+            let published = try await PortalNotice.find(mine, on: app.db)!.publishedAt
+            let kind = NoticeKind.allCases[0].rawValue
+            func patch(_ id: Int, as user: String, _ body: [String: String]) async throws -> (HTTPStatus, String) {
+                var out: (HTTPStatus, String) = (.ok, "")
+                try await app.call(.PATCH, "/api/v1/portal/notices/\(id)", headers: f.bearer(user), beforeRequest: { try $0.content.encode(body, as: .json) }) { res in
+                    out = (res.status, res.body.string)
+                }
+                return out
+            }
+            let good = ["kind": kind, "title": "夜间防盗提示（更正）", "body": "请锁好门窗，贵重物品不要放在车内。", "divisionID": "\(f.c1)", "audience": "all"]
+            var r = try await patch(mine, as: "officer", good.merging(["title": ""]) { _, b in b })
+            XCTAssertEqual(r.0, .unprocessableEntity); XCTAssertTrue(r.1.contains("\"title\""))
+            r = try await patch(mine, as: "officer", good.merging(["divisionID": "\(f.c3)"]) { _, b in b })
+            XCTAssertEqual(r.0, .unprocessableEntity, "cannot move a notice outside the jurisdiction"); XCTAssertTrue(r.1.contains("divisionID"))
+            r = try await patch(theirs, as: "officer", good)
+            XCTAssertEqual(r.0, .notFound)
+            r = try await patch(mine, as: "analyst", good)
+            XCTAssertEqual(r.0, .forbidden)
+            r = try await patch(mine, as: "officer", good)
+            XCTAssertEqual(r.0, .ok, r.1)
+            let n = try await PortalNotice.find(mine, on: app.db)!
+            XCTAssertEqual(n.title, "夜间防盗提示（更正）")
+            XCTAssertEqual(n.publishedAt.timeIntervalSince1970, published.timeIntervalSince1970, accuracy: 1, "the publication time stays")
+            try await app.call(.GET, "/public/notices/\(mine)") { res in XCTAssertTrue(res.body.string.contains("贵重物品不要放在车内")) }
+            let audits = try await AuditEvent.query(on: app.db).filter(\.$action == "notice.update").all()
+            XCTAssertEqual(audits.count, 1); XCTAssertEqual(audits.first?.detail, "title,body")
+
+            // The web form keeps what was typed on an error.
+            let s = try await signIn(app, "officer")
+            try await app.call(.POST, "/portal/notices/\(mine)", beforeRequest: { req in
+                req.headers.cookie = s.cookies
+                try req.content.encode(good.merging(["_csrf": s.csrf, "body": "", "title": "<b>更正</b>"]) { _, b in b }, as: .urlEncodedForm)
+            }) { res in
+                XCTAssertEqual(res.status, .unprocessableEntity)
+                XCTAssertTrue(res.body.string.contains("&lt;b&gt;更正"))
+                XCTAssertTrue(res.body.string.contains("field-error"))
+            }
+            // Withdrawn: no more edits.
+            try await app.call(.POST, "/api/v1/portal/notices/\(mine)/withdraw", headers: f.bearer("officer")) { XCTAssertEqual($0.status, .ok) }
+            r = try await patch(mine, as: "officer", good)
+            XCTAssertEqual(r.0, .unprocessableEntity); XCTAssertTrue(r.1.contains("撤回"))
+        }
+    }
+}
