@@ -95,7 +95,7 @@ enum ForecastCLI {
         case "etas": return ETASGridModel(trainingDays: Int(p["train"] ?? 365), iterations: Int(p["iter"] ?? 30))
         case "blend":
             return BlendModel(.init(backgroundHalfLife: try need("H"), shortWeight: p["alpha"] ?? 0,
-                                    shortHalfLife: p["h"] ?? 1, tieBreakWeight: p["eps"] ?? 0))
+                                    shortHalfLife: p["h"] ?? 1, tieBreakWeight: p["eps"] ?? 0, neighbourWeight: p["nb"] ?? 0))
         default: throw LabUsageError("unknown model \(parts[0])")
         }
     }

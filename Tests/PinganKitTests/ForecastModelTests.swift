@@ -125,6 +125,19 @@ final class ForecastModelTests: XCTestCase {
         let st = BlendModel(.init(backgroundHalfLife: 52, shortWeight: 0.3, shortHalfLife: 1, tieBreakWeight: 0)).scores(h, crime: .type(0))
         XCTAssertEqual(st[22], 1.3, accuracy: 1e-12)
     }
+
+    func testBlendNeighbourTermAddsAnEighthOfEachNeighboursBackground() {
+        // One incident in (5,5) last week; β = 0.8: each of its 8 neighbours gets 0.8 × 1/8, the cell itself keeps 1,
+        // a corner cell's missing neighbours count 0.
+        let d = ForecastFixture.dataset([(m - 1, 5, 5, "B"), (m - 1, 0, 0, "B")])
+        let s = BlendModel(.init(backgroundHalfLife: 52, shortWeight: 0, shortHalfLife: 1, tieBreakWeight: 0, neighbourWeight: 0.8)).scores(d.history(before: m), crime: .all)
+        XCTAssertEqual(s[ForecastFixture.cell(5, 5)], 1, accuracy: 1e-12)
+        XCTAssertEqual(s[ForecastFixture.cell(4, 6)], 0.1, accuracy: 1e-12)
+        XCTAssertEqual(s[ForecastFixture.cell(6, 5)], 0.1, accuracy: 1e-12)
+        XCTAssertEqual(s[ForecastFixture.cell(7, 5)], 0, "two cells away")
+        XCTAssertEqual(s[ForecastFixture.cell(1, 1)], 0.1, accuracy: 1e-12, "the corner cell's neighbour")
+        XCTAssertEqual(s[ForecastFixture.cell(0, 0)], 1, accuracy: 1e-12)
+    }
 }
 
 final class ForecastDefaultsTests: XCTestCase {

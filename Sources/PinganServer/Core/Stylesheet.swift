@@ -41,6 +41,7 @@ table.data td a, table.data code { white-space:nowrap; }
 .filters label, .form label, .login label { display:flex; flex-direction:column; font-size:.82rem; color:var(--muted); gap:.15rem; }
 .form .checks { display:flex; flex-wrap:wrap; gap:.35rem 1rem; padding-top:.2rem; } .form .checks label { flex-direction:row; align-items:center; gap:.3rem; color:var(--ink); font-size:.9rem; } .form .checks input { width:auto; }
 input, select, textarea { font:inherit; padding:.35rem .5rem; border:1px solid #b9c2cb; border-radius:4px; background:#fff; color:var(--ink); }
+input:disabled, select:disabled, textarea:disabled { background:#f1f3f5; color:var(--muted); border-color:#d5dbe1; }
 textarea { min-height:5rem; width:100%; }
 .form { display:grid; grid-template-columns:repeat(auto-fit,minmax(260px,1fr)); gap:.8rem 1.2rem; }
 .form .wide { grid-column:1/-1; }

@@ -21,16 +21,20 @@ public struct BlendModel: HotspotModel {
         public var shortHalfLife: Double
         /// Weight ε of the all-offence tie-breaker (ignored for `All`).
         public var tieBreakWeight: Double
+        /// Weight β of the mean background of the 8 neighbouring cells (0 = none).
+        public var neighbourWeight: Double
 
-        public init(backgroundHalfLife: Double, shortWeight: Double, shortHalfLife: Double, tieBreakWeight: Double) {
+        public init(backgroundHalfLife: Double, shortWeight: Double, shortHalfLife: Double, tieBreakWeight: Double, neighbourWeight: Double = 0) {
             self.backgroundHalfLife = backgroundHalfLife
             self.shortWeight = shortWeight
             self.shortHalfLife = shortHalfLife
             self.tieBreakWeight = tieBreakWeight
+            self.neighbourWeight = neighbourWeight
         }
 
         public var description: String {
             "H=\(forecastNumberLabel(backgroundHalfLife)),alpha=\(forecastNumberLabel(shortWeight)),h=\(forecastNumberLabel(shortHalfLife)),eps=\(tieBreakWeight)"
+                + (neighbourWeight > 0 ? ",nb=\(forecastNumberLabel(neighbourWeight))" : "")
         }
     }
 
@@ -42,6 +46,20 @@ public struct BlendModel: HotspotModel {
         let p = parameters
         var s = [Double](repeating: 0, count: history.grid.cellCount)
         DecayedCountsModel.accumulate(into: &s, history: history, crime: crime, halfLifeWeeks: p.backgroundHalfLife, weight: 1)
+        if p.neighbourWeight > 0 {
+            // Spatial smoothing of the background: β × the mean of the 8 neighbours (cells off the grid count 0).
+            let g = history.grid, b = s
+            for cy in 0..<g.ny {
+                for cx in 0..<g.nx {
+                    var sum = 0.0
+                    for dy in -1...1 { for dx in -1...1 where dx != 0 || dy != 0 {
+                        let x = cx + dx, y = cy + dy
+                        if x >= 0 && x < g.nx && y >= 0 && y < g.ny { sum += b[y * g.nx + x] }
+                    } }
+                    s[cy * g.nx + cx] += p.neighbourWeight * sum / 8
+                }
+            }
+        }
         if p.shortWeight > 0 {
             // The short-term term only needs the recent past: weights below 1e-6 of α are dropped.
             let weeks = Int((p.shortHalfLife * log2(1e6)).rounded(.up))
