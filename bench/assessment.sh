@@ -2,8 +2,10 @@
 # Monthly assessment at district scale (issue 8): the grid-cadre ladder and rewards for 2,000 cadres.
 #   bench/assessment.sh [INCIDENTS] [CADRES]     defaults 100000 incidents, 2000 cadres
 # Uses the binary in .build/debug (BIN=… for a release build). Creates the demo database (real Panyu tree:
-# 16 stations, 267 communities), tops the demo's cadres up to CADRES (spread over communities and grids),
-# then times `pingan assess month` for one month (earlier months stored) and for a whole-year re-run.
+# 16 stations, 267 communities), grows it to the issue's 30 stations and 334 communities
+# (bench/expand-district.sql; EXPAND=0 keeps the real tree), tops the demo's cadres up to CADRES (spread
+# over grids), stores the year so far on that tree, then times `pingan assess month` for one month
+# (earlier months stored) and for a whole-year re-run, and the publication and year-end summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100000}; CADRES=${2:-2000}
@@ -11,6 +13,7 @@ BIN=${BIN:-.build/debug/pingan}
 DB=${DB:-/tmp/pingan-bench-assess.sqlite}
 rm -f "$DB" "$DB-wal" "$DB-shm"
 PINGAN_DB="$DB" "$BIN" demo --db "$DB" --incidents "$N" --no-serve 2>&1 | grep -E "Generating|done in|Assessment:" || true
+[ "${EXPAND:-1}" = 1 ] && sqlite3 "$DB" < bench/expand-district.sql
 have=$(sqlite3 "$DB" "SELECT COUNT(*) FROM cadres")
 extra=$((CADRES - have))
 if [ "$extra" -gt 0 ]; then
@@ -23,6 +26,7 @@ fi
 echo "cadres: $(sqlite3 "$DB" "SELECT COUNT(*) FROM cadres"), communities: $(sqlite3 "$DB" "SELECT COUNT(*) FROM divisions WHERE level='community'"), stations: $(sqlite3 "$DB" "SELECT COUNT(*) FROM stations"), incidents: $(sqlite3 "$DB" "SELECT COUNT(*) FROM incidents")"
 month=$(sqlite3 "$DB" "SELECT MAX(month) FROM cadre_months")
 year=${month%-*}
+PINGAN_DB="$DB" "$BIN" assess month "$year-01" >/dev/null 2>&1   # the stored months, on the grown tree
 for i in 1 2 3; do PINGAN_DB="$DB" "$BIN" assess month "$month" 2>&1 | grep Ladder; done
 PINGAN_DB="$DB" "$BIN" assess month "$year-01" 2>&1 | grep Ladder
 
