@@ -28,6 +28,10 @@ struct YearStationRow: Content {
 
 struct YearSummaryReport: Content {
     var year: Int
+    /// The last month summarised ("2026-11"); nil when the year has no whole month yet.
+    var through: String?
+    /// true when `through` is the month in progress (asked for with `through=`).
+    var partial: Bool
     var months: [String]
     var rows: [YearStationRow]
 }
@@ -35,23 +39,37 @@ struct YearSummaryReport: Content {
 enum YearSummaryService {
     static func year(_ req: Request, errors e: inout FieldErrors) -> Int {
         let now = LocalCalendar(timeZoneIdentifier: req.config.timeZone).yearMonth(of: Date())
-        guard let raw = req.query[String.self, at: "year"]?.nilIfEmpty else { return now.year }
+        // In January the current year has no whole month yet, so the default is the year just ended.
+        let fallback = now.month == 1 ? now.year - 1 : now.year
+        guard let raw = req.query[String.self, at: "year"]?.nilIfEmpty else { return fallback }
         if let y = Int(raw), (2000...now.year).contains(y) { return y }
         e["year"] = req.t("年份应为 2000–\(now.year)", "The year must be 2000–\(now.year)")
-        return now.year
+        return fallback
     }
 
-    static func year(_ req: Request) throws -> Int {
+    /// The last month summarised. By default the last whole month: the month in progress holds a few days of
+    /// data, and scoring it would move every station's average. `through=YYYY-MM` (in the year, not after this
+    /// month) asks for the year so far, the month in progress included. nil: the year has no whole month yet.
+    static func through(_ req: Request, year: Int, errors e: inout FieldErrors) -> YearMonth? {
+        let now = LocalCalendar(timeZoneIdentifier: req.config.timeZone).yearMonth(of: Date())
+        let lastWhole: YearMonth? = year < now.year ? YearMonth(year: year, month: 12) : now.month > 1 ? now.previous : nil
+        guard let raw = req.query[String.self, at: "through"]?.nilIfEmpty else { return lastWhole }
+        if let m = YearMonth(raw), m.year == year, m <= now { return m }
+        e["through"] = req.t("截至月份应在 \(year) 年内且不晚于本月", "The last month must be in \(year) and not after this month")
+        return lastWhole
+    }
+
+    static func params(_ req: Request) throws -> (year: Int, through: YearMonth?) {
         var e = FieldErrors()
         let y = year(req, errors: &e)
+        let t = through(req, year: y, errors: &e)
         if !e.isEmpty { throw e }
-        return y
+        return (y, t)
     }
 
-    static func load(_ req: Request, year: Int) async throws -> YearSummaryReport {
-        let cal = LocalCalendar(timeZoneIdentifier: req.config.timeZone)
-        let now = cal.yearMonth(of: Date())
-        let last = year < now.year ? YearMonth(year: year, month: 12) : now
+    static func load(_ req: Request, year: Int, through: YearMonth?) async throws -> YearSummaryReport {
+        let now = LocalCalendar(timeZoneIdentifier: req.config.timeZone).yearMonth(of: Date())
+        guard let last = through else { return YearSummaryReport(year: year, through: nil, partial: false, months: [], rows: []) }
         let months = (1...last.month).map { YearMonth(year: year, month: $0) }
         let all = try await AnalysisData.units(req.db, scope: .everything)
         let fw = try await IndicatorService.framework(req.db)
@@ -113,7 +131,7 @@ enum YearSummaryService {
                                        letters: lt.n, lettersMet: lt.met, lettersNotMet: lt.notMet))
         }
         rows.sort { ($0.yearRank ?? Int.max, $0.station) < ($1.yearRank ?? Int.max, $1.station) }
-        return YearSummaryReport(year: year, months: months.map(\.description), rows: rows)
+        return YearSummaryReport(year: year, through: last.description, partial: last == now, months: months.map(\.description), rows: rows)
     }
 
     static func csv(_ r: YearSummaryReport, chinese: Bool) -> CSVWriter {
@@ -151,26 +169,30 @@ struct YearSummaryController: RouteCollection {
         try req.require(.viewAssessment)
         var e = FieldErrors()
         let y = YearSummaryService.year(req, errors: &e)
-        return YearSummaryViews.page(req, try await YearSummaryService.load(req, year: y), filterErrors: e)
+        let t = YearSummaryService.through(req, year: y, errors: &e)
+        return YearSummaryViews.page(req, try await YearSummaryService.load(req, year: y, through: t), filterErrors: e)
     }
 
     @Sendable func csv(req: Request) async throws -> Response {
         try req.require(.viewAssessment)
-        let r = try await YearSummaryService.load(req, year: try YearSummaryService.year(req))
+        let p = try YearSummaryService.params(req)
+        let r = try await YearSummaryService.load(req, year: p.year, through: p.through)
         await req.audit("assessment.year.export", entity: "assessment", detail: "year=\(r.year)")
         return CSVResponse.make(filename: "station-year-\(r.year).csv", writer: YearSummaryService.csv(r, chinese: !req.lang.isEnglish))
     }
 
     @Sendable func api(req: Request) async throws -> YearSummaryReport {
         try req.require(.viewAssessment)
-        return try await YearSummaryService.load(req, year: try YearSummaryService.year(req))
+        let p = try YearSummaryService.params(req)
+        return try await YearSummaryService.load(req, year: p.year, through: p.through)
     }
 }
 
 enum YearSummaryViews {
     static func page(_ req: Request, _ r: YearSummaryReport, filterErrors: FieldErrors) -> Response {
         let L = req.lang
-        let title = L.t("\(r.year) 年度各派出所考核汇总", "Year-end station summary \(r.year)")
+        let upTo = r.through.map { L.t("（截至 \($0)）", " (through \($0))") } ?? ""
+        let title = L.t("\(r.year) 年度各派出所考核汇总", "Year-end station summary \(r.year)") + upTo
         func pct(_ x: Double?) -> String { IndexViews.pct(x) }
         func verdict(_ x: Bool?) -> Node {
             guard let x else { return .span(.class("badge"), .text(L.t("不能确定", "cannot tell"))) }
@@ -196,16 +218,29 @@ enum YearSummaryViews {
                 .td(.text(row.notEligibleCadres.isEmpty ? L.t("无", "none") : row.notEligibleCadres.joined(separator: "、"))),
                 .td(.class("num"), .text(row.letters == 0 ? "—" : L.t("\(row.letters) 份：达标 \(row.lettersMet)，未达标 \(row.lettersNotMet)", "\(row.letters): \(row.lettersMet) met, \(row.lettersNotMet) not met"))))
         }
+        let now = LocalCalendar(timeZoneIdentifier: req.config.timeZone).yearMonth(of: Date())
+        let lastMonth = r.year < now.year ? 12 : now.month
+        let throughOptions = [("", L.t("最近一个完整月（默认）", "Last whole month (default)"))]
+            + (1...lastMonth).map { m -> (String, String) in
+                let ym = YearMonth(year: r.year, month: m).description
+                return (ym, r.year == now.year && m == now.month ? ym + L.t("（本月，至今日）", " (this month, to date)") : ym)
+            }
+        let throughQuery = r.partial ? "&through=\(r.through ?? "")" : ""
         let years = (max(2000, r.year - 5)...max(r.year, LocalCalendar(timeZoneIdentifier: req.config.timeZone).yearMonth(of: Date()).year)).reversed().map { ("\($0)", "\($0)") }
         return .page(req, title: title, status: filterErrors.isEmpty ? .ok : .unprocessableEntity,
             AssessmentViews.tabs(req, active: "/assessment/year"),
-            AssessmentViews.toolbar(req, title, csv: "/assessment/year.csv?year=\(r.year)"),
+            AssessmentViews.toolbar(req, title, csv: "/assessment/year.csv?year=\(r.year)" + throughQuery),
             StaffingViews.alert(req, filterErrors),
             .form(.method("get"), .action("/assessment/year"), .class("filters no-print"),
-                  .label(.text(L.t("年度", "Year")), Form.select("year", years, selected: "\(r.year)")), .button(.type("submit"), .text(L.t("查询", "Show")))),
+                  .label(.text(L.t("年度", "Year")), Form.select("year", years, selected: "\(r.year)")),
+                  .label(.text(L.t("截至", "Through")), Form.select("through", throughOptions, selected: r.partial ? (r.through ?? "") : "")), .button(.type("submit"), .text(L.t("查询", "Show")))),
             .p(.class("small muted"), .text(L.t("每月得分与名次即当月通报（按考核指标计算，全区排名）；年度名次按平均得分。安全感为全年测评合计，区间为 Wilson 95% 区间：下限达到目标为“达到”，上限低于目标为“未达到”，否则样本不足以判断。",
                                                "Monthly scores and ranks are each month's publication (scored on the indicators, district-wide); the year's rank is by average score. Perception totals the year's surveys with a Wilson 95% interval: lower bound at or above the target → met, upper bound below → not met, otherwise the sample cannot tell."))),
-            r.rows.isEmpty ? .div(.class("empty"), .text(L.t("没有可汇总的派出所（须整个派出所在您的辖区内）。", "No station to summarise (a station must lie wholly in your jurisdiction).")))
+            r.partial ? .p(.class("alert warn"), .text(L.t("\(r.through ?? "") 尚未结束：本月得分只反映到今天为止的记录，并计入平均得分与年度名次。",
+                                                        "\(r.through ?? "") is not over: its score reflects the records to date only, and it counts in the average and the year's rank."))) : .empty,
+            r.through == nil ? .div(.class("empty"), .text(L.t("\(r.year) 年还没有完整的月份；可在“截至”中选择本月查看至今的情况，或查看上一年度。",
+                                                               "\(r.year) has no whole month yet: choose this month under “Through” for the year to date, or look at last year.")))
+            : r.rows.isEmpty ? .div(.class("empty"), .text(L.t("没有可汇总的派出所（须整个派出所在您的辖区内）。", "No station to summarise (a station must lie wholly in your jurisdiction).")))
                 : .group([
                     .div(.class("scroll"), .table(.class("data wide"),
                         .thead(.tr(.th(.class("num"), .text(L.t("年度名次", "Year rank"))), .th(.text(L.t("派出所", "Station"))), .th(.class("num"), .text(L.t("平均得分", "Average"))),

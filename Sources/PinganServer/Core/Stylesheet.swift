@@ -52,6 +52,7 @@ main button.link { color:var(--accent); }
 .field-error { color:var(--bad); font-size:.82rem; } .has-error input, .has-error select, .has-error textarea { border-color:var(--bad); background:#fffafa; }
 .alert { padding:.6rem .9rem; border-radius:4px; margin-bottom:1rem; } .alert.error { background:#fdecea; color:var(--bad); border:1px solid #f5c2bd; }
 .alert.ok { background:#e8f5e9; color:var(--ok); border:1px solid #c8e6c9; }
+.alert.warn { background:#fff8e1; color:#7a5b00; border:1px solid #f3e0a0; }
 .btn, button[type=submit]:not(.link) { display:inline-block; background:var(--accent); color:#fff; border:none; border-radius:4px; padding:.4rem .9rem; cursor:pointer; font:inherit; }
 .btn.secondary { background:#fff; color:var(--accent); border:1px solid var(--accent); } .btn:hover { text-decoration:none; opacity:.92; }
 .pager { display:flex; gap:.6rem; align-items:center; margin:.8rem 0; font-size:.9rem; }

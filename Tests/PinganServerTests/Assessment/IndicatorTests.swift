@@ -173,7 +173,19 @@ final class IndicatorServerTests: XCTestCase {
                 try req.content.encode(["year": "\(month.year)", "communityID": "\(f.c3)", "partyA": "街道综治委", "partyB": "沙头社区",
                                         "signedOn": "\(month.year)-01-05", "items": "crime_ratio 10 可防性案件不高于预期"])
             }) { res in XCTAssertEqual(res.status, .created, res.body.string) }
-            let year = try await get(app, "/api/v1/assessment/year?year=\(month.year)", as: f.bearer("admin"), YearSummaryReport.self)!
+            // By default the month in progress is left out (a few days of records would move every average).
+            let whole = try await get(app, "/api/v1/assessment/year?year=\(month.year)", as: f.bearer("admin"), YearSummaryReport.self)!
+            XCTAssertEqual(whole.months.count, month.month - 1)
+            XCTAssertFalse(whole.partial)
+            XCTAssertEqual(whole.through, month.month > 1 ? month.previous.description : nil)
+            XCTAssertFalse(whole.months.contains(month.description))
+            if month.month == 1 { XCTAssertTrue(whole.rows.isEmpty, "January: no whole month of the year yet") }
+            _ = try await get(app, "/api/v1/assessment/year?year=\(month.year)&through=\(month.next)", as: f.bearer("admin"), ErrorBody.self, status: .unprocessableEntity)
+            _ = try await get(app, "/api/v1/assessment/year?year=\(month.year)&through=\(month.year - 1)-12", as: f.bearer("admin"), ErrorBody.self, status: .unprocessableEntity)
+            // The year so far, this month included, when asked for.
+            let year = try await get(app, "/api/v1/assessment/year?year=\(month.year)&through=\(month)", as: f.bearer("admin"), YearSummaryReport.self)!
+            XCTAssertTrue(year.partial)
+            XCTAssertEqual(year.through, month.description)
             XCTAssertEqual(year.months.count, month.month)
             XCTAssertEqual(year.rows.map(\.stationID), ["\(f.stationB)", "\(f.stationA)"], "ranked by average score")
             let b = year.rows[0]
@@ -183,7 +195,7 @@ final class IndicatorServerTests: XCTestCase {
             XCTAssertEqual(b.notEligibleCadres, ["王包片"])
             XCTAssertEqual(b.letters, 1); XCTAssertEqual(b.lettersMet, 1)
             XCTAssertEqual(year.rows[1].notEligibleCadres, [])
-            let v6 = try await get(app, "/api/v1/assessment/year", as: f.bearer("chief"), YearSummaryReport.self)!.rows.map(\.stationID)
+            let v6 = try await get(app, "/api/v1/assessment/year?year=\(month.year)&through=\(month)", as: f.bearer("chief"), YearSummaryReport.self)!.rows.map(\.stationID)
             XCTAssertEqual(v6, ["\(f.stationA)"])
             _ = try await get(app, "/api/v1/assessment/year?year=1999", as: f.bearer("admin"), ErrorBody.self, status: .unprocessableEntity)
             _ = try await get(app, "/api/v1/assessment/year?year=\(month.year + 1)", as: f.bearer("admin"), ErrorBody.self, status: .unprocessableEntity)
@@ -191,7 +203,11 @@ final class IndicatorServerTests: XCTestCase {
                 XCTAssertEqual(res.status, .unprocessableEntity)
                 XCTAssertTrue(res.body.string.contains("年份应为"))
             }
-            try await app.call(.GET, "/assessment/year.csv?year=\(month.year)", headers: f.bearer("admin")) { res in
+            try await app.call(.GET, "/assessment/year?year=\(month.year)&through=\(month)", headers: f.bearer("admin")) { res in
+                XCTAssertEqual(res.status, .ok)
+                XCTAssertTrue(res.body.string.contains("尚未结束"), "the month in progress is flagged")
+            }
+            try await app.call(.GET, "/assessment/year.csv?year=\(month.year)&through=\(month)", headers: f.bearer("admin")) { res in
                 XCTAssertEqual(res.status, .ok)
                 XCTAssertTrue(res.body.string.contains("王包片"))
                 XCTAssertTrue(res.body.string.contains("年度名次"))
