@@ -1,8 +1,9 @@
 import Foundation
 
-/// Pingan's default forecaster: a long-term background plus a short-term self-exciting term, per crime type.
+/// Pingan's default forecaster: a long-term background, a medium-term and a short-term term, per crime type.
 ///
 ///     score(c) = Σ_i 0.5^(a_i / H)              long-term background: every past incident of the type
+///              + γ · Σ_i 0.5^(a_i / Hm)          medium-term level (Hm of a few weeks to half a year)
 ///              + α · Σ_i 0.5^(a_i / h)           short-term, near-repeat excitation (h ≪ H)
 ///              + ε · Σ_j 0.5^(a_j / H)           tie-breaker: every past incident of any type
 ///
@@ -11,6 +12,10 @@ import Foundation
 /// orders cells whose last-year counts are equal by how recent their incidents are, which is what decides
 /// the top 1% of cells (122 of 12,182 at 150 m) where whole-number counts tie heavily. The ε term orders
 /// the cells that remain tied by their all-offence history (then the lower cell index wins, as in the tool).
+///
+/// The medium-term term (γ > 0, added after the first freeze) gives the weight of an incident by age the shape
+/// a walk-forward regression fitted on pre-2020 weeks found: a slow long tail (large H) plus extra weight on the
+/// last few months, which one exponential cannot draw. With γ = 0 the model is the first frozen blend exactly.
 public struct BlendModel: HotspotModel {
     public struct Parameters: Sendable, Equatable, CustomStringConvertible {
         /// Half-life of the background, weeks.
@@ -23,17 +28,26 @@ public struct BlendModel: HotspotModel {
         public var tieBreakWeight: Double
         /// Weight β of the mean background of the 8 neighbouring cells (0 = none).
         public var neighbourWeight: Double
+        /// Weight γ of the medium-term term (0 = none).
+        public var mediumWeight: Double
+        /// Half-life Hm of the medium-term term, weeks (used only when γ > 0).
+        public var mediumHalfLife: Double
 
-        public init(backgroundHalfLife: Double, shortWeight: Double, shortHalfLife: Double, tieBreakWeight: Double, neighbourWeight: Double = 0) {
+        public init(backgroundHalfLife: Double, shortWeight: Double, shortHalfLife: Double, tieBreakWeight: Double,
+                    neighbourWeight: Double = 0, mediumWeight: Double = 0, mediumHalfLife: Double = 13) {
             self.backgroundHalfLife = backgroundHalfLife
             self.shortWeight = shortWeight
             self.shortHalfLife = shortHalfLife
             self.tieBreakWeight = tieBreakWeight
             self.neighbourWeight = neighbourWeight
+            self.mediumWeight = mediumWeight
+            self.mediumHalfLife = mediumHalfLife
         }
 
         public var description: String {
-            "H=\(forecastNumberLabel(backgroundHalfLife)),alpha=\(forecastNumberLabel(shortWeight)),h=\(forecastNumberLabel(shortHalfLife)),eps=\(tieBreakWeight)"
+            "H=\(forecastNumberLabel(backgroundHalfLife))"
+                + (mediumWeight > 0 ? ",mw=\(forecastNumberLabel(mediumWeight)),Hm=\(forecastNumberLabel(mediumHalfLife))" : "")
+                + ",alpha=\(forecastNumberLabel(shortWeight)),h=\(forecastNumberLabel(shortHalfLife)),eps=\(tieBreakWeight)"
                 + (neighbourWeight > 0 ? ",nb=\(forecastNumberLabel(neighbourWeight))" : "")
         }
     }
@@ -59,6 +73,9 @@ public struct BlendModel: HotspotModel {
                     s[cy * g.nx + cx] += p.neighbourWeight * sum / 8
                 }
             }
+        }
+        if p.mediumWeight > 0 {
+            DecayedCountsModel.accumulate(into: &s, history: history, crime: crime, halfLifeWeeks: p.mediumHalfLife, weight: p.mediumWeight)
         }
         if p.shortWeight > 0 {
             // The short-term term only needs the recent past: weights below 1e-6 of α are dropped.
