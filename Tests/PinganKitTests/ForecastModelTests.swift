@@ -168,10 +168,22 @@ final class ForecastModelTests: XCTestCase {
 final class ForecastDefaultsTests: XCTestCase {
     /// The configuration scored on toronto-2020 (and to be scored on unseen data) must not drift.
     func testFrozenConfiguration() {
+        // Second freeze (data before 2019-12-30 only): the two-scale blend for the two goal series.
         XCTAssertEqual(ForecastDefaults.parameters(for: "Break and Enter"),
-                       .init(backgroundHalfLife: 156, shortWeight: 3, shortHalfLife: 1, tieBreakWeight: 1e-4))
+                       .init(backgroundHalfLife: 260, shortWeight: 0, shortHalfLife: 1, tieBreakWeight: 1e-4,
+                             mediumWeight: 3, mediumHalfLife: 4))
         XCTAssertEqual(ForecastDefaults.parameters(for: "All"),
-                       .init(backgroundHalfLife: 78, shortWeight: 1, shortHalfLife: 1, tieBreakWeight: 1e-4))
+                       .init(backgroundHalfLife: 156, shortWeight: 3, shortHalfLife: 1, tieBreakWeight: 1e-4,
+                             mediumWeight: 3, mediumHalfLife: 26))
+        // First freeze, unchanged.
+        XCTAssertEqual(ForecastDefaults.parameters(for: "Auto Theft"),
+                       .init(backgroundHalfLife: 78, shortWeight: 0.3, shortHalfLife: 1, tieBreakWeight: 1e-4))
+        XCTAssertEqual(ForecastDefaults.parameters(for: "Robbery"),
+                       .init(backgroundHalfLife: 104, shortWeight: 0, shortHalfLife: 1, tieBreakWeight: 1e-4))
+        XCTAssertEqual(ForecastDefaults.parameters(for: "Assault"),
+                       .init(backgroundHalfLife: 78, shortWeight: 0.3, shortHalfLife: 1, tieBreakWeight: 1e-4))
+        XCTAssertEqual(ForecastDefaults.model(for: "All").label,
+                       "blend(H=156,mw=3,Hm=26,alpha=3,h=1,eps=0.0001)")
         XCTAssertEqual(ForecastDefaults.parameters(for: "Theft Over"), ForecastDefaults.parameters(for: "All"))
         XCTAssertEqual(ForecastDefaults.perCrime.count, 5)
     }
