@@ -11,7 +11,7 @@ import PinganKit
 /// --data is the Toronto MCI CSV; a `.gz` file is decompressed by running `gzip -dc` (nothing is
 /// written to disk), any other file is read as plain CSV.
 /// MODEL: default | counts:W=52 | decayed:H=52 | kde:h=200,W=26 | prospective:B=4,T=8 | etas:train=365 |
-///        blend:H=52,alpha=0.3,h=1,eps=0.0001
+///        blend:H=52,alpha=0.3,h=1,eps=0.0001[,mw=3,Hm=26][,nb=0.3]
 extension LabCommands {
     static var forecast: [LabCommand] {
         [LabCommand(name: "forecast", summary: "weekly hotspot forecasts: export | score | tune | bench") { args in
@@ -95,7 +95,8 @@ enum ForecastCLI {
         case "etas": return ETASGridModel(trainingDays: Int(p["train"] ?? 365), iterations: Int(p["iter"] ?? 30))
         case "blend":
             return BlendModel(.init(backgroundHalfLife: try need("H"), shortWeight: p["alpha"] ?? 0,
-                                    shortHalfLife: p["h"] ?? 1, tieBreakWeight: p["eps"] ?? 0, neighbourWeight: p["nb"] ?? 0))
+                                    shortHalfLife: p["h"] ?? 1, tieBreakWeight: p["eps"] ?? 0, neighbourWeight: p["nb"] ?? 0,
+                                    mediumWeight: p["mw"] ?? 0, mediumHalfLife: p["Hm"] ?? 13))
         default: throw LabUsageError("unknown model \(parts[0])")
         }
     }
@@ -128,6 +129,8 @@ enum ForecastCLI {
 
     /// `--from YYYY-MM-DD` (a Monday) scores 52 other weeks instead of a named set, on the same mask
     /// (cells active before 2019-12-30): used for the pre-2020 robustness check in docs/forecasting.md.
+    /// `--own-mask` scores them on the protocol's mask for a set starting that Monday instead (cells active
+    /// before `--from`), so no cell enters the area because of an incident after the weeks scored.
     static func score(_ o: LabOptions) throws {
         let d = try dataset(o)
         let (name, sel) = try crime(o, d)
@@ -138,7 +141,13 @@ enum ForecastCLI {
             starts = (0..<52).map { day + 7 * $0 }
             setName = "52 weeks from \(from)"
         }
-        let mask = d.mask(before: weeks.maskDay)
+        var maskDay = weeks.maskDay
+        if o.flag("own-mask") {
+            guard let from = o.value("from"), let day = CivilDay.parse(from) else { throw LabUsageError("--own-mask needs --from") }
+            maskDay = day
+        }
+        let mask = d.mask(before: maskDay)
+        if o.flag("own-mask") { log("mask: \(mask.count) cells active before \(o.value("from")!)") }
         for spec in o.values("model").isEmpty ? ["default"] : o.values("model") {
             let m = try model(spec, crime: name, dataset: d)
             let r = ForecastEvaluation.evaluate(m, dataset: d, crime: sel, weekStarts: starts, mask: mask)

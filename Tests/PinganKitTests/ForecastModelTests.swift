@@ -126,6 +126,31 @@ final class ForecastModelTests: XCTestCase {
         XCTAssertEqual(st[22], 1.3, accuracy: 1e-12)
     }
 
+    func testBlendMediumTermByHand() {
+        // Cell (2,2): one "B" last week (age 0) and one 26 weeks earlier (age 26); cell (3,3): one "A" at age 4.
+        // H = 52, γ = 2, Hm = 13, α = 0.5, h = 1, ε = 0.01:
+        //   (2,2), type B: background 1 + 0.5^(26/52) = 1.70710678…; medium 2·(1 + 0.5^2) = 2.5;
+        //                  short 0.5·1 (age 26 is past the short term's 20-week horizon); ε·(1 + 0.5^0.5) over all types.
+        //   (3,3), type B: no B there, only the ε term: 0.01·0.5^(4/52).
+        //   (3,3), All:    1·0.5^(4/52) + 2·0.5^(4/13) + 0.5·0.5^4, no ε term for All.
+        let d = ForecastFixture.dataset([(m - 1, 2, 2, "B"), (m - 1 - 7 * 26, 2, 2, "B"), (m - 1 - 7 * 4, 3, 3, "A")])
+        let h = d.history(before: m)
+        let model = BlendModel(.init(backgroundHalfLife: 52, shortWeight: 0.5, shortHalfLife: 1, tieBreakWeight: 0.01,
+                                     mediumWeight: 2, mediumHalfLife: 13))
+        let b = model.scores(h, crime: .type(0))
+        let bg22 = 1 + 0.5.squareRoot()
+        XCTAssertEqual(b[22], bg22 + 2.5 + 0.5 + 0.01 * bg22, accuracy: 1e-12)
+        XCTAssertEqual(b[33], 0.01 * pow(0.5, 4.0 / 52), accuracy: 1e-12)
+        let all = model.scores(h, crime: .all)
+        XCTAssertEqual(all[33], pow(0.5, 4.0 / 52) + 2 * pow(0.5, 4.0 / 13) + 0.5 / 16, accuracy: 1e-12)
+        XCTAssertEqual(all[22], bg22 + 2.5 + 0.5, accuracy: 1e-12)
+        // γ = 0 is the first frozen blend exactly, whatever Hm says.
+        let off = BlendModel(.init(backgroundHalfLife: 52, shortWeight: 0.5, shortHalfLife: 1, tieBreakWeight: 0.01,
+                                   mediumWeight: 0, mediumHalfLife: 13)).scores(h, crime: .all)
+        XCTAssertEqual(off, BlendModel(.init(backgroundHalfLife: 52, shortWeight: 0.5, shortHalfLife: 1, tieBreakWeight: 0.01)).scores(h, crime: .all))
+        XCTAssertEqual(model.label, "blend(H=52,mw=2,Hm=13,alpha=0.5,h=1,eps=0.01)")
+    }
+
     func testBlendNeighbourTermAddsAnEighthOfEachNeighboursBackground() {
         // One incident in (5,5) last week; β = 0.8: each of its 8 neighbours gets 0.8 × 1/8, the cell itself keeps 1,
         // a corner cell's missing neighbours count 0.
@@ -143,10 +168,22 @@ final class ForecastModelTests: XCTestCase {
 final class ForecastDefaultsTests: XCTestCase {
     /// The configuration scored on toronto-2020 (and to be scored on unseen data) must not drift.
     func testFrozenConfiguration() {
+        // Second freeze (data before 2019-12-30 only): the two-scale blend for the two goal series.
         XCTAssertEqual(ForecastDefaults.parameters(for: "Break and Enter"),
-                       .init(backgroundHalfLife: 156, shortWeight: 3, shortHalfLife: 1, tieBreakWeight: 1e-4))
+                       .init(backgroundHalfLife: 260, shortWeight: 0, shortHalfLife: 1, tieBreakWeight: 1e-4,
+                             mediumWeight: 3, mediumHalfLife: 4))
         XCTAssertEqual(ForecastDefaults.parameters(for: "All"),
-                       .init(backgroundHalfLife: 78, shortWeight: 1, shortHalfLife: 1, tieBreakWeight: 1e-4))
+                       .init(backgroundHalfLife: 156, shortWeight: 3, shortHalfLife: 1, tieBreakWeight: 1e-4,
+                             mediumWeight: 3, mediumHalfLife: 26))
+        // First freeze, unchanged.
+        XCTAssertEqual(ForecastDefaults.parameters(for: "Auto Theft"),
+                       .init(backgroundHalfLife: 78, shortWeight: 0.3, shortHalfLife: 1, tieBreakWeight: 1e-4))
+        XCTAssertEqual(ForecastDefaults.parameters(for: "Robbery"),
+                       .init(backgroundHalfLife: 104, shortWeight: 0, shortHalfLife: 1, tieBreakWeight: 1e-4))
+        XCTAssertEqual(ForecastDefaults.parameters(for: "Assault"),
+                       .init(backgroundHalfLife: 78, shortWeight: 0.3, shortHalfLife: 1, tieBreakWeight: 1e-4))
+        XCTAssertEqual(ForecastDefaults.model(for: "All").label,
+                       "blend(H=156,mw=3,Hm=26,alpha=3,h=1,eps=0.0001)")
         XCTAssertEqual(ForecastDefaults.parameters(for: "Theft Over"), ForecastDefaults.parameters(for: "All"))
         XCTAssertEqual(ForecastDefaults.perCrime.count, 5)
     }

@@ -15,7 +15,7 @@ final class ForecastWalkForwardTests: XCTestCase {
     func models(_ d: IncidentDataset) -> [HotspotModel] {
         [WindowCountsModel(weeks: 1), WindowCountsModel(weeks: 52), DecayedCountsModel(halfLifeWeeks: 52),
          QuarticKDEModel(dataset: d, bandwidth: 200, weeks: 26), ProspectiveModel(bandwidthCells: 2, weeks: 8),
-         ETASGridModel(trainingDays: 365), ForecastDefaults.model(for: "Break and Enter"),
+         ETASGridModel(trainingDays: 365), ForecastDefaults.model(for: "Break and Enter"), ForecastDefaults.model(for: "All"),
          BlendModel(.init(backgroundHalfLife: 26, shortWeight: 1, shortHalfLife: 1, tieBreakWeight: 1e-4))]
     }
 
