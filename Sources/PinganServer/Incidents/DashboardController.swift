@@ -14,7 +14,11 @@ struct DashboardController: RouteCollection {
             return .page(req, title: L.t("工作台", "Dashboard"), .h1(.text(L.t("工作台", "Dashboard"))), .div(.class("empty"), .text(L.t("欢迎使用平安平台。", "Welcome to Pingan."))))
         }
         let month = cal.yearMonth(of: Date())
-        let cur = cal.monthRange(month), prev = cal.monthRange(month.previous)
+        let now = Date()
+        let cur = cal.monthRange(month), lastFull = cal.monthRange(month.previous)
+        // The month in progress is compared with the same stretch of last month (1st to this moment's day and
+        // hour): against all of last month, two days of December read as a 93 % fall.
+        let prev = lastFull.lowerBound ..< min(lastFull.upperBound, lastFull.lowerBound.addingTimeInterval(now.timeIntervalSince(cur.lowerBound)))
         func base() async throws -> QueryBuilder<Incident> {
             let scope = try await req.scope()
             let q = Incident.query(on: req.db)
@@ -40,8 +44,8 @@ struct DashboardController: RouteCollection {
             .h1(.text(L.t("工作台", "Dashboard")), " ", .small(.class("muted"), .text(m))),
             notices,
             .div(.class("stats"),
-                stat(thisMonth, L.t("本月警情", "Incidents this month"), L.t("环比 ", "vs last month ") + PercentChange.format(current: thisMonth, previous: lastMonth)),
-                stat(prevThis, L.t("本月可防性案件", "Preventable cases this month"), L.t("环比 ", "vs last month ") + PercentChange.format(current: prevThis, previous: prevLast)),
+                stat(thisMonth, L.t("本月警情", "Incidents this month"), L.t("较上月同期 ", "vs same days last month ") + PercentChange.format(current: thisMonth, previous: lastMonth)),
+                stat(prevThis, L.t("本月可防性案件", "Preventable cases this month"), L.t("较上月同期 ", "vs same days last month ") + PercentChange.format(current: prevThis, previous: prevLast)),
                 stat(toDispatch, L.t("待派警", "To dispatch")),
                 stat(inHand, L.t("处置中", "Being handled"))),
             .p(.a(.class("btn secondary"), .href("/incidents?month=\(m)"), .text(L.t("查看本月警情", "This month's incidents"))), " ",

@@ -23,6 +23,30 @@ final class IncidentWebTests: XCTestCase {
         }
     }
 
+    func testDashboardComparesTheMonthSoFarWithTheSameDaysOfLastMonth() async throws {
+        try await withApp { app, f in
+            let cal = LocalCalendar(timeZoneIdentifier: "Asia/Shanghai")
+            let now = Date()
+            let cur = cal.monthRange(cal.yearMonth(of: now)), last = cal.monthRange(cal.yearMonth(of: now).previous)
+            let elapsed = now.timeIntervalSince(cur.lowerBound)
+            // One this month and one in the same stretch of last month; one later last month, outside that stretch.
+            var times = [cur.lowerBound.addingTimeInterval(elapsed / 2), last.lowerBound.addingTimeInterval(elapsed / 2)]
+            let outside = last.lowerBound.addingTimeInterval(elapsed + 3600)
+            if outside < last.upperBound { times.append(outside) }
+            for t in times {
+                let id = try await createIncident(app, f, community: f.c1)
+                let i = try await Incident.find(id, on: app.db)!
+                i.occurredAt = t; i.reportedAt = t
+                try await i.save(on: app.db)
+            }
+            let s = try await signIn(app, "admin")
+            try await app.call(.GET, "/?lang=en", beforeRequest: { $0.headers.cookie = s.cookies }) { res in
+                XCTAssertEqual(res.status, .ok)
+                XCTAssertTrue(res.body.string.contains("vs same days last month 0.0%"), "1 this month vs 1 in the same days of last month")
+            }
+        }
+    }
+
     func testUserTextIsEscapedOnPages() async throws {
         try await withApp { app, f in
             let id = try await createIncident(app, f, community: f.c1, description: "<script>alert('x')</script>")
