@@ -44,28 +44,33 @@ final class ImportKillTests: XCTestCase {
         return (p.terminationStatus, seen + String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
     }
 
-    func testKilledImportReRunsToTheSameResult() throws {
-        if ProcessInfo.processInfo.environment["PINGAN_TEST_DATABASE_URL"] != nil { throw XCTSkip("runs once, on SQLite") }
+    /// A migrated database with an importer account, and a file of `rows` people in one community.
+    func prepare(rows: Int) throws -> (exe: URL, dir: URL, db: String, env: [String: String], file: URL) {
         let exe = try executable()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-kill-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appendingPathComponent("kill.sqlite").path
         let env = ["PINGAN_DB": db, "PINGAN_KEY_FILE": dir.appendingPathComponent("key").path, "LOG_LEVEL": "error"]
         let migrated = try run(exe, ["migrate"], env: env)
         XCTAssertEqual(migrated.status, 0, migrated.output)
         let created = try run(exe, ["user", "create", "--username", "importer", "--role", "admin"], env: env)
         XCTAssertEqual(created.status, 0, created.output)
-
-        // 8,000 people in one community; unique valid ID numbers.
+        // Unique valid ID numbers (up to 336,000).
         var csv = "姓名,公民身份号码,人口类别,社区代码,房号\n"
         let community = PanyuDivisions.communities.first!.code
-        for i in 0..<8000 {
+        for i in 0..<rows {
             let first17 = "440113" + String(format: "1970%02d%02d%03d", 1 + i % 12, 1 + (i / 12) % 28, i / 336)
             csv += "居民\(i),\(first17)\(ResidentID.checkDigit(for: first17)),常住人口,\(community),\(i % 50)-\(i % 7)01\n"
         }
         let file = dir.appendingPathComponent("people.csv")
         try Data(csv.utf8).write(to: file)
+        return (exe, dir, db, env, file)
+    }
+
+    func testKilledImportReRunsToTheSameResult() throws {
+        if ProcessInfo.processInfo.environment["PINGAN_TEST_DATABASE_URL"] != nil { throw XCTSkip("runs once, on SQLite") }
+        let (exe, dir, db, env, file) = try prepare(rows: 8000)
+        defer { try? FileManager.default.removeItem(at: dir) }
 
         let first = try run(exe, ["import", "people", file.path, "--as", "importer"], env: env, killWhenWriting: 2000)
         XCTAssertNotEqual(first.status, 0, "the first run was killed: \(first.output.suffix(300))")
@@ -79,6 +84,27 @@ final class ImportKillTests: XCTestCase {
         let final = try count(db)
         XCTAssertEqual(final.rows, 8000)
         XCTAssertEqual(final.distinct, 8000, "no duplicates")
+    }
+
+    /// A first load of a district (≥ 20,000 rows into an empty table) is one transaction: killed while writing,
+    /// it leaves nothing; run again, it loads every row once.
+    func testKilledBulkLoadLeavesNothingAndReRunsToTheSameResult() throws {
+        if ProcessInfo.processInfo.environment["PINGAN_TEST_DATABASE_URL"] != nil { throw XCTSkip("runs once, on SQLite") }
+        let n = 24_000
+        let (exe, dir, db, env, file) = try prepare(rows: n)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        XCTAssertTrue(PeopleIndexes.bulkLoad(newRows: n, existingRows: 0))
+
+        let first = try run(exe, ["import", "people", file.path, "--as", "importer"], env: env, killWhenWriting: 6000)
+        XCTAssertNotEqual(first.status, 0, "the first run was killed: \(first.output.suffix(300))")
+        XCTAssertEqual(try count(db).rows, 0, "a killed bulk load leaves the table as it was")
+
+        let second = try run(exe, ["import", "people", file.path, "--as", "importer"], env: env)
+        XCTAssertEqual(second.status, 0, second.output)
+        XCTAssertTrue(second.output.contains("\(n) new, 0 updated"), second.output)
+        let final = try count(db)
+        XCTAssertEqual(final.rows, n)
+        XCTAssertEqual(final.distinct, n, "no duplicates")
     }
 
     func count(_ path: String) throws -> (rows: Int, distinct: Int) {
