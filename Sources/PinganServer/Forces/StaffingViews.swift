@@ -31,11 +31,17 @@ enum StaffingViews {
             : f.surplus > 0 ? .td(.class("num muted"), .text("+\(f.surplus)")) : .td(.class("num muted"), .text("0"))
     }
 
+    /// In place minus required, in the gap column's convention: a shortage reads −n, a surplus +n.
+    static func netBalanceCell(netGap: Int) -> Node {
+        netGap > 0 ? .td(.class("num"), .strong(.text("−\(netGap)")))
+            : netGap < 0 ? .td(.class("num muted"), .text("+\(-netGap)")) : .td(.class("num muted"), .text("0"))
+    }
+
     static func totalsRow(_ name: Node, _ t: StaffingTotals) -> Node {
         .tr(.td(name), .td(.class("num"), .text("\(t.communities)")), .td(.class("num"), .text("\(t.population)")),
             .td(.class("num"), .text("\(t.offices.required)")), .td(.class("num"), .text("\(t.offices.inPlace)")), gapCell(t.offices),
             .td(.class("num"), .text("\(t.officers.required)")), .td(.class("num"), .text("\(t.officers.inPlace)")), gapCell(t.officers),
-            .td(.class("num"), .text("\(t.officers.netGap)")), .td(.class("num"), .text(t.officers.fillRate)),
+            netBalanceCell(netGap: t.officers.netGap), .td(.class("num"), .text(t.officers.fillRate)),
             .td(.class("num"), .text("\(t.concurrentPosts) (\(t.concurrentPostShare.percent))")))
     }
 
@@ -119,7 +125,7 @@ enum StaffingViews {
                 .th(.attr("rowspan", "2"), .class("num"), .text(L.t("兼职（占比）", "Concurrent posts")))),
             .tr(.th(.class("num"), .text(L.t("应配", "Required"))), .th(.class("num"), .text(L.t("现有", "In place"))), .th(.class("num"), .text(L.t("缺额", "Gap"))),
                 .th(.class("num"), .text(L.t("应配", "Required"))), .th(.class("num"), .text(L.t("在岗", "In place"))), .th(.class("num"), .text(L.t("缺额", "Shortfall"))),
-                .th(.class("num"), .text(L.t("净缺", "Net gap"))), .th(.class("num"), .text(L.t("配备率", "Fill rate")))))
+                .th(.class("num"), .text(L.t("净余缺", "Net balance"))), .th(.class("num"), .text(L.t("配备率", "Fill rate")))))
         let stationRows = p.stations.map { totalsRow(stationLink($0.stationCode), $0.totals) } + [totalsRow(.strong(.text(L.t("合计", "Total"))), p.district)]
         let cHead: Node = .thead(.tr(.th(.text(L.t("社区/村", "Community"))), .th(.text(L.t("派出所", "Station"))), .th(.text(L.t("类型", "Kind"))),
                                      .th(.class("num"), .text(L.t("实有人口", "Population"))),
@@ -134,8 +140,8 @@ enum StaffingViews {
         }
         return .page(req, title: title, status: errors.isEmpty ? .ok : .unprocessableEntity, tabs(req, active: "/forces/staffing"), toolbar, viewTabs, alert(req, errors), filter,
             .p(.class("small muted"), .text(rulesText)),
-            .p(.class("small muted"), .text(L.t("在岗民警 = 分配到该社区的在用社区民警账号；几个村共用一个警务区警务室的，民警在警务区内统筹，警务室只计一次。缺额按警务区逐个相加，一处富余不抵另一处缺额；净缺 = 应配 − 在岗。",
-                                               "Officers in place = active community-officer accounts assigned to the community. Villages sharing a police-area office pool their officers and count that office once. Shortfalls add up per unit, so a spare officer in one place does not hide a gap in another; net gap = required − in place."))),
+            .p(.class("small muted"), .text(L.t("在岗民警 = 分配到该社区的在用社区民警账号；几个村共用一个警务区警务室的，民警在警务区内统筹，警务室只计一次。缺额按警务区逐个相加，一处富余不抵另一处缺额；净余缺 = 在岗 − 应配，与缺额一样负数为缺、正数为余。",
+                                               "Officers in place = active community-officer accounts assigned to the community. Villages sharing a police-area office pool their officers and count that office once. Shortfalls add up per unit, so a spare officer in one place does not hide a gap in another; net balance = in place − required, signed like the gap: negative is short, positive is spare."))),
             .table(.class("data"), head, .element("tbody", stationRows)),
             whatIfForm,
             .h2(.text(L.t("按社区/村", "By community"))),

@@ -167,6 +167,13 @@ final class StaffingServerTests: XCTestCase {
                     XCTAssertTrue(res.body.string.contains("警力"), path)
                 }
             }
+            // The district row is two officers short: the gap and the net balance read the same way (−2), not −2 beside 2.
+            try await app.call(.GET, "/forces/staffing", headers: f.bearer("admin")) { res in
+                let body = res.body.string
+                XCTAssertTrue(body.contains("净余缺"))
+                let total = body.components(separatedBy: "<tr>").first { $0.contains("合计") } ?? ""
+                XCTAssertEqual(total.components(separatedBy: "<strong>−2</strong>").count - 1, 2, total)
+            }
             try await app.call(.GET, "/forces/staffing?months=0", headers: f.bearer("admin")) { res in
                 XCTAssertEqual(res.status, .unprocessableEntity)
                 XCTAssertTrue(res.body.string.contains("统计月数应为"))
