@@ -119,7 +119,22 @@ enum IndicatorService {
     }
 
     /// Every station of the district scored for `month` (not narrowed).
-    static func score(_ req: Request, month: YearMonth, framework chosen: IndicatorFramework? = nil, units given: AnalysisUnits? = nil) async throws -> Scored {
+    typealias StationStaffing = [String: (officers: StaffingFigure, offices: StaffingFigure)]
+
+    /// Officers and offices in place vs required by station id: the staffing planner's current figures (staffing is
+    /// not kept by month, so a past month shows today's staffing — and a year of months can share one load).
+    static func stationStaffing(_ req: Request, units all: AnalysisUnits) async throws -> StationStaffing {
+        var nameToID: [String: String] = [:]
+        for c in all.communities where nameToID[c.stationName] == nil { nameToID[c.stationName] = c.stationID }
+        var staffing: StationStaffing = [:]
+        for s in try await StaffingService.load(req, .init(everything: true)).plan.stations {
+            if let id = nameToID[s.stationCode] { staffing[id] = (s.totals.officers, s.totals.offices) }
+        }
+        return staffing
+    }
+
+    static func score(_ req: Request, month: YearMonth, framework chosen: IndicatorFramework? = nil, units given: AnalysisUnits? = nil,
+                      staffing givenStaffing: StationStaffing? = nil) async throws -> Scored {
         let fw: IndicatorFramework
         if let chosen { fw = chosen } else { fw = try await framework(req.db) }
         let all: AnalysisUnits
@@ -164,13 +179,8 @@ enum IndicatorService {
             if o == DisputeOutcome.agreement.rawValue { agreed[s, default: 0] += d.n }
         }
 
-        // Officers and offices in place vs required: the staffing planner's current figures (staffing is not
-        // kept by month, so a past month shows today's staffing).
-        var staffing: [String: (officers: StaffingFigure, offices: StaffingFigure)] = [:]
-        let nameToID = Dictionary(stationOrder.map { (stationName[$0]!, $0) }, uniquingKeysWith: { a, _ in a })
-        for s in try await StaffingService.load(req, .init(everything: true)).plan.stations {
-            if let id = nameToID[s.stationCode] { staffing[id] = (s.totals.officers, s.totals.offices) }
-        }
+        let staffing: StationStaffing
+        if let givenStaffing { staffing = givenStaffing } else { staffing = try await stationStaffing(req, units: all) }
 
         // Patrols done vs planned: plans dated in the month up to today; done = a patrol log was filed against it.
         let firstDay = "\(month)-01", nextFirst = "\(month.next)-01", today = cal.formatDate(now)

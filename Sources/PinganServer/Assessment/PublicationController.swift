@@ -47,8 +47,9 @@ enum PublicationService {
     static func load(_ req: Request, month: YearMonth) async throws -> Publication {
         let all = try await AnalysisData.units(req.db, scope: .everything)
         let fw = try await IndicatorService.framework(req.db)
-        let cur = try await IndicatorService.score(req, month: month, framework: fw, units: all)
-        let prev = try await IndicatorService.score(req, month: month.previous, framework: fw, units: all)
+        let staffing = try await IndicatorService.stationStaffing(req, units: all)   // today's, for both months
+        let cur = try await IndicatorService.score(req, month: month, framework: fw, units: all, staffing: staffing)
+        let prev = try await IndicatorService.score(req, month: month.previous, framework: fw, units: all, staffing: staffing)
         let prevRank = Dictionary(uniqueKeysWithValues: prev.units.map { ($0.id, $0.rank) })
         let visible = try await IndexService.visibleStations(req, all)
         let rows = cur.units.filter { visible?.contains($0.id) ?? true }.map { u in

@@ -75,8 +75,9 @@ enum YearSummaryService {
         let fw = try await IndicatorService.framework(req.db)
         var byStation: [String: [MonthScore]] = [:]
         var names: [String: String] = [:], order: [String] = []
+        let staffing = try await IndicatorService.stationStaffing(req, units: all)
         for m in months {
-            for u in try await IndicatorService.score(req, month: m, framework: fw, units: all).units {
+            for u in try await IndicatorService.score(req, month: m, framework: fw, units: all, staffing: staffing).units {
                 if names[u.id] == nil { names[u.id] = u.name; order.append(u.id) }
                 byStation[u.id, default: []].append(MonthScore(month: m.description, score: u.total, rank: u.rank))
             }
