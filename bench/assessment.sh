@@ -31,14 +31,22 @@ for i in 1 2 3; do PINGAN_DB="$DB" "$BIN" assess month "$month" 2>&1 | grep Ladd
 PINGAN_DB="$DB" "$BIN" assess month "$year-01" 2>&1 | grep Ladder
 
 # The indicator publication and the year-end summary through the server (district-wide scoring; issue 8).
+# BIN_BEFORE=… also times another build on the same database, alternating, for a side-by-side comparison.
 PORT=${PORT:-8197}
 token=$(PINGAN_DB="$DB" "$BIN" token create --username admin --name bench 2>/dev/null | grep -oE '[A-Za-z0-9_-]{30,}' | head -1)
-PINGAN_DB="$DB" "$BIN" serve --port "$PORT" >/tmp/pingan-bench-assess-serve.log 2>&1 &
-srv=$!
-trap 'kill $srv 2>/dev/null || true' EXIT
-for _ in $(seq 1 60); do curl -s "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.5; done
-for path in "/api/v1/assessment/publication?month=$month" "/api/v1/assessment/year?year=$year"; do
-  for i in 1 2 3; do
-    curl -s -o /dev/null -H "Authorization: Bearer $token" -w "GET $path: %{http_code} %{time_total}s %{size_download} bytes\n" "http://127.0.0.1:$PORT$path"
+serve_and_time() {  # label binary
+  PINGAN_DB="$DB" "$2" serve --port "$PORT" >/tmp/pingan-bench-assess-serve.log 2>&1 &
+  local srv=$!
+  for _ in $(seq 1 60); do curl -s "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.5; done
+  for path in "/api/v1/assessment/publication?month=$month" "/api/v1/assessment/year?year=$year"; do
+    for i in 1 2 3; do
+      curl -s -o /dev/null -H "Authorization: Bearer $token" -w "$1 GET $path: %{http_code} %{time_total}s %{size_download} bytes\n" "http://127.0.0.1:$PORT$path"
+    done
   done
+  kill $srv; wait $srv 2>/dev/null || true
+}
+for round in 1 2; do
+  serve_and_time "[$(basename "$BIN")]" "$BIN"
+  [ -n "${BIN_BEFORE:-}" ] && serve_and_time "[before: $(basename "$BIN_BEFORE")]" "$BIN_BEFORE"
+  [ -n "${BIN_BEFORE:-}" ] || break
 done
