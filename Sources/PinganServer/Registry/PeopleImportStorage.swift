@@ -1,0 +1,90 @@
+import Fluent
+import SQLKit
+import FluentSQLiteDriver
+import Vapor
+import PinganKit
+
+/// How `PeopleImport` stores rows: the columns, the sealed values and the multi-row upsert.
+extension PeopleImport {
+    static let insertColumns = ["name", "sex", "birth_date", "id_number_sealed", "id_number_index", "id_number_masked", "phone_sealed", "phone_index", "phone_masked",
+                                "hukou_address", "category", "key_type", "community_id", "grid_id", "room", "residence_expires_on", "note", "created_by_id", "created_at", "updated_at"]
+
+    /// Which stored columns each CSV column feeds (absent CSV columns leave these alone on update).
+    static let updatedBy: [String: [String]] = [
+        "name": ["name"], "idNumber": ["sex", "birth_date", "id_number_sealed", "id_number_masked"], "phone": ["phone_sealed", "phone_index", "phone_masked"],
+        "hukouAddress": ["hukou_address"], "category": ["category", "key_type", "residence_expires_on"], "keyType": ["key_type"],
+        "community": ["community_id", "grid_id"], "grid": ["grid_id"], "room": ["room"], "residenceExpiresOn": ["residence_expires_on"], "note": ["note"],
+    ]
+
+    /// A stored column's value, bound natively by SQLite and through SQLKit elsewhere.
+    enum StoredValue: Sendable {
+        case text(String), int(Int), date(Date), null
+        var sqlite: SQLiteData {
+            switch self {
+            case .text(let s): .text(s)
+            case .int(let i): .integer(i)
+            case .date(let d): d.sqliteData ?? .null
+            case .null: .null
+            }
+        }
+        var sqlExpression: any SQLExpression {
+            switch self {
+            case .text(let s): SQLBind(s)
+            case .int(let i): SQLBind(i)
+            case .date(let d): SQLBind(d)
+            case .null: SQLLiteral.null
+            }
+        }
+    }
+
+    /// The row's values in `insertColumns` order, identity data sealed.
+    static func storedValues(_ r: Row, cipher: FieldCipher, userID: Int, now: Date) throws -> [StoredValue] {
+        let id = r.resident.value
+        func text(_ s: String?) -> StoredValue { s.map { .text($0) } ?? .null }
+        return [
+            .text(r.name), .text(r.resident.isMale ? "M" : "F"), .text(String(r.resident.birthDate.year)), .text(try cipher.seal(id)),
+            .text(cipher.blindIndex(id, field: "id_number")), .text(r.resident.masked),
+            text(try r.phone.map { try cipher.seal($0) }), text(r.phone.map { cipher.blindIndex($0, field: "phone") }), text(r.phone.map(PhoneNumber.masked)),
+            .text(r.hukou), .text(r.category.rawValue), text(r.keyType?.rawValue), .int(r.communityID), r.gridID.map { .int($0) } ?? .null, .text(r.room),
+            text(r.expires), .text(r.note), .int(userID), .date(now), .date(now),
+        ]
+    }
+
+    /// Columns a re-import overwrites: those the file has, plus `updated_at`.
+    static func updatedColumns(_ present: Set<String>) -> [String] {
+        let update = Set(present.flatMap { updatedBy[$0] ?? [] }).union(["updated_at"])
+        return insertColumns.filter(update.contains)
+    }
+
+    /// A move to another community drops the old building.
+    static let buildingOnMove = "CASE WHEN people.community_id = excluded.community_id THEN people.building_id ELSE NULL END"
+
+    static func upsert(_ rows: [[StoredValue]], on db: any Database, present: Set<String>) async throws {
+        let update = updatedColumns(present)
+        if let sqlite = db as? any SQLiteDatabase {
+            // SQLite: one statement text per batch size, values bound natively (no SQLKit tree to build and
+            // serialize for 20,000 binds per batch).
+            let placeholders = "(" + Array(repeating: "?", count: insertColumns.count).joined(separator: ",") + ")"
+            var text = "INSERT INTO \"people\" (" + insertColumns.map { "\"\($0)\"" }.joined(separator: ", ") + ") VALUES "
+            text += Array(repeating: placeholders, count: rows.count).joined(separator: ",")
+            var sets = update.map { "\"\($0)\" = excluded.\"\($0)\"" }
+            if update.contains("community_id") { sets.append("\"building_id\" = " + buildingOnMove) }
+            text += " ON CONFLICT (\"id_number_index\") DO UPDATE SET " + sets.joined(separator: ", ")
+            var binds: [SQLiteData] = []
+            binds.reserveCapacity(rows.count * insertColumns.count)
+            for row in rows { for v in row { binds.append(v.sqlite) } }
+            _ = try await sqlite.query(text, binds)
+            return
+        }
+        let sql = db as! any SQLDatabase
+        let q = sql.insert(into: "people").columns(insertColumns)
+        for row in rows { q.values(row.map(\.sqlExpression)) }
+        q.onConflict(with: ["id_number_index"]) { u in
+            var u = u
+            for c in update { u = u.set(excludedValueOf: c) }
+            if update.contains("community_id") { u = u.set("building_id", to: SQLRaw(buildingOnMove)) }
+            return u
+        }
+        try await q.run()
+    }
+}
