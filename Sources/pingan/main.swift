@@ -24,6 +24,7 @@ Usage:
   pingan open311 key create --name LABEL                            an api_key for Open311 POST requests (printed once)
   pingan alerts recompute [--month YYYY-MM] [--week YYYY-MM-DD]   early-warning alerts (default: last complete month and week)
   pingan assess month [YYYY-MM]     grid-cadre ladder and rewards for the month (default: the month just ended)
+  pingan staffing snapshot          record this month's staffing (the server also does it hourly while it runs)
 Roles: \(Role.allCases.map(\.rawValue).joined(separator: ", "))
 Configuration comes from the environment: see README.md § Configuration.
 """
@@ -71,6 +72,7 @@ do {
     case "serve":
         try await app.migrateAll()
         try await DemoSeeder.seedDivisions(on: app.db)
+        app.lifecycle.use(StaffingSnapshotTimer())
         try await app.execute()
     case "migrate":
         try await app.migrateAll()
@@ -94,6 +96,7 @@ do {
         try await seeder.seedDisputes(app: app)
         try await seeder.seedAlerts(app: app)
         try await seeder.seedForces(app: app)
+        try await seeder.seedStaffingSnapshots(app: app)
         try await seeder.seedPatrols(app: app)
         try await seeder.seedAssessment(app: app)
         let open311Key = try await seeder.seedPortal(app: app)
@@ -107,7 +110,10 @@ do {
         }
         print("\nPublic portal (no sign-in): http://\(config.hostname):\(config.port)/public · Open311: /open311/v2 (api_key \(open311Key))")
         print("")
-        if !flag("no-serve") { try await app.execute() }
+        if !flag("no-serve") {
+            app.lifecycle.use(StaffingSnapshotTimer())
+            try await app.execute()
+        }
     case "user":
         guard args.count > 1, args[1] == "create" else { fail(usage) }
         guard let username = option("username"), let roleName = option("role") else { fail("user create needs --username and --role\n\n" + usage) }
@@ -172,6 +178,10 @@ do {
         if let w = option("week") { guard let d = cal.parseLocalDate(w) else { fail("--week must look like 2026-03-02") }; week = d }
         let outcome = try await AnalysisCLI.recompute(app: app, calendar: cal, month: month, week: week)
         print("Evaluated \(outcome.evaluatedUnits) units for \(outcome.periods.joined(separator: " and week of ")): \(outcome.created) new alerts, \(outcome.existing) already present.")
+    case "staffing":
+        guard args.count > 1, args[1] == "snapshot" else { fail(usage) }
+        try await app.migrateAll()
+        print(try await StaffingSnapshotCLI.record(app: app))
     case "assess":
         guard args.count > 1, args[1] == "month" else { fail(usage) }
         try await app.migrateAll()

@@ -22,4 +22,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreatePortal())
     app.migrations.add(AddPatrolPlanCancellation())
     app.migrations.add(TruncatePeopleBirthDates())
+    app.migrations.add(CreateStaffingSnapshots())
 }

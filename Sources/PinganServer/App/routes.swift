@@ -34,6 +34,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: AlertAPIController())
     try signedIn.register(collection: StaffingController())
     try signedIn.register(collection: StaffingAPIController())
+    try signedIn.register(collection: StaffingSnapshotController())
     try signedIn.register(collection: WorkLogController())
     try signedIn.register(collection: WorkLogAPIController())
     try signedIn.register(collection: InspectionController())

@@ -220,7 +220,7 @@ enum IndicatorViews {
 
     static func explain(_ L: Lang, _ m: IndicatorMetric) -> String {
         switch m {
-        case .officersInPlace: L.t("在岗社区民警 ÷ 警力配置标准测算的应配人数（当前配备）", "community officers in place ÷ required by the staffing rules (current staffing)")
+        case .officersInPlace: L.t("在岗社区民警 ÷ 警力配置标准测算的应配人数（已结束的月份按该月编制快照，本月按当前配备）", "community officers in place ÷ required by the staffing rules (a past month: its staffing snapshot; this month: current staffing)")
         case .officesSetUp: L.t("已建警务室 ÷ 应建数（警力配置标准）", "police offices in place ÷ required by the staffing rules")
         case .patrolsDone: L.t("本月（截至今天）巡逻计划中已填写巡逻记录的 ÷ 计划数（已取消的计划不计）", "patrol plans of the month up to today with a patrol log ÷ plans (cancelled plans left out)")
         case .hotGridPatrolShare: L.t("本月巡逻时长中在热点网格的占比（多网格的巡逻按网格数均分）", "share of the month's patrol time in hot grids (time split evenly over a log's grids)")

@@ -113,28 +113,18 @@ enum IndicatorService {
         var cases: (now: [String: Int], previous: [String: Int], lastYear: [String: Int])
         var mediation: (agreed: [String: Int], closed: [String: Int])
         var staffing: [String: (officers: StaffingFigure, offices: StaffingFigure)]
+        /// Whether those figures are the month's snapshot or today's.
+        var staffingBasis: StaffingBasis
         var population: [String: Int]
         /// How many grids counted as hot for the patrol-time indicator.
         var hotGrids: Int
     }
 
-    /// Every station of the district scored for `month` (not narrowed).
+    /// Officers and offices in place vs required, by station id.
     typealias StationStaffing = [String: (officers: StaffingFigure, offices: StaffingFigure)]
 
-    /// Officers and offices in place vs required by station id: the staffing planner's current figures (staffing is
-    /// not kept by month, so a past month shows today's staffing — and a year of months can share one load).
-    static func stationStaffing(_ req: Request, units all: AnalysisUnits) async throws -> StationStaffing {
-        var nameToID: [String: String] = [:]
-        for c in all.communities where nameToID[c.stationName] == nil { nameToID[c.stationName] = c.stationID }
-        var staffing: StationStaffing = [:]
-        for s in try await StaffingService.load(req, .init(everything: true)).plan.stations {
-            if let id = nameToID[s.stationCode] { staffing[id] = (s.totals.officers, s.totals.offices) }
-        }
-        return staffing
-    }
-
     static func score(_ req: Request, month: YearMonth, framework chosen: IndicatorFramework? = nil, units given: AnalysisUnits? = nil,
-                      staffing givenStaffing: StationStaffing? = nil) async throws -> Scored {
+                      staffing givenHistory: StaffingSnapshots.History? = nil) async throws -> Scored {
         let fw: IndicatorFramework
         if let chosen { fw = chosen } else { fw = try await framework(req.db) }
         let all: AnalysisUnits
@@ -179,8 +169,9 @@ enum IndicatorService {
             if o == DisputeOutcome.agreement.rawValue { agreed[s, default: 0] += d.n }
         }
 
-        let staffing: StationStaffing
-        if let givenStaffing { staffing = givenStaffing } else { staffing = try await stationStaffing(req, units: all) }
+        let history: StaffingSnapshots.History
+        if let givenHistory { history = givenHistory } else { history = try await StaffingSnapshots.history(req, units: all) }
+        let (staffing, staffingBasis) = try await history.staffing(for: month)
 
         // Patrols done vs planned: plans dated in the month up to today; done = a patrol log was filed against it.
         let firstDay = "\(month)-01", nextFirst = "\(month.next)-01", today = cal.formatDate(now)
@@ -266,6 +257,6 @@ enum IndicatorService {
             return IndicatorUnitInput(id: s, name: stationName[s] ?? s, values: v)
         }
         return Scored(framework: fw, units: IndicatorScoring.evaluate(fw, inputs), index: index,
-                      cases: (casesNow, casesPrev, casesLY), mediation: (agreed, closed), staffing: staffing, population: population, hotGrids: hotGridCount)
+                      cases: (casesNow, casesPrev, casesLY), mediation: (agreed, closed), staffing: staffing, staffingBasis: staffingBasis, population: population, hotGrids: hotGridCount)
     }
 }

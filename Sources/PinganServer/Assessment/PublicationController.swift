@@ -40,6 +40,8 @@ struct Publication: Content {
     /// The indicators scored, in the framework's order (names, directions, targets, weights).
     var indicators: [IndicatorDefinition]
     var hotGrids: Int
+    /// The month's officers-in-place figures: its staffing snapshot or, when none was recorded, today's.
+    var staffingBasis: StaffingBasis
     var rows: [PublicationRow]
 }
 
@@ -47,7 +49,7 @@ enum PublicationService {
     static func load(_ req: Request, month: YearMonth) async throws -> Publication {
         let all = try await AnalysisData.units(req.db, scope: .everything)
         let fw = try await IndicatorService.framework(req.db)
-        let staffing = try await IndicatorService.stationStaffing(req, units: all)   // today's, for both months
+        let staffing = try await StaffingSnapshots.history(req, units: all)   // loaded once for both months
         let cur = try await IndicatorService.score(req, month: month, framework: fw, units: all, staffing: staffing)
         let prev = try await IndicatorService.score(req, month: month.previous, framework: fw, units: all, staffing: staffing)
         let prevRank = Dictionary(uniqueKeysWithValues: prev.units.map { ($0.id, $0.rank) })
@@ -67,7 +69,7 @@ enum PublicationService {
                                   mediationAgreed: agreed, mediationClosed: closed, mediationSuccess: Rate.format(agreed, of: closed),
                                   officersInPlace: cur.staffing[s]?.officers.inPlace, officersRequired: cur.staffing[s]?.officers.required, composite: ix?.composite)
         }
-        return Publication(month: month.description, indicators: fw.active, hotGrids: cur.hotGrids, rows: rows)
+        return Publication(month: month.description, indicators: fw.active, hotGrids: cur.hotGrids, staffingBasis: cur.staffingBasis, rows: rows)
     }
 
     /// "95.0%", "3.21", "−13.8%", "72.5": an indicator's value as the publication prints it.
@@ -130,6 +132,17 @@ struct PublicationController: RouteCollection {
 }
 
 enum PublicationViews {
+    /// Says where the staffing indicators' figures come from when the framework scores staffing.
+    static func staffingNote(_ req: Request, _ p: Publication) -> Node {
+        guard p.indicators.contains(where: { $0.metric == .officersInPlace || $0.metric == .officesSetUp }) else { return .empty }
+        let now = LocalCalendar(timeZoneIdentifier: req.config.timeZone).yearMonth(of: Date()).description
+        let text = p.staffingBasis.describe(req, month: p.month)
+        if p.staffingBasis.kind == .current && p.month < now {
+            return .p(.class("alert warn"), .text(text + req.t("：该月没有编制快照，可能与当时不同。", ": no staffing snapshot was recorded for this month, so they may differ from what they were.")))
+        }
+        return .p(.class("small muted"), .text(text + req.t("。", ".")))
+    }
+
     static func page(_ req: Request, _ p: Publication, filterErrors: FieldErrors) -> Response {
         let L = req.lang
         let title = L.t("各派出所平安建设工作进展通报 \(p.month)", "Monthly station publication \(p.month)")
@@ -168,6 +181,7 @@ enum PublicationViews {
             AssessmentViews.monthFilter(req, action: "/assessment/publication", month: p.month),
             .p(.class("small muted"), .text(L.t("总分为各项指标得分的加权平均（0–100；达到目标得满分，到零分线不得分，其间按比例）；某项本月无数据（“—”）时不计入，权重按其余指标重新分配。名次为全区排名，变化与上月相比。",
                                                "The score is the weighted mean of the indicator scores (0–100: the target earns full marks, the zero point none, linear between); an indicator with no data this month (“—”) is left out and the other weights rescaled. Ranks are district-wide, change against last month."))),
+            staffingNote(req, p),
             .details(.class("small"), .summary(.text(L.t("指标、目标与权重（权重合计 \(String(format: "%g", weights))）", "Indicators, targets and weights (total \(String(format: "%g", weights)))"))),
                      .p(.text(legend + " "), .a(.href("/assessment/indicators"), .text(L.t("修改考核指标 →", "Edit the indicators →"))))),
             rows.isEmpty ? .div(.class("empty"), .text(L.t("没有可通报的派出所（须整个派出所在您的辖区内）。", "No station to publish (a station must lie wholly in your jurisdiction).")))

@@ -33,6 +33,8 @@ struct YearSummaryReport: Content {
     /// true when `through` is the month in progress (asked for with `through=`).
     var partial: Bool
     var months: [String]
+    /// Months scored with today's staffing because no snapshot was recorded for them or before them.
+    var monthsOnCurrentStaffing: [String]
     var rows: [YearStationRow]
 }
 
@@ -69,15 +71,19 @@ enum YearSummaryService {
 
     static func load(_ req: Request, year: Int, through: YearMonth?) async throws -> YearSummaryReport {
         let now = LocalCalendar(timeZoneIdentifier: req.config.timeZone).yearMonth(of: Date())
-        guard let last = through else { return YearSummaryReport(year: year, through: nil, partial: false, months: [], rows: []) }
+        guard let last = through else { return YearSummaryReport(year: year, through: nil, partial: false, months: [], monthsOnCurrentStaffing: [], rows: []) }
         let months = (1...last.month).map { YearMonth(year: year, month: $0) }
         let all = try await AnalysisData.units(req.db, scope: .everything)
         let fw = try await IndicatorService.framework(req.db)
         var byStation: [String: [MonthScore]] = [:]
         var names: [String: String] = [:], order: [String] = []
-        let staffing = try await IndicatorService.stationStaffing(req, units: all)
+        let staffing = try await StaffingSnapshots.history(req, units: all)
+        var onCurrentStaffing: [String] = []
+        let usesStaffing = fw.active.contains { $0.metric == .officersInPlace || $0.metric == .officesSetUp }
         for m in months {
-            for u in try await IndicatorService.score(req, month: m, framework: fw, units: all, staffing: staffing).units {
+            let scored = try await IndicatorService.score(req, month: m, framework: fw, units: all, staffing: staffing)
+            if usesStaffing, m < now, scored.staffingBasis.kind == .current { onCurrentStaffing.append(m.description) }
+            for u in scored.units {
                 if names[u.id] == nil { names[u.id] = u.name; order.append(u.id) }
                 byStation[u.id, default: []].append(MonthScore(month: m.description, score: u.total, rank: u.rank))
             }
@@ -132,7 +138,7 @@ enum YearSummaryService {
                                        letters: lt.n, lettersMet: lt.met, lettersNotMet: lt.notMet))
         }
         rows.sort { ($0.yearRank ?? Int.max, $0.station) < ($1.yearRank ?? Int.max, $1.station) }
-        return YearSummaryReport(year: year, through: last.description, partial: last == now, months: months.map(\.description), rows: rows)
+        return YearSummaryReport(year: year, through: last.description, partial: last == now, months: months.map(\.description), monthsOnCurrentStaffing: onCurrentStaffing, rows: rows)
     }
 
     static func csv(_ r: YearSummaryReport, chinese: Bool) -> CSVWriter {
@@ -239,6 +245,9 @@ enum YearSummaryViews {
                                                "Monthly scores and ranks are each month's publication (scored on the indicators, district-wide); the year's rank is by average score. Perception totals the year's surveys with a Wilson 95% interval: lower bound at or above the target → met, upper bound below → not met, otherwise the sample cannot tell."))),
             r.partial ? .p(.class("alert warn"), .text(L.t("\(r.through ?? "") 尚未结束：本月得分只反映到今天为止的记录，并计入平均得分与年度名次。",
                                                         "\(r.through ?? "") is not over: its score reflects the records to date only, and it counts in the average and the year's rank."))) : .empty,
+            r.monthsOnCurrentStaffing.isEmpty ? .empty : .p(.class("alert warn"), .text(L.t(
+                "\(r.monthsOnCurrentStaffing.joined(separator: "、")) 没有编制快照：这些月份的“在岗民警”“警务室”两项按当前配备计算，可能与当时不同。",
+                "No staffing snapshot for \(r.monthsOnCurrentStaffing.joined(separator: ", ")): officers and offices in those months are today's figures and may differ from what they were."))),
             r.through == nil ? .div(.class("empty"), .text(L.t("\(r.year) 年还没有完整的月份；可在“截至”中选择本月查看至今的情况，或查看上一年度。",
                                                                "\(r.year) has no whole month yet: choose this month under “Through” for the year to date, or look at last year.")))
             : r.rows.isEmpty ? .div(.class("empty"), .text(L.t("没有可汇总的派出所（须整个派出所在您的辖区内）。", "No station to summarise (a station must lie wholly in your jurisdiction).")))

@@ -76,6 +76,7 @@ enum StaffingViews {
         let title = L.t("警力配置测算", "Staffing plan")
         let toolbar: Node = .div(.class("toolbar"), .h1(.text(title)),
             canConfigure ? .a(.class("btn secondary"), .href("/forces/staffing/rules"), .text(L.t("配置标准", "Rules"))) : .empty,
+            .a(.class("btn secondary"), .href("/forces/staffing/snapshots"), .text(L.t("月度快照", "Monthly snapshots"))),
             .a(.class("btn secondary"), .href("/forces/staffing/export.csv" + (query.isEmpty ? "" : "?" + query)), .text(L.t("导出 CSV", "Export CSV"))),
             .button(.type("button"), .class("btn secondary no-print"), .attr("data-print", "1"), .text(L.t("打印", "Print"))))
         let r = p.rules

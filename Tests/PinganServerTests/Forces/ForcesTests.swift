@@ -17,15 +17,6 @@ func makeInspection(_ app: Application, _ f: Fixture, site: Int) async throws ->
 
 private func today() -> LocalDay { LocalDay(Date(), in: LocalCalendar()) }
 
-/// Populations: c1 urban 8,000 (2 officers), c2 urban 5,000 (1), c3 urban 3,000 (1). Officers in place:
-/// "officer" in c1, "officer3" in c3. No police offices.
-private func setPopulations(_ app: Application, _ f: Fixture) async throws {
-    for (id, pop) in [(f.c1, 8000), (f.c2, 5000), (f.c3, 3000)] {
-        let d = try await Division.find(id, on: app.db)!
-        d.residentPopulation = pop
-        try await d.save(on: app.db)
-    }
-}
 
 @discardableResult
 private func get<T: Decodable>(_ app: Application, _ path: String, as headers: HTTPHeaders, _ type: T.Type, status: HTTPStatus = .ok) async throws -> T? {

@@ -147,3 +147,13 @@ extension Application {
         _ = try await self.testable().test(method, path, headers: headers, beforeRequest: before, afterResponse: after)
     }
 }
+
+/// Populations: c1 urban 8,000 (2 officers), c2 urban 5,000 (1), c3 urban 3,000 (1). Officers in place:
+/// "officer" in c1, "officer3" in c3 — station A needs 3 and has 1, station B needs 1 and has 1. No police offices.
+func setPopulations(_ app: Application, _ f: Fixture) async throws {
+    for (id, pop) in [(f.c1, 8000), (f.c2, 5000), (f.c3, 3000)] {
+        let d = try await Division.find(id, on: app.db)!
+        d.residentPopulation = pop
+        try await d.save(on: app.db)
+    }
+}
