@@ -146,7 +146,7 @@ enum StaffingSnapshotViews {
             [.td(.class("num"), .text("\(f.required)")), .td(.class("num"), .text("\(f.inPlace)")), StaffingViews.gapCell(f)]
         }
         let rows: [Node] = l.rows.map { r in
-            .tr(.td(.text(r.month)), .td(.text(r.station)), .group(figure(r.officers)), StaffingViews.netBalanceCell(netGap: r.officers.netGap), .group(figure(r.offices)),
+            .tr(.td(.text(r.month)), .td(.text(r.station)), .group(figure(r.offices)), .group(figure(r.officers)), StaffingViews.netBalanceCell(netGap: r.officers.netGap),
                 .td(.class("small muted"), .text(cal.formatDateTime(r.takenAt))), .td(.class("small muted"), .text(takenBy(r.takenBy, L))))
         }
         let notice: Node = switch recorded {
@@ -168,7 +168,7 @@ enum StaffingSnapshotViews {
                   .label(.text(L.t("派出所", "Station")), Form.select("station", stations.map { ("\($0.id!)", $0.name) }, selected: l.station.map { "\($0)" }, blank: L.t("全部", "All"))),
                   .button(.type("submit"), .text(L.t("查询", "Show")))),
             .p(.class("small muted"), .text(L.t(
-                "缺口按社区（警务区）逐一累计，一处富余不抵另一处短缺；净余缺为在岗减应配。考核通报中已结束月份的“在岗民警”“警务室”两项，按该月的快照计算；该月没有快照时按此前最近一个月的快照，再没有则按当前配备（页面会注明）。服务器运行期间每小时按当前配备更新本月快照，月份结束后不再改动；也可用命令 pingan staffing snapshot 记录。",
+                "缺额按社区（警务区）逐一累计，一处富余不抵另一处短缺；净余缺为在岗减应配。考核通报中已结束月份的“在岗民警”“警务室”两项，按该月的快照计算；该月没有快照时按此前最近一个月的快照，再没有则按当前配备（页面会注明）。服务器运行期间每小时按当前配备更新本月快照，月份结束后不再改动；也可用命令 pingan staffing snapshot 记录。",
                 "Gaps add up community by community (a spare officer in one does not fill a gap in another); net is in place minus required. The assessment scores a past month's officers and offices with that month's snapshot; without one, with the latest earlier snapshot, and failing that with current staffing (the page says so). While the server runs it refreshes this month's snapshot from the current staffing every hour; a month's snapshot is not changed after the month ends. The command pingan staffing snapshot records it too."))),
             canRecord ? .form(.method("post"), .action("/forces/staffing/snapshots"), .class("inline no-print"), Layout.csrfField(req),
                               .button(.type("submit"), .class("btn secondary"), .text(L.t("按当前配备更新本月快照", "Record this month from current staffing")))) : .empty,
@@ -176,12 +176,12 @@ enum StaffingSnapshotViews {
                                                            "No staffing snapshot you may see from \(l.from) to \(l.to) (a station must lie wholly in your jurisdiction).")))
                 : .div(.class("scroll"), .table(.class("data"),
                     .thead(.tr(.th(.attr("rowspan", "2"), .text(L.t("月份", "Month"))), .th(.attr("rowspan", "2"), .text(L.t("派出所", "Station"))),
-                               .th(.attr("colspan", "4"), .class("group"), .text(L.t("社区民警", "Community officers"))),
                                .th(.attr("colspan", "3"), .class("group"), .text(L.t("警务室", "Police offices"))),
+                               .th(.attr("colspan", "4"), .class("group"), .text(L.t("社区民警", "Community officers"))),
                                .th(.attr("rowspan", "2"), .text(L.t("记录时间", "Recorded"))), .th(.attr("rowspan", "2"), .text(L.t("记录方式", "By")))),
-                           .tr(.th(.class("num"), .text(L.t("应配", "Required"))), .th(.class("num"), .text(L.t("在岗", "In place"))), .th(.class("num"), .text(L.t("缺口", "Gap"))),
-                               .th(.class("num"), .attr("title", L.t("在岗减应配：缺为负，余为正", "In place minus required: short is negative, spare positive")), .text(L.t("净余缺", "Net"))),
-                               .th(.class("num"), .text(L.t("应建", "Required"))), .th(.class("num"), .text(L.t("已建", "In place"))), .th(.class("num"), .text(L.t("缺口", "Gap"))))),
+                           .tr(.th(.class("num"), .text(L.t("应配", "Required"))), .th(.class("num"), .text(L.t("现有", "In place"))), .th(.class("num"), .text(L.t("缺额", "Gap"))),
+                               .th(.class("num"), .text(L.t("应配", "Required"))), .th(.class("num"), .text(L.t("在岗", "In place"))), .th(.class("num"), .text(L.t("缺额", "Shortfall"))),
+                               .th(.class("num"), .attr("title", L.t("在岗减应配：缺为负，余为正", "In place minus required: short is negative, spare positive")), .text(L.t("净余缺", "Net"))))),
                     .element("tbody", rows))))
     }
 

@@ -122,7 +122,7 @@ enum StaffingViews {
         let head: Node = .thead(
             .tr(.th(.attr("rowspan", "2"), .text(L.t("派出所", "Station"))), .th(.attr("rowspan", "2"), .class("num"), .text(L.t("社区/村", "Communities"))),
                 .th(.attr("rowspan", "2"), .class("num"), .text(L.t("实有人口", "Population"))),
-                .th(.attr("colspan", "3"), .text(L.t("警务室", "Police offices"))), .th(.attr("colspan", "5"), .text(L.t("社区民警", "Community officers"))),
+                .th(.attr("colspan", "3"), .class("group"), .text(L.t("警务室", "Police offices"))), .th(.attr("colspan", "5"), .class("group"), .text(L.t("社区民警", "Community officers"))),
                 .th(.attr("rowspan", "2"), .class("num"), .text(L.t("兼职（占比）", "Concurrent posts")))),
             .tr(.th(.class("num"), .text(L.t("应配", "Required"))), .th(.class("num"), .text(L.t("现有", "In place"))), .th(.class("num"), .text(L.t("缺额", "Gap"))),
                 .th(.class("num"), .text(L.t("应配", "Required"))), .th(.class("num"), .text(L.t("在岗", "In place"))), .th(.class("num"), .text(L.t("缺额", "Shortfall"))),
