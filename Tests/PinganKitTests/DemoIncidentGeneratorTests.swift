@@ -42,6 +42,27 @@ final class DemoIncidentGeneratorTests: XCTestCase {
         XCTAssertNotEqual(other.map(\.occurredAt), prefix.map(\.occurredAt))
     }
 
+    /// Clearance differs between communities by more than chance: the spread of the communities' solved shares is
+    /// well above the binomial spread one district-wide rate would give.
+    func testCommunitiesClearDifferentShares() {
+        let rows = makeGenerator().generate(count: 60_000, placeName: name)
+        var filed: [Int: Int] = [:], solved: [Int: Int] = [:]
+        // Cases filed long enough before `now` that an unsolved one is unsolved, not pending.
+        let cutoff = makeGenerator().now.addingTimeInterval(-150 * 86_400)
+        for r in rows where r.filedAt != nil && r.filedAt! < cutoff {
+            filed[r.place.communityIndex, default: 0] += 1
+            if r.solvedAt != nil { solved[r.place.communityIndex, default: 0] += 1 }
+        }
+        let total = Double(solved.values.reduce(0, +)) / Double(filed.values.reduce(0, +))
+        let shares = filed.keys.sorted().map { Double(solved[$0] ?? 0) / Double(filed[$0]!) }
+        let mean = shares.reduce(0, +) / Double(shares.count)
+        let variance = shares.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(shares.count - 1)
+        let binomial = filed.keys.map { total * (1 - total) / Double(filed[$0]!) }.reduce(0, +) / Double(filed.count)
+        XCTAssertEqual(filed.count, 30)
+        XCTAssertGreaterThan(variance, 3 * binomial, "between-community variance \(variance) vs binomial \(binomial)")
+        XCTAssertGreaterThan(shares.max()! - shares.min()!, 0.15)
+    }
+
     func testInvariantsAndShape() {
         let g = makeGenerator()
         let rows = g.generate(count: 20_000, placeName: name)

@@ -66,7 +66,9 @@ public struct DemoIncident: Sendable, Equatable {
 /// - Status: reported more than 7 days before `now` → mostly closed; recent ones spread over
 ///   received / dispatched / handled (/ closed).
 /// - Criminal incidents get filedAt = reportedAt + 0–2 days and, at 60–85 % depending on type, a solvedAt
-///   after filedAt; a solve date that would lie after `now` is left nil (not solved yet).
+///   after filedAt; a solve date that would lie after `now` is left nil (not solved yet). Each community's odds
+///   of solving are scaled by its own factor (log-normal, σ 0.5), so clearance differs between communities as it
+///   does between real ones (the index's shrinkage then has something to shrink).
 /// - Nothing lies after `now`. If places is empty or the window [start, min(end, now)) is empty, no incidents
 ///   are produced.
 public struct DemoIncidentGenerator: Sendable {
@@ -79,6 +81,8 @@ public struct DemoIncidentGenerator: Sendable {
     public let subcategories: [IncidentSubcategory]
 
     private let placeCumulative: [Double]
+    /// Odds multiplier of solving a case, by community index.
+    private let solveOdds: [Int: Double]
     private let subcategoryCumulative: [Double]
     private let days: [Day]
     private let windowEnd: Date
@@ -118,6 +122,11 @@ public struct DemoIncidentGenerator: Sendable {
             weights[rng.nextInt(below: weights.count)] *= 10
         }
         placeCumulative = SplitMix64.cumulative(weights)
+        // Own stream, so the incidents' draws are the same as without it.
+        var clearanceRng = SplitMix64(seed: SplitMix64.mix(seed ^ 0xC1EA_4A9C_E000))
+        var odds: [Int: Double] = [:]
+        for c in Set(places.map(\.communityIndex)).sorted() { odds[c] = exp(0.5 * clearanceRng.nextGaussian()) }
+        solveOdds = odds
         subcategoryCumulative = SplitMix64.cumulative(subcategories.map { Self.mixWeight[$0.code] ?? 2 })
 
         // Local days overlapping the window.
@@ -174,7 +183,9 @@ public struct DemoIncidentGenerator: Sendable {
         if sub.category == .criminal {
             let filed = min(reportedAt.addingTimeInterval(rng.nextDouble(in: 0 ..< 2 * 86_400)), now)
             filedAt = filed
-            if rng.chance(Self.solveRate[sub.code] ?? 0.72) {
+            let base = Self.solveRate[sub.code] ?? 0.72
+            let odds = base / (1 - base) * (solveOdds[place.communityIndex] ?? 1)
+            if rng.chance(odds / (1 + odds)) {
                 // Half a day to ~4 months, most within a few weeks.
                 let days = min(0.5 + (-log(1 - rng.nextUnit())) * 12, 120)
                 let solved = filed.addingTimeInterval(days * 86_400)
