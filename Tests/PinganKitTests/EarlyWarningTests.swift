@@ -88,8 +88,8 @@ final class EarlyWarningTests: XCTestCase {
         XCTAssertEqual(alerts[0].rule, .increase)
         XCTAssertEqual(alerts[0].comparison, .previousPeriod)
         XCTAssertEqual(alerts[0].change, 0.5)
-        XCTAssertEqual(alerts[0].reasonZh, "本月9起，较上月6起上升+50.0%（升幅 ≥ 50% 且 ≥ 5起）")
-        XCTAssertEqual(alerts[0].reasonEn, "9 cases this month, up +50.0% on 6 in the previous month (rule: up ≥ 50% and ≥ 5 cases)")
+        XCTAssertEqual(alerts[0].reasonZh, "本月9起，较上月6起上升50.0%（升幅 ≥ 50% 且 ≥ 5起）")
+        XCTAssertEqual(alerts[0].reasonEn, "9 cases this month, up 50.0% on 6 in the previous month (rule: up ≥ 50% and ≥ 5 cases)")
         // 2 → 4 is +100 % but only 4 cases: quiet.
         XCTAssertTrue(EarlyWarning.evaluate([series([2, 4])], config: config).isEmpty)
         // 0 → 5 fires unless disabled.

@@ -195,7 +195,9 @@ public enum EarlyWarning {
             let (compZh, compEn): (String, String) = comparison == .previousPeriod
                 ? ("上\(s.period.nameZh)", "the previous \(unitWord)")
                 : (s.period == .week ? "去年同周" : "去年同月", "the same \(unitWord) last year")
-            let pct = PercentChange.format(current: x, previous: prev)
+            // "上升50.0%", not "上升+50.0%": the word already says which way.
+            let formatted = PercentChange.format(current: x, previous: prev)
+            let pct = formatted.hasPrefix("+") ? String(formatted.dropFirst()) : formatted
             let ruleZh = "升幅 ≥ \(fmt(c.ruleMinIncrease * 100, 0))% 且 ≥ \(c.ruleMinCount)起"
             let ruleEn = "up ≥ \(fmt(c.ruleMinIncrease * 100, 0))% and ≥ \(c.ruleMinCount) cases"
             let upZh = prev == 0 ? "由0起增至\(x)起" : "较\(compZh)\(prev)起上升\(pct)"
