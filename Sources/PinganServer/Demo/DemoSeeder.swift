@@ -185,7 +185,9 @@ public struct DemoSeeder {
                 let inGrid = grid.flatMap { buildingsByGrid[$0.id!] } ?? []
                 let household = n / communities.count / 3
                 p.buildingID = inGrid.isEmpty ? nil : inGrid[household % inGrid.count].id
-                p.room = "\(1 + household % 2)-\(100 * (1 + (household / 2) % 6) + 1)"
+                // Unit-floor-flat ("2-1203"), mixed with the community so neighbouring rows differ.
+                let h = household * 7 + (n % communities.count) * 3
+                p.room = "\(1 + h % 3)-\(1 + (h / 3) % 18)\(String(format: "%02d", 1 + h % 4))"
                 p.residenceExpiresOn = category == .temporary ? cal.formatDate(now.addingTimeInterval(rng.nextDouble(in: -15 ..< 120) * 86400)) : nil
                 p.note = ""
                 p.createdByID = officers[community.id!] ?? admin
