@@ -4,11 +4,14 @@ import PinganKit
 /// `pingan-lab forecast …`: weekly hotspot forecasts on the forecast-eval protocol's grid.
 ///
 ///   forecast export --data FILE --crime NAME --cell 150 --weeks toronto-2020 --model default --out FILE.csv
+///   forecast export --data LATER.csv.gz --crime NAME --from 2020-12-28 [--count 52] --out FILE.csv   (any weeks, mask P3)
+///   forecast export --format generic --grid LAT0,LON0,XMIN,YMIN,XMAX,YMAX [--box …] [--relabel "B=RAW1|RAW2"]
+///                   [--defaults-as "Break and Enter"] --data CITY.csv --crime B --from MONDAY --out FILE.csv
 ///   forecast score  --data FILE --crime NAME --cell 150 --weeks toronto-tuning --model MODEL
 ///   forecast tune   --data FILE --crime NAME --cell 150           (the 2019 search that fixed the default)
 ///   forecast bench  --data FILE --cell 150                        (52 weeks × every offence type)
 ///
-/// --data is the Toronto MCI CSV; a `.gz` file is decompressed by running `gzip -dc` (nothing is
+/// --data is the Toronto MCI CSV (or, with --format generic, date/offense/lat/lon as forecast-eval reads other cities); a `.gz` file is decompressed by running `gzip -dc` (nothing is
 /// written to disk), any other file is read as plain CSV.
 /// MODEL: default | counts:W=52 | decayed:H=52 | kde:h=200,W=26 | prospective:B=4,T=8 | etas:train=365 |
 ///        blend:H=52,alpha=0.3,h=1,eps=0.0001[,mw=3,Hm=26][,nb=0.3]
@@ -47,14 +50,65 @@ enum ForecastCLI {
         return try String(contentsOfFile: path, encoding: .utf8)
     }
 
+    static func numbers(_ o: LabOptions, _ name: String, count: Int) throws -> [Double]? {
+        guard let raw = o.value(name) else { return nil }
+        let v = raw.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard v.count == count, v.allSatisfy({ $0?.isFinite == true }) else { throw LabUsageError("--\(name) needs \(count) comma-separated numbers") }
+        return v.map { $0! }
+    }
+
+    /// `--format toronto` (default: the MCI file) or `generic` (date, offense, lat, lon — forecast-eval's reader for any
+    /// other city), `--grid LAT0,LON0,XMIN,YMIN,XMAX,YMAX` (that city's frozen projection centre and extent; required
+    /// for generic), `--box LATMIN,LATMAX,LONMIN,LONMAX` (study box), `--relabel "Name=RAW1|RAW2"` (repeatable).
     static func dataset(_ o: LabOptions) throws -> IncidentDataset {
-        guard let path = o.value("data") else { throw LabUsageError("--data PATH (Toronto MCI CSV or .csv.gz) is required") }
+        guard let path = o.value("data") else { throw LabUsageError("--data PATH (incidents CSV or .csv.gz) is required") }
         let cell = try o.double("cell", default: 150)
-        let parsed = try TorontoMCI.parse(try readText(path))
-        let d = TorontoMCI.dataset(parsed, cellSize: cell)
-        log("read \(parsed.rows.count) incidents 2014+ (\(parsed.droppedBeforeFirstDay) before 2014, " +
-            "\(parsed.droppedUnreadable) unreadable, \(d.droppedOutsideGrid) outside the grid dropped); grid \(d.grid.nx)×\(d.grid.ny) at \(Int(cell)) m")
+        let format = o.value("format") ?? "toronto"
+        guard format == "toronto" || format == "generic" else { throw LabUsageError("--format must be toronto or generic") }
+        var relabel: [String: String] = [:]
+        for spec in o.values("relabel") {
+            guard let m = PointIncidentsCSV.relabelling(spec) else { throw LabUsageError("--relabel looks like \"Burglary=BURGLARY|HOME INVASION\"") }
+            relabel.merge(m) { a, _ in a }
+        }
+        var projection = ForecastProjection.toronto, grid = ForecastGrid.toronto(cellSize: cell)
+        if let g = try numbers(o, "grid", count: 6) {
+            guard g[4] > g[2], g[5] > g[3] else { throw LabUsageError("--grid: XMAX > XMIN and YMAX > YMIN") }
+            projection = ForecastProjection(lat0: g[0], lon0: g[1])
+            grid = ForecastGrid(xMin: g[2], yMin: g[3], xMax: g[4], yMax: g[5], cellSize: cell)
+        } else if format == "generic" {
+            throw LabUsageError("--format generic needs --grid LAT0,LON0,XMIN,YMIN,XMAX,YMAX (the city's frozen grid)")
+        }
+        let d: IncidentDataset
+        if format == "toronto" {
+            let parsed = try TorontoMCI.parse(try readText(path))
+            d = IncidentDataset(raw: PointIncidentsCSV.relabel(parsed.rows, relabel), grid: grid, projection: projection, crimeNames: TorontoMCI.crimeTypes)
+            log("read \(parsed.rows.count) incidents 2014+ (\(parsed.droppedBeforeFirstDay) before 2014, " +
+                "\(parsed.droppedUnreadable) unreadable, \(d.droppedOutsideGrid) outside the grid dropped); grid \(d.grid.nx)×\(d.grid.ny) at \(Int(cell)) m")
+        } else {
+            var box: PointIncidentsCSV.StudyBox? = nil
+            if let b = try numbers(o, "box", count: 4) {
+                guard b[0] <= b[1], b[2] <= b[3] else { throw LabUsageError("--box: LATMIN ≤ LATMAX and LONMIN ≤ LONMAX") }
+                box = .init(lat: b[0]...b[1], lon: b[2]...b[3])
+            }
+            let parsed = try PointIncidentsCSV.parse(try readText(path), box: box)
+            d = IncidentDataset(raw: PointIncidentsCSV.relabel(parsed.rows, relabel), grid: grid, projection: projection)
+            log("read \(parsed.rows.count) incidents (\(parsed.droppedOutsideBox) outside the study box, \(parsed.droppedUnreadable) unreadable, " +
+                "\(d.droppedOutsideGrid) outside the grid dropped); grid \(d.grid.nx)×\(d.grid.ny) at \(Int(cell)) m; types: \(d.crimeNames.joined(separator: ", "))")
+        }
         return d
+    }
+
+    /// The weeks to forecast: `--from MONDAY [--count N]` (default 52), or a named set `--weeks`. With `--from` the mask
+    /// is the cells active before that Monday (P3), so a later year or another city is scored as the tool would.
+    static func weeksAndMask(_ o: LabOptions, _ d: IncidentDataset) throws -> (name: String, starts: [Int], mask: [Int]) {
+        if let from = o.value("from") {
+            guard let day = CivilDay.parse(from), CivilDay.weekday(day) == 0 else { throw LabUsageError("--from must be a Monday YYYY-MM-DD") }
+            let n = try o.int("count", default: 52)
+            guard (1...520).contains(n) else { throw LabUsageError("--count must be 1–520 weeks") }
+            return ("\(n) weeks from \(from)", WalkForward.weeks(from: day, count: n), d.mask(before: day))
+        }
+        let w = try weekSet(o)
+        return (w.rawValue, w.weekStarts, d.mask(before: w.maskDay))
     }
 
     static func weekSet(_ o: LabOptions) throws -> WalkForward.WeekSet {
@@ -72,6 +126,9 @@ enum ForecastCLI {
     }
 
     /// Parses a model spec such as `kde:h=200,W=26`.
+    /// `--defaults-as "Break and Enter"`: which frozen configuration `default` means for a type named otherwise.
+    nonisolated(unsafe) static var defaultsAs: String?
+
     static func model(_ spec: String, crime: String, dataset: IncidentDataset) throws -> HotspotModel {
         let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
         var p: [String: Double] = [:]
@@ -87,7 +144,7 @@ enum ForecastCLI {
             return v
         }
         switch parts[0] {
-        case "default": return ForecastDefaults.model(for: crime)
+        case "default": return ForecastDefaults.model(for: defaultsAs ?? crime)
         case "counts": return WindowCountsModel(weeks: Int(try need("W")))
         case "decayed": return DecayedCountsModel(halfLifeWeeks: try need("H"))
         case "kde": return QuarticKDEModel(dataset: dataset, bandwidth: try need("h"), weeks: Int(try need("W")))
@@ -105,20 +162,20 @@ enum ForecastCLI {
         guard let out = o.value("out") else { throw LabUsageError("--out FILE.csv is required") }
         let d = try dataset(o)
         let (name, sel) = try crime(o, d)
-        let weeks = try weekSet(o)
+        defaultsAs = o.value("defaults-as")
+        let (setName, starts, mask) = try weeksAndMask(o, d)
         let m = try model(o.value("model") ?? "default", crime: name, dataset: d)
-        let mask = d.mask(before: weeks.maskDay)
         let t0 = Date()
-        let rows = WalkForward.run(m, dataset: d, crime: sel, weekStarts: weeks.weekStarts, mask: mask)
+        let rows = WalkForward.run(m, dataset: d, crime: sel, weekStarts: starts, mask: mask)
         var text = "week_start,cell_x,cell_y,score\n"
         text.reserveCapacity(rows.count * mask.count * 28)
         let xy = mask.map { d.grid.xy(ofIndex: $0) }
-        for (w, scores) in zip(weeks.weekStarts, rows) {
+        for (w, scores) in zip(starts, rows) {
             let ws = CivilDay.format(w)
             for (j, s) in scores.enumerated() { text += "\(ws),\(xy[j].cx),\(xy[j].cy),\(s)\n" }
         }
         try text.write(toFile: out, atomically: true, encoding: .utf8)
-        log("\(m.label) \(name): \(weeks.weekStarts.count) weeks × \(mask.count) masked cells in " +
+        log("\(m.label) \(name), \(setName): \(starts.count) weeks × \(mask.count) masked cells in " +
             String(format: "%.2f s", Date().timeIntervalSince(t0)) + " -> \(out)")
     }
 
@@ -133,6 +190,7 @@ enum ForecastCLI {
     /// before `--from`), so no cell enters the area because of an incident after the weeks scored.
     static func score(_ o: LabOptions) throws {
         let d = try dataset(o)
+        defaultsAs = o.value("defaults-as")
         let (name, sel) = try crime(o, d)
         let weeks = try weekSet(o)
         var starts = weeks.weekStarts, setName = weeks.rawValue

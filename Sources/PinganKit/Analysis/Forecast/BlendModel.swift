@@ -98,8 +98,8 @@ public struct BlendModel: HotspotModel {
 public enum ForecastDefaults {
     /// Parameters per protocol crime label, frozen before anything was scored on 2020.
     ///
-    /// Second freeze (Break and Enter, All): the two-scale blend (γ > 0), chosen in /work/flab's numpy harness
-    /// (the protocol reproduced exactly) over H ∈ {78, 104, 156, 260} × Hm ∈ {4, 8, 13, 26} × γ ∈ {0, 0.3, 1, 2, 3, 5}
+    /// Second freeze (Break and Enter, All): the two-scale blend (γ > 0), chosen in a numpy harness
+    /// (the protocol reproduced exactly; scripts/forecast-lab re-creates it) over H ∈ {78, 104, 156, 260} × Hm ∈ {4, 8, 13, 26} × γ ∈ {0, 0.3, 1, 2, 3, 5}
     /// × α ∈ {0, 0.3, 1, 3}, h = 1, ε = 1e-4, at 150 m, maximising the mean over the 52-week sets from 2017-01-02,
     /// 2018-01-01 and 2018-12-31 (protocol masks: cells active before each set) of 2·HR(1%) + HR(5%).
     /// First freeze (Auto Theft, Robbery, Assault, unchanged): `pingan-lab forecast tune` on the 2019 tuning weeks
