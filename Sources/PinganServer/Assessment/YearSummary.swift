@@ -196,6 +196,15 @@ struct YearSummaryController: RouteCollection {
 }
 
 enum YearSummaryViews {
+    /// "2025-01 至 2025-11、2025-12"-style runs of consecutive months ("2025-01", "2025-02", … in order).
+    static func monthRuns(_ months: [String], through: String, separator: String) -> String {
+        var runs: [(YearMonth, YearMonth)] = []
+        for m in months.compactMap(YearMonth.init) {
+            if let last = runs.last, last.1.next == m { runs[runs.count - 1].1 = m } else { runs.append((m, m)) }
+        }
+        return runs.map { $0.0 == $0.1 ? $0.0.description : "\($0.0)\(through)\($0.1)" }.joined(separator: separator)
+    }
+
     static func page(_ req: Request, _ r: YearSummaryReport, filterErrors: FieldErrors) -> Response {
         let L = req.lang
         let upTo = r.through.map { L.t("（截至 \($0)）", " (through \($0))") } ?? ""
@@ -246,8 +255,8 @@ enum YearSummaryViews {
             r.partial ? .p(.class("alert warn"), .text(L.t("\(r.through ?? "") 尚未结束：本月得分只反映到今天为止的记录，并计入平均得分与年度名次。",
                                                         "\(r.through ?? "") is not over: its score reflects the records to date only, and it counts in the average and the year's rank."))) : .empty,
             r.monthsOnCurrentStaffing.isEmpty ? .empty : .p(.class("alert warn"), .text(L.t(
-                "\(r.monthsOnCurrentStaffing.joined(separator: "、")) 没有编制快照：这些月份的“在岗民警”“警务室”两项按当前配备计算，可能与当时不同。",
-                "No staffing snapshot for \(r.monthsOnCurrentStaffing.joined(separator: ", ")): officers and offices in those months are today's figures and may differ from what they were."))),
+                "\(monthRuns(r.monthsOnCurrentStaffing, through: " 至 ", separator: "、")) 没有编制快照：这些月份的“在岗民警”“警务室”两项按当前配备计算，可能与当时不同。",
+                "No staffing snapshot for \(monthRuns(r.monthsOnCurrentStaffing, through: " to ", separator: ", ")): officers and offices in those months are today's figures and may differ from what they were."))),
             r.through == nil ? .div(.class("empty"), .text(L.t("\(r.year) 年还没有完整的月份；可在“截至”中选择本月查看至今的情况，或查看上一年度。",
                                                                "\(r.year) has no whole month yet: choose this month under “Through” for the year to date, or look at last year.")))
             : r.rows.isEmpty ? .div(.class("empty"), .text(L.t("没有可汇总的派出所（须整个派出所在您的辖区内）。", "No station to summarise (a station must lie wholly in your jurisdiction).")))

@@ -179,6 +179,12 @@ final class StaffingSnapshotTests: XCTestCase {
         }
     }
 
+    func testMonthsWithoutSnapshotsAreNamedAsRuns() {
+        XCTAssertEqual(YearSummaryViews.monthRuns(["2024-11", "2024-12", "2025-01", "2025-03", "2025-05", "2025-06"], through: " 至 ", separator: "、"),
+                       "2024-11 至 2025-01、2025-03、2025-05 至 2025-06")
+        XCTAssertEqual(YearSummaryViews.monthRuns([], through: " to ", separator: ", "), "")
+    }
+
     func testTheServerTimerRecordsTheCurrentMonthAndStopsOnShutdown() async throws {
         try await withApp { app, f in
             _ = f
