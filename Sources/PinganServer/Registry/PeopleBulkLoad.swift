@@ -49,7 +49,7 @@ extension PeopleImport {
             return try await req.db.transaction { db -> Report in
                 var errors: [RowError] = []
                 var errorCount = 0, rows = 0, existing = 0, written = 0, line = 1
-                var firstRow: [UInt64: Int32] = [:]
+                var duplicates = PeopleImport.FileDuplicates()
                 var isHeader = true
                 var fraction = 0.0
                 let tx = db as! any SQLDatabase
@@ -88,11 +88,7 @@ extension PeopleImport {
                         for (rowNumber, fields, ix, values) in checked {
                             var e = FieldErrors(fields)
                             if let ix {
-                                let k = key64(ix)
-                                if let first = firstRow[k] {
-                                    e["idNumber"] = L.t("与第 \(first) 行身份号码重复", "Same ID number as row \(first)")
-                                } else {
-                                    firstRow[k] = Int32(rowNumber)
+                                if duplicates.isFirst(ix, row: rowNumber, errors: &e, L) {
                                     keys.append((ix, rowNumber))
                                     if e.isEmpty, let values { good.append((rowNumber, try values.get())) }
                                 }

@@ -117,6 +117,22 @@ enum PeopleImport {
 
     static func key64(_ hexIndex: String) -> UInt64 { UInt64(hexIndex.prefix(16), radix: 16) ?? 0 }
 
+    /// The same ID number twice in one file: the first row keeps it, a later one gets a field error naming that row.
+    /// Keyed by 64 bits of the blind index, so two million rows stay small in memory.
+    struct FileDuplicates {
+        private var firstRow: [UInt64: Int32] = [:]
+        /// true when `index` is new in the file (and now remembered); false after setting the error.
+        mutating func isFirst(_ index: String, row: Int, errors e: inout FieldErrors, _ L: Lang) -> Bool {
+            let k = key64(index)
+            if let first = firstRow[k] {
+                e["idNumber"] = L.t("与第 \(first) 行身份号码重复", "Same ID number as row \(first)")
+                return false
+            }
+            firstRow[k] = Int32(row)
+            return true
+        }
+    }
+
     static func run(_ req: Request, source: Source, dryRun: Bool, progress: @escaping (Progress) -> Void = { _ in }) async throws -> Report {
         try req.require(.editRegistry)
         let L = req.lang
@@ -157,7 +173,7 @@ enum PeopleImport {
         // Pass 1: check everything; write nothing.
         var errors: [RowError] = []
         var errorCount = 0
-        var firstRow: [UInt64: Int32] = [:]
+        var duplicates = FileDuplicates()
         var rows = 0, existing = 0
         var pendingKeys: [(index: String, row: Int)] = []
         var isHeader = true
@@ -186,15 +202,7 @@ enum PeopleImport {
             }
             for (rowNumber, fields, ix) in results {
                 var e = FieldErrors(fields)
-                if let ix {
-                    let k = key64(ix)
-                    if let first = firstRow[k] {
-                        e["idNumber"] = L.t("与第 \(first) 行身份号码重复", "Same ID number as row \(first)")
-                    } else {
-                        firstRow[k] = Int32(rowNumber)
-                        pendingKeys.append((ix, rowNumber))
-                    }
-                }
+                if let ix, duplicates.isFirst(ix, row: rowNumber, errors: &e, L) { pendingKeys.append((ix, rowNumber)) }
                 if !e.isEmpty {
                     errorCount += e.fields.count
                     for (field, message) in e.fields.sorted(by: { $0.key < $1.key }) where errors.count < reportLimit {
@@ -218,7 +226,7 @@ enum PeopleImport {
         errors.sort { ($0.row, $0.field) < ($1.row, $1.field) }
         var report = Report(rows: rows, created: rows - existing, updated: existing, written: false, errors: errors)
         if errorCount > 0 || dryRun { return report }
-        firstRow = [:]
+        duplicates = FileDuplicates()
 
         // Pass 2: write, 1,000 rows per transaction.
         let userID = try req.user.requireID()
