@@ -69,15 +69,14 @@ struct AlertFilter: Sendable {
 enum AlertService {
     /// Stations whose alerts a scope may see: those covering any community in it.
     static func visibleStations(_ db: any Database, _ scope: Scope) async throws -> [Int]? {
-        guard let ids = scope.communityIDs else { return nil }
-        if ids.isEmpty { return [] }
-        return Array(Set(try await Division.query(on: db).filter(\.$id ~~ Array(ids)).all().compactMap(\.stationID)))
+        guard !scope.reachesAllCommunities else { return nil }
+        return Array(Set(try await scope.restrictCommunities(Division.query(on: db).filter(\.$level == .community)).all().compactMap(\.stationID)))
     }
 
     static func isVisible(_ a: WarningAlertRecord, scope: Scope, stations: [Int]?) -> Bool {
-        guard let ids = scope.communityIDs else { return true }
+        guard !scope.reachesAllCommunities else { return true }
         switch a.unitKind {
-        case .community: return a.communityID.map { ids.contains($0) } ?? false
+        case .community: return a.communityID.map { scope.touches(community: $0) } ?? false
         case .station: return a.stationID.map { (stations ?? []).contains($0) } ?? false
         }
     }
@@ -85,10 +84,9 @@ enum AlertService {
     static func query(_ req: Request, _ f: AlertFilter) async throws -> QueryBuilder<WarningAlertRecord> {
         let scope = try await req.scope()
         let q = WarningAlertRecord.query(on: req.db)
-        if let ids = scope.communityIDs {
-            let stations = try await visibleStations(req.db, scope) ?? []
+        if let stations = try await visibleStations(req.db, scope) {
             q.group(.or) { g in
-                g.group(.and) { $0.filter(\.$unitKind == .community).filter(\.$communityID ~~ Array(ids)) }
+                g.group(.and) { scope.restrictCommunities($0.filter(\.$unitKind == .community), by: \.$communityID) }
                 g.group(.and) { $0.filter(\.$unitKind == .station).filter(\.$stationID ~~ stations) }
             }
         }

@@ -9,8 +9,8 @@ struct AnalysisUnits: Sendable {
     var communities: [CommunityRef]
     /// nil: the whole district (no community filter needed in SQL).
     var filterIDs: [Int]?
-    /// Grid-scoped users see their grids' incidents only.
-    var gridIDs: [Int]?
+    /// Whose units these are: grid-scoped users see their grids' incidents only.
+    var scope: Scope
     /// Stations in the order they appear, with all their communities in the district.
     var stations: [(id: Int, name: String)]
     /// "番禺区", a station or a community name, for titles.
@@ -38,15 +38,13 @@ enum AnalysisData {
         let sql = db as! any SQLDatabase
         let q = sql.select().column("id").column("name").column("code").column("station_id").from("divisions")
             .where("level", .equal, DivisionLevel.community.rawValue)
-        if let ids = scope.communityIDs {
-            if ids.isEmpty {
-                if station != nil || community != nil { throw Abort(.notFound) }
-                return AnalysisUnits(communities: [], filterIDs: [], gridIDs: nil, stations: [], titleZh: "", titleEn: "")
-            }
-            q.where("id", .in, Array(ids))
-        }
+        scope.restrictCommunities(q, id: SQLIdentifier("id"))
         struct Row: Decodable { var id: Int; var name: String; var code: String; var station_id: Int? }
         var rows = try await q.orderBy("code").all(decoding: Row.self)
+        if rows.isEmpty, !scope.reachesAllCommunities {
+            if station != nil || community != nil { throw Abort(.notFound) }
+            return AnalysisUnits(communities: [], filterIDs: [], scope: scope, stations: [], titleZh: "", titleEn: "")
+        }
         let stationNames = Dictionary(uniqueKeysWithValues: try await Station.query(on: db).all().map { ($0.id!, $0.name) })
         var titleZh = "", titleEn = ""
         if let community {
@@ -78,7 +76,7 @@ enum AnalysisData {
         var stations: [(id: Int, name: String)] = []
         for r in rows { if let s = r.station_id, !stations.contains(where: { $0.id == s }) { stations.append((s, stationNames[s] ?? "")) } }
         let whole = scope.isEverything && station == nil && community == nil
-        return AnalysisUnits(communities: refs, filterIDs: whole ? nil : rows.map(\.id), gridIDs: scope.gridIDs.map { Array($0) },
+        return AnalysisUnits(communities: refs, filterIDs: whole ? nil : rows.map(\.id), scope: scope,
                              stations: stations, titleZh: titleZh, titleEn: titleEn, station: station, community: community)
     }
 
@@ -88,8 +86,7 @@ enum AnalysisData {
             if ids.isEmpty { q.where(SQLBinaryExpression(SQLLiteral.numeric("1"), SQLBinaryOperator.equal, SQLLiteral.numeric("0"))) }
             else { q.where("community_id", .in, ids) }
         }
-        if let g = units.gridIDs { q.where("grid_id", .in, g) }
-        return q
+        return units.scope.restrict(q)
     }
 
     struct CountRow: Decodable, Sendable { var community_id: Int; var subcategory: String; var n: Int }
@@ -146,6 +143,7 @@ enum AnalysisData {
     static func firstIncident(_ db: any Database) async throws -> Date? {
         let sql = db as! any SQLDatabase
         struct Row: Decodable { var occurred_at: Date }
+        // unscoped: the first date of the ledger (one value, district-wide, no record shown)
         return try await sql.select().column("occurred_at").from("incidents").orderBy("occurred_at").limit(1).first(decoding: Row.self)?.occurred_at
     }
 

@@ -95,7 +95,7 @@ public enum ExternalImportCLI {
             guard let sub = subs[r.subcategory] else { out.problemList.append(.init(line: r.line, field: "subcategory", message: "unknown code \(r.subcategory)")); continue }
             // A value that names no community falls back to the mapping's default (e.g. one community for a whole city).
             guard let cid = byKey[r.community] ?? mapping.community.default.flatMap({ byKey[$0] }) else { out.problemList.append(.init(line: r.line, field: "community", message: "no community \(r.community)")); continue }
-            guard scope.contains(communityID: cid, gridID: nil) else { out.problemList.append(.init(line: r.line, field: "community", message: "\(r.community) is outside \(username)'s jurisdiction")); continue }
+            guard scope.allowsWholeCommunity(cid) else { out.problemList.append(.init(line: r.line, field: "community", message: "\(r.community) is outside \(username)'s jurisdiction")); continue }
             ready.append(Ready(row: r, sub: sub, community: cid, at: cal.date(year: r.year, month: r.month, day: r.day, hour: r.hour, minute: r.minute)))
         }
         out.rows = ready.count

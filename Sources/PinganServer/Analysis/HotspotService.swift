@@ -131,6 +131,7 @@ enum HotspotService {
            let lat = d.centroidLat, let lon = d.centroidLon { return LocalProjection(lat0: lat, lon0: lon) }
         struct Row: Decodable { var latitude: Double; var longitude: Double }
         let sql = db as! any SQLDatabase
+        // unscoped: one coordinate to centre the projection, the same for every user
         guard let r = try await sql.select().column("latitude").column("longitude").from("incidents")
             .where(SQLColumn("latitude"), .isNot, SQLLiteral.null).where(SQLColumn("longitude"), .isNot, SQLLiteral.null)
             .orderBy("id").limit(1).first(decoding: Row.self) else { return nil }

@@ -110,7 +110,7 @@ struct AssessmentController: RouteCollection {
         try req.require(.viewAssessment)
         let c = try await AssessmentService.scopedCadre(req, req.parameters.get("id", as: Int.self))
         let area = try await AssessmentService.cadres(req).first { $0.cadre.id == c.id }
-        let checks = try await FourCheck.query(on: req.db).filter(\.$cadreID == c.id!).sort(\.$month, .descending).all()
+        let checks = try await req.scoped(FourCheck.self).filter(\.$cadreID == c.id!).sort(\.$month, .descending).all()
         return AssessmentViews.cadre(req, c, community: area?.community ?? "", grid: area?.grid, station: area?.station ?? "",
                                      history: try await AssessmentService.history(req, c), checks: checks)
     }

@@ -31,6 +31,7 @@ enum AssessmentRun {
     /// Key cases by community and by grid whose occurrence lies in `range`.
     static func keyCases(_ db: any Database, range: Range<Date>, subcategories: [String]) async throws -> (community: [Int: Int], grid: [Int: Int]) {
         let sql = db as! any SQLDatabase
+        // unscoped: the monthly ladder runs district-wide (cron / district command)
         let q = sql.select().column("community_id").column("grid_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("incidents")
             .where("preventable", .equal, true)
             .where(SQLColumn("occurred_at"), .greaterThanOrEqual, SQLBind(range.lowerBound)).where(SQLColumn("occurred_at"), .lessThan, SQLBind(range.upperBound))
@@ -46,6 +47,7 @@ enum AssessmentRun {
 
     static func run(_ db: any Database, month: YearMonth, calendar cal: LocalCalendar) async throws -> Outcome {
         let rules = try await rules(db)
+        // unscoped: the monthly ladder runs district-wide
         let cadres = try await Cadre.query(on: db).filter(\.$active == true).sort(\.$id).all()
         // Months to compute: the first never-run month of the year up to M, and every stored month after M.
         let yearStart = YearMonth(year: month.year, month: 1)
@@ -81,6 +83,7 @@ enum AssessmentRun {
             if let g = cadre.gridID { return c.grid[g] ?? 0 }
             return c.community[cadre.communityID] ?? 0
         }
+        // unscoped: the monthly ladder runs district-wide
         let checks = try await FourCheck.query(on: db).filter(\.$month ~~ months.map(\.description)).all()
         var checkBy: [String: FourCheck] = [:]
         for c in checks { checkBy["\(c.cadreID)|\(c.month)"] = c }

@@ -79,11 +79,7 @@ enum FourCheckItems {
 }
 
 enum AssessmentService {
-    static func scopedCadre(_ req: Request, _ id: Int?) async throws -> Cadre {
-        guard let id, let c = try await Cadre.find(id, on: req.db), try await req.scope().contains(communityID: c.communityID, gridID: c.gridID)
-        else { throw Abort(.notFound) }
-        return c
-    }
+    static func scopedCadre(_ req: Request, _ id: Int?) async throws -> Cadre { try await req.findScoped(Cadre.self, id) }
 
     static func month(_ req: Request, errors e: inout FieldErrors) -> YearMonth {
         let cal = LocalCalendar(timeZoneIdentifier: req.config.timeZone)
@@ -103,10 +99,7 @@ enum AssessmentService {
 
     /// Cadres in the user's scope with names of their areas and stations.
     static func cadres(_ req: Request) async throws -> [(cadre: Cadre, community: String, grid: String?, station: String)] {
-        let scope = try await req.scope()
-        let q = Cadre.query(on: req.db).filter(\.$active == true)
-        if let ids = scope.communityIDs { q.filter(\.$communityID ~~ Array(ids)) }
-        if let g = scope.gridIDs { q.filter(\.$gridID ~~ Array(g)) }
+        let q = try await req.scoped(Cadre.self).filter(\.$active == true)
         let list = try await q.sort(\.$communityID).sort(\.$name).all()
         let divIDs = Array(Set(list.map(\.communityID) + list.compactMap(\.gridID)))
         let divs = divIDs.isEmpty ? [] : try await Division.query(on: req.db).filter(\.$id ~~ divIDs).all()
@@ -160,7 +153,7 @@ enum AssessmentService {
         let scope = try await req.scope()
         var community: Int? = nil, grid: Int? = nil
         if let raw = input.communityID?.nilIfEmpty, let id = Int(raw), let d = try await Division.find(id, on: req.db), d.level == .community,
-           scope.contains(communityID: id, gridID: nil) { community = id }
+           scope.allowsWholeCommunity(id) { community = id }
         else { e["communityID"] = L.t("辖区内没有该社区", "No such community in your jurisdiction") }
         if let raw = input.gridID?.nilIfEmpty {
             if let id = Int(raw), let d = try await Division.find(id, on: req.db), d.level == .grid, d.communityID == community { grid = id }
@@ -201,7 +194,7 @@ enum AssessmentService {
         if evidence.isEmpty { e["evidence"] = L.t("请写明检查依据（查阅的台账、走访情况等）", "Describe the evidence (records seen, visits made)") }
         else if evidence.count > 2000 { e["evidence"] = L.t("不能超过2000字", "At most 2000 characters") }
         if let cadre, let month, e["month"] == nil,
-           try await FourCheck.query(on: req.db).filter(\.$cadreID == cadre.id!).filter(\.$month == month.description).count() > 0 {
+           try await req.scoped(FourCheck.self).filter(\.$cadreID == cadre.id!).filter(\.$month == month.description).count() > 0 {
             e["month"] = L.t("该包片干部本月已有四查记录", "This cadre already has an inspection for this month")
         }
         guard e.isEmpty, let cadre, let month else { throw e }
@@ -223,7 +216,7 @@ enum AssessmentService {
         let cadres = try await cadres(req)
         let byID = Dictionary(uniqueKeysWithValues: cadres.map { ($0.cadre.id!, $0) })
         guard !byID.isEmpty else { return [] }
-        return try await FourCheck.query(on: req.db).filter(\.$month == month.description).filter(\.$cadreID ~~ Array(byID.keys)).sort(\.$id).all()
+        return try await req.scoped(FourCheck.self).filter(\.$month == month.description).filter(\.$cadreID ~~ Array(byID.keys)).sort(\.$id).all()
             .map { ($0, byID[$0.cadreID]?.cadre.name ?? "", byID[$0.cadreID]?.community ?? "") }
     }
 

@@ -84,7 +84,7 @@ enum DualService {
         return users.compactMap { u in
             guard let d = byID[u.scopeDivisionID!] else { return nil }
             let community = d.level == .grid ? (d.communityID ?? -1) : d.id!
-            guard scope.contains(communityID: community, gridID: d.level == .grid ? d.id : nil) || (u.role == .communityOfficer && scope.contains(communityID: community, gridID: nil)) else { return nil }
+            guard scope.allows(community: community, grid: d.level == .grid ? d.id : nil) || (u.role == .communityOfficer && scope.allowsWholeCommunity(community)) else { return nil }
             return (u, d.name, community)
         }
     }

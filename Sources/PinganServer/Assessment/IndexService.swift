@@ -88,6 +88,7 @@ enum IndexService {
         for r in try await AnalysisData.preventableCounts(db, column: "filed_at", range: range, units: all) { filed[r.community_id, default: 0] += r.n }
         // Solved among those filed in the window (clearance of the same cases).
         struct S: Decodable { var community_id: Int; var n: Int }
+        // unscoped: the index compares every unit with the district (only the scope's rows are shown)
         for r in try await sql.select().column("community_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("incidents")
             .where("preventable", .equal, true).where(SQLColumn("filed_at"), .greaterThanOrEqual, SQLBind(range.lowerBound))
             .where(SQLColumn("filed_at"), .lessThan, SQLBind(range.upperBound)).where("solved_at", .isNot, SQLLiteral.null)
@@ -169,7 +170,7 @@ enum IndexService {
         var e = FieldErrors()
         var community: Int? = nil
         if let raw = input.communityID?.nilIfEmpty, let id = Int(raw), let d = try await Division.find(id, on: req.db), d.level == .community,
-           try await req.scope().contains(communityID: id, gridID: nil) { community = id }
+           try await req.scope().allowsWholeCommunity(id) { community = id }
         else { e["communityID"] = L.t("辖区内没有该社区", "No such community in your jurisdiction") }
         let period = input.period?.nilIfEmpty.flatMap(YearMonth.init)
         if period == nil || !(2000...2100).contains(period!.year) { e["period"] = L.t("月份格式应为 2026-03", "Use a month like 2026-03") }

@@ -82,6 +82,7 @@ enum IndicatorService {
         let before = cal.monthRange(first.adding(months: -fw.hotGridMonths)).lowerBound ..< cal.monthRange(first).lowerBound
         struct G: Decodable { var grid_id: Int?; var n: Int }
         var counts: [Int: Int] = [:]
+        // unscoped: indicators are computed for every station: the publication ranks them all
         for r in try await sql.select().column("grid_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("incidents")
             .where("preventable", .equal, true).where("grid_id", .isNot, SQLLiteral.null)
             .where(SQLColumn("occurred_at"), .greaterThanOrEqual, SQLBind(before.lowerBound)).where(SQLColumn("occurred_at"), .lessThan, SQLBind(before.upperBound))
@@ -93,6 +94,7 @@ enum IndicatorService {
         struct L: Decodable { var community_id: Int; var start_minute: Int; var end_minute: Int; var grid_ids: String }
         var minutes: [Int: Double] = [:], hotMinutes: [Int: Double] = [:]
         var any = false
+        // unscoped: indicators are computed for every station
         for l in try await sql.select().column("community_id").column("start_minute").column("end_minute").column("grid_ids").from("patrol_logs")
             .where("day", .greaterThanOrEqual, SQLBind("\(first)-01")).where("day", .lessThan, SQLBind("\(last.next)-01")).all(decoding: L.self) {
             any = true
@@ -161,6 +163,7 @@ enum IndicatorService {
         // 调解成功率: closed this month with an agreement ÷ closed with agreement or failure (withdrawals excluded).
         struct D: Decodable { var community_id: Int; var outcome: String?; var n: Int }
         var agreed: [String: Int] = [:], closed: [String: Int] = [:]
+        // unscoped: indicators are computed for every station
         for d in try await sql.select().column("community_id").column("outcome").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .from("disputes").where(SQLColumn("closed_at"), .greaterThanOrEqual, SQLBind(range.lowerBound)).where(SQLColumn("closed_at"), .lessThan, SQLBind(range.upperBound))
             .groupBy("community_id").groupBy("outcome").all(decoding: D.self) {
@@ -178,6 +181,7 @@ enum IndicatorService {
         var planned: [String: Int] = [:], done: [String: Int] = [:]
         if active.contains(.patrolsDone) {
             struct PL: Decodable { var community_id: Int; var n: Int; var done: Int }
+            // unscoped: indicators are computed for every station
             for r in try await sql.select().column(SQLColumn("community_id", table: "p")).column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
                 .column(SQLRaw("SUM(CASE WHEN EXISTS (SELECT 1 FROM patrol_logs l WHERE l.plan_id = p.id) THEN 1 ELSE 0 END)"), as: "done")
                 .from(SQLAlias(SQLIdentifier("patrol_plans"), as: SQLIdentifier("p")))
@@ -205,6 +209,7 @@ enum IndicatorService {
             struct R: Decodable { var community_id: Int; var n: Int; var ok: Int }
             let upper = min(range.upperBound, now)
             if range.lowerBound < upper {
+                // unscoped: indicators are computed for every station
                 for r in try await sql.select().column("community_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
                     .column(SQLRaw("SUM(CASE WHEN first_response_at IS NOT NULL AND first_response_at <= due_at THEN 1 ELSE 0 END)"), as: "ok")
                     .from("portal_requests").where(SQLColumn("due_at"), .greaterThanOrEqual, SQLBind(range.lowerBound)).where(SQLColumn("due_at"), .lessThan, SQLBind(upper))
@@ -219,10 +224,12 @@ enum IndicatorService {
         if active.contains(.ledgersComplete) {
             struct C: Decodable { var id: Int; var community_id: Int }
             var cadreStation: [Int: String] = [:]
+            // unscoped: indicators are computed for every station
             for c in try await sql.select().column("id").column("community_id").from("cadres").where("active", .equal, true).all(decoding: C.self) {
                 if let s = stationOf[c.community_id] { cadreStation[c.id] = s; cadres[s, default: 0] += 1 }
             }
             struct F: Decodable { var cadre_id: Int }
+            // unscoped: indicators are computed for every station
             for f in try await sql.select().column("cadre_id").from("four_checks").where("month", .equal, month.description)
                 .where("records_complete", .equal, true).all(decoding: F.self) {
                 if let s = cadreStation[f.cadre_id] { complete[s, default: 0] += 1 }

@@ -68,11 +68,7 @@ struct LetterDTO: Content {
 }
 
 enum LetterService {
-    static func scoped(_ req: Request, _ id: Int?) async throws -> ResponsibilityLetter {
-        guard let id, let l = try await ResponsibilityLetter.find(id, on: req.db), try await req.scope().contains(communityID: l.communityID, gridID: nil)
-        else { throw Abort(.notFound) }
-        return l
-    }
+    static func scoped(_ req: Request, _ id: Int?) async throws -> ResponsibilityLetter { try await req.findScoped(ResponsibilityLetter.self, id) }
 
     static func create(_ req: Request, _ input: LetterInput) async throws -> ResponsibilityLetter {
         try req.require(.manageAssessment)
@@ -83,7 +79,7 @@ enum LetterService {
         if year == nil || !(2000...2100).contains(year!) { e["year"] = L.t("年份应为 2000–2100", "Year must be 2000–2100") }
         var community: Int? = nil
         if let raw = input.communityID?.nilIfEmpty, let id = Int(raw), let d = try await Division.find(id, on: req.db), d.level == .community,
-           try await req.scope().contains(communityID: id, gridID: nil) { community = id }
+           try await req.scope().allowsWholeCommunity(id) { community = id }
         else { e["communityID"] = L.t("辖区内没有该社区", "No such community in your jurisdiction") }
         let a = (input.partyA ?? "").trimmed, b = (input.partyB ?? "").trimmed
         if a.isEmpty || a.count > 60 { e["partyA"] = L.t("请填写甲方（60字以内）", "Enter party A (at most 60 characters)") }
@@ -140,8 +136,7 @@ enum LetterService {
 
     static func list(_ req: Request) async throws -> [ResponsibilityLetter] {
         let scope = try await req.scope()
-        let q = ResponsibilityLetter.query(on: req.db)
-        if let ids = scope.communityIDs { if ids.isEmpty { return [] }; q.filter(\.$communityID ~~ Array(ids)) }
+        let q = scope.restrict(ResponsibilityLetter.query(on: req.db))
         return try await q.sort(\.$year, .descending).sort(\.$id).all()
     }
 }

@@ -110,6 +110,7 @@ enum YearSummaryService {
 
         // Responsibility letters of the year: met when every item is met, not met when any item is not.
         var letters: [String: (n: Int, met: Int, notMet: Int)] = [:]
+        // unscoped: the year summary ranks every station (rows of stations outside the scope are not shown)
         for l in try await ResponsibilityLetter.query(on: req.db).filter(\.$year == year).all() {
             guard let s = stationOf[l.communityID] else { continue }
             let results = LetterService.results(l.items, communityUnit[String(l.communityID)])

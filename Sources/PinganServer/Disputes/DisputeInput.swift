@@ -88,7 +88,6 @@ struct DisputeInput: Content {
         let place = try await Place.validate(req, community: communityID, grid: gridID, building: nil, old: nil, errors: &e)
 
         var parties: [(DisputeSide, String, Int?)] = []
-        let scope = try await req.scope()
         for (i, p) in parties_.enumerated() {
             let key = "parties.\(i)"
             let side = p.side?.nilIfEmpty.flatMap(DisputeSide.init(rawValue:)) ?? (i == 0 ? .applicant : .respondent)
@@ -96,7 +95,7 @@ struct DisputeInput: Content {
             var personID: Int? = nil
             if let raw = p.personID?.nilIfEmpty {
                 // A registry person must be one the user may see; otherwise "not found", as elsewhere.
-                if let pid = Int(raw), let person = try await Person.find(pid, on: req.db), scope.contains(communityID: person.communityID, gridID: person.gridID) {
+                if let pid = Int(raw), let person = try await req.visible(Person.self, pid) {
                     personID = pid
                     if name.isEmpty { name = person.name }
                 } else { e[key + ".personID"] = L.t("实有人口中没有此人", "No such person in the registry") }

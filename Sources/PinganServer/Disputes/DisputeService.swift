@@ -138,6 +138,7 @@ enum DisputeService {
     static func visible(_ req: Request) async throws -> QueryBuilder<Dispute> {
         let user = try req.user
         let scope = try await req.scope()
+        // unscoped: narrowed just below: a mediator's own files, or scope.restrict
         let q = Dispute.query(on: req.db)
         if user.role == .mediator {
             let me = try user.requireID()
@@ -146,15 +147,12 @@ enum DisputeService {
                 o.filter(\.$mediatorID == me)
                 if let lvl {
                     o.group(.and) { a in
-                        if let ids = scope.communityIDs { a.filter(\.$communityID ~~ Array(ids)) }
-                        if let g = scope.gridIDs { a.filter(\.$gridID ~~ Array(g)) }
-                        a.filter(\.$mediatorID == nil).filter(\.$level == lvl)
+                        scope.restrict(a).filter(\.$mediatorID == nil).filter(\.$level == lvl)
                     }
                 }
             }
         } else {
-            if let ids = scope.communityIDs { q.filter(\.$communityID ~~ Array(ids)) }
-            if let g = scope.gridIDs { q.filter(\.$gridID ~~ Array(g)) }
+            _ = scope.restrict(q)
         }
         return q
     }
@@ -165,13 +163,14 @@ enum DisputeService {
         if user.role == .mediator {
             if d.mediatorID == user.id { return true }
             let lvl = try await myLevel(req)
-            return d.mediatorID == nil && d.level == lvl && scope.contains(communityID: d.communityID, gridID: d.gridID)
+            return d.mediatorID == nil && d.level == lvl && scope.allows(d)
         }
-        return scope.contains(communityID: d.communityID, gridID: d.gridID)
+        return scope.allows(d)
     }
 
     /// Loads a file the user may see; out of scope answers 404 like a missing record.
     static func scoped(_ req: Request, _ id: Int?) async throws -> Dispute {
+        // unscoped: canSee applies the scope, plus a mediator's own files
         guard let id, let d = try await Dispute.find(id, on: req.db), try await canSee(req, d) else { throw Abort(.notFound) }
         return d
     }
@@ -186,7 +185,7 @@ enum DisputeService {
         for u in try await User.query(on: req.db).filter(\.$role == .mediator).filter(\.$active == true).sort(\.$id).all() {
             guard let l = try await Self.level(of: u, on: req.db), level == nil || l == level else { continue }
             let s = try await Scope.resolve(for: u, on: req.db)
-            if s.contains(communityID: communityID, gridID: nil) || (s.gridIDs != nil && (s.communityIDs ?? []).contains(communityID)) {
+            if s.touches(community: communityID) {
                 out.append(MediatorInfo(user: u, level: l, scope: s))
             }
         }
@@ -197,6 +196,7 @@ enum DisputeService {
     static func suggestMediator(_ req: Request, level: DisputeLevel, communityID: Int) async throws -> Int? {
         let ms = try await mediators(req, level: level, communityID: communityID)
         guard !ms.isEmpty else { return nil }
+        // unscoped: load of each candidate mediator (counts only), district-wide by design
         let open = try await Dispute.query(on: req.db).filter(\.$mediatorID ~~ ms.compactMap(\.user.id)).filter(\.$status ~~ DisputeStatus.allCases.filter(\.isOpen)).all()
         let today = req.today
         let candidates = ms.map { m in
@@ -424,9 +424,7 @@ enum DisputeService {
         let cal = req.localCalendar
         if !links.isEmpty {
             // Only incidents the user may see are listed (a mediator's scope may be narrower than the file's history).
-            let scope = try await req.scope()
-            dto.incidents = try await Incident.query(on: req.db).filter(\.$id ~~ links.map(\.incidentID)).sort(\.$occurredAt).all()
-                .filter { scope.contains(communityID: $0.communityID, gridID: $0.gridID) }
+            dto.incidents = try await req.scoped(Incident.self).filter(\.$id ~~ links.map(\.incidentID)).sort(\.$occurredAt).all()
                 .map { LinkedIncidentDTO(id: $0.id!, number: $0.number(cal), category: $0.category, occurredAt: $0.occurredAt, communityID: $0.communityID) }
         } else { dto.incidents = [] }
         dto.parties = parties.map { DisputePartyDTO(side: $0.side.rawValue, name: $0.name, personID: $0.personID) }

@@ -37,9 +37,7 @@ struct InspectionController: RouteCollection {
     }
 
     func form(_ req: Request, _ input: InspectionInput, _ errors: FieldErrors) async throws -> Response {
-        var site: Site? = nil
-        if let id = input.siteID.flatMap({ Int($0) }), let s = try await Site.find(id, on: req.db),
-           try await req.scope().contains(communityID: s.communityID, gridID: s.gridID) { site = s }
+        let site = try await req.visible(Site.self, input.siteID.flatMap { Int($0) })
         return InspectionViews.form(req, input: input, site: site, errors: errors)
     }
 

@@ -71,9 +71,7 @@ struct InspectionFilter {
 
     func query(_ req: Request, today: LocalDay) async throws -> QueryBuilder<Inspection> {
         let scope = try await req.scope()
-        let q = Inspection.query(on: req.db)
-        if let ids = scope.communityIDs { q.filter(\.$communityID ~~ Array(ids)) }
-        if let g = scope.gridIDs { q.filter(\.$gridID ~~ Array(g)) }
+        let q = scope.restrict(Inspection.query(on: req.db))
         if let community { q.filter(\.$communityID == community) }
         if let site { q.filter(\.$siteID == site) }
         switch status {
@@ -111,14 +109,11 @@ enum InspectionService {
         }
     }
 
-    static func scoped(_ req: Request, _ id: Int?) async throws -> Inspection {
-        guard let id, let i = try await Inspection.find(id, on: req.db),
-              try await req.scope().contains(communityID: i.communityID, gridID: i.gridID) else { throw Abort(.notFound) }
-        return i
-    }
+    static func scoped(_ req: Request, _ id: Int?) async throws -> Inspection { try await req.findScoped(Inspection.self, id) }
 
     static func dtos(_ req: Request, _ rows: [Inspection], today: LocalDay) async throws -> [InspectionDTO] {
         let siteIDs = Array(Set(rows.map(\.siteID)))
+        // unscoped: names of the sites of inspections already loaded in scope
         let sites = siteIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Site.query(on: req.db).filter(\.$id ~~ siteIDs).all().map { ($0.id!, $0) })
         let userIDs = Array(Set(rows.map(\.inspectorID)))
         let users = userIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await User.query(on: req.db).filter(\.$id ~~ userIDs).all().map { ($0.id!, $0.displayName) })
@@ -148,8 +143,7 @@ enum InspectionService {
         let today = WorkLogService.today(req)
         var e = FieldErrors()
         var site: Site? = nil
-        if let raw = input.siteID?.nilIfEmpty, let id = Int(raw), let s = try await Site.find(id, on: req.db),
-           try await req.scope().contains(communityID: s.communityID, gridID: s.gridID) { site = s }
+        if let raw = input.siteID?.nilIfEmpty, let id = Int(raw), let s = try await req.visible(Site.self, id) { site = s }
         else { e["siteID"] = L.t("辖区内没有该场所，请先在场所物品中登记", "No such site in your jurisdiction; register it first") }
         var day: LocalDay? = nil
         if let raw = input.inspectedOn?.nilIfEmpty {

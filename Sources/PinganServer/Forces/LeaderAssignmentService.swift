@@ -62,11 +62,7 @@ struct LeaderReport: Content {
 }
 
 enum LeaderAssignmentService {
-    static func scoped(_ req: Request, _ id: Int?) async throws -> LeaderAssignmentRecord {
-        guard let id, let a = try await LeaderAssignmentRecord.find(id, on: req.db),
-              try await req.scope().contains(communityID: a.communityID, gridID: nil) else { throw Abort(.notFound) }
-        return a
-    }
+    static func scoped(_ req: Request, _ id: Int?) async throws -> LeaderAssignmentRecord { try await req.findScoped(LeaderAssignmentRecord.self, id) }
 
     static func create(_ req: Request, _ input: LeaderInput) async throws -> LeaderAssignmentRecord {
         try req.require(.manageOfficers)
@@ -79,9 +75,10 @@ enum LeaderAssignmentService {
         else { e["role"] = L.t("请选择正职或副职", "Choose principal or deputy") }
         var community: Int? = nil
         if let raw = input.communityID?.nilIfEmpty, let id = Int(raw), let d = try await Division.find(id, on: req.db), d.level == .community,
-           try await req.scope().contains(communityID: id, gridID: nil) { community = id }
+           try await req.scope().allowsWholeCommunity(id) { community = id }
         else { e["communityID"] = L.t("辖区内没有该社区", "No such community in your jurisdiction") }
         if let community, !name.isEmpty, e["leaderName"] == nil,
+           // unscoped: uniqueness of (leader, community) across the district
            try await LeaderAssignmentRecord.query(on: req.db).filter(\.$leaderName == name).filter(\.$communityID == community).count() > 0 {
             e["communityID"] = L.t("该领导已挂点此社区", "This leader is already assigned to this community")
         }
@@ -114,8 +111,7 @@ enum LeaderAssignmentService {
     /// (LeaderAssignments.riseFall: largest rise first), and the coverage counts.
     static func report(_ req: Request, days: Int) async throws -> LeaderReport {
         let scope = try await req.scope()
-        let q = LeaderAssignmentRecord.query(on: req.db)
-        if let ids = scope.communityIDs { q.filter(\.$communityID ~~ Array(ids)) }
+        let q = scope.restrict(LeaderAssignmentRecord.query(on: req.db))
         let rows = try await q.sort(\.$leaderName).sort(\.$id).all()
         let communityIDs = Array(Set(rows.map(\.communityID)))
         let communities = communityIDs.isEmpty ? [] : try await Division.query(on: req.db).filter(\.$id ~~ communityIDs).all()
@@ -127,6 +123,7 @@ enum LeaderAssignmentService {
         if !communityIDs.isEmpty {
             let sql = req.db as! any SQLDatabase
             for (from, to, into) in [(currentFrom, now, 0), (previousFrom, currentFrom, 1)] {
+                // unscoped: communities of assignments already loaded in scope
                 let counts = try await sql.select().column("community_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("incidents")
                     .where("community_id", .in, communityIDs).where("occurred_at", .greaterThanOrEqual, from).where("occurred_at", .lessThan, to)
                     .groupBy("community_id").all()

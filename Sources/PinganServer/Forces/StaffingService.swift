@@ -23,8 +23,8 @@ enum StaffingService {
     /// Active community officers in the user's scope, by community code then name.
     static func officers(_ req: Request) async throws -> [OfficerDTO] {
         let scope = try await req.scope()
-        let q = User.query(on: req.db).filter(\.$role == .communityOfficer).filter(\.$active == true).filter(\.$scopeDivisionID != nil)
-        if let ids = scope.communityIDs { if ids.isEmpty { return [] }; q.filter(\.$scopeDivisionID ~~ Array(ids)) }
+        let q = scope.restrictCommunities(User.query(on: req.db).filter(\.$role == .communityOfficer).filter(\.$active == true)
+            .filter(\.$scopeDivisionID != nil), by: \.$scopeDivisionID)
         let users = try await q.all()
         return try await dtos(req, users)
     }
@@ -52,7 +52,7 @@ enum StaffingService {
     /// A community officer in scope, or 404 (missing and out of scope look alike).
     static func scopedOfficer(_ req: Request, _ id: Int?) async throws -> User {
         guard let id, let u = try await User.find(id, on: req.db), u.role == .communityOfficer, let cid = u.scopeDivisionID,
-              try await req.scope().contains(communityID: cid, gridID: nil) else { throw Abort(.notFound) }
+              try await req.scope().allowsWholeCommunity(cid) else { throw Abort(.notFound) }
         return u
     }
 
@@ -123,8 +123,7 @@ enum StaffingService {
     /// - Officers in place: active community-officer users assigned to the community.
     static func load(_ req: Request, _ o: Options) async throws -> Loaded {
         let scope: Scope = o.everything ? .everything : try await req.scope()
-        let q = Division.query(on: req.db).filter(\.$level == .community)
-        if let ids = scope.communityIDs { if ids.isEmpty { return try await empty(req) }; q.filter(\.$id ~~ Array(ids)) }
+        let q = scope.restrictCommunities(Division.query(on: req.db).filter(\.$level == .community))
         if let s = o.station { q.filter(\.$stationID == s) }
         let communities = try await q.sort(\.$code).all()
         let ids = communities.compactMap(\.id)
@@ -144,6 +143,7 @@ enum StaffingService {
         if !ids.isEmpty {
             let since = Calendar(identifier: .gregorian).date(byAdding: .month, value: -o.months, to: Date()) ?? Date()
             let sql = req.db as! any SQLDatabase
+            // unscoped: ids are the communities loaded in scope above
             let rows = try await sql.select().column("community_id").column("category").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
                 .from("incidents").where("occurred_at", .greaterThanOrEqual, since).where("community_id", .in, ids)
                 .groupBy("community_id").groupBy("category").all()

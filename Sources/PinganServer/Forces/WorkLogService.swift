@@ -43,7 +43,7 @@ struct WorkLogInput: Content {
             officer = me
         } else if let raw = officerID?.nilIfEmpty {
             if let id = Int(raw), let u = try await User.find(id, on: req.db), u.role == .communityOfficer, let cid = u.scopeDivisionID,
-               scope.contains(communityID: cid, gridID: nil) { officer = u }
+               scope.allowsWholeCommunity(cid) { officer = u }
             else { e["officerID"] = L.t("辖区内没有该社区民警", "No such community officer in your jurisdiction") }
         } else { e["officerID"] = L.t("请选择民警", "Choose the officer") }
         if let o = officer, o.scopeDivisionID == nil { e["officerID"] = L.t("该民警未分配社区", "This officer has no community"); officer = nil }
@@ -59,7 +59,7 @@ struct WorkLogInput: Content {
 
         var community: Int? = nil
         if let raw = communityID?.nilIfEmpty {
-            if let id = Int(raw), let d = try await Division.find(id, on: req.db), d.level == .community, scope.contains(communityID: id, gridID: nil) { community = id }
+            if let id = Int(raw), let d = try await Division.find(id, on: req.db), d.level == .community, scope.allowsWholeCommunity(id) { community = id }
             else { e["communityID"] = L.t("辖区内没有该社区", "No such community in your jurisdiction") }
         }
         var kind: WorkKind? = nil
@@ -94,8 +94,7 @@ struct WorkLogFilter {
 
     func query(_ req: Request) async throws -> QueryBuilder<WorkLog> {
         let scope = try await req.scope()
-        let q = WorkLog.query(on: req.db)
-        if let ids = scope.communityIDs { q.filter(\.$homeCommunityID ~~ Array(ids)) }
+        let q = scope.restrict(WorkLog.query(on: req.db))
         if let officer { q.filter(\.$officerID == officer) }
         if let community { q.filter(\.$communityID == community) }
         if let kind { q.filter(\.$kind == kind) }
@@ -177,6 +176,7 @@ enum WorkLogService {
         var entries: [WorkLogEntry] = []
         if !ids.isEmpty {
             let sql = req.db as! any SQLDatabase
+            // unscoped: officers already narrowed to the scope above
             let rows = try await sql.select().distinct().column("officer_id").column("day").column("community_id").from("work_logs")
                 .where("officer_id", .in, ids).where("day", .greaterThanOrEqual, start.description).where("day", .lessThanOrEqual, end.description)
                 .where("community_id", .isNot, SQLLiteral.null).all()
@@ -225,7 +225,7 @@ enum WorkLogService {
         guard let dto = try await StaffingService.dtos(req, [officer]).first else { throw Abort(.notFound) }
         let first = LocalDay.firstDay(of: month), last = LocalDay.lastDay(of: month)
         // The reported weeks (Thursday rule) may reach a few days into the neighbouring months.
-        let rows = try await WorkLog.query(on: req.db).filter(\.$officerID == officer.id!)
+        let rows = try await req.scoped(WorkLog.self).filter(\.$officerID == officer.id!)
             .filter(\.$day >= first.adding(days: -7).description).filter(\.$day <= last.adding(days: 7).description)
             .sort(\.$day).sort(\.$id).all()
         let report = Presence.monthlyReport(entries(rows), officerID: "\(officer.id!)", month: month, communities: ["\(dto.communityID)"])

@@ -21,9 +21,7 @@ struct DashboardController: RouteCollection {
         let prev = lastFull.lowerBound ..< min(lastFull.upperBound, lastFull.lowerBound.addingTimeInterval(now.timeIntervalSince(cur.lowerBound)))
         func base() async throws -> QueryBuilder<Incident> {
             let scope = try await req.scope()
-            let q = Incident.query(on: req.db)
-            if let ids = scope.communityIDs { q.filter(\.$communityID ~~ Array(ids)) }
-            if let g = scope.gridIDs { q.filter(\.$gridID ~~ Array(g)) }
+            let q = scope.restrict(Incident.query(on: req.db))
             return q
         }
         let thisMonth = try await base().filter(\.$occurredAt >= cur.lowerBound).filter(\.$occurredAt < cur.upperBound).count()

@@ -39,12 +39,10 @@ struct IncidentController: RouteCollection {
         let communities = try await DivisionLookup.communities(req)
         var input = input
         if input.communityID == nil, communities.count == 1 { input.communityID = "\(communities[0].id)" }
-        let scope = try await req.scope()
         var grids: [Division] = []
         var buildings: [Division] = []
         if let cid = input.communityID.flatMap({ Int($0) }) {
-            grids = try await Division.query(on: req.db).filter(\.$level == .grid).filter(\.$communityID == cid).sort(\.$code).all()
-            if let g = scope.gridIDs { grids = grids.filter { g.contains($0.id!) } }
+            grids = try await DivisionLookup.grids(req, community: cid)
         }
         if let gid = input.gridID.flatMap({ Int($0) }) {
             buildings = try await Division.query(on: req.db).filter(\.$level == .building).filter(\.$parentID == gid).sort(\.$code).all()

@@ -63,10 +63,7 @@ struct IncidentFilter: Sendable {
     /// Resolves what needs the database (scope, a street's communities) once, so the count and the
     /// page query share it. Out-of-scope communities simply match nothing.
     func resolved(_ req: Request) async throws -> ResolvedIncidentFilter {
-        let scope = try await req.scope()
-        var r = ResolvedIncidentFilter(filter: self)
-        r.scopeCommunities = scope.communityIDs.map { Array($0) }
-        r.scopeGrids = scope.gridIDs.map { Array($0) }
+        var r = ResolvedIncidentFilter(filter: self, scope: try await req.scope())
         if let street {
             let sql = req.db as! any SQLDatabase
             r.streetCommunities = try await sql.select().column("id").from("divisions")
@@ -84,8 +81,7 @@ struct IncidentFilter: Sendable {
 /// The filter in database terms, applied alike to the count and to the page.
 struct ResolvedIncidentFilter {
     var filter: IncidentFilter
-    var scopeCommunities: [Int]?
-    var scopeGrids: [Int]?
+    var scope: Scope
     var streetCommunities: [Int]?
     var after: Date?
     var before: Date?
@@ -96,8 +92,7 @@ struct ResolvedIncidentFilter {
             guard let list else { return }
             if list.isEmpty { _ = b.where(none) } else { _ = b.where(column, .in, list) }
         }
-        ids("community_id", scopeCommunities)
-        ids("grid_id", scopeGrids)
+        scope.restrict(b)
         ids("community_id", streetCommunities)
         let f = filter
         if let c = f.community { _ = b.where("community_id", .equal, c) }

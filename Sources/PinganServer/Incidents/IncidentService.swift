@@ -5,11 +5,7 @@ import PinganKit
 /// The ledger's operations, shared by the web pages and the API so both validate, scope and audit alike.
 enum IncidentService {
     /// Loads an incident the user may see; out of scope answers 404 like a missing record.
-    static func scoped(_ req: Request, _ id: Int?) async throws -> Incident {
-        guard let id, let i = try await Incident.find(id, on: req.db),
-              try await req.scope().contains(communityID: i.communityID, gridID: i.gridID) else { throw Abort(.notFound) }
-        return i
-    }
+    static func scoped(_ req: Request, _ id: Int?) async throws -> Incident { try await req.findScoped(Incident.self, id) }
 
     static func create(_ req: Request, _ input: IncidentInput) async throws -> Incident {
         try req.require(.editIncidents)

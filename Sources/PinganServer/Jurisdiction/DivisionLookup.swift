@@ -17,15 +17,18 @@ enum DivisionLookup {
         return out
     }
 
+    /// The grids of a community the user may place records in (a grid worker: their own).
+    static func grids(_ req: Request, community: Int) async throws -> [Division] {
+        let grids = try await Division.query(on: req.db).filter(\.$level == .grid).filter(\.$communityID == community).sort(\.$code).all()
+        return try await req.scope().visibleGrids(grids, id: \.id)
+    }
+
     /// Communities the user may place records in, for selects and filters.
     static func communities(_ req: Request) async throws -> [(id: Int, name: String)] {
         let scope = try await req.scope()
         let sql = req.db as! any SQLDatabase
         let q = sql.select().column("id").column("name").from("divisions").where("level", .equal, DivisionLevel.community.rawValue)
-        if let ids = scope.communityIDs {
-            guard !ids.isEmpty else { return [] }
-            q.where("id", .in, Array(ids))
-        }
+        scope.restrictCommunities(q, id: SQLIdentifier("id"))
         return try await q.orderBy("code").all().map { (try $0.decode(column: "id", as: Int.self), try $0.decode(column: "name", as: String.self)) }
     }
 }

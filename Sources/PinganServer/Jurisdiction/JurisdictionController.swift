@@ -31,7 +31,7 @@ extension Division {
 
 /// Loads a division by id and answers 404 — exactly like a missing one — when it lies outside the user's scope.
 func scopedDivision(_ req: Request, _ id: Int?) async throws -> Division {
-    guard let id, let d = try await Division.find(id, on: req.db), try await req.scope().contains(division: d) else {
+    guard let id, let d = try await Division.find(id, on: req.db), try await req.scope().allows(division: d) else {
         throw Abort(.notFound)
     }
     return d
@@ -60,8 +60,7 @@ struct JurisdictionController: RouteCollection {
         if !scope.rootCodes.isEmpty {
             return try await Division.query(on: req.db).filter(\.$code ~~ scope.rootCodes).sort(\.$code).all()
         }
-        guard let ids = scope.communityIDs, !ids.isEmpty else { return [] }
-        return try await Division.query(on: req.db).filter(\.$id ~~ Array(ids)).sort(\.$code).all()
+        return try await scope.restrictCommunities(Division.query(on: req.db).filter(\.$level == .community)).sort(\.$code).all()
     }
 
     @Sendable func tree(req: Request) async throws -> Response {
@@ -112,13 +111,13 @@ struct JurisdictionController: RouteCollection {
         let d = try await scopedDivision(req, req.parameters.get("id", as: Int.self))
         let scope = try await req.scope()
         var children = try await Division.query(on: req.db).filter(\.$parentID == d.id!).sort(\.$code).all()
-        children = children.filter { scope.contains(division: $0) }
+        children = children.filter { scope.allows(division: $0) }
         let counts = try await childCounts(req, children.compactMap(\.id))
         // Breadcrumb through the ancestors the user may see.
         var crumbs: [Division] = []
         var p = d.parentID
         while let pid = p, let parent = try await Division.find(pid, on: req.db) { crumbs.insert(parent, at: 0); p = parent.parentID }
-        crumbs = crumbs.filter { scope.contains(division: $0) }
+        crumbs = crumbs.filter { scope.allows(division: $0) }
         let station = try await d.stationID.asyncMap { try await Station.find($0, on: req.db) } ?? nil
         let office = try await d.officeID.asyncMap { try await PoliceOffice.find($0, on: req.db) } ?? nil
         var officers: [User] = []
@@ -126,6 +125,7 @@ struct JurisdictionController: RouteCollection {
         var registered: [PersonCategory: Int] = [:]
         if d.level == .community, try req.user.role.can(.viewRegistry) {
             let sql = req.db as! any SQLDatabase
+            // unscoped: the community page is shown only when the whole community is in scope
             for r in try await sql.select().column("category").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("people")
                 .where("community_id", .equal, d.id!).groupBy("category").all() {
                 if let c = PersonCategory(rawValue: try r.decode(column: "category", as: String.self)) { registered[c] = try r.decode(column: "n", as: Int.self) }
@@ -133,7 +133,7 @@ struct JurisdictionController: RouteCollection {
         }
         if d.level == .community {
             officers = try await User.query(on: req.db).filter(\.$scopeDivisionID == d.id!).filter(\.$role == .communityOfficer).all()
-            incidents30 = try await Incident.query(on: req.db).filter(\.$communityID == d.id!).filter(\.$occurredAt >= Date().addingTimeInterval(-30 * 86400)).count()
+            incidents30 = try await req.scoped(Incident.self).filter(\.$communityID == d.id!).filter(\.$occurredAt >= Date().addingTimeInterval(-30 * 86400)).count()
         }
         let canEdit = try req.user.role.can(.editJurisdiction)
         let L = req.lang
@@ -321,7 +321,7 @@ struct JurisdictionController: RouteCollection {
         }
         if let p = req.query[Int.self, at: "parent"] { q = q.filter(\.$parentID == p) }
         let limit = min(max(req.query[Int.self, at: "limit"] ?? 500, 1), 5000)
-        return try await q.limit(limit * 4).all().filter { scope.contains(division: $0) }.prefix(limit).map { $0.toDTO() }
+        return try await q.limit(limit * 4).all().filter { scope.allows(division: $0) }.prefix(limit).map { $0.toDTO() }
     }
 
     @Sendable func apiShow(req: Request) async throws -> DivisionDTO {

@@ -19,7 +19,7 @@ struct Place {
         if let c = community?.nilIfEmpty { communityID = Int(c); if communityID == nil { e["communityID"] = L.t("社区无效", "Unknown community") } }
         if let cid = communityID {
             found = try await Division.find(cid, on: req.db)
-            if found?.level != .community || !(scope.communityIDs.map { $0.contains(cid) } ?? true) {
+            if found?.level != .community || !scope.touches(community: cid) {
                 found = nil; e["communityID"] = L.t("社区不存在或不在您的辖区内", "No such community in your jurisdiction")
             }
         } else if e["communityID"] == nil { e["communityID"] = L.t("请选择社区/村", "Choose a community") }
@@ -30,7 +30,7 @@ struct Place {
             let g = try await Division.find(gid, on: req.db)
             if g?.level != .grid || g?.communityID != found.id { e["gridID"] = L.t("该网格不属于所选社区", "This grid is not in the chosen community") }
         }
-        if let g = scope.gridIDs, e["communityID"] == nil, !(gridID.map { g.contains($0) } ?? false) {
+        if scope.isGridLimited, e["communityID"] == nil, let cid = communityID, !scope.allows(community: cid, grid: gridID) {
             e["gridID"] = L.t("请选择您负责的网格", "Choose one of your grids")
         }
         var buildingID = old?.buildingID

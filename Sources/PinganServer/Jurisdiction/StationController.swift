@@ -109,13 +109,12 @@ struct StationController: RouteCollection {
     /// (and a station chief's own station).
     static func visibleStationIDs(_ req: Request) async throws -> Set<Int>? {
         let scope = try await req.scope()
-        guard let communities = scope.communityIDs else { return nil }
+        guard !scope.reachesAllCommunities else { return nil }
         var ids = Set<Int>()
-        if !communities.isEmpty {
-            let sql = req.db as! any SQLDatabase
-            for r in try await sql.select().column("station_id").from("divisions").where("id", .in, Array(communities)).where("station_id", .isNot, SQLLiteral.null).all() {
-                if let s = try r.decode(column: "station_id", as: Int?.self) { ids.insert(s) }
-            }
+        let sql = req.db as! any SQLDatabase
+        for r in try await scope.restrictCommunities(sql.select().column("station_id").from("divisions"), id: SQLIdentifier("id"))
+            .where("station_id", .isNot, SQLLiteral.null).all() {
+            if let s = try r.decode(column: "station_id", as: Int?.self) { ids.insert(s) }
         }
         if let own = try req.user.stationID { ids.insert(own) }
         return ids

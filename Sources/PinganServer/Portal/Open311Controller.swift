@@ -212,6 +212,7 @@ struct Open311Controller: RouteCollection {
     /// GET requests: `service_request_id` (comma list; overrides the rest), `service_code` (comma list), `start_date`/`end_date`
     /// (W3C; at most 90 days apart; default the last 90 days), `status` (open, closed); at most 1000, newest first.
     func requests(_ req: Request, _ fmt: Format) async throws -> Response {
+        // unscoped: Open311 lists public requests (public fields only) by design
         let q = PortalRequest.query(on: req.db)
         if let ids = req.query[String.self, at: "service_request_id"]?.nilIfEmpty {
             let list = ids.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -248,6 +249,7 @@ struct Open311Controller: RouteCollection {
     @Sendable func request(req: Request) async throws -> Response {
         let parsed = try? Self.split(req.parameters.get("file"))
         return await Self.run(req, parsed?.1) { fmt in
+            // unscoped: Open311 shows one public request (public fields only) by design
             guard let (id, _) = parsed, let n = Int(id), let r = try await PortalRequest.find(n, on: req.db) else { throw O311Error(status: .notFound, description: "service_request_id not found") }
             return Self.out(try await Self.docs(req, [r]), fmt)
         }

@@ -253,6 +253,7 @@ enum PortalService {
 
     static func byToken(_ db: any Database, _ token: String?) async throws -> PortalRequest {
         let t = (token ?? "").trimmed.uppercased().filter { $0 != "-" && $0 != " " }
+        // unscoped: a resident tracks their own request by its secret token
         guard t.count == 12, let r = try await PortalRequest.query(on: db).filter(\.$token == t).first() else { throw Abort(.notFound) }
         return r
     }
@@ -271,17 +272,10 @@ enum PortalService {
     // MARK: staff side
 
     static func visible(_ req: Request) async throws -> QueryBuilder<PortalRequest> {
-        let scope = try await req.scope()
-        let q = PortalRequest.query(on: req.db)
-        if let ids = scope.communityIDs { q.filter(\.$communityID ~~ Array(ids)) }
-        return q
+        try await req.scoped(PortalRequest.self)
     }
 
-    static func scoped(_ req: Request, _ id: Int?) async throws -> PortalRequest {
-        guard let id, let r = try await PortalRequest.find(id, on: req.db),
-              try await req.scope().communityIDs.map({ $0.contains(r.communityID) }) ?? true else { throw Abort(.notFound) }
-        return r
-    }
+    static func scoped(_ req: Request, _ id: Int?) async throws -> PortalRequest { try await req.findScoped(PortalRequest.self, id) }
 
     static func dto(_ req: Request, _ r: PortalRequest, replies: Bool = false) async throws -> PortalRequestDTO {
         var phoneMasked: String? = nil
@@ -413,7 +407,7 @@ enum PortalService {
         if let ev = eventAt, ev.count > 40 { e["eventAt"] = L.t("不能超过40字", "At most 40 characters") }
         var division: Division? = nil
         if let raw = input.divisionID?.nilIfEmpty, let id = Int(raw), let d = try await Division.find(id, on: req.db),
-           [.district, .street, .community].contains(d.level), try await req.scope().contains(division: d) { division = d }
+           [.district, .street, .community].contains(d.level), try await req.scope().allows(division: d) { division = d }
         else { e["divisionID"] = L.t("请选择发布范围（本辖区内的社区、街道或全区）", "Choose an area inside your jurisdiction") }
         guard e.isEmpty, let kind, let audience, let division else { throw e }
         return CheckedNotice(kind: kind, audience: audience, title: title, body: body, eventAt: eventAt, division: division)
@@ -435,7 +429,7 @@ enum PortalService {
     /// A published notice in the user's jurisdiction (404 otherwise, like a missing one).
     static func scopedNotice(_ req: Request, _ id: Int?) async throws -> PortalNotice {
         guard let id, let n = try await PortalNotice.find(id, on: req.db), let d = try await Division.find(n.divisionID, on: req.db),
-              try await req.scope().contains(division: d) else { throw Abort(.notFound) }
+              try await req.scope().allows(division: d) else { throw Abort(.notFound) }
         return n
     }
 
@@ -470,7 +464,7 @@ enum PortalService {
     static func withdraw(_ req: Request, _ id: Int?) async throws -> PortalNotice {
         try req.require(.publishNotices)
         guard let id, let n = try await PortalNotice.find(id, on: req.db), let d = try await Division.find(n.divisionID, on: req.db),
-              try await req.scope().contains(division: d) else { throw Abort(.notFound) }
+              try await req.scope().allows(division: d) else { throw Abort(.notFound) }
         guard !n.withdrawn else { return n }
         n.withdrawn = true
         try await req.db.transaction { db in
@@ -484,7 +478,7 @@ enum PortalService {
         let all = try await PortalNotice.query(on: req.db).sort(\.$publishedAt, .descending).limit(500).all()
         let divs = try await Division.query(on: req.db).filter(\.$id ~~ Array(Set(all.map(\.divisionID)))).all()
         let scope = try await req.scope()
-        let ok = Set(divs.filter { scope.contains(division: $0) }.compactMap(\.id))
+        let ok = Set(divs.filter { scope.allows(division: $0) }.compactMap(\.id))
         return all.filter { ok.contains($0.divisionID) }
     }
 

@@ -104,7 +104,7 @@ struct PortalStaffController: RouteCollection {
 
     static func areaOptions(_ req: Request) async throws -> [(Int, String)] {
         let scope = try await req.scope()
-        let upper = try await Division.query(on: req.db).filter(\.$level ~~ [.district, .street]).sort(\.$code).all().filter { scope.contains(division: $0) }
+        let upper = try await Division.query(on: req.db).filter(\.$level ~~ [.district, .street]).sort(\.$code).all().filter { scope.allows(division: $0) }
         return upper.map { ($0.id!, $0.name) } + (try await DivisionLookup.communities(req)).map { ($0.id, "· " + $0.name) }
     }
 

@@ -101,13 +101,14 @@ extension PeopleImport {
                         var outside = Set<String>()
                         for part in stride(from: 0, to: keys.count, by: batchSize) {
                             let slice = keys[part ..< min(keys.count, part + batchSize)]
+                            // unscoped: an ID number is unique in the district: the import must find it anywhere (scope checked on the row)
                             let found = try await tx.select().column("id_number_index").column("community_id").column("grid_id").from("people")
                                 .where("id_number_index", .in, slice.map(\.index)).all()
                             var byIndex: [String: (Int, Int?)] = [:]
                             for r in found { byIndex[try r.decode(column: "id_number_index", as: String.self)] = (try r.decode(column: "community_id", as: Int.self), try r.decode(column: "grid_id", as: Int?.self)) }
                             for (ix, row) in slice {
                                 guard let (c, g) = byIndex[ix] else { continue }
-                                if scope.contains(communityID: c, gridID: g) { existing += 1 }
+                                if scope.allows(community: c, grid: g) { existing += 1 }
                                 else { outside.insert(ix); report(row, "idNumber", L.t(PersonRules.duplicateID.0, PersonRules.duplicateID.1)) }
                             }
                         }

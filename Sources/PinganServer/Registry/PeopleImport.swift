@@ -95,7 +95,7 @@ enum PeopleImport {
             let c = cell("community").trimmed
             let communityID = communityByCode[c] ?? communityByName[c]
             if c.isEmpty { e["communityID"] = L.t("请选择社区/村", "Choose a community") }
-            else if communityID == nil || !(scope.communityIDs.map { $0.contains(communityID!) } ?? true) {
+            else if communityID == nil || !scope.touches(community: communityID!) {
                 e["communityID"] = L.t("社区不存在或不在您的辖区内", "No such community in your jurisdiction")
             }
             var gridID: Int? = nil
@@ -103,7 +103,7 @@ enum PeopleImport {
                 if let found = gridCommunity[g], found.community == communityID { gridID = found.id }
                 else if communityID != nil { e["gridID"] = L.t("该网格不属于所选社区", "This grid is not in the chosen community") }
             }
-            if let grids = scope.gridIDs, e["communityID"] == nil, !(gridID.map { grids.contains($0) } ?? false) {
+            if scope.isGridLimited, e["communityID"] == nil, let communityID, !scope.allows(community: communityID, grid: gridID) {
                 e["gridID"] = L.t("请选择您负责的网格", "Choose one of your grids")
             }
             let room = PersonRules.text(cell("room"), field: "room", max: 20, L, &e)
@@ -164,6 +164,7 @@ enum PeopleImport {
         let cipher = req.cipher
 
         if !dryRun {
+            // unscoped: table size decides the import strategy; no record read
             let tableRows = try await Person.query(on: req.db).count()
             if PeopleIndexes.bulkLoad(newRows: estimatedRows(source), existingRows: tableRows) {
                 return try await bulkLoad(req, source: source, ctx: ctx, present: Set(index.keys), progress: progress)
@@ -179,13 +180,14 @@ enum PeopleImport {
         var isHeader = true
         func lookup() async throws {
             guard !pendingKeys.isEmpty else { return }
+            // unscoped: an ID number is unique in the district: the import must find it anywhere (scope checked on the row)
             let found = try await sql.select().column("id_number_index").column("community_id").column("grid_id").from("people")
                 .where("id_number_index", .in, pendingKeys.map(\.index)).all()
             var byIndex: [String: (Int, Int?)] = [:]
             for r in found { byIndex[try r.decode(column: "id_number_index", as: String.self)] = (try r.decode(column: "community_id", as: Int.self), try r.decode(column: "grid_id", as: Int?.self)) }
             for (ix, row) in pendingKeys {
                 guard let (c, g) = byIndex[ix] else { continue }
-                if scope.contains(communityID: c, gridID: g) { existing += 1 }
+                if scope.allows(community: c, grid: g) { existing += 1 }
                 else { errorCount += 1; if errors.count < reportLimit { errors.append(RowError(row: row, field: "idNumber", message: L.t(PersonRules.duplicateID.0, PersonRules.duplicateID.1))) } }
             }
             pendingKeys.removeAll(keepingCapacity: true)

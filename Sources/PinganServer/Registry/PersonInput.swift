@@ -55,6 +55,7 @@ struct PersonInput: Content {
             let newIndex = cipher.blindIndex(resident.value, field: "id_number")
             if newIndex != old?.idNumberIndex {
                 // Unique across the district; the message says no more than that (the other record may be out of scope).
+                // unscoped: an ID number is unique in the district
                 if try await Person.query(on: req.db).filter(\.$idNumberIndex == newIndex).count() > 0 {
                     e["idNumber"] = L.t(PersonRules.duplicateID.0, PersonRules.duplicateID.1)
                 }

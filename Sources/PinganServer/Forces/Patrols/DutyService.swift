@@ -25,17 +25,11 @@ struct DutyDTO: Content {
 
 /// Shop duty (商铺值守) and school-run duty (护学岗, 上放学时段) rosters: weekly slots and today's duty.
 enum DutyService {
-    static func scoped(_ req: Request, _ id: Int?) async throws -> DutySlotRecord {
-        guard let id, let s = try await DutySlotRecord.find(id, on: req.db),
-              try await req.scope().contains(communityID: s.communityID, gridID: nil) else { throw Abort(.notFound) }
-        return s
-    }
+    static func scoped(_ req: Request, _ id: Int?) async throws -> DutySlotRecord { try await req.findScoped(DutySlotRecord.self, id) }
 
     static func query(_ req: Request, kind: DutyKind? = nil) async throws -> QueryBuilder<DutySlotRecord> {
         let scope = try await req.scope()
-        let q = DutySlotRecord.query(on: req.db)
-        if let ids = scope.communityIDs { q.filter(\.$communityID ~~ Array(ids)) }
-        if scope.gridIDs != nil { q.filter(\.$id == -1) }
+        let q = scope.restrict(DutySlotRecord.query(on: req.db))
         if let kind { q.filter(\.$kind == kind) }
         return q.sort(\.$communityID).sort(\.$startMinute).sort(\.$id)
     }
@@ -83,7 +77,7 @@ enum DutyService {
         let community = try await Check.community(req, input.communityID, &e)
         var site: Site? = nil
         if let raw = input.siteID?.nilIfEmpty {
-            if let id = Int(raw), let s = try await Site.find(id, on: req.db), try await req.scope().contains(communityID: s.communityID, gridID: s.gridID),
+            if let id = Int(raw), let s = try await req.visible(Site.self, id),
                community == nil || s.communityID == community { site = s }
             else { e["siteID"] = L.t("所选社区内没有该场所", "No such site in the chosen community") }
         }

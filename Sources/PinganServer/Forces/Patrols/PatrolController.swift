@@ -55,7 +55,7 @@ struct PatrolController: RouteCollection {
     func planForm(_ req: Request, _ input: PlanInput, _ errors: FieldErrors) async throws -> Response {
         let team = try? await TeamService.scopedTeam(req, input.teamID.flatMap { Int($0) })
         let grids = team == nil ? [] : try await Check.grids(of: team!.communityID, on: req.db)
-        let members = team == nil ? [] : try await TeamService.memberDTOs(req, try await TeamMember.query(on: req.db).filter(\.$teamID == team!.id!).filter(\.$status == .active).sort(\.$id).all())
+        let members = team == nil ? [] : try await TeamService.memberDTOs(req, try await req.scoped(TeamMember.self).filter(\.$teamID == team!.id!).filter(\.$status == .active).sort(\.$id).all())
         return PatrolViews.planForm(req, input: input, teams: try await teams(req), team: team, grids: grids, members: members, errors: errors)
     }
 
@@ -84,7 +84,7 @@ struct PatrolController: RouteCollection {
     }
 
     func planPage(_ req: Request, _ p: PatrolPlanRecord, reason: String?, errors: FieldErrors) async throws -> Response {
-        let logs = try await PatrolService.logDTOs(req, try await PatrolLogRecord.query(on: req.db).filter(\.$planID == p.id!).sort(\.$day).all(), details: false)
+        let logs = try await PatrolService.logDTOs(req, try await req.scoped(PatrolLogRecord.self).filter(\.$planID == p.id!).sort(\.$day).all(), details: false)
         return PatrolViews.plan(req, try await PatrolService.planDTOs(req, [p])[0], logs: logs, canEdit: try canEdit(req), cancelReason: reason, errors: errors)
     }
 

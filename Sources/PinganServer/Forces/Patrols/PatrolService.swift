@@ -67,9 +67,7 @@ struct PatrolFilter {
 
     func plans(_ req: Request) async throws -> QueryBuilder<PatrolPlanRecord> {
         let scope = try await req.scope()
-        let q = PatrolPlanRecord.query(on: req.db)
-        if let ids = scope.communityIDs { q.filter(\.$communityID ~~ Array(ids)) }
-        if scope.gridIDs != nil { q.filter(\.$id == -1) }
+        let q = scope.restrict(PatrolPlanRecord.query(on: req.db))
         if let team { q.filter(\.$teamID == team) }
         if let from { q.filter(\.$day >= from.description) }
         if let to { q.filter(\.$day <= to.description) }
@@ -78,9 +76,7 @@ struct PatrolFilter {
 
     func logs(_ req: Request) async throws -> QueryBuilder<PatrolLogRecord> {
         let scope = try await req.scope()
-        let q = PatrolLogRecord.query(on: req.db)
-        if let ids = scope.communityIDs { q.filter(\.$communityID ~~ Array(ids)) }
-        if scope.gridIDs != nil { q.filter(\.$id == -1) }
+        let q = scope.restrict(PatrolLogRecord.query(on: req.db))
         if let team { q.filter(\.$teamID == team) }
         if let from { q.filter(\.$day >= from.description) }
         if let to { q.filter(\.$day <= to.description) }
@@ -91,11 +87,7 @@ struct PatrolFilter {
 /// Patrol plans with their shift rosters, patrol logs with check-ins and findings (a finding may open an
 /// incident in the same transaction), and the weekly review / monthly evaluation (PinganKit `PatrolEvaluation`).
 enum PatrolService {
-    static func scopedPlan(_ req: Request, _ id: Int?) async throws -> PatrolPlanRecord {
-        guard let id, let p = try await PatrolPlanRecord.find(id, on: req.db),
-              try await req.scope().contains(communityID: p.communityID, gridID: nil) else { throw Abort(.notFound) }
-        return p
-    }
+    static func scopedPlan(_ req: Request, _ id: Int?) async throws -> PatrolPlanRecord { try await req.findScoped(PatrolPlanRecord.self, id) }
 
     struct CancelInput: Content { var reason: String? }
 
@@ -106,7 +98,7 @@ enum PatrolService {
         let reason = (input.reason ?? "").trimmed
         var e = FieldErrors()
         if p.cancelledAt != nil { e["reason"] = L.t("该计划已取消", "This plan is already cancelled") }
-        else if try await PatrolLogRecord.query(on: req.db).filter(\.$planID == p.id!).count() > 0 {
+        else if try await req.scoped(PatrolLogRecord.self).filter(\.$planID == p.id!).count() > 0 {
             e["reason"] = L.t("该计划已有巡逻记录，不能取消", "This plan has been carried out (it has a patrol log) and cannot be cancelled")
         } else if reason.count < 2 { e["reason"] = L.t("请写明取消原因（至少2字）", "Give the reason (at least 2 characters)") }
         else if reason.count > 200 { e["reason"] = L.t("不能超过200字", "At most 200 characters") }
@@ -118,11 +110,7 @@ enum PatrolService {
         }
     }
 
-    static func scopedLog(_ req: Request, _ id: Int?) async throws -> PatrolLogRecord {
-        guard let id, let l = try await PatrolLogRecord.find(id, on: req.db),
-              try await req.scope().contains(communityID: l.communityID, gridID: nil) else { throw Abort(.notFound) }
-        return l
-    }
+    static func scopedLog(_ req: Request, _ id: Int?) async throws -> PatrolLogRecord { try await req.findScoped(PatrolLogRecord.self, id) }
 
     static func gridNames(_ ids: [Int], on db: any Database) async throws -> [Int: String] { try await DivisionLookup.names(ids, on: db) }
 
@@ -130,11 +118,11 @@ enum PatrolService {
         let L = req.lang
         let ids = rows.compactMap(\.id)
         let teamIDs = Array(Set(rows.map(\.teamID)))
-        let teams = teamIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Team.query(on: req.db).filter(\.$id ~~ teamIDs).all().map { ($0.id!, $0.name) })
+        let teams = teamIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await req.scoped(Team.self).filter(\.$id ~~ teamIDs).all().map { ($0.id!, $0.name) })
         let roster = ids.isEmpty ? [] : try await PatrolPlanMember.query(on: req.db).filter(\.$planID ~~ ids).all()
         let memberIDs = Array(Set(roster.map(\.memberID)))
-        let members = memberIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await TeamMember.query(on: req.db).filter(\.$id ~~ memberIDs).all().map { ($0.id!, $0.name) })
-        let logs = ids.isEmpty ? [] : try await PatrolLogRecord.query(on: req.db).filter(\.$planID ~~ ids).all()
+        let members = memberIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await req.scoped(TeamMember.self).filter(\.$id ~~ memberIDs).all().map { ($0.id!, $0.name) })
+        let logs = ids.isEmpty ? [] : try await req.scoped(PatrolLogRecord.self).filter(\.$planID ~~ ids).all()
         let names = try await gridNames(rows.flatMap(\.grids) + rows.map(\.communityID), on: req.db)
         return rows.map { p in
             let logIDs = logs.filter { $0.planID == p.id && $0.teamID == p.teamID }.compactMap(\.id).sorted()
@@ -151,7 +139,7 @@ enum PatrolService {
         let L = req.lang
         let ids = rows.compactMap(\.id)
         let teamIDs = Array(Set(rows.map(\.teamID)))
-        let teams = teamIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Team.query(on: req.db).filter(\.$id ~~ teamIDs).all().map { ($0.id!, $0.name) })
+        let teams = teamIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await req.scoped(Team.self).filter(\.$id ~~ teamIDs).all().map { ($0.id!, $0.name) })
         let checks = ids.isEmpty ? [] : try await PatrolCheckIn.query(on: req.db).filter(\.$logID ~~ ids).sort(\.$minute).sort(\.$id).all()
         let finds = ids.isEmpty ? [] : try await PatrolFinding.query(on: req.db).filter(\.$logID ~~ ids).sort(\.$id).all()
         let userIDs = Array(Set(rows.map(\.createdByID)))
@@ -204,7 +192,7 @@ enum PatrolService {
             grids = try await Check.gridIDs(input.grids, community: team.communityID, "grids", &e, L, on: req.db, required: true)
             let raw = (input.members ?? []).filter { !$0.trimmed.isEmpty }
             let ids = Array(Set(raw.compactMap { Int($0) }))
-            let found = ids.isEmpty ? [] : try await TeamMember.query(on: req.db).filter(\.$teamID == team.id!).filter(\.$id ~~ ids).all()
+            let found = ids.isEmpty ? [] : try await req.scoped(TeamMember.self).filter(\.$teamID == team.id!).filter(\.$id ~~ ids).all()
             if raw.count != raw.compactMap({ Int($0) }).count || found.count != ids.count { e["members"] = L.t("排班人员须为本队队员", "Rostered people must be members of the team") }
             else if found.contains(where: { $0.status != .active }) { e["members"] = L.t("只能安排在岗队员", "Only active members can be rostered") }
             members = ids.sorted()
@@ -389,7 +377,7 @@ enum PatrolService {
         let rows = PatrolEvaluation.evaluate(plans: plans.map(\.kit), logs: kitLogs, by: by == "month" ? .month : .week)
             .filter { $0.period == period }
         let teamIDs = rows.compactMap { Int($0.teamID) }
-        let teams = teamIDs.isEmpty ? [] : try await Team.query(on: req.db).filter(\.$id ~~ teamIDs).all()
+        let teams = teamIDs.isEmpty ? [] : try await req.scoped(Team.self).filter(\.$id ~~ teamIDs).all()
         let names = try await DivisionLookup.names(teams.map(\.communityID), on: req.db)
         let byID = Dictionary(uniqueKeysWithValues: teams.map { ("\($0.id!)", $0) })
         var total = PatrolEvaluationRow(teamID: "", period: period, planned: 0, done: 0, unplanned: 0, plannedMinutes: 0, minutes: 0, findings: 0,

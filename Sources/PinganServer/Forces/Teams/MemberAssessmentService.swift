@@ -122,15 +122,15 @@ enum MemberAssessmentService {
         var records: [AssessmentRecord] = []
         let itemIDs = Set(scheme.items.map(\.id))
         if !ids.isEmpty {
-            for e in try await AssessmentEntry.query(on: req.db).filter(\.$memberID ~~ ids).filter(\.$month == month.description).all() where itemIDs.contains(e.itemID) {
+            for e in try await req.scoped(AssessmentEntry.self).filter(\.$memberID ~~ ids).filter(\.$month == month.description).all() where itemIDs.contains(e.itemID) {
                 records.append(AssessmentRecord(memberID: "\(e.memberID)", itemID: e.itemID, quantity: e.quantity))
             }
             let first = LocalDay.firstDay(of: month).description, last = LocalDay.lastDay(of: month).description
             if itemIDs.contains("patrol_hours") {
                 let roster = try await PatrolPlanMember.query(on: req.db).filter(\.$memberID ~~ ids).all()
                 let planIDs = Array(Set(roster.map(\.planID)))
-                let plans = planIDs.isEmpty ? [] : try await PatrolPlanRecord.query(on: req.db).filter(\.$id ~~ planIDs).filter(\.$day >= first).filter(\.$day <= last).all()
-                let done = plans.isEmpty ? [] : try await PatrolLogRecord.query(on: req.db).filter(\.$planID ~~ plans.compactMap(\.id)).all()
+                let plans = planIDs.isEmpty ? [] : try await req.scoped(PatrolPlanRecord.self).filter(\.$id ~~ planIDs).filter(\.$day >= first).filter(\.$day <= last).all()
+                let done = plans.isEmpty ? [] : try await req.scoped(PatrolLogRecord.self).filter(\.$planID ~~ plans.compactMap(\.id)).all()
                 var minutes: [Int: Int] = [:]
                 for l in done { if let p = l.planID { minutes[p, default: 0] += l.minutes } }
                 for r in roster { if let m = minutes[r.planID], m > 0 { records.append(AssessmentRecord(memberID: "\(r.memberID)", itemID: "patrol_hours", quantity: Double(m) / 60)) } }
@@ -138,7 +138,7 @@ enum MemberAssessmentService {
             if itemIDs.contains("training") {
                 let att = try await TrainingAttendanceRecord.query(on: req.db).filter(\.$memberID ~~ ids).all()
                 let sIDs = Array(Set(att.map(\.sessionID)))
-                let held = sIDs.isEmpty ? [] : Set(try await TrainingSessionRecord.query(on: req.db).filter(\.$id ~~ sIDs).filter(\.$heldOn >= first).filter(\.$heldOn <= last).all().compactMap(\.id))
+                let held = sIDs.isEmpty ? [] : Set(try await req.scoped(TrainingSessionRecord.self).filter(\.$id ~~ sIDs).filter(\.$heldOn >= first).filter(\.$heldOn <= last).all().compactMap(\.id))
                 for a in att where held.contains(a.sessionID) { records.append(AssessmentRecord(memberID: "\(a.memberID)", itemID: "training", quantity: 1)) }
             }
         }

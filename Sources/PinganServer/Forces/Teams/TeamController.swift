@@ -48,9 +48,9 @@ struct TeamController: RouteCollection {
 
     func detail(_ req: Request, _ t: Team, input: MemberInput, errors: FieldErrors) async throws -> Response {
         let dto = try await TeamService.teamDTOs(req, [t])[0]
-        let members = try await TeamService.memberDTOs(req, try await TeamMember.query(on: req.db).filter(\.$teamID == t.id!).sort(\.$id).all())
+        let members = try await TeamService.memberDTOs(req, try await req.scoped(TeamMember.self).filter(\.$teamID == t.id!).sort(\.$id).all())
         let since = WorkLogService.today(req).adding(days: -14).description
-        let plans = try await PatrolService.planDTOs(req, try await PatrolPlanRecord.query(on: req.db).filter(\.$teamID == t.id!)
+        let plans = try await PatrolService.planDTOs(req, try await req.scoped(PatrolPlanRecord.self).filter(\.$teamID == t.id!)
             .filter(\.$day >= since).sort(\.$day).sort(\.$startMinute).limit(50).all())
         return TeamViews.detail(req, team: dto, members: members, plans: plans, input: input, errors: errors, canEdit: try req.user.role.can(.editTeams))
     }
@@ -189,7 +189,7 @@ struct TeamAPIController: RouteCollection {
 
     func body(_ req: Request, _ t: Team) async throws -> TeamBody {
         TeamBody(team: try await TeamService.teamDTOs(req, [t])[0],
-                 members: try await TeamService.memberDTOs(req, try await TeamMember.query(on: req.db).filter(\.$teamID == t.id!).sort(\.$id).all()))
+                 members: try await TeamService.memberDTOs(req, try await req.scoped(TeamMember.self).filter(\.$teamID == t.id!).sort(\.$id).all()))
     }
 
     @Sendable func show(req: Request) async throws -> TeamBody {

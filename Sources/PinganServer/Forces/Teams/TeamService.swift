@@ -33,25 +33,17 @@ struct MemberDTO: Content {
 
 /// Teams (联防队/巡防队/群防群治队伍) and their members, scoped by the team's community.
 enum TeamService {
-    static func scopedTeam(_ req: Request, _ id: Int?) async throws -> Team {
-        guard let id, let t = try await Team.find(id, on: req.db),
-              try await req.scope().contains(communityID: t.communityID, gridID: nil) else { throw Abort(.notFound) }
-        return t
-    }
+    static func scopedTeam(_ req: Request, _ id: Int?) async throws -> Team { try await req.findScoped(Team.self, id) }
 
     static func teamsQuery(_ req: Request) async throws -> QueryBuilder<Team> {
         let scope = try await req.scope()
-        let q = Team.query(on: req.db)
-        if let ids = scope.communityIDs { q.filter(\.$communityID ~~ Array(ids)) }
-        if scope.gridIDs != nil { q.filter(\.$id == -1) }
+        let q = scope.restrict(Team.query(on: req.db))
         return q.sort(\.$communityID).sort(\.$name).sort(\.$id)
     }
 
     static func membersQuery(_ req: Request) async throws -> QueryBuilder<TeamMember> {
         let scope = try await req.scope()
-        let q = TeamMember.query(on: req.db)
-        if let ids = scope.communityIDs { q.filter(\.$communityID ~~ Array(ids)) }
-        if scope.gridIDs != nil { q.filter(\.$id == -1) }
+        let q = scope.restrict(TeamMember.query(on: req.db))
         return q
     }
 
@@ -66,7 +58,7 @@ enum TeamService {
     static func teamDTOs(_ req: Request, _ teams: [Team]) async throws -> [TeamDTO] {
         let L = req.lang
         let ids = teams.compactMap(\.id)
-        let members = ids.isEmpty ? [] : try await TeamMember.query(on: req.db).filter(\.$teamID ~~ ids).all().filter { $0.status.counts }
+        let members = ids.isEmpty ? [] : try await req.scoped(TeamMember.self).filter(\.$teamID ~~ ids).all().filter { $0.status.counts }
         let attended = try await attendance(req, members: members.compactMap(\.id))
         var counts: [Int: Share] = [:]
         for m in members { counts[m.teamID, default: Share(0, of: 0)] = counts[m.teamID, default: Share(0, of: 0)] + Share((attended[m.id!] ?? 0) > 0 ? 1 : 0, of: 1) }
@@ -86,7 +78,7 @@ enum TeamService {
         let L = req.lang
         let attended = try await attendance(req, members: rows.compactMap(\.id))
         let teamIDs = Array(Set(rows.map(\.teamID)))
-        let names = teamIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Team.query(on: req.db).filter(\.$id ~~ teamIDs).all().map { ($0.id!, $0.name) })
+        let names = teamIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await req.scoped(Team.self).filter(\.$id ~~ teamIDs).all().map { ($0.id!, $0.name) })
         return rows.map { m in
             MemberDTO(id: m.id!, teamID: m.teamID, teamName: names[m.teamID], communityID: m.communityID, name: m.name, kind: m.kind,
                       kindName: L.t(m.kind.nameZh, m.kind.nameEn), personID: m.personID, status: m.status,
@@ -151,14 +143,14 @@ enum TeamService {
         var personID: Int? = nil
         if let raw = input.personID?.nilIfEmpty {
             // A resident member: the registry person must be in the user's scope (else it looks missing).
-            if let id = Int(raw), let p = try await Person.find(id, on: req.db), try await req.scope().contains(communityID: p.communityID, gridID: p.gridID) {
+            if let id = Int(raw), let p = try await req.visible(Person.self, id) {
                 personID = id
                 if name.isEmpty { name = p.name; e["name"] = nil }
             } else { e["personID"] = L.t("实有人口中没有此人（或不在您的辖区）", "No such person in the registry of your jurisdiction") }
         }
         let joined = Check.day(input.joinedOn, "joinedOn", &e, L, required: false, notAfter: WorkLogService.today(req))
         guard e.isEmpty else { throw e }
-        if let personID, try await TeamMember.query(on: req.db).filter(\.$teamID == t.id!).filter(\.$personID == personID).count() > 0 {
+        if let personID, try await req.scoped(TeamMember.self).filter(\.$teamID == t.id!).filter(\.$personID == personID).count() > 0 {
             throw FieldErrors(["personID": L.t("此人已是本队队员", "This person is already a member of the team")])
         }
         let initial = status
@@ -173,7 +165,7 @@ enum TeamService {
     }
 
     static func scopedMember(_ req: Request, team: Team, _ id: Int?) async throws -> TeamMember {
-        guard let id, let m = try await TeamMember.find(id, on: req.db), m.teamID == team.id else { throw Abort(.notFound) }
+        guard let m = try await req.visible(TeamMember.self, id), m.teamID == team.id else { throw Abort(.notFound) }
         return m
     }
 

@@ -24,17 +24,11 @@ struct TrainedShareDTO: Content {
 
 /// Centralised training (集中轮训) with attendance; the trained share from PinganKit `ForceShares.trained`.
 enum TrainingService {
-    static func scoped(_ req: Request, _ id: Int?) async throws -> TrainingSessionRecord {
-        guard let id, let s = try await TrainingSessionRecord.find(id, on: req.db),
-              try await req.scope().contains(communityID: s.communityID, gridID: nil) else { throw Abort(.notFound) }
-        return s
-    }
+    static func scoped(_ req: Request, _ id: Int?) async throws -> TrainingSessionRecord { try await req.findScoped(TrainingSessionRecord.self, id) }
 
     static func query(_ req: Request) async throws -> QueryBuilder<TrainingSessionRecord> {
         let scope = try await req.scope()
-        let q = TrainingSessionRecord.query(on: req.db)
-        if let ids = scope.communityIDs { q.filter(\.$communityID ~~ Array(ids)) }
-        if scope.gridIDs != nil { q.filter(\.$id == -1) }
+        let q = scope.restrict(TrainingSessionRecord.query(on: req.db))
         return q.sort(\.$heldOn, .descending).sort(\.$id, .descending)
     }
 
@@ -43,7 +37,7 @@ enum TrainingService {
         let att = ids.isEmpty ? [] : try await TrainingAttendanceRecord.query(on: req.db).filter(\.$sessionID ~~ ids).all()
         var members: [Int: MemberDTO] = [:]
         if withAttendees, !att.isEmpty {
-            for m in try await TeamService.memberDTOs(req, try await TeamMember.query(on: req.db).filter(\.$id ~~ Array(Set(att.map(\.memberID)))).all()) { members[m.id] = m }
+            for m in try await TeamService.memberDTOs(req, try await req.scoped(TeamMember.self).filter(\.$id ~~ Array(Set(att.map(\.memberID)))).all()) { members[m.id] = m }
         }
         let places = try await DivisionLookup.names(rows.map(\.communityID), on: req.db)
         return rows.map { s in
@@ -124,7 +118,7 @@ enum TrainingService {
         let memberIDs = members.compactMap(\.id)
         let att = memberIDs.isEmpty ? [] : try await TrainingAttendanceRecord.query(on: req.db).filter(\.$memberID ~~ memberIDs).all()
         let sessionIDs = Array(Set(att.map(\.sessionID)))
-        let sessions = sessionIDs.isEmpty ? [] : try await TrainingSessionRecord.query(on: req.db).filter(\.$id ~~ sessionIDs).all()
+        let sessions = sessionIDs.isEmpty ? [] : try await req.scoped(TrainingSessionRecord.self).filter(\.$id ~~ sessionIDs).all()
         let kitSessions = sessions.compactMap { s in LocalDay(s.heldOn).map { TrainingSession(id: "\(s.id!)", date: $0) } }
         let kitAtt = att.map { TrainingAttendance(sessionID: "\($0.sessionID)", memberID: "\($0.memberID)") }
         let period: ClosedRange<LocalDay>? = (from != nil || to != nil) ? (from ?? LocalDay(dayNumber: -1_000_000))...(to ?? LocalDay(dayNumber: 1_000_000)) : nil
@@ -133,7 +127,7 @@ enum TrainingService {
         let byTeam = ForceShares.trained(members: members.map { TeamMemberRecord(memberID: "\($0.id!)", teamID: "\($0.teamID)") },
                                          sessions: kitSessions, attendance: kitAtt, period: period)
         let teamIDs = byTeam.keys.compactMap { Int($0) }
-        let teamNames = teamIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Team.query(on: req.db).filter(\.$id ~~ teamIDs).all().map { ("\($0.id!)", $0.name) })
+        let teamNames = teamIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await req.scoped(Team.self).filter(\.$id ~~ teamIDs).all().map { ("\($0.id!)", $0.name) })
         return TrainedShareDTO(stations: byStation.groups.map { .init(key: $0.key, name: stationNames[$0.key] ?? req.lang.t("未划分派出所", "No station"), share: $0.share) },
                                teams: byTeam.groups.map { .init(key: $0.key, name: teamNames[$0.key] ?? $0.key, share: $0.share) },
                                total: byStation.total, from: from?.description, to: to?.description)

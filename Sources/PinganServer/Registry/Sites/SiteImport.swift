@@ -48,6 +48,7 @@ enum SiteImport {
         }
         let scope = try await req.scope()
         var existing: [String: Site] = [:]
+        // unscoped: places are matched by kind + community + name district-wide; the form's scope rules refuse out-of-scope rows
         for s in try await Site.query(on: req.db).filter(\.$kind == kind).all() { existing["\(s.communityID)|\(s.name)"] = s }
         let statusByName = Dictionary(SiteStatus.allCases.flatMap { [($0.rawValue, $0), ($0.zh, $0), ($0.en.lowercased(), $0)] }, uniquingKeysWith: { a, _ in a })
 
@@ -87,7 +88,7 @@ enum SiteImport {
             }
             seen[key] = rowNumber
             var site = existing[key]
-            if let s = site, !scope.contains(communityID: s.communityID, gridID: s.gridID) { site = nil } // the form's scope rules will refuse it
+            if let s = site, !scope.allows(community: s.communityID, grid: s.gridID) { site = nil } // the form's scope rules will refuse it
             let target = site ?? Site()
             do {
                 try await input.apply(to: target, req: req)

@@ -120,6 +120,7 @@ struct SiteInput: Content {
         let place = try await Place.validate(req, community: communityID, grid: gridID, building: buildingID,
                                              old: old.map { Place(communityID: $0.communityID, gridID: $0.gridID, buildingID: $0.buildingID) }, errors: &e)
         if let kind, let place, !name.isEmpty, e["name"] == nil, name != old?.name || place.communityID != old?.communityID {
+            // unscoped: uniqueness of kind + community + name
             let clash = try await Site.query(on: req.db).filter(\.$kind == kind).filter(\.$communityID == place.communityID).filter(\.$name == name).first()
             if let clash, clash.id != old?.id { e["name"] = L.t("本社区已登记同名的\(kind.nameZh)", "This community already has a \(kind.nameEn.lowercased()) with this name") }
         }

@@ -30,7 +30,7 @@ struct SurveyController: RouteCollection {
             all.append(CommunityRow(id: try r.decode(column: "id", as: Int.self), name: try r.decode(column: "name", as: String.self), code: try r.decode(column: "code", as: String.self),
                                     streetID: try r.decode(column: "parent_id", as: Int?.self), stationID: try r.decode(column: "station_id", as: Int?.self)))
         }
-        return all.filter { scope.communityIDs?.contains($0.id) ?? true }
+        return scope.visibleCommunities(all, id: \.id)
     }
 
     static func resolve(_ req: Request) async throws -> (Unit, [CommunityRow], childLevel: String) {
@@ -74,13 +74,12 @@ struct SurveyController: RouteCollection {
         let sql = req.db as! any SQLDatabase
         var out: [Int: [String: Int]] = [:]
         func add(_ c: Int, _ key: String, _ n: Int) { out[c, default: [:]][key, default: 0] += n }
-        func scoped(_ q: SQLSelectBuilder, _ table: String) -> SQLSelectBuilder {
+        func restrictToScope(_ q: SQLSelectBuilder, _ table: String) -> SQLSelectBuilder {
             q.where(SQLColumn("community_id", table: table), .in, SQLBind.group(communities))
-            if let g = scope.gridIDs { q.where(SQLColumn("grid_id", table: table), .in, SQLBind.group(Array(g))) }
-            return q
+            return scope.restrict(q, community: SQLColumn("community_id", table: table), grid: SQLColumn("grid_id", table: table))
         }
         let count = SQLFunction("COUNT", args: SQLLiteral.all)
-        for r in try await scoped(sql.select().column("community_id").column("category").column("key_type").column(count, as: "n").from("people"), "people")
+        for r in try await restrictToScope(sql.select().column("community_id").column("category").column("key_type").column(count, as: "n").from("people"), "people")
             .groupBy("community_id").groupBy("category").groupBy("key_type").all() {
             let c = try r.decode(column: "community_id", as: Int.self), n = try r.decode(column: "n", as: Int.self)
             let category = try r.decode(column: "category", as: String.self)
@@ -88,17 +87,17 @@ struct SurveyController: RouteCollection {
             if category == PersonCategory.key.rawValue, let k = try r.decode(column: "key_type", as: String?.self) { add(c, "people.key.\(k)", n) }
         }
         let today = LocalCalendar(timeZoneIdentifier: req.config.timeZone).formatDate(Date())
-        for r in try await scoped(sql.select().column("community_id").column(count, as: "n").from("people"), "people")
+        for r in try await restrictToScope(sql.select().column("community_id").column(count, as: "n").from("people"), "people")
             .where("category", .equal, PersonCategory.temporary.rawValue).where("residence_expires_on", .lessThan, today).groupBy("community_id").all() {
             add(try r.decode(column: "community_id", as: Int.self), "people.temporary.expired", try r.decode(column: "n", as: Int.self))
         }
         // A household is a distinct (building, room) with someone registered in it.
-        let rooms = scoped(sql.select().distinct().column("community_id").column("building_id").column("room").from("people"), "people")
+        let rooms = restrictToScope(sql.select().distinct().column("community_id").column("building_id").column("room").from("people"), "people")
             .where("building_id", .isNot, SQLLiteral.null).where("room", .notEqual, "")
         for r in try await sql.select().column("community_id").column(count, as: "n").from(SQLAlias(SQLGroupExpression(rooms.query), as: SQLIdentifier("hh"))).groupBy("community_id").all() {
             add(try r.decode(column: "community_id", as: Int.self), "households", try r.decode(column: "n", as: Int.self))
         }
-        for r in try await scoped(sql.select().column("community_id").column("kind").column("subtype").column("attributes").from("sites"), "sites")
+        for r in try await restrictToScope(sql.select().column("community_id").column("kind").column("subtype").column("attributes").from("sites"), "sites")
             .where("status", .equal, SiteStatus.active.rawValue).all() {
             let c = try r.decode(column: "community_id", as: Int.self)
             guard let kind = SiteKind(rawValue: try r.decode(column: "kind", as: String.self)) else { continue }
@@ -106,7 +105,7 @@ struct SurveyController: RouteCollection {
             if let sub = try r.decode(column: "subtype", as: String?.self) { add(c, "site.\(kind.rawValue).\(sub)", 1) }
             for k in BaselineSurvey.extraKeys(kind: kind, attributes: SiteAttributes.decode(try r.decode(column: "attributes", as: String.self))) { add(c, k, 1) }
         }
-        for r in try await scoped(sql.select().column(SQLColumn("community_id", table: "sites")).column(SQLColumn("role", table: "site_members")).column(count, as: "n")
+        for r in try await restrictToScope(sql.select().column(SQLColumn("community_id", table: "sites")).column(SQLColumn("role", table: "site_members")).column(count, as: "n")
             .from("site_members").join("sites", on: SQLColumn("site_id", table: "site_members"), .equal, SQLColumn("id", table: "sites")), "sites")
             .where(SQLColumn("status", table: "sites"), .equal, SQLBind(SiteStatus.active.rawValue))
             .groupBy(SQLColumn("community_id", table: "sites")).groupBy(SQLColumn("role", table: "site_members")).all() {
@@ -204,7 +203,7 @@ struct SurveyController: RouteCollection {
         }()
         let title = chart.unit.name + " · " + L.t("辖区基本情况图表", "Baseline survey")
         let today = LocalCalendar(timeZoneIdentifier: req.config.timeZone).formatDate(Date())
-        let scopeNote: Node = scope.gridIDs != nil ? .p(.class("small muted"), .text(L.t("仅统计您负责的网格。", "Counts cover your grids only."))) : .empty
+        let scopeNote: Node = scope.isGridLimited ? .p(.class("small muted"), .text(L.t("仅统计您负责的网格。", "Counts cover your grids only."))) : .empty
         return .page(req, title: title,
             .div(.class("toolbar"), .h1(.text(title)),
                  .a(.class("btn secondary no-print"), .href("/survey/export.csv" + (query.isEmpty ? "" : "?" + query)), .text(L.t("导出 CSV", "Export CSV"))),
