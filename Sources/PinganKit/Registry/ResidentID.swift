@@ -156,6 +156,14 @@ public struct ResidentID: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { masked }
 
+    /// "1980s" for a stored birth year: what is shown next to the mask. With the birth year in clear, the mask's six
+    /// and four digits left about 33 numbers (365 days ÷ 11 check digits); with the decade it is about 330, and it
+    /// stays the same year after year (an age band would shift and narrow the year down over time).
+    public static func birthDecade(ofYear year: String) -> String {
+        guard year.count == 4, Int(year) != nil else { return "—" }
+        return String(year.prefix(3)) + "0s"
+    }
+
     /// Trims white space (including U+3000), converts full-width digits ０–９ and Ｘ/ｘ to ASCII and
     /// lowercase x to X. Does not remove inner spaces or other characters.
     public static func normalize(_ raw: String) -> String {

@@ -7,8 +7,7 @@ import PinganKit
 struct ExternalImportController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("analysis", "import", use: page)
-        routes.on(.POST, "analysis", "import", body: .collect(maxSize: "100mb"), use: upload)
-            .userInfo[formBodyLimitKey] = 100 << 20
+        routes.upload("analysis", "import", maxSize: "100mb", permission: .editIncidents, use: upload)
         routes.get("analysis", "import", "jobs", ":id", use: job)
         routes.get("api", "v1", "analysis", "import", "jobs", ":id", use: jobJSON)
     }

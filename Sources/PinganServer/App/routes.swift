@@ -9,6 +9,7 @@ func routes(_ app: Application) throws {
     app.portalWriter = PortalWriter()
     app.portalLookups = PortalLookupCache()
     app.importJobs = ImportJobs()
+    app.identifierSearchLimiter = LockedLimiter(limit: Environment.get("PINGAN_IDENTIFIER_SEARCH_LIMIT").flatMap(Int.init) ?? 30, window: 3600)
     try app.register(collection: PublicController())
     try app.register(collection: Open311Controller())
     let signedIn = app.grouped(User.guardMiddleware())

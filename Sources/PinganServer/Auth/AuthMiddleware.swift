@@ -105,10 +105,10 @@ struct CSRFMiddleware: AsyncMiddleware {
         let expected = req.userSession?.csrfToken ?? req.cookies[preCSRFCookieName]?.string
         var sent = req.headers.first(name: "X-CSRF-Token")
         // A form that does not arrive in one read (a long text over a real network, an upload) is streamed: collect
-        // it here, up to the route's own limit or the app's default (what the route would collect anyway).
+        // it here, up to the route's own limit or the app's default (what the route would collect anyway) — but only
+        // from someone who may send that much here: nothing is read for a refused upload.
         if sent == nil, req.body.data == nil {
-            let max = req.route?.userInfo[formBodyLimitKey] as? Int ?? req.application.routes.defaultMaxBodySize.value
-            _ = try await req.body.collect(max: max).get()
+            _ = try await req.body.collect(max: try UploadGate.readableBytes(req)).get()
         }
         if sent == nil { sent = try? req.content.get(String.self, at: "_csrf") }
         guard let expected, let sent, Tokens.equal(expected, sent) else {
@@ -118,9 +118,6 @@ struct CSRFMiddleware: AsyncMiddleware {
     }
 }
 
-/// `route.userInfo[formBodyLimitKey] = bytes` on a multipart form route: the CSRF check collects a streamed
-/// body up to that size (over it: 413) to find the form's `_csrf` field.
-let formBodyLimitKey = "pingan.formBodyLimit"
 
 extension Request {
     /// The token to embed in forms; for signed-out pages a double-submit cookie is set by `ensurePreCSRF`.

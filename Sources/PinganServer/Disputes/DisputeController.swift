@@ -20,8 +20,7 @@ struct DisputeController: RouteCollection {
         r.post(":id", "links", use: link)
         r.get(":id", "edit", use: editPage)
         r.post(":id", "edit", use: update)
-        r.on(.POST, ":id", "attachments", body: .collect(maxSize: DisputeAttachmentStore.bodyLimit), use: upload)
-            .userInfo[formBodyLimitKey] = DisputeAttachmentStore.bodyLimit.value
+        r.upload(":id", "attachments", maxSize: DisputeAttachmentStore.bodyLimit, permission: .editDisputes, use: upload)
         r.get("attachments", ":id", use: download)
         r.post("attachments", ":id", "delete", use: removeAttachment)
     }
@@ -78,8 +77,7 @@ struct DisputeController: RouteCollection {
         if input.communityID == nil, communities.count == 1 { input.communityID = "\(communities[0].id)" }
         var grids: [Division] = []
         if let cid = input.communityID.flatMap({ Int($0) }) {
-            grids = try await Division.query(on: req.db).filter(\.$level == .grid).filter(\.$communityID == cid).sort(\.$code).all()
-            if let g = try await req.scope().gridIDs { grids = grids.filter { g.contains($0.id!) } }
+            grids = try await DivisionLookup.grids(req, community: cid)
         }
         return DisputeViews.form(req, input: input, errors: errors, communities: communities, grids: grids, editing: editing)
     }
@@ -184,7 +182,7 @@ struct DisputeAPIController: RouteCollection {
         r.post(":id", "links", use: link)
         r.patch(":id", use: update)
         r.get(":id", "attachments", use: attachments)
-        r.on(.POST, ":id", "attachments", body: .collect(maxSize: DisputeAttachmentStore.bodyLimit), use: upload)
+        r.upload(":id", "attachments", maxSize: DisputeAttachmentStore.bodyLimit, permission: .editDisputes, use: upload)
         routes.get("api", "v1", "dispute-attachments", ":id", use: download)
         routes.delete("api", "v1", "dispute-attachments", ":id", use: removeAttachment)
         routes.get("api", "v1", "incidents", ":id", "disputes", use: forIncident)

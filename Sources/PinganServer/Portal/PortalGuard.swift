@@ -23,41 +23,21 @@ struct PortalSettings: Sendable {
 
 /// In-memory per-address and per-phone limits (one server process; a restart forgets, which only loosens them).
 final class PortalGuard: @unchecked Sendable {
-    /// A limiter behind a lock (requests arrive on several event loops).
-    final class Box: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value: SlidingWindowLimiter
-        init(_ v: SlidingWindowLimiter) { value = v }
-        func withLockedValue<T>(_ f: (inout SlidingWindowLimiter) -> T) -> T { lock.lock(); defer { lock.unlock() }; return f(&value) }
-    }
     let settings: PortalSettings
-    private let ip: Box
-    private let phone: Box
+    private let ip: LockedLimiter
+    private let phone: LockedLimiter
     init(settings: PortalSettings) {
         self.settings = settings
-        ip = Box(SlidingWindowLimiter(limit: settings.ipLimit, window: settings.ipWindow))
-        phone = Box(SlidingWindowLimiter(limit: settings.phoneLimit, window: settings.phoneWindow))
+        ip = LockedLimiter(limit: settings.ipLimit, window: settings.ipWindow)
+        phone = LockedLimiter(limit: settings.phoneLimit, window: settings.phoneWindow)
     }
+
+    static let tooManyMessage = (zh: "提交过于频繁，请稍后再试。", en: "Too many submissions. Please try again later.")
 
     /// Throws 429 with Retry-After when the address or the phone has used its allowance.
     func check(_ req: Request, phoneKey: String?) throws {
-        let now = Date().timeIntervalSince1970
-        let addr = req.remoteAddress?.ipAddress ?? "-"
-        let okIP = ip.withLockedValue { $0.allow(addr, now: now) }
-        if !okIP {
-            let wait = ip.withLockedValue { $0.retryAfter(addr, now: now) }
-            throw Self.tooMany(req, wait)
-        }
-        if let phoneKey {
-            let okPhone = phone.withLockedValue { $0.allow(phoneKey, now: now) }
-            if !okPhone { throw Self.tooMany(req, phone.withLockedValue { $0.retryAfter(phoneKey, now: now) }) }
-        }
-    }
-
-    static func tooMany(_ req: Request, _ wait: Double) -> Abort {
-        var h = HTTPHeaders()
-        h.replaceOrAdd(name: .retryAfter, value: String(max(1, Int(wait.rounded(.up)))))
-        return Abort(.tooManyRequests, headers: h, reason: req.t("提交过于频繁，请稍后再试。", "Too many submissions. Please try again later."))
+        try ip.hit(req.remoteAddress?.ipAddress ?? "-", req, message: Self.tooManyMessage)
+        if let phoneKey { try phone.hit(phoneKey, req, message: Self.tooManyMessage) }
     }
 
     /// The form's time stamp, signed so a bot cannot back-date it: "unix-seconds.hmac".

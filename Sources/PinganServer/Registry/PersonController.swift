@@ -10,8 +10,7 @@ struct PersonController: RouteCollection {
         r.get("export.csv", use: export)
         r.get("new", use: newPage)
         r.get("import", use: importPage)
-        r.on(.POST, "import", body: .collect(maxSize: "50mb"), use: importFile)
-            .userInfo[formBodyLimitKey] = 50 << 20
+        r.upload("import", maxSize: "50mb", permission: .editRegistry, use: importFile)
         r.get("import", "jobs", ":id", use: importJob)
         r.post(use: create)
         r.get(":id", use: show)
@@ -30,7 +29,8 @@ struct PersonController: RouteCollection {
         let people = try await q.range(page.offset..<(page.offset + page.per)).all()
         let names = try await PersonService.divisionNames(req, people)
         let res = PersonViews.list(req, people: people, names: names, info: PageInfo(page: page.page, per: page.per, total: total), filter: filter,
-                                   errors: errors, communities: try await DivisionLookup.communities(req), canEdit: try req.user.role.can(.editRegistry))
+                                   errors: errors, communities: try await DivisionLookup.communities(req), canEdit: try req.user.role.can(.editRegistry),
+                                   canSearchIdentifiers: try req.user.role.can(.revealIdentity))
         if !errors.isEmpty { res.status = .unprocessableEntity }
         return res
     }
@@ -48,8 +48,7 @@ struct PersonController: RouteCollection {
         if input.communityID == nil, communities.count == 1 { input.communityID = "\(communities[0].id)" }
         var grids: [Division] = []
         if let cid = input.communityID.flatMap({ Int($0) }) {
-            grids = try await Division.query(on: req.db).filter(\.$level == .grid).filter(\.$communityID == cid).sort(\.$code).all()
-            if let g = try await req.scope().gridIDs { grids = grids.filter { g.contains($0.id!) } }
+            grids = try await DivisionLookup.grids(req, community: cid)
         }
         let supervisors = try await User.query(on: req.db).filter(\.$active == true)
             .filter(\.$role ~~ [.communityOfficer, .stationChief, .gridWorker]).sort(\.$displayName).limit(500).all()
@@ -203,7 +202,7 @@ struct PersonAPIController: RouteCollection {
         r.get(":id", use: show)
         r.patch(":id", use: update)
         r.post(":id", "reveal", use: reveal)
-        r.on(.POST, "import", body: .collect(maxSize: "50mb"), use: importCSV)
+        r.upload("import", maxSize: "50mb", permission: .editRegistry, use: importCSV)
         r.get("import", "jobs", ":id", use: importJob)
     }
 

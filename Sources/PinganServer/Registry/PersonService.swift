@@ -7,8 +7,9 @@ struct PersonDTO: Content {
     var id: Int
     var name: String
     var sex: String
-    /// Birth year only: the full date would complete the masked number.
-    var birthYear: String
+    /// Birth decade ("1980s") only: the birth date, or even its year, beside the masked number narrows it to a few
+    /// dozen candidates. The year is kept for statistics; the reveal shows the whole number.
+    var birthDecade: String
     var idNumberMasked: String
     var phoneMasked: String?
     var hukouAddress: String
@@ -27,7 +28,7 @@ struct RevealedIdentity: Content { var idNumber: String; var phone: String? }
 
 extension Person {
     func toDTO() -> PersonDTO {
-        PersonDTO(id: id ?? 0, name: name, sex: sex, birthYear: birthYear, idNumberMasked: idNumberMasked, phoneMasked: phoneMasked,
+        PersonDTO(id: id ?? 0, name: name, sex: sex, birthDecade: ResidentID.birthDecade(ofYear: birthYear), idNumberMasked: idNumberMasked, phoneMasked: phoneMasked,
                   hukouAddress: hukouAddress, category: category, keyType: keyType, supervisorID: supervisorID, communityID: communityID,
                   gridID: gridID, buildingID: buildingID, room: room, residenceExpiresOn: residenceExpiresOn, note: note)
     }
@@ -44,6 +45,10 @@ struct PersonFilter {
     var phone: String?
     /// Temporary residents whose registration expires within N days (or already has).
     var expiringDays: Int?
+    /// Set when the filter searches by an exact identifier: purpose-bound, audited and rate-limited.
+    var identifierSearch: IdentifierSearch?
+    /// An identifier search by a role that may not make one: refused (403) before any query.
+    var identifierSearchForbidden = false
 
     init(_ req: Request, errors e: inout FieldErrors) {
         let L = req.lang
@@ -61,13 +66,31 @@ struct PersonFilter {
         if let d = req.query[String.self, at: "expiring"]?.nilIfEmpty {
             if let n = Int(d), (0...3650).contains(n) { expiringDays = n } else { e["expiring"] = L.t("应为 0–3650 天", "Days 0–3650") }
         }
+        if idNumber != nil || phone != nil {
+            if !((try? req.user.role.can(.revealIdentity)) ?? false) { identifierSearchForbidden = true }
+            else {
+                let masked = [idNumber.map { (try? ResidentID.parse($0).get())?.masked ?? "" }, phone.map(PhoneNumber.masked)].compactMap { $0 }.joined(separator: " ")
+                identifierSearch = IdentifierSearch.read(req, field: idNumber != nil ? .idNumber : .phone, masked: masked, errors: &e)
+                if identifierSearch == nil { idNumber = nil; phone = nil }  // no purpose: no search (the page says why)
+            }
+        }
+    }
+
+    /// Refuses or counts an identifier search before the query runs.
+    func authorizeIdentifierSearch(_ req: Request) async throws {
+        if identifierSearchForbidden { throw await IdentifierSearch.refuse(req, entity: "person") }
+        try identifierSearch?.authorize(req)
     }
 
     func query(_ req: Request) async throws -> QueryBuilder<Person> {
-        let scope = try await req.scope()
-        let q = Person.query(on: req.db)
-        if let ids = scope.communityIDs { q.filter(\.$communityID ~~ Array(ids)) }
-        if let g = scope.gridIDs { q.filter(\.$gridID ~~ Array(g)) }
+        try await authorizeIdentifierSearch(req)
+        let q = try await unauditedQuery(req)
+        if let s = identifierSearch { await s.audit(req, entity: "person", hits: try await q.copy().count()) }
+        return q
+    }
+
+    private func unauditedQuery(_ req: Request) async throws -> QueryBuilder<Person> {
+        let q = try await req.scoped(Person.self)
         if let community { q.filter(\.$communityID == community) }
         if let grid { q.filter(\.$gridID == grid) }
         if let category { q.filter(\.$category == category) }
@@ -86,11 +109,7 @@ struct PersonFilter {
 }
 
 enum PersonService {
-    static func scoped(_ req: Request, _ id: Int?) async throws -> Person {
-        guard let id, let p = try await Person.find(id, on: req.db),
-              try await req.scope().contains(communityID: p.communityID, gridID: p.gridID) else { throw Abort(.notFound) }
-        return p
-    }
+    static func scoped(_ req: Request, _ id: Int?) async throws -> Person { try await req.findScoped(Person.self, id) }
 
     static func create(_ req: Request, _ input: PersonInput) async throws -> Person {
         try req.require(.editRegistry)
@@ -138,8 +157,14 @@ enum PersonService {
         return out
     }
 
-    static let csvHeaderZh = ["编号", "姓名", "性别", "出生年份", "身份号码（脱敏）", "电话（脱敏）", "户籍地", "类别", "重点人口类型", "社区/村", "网格", "房号", "暂住有效期至"]
-    static let csvHeaderEn = ["Id", "Name", "Sex", "Birth year", "ID number (masked)", "Phone (masked)", "Household registration", "Category", "Key type", "Community", "Grid", "Room", "Residence expires"]
+    /// "1980年代" / "1980s".
+    static func decade(_ birthYear: String, _ L: Lang) -> String {
+        let d = ResidentID.birthDecade(ofYear: birthYear)
+        return d == "—" ? d : L.t(String(d.dropLast()) + "年代", d)
+    }
+
+    static let csvHeaderZh = ["编号", "姓名", "性别", "出生年代", "身份号码（脱敏）", "电话（脱敏）", "户籍地", "类别", "重点人口类型", "社区/村", "网格", "房号", "暂住有效期至"]
+    static let csvHeaderEn = ["Id", "Name", "Sex", "Born (decade)", "ID number (masked)", "Phone (masked)", "Household registration", "Category", "Key type", "Community", "Grid", "Room", "Residence expires"]
 
     /// Exports are masked: a spreadsheet leaves the system's access control behind.
     static func csv(_ req: Request, _ filter: PersonFilter) async throws -> Response {
@@ -149,7 +174,7 @@ enum PersonService {
         let people = try await filter.query(req).limit(100_000).all()
         let names = try await divisionNames(req, people)
         for p in people {
-            w.append(["\(p.id!)", p.name, p.sex == "M" ? L.t("男", "M") : L.t("女", "F"), p.birthYear, p.idNumberMasked, p.phoneMasked ?? "", p.hukouAddress,
+            w.append(["\(p.id!)", p.name, p.sex == "M" ? L.t("男", "M") : L.t("女", "F"), decade(p.birthYear, L), p.idNumberMasked, p.phoneMasked ?? "", p.hukouAddress,
                       L.t(p.category.nameZh, p.category.nameEn), p.keyType.map { L.t($0.nameZh, $0.nameEn) } ?? "",
                       names[p.communityID] ?? "", p.gridID.flatMap { names[$0] } ?? "", p.room, p.residenceExpiresOn ?? ""])
         }
@@ -179,7 +204,7 @@ struct PersonRow: Decodable {
                           "supervisor_id", "community_id", "grid_id", "building_id", "room", "residence_expires_on", "note"]
 
     var dto: PersonDTO {
-        PersonDTO(id: id, name: name, sex: sex, birthYear: birthYear, idNumberMasked: idNumberMasked, phoneMasked: phoneMasked,
+        PersonDTO(id: id, name: name, sex: sex, birthDecade: ResidentID.birthDecade(ofYear: birthYear), idNumberMasked: idNumberMasked, phoneMasked: phoneMasked,
                   hukouAddress: hukouAddress, category: category, keyType: keyType, supervisorID: supervisorID, communityID: communityID,
                   gridID: gridID, buildingID: buildingID, room: room, residenceExpiresOn: residenceExpiresOn, note: note)
     }
@@ -189,8 +214,7 @@ extension PersonFilter {
     /// The same conditions as `query(_:)`, as SQL.
     func apply<B: SQLPredicateBuilder>(_ b: B, _ req: Request, scope: Scope) -> B {
         var b = b
-        if let ids = scope.communityIDs { b = b.where("community_id", .in, Array(ids)) }
-        if let g = scope.gridIDs { b = b.where("grid_id", .in, Array(g)) }
+        b = scope.restrict(b)
         if let community { b = b.where("community_id", .equal, community) }
         if let grid { b = b.where("grid_id", .equal, grid) }
         if let category { b = b.where("category", .equal, category.rawValue) }
@@ -208,10 +232,12 @@ extension PersonFilter {
 
     /// One page of people in scope, newest first (the expiring worklist: soonest first), with the total.
     func page(_ req: Request, _ page: PinganKit.PageRequest) async throws -> (total: Int, rows: [PersonRow]) {
+        try await authorizeIdentifierSearch(req)
         let scope = try await req.scope()
         let sql = req.db as! any SQLDatabase
         let total = try await apply(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("people"), req, scope: scope)
             .first()?.decode(column: "n", as: Int.self) ?? 0
+        if let s = identifierSearch { await s.audit(req, entity: "person", hits: total) }
         var q = apply(sql.select().columns(PersonRow.columns.map { SQLColumn($0, table: "people") }).from("people"), req, scope: scope)
         q = expiringDays != nil ? q.orderBy("residence_expires_on").orderBy("id") : q.orderBy("id", .descending)
         let rows = total > page.offset ? try await q.offset(page.offset).limit(page.per).all(decoding: PersonRow.self) : []

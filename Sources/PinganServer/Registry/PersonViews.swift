@@ -7,7 +7,7 @@ enum PersonViews {
     }
 
     static func list(_ req: Request, people: [Person], names: [Int: String], info: PageInfo, filter: PersonFilter, errors: FieldErrors,
-                     communities: [(id: Int, name: String)], canEdit: Bool) -> Response {
+                     communities: [(id: Int, name: String)], canEdit: Bool, canSearchIdentifiers: Bool) -> Response {
         let L = req.lang
         let query = req.url.query ?? ""
         let today = LocalCalendar(timeZoneIdentifier: req.config.timeZone).formatDate(Date())
@@ -24,8 +24,13 @@ enum PersonViews {
         fields.append(.label(.text(L.t("类别", "Category")), Form.select("category", categories, selected: filter.category?.rawValue, blank: L.t("全部", "All"))))
         fields.append(.label(.text(L.t("重点人口类型", "Key type")), Form.select("keyType", keyTypes, selected: filter.keyType?.rawValue, blank: L.t("全部", "All"))))
         fields.append(.label(.text(L.t("姓名", "Name")), Form.input("q", filter.q)))
-        fields.append(.label(.text(L.t("身份号码（精确）", "ID number (exact)")), Form.input("idNumber", nil, extra: .attr("autocomplete", "off"))))
-        fields.append(.label(.text(L.t("电话（精确）", "Phone (exact)")), Form.input("phone", nil, extra: .attr("autocomplete", "off"))))
+        if canSearchIdentifiers {
+            // An exact-number search is an unmasking in disguise: it states a purpose and is logged like a reveal.
+            fields.append(.label(.text(L.t("身份号码（精确）", "ID number (exact)")), Form.input("idNumber", nil, extra: .attr("autocomplete", "off"))))
+            fields.append(.label(.text(L.t("电话（精确）", "Phone (exact)")), Form.input("phone", nil, extra: .attr("autocomplete", "off"))))
+            fields.append(.label(.text(L.t("查询事由（按号码查询时必填，留痕）", "Purpose (required for a number search; logged)")),
+                                 Form.select("purpose", IdentifierSearch.purposes.map { ($0.0, L.t($0.1, $0.2)) }, selected: nil, blank: L.t("请选择", "Choose…"))))
+        }
         fields.append(.label(.text(L.t("到期天数内", "Expiring within (days)")), Form.input("expiring", filter.expiringDays.map { "\($0)" }, type: "number")))
         fields.append(.button(.type("submit"), .text(L.t("查询", "Search"))))
         fields.append(.a(.href("/people"), .text(L.t("清除", "Clear"))))
@@ -87,7 +92,7 @@ enum PersonViews {
         row("身份号码", "ID number", .code(.text(revealed?.idNumber ?? p.idNumberMasked)))
         row("联系电话", "Phone", .text(revealed.map { $0.phone ?? "—" } ?? p.phoneMasked ?? "—"))
         row("性别", "Sex", .text(p.sex == "M" ? L.t("男", "Male") : L.t("女", "Female")))
-        row("出生年份", "Born (year)", .text(p.birthYear))
+        row("出生年代", "Born (decade)", .text(PersonService.decade(p.birthYear, L)))
         row("人口类别", "Category", .text(categoryText(p, L)))
         if let x = p.residenceExpiresOn { row("暂住登记有效期至", "Registration expires", .text(x)) }
         let place = (names[p.communityID] ?? "") + (p.gridID.flatMap { names[$0] }.map { " / " + $0 } ?? "") + (p.room.isEmpty ? "" : " / " + p.room)

@@ -70,7 +70,7 @@ final class PeopleImportTests: XCTestCase {
             let after = try await PeopleIndexes.present(on: sql)
             XCTAssertTrue(after.isSuperset(of: names), "every secondary index is back: \(after)")
             // The rebuilt phone index answers the exact phone search.
-            try await app.call(.GET, "/api/v1/people?phone=13800000002", headers: f.bearer("officer")) { res in
+            try await app.call(.GET, "/api/v1/people?phone=13800000002&purpose=identity_check", headers: f.bearer("officer")) { res in
                 XCTAssertEqual(res.status, .ok)
                 XCTAssertTrue(res.body.string.contains("\"total\":1"), res.body.string)
             }

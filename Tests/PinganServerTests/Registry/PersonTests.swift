@@ -40,7 +40,7 @@ final class PersonTests: XCTestCase {
                 let dto = try res.content.decode(PersonDTO.self)
                 XCTAssertEqual(dto.idNumberMasked, "440113********" + String(number.suffix(4)))
                 XCTAssertEqual(dto.phoneMasked, "138****8000")
-                XCTAssertEqual(dto.birthYear, "1990"); XCTAssertEqual(dto.sex, "M")
+                XCTAssertEqual(dto.birthDecade, "1990s"); XCTAssertEqual(dto.sex, "M")
                 XCTAssertFalse(res.body.string.contains("1990-03-07") || res.body.string.contains("19900307"), "no full birth date next to the masked number")
                 XCTAssertFalse(res.body.string.contains(number))
             }
@@ -74,14 +74,14 @@ final class PersonTests: XCTestCase {
             let number = residentID("19850101", sequence: "224")
             try await createPerson(app, f, community: f.c1, id: number)
             try await createPerson(app, f, community: f.c1, id: residentID("19910101", sequence: "335"), extra: ["phone": "13900001111"])
-            try await app.call(.GET, "/api/v1/people?idNumber=\(number.lowercased())", headers: f.bearer("officer")) { res in
+            try await app.call(.GET, "/api/v1/people?idNumber=\(number.lowercased())&purpose=case", headers: f.bearer("officer")) { res in
                 let page = try res.content.decode(PersonAPIController.Page.self)
-                XCTAssertEqual(page.page.total, 1); XCTAssertEqual(page.items.first?.birthYear, "1985")
+                XCTAssertEqual(page.page.total, 1); XCTAssertEqual(page.items.first?.birthDecade, "1980s")
             }
-            try await app.call(.GET, "/api/v1/people?phone=139-0000-1111", headers: f.bearer("officer")) { res in
+            try await app.call(.GET, "/api/v1/people?phone=139-0000-1111&purpose=service", headers: f.bearer("officer")) { res in
                 XCTAssertEqual(try res.content.decode(PersonAPIController.Page.self).page.total, 1)
             }
-            try await app.call(.GET, "/api/v1/people?idNumber=440113199001011230", headers: f.bearer("officer")) { res in
+            try await app.call(.GET, "/api/v1/people?idNumber=440113199001011230&purpose=case", headers: f.bearer("officer")) { res in
                 XCTAssertEqual(res.status, .unprocessableEntity, "a malformed number is a field error, not an empty result")
             }
         }

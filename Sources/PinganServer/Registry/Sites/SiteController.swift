@@ -11,8 +11,7 @@ struct SiteController: RouteCollection {
         r.get("export.csv", use: export)
         r.get("new", use: newPage)
         r.get("import", use: importPage)
-        r.on(.POST, "import", body: .collect(maxSize: "20mb"), use: importFile)
-            .userInfo[formBodyLimitKey] = 20 << 20
+        r.upload("import", maxSize: "20mb", permission: .editRegistry, use: importFile)
         r.get("import", "jobs", ":id", use: importJob)
         r.post(use: create)
         r.get(":id", use: show)
@@ -26,8 +25,7 @@ struct SiteController: RouteCollection {
         let scope = try await req.scope()
         let sql = req.db as! any SQLDatabase
         let q = sql.select().column("kind").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("sites").groupBy("kind")
-        if let ids = scope.communityIDs { if ids.isEmpty { return [:] }; q.where("community_id", .in, Array(ids)) }
-        if let g = scope.gridIDs { q.where("grid_id", .in, Array(g)) }
+        scope.restrict(q)
         var out: [SiteKind: Int] = [:]
         for r in try await q.all() { if let k = SiteKind(rawValue: try r.decode(column: "kind", as: String.self)) { out[k] = try r.decode(column: "n", as: Int.self) } }
         return out
@@ -43,7 +41,8 @@ struct SiteController: RouteCollection {
         let sites = try await q.range(page.offset..<(page.offset + page.per)).all()
         let names = try await DivisionLookup.names(sites.flatMap { [$0.communityID, $0.gridID].compactMap { $0 } }, on: req.db)
         let res = SiteViews.list(req, sites: sites, names: names, info: PageInfo(page: page.page, per: page.per, total: total), filter: filter, errors: errors,
-                                 communities: try await DivisionLookup.communities(req), kindCounts: try await Self.kindCounts(req), canEdit: try req.user.role.can(.editRegistry))
+                                 communities: try await DivisionLookup.communities(req), kindCounts: try await Self.kindCounts(req), canEdit: try req.user.role.can(.editRegistry),
+                                 canSearchIdentifiers: try req.user.role.can(.revealIdentity))
         if !errors.isEmpty { res.status = .unprocessableEntity }
         return res
     }
@@ -61,8 +60,7 @@ struct SiteController: RouteCollection {
         if input.communityID == nil, communities.count == 1 { input.communityID = "\(communities[0].id)" }
         var grids: [Division] = [], buildings: [Division] = []
         if let cid = input.communityID.flatMap({ Int($0) }) {
-            grids = try await Division.query(on: req.db).filter(\.$level == .grid).filter(\.$communityID == cid).sort(\.$code).all()
-            if let g = try await req.scope().gridIDs { grids = grids.filter { g.contains($0.id!) } }
+            grids = try await DivisionLookup.grids(req, community: cid)
         }
         if let gid = input.gridID.flatMap({ Int($0) }) {
             buildings = try await Division.query(on: req.db).filter(\.$level == .building).filter(\.$parentID == gid).sort(\.$code).all()
@@ -192,7 +190,7 @@ struct SiteAPIController: RouteCollection {
         r.get(use: list)
         r.get("export.csv", use: export)
         r.post(use: create)
-        r.on(.POST, "import", body: .collect(maxSize: "20mb"), use: importCSV)
+        r.upload("import", maxSize: "20mb", permission: .editRegistry, use: importCSV)
         r.get("import", "jobs", ":id", use: importJob)
         r.get(":id", use: show)
         r.patch(":id", use: update)

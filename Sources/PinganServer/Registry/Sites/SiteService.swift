@@ -50,6 +50,9 @@ struct SiteFilter {
     var phone: String?
     /// Not inspected within N days (or never).
     var uninspectedDays: Int?
+    /// A search by the contact's exact phone: purpose-bound, audited, rate-limited (see `IdentifierSearch`).
+    var identifierSearch: IdentifierSearch?
+    var identifierSearchForbidden = false
 
     init(_ req: Request, errors e: inout FieldErrors) {
         let L = req.lang
@@ -67,13 +70,25 @@ struct SiteFilter {
         if let d = req.query[String.self, at: "uninspected"]?.nilIfEmpty {
             if let n = Int(d), (0...3650).contains(n) { uninspectedDays = n } else { e["uninspected"] = L.t("应为 0–3650 天", "Days 0–3650") }
         }
+        if let p = phone {
+            if !((try? req.user.role.can(.revealIdentity)) ?? false) { identifierSearchForbidden = true }
+            else {
+                identifierSearch = IdentifierSearch.read(req, field: .phone, masked: PhoneNumber.masked(p), errors: &e)
+                if identifierSearch == nil { phone = nil }
+            }
+        }
     }
 
     func query(_ req: Request) async throws -> QueryBuilder<Site> {
-        let scope = try await req.scope()
-        let q = Site.query(on: req.db)
-        if let ids = scope.communityIDs { q.filter(\.$communityID ~~ Array(ids)) }
-        if let g = scope.gridIDs { q.filter(\.$gridID ~~ Array(g)) }
+        if identifierSearchForbidden { throw await IdentifierSearch.refuse(req, entity: "site") }
+        try identifierSearch?.authorize(req)
+        let q = try await unauditedQuery(req)
+        if let s = identifierSearch { await s.audit(req, entity: "site", hits: try await q.copy().count()) }
+        return q
+    }
+
+    private func unauditedQuery(_ req: Request) async throws -> QueryBuilder<Site> {
+        let q = try await req.scoped(Site.self)
         if let kind { q.filter(\.$kind == kind) }
         if let subtype { q.filter(\.$subtype == subtype) }
         if let community { q.filter(\.$communityID == community) }
@@ -92,11 +107,7 @@ struct SiteFilter {
 }
 
 enum SiteService {
-    static func scoped(_ req: Request, _ id: Int?) async throws -> Site {
-        guard let id, let s = try await Site.find(id, on: req.db),
-              try await req.scope().contains(communityID: s.communityID, gridID: s.gridID) else { throw Abort(.notFound) }
-        return s
-    }
+    static func scoped(_ req: Request, _ id: Int?) async throws -> Site { try await req.findScoped(Site.self, id) }
 
     static func create(_ req: Request, _ input: SiteInput) async throws -> Site {
         try req.require(.editRegistry)
@@ -123,6 +134,7 @@ enum SiteService {
 
     static func members(_ req: Request, _ s: Site) async throws -> [SiteMemberDTO] {
         let rows = try await SiteMember.query(on: req.db).filter(\.$siteID == s.id!).all()
+        // unscoped: members of a place in scope (a landlord may live outside it)
         let people = Dictionary(uniqueKeysWithValues: try await Person.query(on: req.db).filter(\.$id ~~ rows.map(\.personID)).all().map { ($0.id!, $0) })
         let order = Dictionary(uniqueKeysWithValues: SiteRole.allCases.enumerated().map { ($1, $0) })
         return rows.compactMap { m in
@@ -156,14 +168,16 @@ enum SiteService {
         var person: Person? = nil
         if let raw = input.idNumber?.nilIfEmpty {
             switch ResidentID.parse(raw) {
+            // unscoped: scope checked on the person just below
             case .success(let rid): person = try await Person.query(on: req.db).filter(\.$idNumberIndex == req.cipher.blindIndex(rid.value, field: "id_number")).first()
             case .failure(let p): e["idNumber"] = L.t(p.messageZh, p.messageEn)
             }
         } else if let pid = input.personID.flatMap({ Int($0) }) {
+            // unscoped: scope checked on the person just below
             person = try await Person.find(pid, on: req.db)
         } else { e["idNumber"] = L.t("请填写身份号码", "Enter the ID number") }
         let scope = try await req.scope()
-        if e["idNumber"] == nil, person == nil || !scope.contains(communityID: person!.communityID, gridID: person!.gridID) {
+        if e["idNumber"] == nil, person == nil || !scope.allows(person!) {
             person = nil
             e["idNumber"] = L.t("实有人口中没有此人，请先登记", "Not in the people registry; register the person first")
         }
@@ -202,7 +216,7 @@ enum SiteService {
     /// Households (户) of a building: its registered residents grouped by room.
     static func households(_ req: Request, _ s: Site) async throws -> [(room: String, people: [Person])] {
         guard let b = s.buildingID else { return [] }
-        let people = try await Person.query(on: req.db).filter(\.$buildingID == b).sort(\.$room).sort(\.$name).limit(5000).all()
+        let people = try await req.scoped(Person.self).filter(\.$buildingID == b).sort(\.$room).sort(\.$name).limit(5000).all()
         return Dictionary(grouping: people, by: { $0.room.isEmpty ? "—" : $0.room }).map { ($0.key, $0.value) }
             .sorted { $0.room.localizedStandardCompare($1.room) == .orderedAscending }
     }

@@ -31,7 +31,7 @@ enum SiteViews {
     }
 
     static func list(_ req: Request, sites: [Site], names: [Int: String], info: PageInfo, filter: SiteFilter, errors: FieldErrors,
-                     communities: [(id: Int, name: String)], kindCounts: [SiteKind: Int], canEdit: Bool) -> Response {
+                     communities: [(id: Int, name: String)], kindCounts: [SiteKind: Int], canEdit: Bool, canSearchIdentifiers: Bool) -> Response {
         let L = req.lang
         let query = req.url.query ?? ""
         let title = filter.kind.map { kindName($0, L) } ?? L.t("场所物品登记", "Places and things")
@@ -54,7 +54,11 @@ enum SiteViews {
         fields.append(.label(.text(L.t("社区/村", "Community")), Form.select("community", communities.map { ("\($0.id)", $0.name) }, selected: filter.community.map { "\($0)" }, blank: L.t("全部", "All"))))
         fields.append(.label(.text(L.t("状态", "Status")), Form.select("status", SiteStatus.allCases.map { ($0.rawValue, L.t($0.zh, $0.en)) }, selected: filter.status?.rawValue, blank: L.t("全部", "All"))))
         fields.append(.label(.text(L.t("名称/地址/证照", "Name / address / licence")), Form.input("q", filter.q)))
-        fields.append(.label(.text(L.t("负责人电话（精确）", "Contact phone (exact)")), Form.input("phone", nil, extra: .attr("autocomplete", "off"))))
+        if canSearchIdentifiers {
+            fields.append(.label(.text(L.t("负责人电话（精确）", "Contact phone (exact)")), Form.input("phone", nil, extra: .attr("autocomplete", "off"))))
+            fields.append(.label(.text(L.t("查询事由（按电话查询时必填，留痕）", "Purpose (required for a phone search; logged)")),
+                                 Form.select("purpose", IdentifierSearch.purposes.map { ($0.0, L.t($0.1, $0.2)) }, selected: nil, blank: L.t("请选择", "Choose…"))))
+        }
         fields.append(.button(.type("submit"), .text(L.t("查询", "Search"))))
         fields.append(.a(.href("/sites" + (filter.kind.map { "?kind=\($0.rawValue)" } ?? "")), .text(L.t("清除", "Clear"))))
         let alert: Node = errors.isEmpty ? .empty : .div(.class("alert error"), .attr("role", "alert"),
