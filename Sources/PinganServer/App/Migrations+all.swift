@@ -23,4 +23,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(AddPatrolPlanCancellation())
     app.migrations.add(TruncatePeopleBirthDates())
     app.migrations.add(CreateStaffingSnapshots())
+    app.migrations.add(AddDivisionMapFields())
 }

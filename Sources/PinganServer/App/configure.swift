@@ -65,7 +65,9 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         res.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         res.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
         res.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
-        res.headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'self'; style-src 'self'; img-src 'self' data:; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+        // img-src: the map's tile service when one is configured (PINGAN_MAP_TILES), else only this server.
+        let tiles = req.config.mapTiles?.origin.map { " " + $0 } ?? ""
+        res.headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'self'; style-src 'self'; img-src 'self' data: blob:\(tiles); script-src 'self'; frame-ancestors 'none'; form-action 'self'")
         return res
     }
 }

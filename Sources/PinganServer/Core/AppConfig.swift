@@ -20,6 +20,23 @@ public struct AppConfig: Sendable {
     public var sessionAbsoluteTimeout: TimeInterval = 12 * 3600
     /// nil = decide per request (Secure when the request arrived over TLS or X-Forwarded-Proto is https).
     public var secureCookies: Bool? = nil
+    /// A base map under the vector layers, only when a deployment has a tile service (天地图 with its key, an intranet
+    /// server): nothing outside this machine is called otherwise.
+    public var mapTiles: MapTiles? = nil
+    public struct MapTiles: Sendable, Equatable {
+        /// `https://host/{z}/{x}/{y}.png`
+        public var urlTemplate: String
+        public var attribution: String
+        /// `wgs84` (天地图, CGCS2000 ≈ WGS-84) or `gcj02` (Amap-style tiles): the browser shifts our WGS-84 data to match.
+        public var datum: String
+        public var maxZoom: Int
+        /// The tile host, for the Content-Security-Policy's img-src.
+        public var origin: String? {
+            guard let u = URL(string: urlTemplate.replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: "")),
+                  let scheme = u.scheme, let host = u.host else { return nil }
+            return scheme + "://" + host + (u.port.map { ":\($0)" } ?? "")
+        }
+    }
     public var lockoutThreshold = 5
     public var lockoutDuration: TimeInterval = 15 * 60
 
@@ -69,6 +86,19 @@ public struct AppConfig: Sendable {
         if let v = env["PINGAN_SESSION_IDLE_MINUTES"], !v.isEmpty {
             if let n = Int(v), n > 0 { idle = TimeInterval(n * 60) } else { problems.append("PINGAN_SESSION_IDLE_MINUTES must be a positive number") }
         }
+        var tiles: MapTiles? = nil
+        if let t = env["PINGAN_MAP_TILES"], !t.isEmpty {
+            let datum = (env["PINGAN_MAP_TILES_DATUM"] ?? "wgs84").lowercased()
+            let maxZoom = env["PINGAN_MAP_TILES_MAX_ZOOM"].flatMap(Int.init) ?? 18
+            let candidate = MapTiles(urlTemplate: t, attribution: env["PINGAN_MAP_TILES_ATTRIBUTION"] ?? "", datum: datum, maxZoom: maxZoom)
+            if !(t.hasPrefix("https://") || t.hasPrefix("http://")) || !t.contains("{z}") || !t.contains("{x}") || !t.contains("{y}") || candidate.origin == nil {
+                problems.append("PINGAN_MAP_TILES must be an http(s) URL template with {z}, {x} and {y} (got \"\(t.prefix(40))\")")
+            } else if !["wgs84", "gcj02"].contains(datum) {
+                problems.append("PINGAN_MAP_TILES_DATUM must be wgs84 or gcj02 (got \"\(datum)\")")
+            } else if !(1...22).contains(maxZoom) {
+                problems.append("PINGAN_MAP_TILES_MAX_ZOOM must be 1–22")
+            } else { tiles = candidate }
+        }
         guard problems.isEmpty, let key else { throw Invalid(problems: problems) }
         var c = AppConfig(database: database, secretKey: key)
         c.port = port
@@ -76,6 +106,7 @@ public struct AppConfig: Sendable {
         c.timeZone = tz
         c.sessionIdleTimeout = idle
         if let s = env["PINGAN_SECURE_COOKIES"] { c.secureCookies = (s == "1" || s.lowercased() == "true") }
+        c.mapTiles = tiles
         return c
     }
 

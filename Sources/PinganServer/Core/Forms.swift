@@ -16,11 +16,16 @@ enum Form {
     static func textarea(_ name: String, _ value: String?) -> Node {
         .textarea(.name(name), .id("f-" + name), .text(value ?? ""))
     }
-    static func select(_ name: String, _ options: [(String, String)], selected: String?, blank: String? = nil, required: Bool = false) -> Node {
-        .select(.name(name), .id("f-" + name), .required(required),
+    static func select(_ name: String, _ options: [(String, String)], selected: String?, blank: String? = nil, required: Bool = false, extra: Node = .empty) -> Node {
+        .select(.name(name), .id("f-" + name), .required(required), extra,
             .if(blank != nil, .option(.value(""), .text(blank ?? ""))),
             .forEach(options) { v, l in .option(.value(v), .selected(v == selected), .text(l)) })
     }
+    /// On a community select: its grid select (`f-gridID`) is refilled when the community changes (app.js).
+    static func followedByGrids(_ L: Lang) -> Node { .attr("data-grid-target", "f-gridID") }
+    /// On a grid select that follows its community: the blank choice once grids are listed.
+    static func gridBlank(_ L: Lang) -> Node { .attr("data-blank", L.t("不指定", "Not specified")) }
+
     static func errorSummary(_ req: Request, _ errors: FieldErrors) -> Node {
         .if(!errors.isEmpty, .div(.class("alert error"), .attr("role", "alert"),
             .text(req.t("有 \(errors.fields.count) 项需要修改，请查看标红的字段。", "\(errors.fields.count) field(s) need attention; see the messages below."))))

@@ -9,6 +9,7 @@ enum Layout {
     static let nav: [NavItem] = [
         .init(path: "/", zh: "工作台", en: "Dashboard", permission: nil),
         .init(path: "/jurisdiction", zh: "辖区网格", en: "Jurisdiction", permission: .viewJurisdiction),
+        .init(path: "/map", zh: "一张图", en: "Map", permission: .viewJurisdiction),
         .init(path: "/incidents", zh: "警情台账", en: "Incidents", permission: .viewIncidents),
         .init(path: "/people", zh: "实有人口", en: "People", permission: .viewRegistry),
         .init(path: "/sites", zh: "场所物品", en: "Places", permission: .viewRegistry),
@@ -36,7 +37,8 @@ enum Layout {
                 .meta(.name("viewport"), .attr("content", "width=device-width, initial-scale=1")),
                 .title(title + " · " + lang.t("平安 · 基层平安建设平台", "Pingan")),
                 .link(.attr("rel", "stylesheet"), .href("/static/app.css")),
-                .element("script", [.attr("src", "/static/app.js"), .attr("defer", nil)])
+                .element("script", [.attr("src", "/static/app.js"), .attr("defer", nil)]),
+                .element("script", [.attr("src", "/static/map.js"), .attr("defer", nil)])
             ),
             .body(
                 .header(.class("top no-print"),

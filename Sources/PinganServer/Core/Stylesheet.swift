@@ -1,5 +1,6 @@
 /// The one stylesheet, served by the app at /static/app.css (no build chain, works offline on police intranets).
 enum Stylesheet {
+    static let all = css + "\n" + MapAssets.css
     static let css = #"""
 :root { --ink:#1f2933; --muted:#616e7c; --line:#d9dee3; --bg:#f5f7f9; --card:#fff; --accent:#1d4e89; --accent-soft:#e6eef7;
   --ok:#2f7d32; --warn:#a35f00; --bad:#b3261e; font-size:15px; }

@@ -87,8 +87,8 @@ enum DisputeViews {
         var fields: [Node] = []
         fields.append(Form.field(L.t("纠纷类型", "Type"), "type", errors, Form.select("type", DisputeType.allCases.map { ($0.rawValue, L.t($0.nameZh, $0.nameEn)) }, selected: input.type, blank: L.t("请选择", "Choose…"), required: true)))
         fields.append(Form.field(L.t("来源", "Source"), "source", errors, Form.select("source", DisputeSource.allCases.map { ($0.rawValue, L.t($0.nameZh, $0.nameEn)) }, selected: input.source, blank: L.t("请选择", "Choose…"), required: true)))
-        fields.append(Form.field(L.t("社区/村", "Community"), "communityID", errors, Form.select("communityID", communities.map { ("\($0.id)", $0.name) }, selected: input.communityID, blank: L.t("请选择", "Choose…"), required: true)))
-        fields.append(Form.field(L.t("网格", "Grid"), "gridID", errors, Form.select("gridID", grids.map { ("\($0.id!)", $0.name) }, selected: input.gridID, blank: grids.isEmpty ? L.t("选择社区后保存可选网格", "Pick a community first") : L.t("不指定", "Not specified"))))
+        fields.append(Form.field(L.t("社区/村", "Community"), "communityID", errors, Form.select("communityID", communities.map { ("\($0.id)", $0.name) }, selected: input.communityID, blank: L.t("请选择", "Choose…"), required: true, extra: Form.followedByGrids(L))))
+        fields.append(Form.field(L.t("网格", "Grid"), "gridID", errors, Form.select("gridID", grids.map { ("\($0.id!)", $0.name) }, selected: input.gridID, blank: grids.isEmpty ? L.t("选择社区后保存可选网格", "Pick a community first") : L.t("不指定", "Not specified"), extra: Form.gridBlank(L))))
         fields.append(Form.field(L.t("地址", "Address"), "address", errors, Form.input("address", input.address)))
         fields.append(Form.field(L.t("涉及人数", "People involved"), "peopleInvolved", errors, Form.input("peopleInvolved", input.peopleInvolved ?? "2", type: "number", extra: .attr("min", "1"))))
         for i in 0..<4 {

@@ -8,6 +8,7 @@ struct HealthController: RouteCollection {
         routes.get("health", use: health)
         routes.get("static", "app.css", use: css)
         routes.get("static", "app.js", use: js)
+        routes.get("static", "map.js", use: mapJS)
     }
     /// Liveness and database reachability, for load balancers and monitoring.
     @Sendable func health(req: Request) async throws -> Response {
@@ -18,7 +19,8 @@ struct HealthController: RouteCollection {
         return res
     }
     @Sendable func css(req: Request) async throws -> Response {
-        let res = Response(status: .ok, body: .init(string: Stylesheet.css))
+        // One stylesheet: the app's and the map's (kept in its own file next to map.js).
+        let res = Response(status: .ok, body: .init(string: Stylesheet.all))
         res.headers.replaceOrAdd(name: .contentType, value: "text/css; charset=utf-8")
         res.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
         return res
@@ -26,9 +28,16 @@ struct HealthController: RouteCollection {
 }
 
 extension HealthController {
+    @Sendable func mapJS(req: Request) async throws -> Response {
+        let res = Response(status: .ok, body: .init(string: MapAssets.js))
+        res.headers.replaceOrAdd(name: .contentType, value: "text/javascript; charset=utf-8")
+        res.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
+        return res
+    }
+
     /// Progressive enhancement only: every page works without it.
     @Sendable func js(req: Request) async throws -> Response {
-        let res = Response(status: .ok, body: .init(string: "document.addEventListener('click',function(e){if(e.target.closest('[data-print]')){window.print();}});\n"))
+        let res = Response(status: .ok, body: .init(string: String(decoding: PackageResources.app_js, as: UTF8.self)))
         res.headers.replaceOrAdd(name: .contentType, value: "text/javascript; charset=utf-8")
         res.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
         return res

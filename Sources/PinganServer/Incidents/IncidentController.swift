@@ -50,8 +50,9 @@ struct IncidentController: RouteCollection {
         let officers = try await User.query(on: req.db).filter(\.$active == true)
             .filter(\.$role ~~ [.communityOfficer, .stationChief, .gridWorker]).sort(\.$displayName).limit(500).all()
         let subs = try await IncidentSubcategoryRow.query(on: req.db).sort(\.$sortOrder).all()
+        let picker = MapPicker(lonField: "longitude", latField: "latitude").node(req, bbox: try await MapPicker.scopeBBox(req))
         return IncidentViews.form(req, incident: incident, input: input, errors: errors, communities: communities, grids: grids,
-                                  buildings: buildings, officers: officers, subcategories: subs)
+                                  buildings: buildings, officers: officers, subcategories: subs, picker: picker)
     }
 
     @Sendable func newPage(req: Request) async throws -> Response {
@@ -84,8 +85,12 @@ struct IncidentController: RouteCollection {
         let (events, fus) = try await IncidentService.timeline(req, i)
         // The dispute files linked to this incident that the user may see (矛盾纠纷 ↔ 警情).
         let disputes = try req.user.role.can(.viewDisputes) ? try await DisputeService.forIncident(req, i.id!) : []
+        var placeMap: Node = .empty
+        if let lat = i.latitude, let lon = i.longitude {
+            placeMap = try await MapViews.recordMap(req, point: GeoPoint(lon: lon, lat: lat), label: i.address, communityID: i.communityID)
+        }
         return IncidentViews.detail(req, i, lookup: lookup, events: events, followUps: fus, canEdit: try req.user.role.can(.editIncidents), errors: errors,
-                                    linkedDisputes: disputes.isEmpty ? nil : DisputeViews.linkedFromIncident(req, disputes))
+                                    linkedDisputes: disputes.isEmpty ? nil : DisputeViews.linkedFromIncident(req, disputes), placeMap: placeMap)
     }
 
     @Sendable func editPage(req: Request) async throws -> Response {

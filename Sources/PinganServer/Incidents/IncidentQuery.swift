@@ -86,7 +86,8 @@ struct ResolvedIncidentFilter {
     var after: Date?
     var before: Date?
 
-    func apply<B: SQLPredicateBuilder>(_ b: B) -> B {
+    /// Narrows a query to the filter and the user's scope.
+    func restrict<B: SQLPredicateBuilder>(_ b: B) -> B {
         let none = SQLBinaryExpression(SQLLiteral.numeric("1"), SQLBinaryOperator.equal, SQLLiteral.numeric("0"))
         func ids(_ column: String, _ list: [Int]?) {
             guard let list else { return }
@@ -124,13 +125,13 @@ struct ResolvedIncidentFilter {
     /// One page of rows, newest first by default.
     func rows(_ db: any Database, offset: Int, limit: Int) async throws -> [IncidentRow] {
         let sql = db as! any SQLDatabase
-        let q = apply(sql.select().columns(IncidentRow.columns).from("incidents"))
+        let q = restrict(sql.select().columns(IncidentRow.columns).from("incidents"))
         return try await order(q).offset(offset).limit(limit).all(decoding: IncidentRow.self)
     }
 
     func count(_ db: any Database) async throws -> Int {
         let sql = db as! any SQLDatabase
-        let row = try await apply(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("incidents")).first()
+        let row = try await restrict(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("incidents")).first()
         return try row?.decode(column: "n", as: Int.self) ?? 0
     }
 }

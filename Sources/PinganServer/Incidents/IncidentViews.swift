@@ -57,7 +57,7 @@ enum IncidentViews {
     }
 
     static func form(_ req: Request, incident: Incident?, input: IncidentInput, errors: FieldErrors, communities: [(id: Int, name: String)], grids: [Division],
-                     buildings: [Division], officers: [User], subcategories: [IncidentSubcategoryRow]) -> Response {
+                     buildings: [Division], officers: [User], subcategories: [IncidentSubcategoryRow], picker: Node = .empty) -> Response {
         let L = req.lang
         let isNew = incident == nil
         let title = isNew ? L.t("登记警情", "Record an incident") : L.t("编辑警情", "Edit incident")
@@ -86,12 +86,13 @@ enum IncidentViews {
                         .if(subErr != nil, .span(.class("field-error"), .text(subErr ?? "")))),
                     Form.field(L.t("发生时间", "Occurred at"), "occurredAt", errors, Form.input("occurredAt", input.occurredAt, type: "datetime-local", required: true)),
                     Form.field(L.t("报警时间", "Reported at"), "reportedAt", errors, hint: L.t("留空则为当前时间", "Leave empty for now"), Form.input("reportedAt", input.reportedAt, type: "datetime-local")),
-                    Form.field(L.t("社区/村", "Community"), "communityID", errors, Form.select("communityID", communities.map { ("\($0.id)", $0.name) }, selected: input.communityID, blank: L.t("请选择", "Choose…"), required: true)),
-                    Form.field(L.t("网格", "Grid"), "gridID", errors, Form.select("gridID", grids.map { ("\($0.id!)", "\($0.name)（\($0.code)）") }, selected: input.gridID, blank: grids.isEmpty ? L.t("先选择社区", "Pick a community first") : L.t("不指定", "Not specified"))),
+                    Form.field(L.t("社区/村", "Community"), "communityID", errors, Form.select("communityID", communities.map { ("\($0.id)", $0.name) }, selected: input.communityID, blank: L.t("请选择", "Choose…"), required: true, extra: Form.followedByGrids(L))),
+                    Form.field(L.t("网格", "Grid"), "gridID", errors, Form.select("gridID", grids.map { ("\($0.id!)", "\($0.name)（\($0.code)）") }, selected: input.gridID, blank: grids.isEmpty ? L.t("先选择社区", "Pick a community first") : L.t("不指定", "Not specified"), extra: Form.gridBlank(L))),
                     Form.field(L.t("楼栋", "Building"), "buildingID", errors, Form.select("buildingID", buildings.map { ("\($0.id!)", $0.name) }, selected: input.buildingID, blank: L.t("不指定", "Not specified"))),
                     Form.field(L.t("地址", "Address"), "address", errors, Form.input("address", input.address)),
                     Form.field(L.t("纬度", "Latitude"), "latitude", errors, Form.input("latitude", input.latitude, extra: .attr("inputmode", "decimal"))),
                     Form.field(L.t("经度", "Longitude"), "longitude", errors, Form.input("longitude", input.longitude, extra: .attr("inputmode", "decimal"))),
+                    picker,
                     Form.field(L.t("处警民警", "Handling officer"), "handlingOfficerID", errors, Form.select("handlingOfficerID", officers.map { ("\($0.id!)", $0.displayName) }, selected: input.handlingOfficerID, blank: L.t("未指定", "Not assigned"))),
                     Form.field(L.t("立案日期", "Filed (立案)"), "filedAt", errors, Form.input("filedAt", input.filedAt.map { String($0.prefix(10)) }, type: "date")),
                     Form.field(L.t("破案日期", "Solved (破案)"), "solvedAt", errors, Form.input("solvedAt", input.solvedAt.map { String($0.prefix(10)) }, type: "date")),
@@ -102,7 +103,7 @@ enum IncidentViews {
     }
 
     static func detail(_ req: Request, _ i: Incident, lookup: IncidentLookup, events: [IncidentEventDTO], followUps: [FollowUpDTO],
-                       canEdit: Bool, errors: FieldErrors = FieldErrors(), linkedDisputes: Node? = nil) -> Response {
+                       canEdit: Bool, errors: FieldErrors = FieldErrors(), linkedDisputes: Node? = nil, placeMap: Node = .empty) -> Response {
         let L = req.lang
         let cal = LocalCalendar(timeZoneIdentifier: req.config.timeZone)
         let number = i.number(cal)
@@ -112,10 +113,10 @@ enum IncidentViews {
         let toolbar: Node = .div(.class("toolbar"), .h1(.text(lookup.subcategoryName(i.subcategory, L)), " ", statusBadge(i.status, L)), editLink, printButton)
         let side: Node = .div(timelineCard(req, i, events, canEdit: canEdit, errors: errors), followUpCard(req, i, followUps, canEdit: canEdit, errors: errors))
         return .page(req, title: number, status: errors.isEmpty ? .ok : .unprocessableEntity,
-                     crumbs, toolbar, Form.errorSummary(req, errors), .div(.class("grid2"), .div(infoCard(req, i, lookup), linkedDisputes ?? .empty), side))
+                     crumbs, toolbar, Form.errorSummary(req, errors), .div(.class("grid2"), .div(infoCard(req, i, lookup, placeMap: placeMap), linkedDisputes ?? .empty), side))
     }
 
-    static func infoCard(_ req: Request, _ i: Incident, _ lookup: IncidentLookup) -> Node {
+    static func infoCard(_ req: Request, _ i: Incident, _ lookup: IncidentLookup, placeMap: Node = .empty) -> Node {
         let L = req.lang
         let cal = LocalCalendar(timeZoneIdentifier: req.config.timeZone)
         var kv: [Node] = []
@@ -139,7 +140,7 @@ enum IncidentViews {
         row("处警民警", "Officer", .text(lookup.userName(i.handlingOfficerID) ?? "—"))
         row("立案 / 破案", "Filed / solved", .text(filedSolved))
         return .div(.class("card"), .h2(.text(L.t("警情信息", "Incident"))), .element("dl", [.class("kv")] + kv),
-                    .h3(.text(L.t("简要案情", "Description"))), .p(.text(i.description)))
+                    .h3(.text(L.t("简要案情", "Description"))), .p(.text(i.description)), placeMap)
     }
 
     static func timelineCard(_ req: Request, _ i: Incident, _ events: [IncidentEventDTO], canEdit: Bool, errors: FieldErrors) -> Node {

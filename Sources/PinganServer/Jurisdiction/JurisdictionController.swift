@@ -137,6 +137,7 @@ struct JurisdictionController: RouteCollection {
         }
         let canEdit = try req.user.role.can(.editJurisdiction)
         let L = req.lang
+        let outlineMap = try await MapViews.divisionMap(req, d, children: children)
         let stationsHref: String = d.stationID.map { "/stations/\($0)" } ?? "/stations"
         let stationsLink: Node = .a(.class("btn secondary"), .href(stationsHref), .text(L.t("派出所与警务室", "Stations and offices")))
         return .page(req, title: d.name,
@@ -159,7 +160,8 @@ struct JurisdictionController: RouteCollection {
                         .dt(.text(L.t("代码", "Code"))), .dd(.code(.text(d.code)), .if(d.codeGenerated, .span(.class("small muted"), .text(L.t("（无官方代码，系统生成）", " (no official code; generated)"))))),
                         .if(d.kind != nil, .group([.dt(.text(L.t("类型", "Kind"))), .dd(.text(d.kind == .urban ? L.t("城市社区", "Urban community") : L.t("农村", "Rural village")))])),
                         .if(d.centroidLat != nil, .group([.dt(.text(L.t("中心点", "Centroid"))), .dd(.text(String(format: "%.5f, %.5f", d.centroidLat ?? 0, d.centroidLon ?? 0)))])),
-                        .dt(.text(L.t("边界", "Boundary"))), .dd(.text(d.boundaryGeoJSON == nil ? L.t("未录入", "not recorded") : L.t("已录入", "recorded"))))),
+                        .dt(.text(L.t("边界", "Boundary"))), .dd(.text(d.boundaryGeoJSON == nil ? L.t("未录入", "not recorded") : (d.boundarySource?.name(L) ?? L.t("已录入", "recorded"))))),
+                    outlineMap),
                 .if(d.level == .community, .div(.class("card"), .h2(.text(L.t("警务力量", "Policing"))),
                     .dl(.class("kv"),
                         .dt(.text(L.t("派出所", "Police station"))), .dd(.text(station?.name ?? "—")),
@@ -264,6 +266,7 @@ struct JurisdictionController: RouteCollection {
             if let kk = CommunityKind(rawValue: k) { kind = kk } else { e["kind"] = "类型无效 / Unknown kind" }
         }
         var lat = d.centroidLat, lon = d.centroidLon
+        let oldCentroid = (d.centroidLat, d.centroidLon)
         let latS = v.centroidLat?.trimmingCharacters(in: .whitespaces) ?? "", lonS = v.centroidLon?.trimmingCharacters(in: .whitespaces) ?? ""
         if v.centroidLat != nil || v.centroidLon != nil {
             if latS.isEmpty && lonS.isEmpty { lat = nil; lon = nil } else {
@@ -271,10 +274,18 @@ struct JurisdictionController: RouteCollection {
                 if let x = Double(lonS), (-180...180).contains(x) { lon = x } else { e["centroidLon"] = "经度应在 -180 到 180 之间 / Longitude must be between -180 and 180" }
             }
         }
-        var boundary = d.boundaryGeoJSON
+        // An outline replaces the synthetic one only when it is valid and lies inside its parent's (issue 18).
+        enum BoundaryChange { case keep, clear, set(GeoMultiPolygon) }
+        var boundary = BoundaryChange.keep
         if let b = v.boundaryGeoJSON {
             let t = b.trimmingCharacters(in: .whitespacesAndNewlines)
-            if t.isEmpty { boundary = nil } else if let msg = GeoJSONCheck.polygonProblem(t) { e["boundaryGeoJSON"] = msg } else { boundary = t }
+            if t.isEmpty { boundary = d.boundaryGeoJSON == nil ? .keep : .clear }
+            else if t != d.boundaryGeoJSON {
+                let parent = try await d.parentID.asyncMap { try await Division.find($0, on: db) } ?? nil
+                let (shape, problems) = GeoValidation.problems(geoJSON: t, inside: parent?.boundary)
+                if let first = problems.first { e["boundaryGeoJSON"] = problems.count == 1 ? first.message : first.message + "（共 \(problems.count) 处 / \(problems.count) problems）" }
+                else if let shape { boundary = .set(shape) }
+            }
         }
         var stationID = d.stationID, officeID = d.officeID
         if d.level == .community {
@@ -290,7 +301,15 @@ struct JurisdictionController: RouteCollection {
         guard e.isEmpty else { throw e }
         d.stationID = stationID; d.officeID = officeID
         d.name = name; d.kind = kind; d.registeredPopulation = reg; d.residentPopulation = res; d.floatingPopulation = flo
-        d.centroidLat = lat; d.centroidLon = lon; d.boundaryGeoJSON = boundary
+        d.centroidLat = lat; d.centroidLon = lon
+        switch boundary {
+        case .keep: break
+        case .clear: d.clearBoundary()
+        case .set(let shape):
+            let typedCentroid = (lat, lon) != (nil, nil) && (lat != oldCentroid.0 || lon != oldCentroid.1)
+            d.setBoundary(shape, source: .uploaded)
+            if typedCentroid { d.centroidLat = lat; d.centroidLon = lon }
+        }
     }
 
     @Sendable func update(req: Request) async throws -> Response {
@@ -307,6 +326,7 @@ struct JurisdictionController: RouteCollection {
             try await d.save(on: db)
             await req.audit("division.update", entity: "division", id: d.id.map(String.init), detail: d.code, on: db)
         }
+        req.application.boundaries.invalidate()
     }
 
     // MARK: API

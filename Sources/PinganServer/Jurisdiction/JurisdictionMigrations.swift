@@ -50,3 +50,15 @@ struct CreateJurisdiction: AsyncMigration {
         try await db.schema("stations").delete()
     }
 }
+
+/// Map fields of the tree (issue 18): the outline's source and bounding box.
+struct AddDivisionMapFields: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        // One column per ALTER: SQLite adds a single column at a time.
+        try await db.schema("divisions").field("boundary_source", .string).update()
+        for f in ["min_lon", "min_lat", "max_lon", "max_lat"] { try await db.schema("divisions").field(FieldKey(stringLiteral: f), .double).update() }
+    }
+    func revert(on db: any Database) async throws {
+        for f in ["boundary_source", "min_lon", "min_lat", "max_lon", "max_lat"] { try await db.schema("divisions").deleteField(FieldKey(stringLiteral: f)).update() }
+    }
+}

@@ -18,7 +18,15 @@ final class Division: Model, @unchecked Sendable {
     @Field(key: "registered_population") var registeredPopulation: Int // 户籍人口
     @Field(key: "resident_population") var residentPopulation: Int     // 常住人口
     @Field(key: "floating_population") var floatingPopulation: Int     // 流动人口
+    /// WGS-84 GeoJSON (Polygon or MultiPolygon).
     @OptionalField(key: "boundary_geojson") var boundaryGeoJSON: String?
+    /// Where the outline came from: a real source, generated for the demo, or set by an administrator.
+    @OptionalField(key: "boundary_source") var boundarySource: BoundarySource?
+    /// The outline's bounding box, so a map request reads only the outlines in view.
+    @OptionalField(key: "min_lon") var minLon: Double?
+    @OptionalField(key: "min_lat") var minLat: Double?
+    @OptionalField(key: "max_lon") var maxLon: Double?
+    @OptionalField(key: "max_lat") var maxLat: Double?
     @OptionalField(key: "centroid_lat") var centroidLat: Double?
     @OptionalField(key: "centroid_lon") var centroidLon: Double?
     /// Communities: the police station covering it and the police office (警务室) serving it.
@@ -34,6 +42,40 @@ final class Division: Model, @unchecked Sendable {
         self.codeGenerated = codeGenerated
         self.registeredPopulation = 0; self.residentPopulation = 0; self.floatingPopulation = 0
     }
+}
+
+enum BoundarySource: String, Codable, Sendable {
+    /// A real outline (the district's, from the shipped data).
+    case official
+    /// Generated to tile its parent (no public outlines exist below the district): shown as 示意 everywhere.
+    case synthetic
+    /// Uploaded or drawn by an administrator.
+    case uploaded
+
+    func name(_ L: Lang) -> String {
+        switch self {
+        case .official: L.t("真实边界", "real outline")
+        case .synthetic: L.t("示意边界（非真实）", "synthetic outline (not real)")
+        case .uploaded: L.t("管理员上传", "set by an administrator")
+        }
+    }
+}
+
+extension Division {
+    /// Stores an outline (WGS-84) with its box and a centroid inside it.
+    func setBoundary(_ shape: GeoMultiPolygon, source: BoundarySource) {
+        boundaryGeoJSON = GeoJSON.encode(shape, decimals: 6)
+        boundarySource = source
+        let box = shape.bbox
+        minLon = box?.minLon; minLat = box?.minLat; maxLon = box?.maxLon; maxLat = box?.maxLat
+        if let p = shape.interiorPoint() { centroidLat = p.lat; centroidLon = p.lon }
+    }
+
+    func clearBoundary() {
+        boundaryGeoJSON = nil; boundarySource = nil; minLon = nil; minLat = nil; maxLon = nil; maxLat = nil
+    }
+
+    var boundary: GeoMultiPolygon? { boundaryGeoJSON.flatMap { try? GeoJSON.parseMultiPolygon($0) } }
 }
 
 /// 派出所

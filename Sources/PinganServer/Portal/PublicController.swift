@@ -82,7 +82,8 @@ struct PublicController: RouteCollection {
         var input = PortalSubmission()
         input.communityID = req.query[String.self, at: "community"]
         input.type = req.query[String.self, at: "type"]
-        return PublicViews.reportForm(req, input: input, errors: FieldErrors(), types: try await PortalService.types(req.db), communities: try await Self.allCommunities(req.db))
+        return PublicViews.reportForm(req, input: input, errors: FieldErrors(), types: try await PortalService.types(req.db), communities: try await Self.allCommunities(req.db),
+                                          picker: try await MapPublicController.picker(req))
     }
 
     @Sendable func submit(req: Request) async throws -> Response {
@@ -91,7 +92,8 @@ struct PublicController: RouteCollection {
             let r = try await PortalService.submit(req, input, via: "web", checkForm: true)
             return PublicViews.receipt(req, r)
         } catch let e as FieldErrors {
-            return PublicViews.reportForm(req, input: input, errors: e, types: try await PortalService.types(req.db), communities: try await Self.allCommunities(req.db))
+            return PublicViews.reportForm(req, input: input, errors: e, types: try await PortalService.types(req.db), communities: try await Self.allCommunities(req.db),
+                                          picker: try await MapPublicController.picker(req))
         }
     }
 

@@ -14,7 +14,8 @@ enum PublicViews {
         let html: Node = .html(.lang(L.code),
             .head(.meta(.attr("charset", "utf-8")), .meta(.name("viewport"), .attr("content", "width=device-width, initial-scale=1")),
                   .title(title + " · " + L.t("网上社区警务室", "Online community police office")),
-                  .link(.attr("rel", "stylesheet"), .href("/static/app.css"))),
+                  .link(.attr("rel", "stylesheet"), .href("/static/app.css")),
+                  .element("script", [.attr("src", "/static/map.js"), .attr("defer", nil)])),
             .body(
                 .header(.class("top no-print"),
                     .a(.class("brand"), .href("/public"), .strong("平安"), .span(.class("brand-sub"), .text(L.t("网上社区警务室", "Online community police office")))),
@@ -114,7 +115,8 @@ enum PublicViews {
                 .p(.a(.href("/public/notices?community=\(id)"), .text(L.t("全部公告", "All notices"))))))
     }
 
-    static func reportForm(_ req: Request, input: PortalSubmission, errors: FieldErrors, types: [PortalRequestType], communities: [(id: Int, name: String)]) -> Response {
+    static func reportForm(_ req: Request, input: PortalSubmission, errors: FieldErrors, types: [PortalRequestType], communities: [(id: Int, name: String)],
+                           picker: Node = .empty) -> Response {
         let L = req.lang
         var attrFields: [Node] = []
         for t in types {
@@ -139,6 +141,7 @@ enum PublicViews {
             Form.field(L.t("地点（可选）", "Where (optional)"), "address", errors, Form.input("address", input.address, extra: .attr("maxlength", "200"))),
             Form.field(L.t("纬度（可选）", "Latitude (optional)"), "lat", errors, Form.input("lat", input.lat)),
             Form.field(L.t("经度（可选）", "Longitude (optional)"), "lon", errors, Form.input("lon", input.lon)),
+            picker,
             Form.field(L.t("手机号码（可选，仅民警可见）", "Mobile (optional, only officers see it)"), "phone", errors, Form.input("phone", input.phone, type: "tel")),
             Form.field(L.t("称呼（可选，仅民警可见）", "Name (optional, only officers see it)"), "name", errors, Form.input("name", input.name, extra: .attr("maxlength", "50"))),
             .group(attrFields),

@@ -212,7 +212,7 @@ struct PersonRow: Decodable {
 
 extension PersonFilter {
     /// The same conditions as `query(_:)`, as SQL.
-    func apply<B: SQLPredicateBuilder>(_ b: B, _ req: Request, scope: Scope) -> B {
+    func restrict<B: SQLPredicateBuilder>(_ b: B, _ req: Request, scope: Scope) -> B {
         var b = b
         b = scope.restrict(b)
         if let community { b = b.where("community_id", .equal, community) }
@@ -235,10 +235,10 @@ extension PersonFilter {
         try await authorizeIdentifierSearch(req)
         let scope = try await req.scope()
         let sql = req.db as! any SQLDatabase
-        let total = try await apply(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("people"), req, scope: scope)
+        let total = try await restrict(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("people"), req, scope: scope)
             .first()?.decode(column: "n", as: Int.self) ?? 0
         if let s = identifierSearch { await s.audit(req, entity: "person", hits: total) }
-        var q = apply(sql.select().columns(PersonRow.columns.map { SQLColumn($0, table: "people") }).from("people"), req, scope: scope)
+        var q = restrict(sql.select().columns(PersonRow.columns.map { SQLColumn($0, table: "people") }).from("people"), req, scope: scope)
         q = expiringDays != nil ? q.orderBy("residence_expires_on").orderBy("id") : q.orderBy("id", .descending)
         let rows = total > page.offset ? try await q.offset(page.offset).limit(page.per).all(decoding: PersonRow.self) : []
         return (total, rows)

@@ -118,8 +118,8 @@ enum SiteViews {
             fields.append(Form.field(L.t(label.zh, label.en), "licence", errors, Form.input("licence", input.licence, required: kind.map(SiteInput.licenceRequired) ?? false)))
         }
         fields.append(Form.field(L.t("地址", "Address"), "address", errors, Form.input("address", input.address, required: kind.map(SiteInput.addressRequired) ?? false)))
-        fields.append(Form.field(L.t("社区/村", "Community"), "communityID", errors, Form.select("communityID", communities.map { ("\($0.id)", $0.name) }, selected: input.communityID, blank: L.t("请选择", "Choose…"), required: true)))
-        fields.append(Form.field(L.t("网格", "Grid"), "gridID", errors, Form.select("gridID", grids.map { ("\($0.id!)", $0.name) }, selected: input.gridID, blank: grids.isEmpty ? L.t("先选择社区并保存", "Pick a community first") : L.t("不指定", "Not specified"))))
+        fields.append(Form.field(L.t("社区/村", "Community"), "communityID", errors, Form.select("communityID", communities.map { ("\($0.id)", $0.name) }, selected: input.communityID, blank: L.t("请选择", "Choose…"), required: true, extra: Form.followedByGrids(L))))
+        fields.append(Form.field(L.t("网格", "Grid"), "gridID", errors, Form.select("gridID", grids.map { ("\($0.id!)", $0.name) }, selected: input.gridID, blank: grids.isEmpty ? L.t("先选择社区并保存", "Pick a community first") : L.t("不指定", "Not specified"), extra: Form.gridBlank(L))))
         if kind == .building || kind == .rental {
             fields.append(Form.field(L.t("对应楼栋（辖区树）", "Building in the tree"), "buildingID", errors, hint: L.t("关联后可查看该楼的住户", "Links the building's households"),
                                      Form.select("buildingID", buildings.map { ("\($0.id!)", $0.name) }, selected: input.buildingID, blank: buildings.isEmpty ? L.t("先选择网格并保存", "Pick a grid first") : L.t("不关联", "None"))))
