@@ -154,7 +154,8 @@ struct AnalysisReportController: RouteCollection {
         var errors = FieldErrors()
         let p = AnalysisParams(req, errors: &errors)
         let (dto, units, _) = try await AnalysisReport.build(req, p)
-        let res = ReportViews.page(req, dto, units: units, params: p, errors: errors, pickers: try await AnalysisData.units(req))
+        let res = ReportViews.page(req, dto, units: units, params: p, errors: errors, pickers: try await AnalysisData.units(req),
+                                   outlines: try await HotspotMap.outlines(req, units: units))
         if !errors.isEmpty { res.status = .unprocessableEntity }
         return res
     }

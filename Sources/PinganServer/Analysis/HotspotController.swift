@@ -60,7 +60,10 @@ struct HotspotController: RouteCollection {
             p.cellSize = HotspotGrid.defaultCellSize
             result = try await HotspotService.run(req, p)
         }
-        let res = HotspotViews.hotspots(req, result.dto, units: result.units, params: p, errors: errors, pickers: try await AnalysisData.units(req), subcategories: subs)
+        let query = (["from=\(result.dto.from)", "to=\(result.dto.to)"] + p.jurisdictionQuery + p.incidentFilter).joined(separator: "&")
+        let map = HotspotMap.render(req, result.dto, outlines: try await HotspotMap.outlines(req, units: result.units), query: query)
+        let res = HotspotViews.hotspots(req, result.dto, units: result.units, params: p, errors: errors, pickers: try await AnalysisData.units(req),
+                                        subcategories: subs, map: map)
         if !errors.isEmpty { res.status = .unprocessableEntity }
         return res
     }

@@ -18,47 +18,6 @@ enum HotspotViews {
 
     static func f(_ v: Double) -> String { String(format: "%.1f", v) }
 
-    /// Map of the lattice: every notable cell as a square coloured by its Gi* band, north up; the
-    /// first ten hot cells outlined (and numbered like the table when cells are large enough).
-    static func mapSVG(_ d: HotspotsDTO, _ L: Lang, maxWidth: Double = 720, maxHeight: Double = 560) -> Node {
-        guard d.columns > 0, d.rows > 0 else {
-            return .p(.class("muted"), .text(L.t("没有带坐标的警情，无法绘制热点图。", "No located incidents: nothing to map.")))
-        }
-        let cols = Double(d.columns), rows = Double(d.rows)
-        let px = max(0.5, min(maxWidth / cols, maxHeight / rows, 24))
-        let legendH = 28.0
-        let w = cols * px, h = rows * px
-        let gridMinCol = d.originColumn, gridMinRow = d.originRow
-        let width = max(w, 360)
-        var s = "<svg class=\"hotmap\" viewBox=\"0 0 \(f(width)) \(f(h + legendH))\" width=\"\(f(min(width, maxWidth)))\" role=\"img\" aria-label=\"\(Node.escape(L.t("热点网格图", "Hot spot map")))\" xmlns=\"http://www.w3.org/2000/svg\">"
-        s += "<rect x=\"0\" y=\"0\" width=\"\(f(w))\" height=\"\(f(h))\" fill=\"#f4f6f8\" stroke=\"#c9d1d8\" stroke-width=\"1\"/>"
-        let rank = Dictionary(uniqueKeysWithValues: d.hotCells.prefix(10).enumerated().map { ($1.cell, $0 + 1) })
-        for c in d.cells {
-            let x = Double(c.column - gridMinCol) * px, y = (rows - 1 - Double(c.row - gridMinRow)) * px
-            let tip = "\(c.cell) · \(c.count)" + L.t("起", " incidents") + (c.z.map { String(format: " · z = %.2f", $0) } ?? "") + " · " + c.bandName
-            s += "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(px))\" height=\"\(f(px))\" fill=\"\(fill(c.band, count: c.count))\"><title>\(Node.escape(tip))</title></rect>"
-        }
-        // The ten hottest: outlined; numbered where the cells are large enough to read a number.
-        for c in d.cells where rank[c.cell] != nil {
-            let x = Double(c.column - gridMinCol) * px, y = (rows - 1 - Double(c.row - gridMinRow)) * px
-            s += "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(px))\" height=\"\(f(px))\" fill=\"none\" stroke=\"#111\" stroke-width=\"\(px >= 6 ? 1.5 : 1)\"/>"
-            if px >= 12 {
-                s += "<text x=\"\(f(x + px / 2))\" y=\"\(f(y + px * 0.7))\" font-size=\"\(f(px * 0.6))\" text-anchor=\"middle\" fill=\"#fff\">\(rank[c.cell]!)</text>"
-            }
-        }
-        // Legend.
-        let items: [(Int, String)] = [(3, L.t("热点99%", "Hot 99%")), (2, L.t("热点95%", "Hot 95%")), (1, L.t("热点90%", "Hot 90%")), (0, L.t("不显著", "n.s.")),
-                                       (-1, L.t("冷点90%", "Cold 90%")), (-2, L.t("冷点95%", "Cold 95%")), (-3, L.t("冷点99%", "Cold 99%"))]
-        var lx = 0.0
-        for (b, label) in items {
-            s += "<rect x=\"\(f(lx))\" y=\"\(f(h + 10))\" width=\"12\" height=\"12\" fill=\"\(fill(b, count: 1))\" stroke=\"#c9d1d8\" stroke-width=\"0.5\"/>"
-            s += "<text x=\"\(f(lx + 15))\" y=\"\(f(h + 20))\" font-size=\"10\" fill=\"#333\">\(Node.escape(label))</text>"
-            lx += 15 + Double(label.count) * (L.isEnglish ? 5.6 : 10) + 8
-        }
-        s += "</svg>"
-        return .raw(s)
-    }
-
     /// 7 × 24 hour-by-weekday profile of one cell as a small heat strip.
     static func profileSVG(_ counts: [Int], _ L: Lang) -> Node {
         guard counts.count == 168 else { return .empty }
@@ -110,7 +69,7 @@ enum HotspotViews {
     }
 
     static func hotspots(_ req: Request, _ d: HotspotsDTO, units: AnalysisUnits, params p: HotspotParams, errors: FieldErrors, pickers: AnalysisUnits,
-                         subcategories: [IncidentSubcategory]) -> Response {
+                         subcategories: [IncidentSubcategory], map: Node) -> Response {
         let L = req.lang
         let what = filterTitle(L, category: p.category, sub: p.sub, subcategories: subcategories)
         let title = L.t("\(d.jurisdiction)警情热点分析", "Hot spots, \(d.jurisdiction)")
@@ -128,13 +87,13 @@ enum HotspotViews {
         let table: Node = d.hotCells.isEmpty
             ? .p(.class("muted"), .text(L.t("没有显著的热点网格。", "No significant hot cell.")))
             : .div(.class("scroll"), .table(.class("data compact"),
-                .thead(.tr(.th(.class("num"), .text(L.t("序号", "No."))), .th(.text(L.t("网格", "Cell"))), .th(.text(L.t("主要社区", "Main community"))),
+                .thead(.tr(.th(.class("num"), .text(L.t("序号", "No."))), .th(.text(L.t("位置", "Where"))),
                            .th(.class("num"), .text(L.t("案件数", "Incidents"))), .th(.class("num"), .text("z")), .th(.text(L.t("显著性", "Significance"))),
                            .th(.text(L.t("高发时段", "Peak 3 hours"))), .th(.text(L.t("星期 × 时段", "Weekday × hour"))))),
                 .tbody(.forEach(Array(d.hotCells.enumerated())) { k, c in
                     .tr(.td(.class("num"), .text("\(k + 1)")),
-                        .td(.text(c.cell), .br(), .span(.class("small muted"), .text(String(format: "%.5f, %.5f", c.centerLat, c.centerLon)))),
-                        .td(.text(c.community ?? "—"), .br(), .span(.class("small muted"), .text(c.station ?? ""))),
+                        .td(.text(c.community ?? L.t("社区外", "outside the communities")), .span(.class("small muted"), .text(c.station.map { " · " + $0 } ?? "")),
+                            .br(), .span(.class("small muted"), .text(String(format: "%.5f, %.5f", c.centerLat, c.centerLon)))),
                         .td(.class("num strong"), .text("\(c.count)")), .td(.class("num"), .text(c.z.map { String(format: "%.2f", $0) } ?? "—")),
                         .td(.text(c.bandName)), .td(.text(c.peak ?? "—")), .td(profileSVG(c.profile ?? [], L)))
                 })))
@@ -143,8 +102,8 @@ enum HotspotViews {
             : d.incidents == 0
             ? .div(.class("empty"), .text(L.t("所选时段和类别没有带坐标的警情。", "No located incidents for this period and category.")))
             : .group([
-                .div(.class("card"), .h2(.text(L.t("热点网格图（Getis-Ord Gi*）", "Hot spot map (Getis-Ord Gi*)"))), mapSVG(d, L),
-                     .p(.class("small muted"), .text(L.t("北向上。每格 \(Int(d.cellSize)) 米；颜色为 Gi* 显著性（王后邻接含自身，二值权重）；黑框为下表前 10 个热点。", "North up. Cells of \(Int(d.cellSize)) m, coloured by Gi* significance (queen contiguity with the cell itself, binary weights); black outlines: the table's first ten.")))),
+                .div(.class("card"), .h2(.text(L.t("热点网格图（Getis-Ord Gi*）", "Hot spot map (Getis-Ord Gi*)"))), map,
+                     .p(.class("small muted"), .text(L.t("每格 \(Int(d.cellSize)) 米，画在社区边界上；颜色为 Gi* 显著性（王后邻接含自身，二值权重）；数字为下表前 10 个热点的名次。", "Cells of \(Int(d.cellSize)) m drawn on the community outlines, coloured by Gi* significance (queen contiguity with the cell itself, binary weights); numbers: the table's first ten.")))),
                 .div(.class("card"), .h2(.text(L.t("热点网格及发案时段", "Hot cells and when incidents happen"))), table),
             ])
         return .page(req, title: title,

@@ -58,22 +58,22 @@ enum ReportViews {
     }
 
     /// The month's hot spot map and its first ten hot cells (the full list is on /analysis/hotspots).
-    static func hotspotCard(_ d: HotspotsDTO, _ L: Lang, query: String) -> Node {
+    static func hotspotCard(_ d: HotspotsDTO, _ L: Lang, query: String, map: Node) -> Node {
         let title = L.t("热点网格图（\(Int(d.cellSize)) 米网格，Getis-Ord Gi*）", "Hot spot map (\(Int(d.cellSize)) m cells, Getis-Ord Gi*)")
         guard d.incidents > 0 else {
             return .div(.class("card"), .h2(.text(title)), .p(.class("muted"), .text(L.t("本月没有带坐标的警情。", "No located incidents this month."))))
         }
-        let head: Node = .thead(.tr(.th(.class("num"), .text(L.t("序号", "No."))), .th(.text(L.t("网格", "Cell"))), .th(.text(L.t("主要社区", "Main community"))),
+        let head: Node = .thead(.tr(.th(.class("num"), .text(L.t("序号", "No."))), .th(.text(L.t("位置", "Where"))),
                                     .th(.class("num"), .text(L.t("案件数", "Incidents"))), .th(.class("num"), .text("z")), .th(.text(L.t("高发时段", "Peak 3 hours")))))
         let rows: [Node] = d.hotCells.prefix(10).enumerated().map { (k: Int, c: HotspotCellDTO) -> Node in
             let z: String = c.z.map { String(format: "%.2f", $0) } ?? "—"
-            return .tr(.td(.class("num"), .text("\(k + 1)")), .td(.text(c.cell)), .td(.text(c.community ?? "—")), .td(.class("num"), .text("\(c.count)")),
+            return .tr(.td(.class("num"), .text("\(k + 1)")), .td(.text((c.community ?? L.t("社区外", "outside the communities")) + (c.station.map { " · " + $0 } ?? ""))), .td(.class("num"), .text("\(c.count)")),
                        .td(.class("num"), .text(z)), .td(.text(c.peak ?? "—")))
         }
         let table: Node = d.hotCells.isEmpty ? .p(.class("muted"), .text(L.t("没有显著的热点网格。", "No significant hot cell.")))
             : .table(.class("data compact"), head, .element("tbody", rows))
         let link: Node = .p(.class("small muted no-print"), .a(.href("/analysis/hotspots?" + query), .text(L.t("查看完整热点分析 →", "Full hot spot analysis →"))))
-        return .div(.class("card"), .h2(.text(title)), HotspotViews.mapSVG(d, L, maxWidth: 640, maxHeight: 420), table, link)
+        return .div(.class("card"), .h2(.text(title)), map, table, link)
     }
 
     static func rising(_ units: [RisingUnit], _ L: Lang, yoy: Bool) -> Node {
@@ -87,7 +87,8 @@ enum ReportViews {
             }))
     }
 
-    static func page(_ req: Request, _ r: AnalysisReportDTO, units: AnalysisUnits, params p: AnalysisParams, errors: FieldErrors, pickers: AnalysisUnits) -> Response {
+    static func page(_ req: Request, _ r: AnalysisReportDTO, units: AnalysisUnits, params p: AnalysisParams, errors: FieldErrors, pickers: AnalysisUnits,
+                     outlines: [MapDivision] = []) -> Response {
         let L = req.lang
         let title = L.t("\(r.jurisdiction)\(p.month.year)年\(p.month.month)月警情分析报告", "Incident analysis report, \(r.jurisdiction), \(r.month)")
         func stat(_ n: String, _ label: String, _ sub: String) -> Node {
@@ -121,7 +122,7 @@ enum ReportViews {
                 .div(.class("card"), .h2(.text(L.t("近12个月趋势", "Last 12 months"))), trendSVG(r.trend, L)),
                 .div(.class("card"), .h2(.text(L.t("分类警情", "By category"))), categories),
                 .div(.class("card"), .h2(.text(L.t("可防性案件发案时段（星期 × 时段）", "Preventable cases by weekday and hour"))), hourWeekday(r.hourWeekday, L)),
-                r.hotspots.map { hotspotCard($0, L, query: p.query) } ?? .empty,
+                r.hotspots.map { hotspotCard($0, L, query: p.query, map: HotspotMap.render(req, $0, outlines: outlines, query: p.query, width: 640, height: 420)) } ?? .empty,
                 .div(.class("card"), .h2(.text(L.t("同比升幅较大的社区", "Communities rising most, year on year"))),
                      r.incidentsSameMonthLastYear == 0 ? .p(.class("muted"), .text(L.t("台账中没有去年同月的警情，无法同比。", "The ledger holds nothing for the same month last year."))) : rising(r.risingYearOnYear, L, yoy: true),
                      .h2(.text(L.t("环比升幅较大的社区", "Communities rising most, month on month"))), rising(r.risingMonthOnMonth, L, yoy: false)),

@@ -50,7 +50,7 @@ struct IncidentController: RouteCollection {
         let officers = try await User.query(on: req.db).filter(\.$active == true)
             .filter(\.$role ~~ [.communityOfficer, .stationChief, .gridWorker]).sort(\.$displayName).limit(500).all()
         let subs = try await IncidentSubcategoryRow.query(on: req.db).sort(\.$sortOrder).all()
-        let picker = MapPicker(lonField: "longitude", latField: "latitude").node(req, bbox: try await MapPicker.scopeBBox(req))
+        let picker = MapPicker(lonField: "longitude", latField: "latitude").node(req, bbox: try await OutlineMaps.scopeBBox(req))
         return IncidentViews.form(req, incident: incident, input: input, errors: errors, communities: communities, grids: grids,
                                   buildings: buildings, officers: officers, subcategories: subs, picker: picker)
     }
@@ -87,7 +87,7 @@ struct IncidentController: RouteCollection {
         let disputes = try req.user.role.can(.viewDisputes) ? try await DisputeService.forIncident(req, i.id!) : []
         var placeMap: Node = .empty
         if let lat = i.latitude, let lon = i.longitude {
-            placeMap = try await MapViews.recordMap(req, point: GeoPoint(lon: lon, lat: lat), label: i.address, communityID: i.communityID)
+            placeMap = try await OutlineMaps.recordMap(req, point: GeoPoint(lon: lon, lat: lat), label: i.address, communityID: i.communityID)
         }
         return IncidentViews.detail(req, i, lookup: lookup, events: events, followUps: fus, canEdit: try req.user.role.can(.editIncidents), errors: errors,
                                     linkedDisputes: disputes.isEmpty ? nil : DisputeViews.linkedFromIncident(req, disputes), placeMap: placeMap)

@@ -137,7 +137,7 @@ struct JurisdictionController: RouteCollection {
         }
         let canEdit = try req.user.role.can(.editJurisdiction)
         let L = req.lang
-        let outlineMap = try await MapViews.divisionMap(req, d, children: children)
+        let outlineMap = try await OutlineMaps.divisionMap(req, d, children: children)
         let stationsHref: String = d.stationID.map { "/stations/\($0)" } ?? "/stations"
         let stationsLink: Node = .a(.class("btn secondary"), .href(stationsHref), .text(L.t("派出所与警务室", "Stations and offices")))
         return .page(req, title: d.name,

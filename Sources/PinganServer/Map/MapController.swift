@@ -24,16 +24,8 @@ struct MapController: RouteCollection {
         return res
     }
 
-    struct Located: Content {
-        struct Place: Content { var id: Int; var name: String }
-        var community: Place?
-        var grid: Place?
-        /// The point is in no community the user may place records in.
-        var outside: Bool
-    }
-
     /// `?lon=&lat=` (WGS-84) → the community and grid containing it, within the user's scope.
-    @Sendable func locate(req: Request) async throws -> Located {
+    @Sendable func locate(req: Request) async throws -> PointLocation {
         try req.require(.viewJurisdiction)
         let p = try MapPoint.read(req)
         return try await MapLocator.locate(req, p, scope: try await req.scope())
@@ -75,18 +67,3 @@ enum MapPoint {
     }
 }
 
-/// Point → community and grid (point-in-polygon over the stored outlines), for pickers and for records placed by point.
-enum MapLocator {
-    static func locate(_ req: Request, _ p: GeoPoint, scope: Scope) async throws -> MapController.Located {
-        let snap = try await req.application.boundaries.current(req.db)
-        guard let cid = snap.communities.locate(p), let c = snap.divisions[cid], scope.touches(community: cid) else {
-            return .init(community: nil, grid: nil, outside: true)
-        }
-        var grid: MapController.Located.Place? = nil
-        if let gid = snap.grids.locate(p), let g = snap.divisions[gid], g.communityID == cid, scope.allows(community: cid, grid: gid) {
-            grid = .init(id: gid, name: g.name)
-        }
-        if scope.isGridLimited && grid == nil { return .init(community: nil, grid: nil, outside: true) }
-        return .init(community: .init(id: cid, name: c.name), grid: grid, outside: false)
-    }
-}

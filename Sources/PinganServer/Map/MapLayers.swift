@@ -34,18 +34,6 @@ enum MapLayer: String, CaseIterable, Sendable {
     }
 }
 
-extension Scope {
-    /// The same rule as `allows(division:)`, for an outline from the boundary store.
-    func allows(_ d: MapDivision) -> Bool {
-        switch d.level {
-        case .district, .street: return isEverything || rootCodes.contains { $0 == d.code || DivisionCode.isPrefix($0, of: d.code) }
-        case .community: return allowsWholeCommunity(d.id) || (isGridLimited && touches(community: d.id))
-        case .grid: return allows(community: d.communityID ?? -1, grid: d.id)
-        case .building: return allows(community: d.communityID ?? -1, grid: d.parentID)
-        }
-    }
-}
-
 /// Outlines of one level (`level=street|community|grid`, default community), simplified for the zoom.
 enum MapDivisionLayer {
     static func features(_ req: Request, _ view: MapView) async throws -> MapFeatureCollection {

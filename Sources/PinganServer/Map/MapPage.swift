@@ -39,39 +39,6 @@ struct MapPageFilters {
     }
 }
 
-/// One layer as the page offers it: its API URL, its look, whether it starts switched on.
-struct MapLayerOption: Codable, Sendable {
-    var id: String
-    var label: String
-    var url: String
-    var kind: String
-    var on: Bool
-    var color: String
-    var minZoom: Int?
-
-    var layer: MapLayer? { MapLayer(rawValue: url.split(separator: "/").last.map { String($0.split(separator: "?")[0]) } ?? "") }
-}
-
-/// What `data-map-config` carries to map.js (see Map/Assets/map.js for the contract).
-struct MapClientConfig: Codable, Sendable {
-    struct Tiles: Codable, Sendable { var url: String; var attribution: String; var datum: String; var maxZoom: Int }
-    struct Search: Codable, Sendable { var url: String }
-    struct Focus: Codable, Sendable { var lon: Double; var lat: Double; var label: String }
-    var bbox: [Double]
-    var lang: String
-    var height: Int?
-    var layers: [MapLayerOption]
-    var tiles: Tiles?
-    var search: Search?
-    var focus: Focus?
-
-    var json: String { (try? String(decoding: JSONEncoder().encode(self), as: UTF8.self)) ?? "{}" }
-
-    static func tiles(_ req: Request) -> Tiles? {
-        req.config.mapTiles.map { Tiles(url: $0.urlTemplate, attribution: $0.attribution, datum: $0.datum, maxZoom: $0.maxZoom) }
-    }
-}
-
 /// The page's model: the user's area, the layers they may see with their URLs, and the first picture's data.
 struct MapPage {
     var filters: MapPageFilters
@@ -113,7 +80,7 @@ struct MapPage {
             let frame = MapSVG(bbox: bbox)
             let view = MapView(bbox: bbox.expanded(by: 0.002), zoom: frame.requestZoom)
             for o in options where o.on && (o.minZoom ?? 0) <= view.zoom {
-                guard let layer = o.layer else { continue }
+                guard let layer = MapLayer(rawValue: o.url.split(separator: "/").last.map { String($0.split(separator: "?")[0]) } ?? "") else { continue }
                 let sub = try Request.forLayer(req, url: o.url)
                 do { svgLayers.append(MapSVG.Layer(id: o.id, label: o.label, color: o.color, collection: try await layer.features(sub, view))) }
                 catch let e as FieldErrors { req.logger.debug("map layer \(o.id): \(e)") }

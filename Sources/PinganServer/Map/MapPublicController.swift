@@ -20,17 +20,8 @@ struct MapPublicController: RouteCollection {
         return MapFeatureCollection(layer: "communities", zoom: view.zoom, total: features.count, truncated: false, features: features)
     }
 
-    @Sendable func locate(req: Request) async throws -> MapController.Located {
+    @Sendable func locate(req: Request) async throws -> PointLocation {
         let located = try await MapLocator.locate(req, try MapPoint.read(req), scope: .everything)
         return .init(community: located.community, grid: nil, outside: located.outside)
-    }
-
-    /// The report form's picker: the whole district in view, the resident's community suggested from the pin.
-    static func picker(_ req: Request) async throws -> Node {
-        let snap = try await req.application.boundaries.current(req.db)
-        let boxes = snap.divisions.values.filter { $0.level == .community }.map(\.bbox)
-        let box = boxes.dropFirst().reduce(boxes.first) { acc, b in acc?.union(b) }
-        return MapPicker(lonField: "lon", latField: "lat", communityField: "communityID", gridField: nil,
-                         locateURL: "/api/public/map/locate", layerURL: "/api/public/map/communities").node(req, bbox: box)
     }
 }

@@ -83,7 +83,7 @@ struct PublicController: RouteCollection {
         input.communityID = req.query[String.self, at: "community"]
         input.type = req.query[String.self, at: "type"]
         return PublicViews.reportForm(req, input: input, errors: FieldErrors(), types: try await PortalService.types(req.db), communities: try await Self.allCommunities(req.db),
-                                          picker: try await MapPublicController.picker(req))
+                                          picker: try await OutlineMaps.publicPicker(req))
     }
 
     @Sendable func submit(req: Request) async throws -> Response {
@@ -93,7 +93,7 @@ struct PublicController: RouteCollection {
             return PublicViews.receipt(req, r)
         } catch let e as FieldErrors {
             return PublicViews.reportForm(req, input: input, errors: e, types: try await PortalService.types(req.db), communities: try await Self.allCommunities(req.db),
-                                          picker: try await MapPublicController.picker(req))
+                                          picker: try await OutlineMaps.publicPicker(req))
         }
     }
 

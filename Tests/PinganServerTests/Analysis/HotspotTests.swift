@@ -87,7 +87,7 @@ final class HotspotTests: XCTestCase {
             }
             try await app.call(.GET, "/analysis/hotspots?month=2026-03&cell=50", headers: f.bearer("admin")) { res in
                 XCTAssertEqual(res.status, .unprocessableEntity)
-                XCTAssertTrue(res.body.string.contains("hotmap"), "the page falls back to 150 m and still draws the map")
+                XCTAssertTrue(res.body.string.contains("class=\"map-svg\""), "the page falls back to 150 m and still draws the map")
             }
             // CSV, page, report.
             try await app.call(.GET, "/analysis/hotspots.csv?month=2026-03", headers: f.bearer("admin")) { res in
@@ -100,9 +100,11 @@ final class HotspotTests: XCTestCase {
             try await app.call(.GET, "/analysis/hotspots?month=2026-03", headers: f.bearer("chief")) { res in
                 XCTAssertEqual(res.status, .ok)
                 let html = res.body.string
-                XCTAssertTrue(html.contains("<svg class=\"hotmap\""))
+                XCTAssertTrue(html.contains("class=\"map-svg\""))
                 XCTAssertTrue(html.contains("<svg class=\"profile\""))
-                XCTAssertTrue(html.contains(hotLabel))
+                // Cells are named by rank and community, not by lattice index (issue 18).
+                XCTAssertTrue(html.contains("热点 第1名 · 德兴社区"), "the hottest cell is labelled by its community")
+                XCTAssertFalse(html.contains(hotLabel + "<"), "no lattice index in the page's text")
                 XCTAssertFalse(html.contains("沙头社区</td>"))
             }
             try await app.call(.GET, "/analysis/hotspots?month=2025-01&lang=en", headers: f.bearer("admin")) { res in
@@ -115,7 +117,7 @@ final class HotspotTests: XCTestCase {
                 XCTAssertEqual(try res.content.decode(Report.self).hotspots?.hotCells.first?.cell, hotLabel)
             }
             try await app.call(.GET, "/analysis/report?month=2026-03", headers: f.bearer("admin")) { res in
-                XCTAssertTrue(res.body.string.contains("<svg class=\"hotmap\""))
+                XCTAssertTrue(res.body.string.contains("class=\"map-svg\""))
             }
         }
     }

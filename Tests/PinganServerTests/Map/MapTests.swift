@@ -117,19 +117,19 @@ final class MapTests: XCTestCase {
         try await withApp { app, f in
             try await setSquareOutlines(app, f)
             try await app.call(.GET, "/api/v1/map/locate?lon=113.15&lat=22.1", headers: f.bearer("officer")) { res in
-                let l = try res.content.decode(MapController.Located.self)
+                let l = try res.content.decode(PointLocation.self)
                 XCTAssertEqual(l.community?.id, f.c1); XCTAssertEqual(l.grid?.id, f.g1b); XCTAssertFalse(l.outside)
             }
             // Outside the officer's community: said, not revealed.
             try await app.call(.GET, "/api/v1/map/locate?lon=113.3&lat=22.1", headers: f.bearer("officer")) { res in
-                let l = try res.content.decode(MapController.Located.self)
+                let l = try res.content.decode(PointLocation.self)
                 XCTAssertNil(l.community); XCTAssertTrue(l.outside)
             }
             // A point read off a GCJ-02 map is converted first: the same place, a few hundred metres apart in degrees.
             let gcj = GeoDatum.wgs84ToGCJ02(GeoPoint(lon: 113.199, lat: 22.1))
             XCTAssertGreaterThan(gcj.lon, 113.2, "the shift would cross into C3 if it were not undone")
             try await app.call(.GET, "/api/v1/map/locate?lon=\(gcj.lon)&lat=\(gcj.lat)&datum=gcj02", headers: f.bearer("admin")) { res in
-                XCTAssertEqual(try res.content.decode(MapController.Located.self).grid?.id, f.g1b)
+                XCTAssertEqual(try res.content.decode(PointLocation.self).grid?.id, f.g1b)
             }
             try await app.call(.GET, "/api/v1/map/locate?lon=abc&lat=95", headers: f.bearer("admin")) { res in
                 XCTAssertEqual(res.status, .unprocessableEntity)
@@ -138,7 +138,7 @@ final class MapTests: XCTestCase {
             }
             // The public picker: community only, no sign-in.
             try await app.call(.GET, "/api/public/map/locate?lon=113.3&lat=22.1") { res in
-                let l = try res.content.decode(MapController.Located.self)
+                let l = try res.content.decode(PointLocation.self)
                 XCTAssertEqual(l.community?.id, f.c3); XCTAssertNil(l.grid)
             }
             try await app.call(.GET, "/api/v1/map/places?q=沙头", headers: f.bearer("admin")) { res in
