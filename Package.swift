@@ -60,7 +60,8 @@ let package = Package(
         ),
         // PinganKit's computations from the command line (forecasts, hotspots, planners, benches); no Vapor.
         .executableTarget(name: "pingan-lab", dependencies: ["PinganKit"]),
-        .testTarget(name: "PinganKitTests", dependencies: ["PinganKit"]),
+        // Media fixtures are read by path from the tests (Fixtures/media/README.md), not bundled.
+        .testTarget(name: "PinganKitTests", dependencies: ["PinganKit"], exclude: ["Fixtures"]),
         .testTarget(
             name: "PinganServerTests",
             dependencies: [
