@@ -16,7 +16,7 @@ Usage:
   pingan serve [--hostname H] [--port P]
   pingan migrate
   pingan demo [--db FILE] [--scale small|district] [--incidents N] [--no-serve] [--port P]
-  pingan user create --username NAME --role ROLE [--name DISPLAY] [--scope DIVISION_CODE] [--station STATION_NAME]
+  pingan user create --username NAME --role ROLE [--name DISPLAY] [--scope DIVISION_CODE] [--station STATION_NAME] [--unit UNIT_NAME]
   pingan token create --username NAME [--name LABEL] [--days N]
   pingan import people FILE.csv --as USERNAME [--dry-run] [--lang en]
   pingan import sites FILE.csv --kind KIND --as USERNAME [--dry-run]   one 场所物品 kind (GET /api/v1/site-kinds lists them)
@@ -89,7 +89,7 @@ do {
         try await app.migrateAll()
         try await DemoSeeder.seedDivisions(on: app.db)
         try await DemoSeeder.seedGeography(on: app.db)
-        let accounts = try await seeder.seedUsers(app: app)
+        var accounts = try await seeder.seedUsers(app: app)
         try await seeder.seedPeople(app: app)
         try await seeder.seedSites(app: app)
         print("Generating \(seeder.incidentCount) synthetic incidents over the last 12 months …")
@@ -103,6 +103,10 @@ do {
         try await seeder.seedPatrols(app: app)
         try await seeder.seedAssessment(app: app)
         let open311Key = try await seeder.seedPortal(app: app)
+        accounts.append(try await seeder.seedUnits(app: app))
+        let eventsPerDay = scale == "district" ? 1000 : 30
+        print("Generating a year of grid events (\(eventsPerDay) a day) …")
+        try await seeder.seedGridEvents(app: app, perDay: eventsPerDay)
         print("\nSign in at http://\(config.hostname):\(config.port)/login with any of these demo accounts (passwords are new each run):\n")
         print("  username   password         role                scope")
         for a in accounts {
@@ -123,7 +127,7 @@ do {
         try await app.migrateAll()
         let password = DemoSeeder.randomPassword()
         let user = try await AdminCLI.createUser(app: app, username: username, role: roleName, displayName: option("name") ?? username,
-                                                     scopeCode: option("scope"), stationName: option("station"), password: password)
+                                                     scopeCode: option("scope"), stationName: option("station"), unitName: option("unit"), password: password)
         print("Created \(user.username) (\(user.role.rawValue)). Initial password: \(password)")
     case "token":
         guard args.count > 1, args[1] == "create", let username = option("username") else { fail("token create needs --username\n\n" + usage) }

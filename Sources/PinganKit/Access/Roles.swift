@@ -9,6 +9,7 @@ public enum Role: String, CaseIterable, Codable, Sendable {
     case mediator                               // 调解员
     case teamLeader = "team_leader"             // 群防群治队长
     case analyst                                // 研判分析员（只读）
+    case unitStaff = "unit_staff"               // 处置单位人员（城管、市场监管、物业…）: only the grid events dispatched to their unit
 
     public var nameZh: String {
         switch self {
@@ -20,6 +21,7 @@ public enum Role: String, CaseIterable, Codable, Sendable {
         case .mediator: "调解员"
         case .teamLeader: "联防队长"
         case .analyst: "研判分析员"
+        case .unitStaff: "处置单位"
         }
     }
     public var nameEn: String {
@@ -32,6 +34,7 @@ public enum Role: String, CaseIterable, Codable, Sendable {
         case .mediator: "Mediator"
         case .teamLeader: "Team leader"
         case .analyst: "Analyst (read-only)"
+        case .unitStaff: "Responsible unit"
         }
     }
 
@@ -41,20 +44,28 @@ public enum Role: String, CaseIterable, Codable, Sendable {
         case .districtCommand: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewAudit, .viewRegistry, .viewDisputes, .editDisputes, .viewAnalysis, .manageAlerts,
                                 .viewForces, .manageOfficers, .configureStaffing, .viewTeams,
                                 .viewAssessment, .manageAssessment, .editFourChecks, .scorePersonnel,
-                                .viewPortal, .handlePortal, .publishNotices]
+                                .viewPortal, .handlePortal, .publishNotices,
+                                .viewGridEvents, .reportGridEvents, .dispatchGridEvents, .configureGridEvents]
         // Officers who register and supervise people may see full identity numbers (每次查看留痕).
         case .stationChief: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity, .viewDisputes, .editDisputes,
                              .viewAnalysis, .manageAlerts, .viewForces, .editWorkLog, .editInspections, .manageOfficers, .viewTeams, .editTeams,
-                             .viewAssessment, .editFourChecks, .scorePersonnel, .viewPortal, .handlePortal, .publishNotices]
+                             .viewAssessment, .editFourChecks, .scorePersonnel, .viewPortal, .handlePortal, .publishNotices,
+                             .viewGridEvents, .reportGridEvents]
         case .communityOfficer: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity, .viewDisputes, .editDisputes,
                                  .viewAnalysis, .manageAlerts, .viewForces, .editWorkLog, .editInspections, .viewTeams, .editTeams,
-                                 .viewAssessment, .editFourChecks, .scorePersonnel, .viewPortal, .handlePortal, .publishNotices]
+                                 .viewAssessment, .editFourChecks, .scorePersonnel, .viewPortal, .handlePortal, .publishNotices,
+                                 .viewGridEvents, .reportGridEvents]
         // Grid workers register what their screening (排查) finds.
-        case .gridWorker: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .viewDisputes, .editDisputes]
+        // ... and find, report and verify the problems of their grid (网格事件).
+        case .gridWorker: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .viewDisputes, .editDisputes,
+                           .viewGridEvents, .reportGridEvents, .verifyGridEvents]
         case .mediator: [.viewIncidents, .viewJurisdiction, .viewDisputes, .editDisputes]
         // Team leaders (联防队长) run their team: members, training, patrol plans and logs, duty rosters.
         case .teamLeader: [.viewIncidents, .viewJurisdiction, .viewTeams, .editTeams]
-        case .analyst: [.viewIncidents, .viewJurisdiction, .viewRegistry, .viewDisputes, .viewAnalysis, .viewForces, .viewTeams, .viewAssessment, .viewPortal]
+        case .analyst: [.viewIncidents, .viewJurisdiction, .viewRegistry, .viewDisputes, .viewAnalysis, .viewForces, .viewTeams, .viewAssessment, .viewPortal,
+                        .viewGridEvents]
+        // A responsible unit's staff see and act on the events dispatched to their unit, nothing else.
+        case .unitStaff: [.viewGridEvents, .handleGridEvents]
         }
     }
 
@@ -90,4 +101,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     /// Public portal (issue 6): read the residents' requests in scope; reply, change status and convert them;
     /// publish notices; configure request types and Open311 keys (admin only).
     case viewPortal, handlePortal, publishNotices, configurePortal
+    /// Grid events (issue 19): see the events in scope (a unit: those dispatched to it); report one (采集); act as the
+    /// command centre (立案, 派遣, 督办, 上报, 延期审批); act as a responsible unit (签收, 退回, 反馈); verify on the spot
+    /// (核查); configure categories, units, time limits and the working calendar.
+    case viewGridEvents, reportGridEvents, dispatchGridEvents, handleGridEvents, verifyGridEvents, configureGridEvents
 }

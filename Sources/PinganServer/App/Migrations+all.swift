@@ -24,4 +24,6 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(TruncatePeopleBirthDates())
     app.migrations.add(CreateStaffingSnapshots())
     app.migrations.add(AddDivisionMapFields())
+    app.migrations.add(CreateGridEvents())
+    app.migrations.add(CreatePhotos())
 }

@@ -10,14 +10,23 @@ func routes(_ app: Application) throws {
     app.portalLookups = PortalLookupCache()
     app.importJobs = ImportJobs()
     app.boundaries = BoundaryStore()
+    // Who may see a photo: the feature that owns it decides, with its own scoped load.
+    let owners = PhotoOwners()
+    owners.register(.gridEvent, moderate: .dispatchGridEvents) { req, id in (try? await GridEventService.find(req, id)) != nil }
+    owners.register(.portalRequest, moderate: .handlePortal) { req, id in (try? await PortalService.scoped(req, id)) != nil }
+    app.photoOwners = owners
     app.identifierSearchLimiter = LockedLimiter(limit: Environment.get("PINGAN_IDENTIFIER_SEARCH_LIMIT").flatMap(Int.init) ?? 30, window: 3600)
     try app.register(collection: PublicController())
     try app.register(collection: Open311Controller())
     try app.register(collection: MapPublicController())
+    try app.register(collection: PublicPhotoController())
     let signedIn = app.grouped(User.guardMiddleware())
     try signedIn.register(collection: DashboardController())
     try signedIn.register(collection: JurisdictionController())
     try signedIn.register(collection: MapController())
+    try signedIn.register(collection: GridEventController())
+    try signedIn.register(collection: GridEventAPIController())
+    try signedIn.register(collection: PhotoController())
     try signedIn.register(collection: IncidentController())
     try signedIn.register(collection: IncidentAPIController())
     try signedIn.register(collection: PersonController())

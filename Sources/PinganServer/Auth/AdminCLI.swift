@@ -6,7 +6,8 @@ import PinganKit
 public enum AdminCLI {
     public struct Failure: Error { public var message: String }
 
-    public static func createUser(app: Application, username: String, role: String, displayName: String, scopeCode: String?, stationName: String?, password: String) async throws -> (username: String, role: Role) {
+    public static func createUser(app: Application, username: String, role: String, displayName: String, scopeCode: String?, stationName: String?,
+                                  unitName: String? = nil, password: String) async throws -> (username: String, role: Role) {
         let db = app.db
         var scopeID: Int? = nil
         if let code = scopeCode {
@@ -18,10 +19,16 @@ public enum AdminCLI {
             guard let s = try await Station.query(on: db).filter(\.$name == name).first() else { throw Failure(message: "No station named \(name)") }
             stationID = s.id
         }
+        var unitID: Int? = nil
+        if let name = unitName {
+            guard let u = try await ResponsibleUnit.query(on: db).filter(\.$name == name).first() else { throw Failure(message: "No responsible unit named \(name)") }
+            unitID = u.id
+        }
         do {
-            let r = try await UserRules.validate(username: username, displayName: displayName, password: password, role: role, scopeDivisionID: scopeID, stationID: stationID, on: db)
+            let r = try await UserRules.validate(username: username, displayName: displayName, password: password, role: role, scopeDivisionID: scopeID,
+                                                 stationID: stationID, unitID: unitID, on: db)
             let hash = try await app.password.async.hash(password).get()
-            let u = User(username: username.lowercased(), displayName: displayName, passwordHash: hash, role: r, scopeDivisionID: scopeID, stationID: stationID)
+            let u = User(username: username.lowercased(), displayName: displayName, passwordHash: hash, role: r, scopeDivisionID: scopeID, stationID: stationID, unitID: unitID)
             try await u.create(on: db)
             try await auditCLI(db, "user.create", entity: "user", id: u.id, detail: "\(u.username) \(r.rawValue) via CLI")
             return (u.username, r)

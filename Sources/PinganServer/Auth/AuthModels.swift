@@ -14,6 +14,8 @@ final class User: Model, Authenticatable, @unchecked Sendable {
     @OptionalField(key: "scope_division_id") var scopeDivisionID: Int?
     /// Station chiefs are scoped to the communities their station covers.
     @OptionalField(key: "station_id") var stationID: Int?
+    /// Staff of a responsible unit (处置单位) see the grid events dispatched to it.
+    @OptionalField(key: "unit_id") var unitID: Int?
     @Field(key: "lang") var lang: String
     @Field(key: "active") var active: Bool
     @Field(key: "failed_attempts") var failedAttempts: Int
@@ -22,15 +24,15 @@ final class User: Model, Authenticatable, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
-    init(username: String, displayName: String, passwordHash: String, role: Role, scopeDivisionID: Int?, stationID: Int? = nil, lang: String = "zh") {
+    init(username: String, displayName: String, passwordHash: String, role: Role, scopeDivisionID: Int?, stationID: Int? = nil, unitID: Int? = nil, lang: String = "zh") {
         self.username = username; self.displayName = displayName; self.passwordHash = passwordHash; self.role = role
-        self.scopeDivisionID = scopeDivisionID; self.stationID = stationID; self.lang = lang
+        self.scopeDivisionID = scopeDivisionID; self.stationID = stationID; self.unitID = unitID; self.lang = lang
         self.active = true; self.failedAttempts = 0
     }
 }
 
 extension User {
-    static let columnNames = ["id", "username", "display_name", "password_hash", "role", "scope_division_id", "station_id", "lang", "active",
+    static let columnNames = ["id", "username", "display_name", "password_hash", "role", "scope_division_id", "station_id", "unit_id", "lang", "active",
                               "failed_attempts", "locked_until", "last_login_at", "created_at"]
 
     /// A user read with SQLKit (`columnNames`), marked as stored so a later `save` updates it.
@@ -43,6 +45,7 @@ extension User {
         role = try row.decode(column: "role", as: Role.self)
         scopeDivisionID = try row.decode(column: "scope_division_id", as: Int?.self)
         stationID = try row.decode(column: "station_id", as: Int?.self)
+        unitID = try row.decode(column: "unit_id", as: Int?.self)
         lang = try row.decode(column: "lang", as: String.self)
         active = try row.decode(column: "active", as: Bool.self)
         failedAttempts = try row.decode(column: "failed_attempts", as: Int.self)

@@ -133,6 +133,8 @@ struct Scope: Sendable {
     /// Computes the scope for a user from the tree.
     static func resolve(for user: User, on db: any Database) async throws -> Scope {
         switch user.role {
+        // A unit's staff reach records only through what is dispatched to their unit, never through the tree.
+        case .unitStaff: return .nothing
         case .admin, .districtCommand, .analyst:
             if user.scopeDivisionID == nil { return .everything }
         default: break

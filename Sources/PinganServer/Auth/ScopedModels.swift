@@ -91,3 +91,9 @@ extension AssessmentEntry: ScopedModel {
     static var communityKey: KeyPath<AssessmentEntry, FieldProperty<AssessmentEntry, Int>> { \.$communityID }
     var scopeCommunityID: Int { communityID }
 }
+extension GridEvent: ScopedModel {
+    static var communityKey: KeyPath<GridEvent, FieldProperty<GridEvent, Int>> { \.$communityID }
+    static var gridKey: KeyPath<GridEvent, OptionalFieldProperty<GridEvent, Int>>? { \.$gridID }
+    var scopeCommunityID: Int { communityID }
+    var scopeGridID: Int? { gridID }
+}

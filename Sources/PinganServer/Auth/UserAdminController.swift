@@ -7,7 +7,8 @@ struct UserDTO: Content { var id: Int; var username: String; var displayName: St
 /// Administrators manage accounts: create with a role and a scope, unlock, deactivate.
 enum UserRules {
     /// Validates a new account; returns the hashed-password-ready values or field errors.
-    static func validate(username: String, displayName: String, password: String, role: String?, scopeDivisionID: Int?, stationID: Int?, on db: any Database) async throws -> Role {
+    static func validate(username: String, displayName: String, password: String, role: String?, scopeDivisionID: Int?, stationID: Int?,
+                         unitID: Int? = nil, on db: any Database) async throws -> Role {
         var e = FieldErrors()
         let u = username.lowercased()
         if u.range(of: "^[a-z0-9_.-]{3,32}$", options: .regularExpression) == nil { e["username"] = "3–32 个小写字母、数字或 _.- / 3–32 lowercase letters, digits or _.-" }
@@ -19,6 +20,10 @@ enum UserRules {
         if r == .stationChief {
             if stationID == nil { e["stationID"] = "所长须指定派出所 / A station chief needs a station" }
             else if try await Station.find(stationID, on: db) == nil { e["stationID"] = "派出所不存在 / No such station" }
+        } else if r == .unitStaff {
+            // A unit's staff reach only what is dispatched to their unit: no jurisdiction of their own.
+            if unitID == nil { e["unitID"] = "处置单位人员须指定单位 / Choose the responsible unit" }
+            else if try await ResponsibleUnit.find(unitID, on: db) == nil { e["unitID"] = "处置单位不存在 / No such unit" }
         } else if let r, r != .admin {
             if scopeDivisionID == nil { e["scopeDivisionID"] = "请指定辖区 / Choose the jurisdiction" }
         }
@@ -37,7 +42,7 @@ struct UserAdminController: RouteCollection {
         routes.get("api", "v1", "users", use: apiList)
     }
 
-    struct CreateInput: Content { var username: String?; var displayName: String?; var password: String?; var role: String?; var scopeDivisionID: String?; var stationID: String? }
+    struct CreateInput: Content { var username: String?; var displayName: String?; var password: String?; var role: String?; var scopeDivisionID: String?; var stationID: String?; var unitID: String? }
 
     func dto(_ u: User) -> UserDTO {
         UserDTO(id: u.id!, username: u.username, displayName: u.displayName, role: u.role, scopeDivisionID: u.scopeDivisionID, stationID: u.stationID,
@@ -80,6 +85,7 @@ struct UserAdminController: RouteCollection {
             return ("\(d.id!)", indent + d.name)
         }
         let stationOptions: [(String, String)] = stations.map { ("\($0.id!)", $0.name) }
+        let units = try await ResponsibleUnit.query(on: req.db).filter(\.$active == true).sort(\.$name).all()
         var fields: [Node] = []
         fields.append(Form.field(L.t("用户名", "Username"), "username", errors, Form.input("username", v.username, required: true)))
         fields.append(Form.field(L.t("姓名", "Display name"), "displayName", errors, Form.input("displayName", v.displayName, required: true)))
@@ -89,6 +95,8 @@ struct UserAdminController: RouteCollection {
                                  Form.select("scopeDivisionID", divisionOptions, selected: v.scopeDivisionID, blank: L.t("不限", "None"))))
         fields.append(Form.field(L.t("派出所（所长必填）", "Station (station chiefs)"), "stationID", errors,
                                  Form.select("stationID", stationOptions, selected: v.stationID, blank: L.t("无", "None"))))
+        fields.append(Form.field(L.t("处置单位（处置单位人员必填）", "Responsible unit (unit staff)"), "unitID", errors,
+                                 Form.select("unitID", units.map { ("\($0.id!)", $0.name) }, selected: v.unitID, blank: L.t("无", "None"))))
         let form: Node = .form(.method("post"), .action("/admin/users"), Layout.csrfField(req),
                                .element("div", [.class("form")] + fields), .p(.button(.type("submit"), .text(L.t("创建", "Create")))))
         let filters: Node = .form(.method("get"), .action("/admin/users"), .class("filters"),
@@ -121,12 +129,14 @@ struct UserAdminController: RouteCollection {
         let v = try req.content.decode(CreateInput.self)
         let scope = v.scopeDivisionID?.nilIfEmpty.flatMap { Int($0) }
         let station = v.stationID?.nilIfEmpty.flatMap { Int($0) }
+        let unit = v.unitID?.nilIfEmpty.flatMap { Int($0) }
         do {
             let role = try await UserRules.validate(username: v.username ?? "", displayName: v.displayName ?? "", password: v.password ?? "",
-                                                    role: v.role, scopeDivisionID: scope, stationID: station, on: req.db)
+                                                    role: v.role, scopeDivisionID: scope, stationID: station, unitID: unit, on: req.db)
             let hash = try await req.password.async.hash(v.password ?? "").get()
             let u = User(username: (v.username ?? "").lowercased(), displayName: (v.displayName ?? "").trimmed, passwordHash: hash, role: role,
-                         scopeDivisionID: role == .stationChief ? nil : scope, stationID: role == .stationChief ? station : nil)
+                         scopeDivisionID: role == .stationChief || role == .unitStaff ? nil : scope, stationID: role == .stationChief ? station : nil,
+                         unitID: role == .unitStaff ? unit : nil)
             try await req.db.transaction { db in
                 try await u.create(on: db)
                 await req.audit("user.create", entity: "user", id: u.id.map(String.init), detail: "\(u.username) \(role.rawValue)", on: db)

@@ -10,6 +10,7 @@ enum Layout {
         .init(path: "/", zh: "工作台", en: "Dashboard", permission: nil),
         .init(path: "/jurisdiction", zh: "辖区网格", en: "Jurisdiction", permission: .viewJurisdiction),
         .init(path: "/map", zh: "一张图", en: "Map", permission: .viewJurisdiction),
+        .init(path: "/events", zh: "网格事件", en: "Grid events", permission: .viewGridEvents),
         .init(path: "/incidents", zh: "警情台账", en: "Incidents", permission: .viewIncidents),
         .init(path: "/people", zh: "实有人口", en: "People", permission: .viewRegistry),
         .init(path: "/sites", zh: "场所物品", en: "Places", permission: .viewRegistry),
@@ -37,6 +38,7 @@ enum Layout {
                 .meta(.name("viewport"), .attr("content", "width=device-width, initial-scale=1")),
                 .title(title + " · " + lang.t("平安 · 基层平安建设平台", "Pingan")),
                 .link(.attr("rel", "stylesheet"), .href("/static/app.css")),
+                .link(.attr("rel", "icon"), .attr("type", "image/svg+xml"), .href("/static/favicon.svg")),
                 .element("script", [.attr("src", "/static/app.js"), .attr("defer", nil)]),
                 .element("script", [.attr("src", "/static/map.js"), .attr("defer", nil)])
             ),

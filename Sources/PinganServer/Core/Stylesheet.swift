@@ -85,6 +85,7 @@ table.data tr.total td { font-weight:600; background:var(--accent-soft); }
 table.data td.up { color:var(--bad); } table.data td.down { color:var(--ok); } table.data td.strong, table.data th.strong { font-weight:600; }
 table.data tr.subtotal td { font-weight:600; background:#f3f5f7; } table.data th.group { text-align:center; border-left:1px solid var(--line); }
 table.data.heat td.h1 { background:#fdf0ec; } table.data.heat td.h2 { background:#f9d3c6; } table.data.heat td.h3 { background:#f2a48c; } table.data.heat td.h4 { background:#e06b4f; color:#fff; }
+.alert.notice { background:var(--accent-soft); color:var(--ink); border:1px solid #c9d8ea; }
 .alert.notice ul { margin:.3rem 0 .4rem 1.1rem; padding:0; } svg.chart { max-width:760px; display:block; }
 dl.facts { display:grid; grid-template-columns:max-content 1fr; gap:.3rem 1rem; margin:0; } dl.facts dd { margin:0; }
 /* assessment publication: many indicator columns */
@@ -92,5 +93,16 @@ table.data.wide th, table.data.wide td { padding:.3rem .4rem; font-size:.84rem; 
 table.data.wide th { min-width:4.2em; max-width:6.5em; white-space:normal; line-height:1.25; vertical-align:bottom; } table.data.wide .small { font-size:.75rem; }
 @media print { table.data.wide { font-size:.68rem; } table.data.wide th, table.data.wide td { padding:.1rem .2rem; } }
 @media print { @page { size: A4 landscape; } table.data.monthly { font-size:.72rem; } table.data.monthly th, table.data.monthly td { padding:.1rem .25rem; } }
+/* grid events: steps as small forms, photos as a strip of thumbnails, the desk's order buttons */
+button[type=submit].secondary { background:#fff; color:var(--accent); border:1px solid var(--accent); }
+button[type=submit].danger { background:var(--bad); }
+.nowrap { white-space:nowrap; }
+.action-form { border-top:1px solid var(--line); padding-top:.6rem; margin-top:.6rem; } .action-form:first-of-type { border-top:none; margin-top:0; padding-top:0; }
+.action-form p { margin:.4rem 0 0; }
+.photo-strip { display:flex; flex-wrap:wrap; gap:.4rem; margin:.4rem 0; }
+.photo-strip img { width:96px; height:72px; object-fit:cover; border-radius:4px; border:1px solid var(--line); background:#eef1f4; }
+tr.total td { font-weight:600; background:#eef1f4; }
+a.stat { color:var(--ink); } a.stat:hover { text-decoration:none; border-color:var(--accent); }
+input.category-search { margin-bottom:.3rem; }
 """#
 }

@@ -66,18 +66,7 @@ enum DisputeAttachmentStore {
     /// What the upload routes collect before the size check (multipart framing on top of the file).
     static var bodyLimit: ByteCount { ByteCount(value: maxBytes + 1024 * 1024) }
 
-    static func root(_ app: Application) -> String {
-        if let d = Environment.get("PINGAN_UPLOADS"), !d.isEmpty { return d }
-        switch app.pingan.database {
-        case .sqliteFile(let path):
-            let dir = (path as NSString).deletingLastPathComponent
-            return (dir.isEmpty ? "." : dir) + "/uploads"
-        case .sqliteMemory:
-            return NSTemporaryDirectory() + "pingan-test-uploads-\(getpid())"
-        case .postgres:
-            return app.environment == .testing ? NSTemporaryDirectory() + "pingan-test-uploads-\(getpid())" : "uploads"
-        }
-    }
+    static func root(_ app: Application) -> String { Uploads.root(app) }
 
     static func directory(_ app: Application) -> String { root(app) + "/disputes" }
 

@@ -9,6 +9,7 @@ struct HealthController: RouteCollection {
         routes.get("static", "app.css", use: css)
         routes.get("static", "app.js", use: js)
         routes.get("static", "map.js", use: mapJS)
+        routes.get("static", "favicon.svg", use: favicon)
     }
     /// Liveness and database reachability, for load balancers and monitoring.
     @Sendable func health(req: Request) async throws -> Response {
@@ -28,6 +29,15 @@ struct HealthController: RouteCollection {
 }
 
 extension HealthController {
+    /// 平 on the accent blue: the tab icon.
+    @Sendable func favicon(req: Request) async throws -> Response {
+        let svg = ##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="12" fill="#1d4e89"/><text x="32" y="45" font-size="38" text-anchor="middle" fill="#fff" font-family="sans-serif">平</text></svg>"##
+        let res = Response(status: .ok, body: .init(string: svg))
+        res.headers.replaceOrAdd(name: .contentType, value: "image/svg+xml")
+        res.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=86400")
+        return res
+    }
+
     @Sendable func mapJS(req: Request) async throws -> Response {
         let res = Response(status: .ok, body: .init(string: MapAssets.js))
         res.headers.replaceOrAdd(name: .contentType, value: "text/javascript; charset=utf-8")

@@ -10,6 +10,8 @@ struct DashboardController: RouteCollection {
         let user = try req.user
         let L = req.lang
         let cal = LocalCalendar(timeZoneIdentifier: req.config.timeZone)
+        // A responsible unit's day starts on the events dispatched to it.
+        if user.role == .unitStaff { return req.redirect(to: "/events?queue=with_unit") }
         guard user.role.can(.viewIncidents) else {
             return .page(req, title: L.t("工作台", "Dashboard"), .h1(.text(L.t("工作台", "Dashboard"))), .div(.class("empty"), .text(L.t("欢迎使用平安平台。", "Welcome to Pingan."))))
         }

@@ -129,3 +129,26 @@ enum MapPatrolLayer {
         return MapFeatureCollection(layer: "patrols", zoom: view.zoom, total: features.count, truncated: false, features: features)
     }
 }
+
+/// Grid events with a place (`status=open` by default: not closed or declined; `all` for every one), coloured by their
+/// clock: overdue red, near the deadline amber, otherwise blue.
+enum MapGridEventLayer {
+    static func features(_ req: Request, _ view: MapView) async throws -> MapFeatureCollection {
+        let L = req.lang, cal = req.localCalendar
+        let q = try await GridEventService.visible(req).filter(\.$lat != nil).filter(\.$lon != nil)
+        if (req.query[String.self, at: "status"] ?? "open") != "all" { q.filter(\.$status !~ [.closed, .declined]) }
+        if let b = view.bbox { q.filter(\.$lon >= b.minLon).filter(\.$lon <= b.maxLon).filter(\.$lat >= b.minLat).filter(\.$lat <= b.maxLat) }
+        let rows = try await q.sort(\.$reportedAt, .descending).limit(MapView.maxPoints + 1).all()
+        let names = try await GridEventCategories.names(req.db, L)
+        let (_, working) = try await req.gridEventCalendar()
+        let features = rows.prefix(MapView.maxPoints).map { e -> MapFeature in
+            let clock = e.clock(working)
+            let color = clock?.state == .overdue ? "#b3261e" : clock?.state == .nearDeadline ? "#a35f00" : "#1d4e89"
+            return MapFeature(geometry: .point(GeoPoint(lon: e.lon!, lat: e.lat!)), properties: MapProperties(
+                id: e.id, title: e.number(cal) + " · " + (names[e.categoryCode] ?? e.categoryCode),
+                subtitle: L.t(e.status.nameZh, e.status.nameEn) + (clock.map { " · " + L.t($0.state.nameZh, $0.state.nameEn) } ?? "") + " · " + cal.formatDateTime(e.reportedAt),
+                url: "/events/\(e.id!)", color: color, kind: "event"))
+        }
+        return MapFeatureCollection(layer: "events", zoom: view.zoom, total: features.count, truncated: rows.count > MapView.maxPoints, features: Array(features))
+    }
+}

@@ -6,7 +6,7 @@ import PinganKit
 /// The map's layers (issue 18): each answers only what is in view and in the user's scope, and point layers are
 /// clustered in SQL below `MapView.pointsFromZoom`, so a district-wide view reads counts, not rows.
 enum MapLayer: String, CaseIterable, Sendable {
-    case divisions, incidents, requests, sites, disputes, hotspots, patrols
+    case divisions, incidents, requests, sites, disputes, hotspots, patrols, events
 
     var permission: Permission {
         switch self {
@@ -17,6 +17,7 @@ enum MapLayer: String, CaseIterable, Sendable {
         case .disputes: .viewDisputes
         case .hotspots: .viewAnalysis
         case .patrols: .viewTeams
+        case .events: .viewGridEvents
         }
     }
 
@@ -30,6 +31,7 @@ enum MapLayer: String, CaseIterable, Sendable {
         case .disputes: return try await MapDisputeLayer.features(req, view)
         case .hotspots: return try await MapHotspotLayer.features(req, view)
         case .patrols: return try await MapPatrolLayer.features(req, view)
+        case .events: return try await MapGridEventLayer.features(req, view)
         }
     }
 }

@@ -15,6 +15,7 @@ enum PublicViews {
             .head(.meta(.attr("charset", "utf-8")), .meta(.name("viewport"), .attr("content", "width=device-width, initial-scale=1")),
                   .title(title + " · " + L.t("网上社区警务室", "Online community police office")),
                   .link(.attr("rel", "stylesheet"), .href("/static/app.css")),
+                  .link(.attr("rel", "icon"), .attr("type", "image/svg+xml"), .href("/static/favicon.svg")),
                   .element("script", [.attr("src", "/static/map.js"), .attr("defer", nil)])),
             .body(
                 .header(.class("top no-print"),

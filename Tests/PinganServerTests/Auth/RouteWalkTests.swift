@@ -6,7 +6,7 @@ import PinganKit
 /// Walks every registered route with every role, in scope and out of scope. A route added
 /// without an entry here fails the suite, so nothing ships unscoped by accident.
 final class RouteWalkTests: XCTestCase {
-    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob, siteImportJob, incidentImportJob }
+    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob, siteImportJob, incidentImportJob, gridEvent, photo }
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false }
 
     static let rules: [String: Rule] = [
@@ -14,6 +14,7 @@ final class RouteWalkTests: XCTestCase {
         "GET static/app.css": .init(permission: nil, isPublic: true),
         "GET static/app.js": .init(permission: nil, isPublic: true),
         "GET static/map.js": .init(permission: nil, isPublic: true),
+        "GET static/favicon.svg": .init(permission: nil, isPublic: true),
         "GET map": .init(permission: .viewJurisdiction),
         "GET api/v1/map/layers/divisions": .init(permission: .viewJurisdiction),
         "GET api/v1/map/layers/incidents": .init(permission: .viewIncidents),
@@ -22,10 +23,32 @@ final class RouteWalkTests: XCTestCase {
         "GET api/v1/map/layers/disputes": .init(permission: .viewDisputes),
         "GET api/v1/map/layers/hotspots": .init(permission: .viewAnalysis),
         "GET api/v1/map/layers/patrols": .init(permission: .viewTeams),
+        "GET api/v1/map/layers/events": .init(permission: .viewGridEvents),
         "GET api/v1/map/locate": .init(permission: .viewJurisdiction),
         "GET api/v1/map/places": .init(permission: .viewJurisdiction),
         "GET api/public/map/communities": .init(permission: nil, isPublic: true),
         "GET api/public/map/locate": .init(permission: nil, isPublic: true),
+        "GET events": .init(permission: .viewGridEvents),
+        "GET events/export.csv": .init(permission: .viewGridEvents),
+        "GET events/new": .init(permission: .reportGridEvents),
+        "POST events": .init(permission: .reportGridEvents),
+        "GET events/desk": .init(permission: .dispatchGridEvents),
+        "GET events/evaluation": .init(permission: .viewGridEvents),
+        "GET events/evaluation.csv": .init(permission: .viewGridEvents),
+        "GET events/:id": .init(permission: .viewGridEvents, target: .gridEvent),
+        "POST events/:id/actions": .init(permission: .viewGridEvents, target: .gridEvent),
+        "GET api/v1/events": .init(permission: .viewGridEvents),
+        "POST api/v1/events": .init(permission: .reportGridEvents),
+        "GET api/v1/events/evaluation": .init(permission: .viewGridEvents),
+        "GET api/v1/events/:id": .init(permission: .viewGridEvents, target: .gridEvent),
+        "POST api/v1/events/:id/actions": .init(permission: .viewGridEvents, target: .gridEvent),
+        "GET api/v1/event-categories": .init(permission: .viewGridEvents),
+        "GET api/v1/units": .init(permission: .viewGridEvents),
+        "GET photos/:id": .init(permission: nil, target: .photo),
+        "GET photos/:id/thumb": .init(permission: nil, target: .photo),
+        "GET photos/:id/original": .init(permission: nil, target: .photo),
+        "POST photos/:id/moderation": .init(permission: .dispatchGridEvents, target: .photo),
+        "GET public/photos/:id": .init(permission: nil, isPublic: true),
         "GET login": .init(permission: nil, isPublic: true),
         "POST login": .init(permission: nil, isPublic: true),
         "POST logout": .init(permission: nil, isPublic: true),
@@ -440,6 +463,8 @@ final class RouteWalkTests: XCTestCase {
             let portalOutside = try await insertPortalRequest(app, community: f.c3)
             let noticeInside = try await insertPortalNotice(app, f, division: f.c1), noticeOutside = try await insertPortalNotice(app, f, division: f.c3)
             let officeInside = try await makeOffice(app, station: f.stationA), officeOutside = try await makeOffice(app, station: f.stationB)
+            let eventInside = try await insertGridEvent(app, community: f.c1, grid: f.g1a), eventOutside = try await insertGridEvent(app, community: f.c3, grid: f.g3)
+            let photoInside = try await insertPhoto(app, event: eventInside), photoOutside = try await insertPhoto(app, event: eventOutside)
             let victim = User(username: "victim", displayName: "V", passwordHash: "!", role: .analyst, scopeDivisionID: f.district)
             try await victim.create(on: app.db)
             let users: [String: Role] = ["admin": .admin, "command": .districtCommand, "chief": .stationChief, "officer": .communityOfficer,
@@ -499,6 +524,12 @@ final class RouteWalkTests: XCTestCase {
                     case .portalNotice: inID = noticeInside; outID = wholeDistrict.contains(user) ? nil : noticeOutside
                     case .station: inID = f.stationA; outID = wholeDistrict.contains(user) ? nil : f.stationB
                     case .office: inID = officeInside; outID = wholeDistrict.contains(user) ? nil : officeOutside
+                    case .gridEvent: inID = eventInside; outID = wholeDistrict.contains(user) ? nil : eventOutside
+                    case .photo:
+                        // A photo is as visible as its event: roles that cannot see events get 404, like a missing photo.
+                        let sees = role.can(.viewGridEvents)
+                        if !sees { let s = try await status(photoInside); XCTAssertEqual(s, .notFound, "\(key) as \(user) without events"); continue }
+                        inID = photoInside; outID = wholeDistrict.contains(user) ? nil : photoOutside
                     case .importJob:
                         // A job is its uploader's alone: the user's own is "in scope", someone else's is not.
                         inID = app.importJobs.start(userID: f.users[user]!, fileName: "x.csv", dryRun: true).id

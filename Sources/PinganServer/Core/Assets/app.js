@@ -27,6 +27,26 @@
         .catch(function () { /* keep what the server rendered */ });
     });
   }
-  function init() { document.querySelectorAll('select[data-grid-target]').forEach(followCommunity); }
+  /* A search box that narrows a long select (the grid events' category table): <input data-filter-select="f-id">. */
+  function filterSelect(input) {
+    var select = document.getElementById(input.getAttribute('data-filter-select'));
+    if (!select) return;
+    input.addEventListener('input', function () {
+      var q = input.value.trim().toLowerCase(), first = null;
+      select.querySelectorAll('optgroup').forEach(function (g) {
+        var any = false, groupHit = q && g.label.toLowerCase().indexOf(q) >= 0;
+        g.querySelectorAll('option').forEach(function (o) {
+          var hit = !q || groupHit || o.textContent.toLowerCase().indexOf(q) >= 0;
+          o.hidden = !hit; if (hit) { any = true; if (!first) first = o; }
+        });
+        g.hidden = !any;
+      });
+      if (q && first && (select.selectedIndex <= 0 || select.options[select.selectedIndex].hidden)) select.value = first.value;
+    });
+  }
+  function init() {
+    document.querySelectorAll('select[data-grid-target]').forEach(followCommunity);
+    document.querySelectorAll('input[data-filter-select]').forEach(filterSelect);
+  }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init); else init();
 })();

@@ -18,8 +18,10 @@ enum OutlineMaps {
                                        collection: MapFeatureCollection(layer: "divisions", zoom: 14, total: 1, truncated: false, features: features)))
         }
         let frame = MapSVG(bbox: box, width: 480, height: 300)
+        // Roles without the tree (a responsible unit's staff) get the marker on the server-drawn outline only.
+        let mayReadOutlines = (try? req.user.role.can(.viewJurisdiction)) ?? false
         let config = MapClientConfig(bbox: [box.minLon, box.minLat, box.maxLon, box.maxLat], lang: L.isEnglish ? "en" : "zh", height: 300,
-            layers: [MapLayerOption(id: "communities", label: L.t("社区/村", "Communities"), url: "/api/v1/map/layers/divisions?level=community", kind: "polygon", on: true, color: "#1d4e89", minZoom: nil),
+            layers: !mayReadOutlines ? [] : [MapLayerOption(id: "communities", label: L.t("社区/村", "Communities"), url: "/api/v1/map/layers/divisions?level=community", kind: "polygon", on: true, color: "#1d4e89", minZoom: nil),
                      MapLayerOption(id: "grids", label: L.t("网格", "Grids"), url: "/api/v1/map/layers/divisions?level=grid", kind: "polygon", on: true, color: "#616e7c", minZoom: 13)],
             tiles: MapClientConfig.tiles(req), search: nil, focus: .init(lon: point.lon, lat: point.lat, label: label))
         return .div(.class("map-view small-map"), .attr("data-map-config", config.json),

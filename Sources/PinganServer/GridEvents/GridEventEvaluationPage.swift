@@ -1,0 +1,120 @@
+import Fluent
+import SQLKit
+import Vapor
+import PinganKit
+
+/// 综合评价: a month's figures per unit, grid, reporter or category — reported, registered, declined, dispatched,
+/// handled on time (按期处置率), closed (结案率), reworked (返工率), overdue, average handling working hours,
+/// satisfaction — ranked, over the events the user may see (definitions: `GridEventEvaluation` in PinganKit).
+struct GridEventEvaluationPage: Content {
+    struct Row: Content {
+        var key: String
+        var name: String
+        var rank: Int?
+        var reported: Int, registered: Int, declined: Int, dispatched: Int
+        var due: Int, handledOnTime: Int, overdue: Int, onTimeRate: String
+        var handled: Int, reworked: Int, reworkRate: String
+        var closed: Int, closureRate: String
+        var averageHandlingHours: Double?
+        var rated: Int, satisfactionRate: String
+    }
+    var month: String
+    var by: GridEventDimension
+    var rankedBy: GridEventRankMetric
+    var rows: [Row]
+    var total: Row
+    /// The last six months' on-time and closure rates of the whole scope, oldest first (the page's trend chart).
+    var trend: [Trend]
+    struct Trend: Content { var month: String; var onTimeRate: Double?; var closureRate: Double?; var reported: Int }
+
+    struct FactRow: Decodable {
+        var id: Int; var unit_id: Int?; var grid_id: Int?; var community_id: Int; var reporter_id: Int?; var category_code: String
+        var reported_at: Date; var case_number: String?; var status: String; var dispatched_at: Date?; var deadline: Date?
+        var handled_at: Date?; var closed_at: Date?; var rework_count: Int; var limit_hours: Double?; var round_the_clock: Bool; var satisfaction: String?
+    }
+
+    /// Facts of the events that can count in `range`: reported before its end and not finished before its start.
+    static func facts(_ req: Request, _ range: Range<Date>, calendar: WorkingCalendar) async throws -> [GridEventFact] {
+        let sql = req.db as! any SQLDatabase
+        let user = try req.user
+        let q = sql.select().from("grid_events")
+            .columns(["id", "unit_id", "grid_id", "community_id", "reporter_id", "category_code", "reported_at", "case_number", "status",
+                      "dispatched_at", "deadline", "handled_at", "closed_at", "rework_count", "limit_hours", "round_the_clock", "satisfaction"])
+            .where("reported_at", .lessThan, range.upperBound)
+            .where(group: { $0.where("closed_at", .is, SQLLiteral.null).orWhere("closed_at", .greaterThanOrEqual, range.lowerBound) })
+            .where(group: { $0.where("status", .notEqual, GridEventStatus.declined.rawValue).orWhere("reported_at", .greaterThanOrEqual, range.lowerBound) })
+        // A unit's staff: the events dispatched to their unit; everyone else: their jurisdiction.
+        if user.role == .unitStaff { q.where("unit_id", .equal, user.unitID ?? -1) } else { try await req.scope().restrict(q) }
+        return try await q.all(decoding: FactRow.self).map { r in
+            var hours: Double? = nil
+            if let d = r.dispatched_at, let h = r.handled_at, let limit = r.limit_hours {
+                hours = GridEventClocks.handlingHours(dispatchedAt: d, handledAt: h, limit: GridEventTimeLimit(hours: limit, roundTheClock: r.round_the_clock), calendar: calendar)
+            }
+            return GridEventFact(id: String(r.id), unitID: r.unit_id.map(String.init), gridID: String(r.grid_id ?? r.community_id), reporterID: r.reporter_id.map(String.init),
+                                 categoryCode: r.category_code, reportedAt: r.reported_at, registered: r.case_number != nil, declined: r.status == GridEventStatus.declined.rawValue,
+                                 dispatchedAt: r.dispatched_at, deadline: r.deadline, handledAt: r.handled_at, closedAt: r.closed_at, reworkCount: r.rework_count,
+                                 handlingHours: hours, satisfaction: r.satisfaction.flatMap(GridEventSatisfaction.init(rawValue:)))
+        }
+    }
+
+    static func row(_ r: GridEventEvaluationRow, name: String) -> Row {
+        Row(key: r.key, name: name, rank: r.rank, reported: r.reported, registered: r.registered, declined: r.declined, dispatched: r.dispatched,
+            due: r.due, handledOnTime: r.handledOnTime, overdue: r.overdue, onTimeRate: r.onTimeRate.percent, handled: r.handled, reworked: r.reworked,
+            reworkRate: r.reworkRate.percent, closed: r.closed, closureRate: r.closureRate.percent,
+            averageHandlingHours: r.handlingTimed > 0 ? (Double(r.handlingSeconds) / Double(r.handlingTimed) / 360).rounded() / 10 : nil,
+            rated: r.satisfied + r.fairlySatisfied + r.dissatisfied, satisfactionRate: r.satisfactionRate.percent)
+    }
+
+    static func load(_ req: Request, strict: Bool, errors e: inout FieldErrors) async throws -> GridEventEvaluationPage {
+        try req.require(.viewGridEvents)
+        let L = req.lang, cal = req.localCalendar
+        var month = cal.yearMonth(of: Date())
+        if let m = req.query[String.self, at: "month"]?.nilIfEmpty { if let v = YearMonth(m) { month = v } else { e["month"] = L.t("月份格式应为 2026-03", "Use a month like 2026-03") } }
+        var by = GridEventDimension.unit
+        if let b = req.query[String.self, at: "by"]?.nilIfEmpty { if let v = GridEventDimension(rawValue: b) { by = v } else { e["by"] = L.t("应为 unit、grid、reporter 或 category", "Use unit, grid, reporter or category") } }
+        var metric = GridEventRankMetric.onTimeRate
+        if let m = req.query[String.self, at: "rank"]?.nilIfEmpty { if let v = GridEventRankMetric(rawValue: m) { metric = v } else { e["rank"] = L.t("排名指标无效", "Unknown ranking") } }
+        if strict && !e.isEmpty { throw e }
+        let (_, working) = try await req.gridEventCalendar()
+        let first = month.adding(months: -5)
+        let facts = try await facts(req, cal.monthRange(first).lowerBound ..< cal.monthRange(month).upperBound, calendar: working)
+        let table = GridEventEvaluation.table(facts, month: month, by: by, rankedBy: metric, asOf: Date(), calendar: cal)
+        let names = try await Self.names(req, by, keys: table.rows.map(\.key))
+        var trend: [Trend] = []
+        for k in 0..<6 {
+            let m = first.adding(months: k)
+            let t = GridEventEvaluation.table(facts, month: m, by: by, rankedBy: metric, asOf: Date(), calendar: cal).total
+            trend.append(Trend(month: m.description, onTimeRate: t.onTimeRate.fraction, closureRate: t.closureRate.fraction, reported: t.reported))
+        }
+        return GridEventEvaluationPage(month: month.description, by: by, rankedBy: metric,
+                                       rows: table.rows.map { row($0, name: names[$0.key] ?? $0.key) },
+                                       total: row(table.total, name: L.t("合计", "Total")), trend: trend)
+    }
+
+    static func load(_ req: Request, strict: Bool) async throws -> GridEventEvaluationPage {
+        var e = FieldErrors()
+        return try await load(req, strict: strict, errors: &e)
+    }
+
+    static func names(_ req: Request, _ by: GridEventDimension, keys: [String]) async throws -> [String: String] {
+        let ids = keys.compactMap(Int.init)
+        switch by {
+        case .unit:
+            guard !ids.isEmpty else { return [:] }
+            return Dictionary(uniqueKeysWithValues: try await ResponsibleUnit.query(on: req.db).filter(\.$id ~~ ids).all().map { (String($0.id!), $0.name) })
+        case .grid:
+            let names = try await DivisionLookup.names(ids, on: req.db)
+            let grids = ids.isEmpty ? [] : try await Division.query(on: req.db).filter(\.$id ~~ ids).all()
+            let communities = try await DivisionLookup.names(grids.compactMap(\.communityID), on: req.db)
+            return Dictionary(uniqueKeysWithValues: ids.map { id in
+                let g = grids.first { $0.id == id }
+                return (String(id), (g?.communityID.flatMap { communities[$0] }.map { $0 + " · " } ?? "") + (names[id] ?? "#\(id)"))
+            })
+        case .reporter:
+            guard !ids.isEmpty else { return [:] }
+            return Dictionary(uniqueKeysWithValues: try await User.query(on: req.db).filter(\.$id ~~ ids).all().map { (String($0.id!), $0.displayName) })
+        case .category:
+            return try await GridEventCategories.names(req.db, req.lang)
+        }
+    }
+}
