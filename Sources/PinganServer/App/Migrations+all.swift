@@ -26,4 +26,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(AddDivisionMapFields())
     app.migrations.add(CreateGridEvents())
     app.migrations.add(CreatePhotos())
+    app.migrations.add(AddPortalEventLink())
 }

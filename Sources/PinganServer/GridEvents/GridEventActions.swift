@@ -90,3 +90,26 @@ extension GridEventService {
         _ = try await commit(req, ev, from: before, to: next, action: kind.rawValue, actor: actor, note: text, photos: prepared, at: now)
     }
 }
+
+extension GridEventService {
+    /// The resident's rating (满意 / 基本满意 / 不满意) of a closed event taken up from their request — once.
+    static func rate(_ req: Request, _ ev: GridEvent, _ raw: String?) async throws {
+        let L = req.lang
+        guard let s = raw.flatMap(GridEventSatisfaction.init(rawValue:)) else {
+            throw FieldErrors(["satisfaction": L.t("请选择满意、基本满意或不满意", "Choose satisfied, fairly satisfied or dissatisfied")])
+        }
+        let (_, calendar) = try await req.gridEventCalendar()
+        let before = ev.status, now = Date()
+        let next: GridEventState
+        do { next = try GridEventWorkflow.apply(.rate(s), to: ev.state, by: .resident, at: now, calendar: calendar) } catch { throw error.abort(L) }
+        _ = try await commit(req, ev, from: before, to: next, action: "rate", actor: .resident, note: L.t(s.nameZh, s.nameEn), photos: [], at: now)
+    }
+
+    /// A resident's view of the event their request became: steps and times, no staff names, no internal notes.
+    static func publicSteps(_ req: Request, _ ev: GridEvent) async throws -> [(action: String, at: Date, status: GridEventStatus)] {
+        let L = req.lang
+        return try await GridEventStep.query(on: req.db).filter(\.$eventID == ev.id!).sort(\.$at).sort(\.$id).all().map { s in
+            (GridEventActionKind(rawValue: s.action).map { L.t($0.nameZh, $0.nameEn) } ?? L.t("受理", "Received"), s.at, s.toStatus)
+        }
+    }
+}

@@ -26,7 +26,8 @@ struct DuplicateEvents: Error { var events: [GridEvent]; var distances: [Int: Do
 
 extension GridEventService {
     /// Files a report, or returns the one already filed with the same idempotency key (`created` false).
-    static func report(_ req: Request, _ input: GridEventReportInput) async throws -> (event: GridEvent, created: Bool) {
+    /// `fromPortal`: a resident's request taken up by staff (source 群众反映, linked to the request).
+    static func report(_ req: Request, _ input: GridEventReportInput, fromPortal portalRequestID: Int? = nil) async throws -> (event: GridEvent, created: Bool) {
         try req.require(.reportGridEvents)
         let L = req.lang
         let user = try req.user
@@ -61,10 +62,14 @@ extension GridEventService {
             else { e["lat"] = L.t("坐标无效：请在地图上选点，或填写纬度和经度", "Invalid coordinates: pick the place on the map or type latitude and longitude") }
         }
         var community = input.communityID?.nilIfEmpty, grid = input.gridID?.nilIfEmpty
-        if let point, community == nil {
+        if let point {
             let found = try await MapLocator.locate(req, point, scope: try await req.scope())
-            if found.outside { e["lat"] = L.t("该位置不在您负责的区域内", "This place is outside your area") }
-            community = found.community.map { String($0.id) }; grid = grid ?? found.grid.map { String($0.id) }
+            if community == nil {
+                if found.outside { e["lat"] = L.t("该位置不在您负责的区域内", "This place is outside your area") }
+                community = found.community.map { String($0.id) }
+            }
+            // The grid follows the pin when it lies in the chosen community.
+            if grid == nil, let c = found.community, String(c.id) == community { grid = found.grid.map { String($0.id) } }
         }
         if point == nil && community == nil {
             e["lat"] = L.t("请在地图上选点，或选择社区和网格", "Pick the place on the map, or choose the community and grid")
@@ -94,7 +99,7 @@ extension GridEventService {
         let ev = GridEvent()
         ev.categoryCode = category.code; ev.urgency = urgency; ev.description = description; ev.address = address
         ev.lat = point?.lat; ev.lon = point?.lon; ev.communityID = place.communityID; ev.gridID = place.gridID
-        ev.source = source; ev.reporterID = userID; ev.idempotencyKey = key; ev.reportedAt = now; ev.reworkCount = 0
+        ev.source = portalRequestID == nil ? source : .portal; ev.portalRequestID = portalRequestID; ev.reporterID = userID; ev.idempotencyKey = key; ev.reportedAt = now; ev.reworkCount = 0
         ev.stateJSON = "{}"; ev.status = .reported; ev.centreLevel = .street; ev.roundTheClock = false
         do {
             _ = try await commit(req, ev, from: nil, to: state, action: "report", actor: actor, note: description, photos: prepared, at: now, isNew: true)

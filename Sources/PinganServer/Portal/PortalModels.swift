@@ -54,6 +54,8 @@ final class PortalRequest: Model, @unchecked Sendable {
     @OptionalField(key: "officer_id") var officerID: Int?  // the community officer whose inbox holds it
     @OptionalField(key: "incident_id") var incidentID: Int?
     @OptionalField(key: "dispute_id") var disputeID: Int?
+    /// Taken up as a grid event (网格事件): the resident follows its steps and rates the result.
+    @OptionalField(key: "event_id") var eventID: Int?
     @Field(key: "requested_at") var requestedAt: Date
     @Field(key: "due_at") var dueAt: Date
     @OptionalField(key: "first_response_at") var firstResponseAt: Date?
@@ -241,4 +243,12 @@ enum PortalSeedTypes {
             ]),
         ]
     }
+}
+
+/// A request taken up as a grid event keeps the link (issue 19).
+struct AddPortalEventLink: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema("portal_requests").field("event_id", .int, .references("grid_events", "id")).update()
+    }
+    func revert(on db: any Database) async throws { try await db.schema("portal_requests").deleteField("event_id").update() }
 }

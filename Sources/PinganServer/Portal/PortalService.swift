@@ -48,8 +48,18 @@ struct PublicRequestDTO: Content {
     var requestedAt: Date
     var updatedAt: Date
     var replies: [PublicReplyDTO]
+    /// When the request was taken up as a grid event: its steps, and whether the resident may rate the result now.
+    var event: PublicEventDTO?
 }
 struct PublicReplyDTO: Content { var at: Date; var status: PortalStatus; var body: String }
+struct PublicEventDTO: Content {
+    struct Step: Content { var action: String; var at: Date; var statusName: String }
+    var statusName: String
+    var closed: Bool
+    var steps: [Step]
+    var canRate: Bool
+    var satisfaction: GridEventSatisfaction?
+}
 
 /// The staff view of a request (phone masked, name withheld unless revealed elsewhere).
 struct PortalRequestDTO: Content {
@@ -69,6 +79,7 @@ struct PortalRequestDTO: Content {
     var officerID: Int?
     var incidentID: Int?
     var disputeID: Int?
+    var eventID: Int?
     var requestedAt: Date
     var dueAt: Date
     var firstResponseAt: Date?
@@ -94,10 +105,12 @@ struct PortalConvertInput: Content {
     var subcategory: String?
     var disputeType: String?
     var partyName: String?
+    var eventCategory: String?
     init() {}
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
         to = c.loose(AnyKey("to")); subcategory = c.loose(AnyKey("subcategory")); disputeType = c.loose(AnyKey("disputeType")); partyName = c.loose(AnyKey("partyName"))
+        eventCategory = c.loose(AnyKey("eventCategory"))
     }
 }
 
@@ -266,7 +279,23 @@ enum PortalService {
         return PublicRequestDTO(token: r.token, number: r.number, type: r.typeCode, typeName: type.map { L.t($0.nameZh, $0.nameEn) } ?? r.typeCode,
                                 community: community?.name ?? "", status: r.status, statusName: L.t(r.status.nameZh, r.status.nameEn),
                                 description: PortalRedact.phones(r.description), requestedAt: r.requestedAt, updatedAt: r.updatedAt,
-                                replies: replies.map { PublicReplyDTO(at: $0.at, status: $0.toStatus, body: $0.body) })
+                                replies: replies.map { PublicReplyDTO(at: $0.at, status: $0.toStatus, body: $0.body) }, event: try await publicEvent(req, r))
+    }
+
+    /// The grid event a request became, as the resident may see it.
+    static func linkedEvent(_ req: Request, _ r: PortalRequest) async throws -> GridEvent? {
+        guard let id = r.eventID else { return nil }
+        // unscoped: reached through the resident's own secret token
+        return try await GridEvent.find(id, on: req.db)
+    }
+
+    static func publicEvent(_ req: Request, _ r: PortalRequest) async throws -> PublicEventDTO? {
+        guard let ev = try await linkedEvent(req, r) else { return nil }
+        let L = req.lang
+        let steps = try await GridEventService.publicSteps(req, ev)
+        return PublicEventDTO(statusName: L.t(ev.status.nameZh, ev.status.nameEn), closed: ev.status == .closed,
+                              steps: steps.map { .init(action: $0.action, at: $0.at, statusName: L.t($0.status.nameZh, $0.status.nameEn)) },
+                              canRate: ev.status == .closed && ev.satisfaction == nil, satisfaction: ev.satisfaction)
     }
 
     // MARK: staff side
@@ -289,7 +318,7 @@ enum PortalService {
         }
         return PortalRequestDTO(id: r.id!, number: r.number, type: r.typeCode, communityID: r.communityID, description: r.description, address: r.address,
                                 lat: r.lat, lon: r.lon, phoneMasked: phoneMasked, attributes: attrs, status: r.status, statusNotes: r.statusNotes, via: r.via,
-                                officerID: r.officerID, incidentID: r.incidentID, disputeID: r.disputeID, requestedAt: r.requestedAt, dueAt: r.dueAt,
+                                officerID: r.officerID, incidentID: r.incidentID, disputeID: r.disputeID, eventID: r.eventID, requestedAt: r.requestedAt, dueAt: r.dueAt,
                                 firstResponseAt: r.firstResponseAt, overdue: r.overdue, closedAt: r.closedAt, replies: list)
     }
 
@@ -332,7 +361,7 @@ enum PortalService {
     static func convert(_ req: Request, _ r: PortalRequest, _ input: PortalConvertInput) async throws -> String {
         try req.require(.handlePortal)
         let L = req.lang
-        if r.incidentID != nil || r.disputeID != nil { throw FieldErrors(["to": L.t("该诉求已转办", "This request has already been converted")]) }
+        if r.incidentID != nil || r.disputeID != nil || r.eventID != nil { throw FieldErrors(["to": L.t("该诉求已转办", "This request has already been converted")]) }
         let address = r.address.isEmpty ? (try await Division.find(r.communityID, on: req.db)?.name ?? "-") : r.address
         switch input.to {
         case "incident":
@@ -358,8 +387,20 @@ enum PortalService {
             try await record(req, r, to: r.status.isClosed ? r.status : .inProgress, body: L.t("已转为矛盾纠纷调处", "Taken up for mediation"), isPublic: true,
                              action: "portal.convert", detail: "dispute=\(dispute.id!)")
             return "/disputes/\(dispute.id!)"
+        case "event":
+            try req.require(.reportGridEvents)
+            var e = GridEventReportInput()
+            e.categoryCode = input.eventCategory; e.description = r.description; e.address = r.address
+            e.lat = r.lat.map { "\($0)" }; e.lon = r.lon.map { "\($0)" }; e.communityID = "\(r.communityID)"
+            // One event per request however often the button is pressed; a resident's report is not a duplicate of itself.
+            e.idempotencyKey = "portal-\(r.id!)"; e.confirmDuplicate = "1"
+            let (event, _) = try await GridEventService.report(req, e, fromPortal: r.id)
+            r.eventID = event.id
+            try await record(req, r, to: r.status.isClosed ? r.status : .inProgress, body: L.t("已转为网格事件，派往相关部门处置", "Taken up as a grid event for the responsible department"),
+                             isPublic: true, action: "portal.convert", detail: "grid_event=\(event.id!)")
+            return "/events/\(event.id!)"
         default:
-            throw FieldErrors(["to": L.t("请选择转为警情或纠纷", "Choose incident or dispute")])
+            throw FieldErrors(["to": L.t("请选择转为警情、纠纷或网格事件", "Choose incident, dispute or grid event")])
         }
     }
 

@@ -66,8 +66,10 @@ struct PortalStaffController: RouteCollection {
         var officer: String? = nil
         if let o = r.officerID { officer = try await User.find(o, on: req.db)?.displayName }
         let role = try req.user.role
+        let categories = role.can(.reportGridEvents) ? try await GridEventCategories.table(req.db) : []
         return PortalViews.detail(req, dto, place: place, type: type, officer: officer, subcategories: subs, errors: errors,
-                                  canHandle: role.can(.handlePortal), canIncident: role.can(.editIncidents), canDispute: role.can(.editDisputes))
+                                  canHandle: role.can(.handlePortal), canIncident: role.can(.editIncidents), canDispute: role.can(.editDisputes),
+                                  eventCategories: categories)
     }
 
     @Sendable func show(req: Request) async throws -> Response {

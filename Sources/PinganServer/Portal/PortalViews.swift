@@ -59,7 +59,8 @@ enum PortalViews {
     }
 
     static func detail(_ req: Request, _ d: PortalRequestDTO, place: String, type: PortalRequestType?, officer: String?, subcategories: [IncidentSubcategoryRow],
-                       errors: FieldErrors, canHandle: Bool, canIncident: Bool, canDispute: Bool) -> Response {
+                       errors: FieldErrors, canHandle: Bool, canIncident: Bool, canDispute: Bool, eventCategories: [GridEventCategoryRow] = []) -> Response {
+        let canEvent = !eventCategories.isEmpty
         let L = req.lang
         let cal = req.localCalendar
         let attrs: [Node] = d.attributes.sorted { $0.key < $1.key }.map { k, v in .group([.dt(.text(type?.attributes.first { $0.code == k }?.description ?? k)), .dd(.text(v))]) }
@@ -77,7 +78,8 @@ enum PortalViews {
             .dt(.text(L.t("转办", "Taken up as"))), .dd(
                 d.incidentID.map { .a(.href("/incidents/\($0)"), .text(L.t("警情", "Incident") + " #\($0)")) } ?? .empty,
                 d.disputeID.map { .a(.href("/disputes/\($0)"), .text(L.t("纠纷", "Dispute") + " #\($0)")) } ?? .empty,
-                d.incidentID == nil && d.disputeID == nil ? .text("—") : .empty))
+                d.eventID.map { .a(.href("/events/\($0)"), .text(L.t("网格事件", "Grid event") + " #\($0)")) } ?? .empty,
+                d.incidentID == nil && d.disputeID == nil && d.eventID == nil ? .text("—") : .empty))
         let timeline: Node = (d.replies ?? []).isEmpty ? .p(.class("muted"), .text(L.t("尚无答复。", "No replies yet."))) :
             .element("ol", [.class("timeline")] + (d.replies ?? []).map { r in
                 .li(.strong(.text(cal.formatDateTime(r.at))), .text(" · " + r.by + " · " + L.t(r.to.nameZh, r.to.nameEn)),
@@ -89,18 +91,22 @@ enum PortalViews {
             Form.field(L.t("答复内容", "Reply"), "body", errors, wide: true, Form.textarea("body", nil)),
             Form.field(L.t("可见范围", "Visible to"), "isPublic", errors, Form.select("isPublic", [("1", L.t("向群众公开", "The resident (public reply)")), ("0", L.t("仅内部记录", "Staff only (internal note)"))], selected: "1")),
             .p(.class("wide"), .button(.type("submit"), .text(L.t("保存", "Save")))))
-        let convertForm: Node = !canHandle || d.incidentID != nil || d.disputeID != nil || !(canIncident || canDispute) ? .empty :
+        let convertForm: Node = !canHandle || d.incidentID != nil || d.disputeID != nil || d.eventID != nil || !(canIncident || canDispute || canEvent) ? .empty :
             .form(.method("post"), .action("/portal/requests/\(d.id)/convert"), .class("form card"),
                 .h2(.text(L.t("一键转办", "Take up in one step"))), Layout.csrfField(req),
                 errors["to"].map { .div(.class("alert error"), .text($0)) } ?? .empty,
                 Form.field(L.t("转为", "As"), "to", errors, Form.select("to", (canIncident ? [("incident", L.t("警情（警情台账）", "Incident (ledger)"))] : [])
-                                                                         + (canDispute ? [("dispute", L.t("矛盾纠纷（调处）", "Dispute (mediation)"))] : []), selected: nil, blank: "—")),
+                                                                         + (canDispute ? [("dispute", L.t("矛盾纠纷（调处）", "Dispute (mediation)"))] : [])
+                                                                         + (canEvent ? [("event", L.t("网格事件（派部门处置）", "Grid event (a department acts)"))] : []), selected: nil, blank: "—")),
+                canEvent ? Form.field(L.t("事件类别（转网格事件）", "Event category (grid event)"), "categoryCode", errors,
+                    .select(.name("eventCategory"), .id("f-eventCategory"), .option(.value(""), .text("—")),
+                            .forEach(GridEventCategories.options(eventCategories, L)) { g in .element("optgroup", [.attr("label", g.group), .forEach(g.items) { v, t in .option(.value(v), .text(t)) }]) })) : .empty,
                 Form.field(L.t("警情类别（转警情）", "Incident category (incident)"), "subcategory", errors,
                            Form.select("subcategory", subcategories.map { ($0.code, L.t($0.nameZh, $0.nameEn)) }, selected: nil, blank: "—")),
                 Form.field(L.t("纠纷类型（转纠纷）", "Dispute type (dispute)"), "type", errors,
                            Form.select("disputeType", DisputeType.allCases.map { ($0.rawValue, L.t($0.nameZh, $0.nameEn)) }, selected: nil, blank: "—")),
                 Form.field(L.t("申请人（转纠纷）", "Applicant (dispute)"), "parties", errors, Form.input("partyName", nil)),
-                .group(errors.fields.filter { !["to", "type", "parties", "subcategory", "body", "status"].contains($0.key) }.map { .div(.class("field-error"), .text($0.key + ": " + $0.value)) }),
+                .group(errors.fields.filter { !["to", "type", "parties", "subcategory", "body", "status", "categoryCode"].contains($0.key) }.map { .div(.class("field-error"), .text($0.key + ": " + $0.value)) }),
                 .p(.class("wide"), .button(.type("submit"), .text(L.t("转办", "Take up")))))
         return .page(req, title: d.number, status: errors.isEmpty ? .ok : .unprocessableEntity,
                      .div(.class("toolbar"), .h1(.text(d.number)), .a(.class("btn secondary"), .href("/portal"), .text(L.t("返回收件箱", "Back to the inbox")))),

@@ -13,6 +13,7 @@ struct PublicController: RouteCollection {
         r.on(.POST, "report", body: .collect(maxSize: "16kb"), use: submit)
         r.get("track", use: trackForm)
         r.get("track", ":token", use: track)
+        r.on(.POST, "track", ":token", "rate", body: .collect(maxSize: "16kb"), use: rate)
         r.get("notices", use: notices)
         r.get("notices", ":id", use: notice)
         r.get("survey", use: surveyForm)
@@ -22,6 +23,7 @@ struct PublicController: RouteCollection {
         api.get("communities", use: apiCommunities)
         api.on(.POST, "requests", body: .collect(maxSize: "16kb"), use: apiSubmit)
         api.get("requests", ":token", use: apiTrack)
+        api.on(.POST, "requests", ":token", "rating", body: .collect(maxSize: "4kb"), use: apiRate)
         api.get("notices", use: apiNotices)
         api.get("perception", use: apiPerception)
     }
@@ -108,6 +110,24 @@ struct PublicController: RouteCollection {
     @Sendable func track(req: Request) async throws -> Response {
         let r = try await PortalService.byToken(req.db, req.parameters.get("token"))
         return PublicViews.track(req, try await PortalService.publicDTO(req, r))
+    }
+
+    struct RatingInput: Content { var satisfaction: String? }
+
+    /// The resident rates the grid event their request became (once, after closure).
+    @Sendable func rate(req: Request) async throws -> Response {
+        let r = try await PortalService.byToken(req.db, req.parameters.get("token"))
+        guard let ev = try await PortalService.linkedEvent(req, r) else { throw Abort(.notFound) }
+        do { try await GridEventService.rate(req, ev, try req.content.decode(RatingInput.self).satisfaction) }
+        catch let e as FieldErrors { let res = PublicViews.track(req, try await PortalService.publicDTO(req, r), errors: e); res.status = .unprocessableEntity; return res }
+        return req.redirect(to: "/public/track/\(r.token)")
+    }
+
+    @Sendable func apiRate(req: Request) async throws -> PublicRequestDTO {
+        let r = try await PortalService.byToken(req.db, req.parameters.get("token"))
+        guard let ev = try await PortalService.linkedEvent(req, r) else { throw Abort(.notFound) }
+        try await GridEventService.rate(req, ev, try req.content.decode(RatingInput.self).satisfaction)
+        return try await PortalService.publicDTO(req, r)
     }
 
     // MARK: notices

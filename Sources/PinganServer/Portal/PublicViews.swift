@@ -172,9 +172,19 @@ enum PublicViews {
                   .button(.type("submit"), .text(L.t("查询", "Look up")))))
     }
 
-    static func track(_ req: Request, _ d: PublicRequestDTO) -> Response {
+    static func track(_ req: Request, _ d: PublicRequestDTO, errors: FieldErrors = FieldErrors()) -> Response {
         let L = req.lang
         let cal = req.localCalendar
+        let event: Node = d.event.map { e in
+            .div(.class("card"), .h2(.text(L.t("处置进度（网格事件）", "How it is being handled")) ), .p(.class("muted"), .text(L.t("当前：", "Now: ") + e.statusName)),
+                .element("ol", [.class("timeline")] + e.steps.map { s in .li(.strong(.text(s.action)), .text(" · " + cal.formatDateTime(s.at) + " · " + s.statusName)) }),
+                e.satisfaction.map { .p(.text(L.t("您的评价：", "Your rating: ") + L.t($0.nameZh, $0.nameEn))) } ?? .empty,
+                !e.canRate ? .empty : .form(.method("post"), .action("/public/track/\(d.token)/rate"), .class("form"),
+                    .input(.type("hidden"), .name("_csrf"), .value(req.csrfToken)),
+                    Form.field(L.t("对处置结果是否满意？", "Are you satisfied with the result?"), "satisfaction", errors,
+                               .div(.forEach(GridEventSatisfaction.allCases) { s in .label(.class("check"), .input(.type("radio"), .name("satisfaction"), .value(s.rawValue), .required()), .text(L.t(s.nameZh, s.nameEn))) })),
+                    .p(.button(.type("submit"), .text(L.t("提交评价", "Send rating"))))))
+        } ?? .empty
         return page(req, title: d.number,
             .div(.class("card"), .h1(.text(d.number + " · " + d.typeName)),
                 .dl(.class("kv"),
@@ -187,7 +197,8 @@ enum PublicViews {
                 d.replies.isEmpty ? .p(.class("muted"), .text(L.t("暂无答复，民警会尽快处理。", "No reply yet."))) :
                 .element("ol", [.class("timeline")] + d.replies.map { r in
                     .li(.strong(.text(cal.formatDateTime(r.at))), .text(" · " + L.t(r.status.nameZh, r.status.nameEn)), r.body.isEmpty ? .empty : .p(.text(r.body)))
-                })))
+                })),
+            event)
     }
 
     static func noticeList(_ req: Request, notices: [PortalNotice], places: [Int: String], communities: [(id: Int, name: String)], community: Int?, audience: NoticeAudience?) -> Response {

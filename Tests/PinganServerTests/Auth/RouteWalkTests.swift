@@ -49,6 +49,8 @@ final class RouteWalkTests: XCTestCase {
         "GET photos/:id/original": .init(permission: nil, target: .photo),
         "POST photos/:id/moderation": .init(permission: .dispatchGridEvents, target: .photo),
         "GET public/photos/:id": .init(permission: nil, isPublic: true),
+        "POST public/track/:token/rate": .init(permission: nil, isPublic: true),
+        "POST api/public/requests/:token/rating": .init(permission: nil, isPublic: true),
         "GET login": .init(permission: nil, isPublic: true),
         "POST login": .init(permission: nil, isPublic: true),
         "POST logout": .init(permission: nil, isPublic: true),

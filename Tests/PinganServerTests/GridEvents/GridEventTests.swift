@@ -296,3 +296,71 @@ final class GridEventPhotoTests: XCTestCase {
         }
     }
 }
+
+final class GridEventPortalTests: XCTestCase {
+    /// A resident's request taken up as a grid event: the resident follows its steps by token and rates the result once.
+    func testARequestBecomesAnEventTheResidentFollowsAndRates() async throws {
+        try await withApp { app, fx in
+            var f = fx
+            try await setSquareOutlines(app, f)
+            let (unitA, _) = try await makeUnits(app, &f)
+            let rid = try await insertPortalRequest(app, community: f.c1, type: "report_hazard", description: "路口井盖缺失")
+            let stored = try await PortalRequest.find(rid, on: app.db)!
+            stored.lat = 22.1; stored.lon = 113.05  // the resident dropped a pin in G1a
+            try await stored.save(on: app.db)
+            let token = stored.token
+            let officer = try await signIn(app, "officer")
+            try await app.call(.POST, "/portal/requests/\(rid)/convert", beforeRequest: { req in
+                req.headers.cookie = officer.cookies
+                try req.content.encode(["_csrf": officer.csrf, "to": "event", "eventCategory": "C0101"], as: .urlEncodedForm)
+            }) { XCTAssertEqual($0.status, .seeOther, $0.body.string) }
+            let request = try await PortalRequest.find(rid, on: app.db)!
+            let eid = try XCTUnwrap(request.eventID)
+            let ev = try await GridEvent.find(eid, on: app.db)!
+            XCTAssertEqual(ev.source, .portal); XCTAssertEqual(ev.portalRequestID, rid); XCTAssertEqual(ev.communityID, f.c1); XCTAssertEqual(ev.gridID, f.g1a)
+            // Converting twice is refused.
+            try await app.call(.POST, "/api/v1/portal/requests/\(rid)/convert", headers: f.bearer("officer"), beforeRequest: { try $0.content.encode(["to": "event", "eventCategory": "C0101"]) }) {
+                XCTAssertEqual($0.status, .unprocessableEntity)
+            }
+            struct Public: Decodable { var event: PublicEventDTO? }
+            func publicView() async throws -> PublicEventDTO? {
+                var out: PublicEventDTO?
+                try await app.call(.GET, "/api/public/requests/\(token)") { out = try $0.content.decode(Public.self).event }
+                return out
+            }
+            var seen = try await publicView()
+            XCTAssertEqual(seen?.steps.count, 1); XCTAssertEqual(seen?.canRate, false)
+            // Too early to rate.
+            try await app.call(.POST, "/api/public/requests/\(token)/rating", beforeRequest: { try $0.content.encode(["satisfaction": "satisfied"]) }) {
+                XCTAssertEqual($0.status, .conflict)
+            }
+            // Through the loop.
+            let photo = try fixturePhoto()
+            for (user, fields, photos) in [("command", ["action": "register"], []), ("command", ["action": "dispatch", "unitID": "\(unitA)"], []),
+                                           ("unit", ["action": "accept"], []), ("unit", ["action": "feedback", "note": "已处置"], [photo]),
+                                           ("grid", ["action": "pass_verification"], [photo])] as [(String, [String: String], [Data])] {
+                let (h, body) = multipart(fields, photos: photos)
+                var headers = f.bearer(user); for (k, v) in h { headers.replaceOrAdd(name: k, value: v) }
+                try await app.call(.POST, "/api/v1/events/\(eid)/actions", headers: headers, beforeRequest: { $0.body = body }) { XCTAssertEqual($0.status, .ok, "\(user) \(fields) \($0.body.string)") }
+            }
+            seen = try await publicView()
+            XCTAssertEqual(seen?.closed, true); XCTAssertEqual(seen?.canRate, true); XCTAssertEqual(seen?.steps.count, 6)
+            let publicBody = try await { () async throws -> String in var s = ""; try await app.call(.GET, "/api/public/requests/\(token)") { s = $0.body.string }; return s }()
+            XCTAssertFalse(publicBody.contains("Unit") || publicBody.contains("Command"), "no staff names in the resident's view")
+            try await app.call(.POST, "/api/public/requests/\(token)/rating", beforeRequest: { try $0.content.encode(["satisfaction": "nope"]) }) {
+                XCTAssertEqual($0.status, .unprocessableEntity)
+            }
+            try await app.call(.POST, "/api/public/requests/\(token)/rating", beforeRequest: { try $0.content.encode(["satisfaction": "fairly_satisfied"]) }) {
+                XCTAssertEqual($0.status, .ok, $0.body.string)
+            }
+            try await app.call(.POST, "/api/public/requests/\(token)/rating", beforeRequest: { try $0.content.encode(["satisfaction": "dissatisfied"]) }) {
+                XCTAssertEqual($0.status, .conflict, "once")
+            }
+            let rated = try await GridEvent.find(eid, on: app.db)!
+            XCTAssertEqual(rated.satisfaction, .fairlySatisfied)
+            try await app.call(.GET, "/public/track/\(token)") { res in
+                XCTAssertTrue(res.body.string.contains("处置进度") && res.body.string.contains("基本满意"))
+            }
+        }
+    }
+}
