@@ -140,10 +140,10 @@ public enum CompositeIndex {
             let composite = denom > 0 ? (weights.crime * crimeScore + weights.clearance * clearanceScore + perceptionWeight * perceptionScore
                                          + patrolWeight * (patrolScore ?? 0)) / denom : 0
             var zh: [String] = [], en: [String] = []
-            let f2 = { (x: Double) in String(format: "%.2f", x) }
-            let pct = { (x: Double) in String(format: "%.1f%%", x * 100) }
-            zh.append("危害加权案件 实际 \(String(format: "%.1f", r.observed)) / 预期 \(String(format: "%.1f", r.expected))，比值 \(r.ratio.map(f2) ?? "—")，修匀后 \(f2(shrunk))（\(signal.nameZh)）")
-            en.append("Harm-weighted cases observed \(String(format: "%.1f", r.observed)) / expected \(String(format: "%.1f", r.expected)), ratio \(r.ratio.map(f2) ?? "—"), smoothed \(f2(shrunk)) (\(signal.nameEn))")
+            let f2 = { (x: Double) in Decimals.format(x, places: 2) }
+            let pct = { (x: Double) in Decimals.percent(x) }
+            zh.append("危害加权案件 实际 \(Decimals.format(r.observed, places: 1)) / 预期 \(Decimals.format(r.expected, places: 1))，比值 \(r.ratio.map(f2) ?? "—")，修匀后 \(f2(shrunk))（\(signal.nameZh)）")
+            en.append("Harm-weighted cases observed \(Decimals.format(r.observed, places: 1)) / expected \(Decimals.format(r.expected, places: 1)), ratio \(r.ratio.map(f2) ?? "—"), smoothed \(f2(shrunk)) (\(signal.nameEn))")
             zh.append("破案 \(u.solved)/\(u.filed)（\(c.raw.map(pct) ?? "—")），向全区 \(pct(prior.mean)) 收缩后 \(pct(c.shrunk))")
             en.append("Solved \(u.solved)/\(u.filed) (\(c.raw.map(pct) ?? "—")), shrunk toward the district's \(pct(prior.mean)): \(pct(c.shrunk))")
             if let share, let w {
@@ -157,8 +157,8 @@ public enum CompositeIndex {
             }
             if let hotShare {
                 let h = u.patrolHours ?? 0
-                zh.append(h > 0 ? "巡逻 \(String(format: "%.1f", h)) 小时，其中热点网格 \(pct(hotShare))" : "本期无巡逻记录，巡逻投放计 0 分")
-                en.append(h > 0 ? "Patrolled \(String(format: "%.1f", h)) h, \(pct(hotShare)) of it in hot grids" : "No patrol recorded: patrol dosage scores 0")
+                zh.append(h > 0 ? "巡逻 \(Decimals.format(h, places: 1)) 小时，其中热点网格 \(pct(hotShare))" : "本期无巡逻记录，巡逻投放计 0 分")
+                en.append(h > 0 ? "Patrolled \(Decimals.format(h, places: 1)) h, \(pct(hotShare)) of it in hot grids" : "No patrol recorded: patrol dosage scores 0")
             }
             out.append(IndexUnitResult(id: u.id, name: u.name, population: u.population, observed: r.observed, expected: r.expected, ratio: r.ratio,
                                        shrunkRatio: shrunk, per10k: r.per10k, limits: limits, signal: signal, filed: u.filed, solved: u.solved,

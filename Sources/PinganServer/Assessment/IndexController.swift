@@ -85,7 +85,7 @@ struct IndexController: RouteCollection {
 }
 
 enum IndexViews {
-    static func pct(_ x: Double?) -> String { x.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
+    static func pct(_ x: Double?) -> String { x.map { Decimals.percent($0) } ?? "—" }
 
     /// Funnel plot: O/E against expected harm, with 95% and 99.8% limits around 1 (Spiegelhalter 2005).
     static func funnel(_ req: Request, _ r: IndexReport) -> Node {
@@ -103,7 +103,7 @@ enum IndexViews {
         for k in 0...4 {
             let v = maxY * Double(k) / 4
             s += "<line x1=\"\(f(left))\" y1=\"\(f(y(v)))\" x2=\"\(f(w - right))\" y2=\"\(f(y(v)))\" stroke=\"#dde2e7\"/>"
-            s += "<text x=\"\(f(left - 6))\" y=\"\(f(y(v) + 4))\" font-size=\"11\" text-anchor=\"end\" fill=\"#5f6b76\">\(String(format: "%.1f", v))</text>"
+            s += "<text x=\"\(f(left - 6))\" y=\"\(f(y(v) + 4))\" font-size=\"11\" text-anchor=\"end\" fill=\"#5f6b76\">\(Decimals.format(v, places: 1))</text>"
             let e = maxE * Double(k) / 4
             s += "<text x=\"\(f(x(e)))\" y=\"\(f(h - bottom + 16))\" font-size=\"11\" text-anchor=\"middle\" fill=\"#5f6b76\">\(Int(e.rounded()))</text>"
         }
@@ -128,7 +128,7 @@ enum IndexViews {
             case .low95, .low998: colour = "#2e7d32"
             case .within: colour = "#1f5f99"
             }
-            s += "<circle cx=\"\(f(x(u.expected)))\" cy=\"\(f(y(u.ratio!)))\" r=\"4\" fill=\"\(colour)\" fill-opacity=\"0.75\"><title>\(Node.escape(u.name)): O/E \(String(format: "%.2f", u.ratio!)), E \(String(format: "%.1f", u.expected))</title></circle>"
+            s += "<circle cx=\"\(f(x(u.expected)))\" cy=\"\(f(y(u.ratio!)))\" r=\"4\" fill=\"\(colour)\" fill-opacity=\"0.75\"><title>\(Node.escape(u.name)): O/E \(Decimals.format(u.ratio!, places: 2)), E \(Decimals.format(u.expected, places: 1))</title></circle>"
         }
         s += "<text x=\"\(f(left + pw / 2))\" y=\"\(f(h - 6))\" font-size=\"11\" text-anchor=\"middle\" fill=\"#333\">\(Node.escape(L.t("预期危害加权案件数（人口 × 全区发案率）；虚线：95% 与 99.8% 控制限", "Expected harm-weighted cases (population × district rate); dashed: 95% and 99.8% limits")))</text>"
         s += "<text x=\"12\" y=\"\(f(top + ph / 2))\" font-size=\"11\" text-anchor=\"middle\" fill=\"#333\" transform=\"rotate(-90 12 \(f(top + ph / 2)))\">\(Node.escape(L.t("实际/预期", "Observed / expected")))</text>"
@@ -141,17 +141,17 @@ enum IndexViews {
         let title = L.t("综合平安指数 \(page.from) 至 \(page.month)", "Composite safety index \(page.from) to \(page.month)")
         let rows: [Node] = page.report.units.map { u in
             .tr(.td(.class("num"), .text("\(u.rank)")), .td(.strong(.text(u.name))),
-                .td(.class("num"), .text(u.ratio.map { String(format: "%.2f", $0) } ?? "—")), .td(.class("num"), .text(String(format: "%.2f", u.shrunkRatio))),
-                .td(.class("num"), .text(u.per10k.map { String(format: "%.1f", $0) } ?? "—")),
+                .td(.class("num"), .text(u.ratio.map { Decimals.format($0, places: 2) } ?? "—")), .td(.class("num"), .text(Decimals.format(u.shrunkRatio, places: 2))),
+                .td(.class("num"), .text(u.per10k.map { Decimals.format($0, places: 1) } ?? "—")),
                 .td(.span(.class(u.signal == .within ? "badge" : (u.signal == .high95 || u.signal == .high998 ? "badge received" : "badge closed")), .text(L.t(u.signal.nameZh, u.signal.nameEn)))),
                 .td(.class("num"), .text("\(u.solved)/\(u.filed)")), .td(.class("num"), .text(pct(u.clearanceShrunk))),
                 .td(.class("num"), .text(u.respondents > 0 ? "\(pct(u.perception)) (n=\(u.respondents))" : "—")),
-                .td(.class("num"), .strong(.text(String(format: "%.1f", u.composite)))),
+                .td(.class("num"), .strong(.text(Decimals.format(u.composite, places: 1)))),
                 .td(.class("small"), .element("details", [.element("summary", [.text(L.t("为何在此", "Why here"))]),
                     .element("ul", (L.isEnglish ? u.reasonsEn : u.reasonsZh).map { .element("li", [.text($0)]) }),
-                    .text(L.t("得分：案件 \(String(format: "%.1f", u.crimeScore))、破案 \(String(format: "%.1f", u.clearanceScore))、安全感 \(String(format: "%.1f", u.perceptionScore))",
-                              "Scores: crime \(String(format: "%.1f", u.crimeScore)), clearance \(String(format: "%.1f", u.clearanceScore)), perception \(String(format: "%.1f", u.perceptionScore))")
-                          + (u.patrolScore.map { L.t("、热点巡逻 \(String(format: "%.1f", $0))", ", patrol dosage \(String(format: "%.1f", $0))") } ?? ""))])))
+                    .text(L.t("得分：案件 \(Decimals.format(u.crimeScore, places: 1))、破案 \(Decimals.format(u.clearanceScore, places: 1))、安全感 \(Decimals.format(u.perceptionScore, places: 1))",
+                              "Scores: crime \(Decimals.format(u.crimeScore, places: 1)), clearance \(Decimals.format(u.clearanceScore, places: 1)), perception \(Decimals.format(u.perceptionScore, places: 1))")
+                          + (u.patrolScore.map { L.t("、热点巡逻 \(Decimals.format($0, places: 1))", ", patrol dosage \(Decimals.format($0, places: 1))") } ?? ""))])))
         }
         let levelPicker: Node = .form(.method("get"), .action("/assessment/index"), .class("filters no-print"),
             .label(.text(L.t("截至月份", "Up to month")), Form.input("month", page.month, type: "month")),

@@ -149,7 +149,7 @@ enum YearSummaryService {
         header += chinese ? ["安全感", "测评人数", "区间下限", "区间上限", "达95%", "达98%", "不评优包片干部", "责任书", "达标", "未达标"]
             : ["perception", "respondents", "perception_low", "perception_high", "meets_95", "meets_98", "cadres_not_eligible_excellent", "letters", "letters_met", "letters_not_met"]
         var w = CSVWriter(header: header)
-        func f(_ x: Double?, _ d: Int) -> String { x.map { String(format: "%.\(d)f", $0) } ?? "" }
+        func f(_ x: Double?, _ d: Int) -> String { x.map { Decimals.format($0, places: d) } ?? "" }
         func b(_ x: Bool?) -> String { x.map { $0 ? (chinese ? "是" : "yes") : (chinese ? "否" : "no") } ?? (chinese ? "不能确定" : "cannot tell") }
         for row in r.rows {
             func int(_ x: Int?) -> String { x.map(String.init) ?? "" }
@@ -218,10 +218,10 @@ enum YearSummaryViews {
         let rows: [Node] = r.rows.map { row in
             let byMonth = Dictionary(uniqueKeysWithValues: row.months.map { ($0.month, $0) })
             return .tr(.td(.class("num"), .strong(.text(row.yearRank.map(String.init) ?? "—"))), .td(.strong(.text(row.station))),
-                       .td(.class("num"), .strong(.text(row.standing.average.map { String(format: "%.1f", $0) } ?? "—"))),
+                       .td(.class("num"), .strong(.text(row.standing.average.map { Decimals.format($0, places: 1) } ?? "—"))),
                        .group(r.months.map { m in
                            let s = byMonth[m]
-                           return .td(.class("num"), .text(s?.score.map { String(format: "%.1f", $0) } ?? "—"),
+                           return .td(.class("num"), .text(s?.score.map { Decimals.format($0, places: 1) } ?? "—"),
                                       .div(.class("small muted"), .text(s?.rank.map { L.t("第\($0)", "#\($0)") } ?? "")))
                        }),
                        .td(.text(row.standing.best.map { "\($0.month) (\(L.t("第", "#"))\($0.rank ?? 0)\(L.t("名", "")))" } ?? "—")),

@@ -81,7 +81,7 @@ enum PublicViews {
         return page(req, title: L.t("找社区警务室", "Find your police office"), .h1(.text(L.t("网上社区警务室", "Online community police office"))), form, body)
     }
 
-    static func percent(_ v: Double?) -> String { v.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
+    static func percent(_ v: Double?) -> String { v.map { Decimals.percent($0) } ?? "—" }
 
     static func perceptionBlock(_ L: Lang, period: String, _ r: PerceptionShare?) -> Node {
         guard let r, r.total > 0 else {
