@@ -79,7 +79,10 @@ public struct IndexUnitResult: Sendable, Codable, Equatable {
     public var perception: Double?
     public var perceptionLow: Double?
     public var perceptionHigh: Double?
+    /// The seed's reading: share ≥ target (nil without a survey).
     public var perceptionMeetsTarget: Bool?
+    /// The Wilson interval against the target, a separate judgement (nil without a survey).
+    public var perceptionStatistical: PerceptionVerdict.Statistical?
     public var crimeScore: Double
     public var clearanceScore: Double
     public var perceptionScore: Double
@@ -146,11 +149,11 @@ public enum CompositeIndex {
             en.append("Harm-weighted cases observed \(Decimals.format(r.observed, places: 1)) / expected \(Decimals.format(r.expected, places: 1)), ratio \(r.ratio.map(f2) ?? "—"), smoothed \(f2(shrunk)) (\(signal.nameEn))")
             zh.append("破案 \(u.solved)/\(u.filed)（\(c.raw.map(pct) ?? "—")），向全区 \(pct(prior.mean)) 收缩后 \(pct(c.shrunk))")
             en.append("Solved \(u.solved)/\(u.filed) (\(c.raw.map(pct) ?? "—")), shrunk toward the district's \(pct(prior.mean)): \(pct(c.shrunk))")
-            if let share, let w {
-                let meets = w.low >= perceptionTarget ? "达标" : (w.high < perceptionTarget ? "未达标" : "与目标无显著差别")
-                zh.append("安全感 \(u.satisfied)/\(u.respondents)（\(pct(share))，95%区间 \(pct(w.low))–\(pct(w.high))），目标 \(pct(perceptionTarget))：\(meets)")
-                let meetsEn = w.low >= perceptionTarget ? "meets" : (w.high < perceptionTarget ? "below" : "not distinguishable from")
-                en.append("Safety perception \(u.satisfied)/\(u.respondents) (\(pct(share)), 95% CI \(pct(w.low))–\(pct(w.high))), \(meetsEn) the \(pct(perceptionTarget)) target")
+            let verdict = PerceptionVerdict(safe: u.satisfied, total: u.respondents, target: perceptionTarget)
+            if let share, let w, let meets = verdict.meetsTarget, let stat = verdict.statistical {
+                // The seed's reading decides 达标; the interval's judgement is said after it, named as such.
+                zh.append("安全感 \(u.satisfied)/\(u.respondents)（\(pct(share))），目标 \(pct(perceptionTarget))：\(meets ? "达标" : "未达标")；95%区间 \(pct(w.low))–\(pct(w.high))，统计判断：\(stat.nameZh)")
+                en.append("Safety perception \(u.satisfied)/\(u.respondents) (\(pct(share))): \(meets ? "meets" : "below") the \(pct(perceptionTarget)) target; 95% CI \(pct(w.low))–\(pct(w.high)), statistically \(stat.nameEn)")
             } else {
                 zh.append("无安全感测评数据，按全区 \(districtPerception.map(pct) ?? "—") 计")
                 en.append("No perception survey; the district's \(districtPerception.map(pct) ?? "—") used")
@@ -164,7 +167,7 @@ public enum CompositeIndex {
                                        shrunkRatio: shrunk, per10k: r.per10k, limits: limits, signal: signal, filed: u.filed, solved: u.solved,
                                        clearanceRaw: c.raw, clearanceShrunk: c.shrunk, respondents: u.respondents, satisfied: u.satisfied,
                                        perception: share, perceptionLow: w?.low, perceptionHigh: w?.high,
-                                       perceptionMeetsTarget: w.map { $0.low >= perceptionTarget ? true : ($0.high < perceptionTarget ? false : nil) } ?? nil,
+                                       perceptionMeetsTarget: verdict.meetsTarget, perceptionStatistical: verdict.statistical,
                                        crimeScore: crimeScore, clearanceScore: clearanceScore, perceptionScore: perceptionScore,
                                        patrolHours: u.patrolHours, hotPatrolShare: hotShare, patrolScore: patrolScore, composite: composite,
                                        rank: 0, reasonsZh: zh, reasonsEn: en))
