@@ -21,6 +21,16 @@ public enum PercentChange {
         guard let tenths else { return "—" }
         return (tenths > 0 ? "+" : "") + PercentMath.formatTenths(tenths) + "%"
     }
+
+    /// A change as pages and exports read it: `format` when there is a previous figure; a rise from 0 has no
+    /// percentage and reads "由0增至3" / "from 0 to 3"; 0 → 0 (and a fall to a negative, never seen) is "—".
+    public static func describe(current: Int, previous: Int, chinese: Bool) -> String {
+        if previous == 0 {
+            guard current > 0 else { return "—" }
+            return chinese ? "由0增至\(current)" : "from 0 to \(current)"
+        }
+        return format(current: current, previous: previous)
+    }
 }
 
 public enum Rate {
