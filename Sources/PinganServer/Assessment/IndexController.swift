@@ -46,7 +46,8 @@ struct IndexController: RouteCollection {
         var fe = FieldErrors()
         let year = Self.year(req, errors: &fe)
         let rows = try await IndexService.perception(req, year: year)
-        return IndexViews.perception(req, year: year, rows: rows, target: try await AssessmentRun.rules(req.db).perceptionTarget,
+        let targets = try await AssessmentRun.rules(req.db).perceptionTargets
+        return IndexViews.perception(req, year: year, rows: rows, target: targets.target(for: year), targetYear: targets.sourceYear(for: year) ?? year,
                                      communities: try await DivisionLookup.communities(req), input: input, errors: errors, filterErrors: fe,
                                      canEdit: try req.user.role.can(.editFourChecks))
     }
@@ -176,15 +177,16 @@ enum IndexViews {
                                  .element("tbody", rows))]))
     }
 
-    static func perception(_ req: Request, year: Int, rows: [IndexService.PerceptionRow], target: Double, communities: [(id: Int, name: String)],
+    static func perception(_ req: Request, year: Int, rows: [IndexService.PerceptionRow], target: Double, targetYear: Int, communities: [(id: Int, name: String)],
                            input: PerceptionInput, errors: FieldErrors, filterErrors: FieldErrors, canEdit: Bool) -> Response {
         let L = req.lang
         let title = L.t("安全感测评 \(year) 年", "Safety perception \(year)")
         let list: [Node] = rows.map { r in
             .tr(.td(.text(r.period)), .td(.text(r.community)), .td(.text(r.source)), .td(.class("num"), .text("\(r.satisfied)/\(r.respondents)")),
-                .td(.class("num"), .strong(.text(pct(r.share)))), .td(.class("num"), .text("\(pct(r.low))–\(pct(r.high))")),
-                .td(r.meetsTarget == true ? .span(.class("badge closed"), .text(L.t("达标", "Meets"))) :
-                    r.meetsTarget == false ? .span(.class("badge received"), .text(L.t("未达标", "Below"))) : .span(.class("badge"), .text(L.t("无显著差别", "Undecided")))))
+                .td(.class("num"), .strong(.text(pct(r.share)))),
+                .td(r.meetsTarget ? .span(.class("badge closed"), .text(L.t("达标", "Meets"))) : .span(.class("badge received"), .text(L.t("未达标", "Below")))),
+                .td(.class("num"), .text("\(pct(r.low))–\(pct(r.high))")),
+                .td(.class("small"), .text(L.t(r.statistical.nameZh, r.statistical.nameEn))))
         }
         let form: Node = canEdit
             ? .form(.method("post"), .action("/assessment/perception"), .class("card no-print"), Layout.csrfField(req), .h2(.text(L.t("录入测评结果", "Enter a result"))),
@@ -204,12 +206,15 @@ enum IndexViews {
             StaffingViews.alert(req, filterErrors),
             .form(.method("get"), .action("/assessment/perception"), .class("filters no-print"),
                   .label(.text(L.t("年份", "Year")), Form.input("year", "\(year)", type: "number")), .button(.type("submit"), .text(L.t("查询", "Show")))),
-            .p(.class("small muted"), .text(L.t("目标 \(pct(target))（种子文件：2012年95%，2013年98%）。区间为 Wilson 95% 置信区间；下限高于目标为达标，上限低于目标为未达标，否则样本不足以判断。",
-                                               "Target \(pct(target)) (seed 003: 95% in 2012, 98% in 2013). Wilson 95% intervals: lower bound above the target meets it, upper bound below misses it, otherwise the sample cannot tell."))),
+            .p(.strong(.text(L.t("\(year) 年目标：安全感 \(pct(target)) 以上", "Target for \(year): \(pct(target)) or more")
+                             + (targetYear != year ? L.t("（沿用 \(targetYear) 年目标）", " (the \(targetYear) target, still in force)") : "")))),
+            .p(.class("small muted"), .text(L.t("各年目标在“考核规则”中设置（种子文件：2012年95%以上，2013年98%以上；未设置的年份沿用此前最近一年的目标）。安全感达到或超过目标即为达标。Wilson 95% 置信区间与“统计判断”只作参考：区间整体在目标之上为显著高于目标，整体在目标之下为显著低于目标，否则样本与目标无显著差别。",
+                                               "Targets per year are set in the assessment rules (seed 003: 95% or more in 2012, 98% or more in 2013; a year without its own target keeps the latest earlier one). A share at or above the target meets it. The Wilson 95% interval and the statistical judgement are supporting information: an interval wholly above the target is above it beyond chance, wholly below is below it beyond chance, otherwise the sample cannot tell the share from the target."))),
             list.isEmpty ? .div(.class("empty"), .text(L.t("本年尚无测评结果。", "No results this year.")))
                 : .table(.class("data"), .thead(.tr(.th(.text(L.t("月份", "Month"))), .th(.text(L.t("社区", "Community"))), .th(.text(L.t("来源", "Source"))),
                                                    .th(.class("num"), .text(L.t("安全/测评", "Safe/asked"))), .th(.class("num"), .text(L.t("安全感", "Share"))),
-                                                   .th(.class("num"), .text(L.t("95%区间", "95% CI"))), .th(.text(L.t("目标", "Target"))))),
+                                                   .th(.text(L.t("目标 ", "Target ") + pct(target))),
+                                                   .th(.class("num"), .text(L.t("95%区间", "95% CI"))), .th(.text(L.t("统计判断", "Statistical judgement"))))),
                          .element("tbody", list)),
             form)
     }

@@ -540,6 +540,12 @@ enum PortalService {
     }
 
     /// Share feeling safe per community in a period (all communities with answers).
+    /// The safety-perception target of a survey period's year ("2026-Q1" → 2026's; the assessment rules' table).
+    static func perceptionTarget(_ db: any Database, period: String) async throws -> Double {
+        let year = Int(period.prefix(4)) ?? 2013
+        return try await AssessmentRun.rules(db).perceptionTarget(year: year)
+    }
+
     static func perception(_ db: any Database, period: String, communityID: Int? = nil) async throws -> [Int: PerceptionShare] {
         let sql = db as! any SQLDatabase
         var q = sql.select().column("community_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
