@@ -72,7 +72,7 @@ enum PortalViews {
             .dt(.text(L.t("联系电话", "Phone"))), .dd(.text(d.phoneMasked ?? "—")),
             .dt(.text(L.t("提交 / 应答期限", "Submitted / response due"))), .dd(.text(cal.formatDateTime(d.requestedAt) + " / " + cal.formatDateTime(d.dueAt))),
             .dt(.text(L.t("渠道", "Via"))), .dd(.text(d.via)),
-            .dt(.text(L.t("情况说明", "Description"))), .dd(.text(d.description)),
+            .dt(.text(L.t("情况说明", "Description"))), .dd(d.description.isEmpty ? .span(.class("muted"), .text(L.t("（未填写，见下列附加信息）", "(none given: see the details below)"))) : .text(d.description)),
             .group(attrs),
             .dt(.text(L.t("转办", "Taken up as"))), .dd(
                 d.incidentID.map { .a(.href("/incidents/\($0)"), .text(L.t("警情", "Incident") + " #\($0)")) } ?? .empty,

@@ -181,7 +181,7 @@ enum PublicViews {
                     .dt(.text(L.t("社区", "Community"))), .dd(.text(d.community)),
                     .dt(.text(L.t("提交时间", "Submitted"))), .dd(.text(cal.formatDateTime(d.requestedAt))),
                     .dt(.text(L.t("最近更新", "Updated"))), .dd(.text(cal.formatDateTime(d.updatedAt))),
-                    .dt(.text(L.t("情况说明", "Description"))), .dd(.text(d.description)))),
+                    .dt(.text(L.t("情况说明", "Description"))), .dd(.text(d.description.isEmpty ? "—" : d.description)))),
             .div(.class("card"), .h2(.text(L.t("答复", "Replies"))),
                 d.replies.isEmpty ? .p(.class("muted"), .text(L.t("暂无答复，民警会尽快处理。", "No reply yet."))) :
                 .element("ol", [.class("timeline")] + d.replies.map { r in
