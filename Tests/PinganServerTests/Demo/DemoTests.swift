@@ -5,7 +5,7 @@ import XCTVapor
 import PinganKit
 @testable import PinganServer
 
-/// Issue 25: the demo never writes a time later than now.
+/// Issue 25: the demo never writes a time later than now, and it honours PINGAN_DB without erasing a real database.
 final class DemoTests: XCTestCase {
     /// Columns that hold deadlines or validity, where a later time is the point.
     static let futureAllowed: Set<String> = ["due_at", "expires_at", "locked_until", "rectification_until"]
@@ -75,5 +75,51 @@ final class DemoTests: XCTestCase {
         }
         let old = DemoSeeder.replyTimes(requestedAt: now.addingTimeInterval(-1000 * 3600), now: now, firstDelayHours: 57.6, count: 2)
         XCTAssertEqual(old[1].timeIntervalSince(old[0]), 86_400, accuracy: 1e-6, "an old request keeps the day between replies")
+    }
+
+    // MARK: PINGAN_DB
+
+    private func tempFile(_ bytes: [UInt8]) throws -> String {
+        let path = NSTemporaryDirectory() + "pingan-demo-test-\(UUID().uuidString).sqlite"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+        return path
+    }
+
+    private func sqliteHeader(applicationID: UInt32) -> [UInt8] {
+        var h = [UInt8](repeating: 0, count: 100)
+        for (i, b) in Array("SQLite format 3".utf8).enumerated() { h[i] = b }
+        h[68] = UInt8(applicationID >> 24); h[69] = UInt8((applicationID >> 16) & 0xff); h[70] = UInt8((applicationID >> 8) & 0xff); h[71] = UInt8(applicationID & 0xff)
+        return h + [UInt8](repeating: 0, count: 400)
+    }
+
+    func testTheDemoHonoursPINGAN_DBAndNeverErasesARealDatabase() throws {
+        // --db wins, then PINGAN_DB (it was ignored), then the default name.
+        XCTAssertEqual(DemoDatabaseFile.choose(option: "a.sqlite", environment: ["PINGAN_DB": "b.sqlite"]), .init(path: "a.sqlite", source: .option))
+        XCTAssertEqual(DemoDatabaseFile.choose(option: nil, environment: ["PINGAN_DB": "b.sqlite"]), .init(path: "b.sqlite", source: .environment))
+        XCTAssertEqual(DemoDatabaseFile.choose(option: nil, environment: ["PINGAN_DB": ""]), .init(path: "pingan-demo.sqlite", source: .defaultName))
+        XCTAssertEqual(DemoDatabaseFile.choose(option: nil, environment: [:]).path, "pingan-demo.sqlite")
+
+        let real = try tempFile(sqliteHeader(applicationID: 0))
+        let demo = try tempFile(sqliteHeader(applicationID: UInt32(bitPattern: DemoDatabaseFile.applicationID)))
+        let empty = try tempFile([])
+        XCTAssertFalse(DemoDatabaseFile.isDemoDatabase(atPath: real))
+        XCTAssertTrue(DemoDatabaseFile.isDemoDatabase(atPath: demo))
+        XCTAssertFalse(DemoDatabaseFile.mayReplace(.init(path: real, source: .environment)), "PINGAN_DB naming the real database is refused")
+        XCTAssertTrue(DemoDatabaseFile.mayReplace(.init(path: demo, source: .environment)), "an earlier demo is replaced")
+        XCTAssertTrue(DemoDatabaseFile.mayReplace(.init(path: empty, source: .environment)))
+        XCTAssertTrue(DemoDatabaseFile.mayReplace(.init(path: NSTemporaryDirectory() + "pingan-none-\(UUID().uuidString)", source: .environment)))
+        XCTAssertTrue(DemoDatabaseFile.mayReplace(.init(path: real, source: .option)), "--db is explicit, as before")
+    }
+
+    func testMarkSetsTheApplicationID() async throws {
+        try await withApp { app, _ in
+            try await DemoDatabaseFile.mark(app.db)
+            let sql = app.db as! any SQLDatabase
+            guard sql.dialect.name == "sqlite" else { return }   // PostgreSQL: nothing to mark (the demo is SQLite only)
+            struct Row: Decodable { var application_id: Int }
+            let id = try await sql.raw("PRAGMA application_id").first(decoding: Row.self)?.application_id
+            XCTAssertEqual(id, Int(DemoDatabaseFile.applicationID))
+        }
     }
 }
