@@ -62,7 +62,12 @@ enum PortalViews {
                        errors: FieldErrors, canHandle: Bool, canIncident: Bool, canDispute: Bool) -> Response {
         let L = req.lang
         let cal = req.localCalendar
-        let attrs: [Node] = d.attributes.sorted { $0.key < $1.key }.map { k, v in .group([.dt(.text(type?.attributes.first { $0.code == k }?.description ?? k)), .dd(.text(v))]) }
+        // Attribute labels are stored "中文 / English": one language per page; a list value shows its name, not its key.
+        let attrs: [Node] = d.attributes.sorted { $0.key < $1.key }.map { k, v in
+            let def = type?.attributes.first { $0.code == k }
+            let label = (def?.description ?? k).components(separatedBy: " / ")
+            return .group([.dt(.text(L.t(label[0], label.last!))), .dd(.text(def?.values?.first { $0.key == v }?.name ?? v))])
+        }
         let facts: Node = .dl(.class("kv"),
             .dt(.text(L.t("类型", "Type"))), .dd(.text(type.map { L.t($0.kind.nameZh, $0.kind.nameEn) + " · " + L.t($0.nameZh, $0.nameEn) } ?? d.type)),
             .dt(.text(L.t("状态", "Status"))), .dd(badge(d.status, L), d.overdue ? .span(.class("badge received"), .text(L.t("超时未答复", "Overdue"))) : .empty),

@@ -396,6 +396,8 @@ final class PortalTests: XCTestCase {
             try await app.call(.GET, "/portal/requests/\(id)", headers: f.bearer("admin")) { res in
                 XCTAssertEqual(res.status, .ok)
                 XCTAssertTrue(res.body.string.contains("未填写"))
+                XCTAssertTrue(res.body.string.contains("交通隐患"), "the attribute's value by its name, not its key")
+                XCTAssertFalse(res.body.string.contains("Kind of hazard"), "one language per page")
             }
             let hazard = try await PortalService.types(app.db).first { $0.code == "report_hazard" }
             XCTAssertEqual(PortalService.text(stored, type: hazard, Lang(isEnglish: false)), "治安隐患反映：隐患类别 交通隐患", "type name and attributes")
