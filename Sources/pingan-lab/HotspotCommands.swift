@@ -376,7 +376,7 @@ extension HotspotLab {
         let cellHours = Double(planned.count) / Double(max(1, station.count) * 168)
         FileHandle.standardError.write(Data("""
         patrol: \(stations.count) stations, \(inputs.count) cells with history, \(plan.count) patrol windows (\(String(format: "%g", hours)) h each station) planned in \(elapsed)
-        week \(weekText): \(covered) of \(nextWeek.count) incidents (\(String(format: "%.1f", 100 * Double(covered) / Double(max(1, nextWeek.count))))%) fell in a planned cell × window, which is \(String(format: "%.2f", 100 * cellHours))% of the cell-hours
+        week \(weekText): \(covered) of \(nextWeek.count) incidents (\(Rate.format(covered, of: max(1, nextWeek.count)))) fell in a planned cell × window, which is \(Decimals.percent(cellHours, places: 2)) of the cell-hours
 
         """.utf8))
     }

@@ -20,16 +20,20 @@ extension LabCommands {
         ]
     }
 
-    /// Rule options shared by the commands: --tolerance PCT, --step N (0 = cap at the last band),
-    /// --rural-per-officer N, --minimum N, --rural-office-per-area.
+    /// Rule options shared by the commands: --tolerance PCT, --step N (default 0 = the seed's cap at the last band;
+    /// N > 0 adds an officer per further N residents, a district option), --town N (officers per town-seat community),
+    /// --rural-per-officer N, --minimum N, --office-per-village (one office per village instead of per rural police
+    /// area; --rural-office-per-area, the default since issue 25, is still accepted).
     static func staffingRules(_ o: LabOptions) throws -> StaffingRules {
         var r = StaffingRules.seed001
         r.tolerancePercent = try o.int("tolerance", default: r.tolerancePercent)
         let step = try o.int("step", default: r.urbanStepAbove ?? 0)
         r.urbanStepAbove = step > 0 ? step : nil
+        r.townOfficersPerCommunity = try o.int("town", default: r.townOfficersPerCommunity)
         r.ruralPopulationPerOfficer = try o.int("rural-per-officer", default: r.ruralPopulationPerOfficer)
         r.minimumOfficers = try o.int("minimum", default: r.minimumOfficers)
-        r.ruralOfficePerPoliceArea = o.flag("rural-office-per-area")
+        if o.flag("office-per-village") && o.flag("rural-office-per-area") { throw LabUsageError("--office-per-village and --rural-office-per-area contradict each other") }
+        r.ruralOfficePerPoliceArea = !o.flag("office-per-village")
         guard r.problems.isEmpty else { throw LabUsageError(r.problems.joined(separator: "; ")) }
         return r
     }

@@ -16,6 +16,7 @@ Usage:
   pingan serve [--hostname H] [--port P]
   pingan migrate
   pingan demo [--db FILE] [--scale small|district] [--incidents N] [--no-serve] [--port P]
+                                    the file: --db, else PINGAN_DB (only a demo database there is replaced), else pingan-demo.sqlite
   pingan user create --username NAME --role ROLE [--name DISPLAY] [--scope DIVISION_CODE] [--station STATION_NAME] [--unit UNIT_NAME]
   pingan token create --username NAME [--name LABEL] [--days N]
   pingan import people FILE.csv --as USERNAME [--dry-run] [--lang en]
@@ -45,11 +46,18 @@ func fail(_ message: String) -> Never {
 
 var env = ProcessInfo.processInfo.environment
 if command == "demo" {
-    // The demo always starts from a fresh embedded database.
-    let path = option("db") ?? "pingan-demo.sqlite"
-    env["PINGAN_DB"] = path
+    // The demo always starts from a fresh embedded database: --db FILE, else PINGAN_DB, else pingan-demo.sqlite.
+    // It erases a PINGAN_DB file only when that file is itself a demo database (DemoDatabaseFile).
+    let choice = DemoDatabaseFile.choose(option: option("db"), environment: env)
+    guard DemoDatabaseFile.mayReplace(choice) else {
+        fail("""
+        PINGAN_DB=\(choice.path) is a database that is not a Pingan demo. The demo starts from a fresh file and will not erase it.
+        Run the demo on another file (pingan demo --db pingan-demo.sqlite), or unset PINGAN_DB.
+        """)
+    }
+    env["PINGAN_DB"] = choice.path
     env["DATABASE_URL"] = nil
-    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: choice.path + suffix) }
 }
 if let p = option("port") { env["PORT"] = p }
 
@@ -85,7 +93,11 @@ do {
         guard scale == "small" || scale == "district" else { fail("--scale must be small or district") }
         var seeder = DemoSeeder()
         seeder.incidentCount = option("incidents").flatMap(Int.init) ?? (scale == "district" ? 1_000_000 : 20_000)
-        print("Creating the demo database \(env["PINGAN_DB"]!) …")
+        let file = env["PINGAN_DB"]!
+        let absolute = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
+        let why = option("db") != nil ? "--db" : (ProcessInfo.processInfo.environment["PINGAN_DB"]?.isEmpty == false ? "PINGAN_DB" : "default; set PINGAN_DB or --db to choose")
+        print("Creating the demo database \(absolute) (\(why)) …")
+        try await DemoDatabaseFile.mark(app.db)   // first, so even an interrupted demo leaves a file the next demo may replace
         try await app.migrateAll()
         try await DemoSeeder.seedDivisions(on: app.db)
         try await DemoSeeder.seedGeography(on: app.db)

@@ -20,17 +20,79 @@ final class AssessmentRulesTests: XCTestCase {
 
     func testRankingTopThreeRisersNamed() {
         let inputs = [CadreMonthInput(cadreID: "x", current: 10, previous: 5),   // +100%
-                      CadreMonthInput(cadreID: "y", current: 3, previous: 0),    // from 0: ranks first
-                      CadreMonthInput(cadreID: "z", current: 12, previous: 6),   // +100%, larger absolute rise than x
+                      CadreMonthInput(cadreID: "y", current: 3, previous: 0),    // from 0: after every percentage rise
+                      CadreMonthInput(cadreID: "z", current: 12, previous: 6),   // +100%, tied with x, larger absolute rise
                       CadreMonthInput(cadreID: "w", current: 11, previous: 10),  // +10%
                       CadreMonthInput(cadreID: "v", current: 2, previous: 9)]    // fell: not ranked
-        XCTAssertEqual(CadreLadder.rankRisers(inputs).map(\.cadreID), ["y", "z", "x", "w"])
+        XCTAssertEqual(CadreLadder.rankRisers(inputs).map(\.cadreID), ["z", "x", "w", "y"])
+        XCTAssertEqual(CadreLadder.ranked(inputs).map(\.rank), [1, 1, 3, 4])
         let steps = CadreLadder.step(month: jan, inputs: inputs, states: [:])
-        XCTAssertEqual(steps.filter(\.named).map(\.cadreID).sorted(), ["x", "y", "z"])
-        XCTAssertEqual(steps.first { $0.cadreID == "w" }!.level, .normal)
+        XCTAssertEqual(steps.filter(\.named).map(\.cadreID).sorted(), ["w", "x", "z"])
+        XCTAssertEqual(steps.first { $0.cadreID == "w" }!.reasons, [.namedTopRiser(rank: 3)])
+        XCTAssertEqual(steps.first { $0.cadreID == "x" }!.reasons, [.namedTiedRiser(rank: 1)])
+        XCTAssertEqual(steps.first { $0.cadreID == "y" }!.level, .normal)
         XCTAssertNil(steps.first { $0.cadreID == "v" }!.riseRank)
-        XCTAssertEqual(steps.first { $0.cadreID == "x" }!.reasons, [.namedTopRiser(rank: 3)])
         XCTAssertEqual(steps.first { $0.cadreID == "x" }!.change, "+100.0%")
+    }
+
+    /// Seed 003: 「在一个月内重点案件上升幅度在前三名的包片干部给予通报」 — cadres tied on the third-largest rise are all
+    /// named; the tie used to go to the lower ID, and an identical rise was not named.
+    func testEveryCadreTiedOnTheThirdLargestRiseIsNamed() {
+        let inputs = [CadreMonthInput(cadreID: "a", current: 4, previous: 1),    // +300% → 1
+                      CadreMonthInput(cadreID: "b", current: 3, previous: 1),    // +200% → 2
+                      CadreMonthInput(cadreID: "c", current: 20, previous: 10),  // +100% → 3
+                      CadreMonthInput(cadreID: "d", current: 20, previous: 10),  // +100% → 3 (identical to c)
+                      CadreMonthInput(cadreID: "e", current: 4, previous: 2),    // +100% → 3 (same rise, smaller count)
+                      CadreMonthInput(cadreID: "f", current: 11, previous: 10)]  // +10%  → 6
+        let ranks = Dictionary(uniqueKeysWithValues: CadreLadder.ranked(inputs).map { ($0.cadreID, $0.rank) })
+        XCTAssertEqual(ranks, ["a": 1, "b": 2, "c": 3, "d": 3, "e": 3, "f": 6])
+        let steps = CadreLadder.step(month: jan, inputs: inputs, states: [:])
+        XCTAssertEqual(steps.filter(\.named).map(\.cadreID), ["a", "b", "c", "d", "e"])
+        XCTAssertEqual(steps.first { $0.cadreID == "d" }!.reasons, [.namedTiedRiser(rank: 3)])
+        XCTAssertEqual(LadderReason.namedTiedRiser(rank: 3).textZh, "重点案件上升幅度并列第3名，通报")
+        XCTAssertFalse(steps.first { $0.cadreID == "f" }!.named)
+        // Two cadres tied for first with namedCount 1 are both named.
+        let two = [CadreMonthInput(cadreID: "9", current: 2, previous: 1), CadreMonthInput(cadreID: "10", current: 2, previous: 1)]
+        XCTAssertEqual(CadreLadder.step(month: jan, inputs: two, states: [:], rules: LadderRules(namedCount: 1)).filter(\.named).count, 2)
+    }
+
+    /// A rise from 0 (0 → 1) has no percentage: it ranks after every percentage rise, by its increase, and reads
+    /// "from 0" — it used to be named first, ahead of 1 → 3 = +200%.
+    func testARiseFromZeroRanksAfterThePercentageRises() {
+        let inputs = [CadreMonthInput(cadreID: "x", current: 1, previous: 0),
+                      CadreMonthInput(cadreID: "y", current: 3, previous: 1),    // +200%
+                      CadreMonthInput(cadreID: "z", current: 6, previous: 5),    // +20%
+                      CadreMonthInput(cadreID: "w", current: 4, previous: 0),    // from 0, +4
+                      CadreMonthInput(cadreID: "v", current: 11, previous: 10)]  // +10%
+        XCTAssertEqual(CadreLadder.ranked(inputs).map { "\($0.cadreID)\($0.rank)" }, ["y1", "z2", "v3", "w4", "x5"])
+        let steps = CadreLadder.step(month: jan, inputs: inputs, states: [:])
+        XCTAssertEqual(steps.filter(\.named).map(\.cadreID), ["y", "z", "v"])
+        XCTAssertEqual(steps.first { $0.cadreID == "x" }!.change, "—", "no percentage")
+        XCTAssertEqual(PercentChange.describe(current: 1, previous: 0, chinese: true), "由0增至1")
+        XCTAssertEqual(PercentChange.describe(current: 1, previous: 0, chinese: false), "from 0 to 1")
+        XCTAssertEqual(PercentChange.describe(current: 3, previous: 1, chinese: true), "+200.0%")
+        XCTAssertEqual(PercentChange.describe(current: 0, previous: 0, chinese: true), "—")
+        // With fewer than three percentage rises, a rise from 0 can be named — said as such.
+        let few = [CadreMonthInput(cadreID: "x", current: 1, previous: 0), CadreMonthInput(cadreID: "y", current: 3, previous: 1),
+                   CadreMonthInput(cadreID: "w", current: 4, previous: 0)]
+        let s = CadreLadder.step(month: jan, inputs: few, states: [:])
+        XCTAssertEqual(s.first { $0.cadreID == "w" }!.reasons, [.namedFromZero(rank: 2, increase: 4, tied: false)])
+        XCTAssertEqual(s.first { $0.cadreID == "x" }!.reasons, [.namedFromZero(rank: 3, increase: 1, tied: false)])
+        XCTAssertTrue(LadderReason.namedFromZero(rank: 2, increase: 4, tied: false).textZh.contains("由0起增加4起"))
+        // Configured out of the ranking: never named for it, still rising for the ladder.
+        let out = CadreLadder.step(month: jan, inputs: few, states: [:], rules: LadderRules(fromZero: .notRanked))
+        XCTAssertNil(out.first { $0.cadreID == "w" }!.riseRank)
+        XCTAssertEqual(out.filter(\.named).map(\.cadreID), ["y"])
+        let feb = jan.adding(months: 1)
+        var rect = LadderState(level: .rectification, rectificationUntil: feb, month: jan)
+        rect.consecutiveNamed = 2
+        let still = CadreLadder.step(month: feb, inputs: few, states: ["w": rect], rules: LadderRules(fromZero: .notRanked))
+        XCTAssertEqual(still.first { $0.cadreID == "w" }!.level, .yellowCard, "0 → 4 is still a rise during rectification")
+    }
+
+    func testLadderRulesStoredWithoutFromZeroDecode() throws {
+        let old = #"{"namedCount":3,"rectificationAfter":2,"yellowAfter":3,"rectificationMonths":2,"resetEachYear":true}"#
+        XCTAssertEqual(try JSONDecoder().decode(LadderRules.self, from: Data(old.utf8)), .seed003)
     }
 
     func testNamedOnceThenNormal() {

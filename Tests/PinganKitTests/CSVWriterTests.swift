@@ -18,7 +18,22 @@ final class CSVWriterTests: XCTestCase {
     func testNeutralise() {
         XCTAssertEqual(CSVWriter.neutralise("=SUM(A1:A2)"), "'=SUM(A1:A2)")
         XCTAssertEqual(CSVWriter.neutralise("+86 138"), "'+86 138")
-        XCTAssertEqual(CSVWriter.neutralise("-13.8%"), "'-13.8%") // accepted side effect
+        // Issue 25: a signed number keeps its text (seed 003: 65 → 56 is "-13.8%"); it cannot hold a formula.
+        XCTAssertEqual(CSVWriter.neutralise("-13.8%"), "-13.8%")
+        XCTAssertEqual(CSVWriter.neutralise("+50.0%"), "+50.0%")
+        XCTAssertEqual(CSVWriter.neutralise("-13.8"), "-13.8")
+        XCTAssertEqual(CSVWriter.neutralise("-3"), "-3")
+        // Anything more than a number still gets the apostrophe.
+        XCTAssertEqual(CSVWriter.neutralise("-2+3"), "'-2+3")
+        XCTAssertEqual(CSVWriter.neutralise("-1+cmd|' /C calc'!A0"), "'-1+cmd|' /C calc'!A0")
+        XCTAssertEqual(CSVWriter.neutralise("+1E5"), "'+1E5")
+        XCTAssertEqual(CSVWriter.neutralise("-.5"), "'-.5")
+        XCTAssertEqual(CSVWriter.neutralise("-5."), "'-5.")
+        XCTAssertEqual(CSVWriter.neutralise("-5%%"), "'-5%%")
+        XCTAssertEqual(CSVWriter.neutralise("-"), "'-")
+        XCTAssertEqual(CSVWriter.neutralise("+%"), "'+%")
+        XCTAssertEqual(CSVWriter.neutralise("-13.8% "), "'-13.8% ")
+        XCTAssertEqual(CSVWriter.neutralise("-1234567890123456"), "'-1234567890123456")
         XCTAssertEqual(CSVWriter.neutralise("@cmd"), "'@cmd")
         XCTAssertEqual(CSVWriter.neutralise("\tx"), "'\tx")
         XCTAssertEqual(CSVWriter.neutralise("\rx"), "'\rx")

@@ -63,8 +63,8 @@ final class PreventableTableTests: XCTestCase {
         XCTAssertEqual(wide[0][2], "入室盗窃·本月")
         XCTAssertEqual(Array(wide[1].prefix(9)), ["东涌派出所", "东涌社区", "56", "65", "-13.8%", "40", "+40.0%", "32", "11"])
         let csv = r.csv().text
-        // CSVWriter neutralises cells starting with - or + against formula injection
-        XCTAssertTrue(csv.contains("东涌派出所,东涌社区,入室盗窃,56,65,'-13.8%,40,'+40.0%,32,11\r\n"), csv)
+        // Signed changes keep their text in the file (a bare signed number cannot be a formula).
+        XCTAssertTrue(csv.contains("东涌派出所,东涌社区,入室盗窃,56,65,-13.8%,40,+40.0%,32,11\r\n"), csv)
     }
 
     func testDefaultSubcategoriesArePreventable() {

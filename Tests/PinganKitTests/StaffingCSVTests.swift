@@ -31,8 +31,18 @@ final class StaffingCSVTests: XCTestCase {
         XCTAssertEqual(district[h["officers_shortfall"]!], "2")
     }
 
+    /// Seed 001: 「华容、葛店、泽林、太和、碧石等人民政府所在地集镇，可视情况建立1至2个民警社区，每个社区配置1名社区民警」 —
+    /// the CSV (and so `pingan-lab staffing-plan`) accepts a town-seat community, which it used to reject.
+    func testTownSeatKindIsAccepted() throws {
+        let rows = try StaffingCSV.parseCommunities("code,station,kind,population\nT1,S,集镇,7200\nT2,S,town,12000\nU1,S,社区,7200\n")
+        XCTAssertEqual(rows.map(\.kind), [.town, .town, .urban])
+        let plan = StaffingPlanner.plan(rows)
+        XCTAssertEqual(plan.communities.map(\.officers.required), [1, 1, 2], "a town community gets 1 officer whatever its size")
+        XCTAssertEqual(StaffingCSV.parseKind("集镇社区"), .town)
+    }
+
     func testReportsTheLineOfABadCell() {
-        let text = "code,station,kind,population\nA,S,urban,100\nB,S,town,100\n"
+        let text = "code,station,kind,population\nA,S,urban,100\nB,S,metropolis,100\n"
         XCTAssertThrowsError(try StaffingCSV.parseCommunities(text)) {
             XCTAssertEqual(($0 as? StaffingCSVError)?.line, 3)
         }

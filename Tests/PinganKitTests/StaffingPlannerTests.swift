@@ -13,15 +13,69 @@ final class StaffingRulesTests: XCTestCase {
         XCTAssertEqual(r.urbanOfficers(population: 7199), 1, "10 % short of 8,000 is still 'about 5,000'")
         XCTAssertEqual(r.urbanOfficers(population: 7200), 2, "within 10 % of 8,000 is 'about 8,000'")
         XCTAssertEqual(r.urbanOfficers(population: 8000), 2)
-        // Extrapolation above the last anchor: one more per further ~3,000.
+    }
+
+    /// Seed 001: 「每一社区应保证配备一名社区民警，较大的社区可配备2名社区民警」 — 2 is the seed's cap, and the default.
+    func testTheSeedsCapOfTwoIsTheDefault() {
+        let r = StaffingRules.seed001
+        XCTAssertNil(r.urbanStepAbove)
+        XCTAssertEqual(r.urbanOfficers(population: 9900), 2)
+        XCTAssertEqual(r.urbanOfficers(population: 12000), 2, "issue 25: 12,000 residents used to get 3")
+        XCTAssertEqual(r.urbanOfficers(population: 1_000_000), 2)
+    }
+
+    /// Beyond 2 is a district option, not a seed rule: one more officer per further N residents.
+    func testOfficersBeyondTheSeedsTwoAreADistrictOption() {
+        let r = StaffingRules(urbanStepAbove: 3000)
         XCTAssertEqual(r.urbanOfficers(population: 9899), 2)
         XCTAssertEqual(r.urbanOfficers(population: 9900), 3, "about 11,000")
+        XCTAssertEqual(r.urbanOfficers(population: 12000), 3)
         XCTAssertEqual(r.urbanOfficers(population: 12599), 3)
         XCTAssertEqual(r.urbanOfficers(population: 12600), 4, "about 14,000")
     }
 
+    /// Seed 001: 「…集镇，可视情况建立1至2个民警社区，每个社区配置1名社区民警」.
+    func testTownSeatCommunityGetsOneOfficer() {
+        let r = StaffingRules.seed001
+        XCTAssertEqual(r.officers(kind: .town, population: 7200), 1, "issue 25: a town community of 7,200 got 2")
+        XCTAssertEqual(r.officers(kind: .town, population: 0), 1)
+        XCTAssertEqual(r.officers(kind: .town, population: 30000), 1)
+        XCTAssertEqual(StaffingRules(townOfficersPerCommunity: 2).officers(kind: .town, population: 100), 2)
+        XCTAssertEqual(StaffingRules(townOfficersPerCommunity: 0, minimumOfficers: 1).officers(kind: .town, population: 100), 1, "一区一警")
+        XCTAssertEqual(CommunityKind.town.nameZh, "集镇社区")
+        XCTAssertEqual(StaffingRules(townOfficersPerCommunity: -1).problems, ["townOfficersPerCommunity must not be negative"])
+    }
+
+    /// The "about" (左右) cut-overs the rules page states: 2 officers from 7,200 at the default 10 % tolerance.
+    func testCutOversAsTheRulesPageStatesThem() {
+        let r = StaffingRules.seed001
+        XCTAssertEqual(r.urbanCutOvers().map(\.officers), [1, 2])
+        XCTAssertEqual(r.urbanCutOvers().map(\.from), [0, 7200])
+        XCTAssertEqual(StaffingRules(tolerancePercent: 20).urbanCutOvers().map(\.from), [0, 6400])
+        XCTAssertEqual(StaffingRules(tolerancePercent: 0).urbanCutOvers().map(\.from), [0, 8000])
+        let step = StaffingRules(urbanStepAbove: 3000).urbanCutOvers(maxOfficers: 4)
+        XCTAssertEqual(step.map(\.officers), [1, 2, 3, 4])
+        XCTAssertEqual(step.map(\.from), [0, 7200, 9900, 12600])
+        XCTAssertEqual(r.ruralCutOvers().map(\.officers), [1, 2, 3])
+        XCTAssertEqual(r.ruralCutOvers().map(\.from), [0, 14400, 21600])
+    }
+
+    /// Rules stored before issue 25 (no town key) decode with the rest of the row kept, not replaced by defaults.
+    func testOlderStoredRulesKeepTheirValues() throws {
+        let old = #"{"minimumOfficers":1,"officesPerCommittee":1,"ruralOfficePerPoliceArea":false,"ruralPopulationPerOfficer":9000,"tolerancePercent":15,"urbanBands":[{"officers":1,"population":5000},{"officers":2,"population":8000}],"urbanStepAbove":3000}"#
+        let r = try JSONDecoder().decode(StaffingRules.self, from: Data(old.utf8))
+        XCTAssertEqual(r.tolerancePercent, 15)
+        XCTAssertEqual(r.ruralPopulationPerOfficer, 9000)
+        XCTAssertEqual(r.urbanStepAbove, 3000)
+        XCTAssertFalse(r.ruralOfficePerPoliceArea)
+        XCTAssertEqual(r.townOfficersPerCommunity, 1)
+        XCTAssertEqual(try JSONDecoder().decode(StaffingRules.self, from: Data("{}".utf8)), .seed001)
+        let capped = try JSONDecoder().decode(StaffingRules.self, from: Data(#"{"urbanStepAbove":null}"#.utf8))
+        XCTAssertNil(capped.urbanStepAbove)
+    }
+
     func testZeroToleranceIsExactThresholds() {
-        let r = StaffingRules(tolerancePercent: 0)
+        let r = StaffingRules(urbanStepAbove: 3000, tolerancePercent: 0)
         XCTAssertEqual(r.urbanOfficers(population: 7999), 1)
         XCTAssertEqual(r.urbanOfficers(population: 8000), 2)
         XCTAssertEqual(r.urbanOfficers(population: 10999), 2)
@@ -169,13 +223,28 @@ final class StaffingPlannerTests: XCTestCase {
         XCTAssertEqual(s.officers.inPlace, 4)
         XCTAssertEqual(s.officers.shortfall, 1, "V9 lacks its officer; the area is covered by V3's; U1 has one spare")
         XCTAssertEqual(s.officers.surplus, 1)
-        XCTAssertEqual(s.offices.required, 5, "one office per committee (seed 000)")
-        XCTAssertEqual(s.offices.shortfall, 4)
+        XCTAssertEqual(s.offices.required, 3, "one office for the area (seed 001, the default), V9, U1")
+        XCTAssertEqual(s.offices.shortfall, 2, "the area's office exists (on V2)")
+        XCTAssertEqual(plan.communities.map(\.offices.required), [0, 0, 1, 1, 1], "booked on the area's first village by code")
 
-        let perArea = try StaffingPlanner.validatedPlan(rows, rules: StaffingRules(ruralOfficePerPoliceArea: true))
-        XCTAssertEqual(perArea.district.offices.required, 3, "one office for the area (seed 001), V9, U1")
-        XCTAssertEqual(perArea.district.offices.shortfall, 2, "the area's office exists (on V2)")
-        XCTAssertEqual(perArea.communities.map(\.offices.required), [0, 0, 1, 1, 1], "booked on the area's first village by code")
+        let perVillage = try StaffingPlanner.validatedPlan(rows, rules: StaffingRules(ruralOfficePerPoliceArea: false))
+        XCTAssertEqual(perVillage.district.offices.required, 5, "one office per committee (seed 000's 一村(居)委一警务室, the option)")
+        XCTAssertEqual(perVillage.district.offices.shortfall, 4)
+    }
+
+    /// Seed 001: 「农村各所应根据警力及交通地理环境，在相邻几个村设立社区警务室，实行民警驻村工作制」 — one office for the
+    /// adjacent villages of a police area is the default; one per village stays an option.
+    func testRuralPoliceAreaOfFourVillagesNeedsOneOffice() throws {
+        let rows = (1...4).map { i in
+            CommunityStaffingInput(code: "V\(i)", stationCode: "S", kind: .rural, population: 2000, policeArea: "A",
+                                   officesInPlace: i == 1 ? 1 : 0, officersInPlace: i == 1 ? 1 : 0)
+        }
+        let d = try StaffingPlanner.validatedPlan(rows).district
+        XCTAssertEqual(d.offices, .unit(required: 1, inPlace: 1), "issue 25: it showed 4 required, 1 in place, shortfall 3")
+        XCTAssertEqual(d.officers, .unit(required: 1, inPlace: 1), "8,000 residents → 1 officer")
+        let option = try StaffingPlanner.validatedPlan(rows, rules: StaffingRules(ruralOfficePerPoliceArea: false)).district
+        XCTAssertEqual(option.offices.required, 4)
+        XCTAssertEqual(option.offices.shortfall, 3)
     }
 
     func testWorkloadView() {
@@ -227,8 +296,11 @@ final class StaffingWhatIfTests: XCTestCase {
         CommunityStaffingInput(code: "D", stationCode: "S2", kind: .urban, population: 5000, officersInPlace: 1),
     ]
 
+    /// These figures use a district's step above the seed's 2 (15,000 → 4).
+    static let stepRules = StaffingRules(urbanStepAbove: 3000)
+
     func testLargestGapFirstWithResidentsPerOfficerTieBreak() {
-        let plan = StaffingPlanner.plan(Self.rows)
+        let plan = StaffingPlanner.plan(Self.rows, rules: Self.stepRules)
         // 1st → A (gap 3). 2nd: A and B both gap 2; A has 15,000/2 = 7,500 per officer, B 8,000/1 → B.
         // 3rd → A (gap 2). 4th: all gap 1; B 8,000/1 beats A 15,000/3 = 5,000 and C 5,000/1.
         let r = StaffingWhatIf.allocate(4, plan: plan)

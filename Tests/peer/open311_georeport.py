@@ -63,6 +63,40 @@ try:
     st, body = post({"service_code": "help", "description": "x"})
     check(st == 403 and json.loads(body)[0]["code"] == 403, "POST without api_key → 403 in the spec's error shape")
 
+    # GeoReport v2 makes `description` optional: a service's required attributes carry the report (issue 25).
+    st, body = post({"api_key": key, "service_code": "report_hazard", "address_id": "440113007601", "attribute[hazard_kind]": "fire"})
+    check(st == 201 and "service_request_id" in json.loads(body)[0], f"POST without description, required attribute given → {st}")
+    no_text = json.loads(body)[0] if st == 201 else {}
+    st, body = post({"api_key": key, "service_code": "help", "address_id": "440113007601"}, "xml")
+    check(st == 201 and "<service_request_id>" in body, f"POST requests.xml without description (no attributes) → {st}")
+    st, body = post({"api_key": key, "service_code": "report_hazard", "address_id": "440113007601"})
+    errs = json.loads(body) if st == 400 else []
+    check(st == 400 and [e["description"].split(":")[0] for e in errs] == ["attribute[hazard_kind]"],
+          f"POST without the required attribute → 400 naming attribute[hazard_kind]: {body[:120]}")
+    st, body = post({"api_key": key, "service_code": "no_such_service", "address_id": "440113007601"})
+    check(st == 400 and json.loads(body)[0]["description"].startswith("service_code:"), f"unknown service_code named as service_code: {body[:120]}")
+
+    # Paths and methods GeoReport v2 does not have: the spec's error format, JSON or XML by the extension, never HTML.
+    def fetch(path, method="GET"):
+        try:
+            with urllib.request.urlopen(urllib.request.Request(f"{base}{path}", method=method), timeout=5) as r: return r.status, r.headers.get("Content-Type", ""), r.read().decode()
+        except urllib.error.HTTPError as e: return e.code, e.headers.get("Content-Type", ""), e.read().decode()
+    for path in ("/no/such/path.json", "/requests/1/extra.json", "/services/a/b"):
+        st, ctype, body = fetch(path)
+        ok = st == 404 and ctype.startswith("application/json") and json.loads(body)[0]["code"] == 404
+        check(ok, f"GET {path} → {st} {ctype.split(';')[0]} in the JSON error format")
+    st, ctype, body = fetch("/no/such/path.xml")
+    check(st == 404 and "xml" in ctype and "<errors><error><code>404</code>" in body, f"GET /no/such/path.xml → {st} in the XML error format")
+    st, ctype, body = fetch("/no/such/path.json", "POST")
+    check(st == 404 and json.loads(body)[0]["code"] == 404, f"POST an unknown path → {st} in the error format")
+
+    # Discovery: clients build endpoint URLs from `url`; it must not end with a slash.
+    disc = json.loads(urllib.request.urlopen(f"{base}/discovery.json").read())
+    url = disc["endpoints"][0]["url"]
+    check(not url.endswith("/"), f"discovery endpoint url has no trailing slash: {url}")
+    via_discovery = georeport.GeoReport(url, output_format="json").get_service_list()
+    check(len(via_discovery) == 6, "the client built from the discovery url lists the services")
+
     for fmt in ("json", "xml"):
         c = georeport.GeoReport(base, output_format=fmt)
         services = c.get_service_list()
@@ -74,7 +108,7 @@ try:
         if fmt == "json": validate(d, "service-definition.json")
         reqs = c.get_service_requests()
         reqs = reqs if isinstance(reqs, list) else [reqs]
-        check(len(reqs) == 2, f"[{fmt}] get_service_requests: {len(reqs)}")
+        check(len(reqs) == 4, f"[{fmt}] get_service_requests: {len(reqs)}")
         if fmt == "json": validate(reqs, "requests.json")
         one = c.get_service_request(created["service_request_id"])
         check(one["service_request_id"] == created["service_request_id"] and one["status"] == "open", f"[{fmt}] get_service_request")
@@ -86,6 +120,9 @@ try:
         check(not closed, f"[{fmt}] filters: an old window is empty")
         everything = urllib.request.urlopen(f"{base}/requests.{fmt}").read().decode()
         check("13800138000" not in everything and "张" not in everything, f"[{fmt}] no reporter phone or name in GET requests")
+    if no_text:
+        one = json.loads(urllib.request.urlopen(f"{base}/requests/{no_text['service_request_id']}.json").read())[0]
+        validate(one, "request.json")
     tok = json.loads(urllib.request.urlopen(f"{base}/tokens/{created['token']}.json").read())
     check(tok[0]["service_request_id"] == created["service_request_id"], "tokens/{token}.json")
     try:

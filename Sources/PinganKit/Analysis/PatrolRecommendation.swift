@@ -160,8 +160,8 @@ public enum PatrolRecommendation {
             : ["Station", "Rank", "Cell", "Window", "Patrol hours", "Cell score", "Window share", "Priority"]]
         for r in plan {
             out.append([r.stationID, String(r.rank), cellLabel(r.cell), r.windowText(chinese: chinese),
-                        String(format: "%g", r.patrolHours), String(format: "%.3f", r.cellScore),
-                        String(format: "%.3f", r.windowShare), String(format: "%.3f", r.priority)])
+                        String(format: "%g", r.patrolHours), Decimals.format(r.cellScore, places: 3),
+                        Decimals.format(r.windowShare, places: 3), Decimals.format(r.priority, places: 3)])
         }
         return out
     }

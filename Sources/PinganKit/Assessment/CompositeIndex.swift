@@ -79,7 +79,10 @@ public struct IndexUnitResult: Sendable, Codable, Equatable {
     public var perception: Double?
     public var perceptionLow: Double?
     public var perceptionHigh: Double?
+    /// The seed's reading: share ≥ target (nil without a survey).
     public var perceptionMeetsTarget: Bool?
+    /// The Wilson interval against the target, a separate judgement (nil without a survey).
+    public var perceptionStatistical: PerceptionVerdict.Statistical?
     public var crimeScore: Double
     public var clearanceScore: Double
     public var perceptionScore: Double
@@ -140,31 +143,31 @@ public enum CompositeIndex {
             let composite = denom > 0 ? (weights.crime * crimeScore + weights.clearance * clearanceScore + perceptionWeight * perceptionScore
                                          + patrolWeight * (patrolScore ?? 0)) / denom : 0
             var zh: [String] = [], en: [String] = []
-            let f2 = { (x: Double) in String(format: "%.2f", x) }
-            let pct = { (x: Double) in String(format: "%.1f%%", x * 100) }
-            zh.append("危害加权案件 实际 \(String(format: "%.1f", r.observed)) / 预期 \(String(format: "%.1f", r.expected))，比值 \(r.ratio.map(f2) ?? "—")，修匀后 \(f2(shrunk))（\(signal.nameZh)）")
-            en.append("Harm-weighted cases observed \(String(format: "%.1f", r.observed)) / expected \(String(format: "%.1f", r.expected)), ratio \(r.ratio.map(f2) ?? "—"), smoothed \(f2(shrunk)) (\(signal.nameEn))")
+            let f2 = { (x: Double) in Decimals.format(x, places: 2) }
+            let pct = { (x: Double) in Decimals.percent(x) }
+            zh.append("危害加权案件 实际 \(Decimals.format(r.observed, places: 1)) / 预期 \(Decimals.format(r.expected, places: 1))，比值 \(r.ratio.map(f2) ?? "—")，修匀后 \(f2(shrunk))（\(signal.nameZh)）")
+            en.append("Harm-weighted cases observed \(Decimals.format(r.observed, places: 1)) / expected \(Decimals.format(r.expected, places: 1)), ratio \(r.ratio.map(f2) ?? "—"), smoothed \(f2(shrunk)) (\(signal.nameEn))")
             zh.append("破案 \(u.solved)/\(u.filed)（\(c.raw.map(pct) ?? "—")），向全区 \(pct(prior.mean)) 收缩后 \(pct(c.shrunk))")
             en.append("Solved \(u.solved)/\(u.filed) (\(c.raw.map(pct) ?? "—")), shrunk toward the district's \(pct(prior.mean)): \(pct(c.shrunk))")
-            if let share, let w {
-                let meets = w.low >= perceptionTarget ? "达标" : (w.high < perceptionTarget ? "未达标" : "与目标无显著差别")
-                zh.append("安全感 \(u.satisfied)/\(u.respondents)（\(pct(share))，95%区间 \(pct(w.low))–\(pct(w.high))），目标 \(pct(perceptionTarget))：\(meets)")
-                let meetsEn = w.low >= perceptionTarget ? "meets" : (w.high < perceptionTarget ? "below" : "not distinguishable from")
-                en.append("Safety perception \(u.satisfied)/\(u.respondents) (\(pct(share)), 95% CI \(pct(w.low))–\(pct(w.high))), \(meetsEn) the \(pct(perceptionTarget)) target")
+            let verdict = PerceptionVerdict(safe: u.satisfied, total: u.respondents, target: perceptionTarget)
+            if let share, let w, let meets = verdict.meetsTarget, let stat = verdict.statistical {
+                // The seed's reading decides 达标; the interval's judgement is said after it, named as such.
+                zh.append("安全感 \(u.satisfied)/\(u.respondents)（\(pct(share))），目标 \(pct(perceptionTarget))：\(meets ? "达标" : "未达标")；95%区间 \(pct(w.low))–\(pct(w.high))，统计判断：\(stat.nameZh)")
+                en.append("Safety perception \(u.satisfied)/\(u.respondents) (\(pct(share))): \(meets ? "meets" : "below") the \(pct(perceptionTarget)) target; 95% CI \(pct(w.low))–\(pct(w.high)), statistically \(stat.nameEn)")
             } else {
                 zh.append("无安全感测评数据，按全区 \(districtPerception.map(pct) ?? "—") 计")
                 en.append("No perception survey; the district's \(districtPerception.map(pct) ?? "—") used")
             }
             if let hotShare {
                 let h = u.patrolHours ?? 0
-                zh.append(h > 0 ? "巡逻 \(String(format: "%.1f", h)) 小时，其中热点网格 \(pct(hotShare))" : "本期无巡逻记录，巡逻投放计 0 分")
-                en.append(h > 0 ? "Patrolled \(String(format: "%.1f", h)) h, \(pct(hotShare)) of it in hot grids" : "No patrol recorded: patrol dosage scores 0")
+                zh.append(h > 0 ? "巡逻 \(Decimals.format(h, places: 1)) 小时，其中热点网格 \(pct(hotShare))" : "本期无巡逻记录，巡逻投放计 0 分")
+                en.append(h > 0 ? "Patrolled \(Decimals.format(h, places: 1)) h, \(pct(hotShare)) of it in hot grids" : "No patrol recorded: patrol dosage scores 0")
             }
             out.append(IndexUnitResult(id: u.id, name: u.name, population: u.population, observed: r.observed, expected: r.expected, ratio: r.ratio,
                                        shrunkRatio: shrunk, per10k: r.per10k, limits: limits, signal: signal, filed: u.filed, solved: u.solved,
                                        clearanceRaw: c.raw, clearanceShrunk: c.shrunk, respondents: u.respondents, satisfied: u.satisfied,
                                        perception: share, perceptionLow: w?.low, perceptionHigh: w?.high,
-                                       perceptionMeetsTarget: w.map { $0.low >= perceptionTarget ? true : ($0.high < perceptionTarget ? false : nil) } ?? nil,
+                                       perceptionMeetsTarget: verdict.meetsTarget, perceptionStatistical: verdict.statistical,
                                        crimeScore: crimeScore, clearanceScore: clearanceScore, perceptionScore: perceptionScore,
                                        patrolHours: u.patrolHours, hotPatrolShare: hotShare, patrolScore: patrolScore, composite: composite,
                                        rank: 0, reasonsZh: zh, reasonsEn: en))

@@ -5,10 +5,9 @@ import Foundation
 /// - Every record ends with CRLF.
 /// - A field is quoted when it contains `,` `"` CR or LF; quotes inside are doubled.
 /// - Every cell, header included, is first passed through `neutralise(_:)` against CSV/formula
-///   injection (OWASP): a cell beginning with `=` `+` `-` `@` TAB or CR gets a leading apostrophe.
-///   Accepted side effect: a negative figure such as "-13.8%" is exported as "'-13.8%" (Excel shows the
-///   apostrophe-prefixed text). Plain negative numbers are rare in our exports; callers wanting numeric
-///   negatives in Excel should export a separate unsigned column.
+///   injection (OWASP): a cell beginning with `=` `+` `-` `@` TAB or CR gets a leading apostrophe —
+///   except a cell that is exactly a signed decimal number (`-13.8`, `+50.0%`, `-3`): it cannot hold a
+///   formula, and spreadsheets read it as the number it is, so its text is written unchanged.
 /// - `utf8WithBOM` prefixes the UTF-8 BOM so Excel on Windows opens Chinese text correctly.
 public struct CSVWriter: Sendable {
     private var buffer: String
@@ -38,13 +37,40 @@ public struct CSVWriter: Sendable {
         return bytes
     }
 
-    /// Formula-injection neutralisation: a cell beginning with = + - @ TAB or CR gets a leading apostrophe.
+    /// Formula-injection neutralisation: a cell beginning with = + - @ TAB or CR gets a leading apostrophe,
+    /// unless it is exactly a signed decimal number (see `isSignedNumber`), which is written as it is.
     public static func neutralise(_ cell: String) -> String {
         guard let first = cell.unicodeScalars.first else { return cell }
         switch first {
-        case "=", "+", "-", "@", "\t", "\r": return "'" + cell
+        case "+", "-": return isSignedNumber(cell) ? cell : "'" + cell
+        case "=", "@", "\t", "\r": return "'" + cell
         default: return cell
         }
+    }
+
+    /// `+` or `-`, 1–15 digits, optionally `.` and 1–15 digits, optionally `%` — nothing else
+    /// ("-13.8%", "+50.0%", "-3", "-0.5"). Such a cell is a number to a spreadsheet, never a formula.
+    public static func isSignedNumber(_ cell: String) -> Bool {
+        var it = cell.unicodeScalars.makeIterator()
+        guard let sign = it.next(), sign == "+" || sign == "-" else { return false }
+        var whole = 0, fraction = 0, sawPoint = false, sawPercent = false
+        while let c = it.next() {
+            if sawPercent { return false }
+            switch c {
+            case "0"..."9":
+                if sawPoint { fraction += 1 } else { whole += 1 }
+            case ".":
+                if sawPoint || whole == 0 { return false }
+                sawPoint = true
+            case "%":
+                sawPercent = true
+            default:
+                return false
+            }
+        }
+        if whole == 0 || whole > 15 { return false }
+        if sawPoint && (fraction == 0 || fraction > 15) { return false }
+        return true
     }
 
     /// Quotes a (neutralised) field when it contains , " CR or LF.

@@ -21,6 +21,16 @@ public enum PercentChange {
         guard let tenths else { return "—" }
         return (tenths > 0 ? "+" : "") + PercentMath.formatTenths(tenths) + "%"
     }
+
+    /// A change as pages and exports read it: `format` when there is a previous figure; a rise from 0 has no
+    /// percentage and reads "由0增至3" / "from 0 to 3"; 0 → 0 (and a fall to a negative, never seen) is "—".
+    public static func describe(current: Int, previous: Int, chinese: Bool) -> String {
+        if previous == 0 {
+            guard current > 0 else { return "—" }
+            return chinese ? "由0增至\(current)" : "from 0 to \(current)"
+        }
+        return format(current: current, previous: previous)
+    }
 }
 
 public enum Rate {
@@ -65,5 +75,61 @@ enum PercentMath {
     static func formatTenths(_ tenths: Int) -> String {
         let m = tenths.magnitude
         return (tenths < 0 ? "-" : "") + String(m / 10) + "." + String(m % 10)
+    }
+}
+
+/// Figures computed in floating point (shares, scores, ratios, hours) written with a fixed number of
+/// decimals by the same rule as `Rate` and `PercentChange`: half away from zero on the decimal value.
+/// `String(format: "%.1f")` rounds the binary value half to even, so 1/16 = 6.25 % came out "6.2" there
+/// and "6.3%" in the tables; every figure on a page, in a CSV and in a narrative goes through one rule.
+///
+/// A value within a relative 1e-9 of a half at the last kept place is treated as that half (6.25 stored as
+/// 6.2499999999 still rounds to 6.3): the values written are ratios of counts and estimates, never exact
+/// to ten significant digits, so the snap only undoes binary representation error.
+public enum Decimals {
+    /// `x` with `places` decimals (0…9): 6.25 → "6.3", -13.75 → "-13.8", 2.0 → "2.0"; non-finite → "—".
+    public static func format(_ x: Double, places: Int = 1) -> String {
+        guard let units = units(x, places: places) else { return "—" }
+        let p = min(max(places, 0), 9)
+        var scale: UInt = 1
+        for _ in 0..<p { scale *= 10 }
+        let m = units.magnitude
+        let whole = String(m / scale)
+        guard p > 0 else { return (units < 0 ? "-" : "") + whole }
+        let frac = String(m % scale)
+        return (units < 0 ? "-" : "") + whole + "." + String(repeating: "0", count: p - frac.count) + frac
+    }
+
+    /// A fraction as a percentage: 0.0625 → "6.3%", 0.95 → "95.0%"; nil → "—".
+    public static func percent(_ fraction: Double?, places: Int = 1) -> String {
+        guard let f = fraction, f.isFinite else { return "—" }
+        let s = format(f * 100, places: places)
+        return s == "—" ? s : s + "%"
+    }
+
+    /// A change as a signed percentage: 0.5 → "+50.0%", -0.138… → "-13.8%", a change that rounds to 0 → "0.0%"; nil → "—".
+    public static func signedPercent(_ fraction: Double?, places: Int = 1) -> String {
+        guard let f = fraction, let u = units(f * 100, places: places) else { return "—" }
+        return (u > 0 ? "+" : "") + percent(f, places: places)
+    }
+
+    /// round(x · 10^places) half away from zero, with near-halves snapped; nil when not finite or too large.
+    static func units(_ x: Double, places: Int) -> Int? {
+        guard x.isFinite else { return nil }
+        let p = min(max(places, 0), 9)
+        var scale = 1.0
+        for _ in 0..<p { scale *= 10 }
+        let scaled = x * scale
+        guard abs(scaled) < 9.0e15 else { return nil }
+        let floor = scaled.rounded(.down)
+        let half = floor + 0.5
+        let r: Double
+        if abs(scaled - half) <= 1e-9 * max(1, abs(scaled)) {
+            r = scaled < 0 ? floor : floor + 1   // a half: away from zero (for negatives the floor is further from zero)
+        } else {
+            r = scaled.rounded(.toNearestOrAwayFromZero)
+        }
+        let u = Int(r)
+        return u == 0 ? 0 : u
     }
 }

@@ -60,7 +60,7 @@ public enum StaffingCSV {
             let station = cell("station")
             guard !station.isEmpty else { throw StaffingCSVError(line: line, message: "station is required") }
             guard let kind = parseKind(cell("kind")) else {
-                throw StaffingCSVError(line: line, message: "kind must be urban/rural (社区/村), got \"\(cell("kind"))\"")
+                throw StaffingCSVError(line: line, message: "kind must be urban/town/rural (社区/集镇/村), got \"\(cell("kind"))\"")
             }
             let area = cell("police_area")
             out.append(CommunityStaffingInput(
@@ -75,6 +75,7 @@ public enum StaffingCSV {
     public static func parseKind(_ s: String) -> CommunityKind? {
         switch s.trimmingCharacters(in: .whitespaces).lowercased() {
         case "urban", "u", "社区", "城", "城区", "居", "居委会": .urban
+        case "town", "t", "集镇", "集镇社区", "镇区": .town
         case "rural", "r", "村", "乡", "农村", "村委会": .rural
         default: nil
         }

@@ -4,17 +4,22 @@
 /// 社区居民委员会 → urban, 村民委员会 → rural.
 public enum CommunityKind: String, Codable, Sendable, CaseIterable {
     case urban
+    /// A police community at a town seat (集镇民警社区, seed 001: 人民政府所在地集镇，可视情况建立1至2个民警社区，
+    /// 每个社区配置1名社区民警).
+    case town
     case rural
 
     public var nameZh: String {
         switch self {
         case .urban: "社区"
+        case .town: "集镇社区"
         case .rural: "村"
         }
     }
     public var nameEn: String {
         switch self {
         case .urban: "Urban community"
+        case .town: "Town-seat community"
         case .rural: "Village"
         }
     }

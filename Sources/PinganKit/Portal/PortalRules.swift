@@ -109,8 +109,8 @@ public struct PerceptionShare: Codable, Equatable, Sendable {
         self.safe = safe; self.total = total
         if let w = WilsonInterval.compute(successes: safe, total: total, z: z) { rate = Double(safe) / Double(total); low = w.low; high = w.high }
     }
-    /// Met when the point estimate reaches the target (the seed's 95% and 98%).
-    public func meets(_ target: Double) -> Bool { (rate ?? 0) >= target }
+    /// Met when the share reaches the target (the seed's plain reading), compared exactly (`PerceptionVerdict.reaches`).
+    public func meets(_ target: Double) -> Bool { PerceptionVerdict.reaches(safe, of: total, target: target) }
     /// Met beyond sampling doubt: even the interval's lower end reaches the target.
     public func surelyMeets(_ target: Double) -> Bool { (low ?? 0) >= target }
 }

@@ -38,8 +38,8 @@ struct AlertController: RouteCollection {
             : ["编号", "单位类型", "单位", "周期", "期间", "规则", "本期", "基线", "z 值", "升幅", "预警理由", "状态", "生成时间"])
         for a in try await AlertService.query(req, filter).limit(100_000).all() {
             w.append(["\(a.id!)", L.t(a.unitKind.nameZh, a.unitKind.rawValue), a.unitName, L.t(a.period == .week ? "周" : "月", a.period.rawValue), a.periodLabel,
-                      AlertViews.ruleName(a, L), "\(a.observed)", String(format: "%.1f", a.baseline), a.z.map { String(format: "%.2f", $0) } ?? "",
-                      a.change.map { String(format: "%.1f%%", $0 * 100) } ?? "", L.t(a.reasonZh, a.reasonEn), L.t(a.status.zh, a.status.en),
+                      AlertViews.ruleName(a, L), "\(a.observed)", Decimals.format(a.baseline, places: 1), a.z.map { Decimals.format($0, places: 2) } ?? "",
+                      a.change.map { Decimals.percent($0) } ?? "", L.t(a.reasonZh, a.reasonEn), L.t(a.status.zh, a.status.en),
                       a.createdAt.map { cal.formatDateTime($0) } ?? ""])
         }
         await req.audit("alert.export", entity: "alert", detail: req.url.query ?? "")

@@ -83,7 +83,7 @@ enum AlertViews {
             .dt(.text(L.t("期间", "Period"))), .dd(.text(periodText(a, L))),
             .dt(.text(L.t("规则", "Rule"))), .dd(.text(ruleName(a, L))),
             .dt(.text(L.t("本期", "Cases"))), .dd(.text("\(a.observed)")),
-            .dt(.text(L.t("基线", "Baseline"))), .dd(.text(String(format: "%.1f", a.baseline))),
+            .dt(.text(L.t("基线", "Baseline"))), .dd(.text(Decimals.format(a.baseline, places: 1))),
             .dt(.text(L.t("预警理由", "Reason"))), .dd(.text(L.t(a.reasonZh, a.reasonEn))),
             .dt(.text(L.t("状态", "Status"))), .dd(statusBadge(a.status, L)),
             .dt(.text(L.t("责任人", "Assigned to"))), .dd(.text(a.assigneeID.flatMap { names[$0] } ?? "—")))

@@ -123,17 +123,19 @@ enum AnalysisReport {
             en += " Most incidents were " + top.map { "\($0.nameEn.lowercased()) (\($0.current))" }.joined(separator: " and ") + "."
         }
         if let p = peakWindow(hw), p.count > 0 {
-            let share = Double(p.count) / Double(hw.total) * 100
-            zh += "可防性案件高发时段为\(HourWeekdayTable.weekdayNamesZh[p.weekday - 1])\(p.start)时至\((p.start + 3) % 24)时（\(p.count)起，占\(String(format: "%.1f", share))%）。"
-            en += " Preventable cases peaked on \(HourWeekdayTable.weekdayNamesEn[p.weekday - 1]) \(p.start):00–\((p.start + 3) % 24):00 (\(p.count), \(String(format: "%.1f", share))%)."
+            let share = Rate.format(p.count, of: hw.total)
+            zh += "可防性案件高发时段为\(HourWeekdayTable.weekdayNamesZh[p.weekday - 1])\(p.start)时至\((p.start + 3) % 24)时（\(p.count)起，占\(share)）。"
+            en += " Preventable cases peaked on \(HourWeekdayTable.weekdayNamesEn[p.weekday - 1]) \(p.start):00–\((p.start + 3) % 24):00 (\(p.count), \(share))."
         }
         if !rising.isEmpty {
             zh += (risingIsYoY ? "同比" : "环比") + "升幅较大的社区：" + rising.prefix(3).map { "\($0.name)（\($0.previous)→\($0.current)起，\($0.changeText)）" }.joined(separator: "、") + "，应重点研判、加强防范。"
             en += " Communities rising most " + (risingIsYoY ? "year on year" : "on the previous month") + ": " + rising.prefix(3).map { "\($0.name) (\($0.previous)→\($0.current), \($0.changeText))" }.joined(separator: ", ") + "; they need attention."
         } else { zh += "无明显升幅社区。"; en += " No community rose markedly." }
-        if let c = clearance {
-            zh += "本月可防性案件立案\(prevent.filed)起、破案\(prevent.solved)起，破案率\(String(format: "%.1f", c * 100))%。"
-            en += " \(prevent.filed) preventable cases were filed and \(prevent.solved) solved this month (clearance \(String(format: "%.1f", c * 100))%)."
+        if clearance != nil {
+            // The same integer rule as the tables (Rate.format): 1/16 is 6.3 %, never "%.1f"'s 6.2.
+            let c = Rate.format(prevent.solved, of: prevent.filed)
+            zh += "本月可防性案件立案\(prevent.filed)起、破案\(prevent.solved)起，破案率\(c)。"
+            en += " \(prevent.filed) preventable cases were filed and \(prevent.solved) solved this month (clearance \(c))."
         }
         return (zh, en)
     }

@@ -232,7 +232,7 @@ enum HotspotService {
         let peaks = Dictionary(uniqueKeysWithValues: d.hotCells.map { ($0.cell, $0.peak ?? "") })
         for c in d.cells {
             w.append([c.cell, String(c.column), String(c.row), String(format: "%.6f", c.centerLat), String(format: "%.6f", c.centerLon), String(c.count),
-                      c.z.map { String(format: "%.4f", $0) } ?? "", c.p.map { String(format: "%.3g", $0) } ?? "", c.bandName,
+                      c.z.map { Decimals.format($0, places: 4) } ?? "", c.p.map { String(format: "%.3g", $0) } ?? "", c.bandName,
                       c.community ?? "", c.station ?? "", peaks[c.cell] ?? ""])
         }
         return w

@@ -94,7 +94,7 @@ enum HotspotViews {
                     .tr(.td(.class("num"), .text("\(k + 1)")),
                         .td(.text(c.community ?? L.t("社区外", "outside the communities")), .span(.class("small muted"), .text(c.station.map { " · " + $0 } ?? "")),
                             .br(), .span(.class("small muted"), .text(String(format: "%.5f, %.5f", c.centerLat, c.centerLon)))),
-                        .td(.class("num strong"), .text("\(c.count)")), .td(.class("num"), .text(c.z.map { String(format: "%.2f", $0) } ?? "—")),
+                        .td(.class("num strong"), .text("\(c.count)")), .td(.class("num"), .text(c.z.map { Decimals.format($0, places: 2) } ?? "—")),
                         .td(.text(c.bandName)), .td(.text(c.peak ?? "—")), .td(profileSVG(c.profile ?? [], L)))
                 })))
         let body: Node = units.isEmpty
@@ -139,16 +139,16 @@ enum HotspotViews {
                                                                                         extra: .group([.attr("min", "0"), .attr("max", "1000"), .attr("placeholder", String(format: "%g", p.hours))]))))
         }
         fields.append(.button(.type("submit"), .text(L.t("生成", "Plan"))))
-        let summary = L.t("预测模型 \(d.model)：以 \(d.historyFrom) 起至本周一前的 \(d.historyIncidents) 起有坐标警情为依据（只用本周之前的数据），预计下周共 \(String(format: "%.1f", d.expectedWeekTotal)) 起。按各所巡逻能力，从预计警情最多的网格 × 时段依次排入，每格每周至多 3 个时段、同一时段至多 2 处。此为草案，请结合实际调整。",
-                          "Model \(d.model), fed with the \(d.historyIncidents) located incidents from \(d.historyFrom) up to the Monday (nothing later); \(String(format: "%.1f", d.expectedWeekTotal)) incidents expected next week. Patrols are the cell × window slots with most expected incidents, within each station's hours, at most 3 windows per cell and 2 patrols at once. A draft to edit.")
+        let summary = L.t("预测模型 \(d.model)：以 \(d.historyFrom) 起至本周一前的 \(d.historyIncidents) 起有坐标警情为依据（只用本周之前的数据），预计下周共 \(Decimals.format(d.expectedWeekTotal, places: 1)) 起。按各所巡逻能力，从预计警情最多的网格 × 时段依次排入，每格每周至多 3 个时段、同一时段至多 2 处。此为草案，请结合实际调整。",
+                          "Model \(d.model), fed with the \(d.historyIncidents) located incidents from \(d.historyFrom) up to the Monday (nothing later); \(Decimals.format(d.expectedWeekTotal, places: 1)) incidents expected next week. Patrols are the cell × window slots with most expected incidents, within each station's hours, at most 3 windows per cell and 2 patrols at once. A draft to edit.")
         // Stations without a single patrol are listed on one line below, not as empty cards.
         let idle = d.stations.filter { $0.rows.isEmpty }
         let idleNote: Node = idle.isEmpty ? .empty : .p(.class("muted"), .text(L.t("无建议的派出所（近两年辖区无有坐标警情，或巡逻时长不足一个时段）：", "No patrols for (no located incidents in two years, or fewer hours than one window): ")
             + idle.map { $0.name + "（\(String(format: "%g", $0.capacityHours))h）" }.joined(separator: L.t("、", ", "))))
         let stationCards: [Node] = d.stations.filter { !$0.rows.isEmpty }.map { s in
             .div(.class("card"),
-                .h2(.text(s.name + L.t("：计划 \(String(format: "%g", s.plannedHours)) / \(String(format: "%g", s.capacityHours)) 小时，覆盖预计警情 \(String(format: "%.2f", s.coveredExpected)) 起",
-                                       ": \(String(format: "%g", s.plannedHours)) of \(String(format: "%g", s.capacityHours)) hours planned, covering \(String(format: "%.2f", s.coveredExpected)) expected incidents"))),
+                .h2(.text(s.name + L.t("：计划 \(String(format: "%g", s.plannedHours)) / \(String(format: "%g", s.capacityHours)) 小时，覆盖预计警情 \(Decimals.format(s.coveredExpected, places: 2)) 起",
+                                       ": \(String(format: "%g", s.plannedHours)) of \(String(format: "%g", s.capacityHours)) hours planned, covering \(Decimals.format(s.coveredExpected, places: 2)) expected incidents"))),
                 s.rows.isEmpty ? .p(.class("muted"), .text(s.capacityHours < Double(d.windowHours) ? L.t("巡逻时长不足一个时段。", "Fewer hours than one window.") : L.t("历史警情不足，无建议。", "Not enough history for a recommendation.")))
                 : .div(.class("scroll"), .table(.class("data compact"),
                     .thead(.tr(.th(.class("num"), .text(L.t("序号", "No."))), .th(.text(L.t("日期", "Date"))), .th(.text(L.t("时段", "Window"))), .th(.text(L.t("网格", "Cell"))),
@@ -157,8 +157,8 @@ enum HotspotViews {
                     .tbody(.forEach(s.rows) { r in
                         .tr(.td(.class("num"), .text("\(r.rank)")), .td(.text("\(r.date) \(r.weekdayName)")), .td(.text("\(r.start)–\(r.end)")),
                             .td(.text(r.cell), .br(), .span(.class("small muted"), .text(String(format: "%.5f, %.5f", r.centerLat, r.centerLon)))),
-                            .td(.text(r.community ?? "—")), .td(.class("num"), .text(String(format: "%.2f", r.cellExpected))),
-                            .td(.class("num"), .text(String(format: "%.1f%%", r.windowShare * 100))), .td(.class("num strong"), .text(String(format: "%.3f", r.expected))))
+                            .td(.text(r.community ?? "—")), .td(.class("num"), .text(Decimals.format(r.cellExpected, places: 2))),
+                            .td(.class("num"), .text(Decimals.percent(r.windowShare))), .td(.class("num strong"), .text(Decimals.format(r.expected, places: 3))))
                     }))))
         }
         let body: Node = units.isEmpty

@@ -203,7 +203,7 @@ enum PatrolRecommendationService {
         for s in d.stations {
             for r in s.rows {
                 w.append([r.station, String(r.rank), r.date, r.weekdayName, r.start, r.end, r.cell, String(format: "%.6f", r.centerLat), String(format: "%.6f", r.centerLon),
-                          r.community ?? "", String(format: "%g", r.patrolHours), String(format: "%.3f", r.cellExpected), String(format: "%.3f", r.windowShare), String(format: "%.3f", r.expected)])
+                          r.community ?? "", String(format: "%g", r.patrolHours), Decimals.format(r.cellExpected, places: 3), Decimals.format(r.windowShare, places: 3), Decimals.format(r.expected, places: 3)])
             }
         }
         return w

@@ -98,7 +98,7 @@ enum ReportViews {
             stat("\(r.incidents)", L.t("本月警情", "Incidents"), L.t("环比 ", "MoM ") + PercentChange.format(current: r.incidents, previous: r.incidentsLastMonth) + L.t("，同比 ", ", YoY ") + PercentChange.format(current: r.incidents, previous: r.incidentsSameMonthLastYear)),
             stat("\(r.preventable.current)", L.t("可防性案件", "Preventable cases"), L.t("环比 ", "MoM ") + r.preventable.monthOnMonth + L.t("，同比 ", ", YoY ") + r.preventable.yearOnYear),
             stat("\(r.preventable.filed) / \(r.preventable.solved)", L.t("立案 / 破案", "Filed / solved"), L.t("可防性案件", "Preventable cases")),
-            stat(r.clearanceRate.map { String(format: "%.1f%%", $0 * 100) } ?? "—", L.t("破案率", "Clearance"), L.t("破案 ÷ 立案", "Solved ÷ filed")))
+            stat(Rate.format(r.preventable.solved, of: r.preventable.filed), L.t("破案率", "Clearance"), L.t("破案 ÷ 立案", "Solved ÷ filed")))
         let categories: Node = .table(.class("data compact"),
             .thead(.tr(.th(.text(L.t("类别", "Category"))), .th(.class("num"), .text(L.t("本月", "This month"))), .th(.class("num"), .text(L.t("上月", "Last month"))),
                        .th(.class("num"), .text(L.t("环比", "MoM"))), .th(.class("num"), .text(L.t("去年同月", "Same month last year"))), .th(.class("num"), .text(L.t("同比", "YoY"))))),

@@ -174,28 +174,29 @@ enum AssessmentRulesService {
 /// The rules as a flat form (tiers as "30:150, 50:270, 100:300").
 struct RulesForm: Content {
     var namedCount: String?, rectificationAfter: String?, yellowAfter: String?, rectificationMonths: String?, resetEachYear: String?
-    var recordsAndWatchAmount: String?, decreaseTiers: String?, compare: String?, keySubcategories: String?
+    var recordsAndWatchAmount: String?, decreaseTiers: String?, compare: String?, keySubcategories: String?, fromZero: String?
     /// Index and dual-assessment settings; a field left out of the form keeps its stored value.
-    var weightCrime: String?, weightClearance: String?, weightPerception: String?, weightPatrol: String?, perceptionTarget: String?, dualStationWeight: String?
+    /// `perceptionTargets` is "2012:95, 2013:98"; the older single `perceptionTarget` (a percentage) still sets every year.
+    var weightCrime: String?, weightClearance: String?, weightPerception: String?, weightPatrol: String?, perceptionTargets: String?, perceptionTarget: String?, dualStationWeight: String?
 
     init(_ r: AssessmentRules) {
         namedCount = "\(r.ladder.namedCount)"; rectificationAfter = "\(r.ladder.rectificationAfter)"; yellowAfter = "\(r.ladder.yellowAfter)"
-        rectificationMonths = "\(r.ladder.rectificationMonths)"; resetEachYear = r.ladder.resetEachYear ? "1" : "0"
+        rectificationMonths = "\(r.ladder.rectificationMonths)"; resetEachYear = r.ladder.resetEachYear ? "1" : "0"; fromZero = r.ladder.fromZero.rawValue
         recordsAndWatchAmount = "\(r.rewards.recordsAndWatchAmount)"
         decreaseTiers = r.rewards.decreaseTiers.map { "\($0.percent):\($0.amount)" }.joined(separator: ", ")
         compare = r.compare.rawValue; keySubcategories = r.keySubcategories.joined(separator: ", ")
         func g(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(format: "%g", x) }
         weightCrime = g(r.indexWeights.crime * 100); weightClearance = g(r.indexWeights.clearance * 100); weightPerception = g(r.indexWeights.perception * 100); weightPatrol = g(r.indexWeights.patrol * 100)
-        perceptionTarget = g(r.perceptionTarget * 100); dualStationWeight = g(r.dualStationWeight * 100)
+        perceptionTargets = r.perceptionTargets.text; dualStationWeight = g(r.dualStationWeight * 100)
     }
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
         func s(_ k: String) -> String? { c.loose(AnyKey(k)) }
         namedCount = s("namedCount"); rectificationAfter = s("rectificationAfter"); yellowAfter = s("yellowAfter")
         rectificationMonths = s("rectificationMonths"); resetEachYear = s("resetEachYear"); recordsAndWatchAmount = s("recordsAndWatchAmount")
-        decreaseTiers = s("decreaseTiers"); compare = s("compare"); keySubcategories = s("keySubcategories")
+        decreaseTiers = s("decreaseTiers"); compare = s("compare"); keySubcategories = s("keySubcategories"); fromZero = s("fromZero")
         weightCrime = s("weightCrime"); weightClearance = s("weightClearance"); weightPerception = s("weightPerception"); weightPatrol = s("weightPatrol")
-        perceptionTarget = s("perceptionTarget"); dualStationWeight = s("dualStationWeight")
+        perceptionTargets = s("perceptionTargets"); perceptionTarget = s("perceptionTarget"); dualStationWeight = s("dualStationWeight")
     }
 
     /// The form's fields over `base` (settings the form does not show, such as harm weights, are kept).
@@ -216,6 +217,9 @@ struct RulesForm: Content {
         }
         r.ladder.rectificationMonths = int("rectificationMonths", rectificationMonths, 1...12)
         r.ladder.resetEachYear = ["1", "on", "true", "yes"].contains((resetEachYear ?? "").lowercased())
+        if let raw = fromZero?.nilIfEmpty {
+            if let z = FromZeroRule(rawValue: raw) { r.ladder.fromZero = z } else { e["fromZero"] = L.t("选项无效", "Not one of the choices") }
+        }
         r.rewards.recordsAndWatchAmount = int("recordsAndWatchAmount", recordsAndWatchAmount, 0...100_000)
         var tiers: [RewardTier] = []
         for part in (decreaseTiers ?? "").split(whereSeparator: { $0 == "," || $0 == "，" || $0 == ";" }) {
@@ -240,7 +244,13 @@ struct RulesForm: Content {
                                       perception: pct("weightPerception", weightPerception, 0...100, keep: r.indexWeights.perception),
                                       patrol: pct("weightPatrol", weightPatrol, 0...100, keep: r.indexWeights.patrol))
         if !r.indexWeights.isValid && e["weightCrime"] == nil { e["weightCrime"] = L.t("各项权重不能全为0", "The weights cannot all be 0") }
-        r.perceptionTarget = pct("perceptionTarget", perceptionTarget, 50...100, keep: r.perceptionTarget)
+        if let raw = perceptionTargets {
+            if let t = PerceptionTargets.parse(raw), t.problems.isEmpty { r.perceptionTargets = t }
+            else { e["perceptionTargets"] = L.t("格式：年份:目标%，逗号分隔，目标 50–100，如 2012:95, 2013:98", "Format: year:target%, comma-separated, targets 50–100, e.g. 2012:95, 2013:98") }
+        } else if perceptionTarget != nil {
+            let one = pct("perceptionTarget", perceptionTarget, 50...100, keep: -1)
+            if one >= 0 { r.perceptionTargets = PerceptionTargets([r.perceptionTargets.entries.first?.year ?? 2012: one]) }
+        }
         r.dualStationWeight = pct("dualStationWeight", dualStationWeight, 0...100, keep: r.dualStationWeight)
         guard e.isEmpty else { throw e }
         return r

@@ -168,10 +168,12 @@ struct AssessmentRules: Content, Equatable {
     var compare: Compare = .sameMonthLastYear
     /// Key cases (重点案件): these incident subcategories; empty = every preventable (可防性) subcategory.
     var keySubcategories: [String] = []
-    /// Composite index: harm weights per subcategory, component weights, safety-perception target (seed 003: 95% in 2012, 98% in 2013).
+    /// Composite index: harm weights per subcategory, component weights.
     var harmWeights: HarmWeights = .defaults
     var indexWeights: IndexWeights = .init()
-    var perceptionTarget: Double = 0.95
+    /// Safety-perception targets by year (seed 003: 95% in 2012, 98% in 2013); a year without a row takes the
+    /// latest earlier year's. `PerceptionTargets` in PinganKit.
+    var perceptionTargets: PerceptionTargets = .seed003
     /// Dual assessment of community officers: the station's share; the governance office has the rest.
     var dualStationWeight: Double = 0.5
 
@@ -185,16 +187,38 @@ struct AssessmentRules: Content, Equatable {
         keySubcategories = try c.decodeIfPresent([String].self, forKey: .keySubcategories) ?? []
         harmWeights = try c.decodeIfPresent(HarmWeights.self, forKey: .harmWeights) ?? .defaults
         indexWeights = try c.decodeIfPresent(IndexWeights.self, forKey: .indexWeights) ?? .init()
-        perceptionTarget = try c.decodeIfPresent(Double.self, forKey: .perceptionTarget) ?? 0.95
+        if let table = try c.decodeIfPresent(PerceptionTargets.self, forKey: .perceptionTargets) {
+            perceptionTargets = table
+        } else if let one = try c.decodeIfPresent(Double.self, forKey: .perceptionTarget), abs(one - 0.95) > 1e-9 {
+            // Rules stored before issue 25 had one target for every year; a district that changed it keeps it for every year.
+            perceptionTargets = PerceptionTargets([2012: one])
+        } else {
+            perceptionTargets = .seed003   // the old default (95 % every year) becomes the seed's table
+        }
         dualStationWeight = try c.decodeIfPresent(Double.self, forKey: .dualStationWeight) ?? 0.5
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case ladder, rewards, compare, keySubcategories, harmWeights, indexWeights, perceptionTargets, dualStationWeight
+        case perceptionTarget   // read only: rules stored before issue 25
+    }
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(ladder, forKey: .ladder); try c.encode(rewards, forKey: .rewards); try c.encode(compare, forKey: .compare)
+        try c.encode(keySubcategories, forKey: .keySubcategories); try c.encode(harmWeights, forKey: .harmWeights)
+        try c.encode(indexWeights, forKey: .indexWeights); try c.encode(perceptionTargets, forKey: .perceptionTargets)
+        try c.encode(dualStationWeight, forKey: .dualStationWeight)
+    }
+
+    /// The safety-perception target of a year.
+    func perceptionTarget(year: Int) -> Double { perceptionTargets.target(for: year) }
 
     func problems() -> [String: String] {
         var p: [String: String] = [:]
         for (k, v) in ladder.problems() { p["ladder." + k] = v }
         for (k, v) in rewards.problems() { p["rewards." + k] = v }
         if !indexWeights.isValid { p["indexWeights"] = "≥ 0, not all 0" }
-        if !(0.5...1).contains(perceptionTarget) { p["perceptionTarget"] = "0.5–1" }
+        if !perceptionTargets.problems.isEmpty { p["perceptionTargets"] = perceptionTargets.problems.joined(separator: "; ") }
         if !(0...1).contains(dualStationWeight) { p["dualStationWeight"] = "0–1" }
         if harmWeights.bySubcategory.values.contains(where: { !($0 >= 0 && $0 <= 100) }) { p["harmWeights"] = "0–100" }
         return p

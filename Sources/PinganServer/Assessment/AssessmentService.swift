@@ -62,6 +62,9 @@ struct LadderRow: Content {
 struct LadderReport: Content {
     var month: String
     var compare: AssessmentRules.Compare
+    /// The ranking rule in force (said on the page): how many are named, and where rises from 0 go.
+    var namedCount: Int
+    var fromZero: FromZeroRule
     var run: Bool
     var rows: [LadderRow]
     var payoutTotal: Int
@@ -126,16 +129,20 @@ enum AssessmentService {
                                  reasonsZh: reasons.map(\.textZh), reasonsEn: reasons.map(\.textEn),
                                  rewardRecords: r.rewardRecords, rewardDecrease: r.rewardDecrease, rewardTotal: r.rewardTotal))
         }
-        // Largest rise first (the published order), then the rest by station, community, name.
+        // Largest rise first (the published order; within a shared rank the larger increase, then the cadre), then the rest by station, community, name.
         out.sort { a, b in
             switch (a.riseRank, b.riseRank) {
-            case let (x?, y?): return x < y
+            case let (x?, y?) where x != y: return x < y
+            case (_?, _?):
+                let da = a.current - a.previous, db = b.current - b.previous
+                return da != db ? da > db : a.cadreID < b.cadreID
             case (_?, nil): return true
             case (nil, _?): return false
             default: return (a.station, a.community, a.name) < (b.station, b.community, b.name)
             }
         }
-        return LadderReport(month: month.description, compare: try await AssessmentRun.rules(req.db).compare, run: anyRun, rows: out,
+        let rules = try await AssessmentRun.rules(req.db)
+        return LadderReport(month: month.description, compare: rules.compare, namedCount: rules.ladder.namedCount, fromZero: rules.ladder.fromZero, run: anyRun, rows: out,
                             payoutTotal: out.reduce(0) { $0 + $1.rewardTotal })
     }
 
@@ -225,7 +232,8 @@ enum AssessmentService {
             ? ["月份", "排名", "包片干部", "职务", "派出所", "社区", "网格", "本期", "对比期", "升降", "通报", "状态", "原因", "四查奖励", "下降奖励", "奖励合计"]
             : ["month", "rise_rank", "cadre", "post", "station", "community", "grid", "current", "previous", "change", "named", "level", "reasons", "reward_records", "reward_decrease", "reward_total"])
         for x in r.rows {
-            w.append([x.month, x.riseRank.map(String.init) ?? "", x.name, x.post, x.station, x.community, x.grid ?? "", "\(x.current)", "\(x.previous)", x.change,
+            w.append([x.month, x.riseRank.map(String.init) ?? "", x.name, x.post, x.station, x.community, x.grid ?? "", "\(x.current)", "\(x.previous)",
+                      PercentChange.describe(current: x.current, previous: x.previous, chinese: chinese),
                       chinese ? (x.named ? "是" : "") : (x.named ? "yes" : ""), chinese ? x.level.nameZh : x.level.rawValue,
                       (chinese ? x.reasonsZh : x.reasonsEn).joined(separator: "；"), "\(x.rewardRecords)", "\(x.rewardDecrease)", "\(x.rewardTotal)"])
         }

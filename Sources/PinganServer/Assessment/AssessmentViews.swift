@@ -25,6 +25,22 @@ enum AssessmentViews {
         return .span(.class(cls), .text(L.t(l.nameZh, l.nameEn)))
     }
 
+    /// The change as the seeds write it, or "由0增至n" / "from 0 to n" for a rise from 0 (it has no percentage).
+    static func changeText(_ L: Lang, _ current: Int, _ previous: Int) -> String {
+        PercentChange.describe(current: current, previous: previous, chinese: !L.isEnglish)
+    }
+
+    /// The ranking rule in words (ties, rises from 0), said on the ladder page.
+    static func rankingRule(_ L: Lang, _ fromZero: FromZeroRule, namedCount n: Int) -> String {
+        let zh = "排名规则：按上升幅度（百分比）由大到小排名，幅度相同者并列同一名次（如 1、2、2、4），名次在前\(n)名以内的都通报，并列第\(n)名者一并通报；"
+            + (fromZero == .afterPercentages ? "由0起上升的没有百分比，排在所有按百分比上升者之后，按增加起数由多到少排名（起数相同者并列），显示为“由0增至n”。"
+                                              : "由0起上升的没有百分比，不参与排名、不因此通报（仍计为上升，整改期内上升照样黄牌警告），显示为“由0增至n”。")
+        let en = "Ranking: by the size of the rise (percentage), largest first; equal rises share a rank (1, 2, 2, 4), and every cadre ranked \(n) or better is named, all of a tie at \(n) included. "
+            + (fromZero == .afterPercentages ? "A rise from 0 has no percentage: it ranks after every percentage rise, by the increase (equal increases tie), and reads “from 0 to n”."
+                                              : "A rise from 0 has no percentage and is not ranked or named for it (it still counts as rising, e.g. during rectification); it reads “from 0 to n”.")
+        return L.t(zh, en)
+    }
+
     static func monthFilter(_ req: Request, action: String, month: String) -> Node {
         .form(.method("get"), .action(action), .class("filters no-print"),
               .label(.text(req.t("月份", "Month")), Form.input("month", month, type: "month")), .button(.type("submit"), .text(req.t("查询", "Show"))))
@@ -45,7 +61,7 @@ enum AssessmentViews {
                 .td(.a(.href("/assessment/cadres/\(x.cadreID)"), .text(x.name)), x.post.isEmpty ? .empty : .span(.class("small muted"), .text(" " + x.post))),
                 .td(.text(x.station)), .td(.text(x.community + (x.grid.map { " · " + $0 } ?? ""))),
                 .td(.class("num"), .text("\(x.previous)")), .td(.class("num"), .text("\(x.current)")),
-                .td(.class("num"), x.current > x.previous ? .strong(.text(x.change)) : .text(x.change)),
+                .td(.class("num"), x.current > x.previous ? .strong(.text(changeText(L, x.current, x.previous))) : .text(changeText(L, x.current, x.previous))),
                 .td(x.named ? .span(.class("badge received"), .text(L.t("通报", "Named"))) : .empty),
                 .td(level(L, x.level)),
                 .td(.class("small"), .text((L.isEnglish ? x.reasonsEn : x.reasonsZh).joined(separator: "；"))),
@@ -64,6 +80,7 @@ enum AssessmentViews {
             .div(.class("filters no-print"), monthFilter(req, action: "/assessment", month: r.month), runForm),
             .p(.class("small muted"), .text(L.t("依据：重点案件（可防性案件）\(compare)升降排位，上升幅度前三名通报；连续两次限期整改；连续三次或整改期内继续上升黄牌警告；黄牌后继续上升年终不评优。",
                                                "Key (preventable) cases \(compare); the top three risers are named; twice running → rectification; three times, or rising during rectification → yellow card; rising after a yellow card → not eligible for excellent."))),
+            .p(.class("small muted"), .text(rankingRule(L, r.fromZero, namedCount: r.namedCount))),
             !r.run ? .div(.class("empty"), .text(L.t("本月尚未计算排位。", "This month has not been run yet.")))
             : rows.isEmpty ? .div(.class("empty"), .text(L.t("辖区内没有包片干部。", "No cadres in your jurisdiction.")))
             : .group([
@@ -84,7 +101,7 @@ enum AssessmentViews {
         let rows: [Node] = paid.map { x in
             .tr(.td(.text(x.name)), .td(.text(x.post)), .td(.text(x.station)), .td(.text(x.community)),
                 .td(.class("num"), .text("\(x.rewardRecords)")), .td(.class("num"), .text("\(x.rewardDecrease)")),
-                .td(.class("num"), .text(x.change)), .td(.class("num"), .strong(.text("\(x.rewardTotal)"))))
+                .td(.class("num"), .text(changeText(L, x.current, x.previous))), .td(.class("num"), .strong(.text("\(x.rewardTotal)"))))
         }
         return .page(req, title: title, status: filterErrors.isEmpty ? .ok : .unprocessableEntity,
             tabs(req, active: "/assessment/payouts"),
@@ -138,7 +155,7 @@ enum AssessmentViews {
         let title = L.t("包片干部：\(c.name)", "Cadre: \(c.name)")
         let rows: [Node] = history.map { r in
             .tr(.td(.a(.href("/assessment?month=\(r.month)"), .text(r.month))), .td(.class("num"), .text("\(r.previous)")), .td(.class("num"), .text("\(r.current)")),
-                .td(.class("num"), .text(r.change)), .td(.class("num"), .text(r.riseRank.map(String.init) ?? "")),
+                .td(.class("num"), .text(changeText(L, r.current, r.previous))), .td(.class("num"), .text(r.riseRank.map(String.init) ?? "")),
                 .td(r.levelBefore == r.level ? level(L, r.level) : .group([level(L, r.levelBefore), .text(" → "), level(L, r.level)])),
                 .td(.class("small"), .text((L.isEnglish ? r.reasons.map(\.textEn) : r.reasons.map(\.textZh)).joined(separator: "；")
                                             + (r.rectificationUntil.map { L.t("（整改期至 \($0)）", " (rectification until \($0))") } ?? ""))),
@@ -224,6 +241,9 @@ enum AssessmentViews {
             num(L.t("连续几次通报限期整改", "Consecutive months named → rectification"), "rectificationAfter", f.rectificationAfter),
             num(L.t("连续几次通报黄牌警告", "Consecutive months named → yellow card"), "yellowAfter", f.yellowAfter),
             num(L.t("整改期（月）", "Rectification period (months)"), "rectificationMonths", f.rectificationMonths),
+            Form.field(L.t("由0起上升（无百分比）的排名", "Rises from 0 (no percentage) in the ranking"), "fromZero", errors,
+                       hint: L.t("上升幅度相同者并列同一名次，并列第三名的都通报", "Equal rises share a rank; everyone tied at third is named"),
+                       Form.select("fromZero", FromZeroRule.allCases.map { ($0.rawValue, L.t($0.nameZh, $0.nameEn)) }, selected: f.fromZero)),
             Form.field(L.t("每年重新考核", "Start each year clean"), "resetEachYear", errors,
                        Form.select("resetEachYear", [("1", L.t("是", "Yes")), ("0", L.t("否", "No"))], selected: f.resetEachYear)),
             Form.field(L.t("案件对比方式", "Compare key cases with"), "compare", errors,
@@ -237,7 +257,9 @@ enum AssessmentViews {
             num(L.t("综合指数权重：破案（%）", "Index weight: clearance (%)"), "weightClearance", f.weightClearance),
             num(L.t("综合指数权重：安全感（%）", "Index weight: perception (%)"), "weightPerception", f.weightPerception),
             num(L.t("综合指数权重：热点巡逻投放（%）", "Index weight: patrol dosage in hot grids (%)"), "weightPatrol", f.weightPatrol),
-            num(L.t("安全感目标（%）", "Perception target (%)"), "perceptionTarget", f.perceptionTarget),
+            Form.field(L.t("安全感测评目标（年份:目标%）", "Safety-perception targets (year:target %)"), "perceptionTargets", errors,
+                       hint: L.t("种子文件：2012年95%以上，2013年98%以上；未列出的年份沿用此前最近一年的目标。", "Seed 003: 95% or more in 2012, 98% or more in 2013; a year not listed keeps the latest earlier target."),
+                       Form.input("perceptionTargets", f.perceptionTargets, required: true)),
             num(L.t("双重考核派出所权重（%）", "Dual assessment: station weight (%)"), "dualStationWeight", f.dualStationWeight))
         return .page(req, title: title, status: errors.isEmpty ? .ok : .unprocessableEntity,
             tabs(req, active: "/assessment/rules"),

@@ -199,7 +199,7 @@ enum DualViews {
         func n(_ v: Int?) -> String { v.map(String.init) ?? "—" }
         let officers: [Node] = r.officers.map { o in
             .tr(.td(.text(o.name)), .td(.text(o.area)), .td(.class("num"), .text(n(o.station))), .td(.class("num"), .text(n(o.governance))),
-                .td(.class("num"), .strong(.text(o.combined.map { String(format: "%.1f", $0) } ?? "—"))))
+                .td(.class("num"), .strong(.text(o.combined.map { Decimals.format($0, places: 1) } ?? "—"))))
         }
         let workers: [Node] = r.gridWorkers.map { g in .tr(.td(.text(g.name)), .td(.text(g.area)), .td(.class("num"), .text(n(g.officer)))) }
         let form: Node = kinds.isEmpty ? .empty

@@ -46,7 +46,8 @@ struct IndexController: RouteCollection {
         var fe = FieldErrors()
         let year = Self.year(req, errors: &fe)
         let rows = try await IndexService.perception(req, year: year)
-        return IndexViews.perception(req, year: year, rows: rows, target: try await AssessmentRun.rules(req.db).perceptionTarget,
+        let targets = try await AssessmentRun.rules(req.db).perceptionTargets
+        return IndexViews.perception(req, year: year, rows: rows, target: targets.target(for: year), targetYear: targets.sourceYear(for: year) ?? year,
                                      communities: try await DivisionLookup.communities(req), input: input, errors: errors, filterErrors: fe,
                                      canEdit: try req.user.role.can(.editFourChecks))
     }
@@ -85,7 +86,7 @@ struct IndexController: RouteCollection {
 }
 
 enum IndexViews {
-    static func pct(_ x: Double?) -> String { x.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
+    static func pct(_ x: Double?) -> String { x.map { Decimals.percent($0) } ?? "—" }
 
     /// Funnel plot: O/E against expected harm, with 95% and 99.8% limits around 1 (Spiegelhalter 2005).
     static func funnel(_ req: Request, _ r: IndexReport) -> Node {
@@ -103,7 +104,7 @@ enum IndexViews {
         for k in 0...4 {
             let v = maxY * Double(k) / 4
             s += "<line x1=\"\(f(left))\" y1=\"\(f(y(v)))\" x2=\"\(f(w - right))\" y2=\"\(f(y(v)))\" stroke=\"#dde2e7\"/>"
-            s += "<text x=\"\(f(left - 6))\" y=\"\(f(y(v) + 4))\" font-size=\"11\" text-anchor=\"end\" fill=\"#5f6b76\">\(String(format: "%.1f", v))</text>"
+            s += "<text x=\"\(f(left - 6))\" y=\"\(f(y(v) + 4))\" font-size=\"11\" text-anchor=\"end\" fill=\"#5f6b76\">\(Decimals.format(v, places: 1))</text>"
             let e = maxE * Double(k) / 4
             s += "<text x=\"\(f(x(e)))\" y=\"\(f(h - bottom + 16))\" font-size=\"11\" text-anchor=\"middle\" fill=\"#5f6b76\">\(Int(e.rounded()))</text>"
         }
@@ -128,7 +129,7 @@ enum IndexViews {
             case .low95, .low998: colour = "#2e7d32"
             case .within: colour = "#1f5f99"
             }
-            s += "<circle cx=\"\(f(x(u.expected)))\" cy=\"\(f(y(u.ratio!)))\" r=\"4\" fill=\"\(colour)\" fill-opacity=\"0.75\"><title>\(Node.escape(u.name)): O/E \(String(format: "%.2f", u.ratio!)), E \(String(format: "%.1f", u.expected))</title></circle>"
+            s += "<circle cx=\"\(f(x(u.expected)))\" cy=\"\(f(y(u.ratio!)))\" r=\"4\" fill=\"\(colour)\" fill-opacity=\"0.75\"><title>\(Node.escape(u.name)): O/E \(Decimals.format(u.ratio!, places: 2)), E \(Decimals.format(u.expected, places: 1))</title></circle>"
         }
         s += "<text x=\"\(f(left + pw / 2))\" y=\"\(f(h - 6))\" font-size=\"11\" text-anchor=\"middle\" fill=\"#333\">\(Node.escape(L.t("预期危害加权案件数（人口 × 全区发案率）；虚线：95% 与 99.8% 控制限", "Expected harm-weighted cases (population × district rate); dashed: 95% and 99.8% limits")))</text>"
         s += "<text x=\"12\" y=\"\(f(top + ph / 2))\" font-size=\"11\" text-anchor=\"middle\" fill=\"#333\" transform=\"rotate(-90 12 \(f(top + ph / 2)))\">\(Node.escape(L.t("实际/预期", "Observed / expected")))</text>"
@@ -141,17 +142,17 @@ enum IndexViews {
         let title = L.t("综合平安指数 \(page.from) 至 \(page.month)", "Composite safety index \(page.from) to \(page.month)")
         let rows: [Node] = page.report.units.map { u in
             .tr(.td(.class("num"), .text("\(u.rank)")), .td(.strong(.text(u.name))),
-                .td(.class("num"), .text(u.ratio.map { String(format: "%.2f", $0) } ?? "—")), .td(.class("num"), .text(String(format: "%.2f", u.shrunkRatio))),
-                .td(.class("num"), .text(u.per10k.map { String(format: "%.1f", $0) } ?? "—")),
+                .td(.class("num"), .text(u.ratio.map { Decimals.format($0, places: 2) } ?? "—")), .td(.class("num"), .text(Decimals.format(u.shrunkRatio, places: 2))),
+                .td(.class("num"), .text(u.per10k.map { Decimals.format($0, places: 1) } ?? "—")),
                 .td(.span(.class(u.signal == .within ? "badge" : (u.signal == .high95 || u.signal == .high998 ? "badge received" : "badge closed")), .text(L.t(u.signal.nameZh, u.signal.nameEn)))),
                 .td(.class("num"), .text("\(u.solved)/\(u.filed)")), .td(.class("num"), .text(pct(u.clearanceShrunk))),
                 .td(.class("num"), .text(u.respondents > 0 ? "\(pct(u.perception)) (n=\(u.respondents))" : "—")),
-                .td(.class("num"), .strong(.text(String(format: "%.1f", u.composite)))),
+                .td(.class("num"), .strong(.text(Decimals.format(u.composite, places: 1)))),
                 .td(.class("small"), .element("details", [.element("summary", [.text(L.t("为何在此", "Why here"))]),
                     .element("ul", (L.isEnglish ? u.reasonsEn : u.reasonsZh).map { .element("li", [.text($0)]) }),
-                    .text(L.t("得分：案件 \(String(format: "%.1f", u.crimeScore))、破案 \(String(format: "%.1f", u.clearanceScore))、安全感 \(String(format: "%.1f", u.perceptionScore))",
-                              "Scores: crime \(String(format: "%.1f", u.crimeScore)), clearance \(String(format: "%.1f", u.clearanceScore)), perception \(String(format: "%.1f", u.perceptionScore))")
-                          + (u.patrolScore.map { L.t("、热点巡逻 \(String(format: "%.1f", $0))", ", patrol dosage \(String(format: "%.1f", $0))") } ?? ""))])))
+                    .text(L.t("得分：案件 \(Decimals.format(u.crimeScore, places: 1))、破案 \(Decimals.format(u.clearanceScore, places: 1))、安全感 \(Decimals.format(u.perceptionScore, places: 1))",
+                              "Scores: crime \(Decimals.format(u.crimeScore, places: 1)), clearance \(Decimals.format(u.clearanceScore, places: 1)), perception \(Decimals.format(u.perceptionScore, places: 1))")
+                          + (u.patrolScore.map { L.t("、热点巡逻 \(Decimals.format($0, places: 1))", ", patrol dosage \(Decimals.format($0, places: 1))") } ?? ""))])))
         }
         let levelPicker: Node = .form(.method("get"), .action("/assessment/index"), .class("filters no-print"),
             .label(.text(L.t("截至月份", "Up to month")), Form.input("month", page.month, type: "month")),
@@ -176,15 +177,16 @@ enum IndexViews {
                                  .element("tbody", rows))]))
     }
 
-    static func perception(_ req: Request, year: Int, rows: [IndexService.PerceptionRow], target: Double, communities: [(id: Int, name: String)],
+    static func perception(_ req: Request, year: Int, rows: [IndexService.PerceptionRow], target: Double, targetYear: Int, communities: [(id: Int, name: String)],
                            input: PerceptionInput, errors: FieldErrors, filterErrors: FieldErrors, canEdit: Bool) -> Response {
         let L = req.lang
         let title = L.t("安全感测评 \(year) 年", "Safety perception \(year)")
         let list: [Node] = rows.map { r in
             .tr(.td(.text(r.period)), .td(.text(r.community)), .td(.text(r.source)), .td(.class("num"), .text("\(r.satisfied)/\(r.respondents)")),
-                .td(.class("num"), .strong(.text(pct(r.share)))), .td(.class("num"), .text("\(pct(r.low))–\(pct(r.high))")),
-                .td(r.meetsTarget == true ? .span(.class("badge closed"), .text(L.t("达标", "Meets"))) :
-                    r.meetsTarget == false ? .span(.class("badge received"), .text(L.t("未达标", "Below"))) : .span(.class("badge"), .text(L.t("无显著差别", "Undecided")))))
+                .td(.class("num"), .strong(.text(pct(r.share)))),
+                .td(r.meetsTarget ? .span(.class("badge closed"), .text(L.t("达标", "Meets"))) : .span(.class("badge received"), .text(L.t("未达标", "Below")))),
+                .td(.class("num"), .text("\(pct(r.low))–\(pct(r.high))")),
+                .td(.class("small"), .text(L.t(r.statistical.nameZh, r.statistical.nameEn))))
         }
         let form: Node = canEdit
             ? .form(.method("post"), .action("/assessment/perception"), .class("card no-print"), Layout.csrfField(req), .h2(.text(L.t("录入测评结果", "Enter a result"))),
@@ -204,12 +206,15 @@ enum IndexViews {
             StaffingViews.alert(req, filterErrors),
             .form(.method("get"), .action("/assessment/perception"), .class("filters no-print"),
                   .label(.text(L.t("年份", "Year")), Form.input("year", "\(year)", type: "number")), .button(.type("submit"), .text(L.t("查询", "Show")))),
-            .p(.class("small muted"), .text(L.t("目标 \(pct(target))（种子文件：2012年95%，2013年98%）。区间为 Wilson 95% 置信区间；下限高于目标为达标，上限低于目标为未达标，否则样本不足以判断。",
-                                               "Target \(pct(target)) (seed 003: 95% in 2012, 98% in 2013). Wilson 95% intervals: lower bound above the target meets it, upper bound below misses it, otherwise the sample cannot tell."))),
+            .p(.strong(.text(L.t("\(year) 年目标：安全感 \(pct(target)) 以上", "Target for \(year): \(pct(target)) or more")
+                             + (targetYear != year ? L.t("（沿用 \(targetYear) 年目标）", " (the \(targetYear) target, still in force)") : "")))),
+            .p(.class("small muted"), .text(L.t("各年目标在“考核规则”中设置（种子文件：2012年95%以上，2013年98%以上；未设置的年份沿用此前最近一年的目标）。安全感达到或超过目标即为达标。Wilson 95% 置信区间与“统计判断”只作参考：区间整体在目标之上为显著高于目标，整体在目标之下为显著低于目标，否则样本与目标无显著差别。",
+                                               "Targets per year are set in the assessment rules (seed 003: 95% or more in 2012, 98% or more in 2013; a year without its own target keeps the latest earlier one). A share at or above the target meets it. The Wilson 95% interval and the statistical judgement are supporting information: an interval wholly above the target is above it beyond chance, wholly below is below it beyond chance, otherwise the sample cannot tell the share from the target."))),
             list.isEmpty ? .div(.class("empty"), .text(L.t("本年尚无测评结果。", "No results this year.")))
                 : .table(.class("data"), .thead(.tr(.th(.text(L.t("月份", "Month"))), .th(.text(L.t("社区", "Community"))), .th(.text(L.t("来源", "Source"))),
                                                    .th(.class("num"), .text(L.t("安全/测评", "Safe/asked"))), .th(.class("num"), .text(L.t("安全感", "Share"))),
-                                                   .th(.class("num"), .text(L.t("95%区间", "95% CI"))), .th(.text(L.t("目标", "Target"))))),
+                                                   .th(.text(L.t("目标 ", "Target ") + pct(target))),
+                                                   .th(.class("num"), .text(L.t("95%区间", "95% CI"))), .th(.text(L.t("统计判断", "Statistical judgement"))))),
                          .element("tbody", list)),
             form)
     }

@@ -65,7 +65,7 @@ enum IndexService {
                 report.units = report.units.filter { full?.contains($0.id) ?? true }
             }
         }
-        return IndexPage(month: p.month.description, from: p.first.description, months: p.months, level: p.level, perceptionTarget: rules.perceptionTarget, report: report)
+        return IndexPage(month: p.month.description, from: p.first.description, months: p.months, level: p.level, perceptionTarget: rules.perceptionTarget(year: p.month.year), report: report)
     }
 
     /// Stations the user may see as a whole: those all of whose communities are in scope (nil: every station).
@@ -140,7 +140,8 @@ enum IndexService {
             }
             inputs = order.map { agg[$0]! }
         }
-        return (CompositeIndex.compute(inputs, harm: rules.harmWeights, weights: rules.indexWeights, perceptionTarget: rules.perceptionTarget), rules)
+        // The target of the year the period ends in (seed 003: 95 % in 2012, 98 % in 2013).
+        return (CompositeIndex.compute(inputs, harm: rules.harmWeights, weights: rules.indexWeights, perceptionTarget: rules.perceptionTarget(year: p.month.year)), rules)
     }
 
     static func csv(_ page: IndexPage, chinese: Bool) -> CSVWriter {
@@ -198,22 +199,24 @@ enum IndexService {
         return r
     }
 
+    /// One survey result against its year's target: `meetsTarget` is the seed's reading (share ≥ target), `statistical`
+    /// the Wilson interval's separate judgement (above / indistinguishable / below).
     struct PerceptionRow: Content {
         var id: Int; var communityID: Int; var community: String; var period: String; var respondents: Int; var satisfied: Int; var source: String
-        var share: Double; var low: Double; var high: Double; var meetsTarget: Bool?
+        var share: Double; var low: Double; var high: Double; var target: Double; var meetsTarget: Bool; var statistical: PerceptionVerdict.Statistical
     }
 
     static func perception(_ req: Request, year: Int) async throws -> [PerceptionRow] {
-        let target = try await AssessmentRun.rules(req.db).perceptionTarget
+        let target = try await AssessmentRun.rules(req.db).perceptionTarget(year: year)
         let communities = try await DivisionLookup.communities(req)
         let names = Dictionary(uniqueKeysWithValues: communities.map { ($0.id, $0.name) })
         guard !names.isEmpty else { return [] }
         return try await PerceptionResult.query(on: req.db).filter(\.$communityID ~~ Array(names.keys))
             .filter(\.$period >= "\(year)-01").filter(\.$period <= "\(year)-12").sort(\.$period, .descending).sort(\.$communityID).all().map { r in
-                let w = IndexStatistics.wilson(r.satisfied, of: r.respondents) ?? (0, 1)
+                let v = PerceptionVerdict(safe: r.satisfied, total: r.respondents, target: target)
                 return PerceptionRow(id: r.id!, communityID: r.communityID, community: names[r.communityID] ?? "", period: r.period, respondents: r.respondents,
-                                     satisfied: r.satisfied, source: r.source, share: Double(r.satisfied) / Double(r.respondents), low: w.low, high: w.high,
-                                     meetsTarget: w.low >= target ? true : (w.high < target ? false : nil))
+                                     satisfied: r.satisfied, source: r.source, share: v.share ?? 0, low: v.low ?? 0, high: v.high ?? 1, target: target,
+                                     meetsTarget: v.meetsTarget ?? false, statistical: v.statistical ?? .indistinguishable)
             }
     }
 }

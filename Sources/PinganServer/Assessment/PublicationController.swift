@@ -76,10 +76,10 @@ enum PublicationService {
     static func format(_ metric: IndicatorMetric, _ v: Double?) -> String {
         guard let v else { return "—" }
         switch metric.unit {
-        case .share: return String(format: "%.1f%%", v * 100)
-        case .change: return (v > 0 ? "+" : "") + String(format: "%.1f%%", v * 100)
-        case .per10k: return String(format: "%.2f", v)
-        case .points: return String(format: "%.1f", v)
+        case .share: return Decimals.percent(v)
+        case .change: return Decimals.signedPercent(v)
+        case .per10k: return Decimals.format(v, places: 2)
+        case .points: return Decimals.format(v, places: 1)
         }
     }
 
@@ -157,18 +157,18 @@ enum PublicationViews {
             }
             guard let score = c.score else { return .td(.class("num muted"), .attr("title", L.t("本月无数据，不计分", "No data this month: not scored")), .text("—")) }
             return .td(.class("num"), detail.isEmpty ? .empty : .attr("title", detail), .text(PublicationService.format(c.metric, c.value)),
-                       .div(.class("small muted"), .text(String(format: "%.0f", score) + L.t("分", " pts"))))
+                       .div(.class("small muted"), .text(Decimals.format(score, places: 0) + L.t("分", " pts"))))
         }
         let rows: [Node] = p.rows.map { r in
             .tr(.td(.class("num"), .strong(.text(r.rank.map(String.init) ?? "—"))), .td(change(r)), .td(.strong(.text(r.station))),
-                .td(.class("num"), .strong(.text(r.score.map { String(format: "%.1f", $0) } ?? "—"))),
+                .td(.class("num"), .strong(.text(r.score.map { Decimals.format($0, places: 1) } ?? "—"))),
                 .group(r.indicators.map(cell)))
         }
         let detailRows: [Node] = p.rows.map { r in
             .tr(.td(.text(r.station)), .td(.class("num"), .text("\(r.cases)")), .td(.class("num"), .text(r.monthOnMonth)), .td(.class("num"), .text(r.yearOnYear)),
-                .td(.class("num"), .text(r.per10k.map { String(format: "%.2f", $0) } ?? "—")), .td(.class("num"), .text("\(r.solved)/\(r.filed)")),
+                .td(.class("num"), .text(r.per10k.map { Decimals.format($0, places: 2) } ?? "—")), .td(.class("num"), .text("\(r.solved)/\(r.filed)")),
                 .td(.class("num"), .text("\(r.mediationSuccess) (\(r.mediationAgreed)/\(r.mediationClosed))")),
-                .td(.class("num"), .text(r.composite.map { String(format: "%.1f", $0) } ?? "—")))
+                .td(.class("num"), .text(r.composite.map { Decimals.format($0, places: 1) } ?? "—")))
         }
         let weights = p.indicators.map(\.weight).reduce(0, +)
         let legend = p.indicators.map { d in

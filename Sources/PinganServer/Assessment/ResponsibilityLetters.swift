@@ -229,7 +229,7 @@ enum LetterViews {
     static func show(_ req: Request, _ d: LetterDTO) -> Response {
         let L = req.lang
         let title = L.t("\(d.year)年度社会治安综合治理责任书 · \(d.community)", "Responsibility letter \(d.year) · \(d.community)")
-        func v(_ i: LetterIndicator, _ x: Double?) -> String { x.map { i == .crimeRatio ? String(format: "%.2f", $0) : IndexViews.pct($0) } ?? "—" }
+        func v(_ i: LetterIndicator, _ x: Double?) -> String { x.map { i == .crimeRatio ? Decimals.format($0, places: 2) : IndexViews.pct($0) } ?? "—" }
         let rows: [Node] = d.results.map { r in
             .tr(.td(.text(r.item.text)), .td(.text(L.t(r.item.indicator.nameZh, r.item.indicator.nameEn))),
                 .td(.class("num"), .text((r.item.indicator.higherIsBetter ? "≥ " : "≤ ") + v(r.item.indicator, r.item.target))),

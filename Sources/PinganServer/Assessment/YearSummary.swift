@@ -6,7 +6,7 @@ import PinganKit
 /// 年终考核汇总 (seed 001 四(五): the city publishes monthly and inspects at year end): per station the
 /// monthly scores and ranks of the indicator publication, the average and the year's rank, best and worst
 /// month, the grid cadres not eligible for "excellent" (seed 003's ladder), the year's safety perception
-/// against seed 003's 95 % and 98 % with its interval, and the responsibility letters' results.
+/// against the year's target (seed 003: 95 % in 2012, 98 % in 2013) with its interval, and the responsibility letters' results.
 struct YearStationRow: Content {
     var stationID: String
     var station: String
@@ -18,9 +18,12 @@ struct YearStationRow: Content {
     var respondents: Int
     var perceptionLow: Double?
     var perceptionHigh: Double?
-    /// true: the interval's lower bound reaches the target; false: its upper bound is below; nil: cannot tell.
-    var meets95: Bool?
-    var meets98: Bool?
+    /// The year's target (`AssessmentRules.perceptionTargets`).
+    var perceptionTarget: Double
+    /// The seed's reading: the year's share ≥ the target; nil without a survey.
+    var meetsTarget: Bool?
+    /// The Wilson interval against the target (above / indistinguishable / below), a separate judgement; nil without a survey.
+    var perceptionStatistical: PerceptionVerdict.Statistical?
     var letters: Int
     var lettersMet: Int
     var lettersNotMet: Int
@@ -121,21 +124,19 @@ enum YearSummaryService {
         }
 
         let visible = try await IndexService.visibleStations(req, all)
+        let target = try await AssessmentRun.rules(req.db).perceptionTarget(year: year)
         let standings = order.map { YearStanding(byStation[$0] ?? []) }
         let ranks = YearStanding.ranks(standings.map(\.average))
         var rows: [YearStationRow] = []
         for (i, s) in order.enumerated() where visible?.contains(s) ?? true {
             let u = stationUnit[s]
             let k = u?.satisfied ?? 0, n = u?.respondents ?? 0
-            let interval = IndexStatistics.wilson(k, of: n)
-            func meets(_ target: Double) -> Bool? {
-                guard let interval else { return nil }
-                return interval.low >= target ? true : interval.high < target ? false : nil
-            }
+            let verdict = PerceptionVerdict(safe: k, total: n, target: target)
             let lt = letters[s] ?? (0, 0, 0)
             rows.append(YearStationRow(stationID: s, station: names[s] ?? s, months: byStation[s] ?? [], standing: standings[i], yearRank: ranks[i],
                                        notEligibleCadres: (notEligible[s] ?? []).sorted(), perception: n > 0 ? Double(k) / Double(n) : nil, respondents: n,
-                                       perceptionLow: interval?.low, perceptionHigh: interval?.high, meets95: meets(0.95), meets98: meets(0.98),
+                                       perceptionLow: verdict.low, perceptionHigh: verdict.high, perceptionTarget: target,
+                                       meetsTarget: verdict.meetsTarget, perceptionStatistical: verdict.statistical,
                                        letters: lt.n, lettersMet: lt.met, lettersNotMet: lt.notMet))
         }
         rows.sort { ($0.yearRank ?? Int.max, $0.station) < ($1.yearRank ?? Int.max, $1.station) }
@@ -146,11 +147,11 @@ enum YearSummaryService {
         var header = chinese ? ["年度", "年度名次", "派出所", "平均得分", "平均名次", "最好月份", "最好名次", "最差月份", "最差名次"]
             : ["year", "year_rank", "station", "average_score", "average_rank", "best_month", "best_rank", "worst_month", "worst_rank"]
         for m in r.months { header += chinese ? ["\(m)得分", "\(m)名次"] : ["\(m)_score", "\(m)_rank"] }
-        header += chinese ? ["安全感", "测评人数", "区间下限", "区间上限", "达95%", "达98%", "不评优包片干部", "责任书", "达标", "未达标"]
-            : ["perception", "respondents", "perception_low", "perception_high", "meets_95", "meets_98", "cadres_not_eligible_excellent", "letters", "letters_met", "letters_not_met"]
+        header += chinese ? ["安全感", "测评人数", "区间下限", "区间上限", "安全感目标", "达到目标", "统计判断", "不评优包片干部", "责任书", "达标", "未达标"]
+            : ["perception", "respondents", "perception_low", "perception_high", "perception_target", "meets_target", "statistical_judgement", "cadres_not_eligible_excellent", "letters", "letters_met", "letters_not_met"]
         var w = CSVWriter(header: header)
-        func f(_ x: Double?, _ d: Int) -> String { x.map { String(format: "%.\(d)f", $0) } ?? "" }
-        func b(_ x: Bool?) -> String { x.map { $0 ? (chinese ? "是" : "yes") : (chinese ? "否" : "no") } ?? (chinese ? "不能确定" : "cannot tell") }
+        func f(_ x: Double?, _ d: Int) -> String { x.map { Decimals.format($0, places: d) } ?? "" }
+        func b(_ x: Bool?) -> String { x.map { $0 ? (chinese ? "是" : "yes") : (chinese ? "否" : "no") } ?? "" }
         for row in r.rows {
             func int(_ x: Int?) -> String { x.map(String.init) ?? "" }
             let best = row.standing.best, worst = row.standing.worst
@@ -158,7 +159,8 @@ enum YearSummaryService {
             line += [best?.month ?? "", int(best?.rank), worst?.month ?? "", int(worst?.rank)]
             let byMonth = Dictionary(uniqueKeysWithValues: row.months.map { ($0.month, $0) })
             for m in r.months { line += [f(byMonth[m]?.score, 1), byMonth[m]?.rank.map(String.init) ?? ""] }
-            line += [f(row.perception, 4), "\(row.respondents)", f(row.perceptionLow, 4), f(row.perceptionHigh, 4), b(row.meets95), b(row.meets98),
+            line += [f(row.perception, 4), "\(row.respondents)", f(row.perceptionLow, 4), f(row.perceptionHigh, 4), f(row.perceptionTarget, 4), b(row.meetsTarget),
+                     row.perceptionStatistical.map { chinese ? $0.nameZh : $0.nameEn } ?? "",
                      row.notEligibleCadres.joined(separator: "、"), "\(row.letters)", "\(row.lettersMet)", "\(row.lettersNotMet)"]
             w.append(line)
         }
@@ -212,16 +214,17 @@ enum YearSummaryViews {
         let title = L.t("\(r.year) 年度各派出所考核汇总", "Year-end station summary \(r.year)") + upTo
         func pct(_ x: Double?) -> String { IndexViews.pct(x) }
         func verdict(_ x: Bool?) -> Node {
-            guard let x else { return .span(.class("badge"), .text(L.t("不能确定", "cannot tell"))) }
+            guard let x else { return .text("—") }
             return x ? .span(.class("badge closed"), .text(L.t("达到", "met"))) : .span(.class("badge received"), .text(L.t("未达到", "not met")))
         }
+        let target = r.rows.first?.perceptionTarget
         let rows: [Node] = r.rows.map { row in
             let byMonth = Dictionary(uniqueKeysWithValues: row.months.map { ($0.month, $0) })
             return .tr(.td(.class("num"), .strong(.text(row.yearRank.map(String.init) ?? "—"))), .td(.strong(.text(row.station))),
-                       .td(.class("num"), .strong(.text(row.standing.average.map { String(format: "%.1f", $0) } ?? "—"))),
+                       .td(.class("num"), .strong(.text(row.standing.average.map { Decimals.format($0, places: 1) } ?? "—"))),
                        .group(r.months.map { m in
                            let s = byMonth[m]
-                           return .td(.class("num"), .text(s?.score.map { String(format: "%.1f", $0) } ?? "—"),
+                           return .td(.class("num"), .text(s?.score.map { Decimals.format($0, places: 1) } ?? "—"),
                                       .div(.class("small muted"), .text(s?.rank.map { L.t("第\($0)", "#\($0)") } ?? "")))
                        }),
                        .td(.text(row.standing.best.map { "\($0.month) (\(L.t("第", "#"))\($0.rank ?? 0)\(L.t("名", "")))" } ?? "—")),
@@ -231,7 +234,7 @@ enum YearSummaryViews {
             .tr(.td(.strong(.text(row.station))),
                 .td(.class("num"), .text(row.respondents > 0 ? "\(pct(row.perception)) (n=\(row.respondents))" : L.t("无测评", "no survey"))),
                 .td(.class("num"), .text(row.perceptionLow.map { "\(pct($0)) – \(pct(row.perceptionHigh))" } ?? "—")),
-                .td(verdict(row.meets95)), .td(verdict(row.meets98)),
+                .td(verdict(row.meetsTarget)), .td(.class("small"), .text(row.perceptionStatistical.map { L.t($0.nameZh, $0.nameEn) } ?? "—")),
                 .td(.text(row.notEligibleCadres.isEmpty ? L.t("无", "none") : row.notEligibleCadres.joined(separator: "、"))),
                 .td(.class("num"), .text(row.letters == 0 ? "—" : L.t("\(row.letters) 份：达标 \(row.lettersMet)，未达标 \(row.lettersNotMet)", "\(row.letters): \(row.lettersMet) met, \(row.lettersNotMet) not met"))))
         }
@@ -251,8 +254,8 @@ enum YearSummaryViews {
             .form(.method("get"), .action("/assessment/year"), .class("filters no-print"),
                   .label(.text(L.t("年度", "Year")), Form.select("year", years, selected: "\(r.year)")),
                   .label(.text(L.t("截至", "Through")), Form.select("through", throughOptions, selected: r.partial ? (r.through ?? "") : "")), .button(.type("submit"), .text(L.t("查询", "Show")))),
-            .p(.class("small muted"), .text(L.t("每月得分与名次即当月通报（按考核指标计算，全区排名）；年度名次按平均得分。安全感为全年测评合计，区间为 Wilson 95% 区间：下限达到目标为“达到”，上限低于目标为“未达到”，否则样本不足以判断。",
-                                               "Monthly scores and ranks are each month's publication (scored on the indicators, district-wide); the year's rank is by average score. Perception totals the year's surveys with a Wilson 95% interval: lower bound at or above the target → met, upper bound below → not met, otherwise the sample cannot tell."))),
+            .p(.class("small muted"), .text(L.t("每月得分与名次即当月通报（按考核指标计算，全区排名）；年度名次按平均得分。安全感为全年测评合计，达到或超过本年目标即为“达到”（目标按年设置，见考核规则）；Wilson 95% 区间与统计判断作为参考，另列一栏。",
+                                               "Monthly scores and ranks are each month's publication (scored on the indicators, district-wide); the year's rank is by average score. Perception totals the year's surveys: at or above the year's target (set per year in the rules) → met; the Wilson 95% interval and its statistical judgement are shown beside it for reference."))),
             r.partial ? .p(.class("alert warn"), .text(L.t("\(r.through ?? "") 尚未结束：本月得分只反映到今天为止的记录，并计入平均得分与年度名次。",
                                                         "\(r.through ?? "") is not over: its score reflects the records to date only, and it counts in the average and the year's rank."))) : .empty,
             r.monthsOnCurrentStaffing.isEmpty ? .empty : .p(.class("alert warn"), .text(L.t(
@@ -270,7 +273,7 @@ enum YearSummaryViews {
                     .h2(.text(L.t("安全感、不评优包片干部与责任书", "Perception, cadres not eligible for excellent, letters"))),
                     .table(.class("data"),
                         .thead(.tr(.th(.text(L.t("派出所", "Station"))), .th(.class("num"), .text(L.t("全年安全感", "Perception (year)"))), .th(.class("num"), .text(L.t("95% 区间", "95% interval"))),
-                                   .th(.text(L.t("目标 95%", "Target 95%"))), .th(.text(L.t("目标 98%", "Target 98%"))),
+                                   .th(.text(L.t("目标 ", "Target ") + (target.map { pct($0) } ?? "—"))), .th(.text(L.t("统计判断", "Statistical judgement"))),
                                    .th(.text(L.t("年终不评优的包片干部", "Cadres not eligible for excellent"))), .th(.class("num"), .text(L.t("责任书", "Letters"))))),
                         .element("tbody", other)),
                 ]))

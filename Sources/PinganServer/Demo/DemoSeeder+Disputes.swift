@@ -33,7 +33,9 @@ extension DemoSeeder {
         }
         let streetMediator = try await User.query(on: db).filter(\.$username == "mediator").first()?.id
         let admin = try await User.query(on: db).filter(\.$username == "admin").first()!.id!
-        let officers = Dictionary(uniqueKeysWithValues: try await User.query(on: db).filter(\.$role == .communityOfficer).all().compactMap { u in u.scopeDivisionID.map { ($0, u.id!) } })
+        // The first officer of each community (by id): a community may have more than one.
+        let officers = Dictionary(try await User.query(on: db).filter(\.$role == .communityOfficer).sort(\.$id).all().compactMap { u in u.scopeDivisionID.map { ($0, u.id!) } },
+                                  uniquingKeysWith: { first, _ in first })
         if try await Dispute.query(on: db).count() > 0 { return }
 
         let weights: [(DisputeType, Double)] = [(.family, 0.22), (.neighbours, 0.24), (.landForest, 0.06), (.property, 0.1), (.wageArrears, 0.08), (.labour, 0.06),
@@ -72,13 +74,14 @@ extension DemoSeeder {
                 var events: [(String, DisputeStatus?, DisputeStatus, String, Date, Int, DisputeLevel)] = [("register", nil, .registered, "统一登记，分流至" + level.nameZh, registered, registrar, level)]
                 let mediator: Int? = level == .community ? communityMediatorIDs[community.id!] : level == .street ? streetMediator : districtMediatorID
                 var t = registered
+                // Never later than now: a step that would fall in the future happens "now" (the demo's clock).
                 func step(_ action: String, _ to: DisputeStatus, _ detail: String, after hours: Double, by: Int? = nil) {
-                    t = t.addingTimeInterval(hours * 3600)
+                    t = min(t.addingTimeInterval(hours * 3600), now)
                     events.append((action, d.status, to, detail, t, by ?? d.mediatorID ?? mediator ?? registrar, d.level)); d.status = to
                 }
                 let fate = rng.nextDouble(in: 0 ..< 1)
-                if ageDays < 3, fate < 0.5 {
-                    // Just arrived: still waiting at the desk for acceptance.
+                if (ageDays < 3 && fate < 0.5) || ageDays * 24 < 8 {
+                    // Just arrived (too recent to have been accepted and assigned): still waiting at the desk.
                 } else if fate < 0.02 {
                     d.declineReason = "不属于人民调解受理范围，已告知当事人向相关部门反映"
                     step("decline", .declined, d.declineReason, after: 4, by: registrar)
@@ -102,27 +105,28 @@ extension DemoSeeder {
                         d.escalations = 1; d.level = .street; d.mediatorID = streetMediator
                         step("escalate", .assigned, "由社区调解室上交街道调处分中心", after: 24)
                         step("session", .mediating, "街道分中心组织调解", after: 48)
-                        d.outcome = .agreement; d.agreementTerms = "双方达成和解，赔偿已当场支付"; d.closedAt = closeAt
+                        d.outcome = .agreement; d.agreementTerms = "双方达成和解，赔偿已当场支付"
                         t = max(t, closeAt.addingTimeInterval(-3600)); step("close", .closed, DisputeOutcome.agreement.nameZh, after: 1)
+                        d.closedAt = t   // the close event's time (never after now)
                     } else {
                         let o = rng.nextDouble(in: 0 ..< 1)
                         t = max(t, closeAt.addingTimeInterval(-3600))
                         if o < 0.955 || d.status != .mediating {
                             if d.status != .mediating { step("session", .mediating, "调解，参加：双方当事人、调解员", after: 1) }
-                            d.outcome = .agreement; d.agreementTerms = "双方自愿达成调解协议，按约履行"; d.closedAt = t.addingTimeInterval(3600)
+                            d.outcome = .agreement; d.agreementTerms = "双方自愿达成调解协议，按约履行"; d.closedAt = min(t.addingTimeInterval(3600), now)
                             step("close", .closed, DisputeOutcome.agreement.nameZh, after: 1)
                             if ageDays - duration > 30, rng.nextDouble(in: 0 ..< 1) < 0.6 {
                                 d.followUpKept = rng.nextDouble(in: 0 ..< 1) < 0.95
                                 step("follow_up", .followedUp, d.followUpKept! ? "协议已履行" : "协议未履行", after: 24 * 20)
                             }
                         } else if o < 0.975 && n % 3 != 0 {
-                            d.outcome = .failed; d.referredTo = .court; d.closedAt = t.addingTimeInterval(3600)
+                            d.outcome = .failed; d.referredTo = .court; d.closedAt = min(t.addingTimeInterval(3600), now)
                             step("close", .closed, "调解不成，告知当事人通过诉讼（法院）解决", after: 1)
                         } else if o < 0.99 {
-                            d.referredTo = n % 2 == 0 ? .administrative : .judicial; d.closedAt = t.addingTimeInterval(3600)
+                            d.referredTo = n % 2 == 0 ? .administrative : .judicial; d.closedAt = min(t.addingTimeInterval(3600), now)
                             step("refer", .referred, "移交" + d.referredTo!.nameZh, after: 1)
                         } else {
-                            d.outcome = .withdrawn; d.closedAt = t.addingTimeInterval(3600)
+                            d.outcome = .withdrawn; d.closedAt = min(t.addingTimeInterval(3600), now)
                             step("close", .closed, "当事人撤回", after: 1)
                         }
                     }

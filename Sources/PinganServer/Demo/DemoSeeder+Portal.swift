@@ -53,13 +53,16 @@ extension DemoSeeder {
                 let roll = g.next() % 10
                 guard roll >= 3 || ageHours < 3 else { continue }
                 if ageHours < 3 { continue }
-                let at = r.requestedAt.addingTimeInterval(Double(1 + g.next() % UInt64(max(1, type.responseHours))) * 3600 * 0.8)
+                let delayHours = Double(1 + g.next() % UInt64(max(1, type.responseHours))) * 0.8
                 let final: PortalStatus = roll >= 7 ? (type.kind == .question ? .closed : .fixed) : (roll >= 5 ? .inProgress : .acknowledged)
-                for (j, st) in ([PortalStatus.acknowledged] + (final == .acknowledged ? [] : [final])).enumerated() {
+                let statuses = [PortalStatus.acknowledged] + (final == .acknowledged ? [] : [final])
+                let times = Self.replyTimes(requestedAt: r.requestedAt, now: now, firstDelayHours: delayHours, count: statuses.count)
+                let at = times[0]
+                for (j, st) in statuses.enumerated() {
                     let rep = PortalReply()
                     rep.requestID = r.id!; rep.body = j == 0 ? "已受理。" : replies[Int(g.next() % UInt64(replies.count))]; rep.isPublic = true
                     rep.fromStatus = j == 0 ? .open : .acknowledged; rep.toStatus = st; rep.userID = officer ?? admin
-                    rep.at = at.addingTimeInterval(Double(j) * 86_400)
+                    rep.at = times[j]
                     try await rep.create(on: db)
                     r.status = st; r.statusNotes = rep.body; r.updatedAt = rep.at
                 }
@@ -113,5 +116,15 @@ extension DemoSeeder {
         }
         log("Portal: \(made) residents' requests, \(notices.count) notices, safety-survey answers for two quarters.")
         return key
+    }
+
+    /// When a demo request's replies were written: never after `now` (a closed request was "updated tomorrow" before
+    /// issue 25). The first comes after `firstDelayHours`, but within 40 % of the request's age; each next one a day
+    /// later or halfway to now, whichever is sooner.
+    static func replyTimes(requestedAt: Date, now: Date, firstDelayHours: Double, count: Int) -> [Date] {
+        let age = max(0, now.timeIntervalSince(requestedAt))
+        var out = [requestedAt.addingTimeInterval(min(firstDelayHours * 3600, age * 0.4))]
+        while out.count < count { out.append(out.last!.addingTimeInterval(min(86_400, now.timeIntervalSince(out.last!) / 2))) }
+        return out
     }
 }

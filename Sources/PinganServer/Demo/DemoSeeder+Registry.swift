@@ -18,7 +18,9 @@ extension DemoSeeder {
         let gridsByCommunity = Dictionary(grouping: grids, by: { $0.communityID! })
         let buildings = try await Division.query(on: db).filter(\.$level == .building).filter(\.$communityID ~~ communities.compactMap(\.id)).sort(\.$code).all()
         let buildingsByGrid = Dictionary(grouping: buildings, by: { $0.parentID! })
-        let officers = Dictionary(uniqueKeysWithValues: try await User.query(on: db).filter(\.$role == .communityOfficer).all().compactMap { u in u.scopeDivisionID.map { ($0, u.id!) } })
+        // The first officer of each community (by id): a community may have more than one.
+        let officers = Dictionary(try await User.query(on: db).filter(\.$role == .communityOfficer).sort(\.$id).all().compactMap { u in u.scopeDivisionID.map { ($0, u.id!) } },
+                                  uniquingKeysWith: { first, _ in first })
         let admin = try await User.query(on: db).filter(\.$username == "admin").first()!.id!
         let surnames = Array("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗梁宋郑谢韩唐冯")
         let given = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "军", "杰", "涛", "明", "超", "华", "平", "刚", "辉", "健", "婷", "丽", "强", "欣怡", "子轩", "浩然"]

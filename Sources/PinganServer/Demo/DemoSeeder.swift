@@ -185,14 +185,19 @@ public struct DemoSeeder {
                 var any = false
                 for (id, d) in zip(ids, rows) {
                     let officer = officers[communities[d.place.communityIndex].id!] ?? admin
+                    // Received at the report, dispatched 10 minutes later, then 3 hours a step; squeezed in proportion when
+                    // that would run past now (an incident reported half an hour ago and already handled).
+                    let steps = IncidentStatus.allCases.prefix { $0 != d.status } + [d.status]
+                    var offsets: [Double] = [0]
+                    for s in steps.dropLast() { offsets.append(offsets.last! + (s == .received ? 600 : 3 * 3600)) }
+                    let room = max(0, now.timeIntervalSince(d.reportedAt))
+                    let squeeze = offsets.last! > room ? room / offsets.last! : 1
                     var prev: IncidentStatus? = nil
-                    var t = d.reportedAt
-                    for s in IncidentStatus.allCases {
+                    for (s, offset) in zip(steps, offsets) {
+                        let t = d.reportedAt.addingTimeInterval(offset * squeeze)
                         ev = ev.values([SQLBind(id), SQLBind(prev?.rawValue), SQLBind(s.rawValue), SQLBind(""), SQLBind(officer), SQLBind(t)])
                         any = true
                         prev = s
-                        t = t.addingTimeInterval(s == .received ? 600 : 3 * 3600)
-                        if s == d.status { break }
                     }
                 }
                 if any { try await ev.run() }

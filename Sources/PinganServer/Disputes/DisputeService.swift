@@ -530,7 +530,7 @@ enum DisputeService {
     static func statsCells(_ r: StatsResult.Row) -> [String] {
         let s = r.stats
         return [r.label, "\(s.registered)", "\(s.accepted)", "\(s.handled)", "\(s.succeeded)", r.successRate, "\(s.failed)", "\(s.referred)", "\(s.withdrawn)",
-                "\(s.open)", "\(s.escalated)", "\(s.preventedEscalations)", r.averageDaysToClose.map { String(format: "%.1f", $0) } ?? "—"]
+                "\(s.open)", "\(s.escalated)", "\(s.preventedEscalations)", r.averageDaysToClose.map { Decimals.format($0, places: 1) } ?? "—"]
     }
 
     static func statsCSV(_ req: Request) async throws -> Response {

@@ -71,18 +71,20 @@ struct StaffingController: RouteCollection {
 
     @Sendable func rulesPage(req: Request) async throws -> Response {
         try req.require(.configureStaffing)
-        return StaffingViews.rulesForm(req, input: StaffingRulesInput(try await StaffingService.rules(req.db)), errors: FieldErrors())
+        let rules = try await StaffingService.rules(req.db)
+        return StaffingViews.rulesForm(req, input: StaffingRulesInput(rules), current: rules, errors: FieldErrors())
     }
 
     @Sendable func saveRules(req: Request) async throws -> Response {
         try req.require(.configureStaffing)
         let input = try req.content.decode(StaffingRulesInput.self)
+        let stored = try await StaffingService.rules(req.db)
         do {
-            let rules = try input.apply(to: try await StaffingService.rules(req.db), req.lang)
+            let rules = try input.apply(to: stored, req.lang)
             try await StaffingService.saveRules(req, rules)
             return req.redirect(to: "/forces/staffing")
         } catch let e as FieldErrors {
-            return StaffingViews.rulesForm(req, input: input, errors: e)
+            return StaffingViews.rulesForm(req, input: input, current: stored, errors: e)
         }
     }
 

@@ -210,6 +210,7 @@ enum StaffingService {
 struct StaffingRulesInput: Content {
     var urbanBands: String?
     var urbanStepAbove: String?
+    var townOfficersPerCommunity: String?
     var ruralPopulationPerOfficer: String?
     var tolerancePercent: String?
     var minimumOfficers: String?
@@ -222,6 +223,7 @@ struct StaffingRulesInput: Content {
     init(_ r: StaffingRules) {
         urbanBands = Self.bandsText(r.urbanBands)
         urbanStepAbove = r.urbanStepAbove.map(String.init) ?? ""
+        townOfficersPerCommunity = "\(r.townOfficersPerCommunity)"
         ruralPopulationPerOfficer = "\(r.ruralPopulationPerOfficer)"; tolerancePercent = "\(r.tolerancePercent)"
         minimumOfficers = "\(r.minimumOfficers)"; officesPerCommittee = "\(r.officesPerCommittee)"
         ruralOfficePerPoliceArea = r.ruralOfficePerPoliceArea ? "1" : nil
@@ -231,6 +233,7 @@ struct StaffingRulesInput: Content {
         if let bands = try? c.decode([StaffingRules.Band].self, forKey: AnyKey("urbanBands")) { urbanBands = Self.bandsText(bands) }
         else { urbanBands = c.loose(AnyKey("urbanBands")) }
         if (try? c.decodeNil(forKey: AnyKey("urbanStepAbove"))) == true { urbanStepAbove = "" } else { urbanStepAbove = c.loose(AnyKey("urbanStepAbove")) }
+        townOfficersPerCommunity = c.loose(AnyKey("townOfficersPerCommunity"))
         ruralPopulationPerOfficer = c.loose(AnyKey("ruralPopulationPerOfficer")); tolerancePercent = c.loose(AnyKey("tolerancePercent"))
         minimumOfficers = c.loose(AnyKey("minimumOfficers")); officesPerCommittee = c.loose(AnyKey("officesPerCommittee"))
         ruralOfficePerPoliceArea = c.loose(AnyKey("ruralOfficePerPoliceArea"))
@@ -271,6 +274,7 @@ struct StaffingRulesInput: Content {
             if raw.trimmed.isEmpty || raw.trimmed == "0" { r.urbanStepAbove = nil }
             else if let n = int(raw, "urbanStepAbove", 100...1_000_000, "应为 100–1000000 的整数，或留空表示不再增加", "A whole number 100–1000000, or empty for no further officers") { r.urbanStepAbove = n }
         }
+        if let n = int(townOfficersPerCommunity, "townOfficersPerCommunity", 0...10, "应为 0–10", "Must be 0–10") { r.townOfficersPerCommunity = n }
         if let n = int(ruralPopulationPerOfficer, "ruralPopulationPerOfficer", 100...1_000_000, "应为 100–1000000 的整数", "A whole number 100–1000000") { r.ruralPopulationPerOfficer = n }
         if let n = int(tolerancePercent, "tolerancePercent", 0...50, "“左右”容差应为 0–50（%）", "Tolerance must be 0–50 (%)") { r.tolerancePercent = n }
         if let n = int(minimumOfficers, "minimumOfficers", 0...10, "应为 0–10", "Must be 0–10") { r.minimumOfficers = n }

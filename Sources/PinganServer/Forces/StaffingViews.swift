@@ -24,7 +24,35 @@ enum StaffingViews {
 
     static func per(_ v: Double?, digits: Int) -> String { v.map { String(format: "%.\(digits)f", $0) } ?? "—" }
 
-    static func kindName(_ k: CommunityKind, _ L: Lang) -> String { k == .urban ? L.t("社区", "Urban") : L.t("村", "Village") }
+    static func kindName(_ k: CommunityKind, _ L: Lang) -> String {
+        switch k {
+        case .urban: L.t("社区", "Urban")
+        case .town: L.t("集镇社区", "Town seat")
+        case .rural: L.t("村", "Village")
+        }
+    }
+
+    /// The rules in one sentence, with the population each officer count starts at ("about" resolved).
+    static func rulesSentence(_ r: StaffingRules, _ L: Lang) -> String {
+        let urban = r.urbanCutOvers(maxOfficers: r.urbanStepAbove == nil ? 6 : 4)
+        let rural = r.ruralCutOvers(maxOfficers: 2)
+        let zhUrban = urban.map { $0.from == 0 ? "\($0.officers)名" : "\($0.from)人起\($0.officers)名" }.joined(separator: "、")
+        let enUrban = urban.map { $0.from == 0 ? "\($0.officers)" : "\($0.officers) from \($0.from)" }.joined(separator: ", ")
+        let zhRural = rural.filter { $0.from > 0 }.map { "\($0.from)人起\($0.officers)名" }.joined(separator: "、")
+        let enRural = rural.filter { $0.from > 0 }.map { "\($0.officers) from \($0.from)" }.joined(separator: ", ")
+        return L.t("标准：城区社区约 \(r.urbanBands.map { "\($0.population)人配\($0.officers)名" }.joined(separator: "、"))"
+                   + (r.urbanStepAbove.map { "，此后每增约\($0)人增1名（区自定，非种子规则）" } ?? "，至多\(r.urbanBands.last?.officers ?? 0)名")
+                   + "；“左右”按低于基准\(r.tolerancePercent)%以内计，即\(zhUrban)；集镇民警社区每个配\(r.townOfficersPerCommunity)名；"
+                   + "农村警务区约\(r.ruralPopulationPerOfficer)人配1名" + (zhRural.isEmpty ? "" : "（\(zhRural)）") + "；每社区/警务区至少\(r.minimumOfficers)名（一区一警）；"
+                   + (r.ruralOfficePerPoliceArea ? "警务室：城区每居委会\(r.officesPerCommittee)个，农村每警务区\(r.officesPerCommittee)个（相邻几个村设一个）。"
+                                                 : "警务室：每村(居)委\(r.officesPerCommittee)个。"),
+                   "Rules: urban community of about " + r.urbanBands.map { "\($0.population) → \($0.officers)" }.joined(separator: ", ")
+                   + (r.urbanStepAbove.map { ", one more per further \($0) (a district option, not a seed rule)" } ?? ", at most \(r.urbanBands.last?.officers ?? 0)")
+                   + "; \"about\" = within \(r.tolerancePercent)% below the anchor, so officers \(enUrban) residents; town-seat community: \(r.townOfficersPerCommunity) each; "
+                   + "rural police area of about \(r.ruralPopulationPerOfficer) → 1" + (enRural.isEmpty ? "" : " (\(enRural))") + "; at least \(r.minimumOfficers) per community or area; "
+                   + (r.ruralOfficePerPoliceArea ? "offices: \(r.officesPerCommittee) per residents' committee, \(r.officesPerCommittee) per rural police area (one for its adjacent villages)."
+                                                 : "offices: \(r.officesPerCommittee) per village or residents' committee."))
+    }
 
     static func gapCell(_ f: StaffingFigure) -> Node {
         f.shortfall > 0 ? .td(.class("num"), .strong(.text("−\(f.shortfall)")))
@@ -79,13 +107,7 @@ enum StaffingViews {
             .a(.class("btn secondary"), .href("/forces/staffing/snapshots"), .text(L.t("月度快照", "Monthly snapshots"))),
             .a(.class("btn secondary"), .href("/forces/staffing/export.csv" + (query.isEmpty ? "" : "?" + query)), .text(L.t("导出 CSV", "Export CSV"))),
             .button(.type("button"), .class("btn secondary no-print"), .attr("data-print", "1"), .text(L.t("打印", "Print"))))
-        let r = p.rules
-        let rulesText = L.t("标准：城区社区约 \(r.urbanBands.map { "\($0.population)人配\($0.officers)名" }.joined(separator: "、"))"
-                            + (r.urbanStepAbove.map { "，此后每增约\($0)人增1名" } ?? "") + "；农村警务区约\(r.ruralPopulationPerOfficer)人配1名；每社区至少\(r.minimumOfficers)名（一区一警）；"
-                            + "每村(居)委\(r.officesPerCommittee)个警务室；“左右”按低于基准\(r.tolerancePercent)%以内计。",
-                            "Rules: urban community of about " + r.urbanBands.map { "\($0.population) → \($0.officers)" }.joined(separator: ", ")
-                            + (r.urbanStepAbove.map { ", one more per further \($0)" } ?? "") + "; rural police area of about \(r.ruralPopulationPerOfficer) → 1; at least \(r.minimumOfficers) per community; "
-                            + "\(r.officesPerCommittee) office per committee; \"about\" = within \(r.tolerancePercent)% below the anchor.")
+        let rulesText = rulesSentence(p.rules, L)
         let viewTabs: Node = .element("nav", [.class("tabs no-print"),
             .a(.href("/forces/staffing" + (o.station.map { "?station=\($0)" } ?? "")), workload ? .empty : .class("active"), .text(L.t("配置与缺额", "Required vs in place"))),
             .a(.href("/forces/staffing?view=workload&months=\(o.months)" + (o.station.map { "&station=\($0)" } ?? "")), workload ? .class("active") : .empty, .text(L.t("工作量", "Workload")))])
@@ -182,17 +204,29 @@ enum StaffingViews {
             .h1(.text(title)), Form.errorSummary(req, errors), form, body)
     }
 
-    static func rulesForm(_ req: Request, input: StaffingRulesInput, errors: FieldErrors) -> Response {
+    static func rulesForm(_ req: Request, input: StaffingRulesInput, current: StaffingRules, errors: FieldErrors) -> Response {
         let L = req.lang
         let title = L.t("警力配置标准", "Staffing rules")
+        let r = current
+        let urban = r.urbanCutOvers(maxOfficers: r.urbanStepAbove == nil ? 6 : 4).filter { $0.from > 0 }
+        let rural = r.ruralCutOvers(maxOfficers: 3).filter { $0.from > 0 }
+        let cutOver = L.t("按现行容差 \(r.tolerancePercent)%：" + urban.map { "城区社区 \($0.from) 人起配 \($0.officers) 名" }.joined(separator: "、")
+                          + "（即“8000人左右”从 \(r.threshold(forAnchor: 8000)) 人算起）；农村警务区 " + rural.map { "\($0.from) 人起配 \($0.officers) 名" }.joined(separator: "、") + "。",
+                          "At the current \(r.tolerancePercent)% tolerance: urban communities get " + urban.map { "\($0.officers) officers from \($0.from) residents" }.joined(separator: ", ")
+                          + " (\"about 8,000\" starts at \(r.threshold(forAnchor: 8000))); rural police areas " + rural.map { "\($0.officers) from \($0.from)" }.joined(separator: ", ") + ".")
         let fields: [Node] = [
-            Form.field(L.t("城区社区：人口:民警数（各档）", "Urban bands: population:officers"), "urbanBands", errors, hint: L.t("如 5000:1, 8000:2（鄂州经验：5000人左右1名，8000人左右2名）", "e.g. 5000:1, 8000:2 (seed 001)"), Form.input("urbanBands", input.urbanBands, required: true)),
-            Form.field(L.t("最高档以上每增加人口增1名", "Above the last band, one more per"), "urbanStepAbove", errors, hint: L.t("留空：最高档封顶", "Empty: capped at the last band"), Form.input("urbanStepAbove", input.urbanStepAbove, type: "number")),
-            Form.field(L.t("农村警务区每名民警对应常住人口", "Rural police area: residents per officer"), "ruralPopulationPerOfficer", errors, Form.input("ruralPopulationPerOfficer", input.ruralPopulationPerOfficer, type: "number", required: true)),
-            Form.field(L.t("“左右”容差（%）", "Tolerance for “about” (%)"), "tolerancePercent", errors, hint: L.t("人口不低于基准的 (100−容差)% 即按该档计", "A population within this % below an anchor counts as “about” it"), Form.input("tolerancePercent", input.tolerancePercent, type: "number", required: true)),
+            Form.field(L.t("城区社区：人口:民警数（各档）", "Urban bands: population:officers"), "urbanBands", errors, hint: L.t("如 5000:1, 8000:2（种子文件001：5000人左右配1名，8000人左右配2名）", "e.g. 5000:1, 8000:2 (seed 001: about 5,000 → 1, about 8,000 → 2)"), Form.input("urbanBands", input.urbanBands, required: true)),
+            Form.field(L.t("最高档以上每增加人口增1名（区自定，非种子规则）", "Above the last band, one more per (district option, not a seed rule)"), "urbanStepAbove", errors,
+                       hint: L.t("留空：最高档封顶（默认，种子文件001：“较大的社区可配备2名社区民警”）", "Empty: capped at the last band (default; seed 001: a larger community may have 2 officers)"), Form.input("urbanStepAbove", input.urbanStepAbove, type: "number")),
+            Form.field(L.t("集镇民警社区每个配民警数", "Officers per town-seat community"), "townOfficersPerCommunity", errors,
+                       hint: L.t("种子文件001：人民政府所在地集镇可视情况建立1至2个民警社区，每个社区配置1名社区民警；在辖区页把社区类型设为“集镇社区”", "Seed 001: a town seat sets up 1 or 2 police communities with 1 officer each; set the community's kind to “town-seat community” on its jurisdiction page"),
+                       Form.input("townOfficersPerCommunity", input.townOfficersPerCommunity, type: "number", required: true)),
+            Form.field(L.t("农村警务区每名民警对应常住人口", "Rural police area: residents per officer"), "ruralPopulationPerOfficer", errors, hint: L.t("种子文件001：相邻几个村设一个警务区(区内常住人口8000人左右)，配置1名民警", "Seed 001: a police area of adjacent villages with about 8,000 residents has 1 officer"), Form.input("ruralPopulationPerOfficer", input.ruralPopulationPerOfficer, type: "number", required: true)),
+            Form.field(L.t("“左右”容差（%）", "Tolerance for “about” (%)"), "tolerancePercent", errors, hint: L.t("人口不低于基准的 (100−容差)% 即按该档计。", "A population within this % below an anchor counts as “about” it. ") + cutOver, Form.input("tolerancePercent", input.tolerancePercent, type: "number", required: true)),
             Form.field(L.t("每社区至少民警数（一区一警）", "Minimum officers per community"), "minimumOfficers", errors, Form.input("minimumOfficers", input.minimumOfficers, type: "number", required: true)),
-            Form.field(L.t("每村(居)委警务室数", "Offices per committee"), "officesPerCommittee", errors, Form.input("officesPerCommittee", input.officesPerCommittee, type: "number", required: true)),
-            Form.field(L.t("农村按警务区设警务室", "Rural: one office per police area"), "ruralOfficePerPoliceArea", errors,
+            Form.field(L.t("每个居委会（或警务区）警务室数", "Offices per committee (or police area)"), "officesPerCommittee", errors, Form.input("officesPerCommittee", input.officesPerCommittee, type: "number", required: true)),
+            Form.field(L.t("农村按警务区设警务室（相邻几个村设一个）", "Rural: one office per police area (one for adjacent villages)"), "ruralOfficePerPoliceArea", errors,
+                       hint: L.t("默认勾选，种子文件001：“农村各所应根据警力及交通地理环境，在相邻几个村设立社区警务室”；不勾选则每村一个（一村(居)委一警务室，区自定）", "Ticked by default (seed 001: offices for the adjacent villages of a police area); unticked: one per village (a district option)"),
                        .input(.type("checkbox"), .name("ruralOfficePerPoliceArea"), .id("f-ruralOfficePerPoliceArea"), .value("1"), .checked(input.ruralOfficePerPoliceArea != nil))),
         ]
         let whole: Node = errors["rules"].map { Node.div(.class("alert error"), .attr("role", "alert"), .text($0)) } ?? .empty
@@ -200,6 +234,8 @@ enum StaffingViews {
             tabs(req, active: "/forces/staffing"),
             .div(.class("breadcrumb"), .a(.href("/forces/staffing"), .text(L.t("警力配置测算", "Staffing plan"))), " › ", .text(title)),
             .h1(.text(title)), Form.errorSummary(req, errors), whole,
+            .div(.class("card"), .h2(.text(L.t("现行标准", "Rules in force"))), .p(.text(rulesSentence(r, L))), .p(.strong(.text(cutOver))),
+                 .p(.class("small muted"), .text(L.t("依据与取舍见 docs/staffing-rules.md。", "Sources and choices: docs/staffing-rules.md.")))),
             .form(.method("post"), .action("/forces/staffing/rules"), .class("card"), Layout.csrfField(req), .input(.type("hidden"), .name("complete"), .value("1")),
                   .element("div", [.class("form")] + fields),
                   .p(.button(.type("submit"), .text(L.t("保存", "Save"))), " ", .a(.href("/forces/staffing"), .text(L.t("取消", "Cancel"))))))

@@ -93,6 +93,15 @@ struct JurisdictionController: RouteCollection {
         }
     }
 
+    /// A community's kind as the tree and the forms name it (集镇社区: seed 001's town-seat police community).
+    static func kindName(_ L: Lang, _ k: CommunityKind) -> String {
+        switch k {
+        case .urban: L.t("城市社区", "Urban community")
+        case .town: L.t("集镇社区", "Town-seat community")
+        case .rural: L.t("农村", "Rural village")
+        }
+    }
+
     func childTable(_ req: Request, _ items: [Division], counts: [Int: Int]) -> Node {
         .table(.class("data"),
             .thead(.tr(.th(.text(req.t("代码", "Code"))), .th(.text(req.t("名称", "Name"))), .th(.text(req.t("层级", "Level"))),
@@ -100,7 +109,7 @@ struct JurisdictionController: RouteCollection {
             .tbody(.forEach(items) { d in
                 .tr(.td(.code(.text(d.code)), .if(d.codeGenerated, .span(.class("badge gen"), .attr("title", req.t("无官方代码，系统生成", "No official code; generated")), .text(req.t("生成", "gen"))))),
                     .td(.a(.href("/jurisdiction/\(d.id!)"), .text(d.name))),
-                    .td(.text(Self.levelName(req, d.level) + (d.kind.map { $0 == .urban ? req.t("（城市社区）", " (urban)") : req.t("（农村）", " (rural)") } ?? ""))),
+                    .td(.text(Self.levelName(req, d.level) + (d.kind.map { req.t("（" + Self.kindName(req.lang, $0) + "）", " (" + Self.kindName(req.lang, $0).lowercased() + ")") } ?? ""))),
                     .td(.class("num"), .text("\(counts[d.id!] ?? 0)")),
                     .td(.class("num hide-sm"), .text(d.residentPopulation > 0 ? "\(d.residentPopulation)" : "—")))
             }))
@@ -158,7 +167,7 @@ struct JurisdictionController: RouteCollection {
                 .div(.class("card"), .h2(.text(L.t("基本信息", "Details"))),
                     .dl(.class("kv"),
                         .dt(.text(L.t("代码", "Code"))), .dd(.code(.text(d.code)), .if(d.codeGenerated, .span(.class("small muted"), .text(L.t("（无官方代码，系统生成）", " (no official code; generated)"))))),
-                        .if(d.kind != nil, .group([.dt(.text(L.t("类型", "Kind"))), .dd(.text(d.kind == .urban ? L.t("城市社区", "Urban community") : L.t("农村", "Rural village")))])),
+                        .if(d.kind != nil, .group([.dt(.text(L.t("类型", "Kind"))), .dd(.text(Self.kindName(L, d.kind ?? .urban)))])),
                         .if(d.centroidLat != nil, .group([.dt(.text(L.t("中心点", "Centroid"))), .dd(.text(String(format: "%.5f, %.5f", d.centroidLat ?? 0, d.centroidLon ?? 0)))])),
                         .dt(.text(L.t("边界", "Boundary"))), .dd(.text(d.boundaryGeoJSON == nil ? L.t("未录入", "not recorded") : (d.boundarySource?.name(L) ?? L.t("已录入", "recorded"))))),
                     outlineMap),
@@ -237,7 +246,7 @@ struct JurisdictionController: RouteCollection {
                 .div(.class("form"),
                     Form.field(L.t("名称", "Name"), "name", errors, Form.input("name", v.name, required: true)),
                     .if(d.level == .community, Form.field(L.t("类型", "Kind"), "kind", errors,
-                        Form.select("kind", [("urban", L.t("城市社区", "Urban community")), ("rural", L.t("农村", "Rural village"))], selected: v.kind))),
+                        Form.select("kind", CommunityKind.allCases.map { ($0.rawValue, Self.kindName(L, $0)) }, selected: v.kind))),
                     placement,
                     Form.field(L.t("户籍人口", "Registered population"), "registeredPopulation", errors, Form.input("registeredPopulation", v.registeredPopulation, type: "number", extra: .attr("min", "0"))),
                     Form.field(L.t("常住人口", "Resident population"), "residentPopulation", errors, Form.input("residentPopulation", v.residentPopulation, type: "number", extra: .attr("min", "0"))),

@@ -13,6 +13,35 @@ struct Open311Controller: RouteCollection {
         r.get("services", ":file", use: serviceDefinition)
         r.get("requests", ":file", use: request)
         r.get("tokens", ":file", use: token)
+        // Anything else under /open311/v2 answers in the spec's error format too (JSON, or XML for a .xml path),
+        // never the site's HTML 404 page.
+        r.get(use: unknown)
+        r.get("**", use: unknown)
+        for m: HTTPMethod in [.POST, .PUT, .PATCH, .DELETE] { r.on(m, "**", body: .stream, use: unknown) }
+    }
+
+    /// A path or method GeoReport v2 does not have: 404 (405 for methods other than GET and POST) in the error format.
+    @Sendable func unknown(req: Request) async throws -> Response {
+        let last = req.url.path.split(separator: "/").last.map(String.init) ?? ""
+        let fmt: Format = last.hasSuffix(".xml") ? .xml : .json
+        return await Self.run(req, fmt) { _ in
+            if req.method != .GET && req.method != .POST {
+                throw O311Error(status: .methodNotAllowed, description: "GeoReport v2 answers GET and POST only")
+            }
+            throw O311Error(status: .notFound, description: "no such resource: see discovery.json for the endpoints")
+        }
+    }
+
+    /// Our form fields → the GeoReport v2 names a client sent (errors must name what the client knows).
+    static func open311Field(_ key: String) -> String {
+        switch key {
+        case "type": "service_code"
+        case "communityID": "address_id"
+        case "address": "address_string"
+        case "lon": "long"
+        case "name": "first_name"
+        default: key.hasPrefix("attribute.") ? "attribute[\(key.dropFirst("attribute.".count))]" : key
+        }
     }
 
     enum Format { case json, xml }
@@ -35,7 +64,13 @@ struct Open311Controller: RouteCollection {
             var headers = HTTPHeaders()
             switch error {
             case let e as O311Error: status = e.status; description = e.description
-            case let e as FieldErrors: status = .badRequest; description = e.fields.keys.sorted().map { "\($0): \(e.fields[$0]!)" }.joined(separator: "; ")
+            case let e as FieldErrors:
+                // One error per field, each named as GeoReport v2 names it (service_code, not our internal `type`).
+                let list = e.fields.keys.map { (open311Field($0), e.fields[$0]!) }.sorted { $0.0 < $1.0 }
+                    .map { (400, "\($0.0): " + ($0.0 == "service_code" && e.fields["type"] != nil ? "not a known service_code" : $0.1)) }
+                let res = errors(list.isEmpty ? [(400, "bad request")] : list, fmt)
+                res.status = .badRequest
+                return res
             case let e as any AbortError: status = e.status; description = e.reason; headers = e.headers
             default: req.logger.report(error: error)
             }
@@ -109,7 +144,8 @@ struct Open311Controller: RouteCollection {
     }
 
     func discovery(_ req: Request, _ fmt: Format) async throws -> Response {
-        let base = (req.headers.first(name: .host).map { (req.isSecure ? "https://" : "http://") + $0 } ?? "") + "/open311/v2/"
+        // No trailing slash: clients append "/services.json" (a slash here gave "…/v2//services.json").
+        let base = (req.headers.first(name: .host).map { (req.isSecure ? "https://" : "http://") + $0 } ?? "") + "/open311/v2"
         let changeset = "2026-11-01T00:00:00Z"
         switch fmt {
         case .json:
@@ -297,7 +333,9 @@ struct Open311Controller: RouteCollection {
             s.lat = f["lat"]; s.lon = f["long"]; s.phone = f["phone"]
             s.name = [f["first_name"], f["last_name"]].compactMap { $0?.nilIfEmpty }.joined(separator: " ")
             s.attributes = body.attributes
-            let r = try await PortalService.submit(req, s, via: "open311", checkForm: false)
+            // GeoReport v2 makes `description` optional (a service's attributes can carry the report); the service's
+            // required attributes are still checked.
+            let r = try await PortalService.submit(req, s, via: "open311", checkForm: false, descriptionRequired: false)
             let notice = req.t("已受理，民警将在\(Int(r.dueAt.timeIntervalSince(r.requestedAt) / 3600))小时内答复", "Received; the community officer will answer within \(Int(r.dueAt.timeIntervalSince(r.requestedAt) / 3600)) hours")
             let res: Response
             switch fmt {

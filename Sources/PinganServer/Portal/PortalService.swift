@@ -173,7 +173,8 @@ enum PortalService {
 
     /// Validates and stores a resident's request; throws FieldErrors, or 429 from the limits.
     /// `checkForm` applies the honeypot and fill-time checks (web forms only).
-    static func submit(_ req: Request, _ s: PortalSubmission, via: String, checkForm: Bool) async throws -> PortalRequest {
+    /// `descriptionRequired: false` for Open311, where GeoReport v2 makes the description optional.
+    static func submit(_ req: Request, _ s: PortalSubmission, via: String, checkForm: Bool, descriptionRequired: Bool = true) async throws -> PortalRequest {
         try checkSize(req)
         let L = req.lang
         if checkForm {
@@ -199,7 +200,7 @@ enum PortalService {
             else { e["communityID"] = L.t("没有这个社区", "No such community") }
         } else { e["communityID"] = L.t("请选择所在社区", "Choose your community") }
         let description = (s.description ?? "").trimmed
-        if description.isEmpty { e["description"] = L.t("请写明情况", "Describe what you need") }
+        if description.isEmpty && descriptionRequired { e["description"] = L.t("请写明情况", "Describe what you need") }
         else if description.count > 2000 { e["description"] = L.t("不能超过2000字", "At most 2000 characters") }
         let address = (s.address ?? "").trimmed
         if address.count > 200 { e["address"] = L.t("地址不能超过200字", "At most 200 characters") }
@@ -357,19 +358,37 @@ enum PortalService {
         }
     }
 
+    /// The request's text for a ledger: its description, or — an Open311 request may leave the description out —
+    /// the type's name and the attributes it carries ("报告隐患：隐患类别 交通设施").
+    static func text(_ r: PortalRequest, type: PortalRequestType?, _ L: Lang) -> String {
+        let d = r.description.trimmed
+        if !d.isEmpty { return d }
+        let attrs = (try? JSONDecoder().decode([String: String].self, from: Data(r.attributesJSON.utf8))) ?? [:]
+        let defs = type?.attributes ?? []
+        let parts = attrs.sorted { a, b in (defs.first { $0.code == a.key }?.order ?? 0, a.key) < (defs.first { $0.code == b.key }?.order ?? 0, b.key) }.map { k, v in
+            let def = defs.first { $0.code == k }
+            // Attribute labels are "中文 / English".
+            let label = (def?.description ?? k).components(separatedBy: " / ")
+            return L.t(label[0], label.last!) + " " + (def?.values?.first { $0.key == v }?.name ?? v)
+        }
+        let name = type.map { L.t($0.nameZh, $0.nameEn) } ?? r.typeCode
+        return parts.isEmpty ? name : name + L.t("：", ": ") + parts.joined(separator: L.t("；", "; "))
+    }
+
     /// Turns the request into an incident (警情) or a dispute file (矛盾纠纷) in one step and keeps the link.
     static func convert(_ req: Request, _ r: PortalRequest, _ input: PortalConvertInput) async throws -> String {
         try req.require(.handlePortal)
         let L = req.lang
         if r.incidentID != nil || r.disputeID != nil || r.eventID != nil { throw FieldErrors(["to": L.t("该诉求已转办", "This request has already been converted")]) }
         let address = r.address.isEmpty ? (try await Division.find(r.communityID, on: req.db)?.name ?? "-") : r.address
+        let text = Self.text(r, type: try await types(req.db, activeOnly: false).first { $0.code == r.typeCode }, L)
         switch input.to {
         case "incident":
             try req.require(.editIncidents)
             var i = IncidentInput()
             i.source = IncidentSource.portal.rawValue; i.subcategory = input.subcategory
             i.occurredAt = ISO8601DateFormatter().string(from: r.requestedAt); i.reportedAt = i.occurredAt
-            i.communityID = "\(r.communityID)"; i.address = address; i.description = r.description
+            i.communityID = "\(r.communityID)"; i.address = address; i.description = text
             i.latitude = r.lat.map { "\($0)" }; i.longitude = r.lon.map { "\($0)" }
             let incident = try await IncidentService.create(req, i)
             r.incidentID = incident.id
@@ -379,7 +398,7 @@ enum PortalService {
         case "dispute":
             try req.require(.editDisputes)
             var d = DisputeInput()
-            d.type = input.disputeType; d.source = DisputeSource.online.rawValue; d.summary = r.description
+            d.type = input.disputeType; d.source = DisputeSource.online.rawValue; d.summary = text
             d.communityID = "\(r.communityID)"; d.address = address
             d.parties = [DisputePartyInput(name: input.partyName, side: "applicant")]
             let dispute = try await DisputeService.create(req, d)
@@ -581,6 +600,12 @@ enum PortalService {
     }
 
     /// Share feeling safe per community in a period (all communities with answers).
+    /// The safety-perception target of a survey period's year ("2026-Q1" → 2026's; the assessment rules' table).
+    static func perceptionTarget(_ db: any Database, period: String) async throws -> Double {
+        let year = Int(period.prefix(4)) ?? 2013
+        return try await AssessmentRun.rules(db).perceptionTarget(year: year)
+    }
+
     static func perception(_ db: any Database, period: String, communityID: Int? = nil) async throws -> [Int: PerceptionShare] {
         let sql = db as! any SQLDatabase
         var q = sql.select().column("community_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")

@@ -63,7 +63,12 @@ enum PortalViews {
         let canEvent = !eventCategories.isEmpty
         let L = req.lang
         let cal = req.localCalendar
-        let attrs: [Node] = d.attributes.sorted { $0.key < $1.key }.map { k, v in .group([.dt(.text(type?.attributes.first { $0.code == k }?.description ?? k)), .dd(.text(v))]) }
+        // Attribute labels are stored "中文 / English": one language per page; a list value shows its name, not its key.
+        let attrs: [Node] = d.attributes.sorted { $0.key < $1.key }.map { k, v in
+            let def = type?.attributes.first { $0.code == k }
+            let label = (def?.description ?? k).components(separatedBy: " / ")
+            return .group([.dt(.text(L.t(label[0], label.last!))), .dd(.text(def?.values?.first { $0.key == v }?.name ?? v))])
+        }
         let facts: Node = .dl(.class("kv"),
             .dt(.text(L.t("类型", "Type"))), .dd(.text(type.map { L.t($0.kind.nameZh, $0.kind.nameEn) + " · " + L.t($0.nameZh, $0.nameEn) } ?? d.type)),
             .dt(.text(L.t("状态", "Status"))), .dd(badge(d.status, L), d.overdue ? .span(.class("badge received"), .text(L.t("超时未答复", "Overdue"))) : .empty),
@@ -73,7 +78,7 @@ enum PortalViews {
             .dt(.text(L.t("联系电话", "Phone"))), .dd(.text(d.phoneMasked ?? "—")),
             .dt(.text(L.t("提交 / 应答期限", "Submitted / response due"))), .dd(.text(cal.formatDateTime(d.requestedAt) + " / " + cal.formatDateTime(d.dueAt))),
             .dt(.text(L.t("渠道", "Via"))), .dd(.text(d.via)),
-            .dt(.text(L.t("情况说明", "Description"))), .dd(.text(d.description)),
+            .dt(.text(L.t("情况说明", "Description"))), .dd(d.description.isEmpty ? .span(.class("muted"), .text(L.t("（未填写，见下列附加信息）", "(none given: see the details below)"))) : .text(d.description)),
             .group(attrs),
             .dt(.text(L.t("转办", "Taken up as"))), .dd(
                 d.incidentID.map { .a(.href("/incidents/\($0)"), .text(L.t("警情", "Incident") + " #\($0)")) } ?? .empty,

@@ -75,7 +75,8 @@ struct PublicController: RouteCollection {
         let c = try await Self.communityByID(req)
         let period = PortalService.currentPeriod(req)
         let result = try await PortalService.perception(req.db, period: period, communityID: c.id!)[c.id!]
-        return PublicViews.community(req, try await Self.card(req.db, c), notices: try await PortalService.notices(for: c, on: req.db), period: period, result: result)
+        return PublicViews.community(req, try await Self.card(req.db, c), notices: try await PortalService.notices(for: c, on: req.db), period: period, result: result,
+                                     target: try await PortalService.perceptionTarget(req.db, period: period))
     }
 
     // MARK: requests
@@ -187,7 +188,7 @@ struct PublicController: RouteCollection {
         let names = try await DivisionLookup.names(Array(results.keys), on: req.db)
         let rows = results.map { (name: names[$0.key] ?? "", id: $0.key, result: $0.value) }.sorted { $0.name < $1.name }
         let total = PerceptionShare(safe: results.values.map(\.safe).reduce(0, +), total: results.values.map(\.total).reduce(0, +))
-        return PublicViews.perceptionTable(req, period: period, rows: rows, total: total)
+        return PublicViews.perceptionTable(req, period: period, rows: rows, total: total, target: try await PortalService.perceptionTarget(req.db, period: period))
     }
 
     // MARK: JSON
@@ -234,14 +235,21 @@ struct PublicController: RouteCollection {
         return list.map { NoticeDoc(id: $0.id!, kind: $0.kind, title: $0.title, body: $0.body, area: names[$0.divisionID] ?? "", audience: $0.audience, eventAt: $0.eventAt, publishedAt: $0.publishedAt) }
     }
 
-    struct PerceptionDoc: Content { var period: String; var communityID: Int; var community: String; var answers: Int; var feelSafe: Int; var rate: Double?; var low: Double?; var high: Double?; var meets95: Bool; var meets98: Bool }
+    /// `target` is the period's year's target and `meetsTarget` the seed's reading (share ≥ target); `meets95`/`meets98`
+    /// (the same reading against seed 003's two figures) are kept for existing clients.
+    struct PerceptionDoc: Content {
+        var period: String; var communityID: Int; var community: String; var answers: Int; var feelSafe: Int; var rate: Double?; var low: Double?; var high: Double?
+        var target: Double; var meetsTarget: Bool; var meets95: Bool; var meets98: Bool
+    }
 
     @Sendable func apiPerception(req: Request) async throws -> [PerceptionDoc] {
         let period = try Self.period(req)
         let results = try await PortalService.perception(req.db, period: period, communityID: req.query[Int.self, at: "community"])
         let names = try await DivisionLookup.names(Array(results.keys), on: req.db)
+        let target = try await PortalService.perceptionTarget(req.db, period: period)
         return results.sorted { $0.key < $1.key }.map { k, r in
-            PerceptionDoc(period: period, communityID: k, community: names[k] ?? "", answers: r.total, feelSafe: r.safe, rate: r.rate, low: r.low, high: r.high, meets95: r.meets(0.95), meets98: r.meets(0.98))
+            PerceptionDoc(period: period, communityID: k, community: names[k] ?? "", answers: r.total, feelSafe: r.safe, rate: r.rate, low: r.low, high: r.high,
+                          target: target, meetsTarget: r.meets(target), meets95: r.meets(0.95), meets98: r.meets(0.98))
         }
     }
 }

@@ -82,21 +82,21 @@ enum PublicViews {
         return page(req, title: L.t("找社区警务室", "Find your police office"), .h1(.text(L.t("网上社区警务室", "Online community police office"))), form, body)
     }
 
-    static func percent(_ v: Double?) -> String { v.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
+    static func percent(_ v: Double?) -> String { v.map { Decimals.percent($0) } ?? "—" }
 
-    static func perceptionBlock(_ L: Lang, period: String, _ r: PerceptionShare?) -> Node {
+    static func perceptionBlock(_ L: Lang, period: String, _ r: PerceptionShare?, target: Double) -> Node {
         guard let r, r.total > 0 else {
             return .p(.class("muted"), .text(L.t("\(period) 尚无测评答卷。", "No answers yet for \(period).")))
         }
         return .group([
             .p(.strong(.text(L.t("安全感 ", "Feel safe: ") + percent(r.rate))),
                .text(L.t("（\(period)，样本 \(r.total) 份，95% 置信区间 \(percent(r.low))–\(percent(r.high))）", " (\(period), \(r.total) answers, 95% interval \(percent(r.low))–\(percent(r.high)))"))),
-            .p(.class("small muted"), .text(L.t("目标：95%（达到：\(r.meets(0.95) ? "是" : "否")）；98%（达到：\(r.meets(0.98) ? "是" : "否")）",
-                                                 "Targets: 95% (\(r.meets(0.95) ? "met" : "not met")); 98% (\(r.meets(0.98) ? "met" : "not met"))"))),
+            .p(.class("small muted"), .text(L.t("本年目标：\(percent(target)) 以上（达到：\(r.meets(target) ? "是" : "否")）",
+                                                 "This year's target: \(percent(target)) or more (\(r.meets(target) ? "met" : "not met"))"))),
         ])
     }
 
-    static func community(_ req: Request, _ c: CommunityCard, notices: [PortalNotice], period: String, result: PerceptionShare?) -> Response {
+    static func community(_ req: Request, _ c: CommunityCard, notices: [PortalNotice], period: String, result: PerceptionShare?, target: Double) -> Response {
         let L = req.lang
         let cal = req.localCalendar
         let id = c.community.id!
@@ -106,7 +106,7 @@ enum PublicViews {
                  .a(.class("btn secondary"), .href("/public/survey?community=\(id)"), .text(L.t("参加安全感测评", "Take the safety survey")))),
             .div(.class("grid2"),
                 .div(.class("card"), .h2(.text(L.t("警务室与民警", "Office and officers"))), officeFacts(L, c)),
-                .div(.class("card"), .h2(.text(L.t("群众安全感", "Residents' sense of safety"))), perceptionBlock(L, period: period, result))),
+                .div(.class("card"), .h2(.text(L.t("群众安全感", "Residents' sense of safety"))), perceptionBlock(L, period: period, result, target: target))),
             .div(.class("card"), .h2(.text(L.t("警务公告", "Notices"))),
                 notices.isEmpty ? .p(.class("muted"), .text(L.t("暂无公告。", "No notices."))) :
                 .ul(.forEach(notices.prefix(10)) { n in
@@ -192,7 +192,7 @@ enum PublicViews {
                     .dt(.text(L.t("社区", "Community"))), .dd(.text(d.community)),
                     .dt(.text(L.t("提交时间", "Submitted"))), .dd(.text(cal.formatDateTime(d.requestedAt))),
                     .dt(.text(L.t("最近更新", "Updated"))), .dd(.text(cal.formatDateTime(d.updatedAt))),
-                    .dt(.text(L.t("情况说明", "Description"))), .dd(.text(d.description)))),
+                    .dt(.text(L.t("情况说明", "Description"))), .dd(.text(d.description.isEmpty ? "—" : d.description)))),
             .div(.class("card"), .h2(.text(L.t("答复", "Replies"))),
                 d.replies.isEmpty ? .p(.class("muted"), .text(L.t("暂无答复，民警会尽快处理。", "No reply yet."))) :
                 .element("ol", [.class("timeline")] + d.replies.map { r in
@@ -245,22 +245,22 @@ enum PublicViews {
                 .p(.class("wide"), .button(.type("submit"), .text(L.t("提交", "Send"))))))
     }
 
-    static func perceptionTable(_ req: Request, period: String, rows: [(name: String, id: Int, result: PerceptionShare)], total: PerceptionShare) -> Response {
+    static func perceptionTable(_ req: Request, period: String, rows: [(name: String, id: Int, result: PerceptionShare)], total: PerceptionShare, target: Double) -> Response {
         let L = req.lang
         let trs: [Node] = rows.map { r in
             .tr(.td(.a(.href("/public/communities/\(r.id)"), .text(r.name))), .td(.class("num"), .text("\(r.result.total)")), .td(.class("num"), .text(percent(r.result.rate))),
                 .td(.class("num nowrap"), .text(percent(r.result.low) + " – " + percent(r.result.high))),
-                .td(.text(r.result.meets(0.95) ? "✓" : "—")), .td(.text(r.result.meets(0.98) ? "✓" : "—")))
+                .td(.text(r.result.meets(target) ? "✓" : "—")))
         }
         let total: Node = .tr(.class("total"), .td(.text(L.t("合计", "Total"))), .td(.class("num"), .text("\(total.total)")), .td(.class("num"), .text(percent(total.rate))),
-                              .td(.class("num nowrap"), .text(percent(total.low) + " – " + percent(total.high))), .td(.text(total.meets(0.95) ? "✓" : "—")), .td(.text(total.meets(0.98) ? "✓" : "—")))
+                              .td(.class("num nowrap"), .text(percent(total.low) + " – " + percent(total.high))), .td(.text(total.meets(target) ? "✓" : "—")))
         return page(req, title: L.t("安全感测评结果", "Safety survey results"),
             .h1(.text(L.t("群众安全感测评结果 \(period)", "Safety survey results \(period)"))),
-            .p(.class("muted"), .text(L.t("安全感 = 回答“安全”或“比较安全”的比例；区间为 Wilson 95% 置信区间。目标：95%、98%。",
-                                           "Share answering safe or fairly safe, with a Wilson 95% confidence interval. Targets: 95% and 98%."))),
+            .p(.class("muted"), .text(L.t("安全感 = 回答“安全”或“比较安全”的比例；区间为 Wilson 95% 置信区间。本年目标：\(percent(target)) 以上。",
+                                           "Share answering safe or fairly safe, with a Wilson 95% confidence interval. This year's target: \(percent(target)) or more."))),
             rows.isEmpty ? .div(.class("empty"), .text(L.t("本期尚无答卷。", "No answers yet this period."))) :
             .table(.class("data"), .thead(.tr(.th(.text(L.t("社区", "Community"))), .th(.text(L.t("样本", "Answers"))), .th(.text(L.t("安全感", "Feel safe"))),
-                                               .th(.text(L.t("95% 置信区间", "95% interval"))), .th(.text("≥95%")), .th(.text("≥98%")))),
+                                               .th(.text(L.t("95% 置信区间", "95% interval"))), .th(.text("≥" + percent(target))))),
                    .element("tbody", trs + [total])))
     }
 }

@@ -87,7 +87,7 @@ final class AnalysisTests: XCTestCase {
                 XCTAssertEqual(res.status, .ok)
                 let body = res.body.string
                 XCTAssertTrue(body.hasPrefix("\u{FEFF}派出所,社区,类别,本月,去年同月,同比"), String(body.prefix(80)))
-                XCTAssertTrue(body.contains("市桥派出所,德兴社区,入室盗窃,3,2,'+50.0%,2,'+50.0%,1,1"), body)  // CSVWriter neutralises a leading +
+                XCTAssertTrue(body.contains("市桥派出所,德兴社区,入室盗窃,3,2,+50.0%,2,+50.0%,1,1"), body)  // a signed number keeps its text
                 XCTAssertTrue(body.contains("全区,合计,可防性案件合计,4,2"))
             }
             try await app.call(.GET, "/analysis?month=2026-03&sub=burglary", headers: f.bearer("chief")) { res in

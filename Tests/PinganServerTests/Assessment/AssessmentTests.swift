@@ -233,7 +233,10 @@ final class SafetyIndexServerTests: XCTestCase {
             }
             let pr = try await json(app, .GET, "/api/v1/assessment/perception?year=\(month.year)", as: f.bearer("officer"), [IndexService.PerceptionRow].self)!
             XCTAssertEqual(pr.count, 1)
-            XCTAssertNil(pr[0].meetsTarget, "95/100 cannot tell against a 95% target")
+            // The year's target (98 %, 2013's carried forward) read plainly: 95/100 is below it; the interval says so too.
+            XCTAssertEqual(pr[0].target, PerceptionTargets.seed003.target(for: month.year), accuracy: 1e-12)
+            XCTAssertEqual(pr[0].meetsTarget, false)
+            XCTAssertEqual(pr[0].statistical, .below)
         }
     }
 }
@@ -323,11 +326,15 @@ final class AssessmentRulesFormTests: XCTestCase {
                 req.headers.cookie = s.cookies
                 try req.content.encode(["_csrf": s.csrf, "namedCount": "3", "rectificationAfter": "2", "yellowAfter": "3", "rectificationMonths": "2",
                                         "resetEachYear": "1", "recordsAndWatchAmount": "300", "decreaseTiers": "30:150, 50:270, 100:300", "compare": "same_month_last_year",
-                                        "weightCrime": "60", "weightClearance": "20", "weightPerception": "20", "perceptionTarget": "98", "dualStationWeight": "70"], as: .urlEncodedForm)
+                                        "weightCrime": "60", "weightClearance": "20", "weightPerception": "20", "perceptionTargets": "2012:95, 2013:98, 2026:97", "fromZero": "not_ranked",
+                                        "dualStationWeight": "70"], as: .urlEncodedForm)
             }) { res in XCTAssertEqual(res.status, .seeOther, res.body.string) }
             let r = try await AssessmentRun.rules(app.db)
             XCTAssertEqual(r.indexWeights, IndexWeights(crime: 0.6, clearance: 0.2, perception: 0.2))
-            XCTAssertEqual(r.perceptionTarget, 0.98, accuracy: 1e-12)
+            XCTAssertEqual(r.perceptionTarget(year: 2013), 0.98, accuracy: 1e-12)
+            XCTAssertEqual(r.perceptionTarget(year: 2025), 0.98, accuracy: 1e-12)
+            XCTAssertEqual(r.perceptionTarget(year: 2026), 0.97, accuracy: 1e-12)
+            XCTAssertEqual(r.ladder.fromZero, .notRanked)
             XCTAssertEqual(r.dualStationWeight, 0.7, accuracy: 1e-12)
             XCTAssertEqual(r.harmWeights, HarmWeights(["robbery": 9]), "settings the form does not show are kept")
         }

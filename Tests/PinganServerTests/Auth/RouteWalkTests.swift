@@ -374,6 +374,13 @@ final class RouteWalkTests: XCTestCase {
         "GET open311/v2/services/:file": .init(permission: nil, isPublic: true),
         "GET open311/v2/requests/:file": .init(permission: nil, isPublic: true),
         "GET open311/v2/tokens/:file": .init(permission: nil, isPublic: true),
+        // Unknown paths and methods under /open311/v2 answer in the Open311 error format (issue 25).
+        "GET open311/v2": .init(permission: nil, isPublic: true),
+        "GET open311/v2/**": .init(permission: nil, isPublic: true),
+        "POST open311/v2/**": .init(permission: nil, isPublic: true),
+        "PUT open311/v2/**": .init(permission: nil, isPublic: true),
+        "PATCH open311/v2/**": .init(permission: nil, isPublic: true),
+        "DELETE open311/v2/**": .init(permission: nil, isPublic: true),
         "GET portal": .init(permission: .viewPortal),
         "GET portal/export.csv": .init(permission: .viewPortal),
         "GET portal/requests/:id": .init(permission: .viewPortal, target: .portalRequest),

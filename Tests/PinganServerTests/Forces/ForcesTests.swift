@@ -123,13 +123,13 @@ final class StaffingServerTests: XCTestCase {
             }
             let v1 = try await get(app, "/api/v1/staffing/rules", as: f.bearer("analyst"), StaffingRules.self)
             XCTAssertEqual(v1, .seed001)
-            try await postJSON(app, "/api/v1/staffing/rules", #"{"urbanBands":[{"population":5000,"officers":1},{"population":6000,"officers":2}],"tolerancePercent":20}"#, as: f.bearer("command"), method: .PUT) { res in
+            try await postJSON(app, "/api/v1/staffing/rules", #"{"urbanBands":[{"population":5000,"officers":1},{"population":6000,"officers":2}],"tolerancePercent":20,"urbanStepAbove":3000}"#, as: f.bearer("command"), method: .PUT) { res in
                 XCTAssertEqual(res.status, .ok, res.body.string)
             }
             let stored = try await get(app, "/api/v1/staffing/rules", as: f.bearer("analyst"), StaffingRules.self)!
             XCTAssertEqual(stored.tolerancePercent, 20)
             XCTAssertEqual(stored.urbanBands.map(\.population), [5000, 6000])
-            // 20 %: 5,000 reaches "about 6,000" (2); 8,000 reaches 6,000 + 3,000 (3); 3,000 keeps 1.
+            // 20 %: 5,000 reaches "about 6,000" (2); 8,000 reaches 6,000 + 3,000 (3, the district's step); 3,000 keeps 1.
             let plan = try await get(app, "/api/v1/staffing/plan", as: f.bearer("admin"), StaffingAPIController.PlanBody.self)!.plan
             XCTAssertEqual(plan.district.officers.required, 6)
 

@@ -356,6 +356,79 @@ final class PortalTests: XCTestCase {
         }
     }
 
+    /// Issue 25: GeoReport v2 conformance — `description` is optional, errors name the Open311 fields, unknown paths
+    /// answer in the error format, and the discovery URL has no trailing slash.
+    func testOpen311Conformance() async throws {
+        try await withApp { app, f in
+            relaxed(app)
+            let key = Open311Key(); key.name = "test"; key.keyHash = Tokens.hash("key-1"); key.active = true; key.createdAt = Date()
+            try await key.create(on: app.db)
+            func post(_ fields: [String: String], _ fmt: String = "json") async throws -> XCTHTTPResponse {
+                var out: XCTHTTPResponse? = nil
+                try await app.call(.POST, "/open311/v2/requests.\(fmt)", beforeRequest: { try $0.content.encode(fields, as: .urlEncodedForm) }) { out = $0 }
+                return out!
+            }
+            func errors(_ r: XCTHTTPResponse) -> [String] {
+                ((try? JSONSerialization.jsonObject(with: Data(r.body.string.utf8))) as? [[String: Any]] ?? []).compactMap { $0["description"] as? String }
+            }
+            // No description, the service's required attribute given: accepted (it answered "description: 请写明情况").
+            let noText = try await post(["api_key": "key-1", "service_code": "report_hazard", "address_id": "440113007601", "attribute[hazard_kind]": "traffic"])
+            XCTAssertEqual(noText.status, .created, noText.body.string)
+            let id = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(noText.body.string.utf8)) as? [[String: Any]])?.first?["service_request_id"] as? String)
+            let stored = try await PortalRequest.find(Int(id), on: app.db)!
+            XCTAssertEqual(stored.description, "")
+            // A service without attributes needs nothing more than the spec does.
+            let plain = try await post(["api_key": "key-1", "service_code": "help", "address_id": "440113007601"], "xml")
+            XCTAssertEqual(plain.status, .created, plain.body.string)
+            // Still refused without the required attribute, the field named the Open311 way.
+            let missing = try await post(["api_key": "key-1", "service_code": "report_hazard", "address_id": "440113007601"])
+            XCTAssertEqual(missing.status, .badRequest)
+            XCTAssertEqual(errors(missing).count, 1)
+            XCTAssertTrue(errors(missing)[0].hasPrefix("attribute[hazard_kind]: "), "\(errors(missing))")
+            let unknownService = try await post(["api_key": "key-1", "service_code": "nope", "address_id": "440113007601"])
+            XCTAssertEqual(unknownService.status, .badRequest)
+            XCTAssertEqual(errors(unknownService), ["service_code: not a known service_code"], "not the internal `type`")
+            XCTAssertFalse(unknownService.body.string.contains("type:"))
+            let badPhone = try await post(["api_key": "key-1", "service_code": "help", "address_id": "440113007601", "phone": "12", "long": "x", "lat": "22.9"])
+            XCTAssertEqual(errors(badPhone).map { String($0.prefix { $0 != ":" }) }, ["long", "phone"])
+
+            // The staff page says the description was left out; converting uses the type and its attributes.
+            try await app.call(.GET, "/portal/requests/\(id)", headers: f.bearer("admin")) { res in
+                XCTAssertEqual(res.status, .ok)
+                XCTAssertTrue(res.body.string.contains("未填写"))
+                XCTAssertTrue(res.body.string.contains("交通隐患"), "the attribute's value by its name, not its key")
+                XCTAssertFalse(res.body.string.contains("Kind of hazard"), "one language per page")
+            }
+            let hazard = try await PortalService.types(app.db).first { $0.code == "report_hazard" }
+            XCTAssertEqual(PortalService.text(stored, type: hazard, Lang(isEnglish: false)), "治安隐患反映：隐患类别 交通隐患", "type name and attributes")
+
+            // Unknown paths and methods under /open311/v2: the error format, JSON or XML by the extension, never HTML.
+            for (path, fmt) in [("/open311/v2/nothing/here.json", "json"), ("/open311/v2/requests/1/more.xml", "xml"), ("/open311/v2/services/a/b", "json"), ("/open311/v2", "json")] {
+                try await app.call(.GET, path) { res in
+                    XCTAssertEqual(res.status, .notFound, path)
+                    XCTAssertFalse(res.body.string.contains("<html"), path)
+                    if fmt == "xml" { XCTAssertTrue(res.body.string.contains("<errors><error><code>404</code>"), path) }
+                    else { XCTAssertEqual((try? JSONSerialization.jsonObject(with: Data(res.body.string.utf8)) as? [[String: Any]])?.first?["code"] as? Int, 404, path) }
+                }
+            }
+            try await app.call(.POST, "/open311/v2/nothing/here.json", beforeRequest: { try $0.content.encode(["api_key": "key-1"], as: .urlEncodedForm) }) { res in
+                XCTAssertEqual(res.status, .notFound); XCTAssertTrue(res.body.string.contains(#""code":404"#))
+            }
+            try await app.call(.DELETE, "/open311/v2/requests.json") { res in
+                XCTAssertEqual(res.status, .methodNotAllowed); XCTAssertTrue(res.body.string.contains(#""code":405"#))
+            }
+            // Discovery: the endpoint URL ends without a slash (clients build "…/v2/services.json", not "…/v2//services.json").
+            try await app.call(.GET, "/open311/v2/discovery.json", headers: ["Host": "pingan.example"]) { res in
+                let doc = try JSONSerialization.jsonObject(with: Data(res.body.string.utf8)) as! [String: Any]
+                let url = ((doc["endpoints"] as! [[String: Any]])[0]["url"] as! String)
+                XCTAssertEqual(url, "http://pingan.example/open311/v2")
+            }
+            try await app.call(.GET, "/open311/v2/discovery.xml", headers: ["Host": "pingan.example"]) { res in
+                XCTAssertTrue(res.body.string.contains("<url>http://pingan.example/open311/v2</url>"))
+            }
+        }
+    }
+
     func testOpen311() async throws {
         try await withApp { app, f in
             relaxed(app)
@@ -392,7 +465,7 @@ final class PortalTests: XCTestCase {
             XCTAssertEqual(noPlace.status, .badRequest)
             let missingAttr = try await post(["api_key": "key-1", "service_code": "report_hazard", "description": "x", "address_id": "440113007601"])
             XCTAssertEqual(missingAttr.status, .badRequest)
-            XCTAssertTrue(missingAttr.body.string.contains("attribute.hazard_kind"))
+            XCTAssertTrue(missingAttr.body.string.contains("attribute[hazard_kind]"), missingAttr.body.string)
             let ok = try await post(["api_key": "key-1", "service_code": "report_hazard", "description": "井盖缺失 " + Self.xss, "address_string": "番禺区市桥街道德兴社区德兴路3号",
                                      "attribute[hazard_kind]": "traffic", "phone": "13800138000", "first_name": "张", "last_name": "秘密"])
             XCTAssertEqual(ok.status, .created, ok.body.string)

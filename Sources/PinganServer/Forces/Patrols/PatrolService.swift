@@ -401,7 +401,7 @@ enum PatrolService {
         for r in d.rows + [.init(teamName: L.t("合计", "Total"), communityName: "", row: d.total)] {
             let x = r.row
             w.append([d.period, r.communityName ?? "", r.teamName, "\(x.planned)", "\(x.done)", x.completion.percent, "\(x.unplanned)",
-                      String(format: "%.1f", x.plannedHours), String(format: "%.1f", x.hours), "\(x.gridsPlanned)", "\(x.gridsCovered)",
+                      Decimals.format(x.plannedHours, places: 1), Decimals.format(x.hours, places: 1), "\(x.gridsPlanned)", "\(x.gridsCovered)",
                       x.gridCoverage.percent, "\(x.extraGrids)", "\(x.findings)"])
         }
         return CSVResponse.make(filename: "patrol-review-\(d.period).csv", writer: w)

@@ -213,7 +213,7 @@ enum PatrolViews {
         func row(_ name: Node, _ community: String, _ x: PatrolEvaluationRow) -> Node {
             .tr(.td(name), .td(.text(community)), .td(.class("num"), .text("\(x.planned)")), .td(.class("num"), .text("\(x.done)")),
                 .td(.class("num"), x.planned > 0 && x.done < x.planned ? .strong(.text(x.completion.percent)) : .text(x.completion.percent)),
-                .td(.class("num"), .text("\(x.unplanned)")), .td(.class("num"), .text(String(format: "%.1f / %.1f", x.hours, x.plannedHours))),
+                .td(.class("num"), .text("\(x.unplanned)")), .td(.class("num"), .text(Decimals.format(x.hours, places: 1) + " / " + Decimals.format(x.plannedHours, places: 1))),
                 .td(.class("num"), .text("\(x.gridsCovered)/\(x.gridsPlanned) (\(x.gridCoverage.percent))")), .td(.class("num"), .text("\(x.extraGrids)")),
                 .td(.class("num"), .text("\(x.findings)")))
         }

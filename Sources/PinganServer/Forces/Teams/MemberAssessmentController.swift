@@ -87,7 +87,7 @@ struct MemberAssessmentController: RouteCollection {
 }
 
 enum MemberAssessmentViews {
-    static func num(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(format: "%.2f", v) }
+    static func num(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : Decimals.format(v, places: 2) }
 
     static func page(_ req: Request, _ d: AssessmentDTO, teams: [TeamDTO], team: Int?, filterErrors: FieldErrors, entry: AssessmentEntryInput, entryErrors: FieldErrors,
                      scheme: SchemeInput, schemeErrors: FieldErrors, canEdit: Bool, canConfigure: Bool) -> Response {

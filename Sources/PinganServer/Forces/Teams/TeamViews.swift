@@ -114,7 +114,7 @@ enum TeamViews {
                                                 .th(.class("num"), .text(L.t("学时", "Hours"))), .th(.class("num"), .text(L.t("参训人数", "Attended"))))),
                      .element("tbody", sessions.map { s in
                          .tr(.td(.a(.href("/forces/training/\(s.id)"), .text(s.heldOn))), .td(.text(s.topic)), .td(.text(s.communityName ?? "")),
-                             .td(.class("num"), .text(String(format: "%.1f", s.hours))), .td(.class("num"), .text("\(s.attendees.count)")))
+                             .td(.class("num"), .text(Decimals.format(s.hours, places: 1))), .td(.class("num"), .text("\(s.attendees.count)")))
                      }))
         let form: Node = canEdit ? .form(.method("post"), .action("/forces/training"), .class("card no-print"), Layout.csrfField(req),
             .h2(.text(L.t("登记培训", "Record a session"))), Form.errorSummary(req, errors),
@@ -162,7 +162,7 @@ enum TeamViews {
             .div(.class("breadcrumb no-print"), .a(.href("/forces/training"), .text(L.t("队员培训", "Training"))), " › ", .text(s.topic)),
             .div(.class("toolbar"), .h1(.text(L.t("培训签到表", "Training attendance") + " · " + s.topic)),
                  .button(.type("button"), .class("btn secondary no-print"), .attr("data-print", "1"), .text(L.t("打印", "Print")))),
-            .p(.text("\(s.heldOn) · \(s.communityName ?? "") · " + L.t("学时 ", "hours ") + String(format: "%.1f", s.hours) + " · " + L.t("参训 \(s.attendees.count) 人", "\(s.attendees.count) attended"))),
+            .p(.text("\(s.heldOn) · \(s.communityName ?? "") · " + L.t("学时 ", "hours ") + Decimals.format(s.hours, places: 1) + " · " + L.t("参训 \(s.attendees.count) 人", "\(s.attendees.count) attended"))),
             table, form)
     }
 }
