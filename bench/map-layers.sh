@@ -2,19 +2,21 @@
 # The map's incident layer at district scale (issue 18 §2): a month of incidents for the whole district at low zoom
 # (clustered in SQL) and for one community at street zoom, p99 with wrk on loopback, release build, embedded SQLite.
 # Goals: whole district p99 ≤ 150 ms, one community ≤ 50 ms.
-# Usage: bench/map-layers.sh [incidents]   (default 1000000; REUSE_DB=1 reuses bench/out/map-district.sqlite)
+# Usage: bench/map-layers.sh [incidents]   (default: the district demo, 1,000,000 incidents, in bench/out/district.sqlite,
+#        shared with bench/grid-events.sh; REUSE_DB=1 reuses the database)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=${1:-1000000}
+N=${1:-district}
 OUT=bench/out; mkdir -p "$OUT"
-DB="$OUT/map-district.sqlite"; PORT=${PORT:-8098}; DURATION=${DURATION:-20s}
+if [ "$N" = district ]; then DB="$OUT/district.sqlite"; SEED=(--scale district); else DB="$OUT/map-$N.sqlite"; SEED=(--incidents "$N"); fi
+PORT=${PORT:-8098}; DURATION=${DURATION:-20s}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 swift build -c release --product pingan >/dev/null
 BIN=.build/release/pingan
 if [ -n "${REUSE_DB:-}" ] && [ -f "$DB" ]; then echo "== reusing $DB"; else
   rm -f "$DB" "$DB-wal" "$DB-shm"
-  echo "== seeding $N incidents into $DB"
-  /usr/bin/time -f "seed: %e s, max RSS %M KB" "$BIN" demo --db "$DB" --incidents "$N" --no-serve --port "$PORT" > "$OUT/map-seed.log"
+  echo "== seeding ($N) into $DB"
+  /usr/bin/time -f "seed: %e s, max RSS %M KB" "$BIN" demo --db "$DB" "${SEED[@]}" --no-serve --port "$PORT" > "$OUT/map-seed.log"
 fi
 export PINGAN_DB="$DB" PORT
 TOKEN=$(LOG_LEVEL=error "$BIN" token create --username admin --name bench)

@@ -33,6 +33,12 @@ public enum IndicatorMetric: String, Codable, CaseIterable, Sendable {
     case perception = "perception"
     /// 综合平安指数 (crime O/E, clearance, perception together; 0–100).
     case compositeIndex = "composite_index"
+    /// 网格事件按期处置率: grid events due in the month handled by their deadline ÷ due (`GridEventEvaluation`).
+    case gridEventsOnTime = "grid_events_on_time"
+    /// 网格事件结案率: grid events registered in the month and closed ÷ registered.
+    case gridEventsClosed = "grid_events_closed"
+    /// 网格事件返工率: grid events handled in the month that failed a verification at least once ÷ handled.
+    case gridEventsRework = "grid_events_rework"
 
     public enum Unit: String, Sendable { case share, per10k, change, points }
     public var unit: Unit {
@@ -46,7 +52,7 @@ public enum IndicatorMetric: String, Codable, CaseIterable, Sendable {
     /// The direction a district would normally want; the configuration may say otherwise.
     public var naturalDirection: IndicatorDirection {
         switch self {
-        case .preventablePer10k, .preventableChange, .preventableChangeYoY: .lowerIsBetter
+        case .preventablePer10k, .preventableChange, .preventableChangeYoY, .gridEventsRework: .lowerIsBetter
         default: .higherIsBetter
         }
     }
@@ -65,6 +71,9 @@ public enum IndicatorMetric: String, Codable, CaseIterable, Sendable {
         case .mediationSuccess: "调解成功率"
         case .perception: "群众安全感"
         case .compositeIndex: "综合平安指数"
+        case .gridEventsOnTime: "网格事件按期处置率"
+        case .gridEventsClosed: "网格事件结案率"
+        case .gridEventsRework: "网格事件返工率"
         }
     }
     public var englishName: String {
@@ -82,6 +91,9 @@ public enum IndicatorMetric: String, Codable, CaseIterable, Sendable {
         case .mediationSuccess: "Mediation success"
         case .perception: "Safety perception"
         case .compositeIndex: "Composite safety index"
+        case .gridEventsOnTime: "Grid events handled on time"
+        case .gridEventsClosed: "Grid events closed"
+        case .gridEventsRework: "Grid events reworked"
         }
     }
 }
@@ -170,6 +182,10 @@ public struct IndicatorFramework: Codable, Equatable, Sendable {
         .init(.mediationSuccess, target: 0.9, zero: 0.5, weight: 5),
         .init(.perception, target: 0.95, zero: 0.8, weight: 15),
         .init(.compositeIndex, target: 70, zero: 30, weight: 0, enabled: false),
+        // The grid-event loop (issue 19), offered off: a district that runs it gives them weight.
+        .init(.gridEventsOnTime, target: 0.95, zero: 0.6, weight: 0, enabled: false),
+        .init(.gridEventsClosed, target: 0.95, zero: 0.6, weight: 0, enabled: false),
+        .init(.gridEventsRework, target: 0.05, zero: 0.3, weight: 0, enabled: false),
     ])
 
     public var active: [IndicatorDefinition] { indicators.filter { $0.enabled && $0.weight > 0 } }

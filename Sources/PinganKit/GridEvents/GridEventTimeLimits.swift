@@ -32,7 +32,7 @@ public struct GridEventTimeLimit: Codable, Equatable, Hashable, Sendable, Custom
     /// "21 工作小时" / "2 小时（24小时制）"
     public var nameZh: String { Self.number(hours) + (roundTheClock ? " 小时（全天候）" : " 工作小时") }
     public var description: String { Self.number(hours) + (roundTheClock ? " h (round the clock)" : " working h") }
-    static func number(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v) }
+    public static func number(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v) }
 }
 
 /// One limit per urgency.

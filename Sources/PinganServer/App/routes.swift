@@ -26,6 +26,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: MapController())
     try signedIn.register(collection: GridEventController())
     try signedIn.register(collection: GridEventAPIController())
+    try signedIn.register(collection: GridEventSettingsController())
     try signedIn.register(collection: PhotoController())
     try signedIn.register(collection: IncidentController())
     try signedIn.register(collection: IncidentAPIController())

@@ -233,6 +233,9 @@ enum IndicatorViews {
         case .mediationSuccess: L.t("本月调结纠纷中达成协议的 ÷（协议 + 调解不成），撤回不计", "disputes closed with an agreement ÷ closed with agreement or failure (withdrawals excluded)")
         case .perception: L.t("本月测评中感到安全的比例（无测评时取全区比例）", "share feeling safe in the month's surveys (district share when none)")
         case .compositeIndex: L.t("综合平安指数（案件实际/预期、修匀破案率、安全感，0–100）", "the composite safety index (crime O/E, shrunk clearance, perception; 0–100)")
+        case .gridEventsOnTime: L.t("本月到期（截至现在）的网格事件中在时限内处置反馈的 ÷ 到期数，按事件所在社区计入派出所", "grid events due in the month (up to now) handled by their deadline ÷ due, counted to the station of the event's community")
+        case .gridEventsClosed: L.t("本月立案的网格事件中已结案的 ÷ 立案数", "grid events registered in the month and closed ÷ registered")
+        case .gridEventsRework: L.t("本月处置反馈的网格事件中核查不通过返工过的 ÷ 处置数", "grid events handled in the month that were reworked after a failed verification ÷ handled")
         }
     }
 }

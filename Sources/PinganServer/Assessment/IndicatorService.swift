@@ -236,6 +236,15 @@ enum IndicatorService {
             }
         }
 
+        // The grid-event loop: the evaluation's own definitions, each event counted to its community's station.
+        var events: [String: GridEventEvaluationRow] = [:]
+        if !active.isDisjoint(with: [.gridEventsOnTime, .gridEventsClosed, .gridEventsRework]) {
+            let (_, working) = try await req.gridEventCalendar()
+            // unscoped: indicators are computed for every station
+            let facts = try await GridEventEvaluationPage.facts(req.db, range, calendar: working, restrict: { _ in }, area: { c, _ in stationOf[c] })
+            for r in GridEventEvaluation.table(facts, month: month, by: .grid, rankedBy: .onTimeRate, asOf: now, calendar: cal).rows { events[r.key] = r }
+        }
+
         func change(_ now: Int, _ before: Int) -> IndicatorValue {
             IndicatorValue(before > 0 ? Double(now - before) / Double(before) : nil, numerator: Double(now), denominator: Double(before))
         }
@@ -261,6 +270,10 @@ enum IndicatorService {
                 v[.compositeIndex] = IndicatorValue(u.composite)
             }
             v[.mediationSuccess] = .share(agreed[s] ?? 0, of: closed[s] ?? 0)
+            let ev = events[s] ?? GridEventEvaluationRow(key: s)
+            v[.gridEventsOnTime] = .share(ev.handledOnTime, of: ev.due)
+            v[.gridEventsClosed] = .share(ev.closed, of: ev.registered)
+            v[.gridEventsRework] = .share(ev.reworked, of: ev.handled)
             return IndicatorUnitInput(id: s, name: stationName[s] ?? s, values: v)
         }
         return Scored(framework: fw, units: IndicatorScoring.evaluate(fw, inputs), index: index,

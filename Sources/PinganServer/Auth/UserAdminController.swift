@@ -66,6 +66,7 @@ struct UserAdminController: RouteCollection {
         let query = User.query(on: req.db)
         if let q { query.group(.or) { $0.filter(\.$username ~~ q.lowercased()).filter(\.$displayName ~~ q) } }
         if let roleFilter { query.filter(\.$role == roleFilter) }
+        if let unit = req.query[Int.self, at: "unit"] { query.filter(\.$unitID == unit) }   // a unit's staff, from the unit settings
         let page = PinganKit.PageRequest(page: req.query[Int.self, at: "page"], per: req.query[Int.self, at: "per"])
         let total = try await query.copy().count()
         let users = try await query.sort(\.$role).sort(\.$username).range(page.offset..<(page.offset + page.per)).all()

@@ -104,5 +104,16 @@ button[type=submit].danger { background:var(--bad); }
 tr.total td { font-weight:600; background:#eef1f4; }
 a.stat { color:var(--ink); } a.stat:hover { text-decoration:none; border-color:var(--accent); }
 input.category-search { margin-bottom:.3rem; }
+/* grid-event settings: the year calendar and the time-limit table */
+.year-calendar { display:grid; grid-template-columns:repeat(auto-fill, minmax(10.5rem, 1fr)); gap:.8rem 1rem; }
+.year-calendar .month table { border-collapse:collapse; width:100%; font-size:.78rem; font-variant-numeric:tabular-nums; }
+.year-calendar .month th { color:var(--muted); font-weight:400; } .year-calendar .month td, .year-calendar .month th { text-align:center; padding:.1rem 0; }
+.year-calendar td.rest, .legend .key.rest { background:#eef1f4; color:var(--muted); }
+.year-calendar td.holiday, .legend .key.holiday { background:#e8f5e9; color:var(--ok); font-weight:600; }
+.year-calendar td.swap, .legend .key.swap { background:#fff4e0; color:var(--warn); font-weight:600; }
+.legend .key { display:inline-block; width:1rem; height:1rem; border-radius:3px; vertical-align:middle; margin-right:.25rem; border:1px solid var(--line); }
+table.limits td.limit { white-space:nowrap; } table.limits td.limit input[type=number] { width:5rem; } table.limits td.limit label.check { font-size:.8rem; display:inline-flex; margin-left:.3rem; }
+form.take-up { display:flex; flex-wrap:wrap; gap:.3rem; align-items:center; } form.take-up select { max-width:14rem; }
+table.limits td.sub { padding-left:1.4rem; } table.limits th { text-align:left; }
 """#
 }

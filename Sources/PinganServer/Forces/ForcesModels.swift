@@ -63,6 +63,8 @@ final class Inspection: Model, @unchecked Sendable {
     @OptionalField(key: "deadline") var deadline: String?
     @OptionalField(key: "rectified_on") var rectifiedOn: String?
     @Field(key: "rectification_note") var rectificationNote: String
+    /// The grid event its hazard was taken up as (转为网格事件), for the responsible department to act on.
+    @OptionalField(key: "event_id") var eventID: Int?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
     init() {}

@@ -12,6 +12,7 @@ struct InspectionController: RouteCollection {
         r.post(use: create)
         r.get(":id", use: show)
         r.post(":id", "close", use: close)
+        r.post(":id", "event", use: toEvent)
     }
 
     @Sendable func list(req: Request) async throws -> Response {
@@ -66,9 +67,24 @@ struct InspectionController: RouteCollection {
         return try await detail(req, i, errors: FieldErrors(), closeInput: nil)
     }
 
-    func detail(_ req: Request, _ i: Inspection, errors: FieldErrors, closeInput: CloseInput?) async throws -> Response {
+    func detail(_ req: Request, _ i: Inspection, errors: FieldErrors, closeInput: CloseInput?, takeUp: (GridEventTakeUpInput, FieldErrors)? = nil) async throws -> Response {
         let dto = try await InspectionService.dtos(req, [i], today: WorkLogService.today(req))[0]
-        return InspectionViews.detail(req, dto, errors: errors, closeInput: closeInput, canEdit: try req.user.role.can(.editInspections))
+        let role = try req.user.role
+        let categories = role.can(.reportGridEvents) && i.severity != nil && i.eventID == nil ? GridEventCategories.options(try await GridEventCategories.table(req.db), req.lang) : []
+        return InspectionViews.detail(req, dto, errors: errors, closeInput: closeInput, canEdit: role.can(.editInspections), eventCategories: categories, takeUp: takeUp)
+    }
+
+    /// 转为网格事件: to the new event's page; a mistake comes back on the inspection's page.
+    @Sendable func toEvent(req: Request) async throws -> Response {
+        try req.require(.viewForces)
+        let i = try await InspectionService.scoped(req, req.parameters.get("id", as: Int.self))
+        let input = (try? req.content.decode(GridEventTakeUpInput.self)) ?? GridEventTakeUpInput()
+        do {
+            let (ev, _) = try await InspectionService.toEvent(req, i, input)
+            return req.redirect(to: "/events/\(ev.id!)")
+        } catch let e as FieldErrors {
+            return try await detail(req, i, errors: FieldErrors(), closeInput: nil, takeUp: (input, e))
+        }
     }
 
     @Sendable func close(req: Request) async throws -> Response {
@@ -93,6 +109,15 @@ struct InspectionAPIController: RouteCollection {
         r.post(use: create)
         r.get(":id", use: show)
         r.post(":id", "close", use: close)
+        r.post(":id", "event", use: toEvent)
+    }
+
+    /// 转为网格事件: 201 with the event, or 200 with the one it was taken up as before.
+    @Sendable func toEvent(req: Request) async throws -> Response {
+        try req.require(.viewForces)
+        let i = try await InspectionService.scoped(req, req.parameters.get("id", as: Int.self))
+        let (ev, created) = try await InspectionService.toEvent(req, i, try req.content.decode(GridEventTakeUpInput.self))
+        return try await GridEventAPIController.detail(req, ev).encodeResponse(status: created ? .created : .ok, for: req)
     }
 
     struct Page: Content { var items: [InspectionDTO]; var page: PageInfo }

@@ -23,6 +23,8 @@ struct InspectionDTO: Content {
     var statusName: String?
     /// Days left (open), days overdue, or days late.
     var days: Int?
+    /// The grid event its hazard was taken up as.
+    var eventID: Int?
 }
 
 /// An inspection as submitted (form or JSON).
@@ -131,7 +133,7 @@ enum InspectionService {
             return InspectionDTO(id: i.id!, siteID: i.siteID, siteName: site?.name ?? "", siteKind: site?.kind, communityID: i.communityID, communityName: places[i.communityID],
                                  inspectedOn: i.inspectedOn, inspectorID: i.inspectorID, inspectorName: users[i.inspectorID], findings: i.findings, severity: i.severity,
                                  daysAllowed: i.daysAllowed, deadline: i.deadline, rectifiedOn: i.rectifiedOn, rectificationNote: i.rectificationNote,
-                                 status: status, statusName: name, days: days)
+                                 status: status, statusName: name, days: days, eventID: i.eventID)
         }
     }
 
@@ -181,6 +183,29 @@ enum InspectionService {
     }
 
     /// Closes the notice: rectified on a day between the inspection and today.
+    /// Takes the hazard found up as a grid event (转为网格事件) for the department that must act: the findings, the
+    /// site's address, community and grid, source 检查发现, linked both ways. Once taken up, the same event answers.
+    static func toEvent(_ req: Request, _ i: Inspection, _ input: GridEventTakeUpInput) async throws -> (event: GridEvent, created: Bool) {
+        try req.require(.reportGridEvents)
+        if let id = i.eventID { return (try await GridEventService.find(req, id), false) }
+        guard i.severity != nil else {
+            throw FieldErrors(["categoryCode": req.lang.t("这次检查未发现隐患，无需转办", "No hazard was found: there is nothing to take up")])
+        }
+        let site = try await req.visible(Site.self, i.siteID)
+        var e = GridEventReportInput()
+        e.categoryCode = input.categoryCode; e.urgency = input.urgency
+        e.description = String((req.lang.t("治安检查发现：", "Found on inspection: ") + (site.map { $0.name + "，" } ?? "") + i.findings).prefix(1000))
+        e.address = String((site?.address ?? "").prefix(200)); e.communityID = "\(i.communityID)"; e.gridID = i.gridID.map(String.init)
+        e.idempotencyKey = "inspection-\(i.id!)"; e.confirmDuplicate = "1"
+        let (ev, created) = try await GridEventService.report(req, e, origin: .inspection(id: i.id!))
+        i.eventID = ev.id
+        try await req.db.transaction { db in
+            try await i.save(on: db)
+            await req.audit("inspection.event", entity: "inspection", id: "\(i.id!)", detail: "grid_event=\(ev.id!)", on: db)
+        }
+        return (ev, created)
+    }
+
     static func close(_ req: Request, _ i: Inspection, _ input: CloseInput) async throws {
         try req.require(.editInspections)
         let L = req.lang

@@ -70,7 +70,8 @@ enum InspectionViews {
     }
 
     /// The inspection record and, with a hazard, the printable rectification notice (整改通知书).
-    static func detail(_ req: Request, _ d: InspectionDTO, errors: FieldErrors, closeInput: CloseInput?, canEdit: Bool) -> Response {
+    static func detail(_ req: Request, _ d: InspectionDTO, errors: FieldErrors, closeInput: CloseInput?, canEdit: Bool,
+                       eventCategories: [(group: String, items: [(String, String)])] = [], takeUp: (GridEventTakeUpInput, FieldErrors)? = nil) -> Response {
         let L = req.lang
         let title = d.severity == nil ? L.t("检查记录", "Inspection") + " · " + d.siteName : L.t("整改通知书", "Rectification notice") + " · " + d.siteName
         var kv: [Node] = []
@@ -86,6 +87,7 @@ enum InspectionViews {
             row("整改期限", "Rectify by", .strong(.text(d.deadline ?? "")))
             row("状态", "Status", statusBadge(d, L))
             if let done = d.rectifiedOn { row("整改完成", "Rectified on", .text(done + (d.rectificationNote.isEmpty ? "" : "：" + d.rectificationNote))) }
+            if let e = d.eventID { row("网格事件", "Grid event", .a(.href("/events/\(e)"), .text(L.t("已转网格事件 #\(e)，由处置单位办理", "Taken up as grid event #\(e) for the responsible unit")))) }
         }
         let closeForm: Node = (canEdit && d.severity != nil && d.rectifiedOn == nil)
             ? .form(.method("post"), .action("/forces/inspections/\(d.id)/close"), .class("card no-print"), Layout.csrfField(req),
@@ -98,10 +100,15 @@ enum InspectionViews {
         let notice: Node = d.severity == nil ? .empty
             : .p(.class("small"), .text(L.t("经检查，你单位（场所）存在上述治安、消防安全隐患，请于 \(d.deadline ?? "") 前整改完毕，逾期未整改的依法处理。",
                                             "The hazards above were found at your premises; rectify them by \(d.deadline ?? ""). Failing that, they will be dealt with according to law.")))
-        return .page(req, title: title, status: errors.isEmpty ? .ok : .unprocessableEntity,
+        return .page(req, title: title, status: errors.isEmpty && (takeUp?.1.isEmpty ?? true) ? .ok : .unprocessableEntity,
             StaffingViews.tabs(req, active: "/forces/inspections"),
             .div(.class("breadcrumb no-print"), .a(.href("/forces/inspections"), .text(L.t("检查与整改", "Inspections"))), " › ", .text(d.siteName)),
             .div(.class("toolbar"), .h1(.text(title)), .button(.type("button"), .class("btn secondary no-print"), .attr("data-print", "1"), .text(L.t("打印", "Print")))),
-            .div(.class("card"), .element("dl", [.class("kv")] + kv), notice), closeForm)
+            .div(.class("card"), .element("dl", [.class("kv")] + kv), notice),
+            eventCategories.isEmpty ? .empty : .div(.class("card no-print"), .h2(.text(L.t("转为网格事件", "Take up as a grid event"))),
+                .p(.class("muted"), .text(L.t("需要其他部门处置的隐患（如占道、违建、消防设施），转为网格事件派遣办理，处置结果在事件中跟踪。",
+                                              "A hazard another department must deal with becomes a grid event, dispatched and followed there."))),
+                GridEventViews.takeUpForm(req, action: "/forces/inspections/\(d.id)/event", categories: eventCategories, failed: takeUp)),
+            closeForm)
     }
 }

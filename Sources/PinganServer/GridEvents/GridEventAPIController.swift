@@ -39,7 +39,7 @@ struct GridEventAPIController: RouteCollection {
         if input.idempotencyKey == nil { input.idempotencyKey = req.headers.first(name: "Idempotency-Key") }
         do {
             let (ev, created) = try await GridEventService.report(req, input)
-            return try await detail(req, ev).encodeResponse(status: created ? .created : .ok, for: req)
+            return try await Self.detail(req, ev).encodeResponse(status: created ? .created : .ok, for: req)
         } catch let d as DuplicateEvents {
             struct Conflict: Content { var error = true; var reason: String; var duplicates: [GridEventDTO] }
             let l = try await GridEventLookup.load(req, d.events)
@@ -51,7 +51,8 @@ struct GridEventAPIController: RouteCollection {
         }
     }
 
-    func detail(_ req: Request, _ ev: GridEvent) async throws -> GridEventDTO {
+    /// One event with its steps, photos and the actions open to the caller (also for features that take records up as events).
+    static func detail(_ req: Request, _ ev: GridEvent) async throws -> GridEventDTO {
         let l = try await GridEventLookup.load(req, [ev])
         let (_, working) = try await req.gridEventCalendar()
         var dto = ev.toDTO(l, req.lang, req.localCalendar, working)
@@ -68,24 +69,26 @@ struct GridEventAPIController: RouteCollection {
     }
 
     @Sendable func show(req: Request) async throws -> GridEventDTO {
-        try await detail(req, try await GridEventService.find(req, req.parameters.get("id", as: Int.self)))
+        try await Self.detail(req, try await GridEventService.find(req, req.parameters.get("id", as: Int.self)))
     }
 
     @Sendable func act(req: Request) async throws -> GridEventDTO {
         let ev = try await GridEventService.find(req, req.parameters.get("id", as: Int.self))
         try await GridEventService.act(req, ev, try req.content.decode(GridEventActionInput.self))
-        return try await detail(req, try await GridEventService.find(req, ev.id))
+        return try await Self.detail(req, try await GridEventService.find(req, ev.id))
     }
 
     @Sendable func evaluation(req: Request) async throws -> GridEventEvaluationPage {
         try await GridEventEvaluationPage.load(req, strict: true)
     }
 
-    struct CategoryDTO: Content { var code: String; var parentCode: String?; var eventClass: GridEventClass; var nameZh: String; var nameEn: String; var defaultUnit: ResponsibleUnitKind?; var sample: Bool }
+    struct CategoryDTO: Content { var code: String; var parentCode: String?; var eventClass: GridEventClass; var nameZh: String; var nameEn: String; var defaultUnit: ResponsibleUnitKind?; var sample: Bool; var active: Bool }
     @Sendable func categories(req: Request) async throws -> [CategoryDTO] {
         try req.require(.viewGridEvents)
-        return try await GridEventCategories.table(req.db).map {
-            CategoryDTO(code: $0.code, parentCode: $0.parentCode, eventClass: $0.eventClass, nameZh: $0.nameZh, nameEn: $0.nameEn, defaultUnit: $0.defaultUnit, sample: $0.sample)
+        // ?all=1: switched-off codes too (old events keep them), for those who keep the table.
+        let all = try req.query[String.self, at: "all"] == "1" && req.user.role.can(.configureGridEvents)
+        return try await GridEventCategories.table(req.db, activeOnly: !all).map {
+            CategoryDTO(code: $0.code, parentCode: $0.parentCode, eventClass: $0.eventClass, nameZh: $0.nameZh, nameEn: $0.nameEn, defaultUnit: $0.defaultUnit, sample: $0.sample, active: $0.active)
         }
     }
 

@@ -96,7 +96,7 @@ struct GridEventController: RouteCollection {
     }
 
     func detail(_ req: Request, _ ev: GridEvent, errors: FieldErrors = FieldErrors()) async throws -> Response {
-        let dto = try await GridEventAPIController().detail(req, ev)
+        let dto = try await GridEventAPIController.detail(req, ev)
         let units = dto.actions?.contains(.dispatch) == true ? try await GridEventService.candidateUnits(req, ev) : []
         var map: Node = .empty
         if let lat = ev.lat, let lon = ev.lon {

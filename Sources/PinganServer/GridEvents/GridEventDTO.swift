@@ -60,6 +60,10 @@ struct GridEventDTO: Content {
     var photos: [PhotoDTO]?
     /// What the requesting user may do now.
     var actions: [GridEventActionKind]?
+    /// What it was taken up from: a resident's request, a patrol log's finding, an inspection.
+    var portalRequestID: Int? = nil
+    var patrolLogID: Int? = nil
+    var inspectionID: Int? = nil
 }
 
 /// Names for a page of events, loaded once.
@@ -102,7 +106,8 @@ extension GridEvent {
                             clock: c.map { GridEventClockDTO(state: $0.state, stateName: L.t($0.state.nameZh, $0.state.nameEn), elapsedHours: ($0.elapsedHours * 10).rounded() / 10,
                                                              limitHours: $0.limitHours, remainingHours: ($0.remainingHours * 10).rounded() / 10) },
                             handledAt: handledAt, closedAt: closedAt, reworkCount: reworkCount, supervision: supervision, satisfaction: satisfaction,
-                            reason: s.reason, pendingExtensionHours: s.pendingExtension?.hours, reportedAt: reportedAt, steps: nil, photos: nil, actions: nil)
+                            reason: s.reason, pendingExtensionHours: s.pendingExtension?.hours, reportedAt: reportedAt, steps: nil, photos: nil, actions: nil,
+                            portalRequestID: portalRequestID, patrolLogID: patrolLogID, inspectionID: inspectionID)
     }
 }
 

@@ -35,22 +35,33 @@ struct GridEventEvaluationPage: Content {
 
     /// Facts of the events that can count in `range`: reported before its end and not finished before its start.
     static func facts(_ req: Request, _ range: Range<Date>, calendar: WorkingCalendar) async throws -> [GridEventFact] {
-        let sql = req.db as! any SQLDatabase
         let user = try req.user
+        let scope = try await req.scope()
+        // A unit's staff: the events dispatched to their unit; everyone else: their jurisdiction.
+        return try await facts(req.db, range, calendar: calendar, restrict: { q in
+            if user.role == .unitStaff { q.where("unit_id", .equal, user.unitID ?? -1) } else { scope.restrict(q) }
+        }, area: { c, g in String(g ?? c) })
+    }
+
+    /// The same facts under a given restriction. `area` names the fact's place (its `gridID` key): the grid (or the
+    /// community) for the page; a station for the assessment's indicators (nil: the event counts nowhere).
+    static func facts(_ db: any Database, _ range: Range<Date>, calendar: WorkingCalendar, restrict: (SQLSelectBuilder) -> Void,
+                      area: (_ community: Int, _ grid: Int?) -> String?) async throws -> [GridEventFact] {
+        let sql = db as! any SQLDatabase
         let q = sql.select().from("grid_events")
             .columns(["id", "unit_id", "grid_id", "community_id", "reporter_id", "category_code", "reported_at", "case_number", "status",
                       "dispatched_at", "deadline", "handled_at", "closed_at", "rework_count", "limit_hours", "round_the_clock", "satisfaction"])
             .where("reported_at", .lessThan, range.upperBound)
             .where(group: { $0.where("closed_at", .is, SQLLiteral.null).orWhere("closed_at", .greaterThanOrEqual, range.lowerBound) })
             .where(group: { $0.where("status", .notEqual, GridEventStatus.declined.rawValue).orWhere("reported_at", .greaterThanOrEqual, range.lowerBound) })
-        // A unit's staff: the events dispatched to their unit; everyone else: their jurisdiction.
-        if user.role == .unitStaff { q.where("unit_id", .equal, user.unitID ?? -1) } else { try await req.scope().restrict(q) }
-        return try await q.all(decoding: FactRow.self).map { r in
+        restrict(q)
+        return try await q.all(decoding: FactRow.self).compactMap { r in
+            guard let key = area(r.community_id, r.grid_id) else { return nil }
             var hours: Double? = nil
             if let d = r.dispatched_at, let h = r.handled_at, let limit = r.limit_hours {
                 hours = GridEventClocks.handlingHours(dispatchedAt: d, handledAt: h, limit: GridEventTimeLimit(hours: limit, roundTheClock: r.round_the_clock), calendar: calendar)
             }
-            return GridEventFact(id: String(r.id), unitID: r.unit_id.map(String.init), gridID: String(r.grid_id ?? r.community_id), reporterID: r.reporter_id.map(String.init),
+            return GridEventFact(id: String(r.id), unitID: r.unit_id.map(String.init), gridID: key, reporterID: r.reporter_id.map(String.init),
                                  categoryCode: r.category_code, reportedAt: r.reported_at, registered: r.case_number != nil, declined: r.status == GridEventStatus.declined.rawValue,
                                  dispatchedAt: r.dispatched_at, deadline: r.deadline, handledAt: r.handled_at, closedAt: r.closed_at, reworkCount: r.rework_count,
                                  handlingHours: hours, satisfaction: r.satisfaction.flatMap(GridEventSatisfaction.init(rawValue:)))

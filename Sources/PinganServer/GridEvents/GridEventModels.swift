@@ -56,6 +56,9 @@ final class GridEvent: Model, @unchecked Sendable {
     @Field(key: "source") var source: GridEventSource
     @OptionalField(key: "reporter_id") var reporterID: Int?
     @OptionalField(key: "portal_request_id") var portalRequestID: Int?
+    /// The patrol log whose finding this event was taken up from (巡逻发现), or the inspection (检查发现).
+    @OptionalField(key: "patrol_log_id") var patrolLogID: Int?
+    @OptionalField(key: "inspection_id") var inspectionID: Int?
     @Field(key: "centre_level") var centreLevel: GridEventCentreLevel
     @Field(key: "status") var status: GridEventStatus
     @OptionalField(key: "unit_id") var unitID: Int?
@@ -219,5 +222,22 @@ struct CreateGridEvents: AsyncMigration {
     func revert(on db: any Database) async throws {
         try await db.schema("users").deleteField("unit_id").update()
         for t in ["grid_event_settings", "grid_event_steps", "grid_events", "grid_event_categories", "responsible_units"] { try await db.schema(t).delete() }
+    }
+}
+
+/// Events taken up from a patrol finding or an inspection's hazard, linked both ways (like a portal request's).
+struct AddGridEventOrigins: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        // One column per statement: SQLite's ALTER TABLE adds one at a time.
+        try await db.schema("grid_events").field("patrol_log_id", .int).update()
+        try await db.schema("grid_events").field("inspection_id", .int).update()
+        try await db.schema("patrol_findings").field("event_id", .int, .references("grid_events", "id")).update()
+        try await db.schema("inspections").field("event_id", .int, .references("grid_events", "id")).update()
+    }
+    func revert(on db: any Database) async throws {
+        try await db.schema("inspections").deleteField("event_id").update()
+        try await db.schema("patrol_findings").deleteField("event_id").update()
+        try await db.schema("grid_events").deleteField("patrol_log_id").update()
+        try await db.schema("grid_events").deleteField("inspection_id").update()
     }
 }

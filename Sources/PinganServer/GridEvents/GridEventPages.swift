@@ -52,7 +52,10 @@ extension GridEventViews {
         row("紧急程度", "Urgency", .text(L.t(e.urgency.nameZh, e.urgency.nameEn)))
         row("位置", "Where", .text(e.communityName + (e.gridName.map { " · " + $0 } ?? "") + (e.address.isEmpty ? "" : " · " + e.address)))
         if let lat = e.lat, let lon = e.lon { row("坐标", "Coordinates", .text(String(format: "%.6f, %.6f", lat, lon))) }
-        row("来源", "Source", .text(L.t(e.source.nameZh, e.source.nameEn) + (e.reporter.map { " · " + $0 } ?? "")))
+        let origin: Node = e.portalRequestID.map { .group([.text(" · "), .a(.href("/portal/requests/\($0)"), .text(L.t("群众诉求", "Resident's request") + " #\($0)"))]) }
+            ?? e.patrolLogID.map { .group([.text(" · "), .a(.href("/forces/patrols/logs/\($0)"), .text(L.t("巡逻记录", "Patrol log") + " #\($0)"))]) }
+            ?? e.inspectionID.map { .group([.text(" · "), .a(.href("/forces/inspections/\($0)"), .text(L.t("检查记录", "Inspection") + " #\($0)"))]) } ?? .empty
+        row("来源", "Source", .group([.text(L.t(e.source.nameZh, e.source.nameEn) + (e.reporter.map { " · " + $0 } ?? "")), origin]))
         row("上报时间", "Reported", .text(cal.formatDateTime(e.reportedAt)))
         row("受理层级", "Held by", .text(L.t(e.centreLevel.nameZh, e.centreLevel.nameEn)))
         if let u = e.unitName { row("处置单位", "Responsible unit", .text(u)) }

@@ -21,13 +21,29 @@ struct GridEventReportInput: Content {
     var photos: [File]?
 }
 
+/// Where an event staff take up came from: a resident's request, a patrol's finding, an inspection's hazard. Sets
+/// the source and the link back.
+enum GridEventOrigin: Sendable {
+    case portal(requestID: Int), patrol(logID: Int), inspection(id: Int)
+    var source: GridEventSource {
+        switch self { case .portal: .portal; case .patrol: .patrol; case .inspection: .inspection }
+    }
+}
+
+/// Taking up another record as a grid event: the rest (what, where) comes from that record.
+struct GridEventTakeUpInput: Content {
+    var categoryCode: String?
+    var urgency: String?
+}
+
 /// Possible duplicates of a report (same category, ≤ 50 m, ≤ 24 h), shown before filing.
 struct DuplicateEvents: Error { var events: [GridEvent]; var distances: [Int: Double] }
 
 extension GridEventService {
     /// Files a report, or returns the one already filed with the same idempotency key (`created` false).
-    /// `fromPortal`: a resident's request taken up by staff (source 群众反映, linked to the request).
-    static func report(_ req: Request, _ input: GridEventReportInput, fromPortal portalRequestID: Int? = nil) async throws -> (event: GridEvent, created: Bool) {
+    /// `origin`: a record taken up by staff (a resident's request, a patrol finding, an inspection); it sets the source
+    /// and the link back.
+    static func report(_ req: Request, _ input: GridEventReportInput, origin: GridEventOrigin? = nil) async throws -> (event: GridEvent, created: Bool) {
         try req.require(.reportGridEvents)
         let L = req.lang
         let user = try req.user
@@ -99,7 +115,13 @@ extension GridEventService {
         let ev = GridEvent()
         ev.categoryCode = category.code; ev.urgency = urgency; ev.description = description; ev.address = address
         ev.lat = point?.lat; ev.lon = point?.lon; ev.communityID = place.communityID; ev.gridID = place.gridID
-        ev.source = portalRequestID == nil ? source : .portal; ev.portalRequestID = portalRequestID; ev.reporterID = userID; ev.idempotencyKey = key; ev.reportedAt = now; ev.reworkCount = 0
+        ev.source = origin?.source ?? source; ev.reporterID = userID; ev.idempotencyKey = key; ev.reportedAt = now; ev.reworkCount = 0
+        switch origin {
+        case .portal(let id): ev.portalRequestID = id
+        case .patrol(let id): ev.patrolLogID = id
+        case .inspection(let id): ev.inspectionID = id
+        case nil: break
+        }
         ev.stateJSON = "{}"; ev.status = .reported; ev.centreLevel = .street; ev.roundTheClock = false
         do {
             _ = try await commit(req, ev, from: nil, to: state, action: "report", actor: actor, note: description, photos: prepared, at: now, isNew: true)

@@ -26,6 +26,23 @@ enum GridEventViews {
 
     static func hours(_ h: Double) -> String { h >= 10 ? String(Int(h.rounded())) : String(format: "%.1f", h) }
 
+    /// 转为网格事件: the small form other features put beside a record (a patrol finding, an inspection's hazard) to
+    /// take it up as an event — category and urgency; the rest comes from the record. `failed`: what was chosen, and why not.
+    static func takeUpForm(_ req: Request, action: String, categories: [(group: String, items: [(String, String)])],
+                           failed: (GridEventTakeUpInput, FieldErrors)? = nil) -> Node {
+        let L = req.lang
+        let chosen = failed?.0, errors = failed?.1 ?? FieldErrors()
+        let message = errors.fields.values.sorted().joined(separator: "；")
+        return .form(.method("post"), .action(action), .class("take-up no-print"), Layout.csrfField(req),
+            .select(.name("categoryCode"), .required(), .attr("aria-label", L.t("事件类别", "Category")),
+                    .option(.value(""), .text(L.t("选择事件类别…", "Category…"))),
+                    .forEach(categories) { g in .element("optgroup", [.attr("label", g.group), .forEach(g.items) { v, t in .option(.value(v), .selected(v == chosen?.categoryCode), .text(t)) }]) }),
+            .select(.name("urgency"), .attr("aria-label", L.t("紧急程度", "Urgency")),
+                    .forEach(GridEventUrgency.allCases.reversed()) { u in .option(.value(u.rawValue), .selected(u.rawValue == (chosen?.urgency ?? "normal")), .text(L.t(u.nameZh, u.nameEn))) }),
+            .button(.type("submit"), .class("secondary"), .text(L.t("转为网格事件", "Take up as a grid event"))),
+            message.isEmpty ? .empty : .span(.class("field-error"), .attr("role", "alert"), .text(message)))
+    }
+
     static func tabs(_ req: Request, active: GridEventFilter.Queue?, counts: [GridEventFilter.Queue: Int]) -> Node {
         let L = req.lang
         let items: [(GridEventFilter.Queue?, String, String)] = [
@@ -46,7 +63,8 @@ enum GridEventViews {
             canReport ? .a(.class("btn"), .href("/events/new"), .text(L.t("上报事件", "Report a problem"))) : .empty,
             isCentre ? .a(.class("btn secondary"), .href("/events/desk"), .text(L.t("派遣台", "Dispatch desk"))) : .empty,
             .a(.class("btn secondary"), .href("/events/evaluation"), .text(L.t("综合评价", "Evaluation"))),
-            .a(.class("btn secondary"), .href("/events/export.csv" + (query.isEmpty ? "" : "?" + query)), .text(L.t("导出 CSV", "Export CSV"))))
+            .a(.class("btn secondary"), .href("/events/export.csv" + (query.isEmpty ? "" : "?" + query)), .text(L.t("导出 CSV", "Export CSV"))),
+            (try? req.user.role.can(.configureGridEvents)) == true ? .a(.class("btn secondary"), .href("/events/settings"), .text(L.t("设置", "Settings"))) : .empty)
         let options = GridEventCategories.options(categories, L)
         var form: [Node] = [.method("get"), .action("/events"), .class("filters")]
         if let q = filter.queue { form.append(.input(.type("hidden"), .name("queue"), .value(q.rawValue))) }

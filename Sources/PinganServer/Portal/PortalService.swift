@@ -413,7 +413,7 @@ enum PortalService {
             e.lat = r.lat.map { "\($0)" }; e.lon = r.lon.map { "\($0)" }; e.communityID = "\(r.communityID)"
             // One event per request however often the button is pressed; a resident's report is not a duplicate of itself.
             e.idempotencyKey = "portal-\(r.id!)"; e.confirmDuplicate = "1"
-            let (event, _) = try await GridEventService.report(req, e, fromPortal: r.id)
+            let (event, _) = try await GridEventService.report(req, e, origin: .portal(requestID: r.id!))
             r.eventID = event.id
             try await record(req, r, to: r.status.isClosed ? r.status : .inProgress, body: L.t("已转为网格事件，派往相关部门处置", "Taken up as a grid event for the responsible department"),
                              isPublic: true, action: "portal.convert", detail: "grid_event=\(event.id!)")

@@ -6,8 +6,9 @@ import PinganKit
 /// Walks every registered route with every role, in scope and out of scope. A route added
 /// without an entry here fails the suite, so nothing ships unscoped by accident.
 final class RouteWalkTests: XCTestCase {
-    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob, siteImportJob, incidentImportJob, gridEvent, photo }
-    struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false }
+    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob, siteImportJob, incidentImportJob, gridEvent, photo, unit, category, calendarDay, patrolFinding }
+    /// `also`: a second permission the route needs (taking a patrol finding up as an event needs to see patrols and to report events).
+    struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false; var also: Permission? = nil }
 
     static let rules: [String: Rule] = [
         "GET health": .init(permission: nil, isPublic: true),
@@ -44,6 +45,32 @@ final class RouteWalkTests: XCTestCase {
         "POST api/v1/events/:id/actions": .init(permission: .viewGridEvents, target: .gridEvent),
         "GET api/v1/event-categories": .init(permission: .viewGridEvents),
         "GET api/v1/units": .init(permission: .viewGridEvents),
+        "POST forces/patrols/findings/:id/event": .init(permission: .reportGridEvents, target: .patrolFinding, also: .viewTeams),
+        "POST api/v1/patrols/findings/:id/event": .init(permission: .reportGridEvents, target: .patrolFinding, also: .viewTeams),
+        "POST forces/inspections/:id/event": .init(permission: .reportGridEvents, target: .inspection, also: .viewForces),
+        "POST api/v1/inspections/:id/event": .init(permission: .reportGridEvents, target: .inspection, also: .viewForces),
+        "GET events/settings": .init(permission: .configureGridEvents),
+        "GET events/settings/units": .init(permission: .configureGridEvents),
+        "POST events/settings/units": .init(permission: .configureGridEvents),
+        "GET events/settings/units/:id": .init(permission: .configureGridEvents, target: .unit),
+        "POST events/settings/units/:id": .init(permission: .configureGridEvents, target: .unit),
+        "GET events/settings/categories": .init(permission: .configureGridEvents),
+        "POST events/settings/categories": .init(permission: .configureGridEvents),
+        "GET events/settings/categories/:code": .init(permission: .configureGridEvents, target: .category),
+        "POST events/settings/categories/:code": .init(permission: .configureGridEvents, target: .category),
+        "GET events/settings/limits": .init(permission: .configureGridEvents),
+        "POST events/settings/limits": .init(permission: .configureGridEvents),
+        "GET events/settings/calendar": .init(permission: .configureGridEvents),
+        "POST events/settings/calendar/hours": .init(permission: .configureGridEvents),
+        "POST events/settings/calendar/days": .init(permission: .configureGridEvents),
+        "POST events/settings/calendar/days/:day/delete": .init(permission: .configureGridEvents, target: .calendarDay),
+        "POST events/settings/calendar/years": .init(permission: .configureGridEvents),
+        "GET api/v1/events/settings": .init(permission: .configureGridEvents),
+        "PUT api/v1/events/settings": .init(permission: .configureGridEvents),
+        "POST api/v1/units": .init(permission: .configureGridEvents),
+        "PATCH api/v1/units/:id": .init(permission: .configureGridEvents, target: .unit),
+        "POST api/v1/event-categories": .init(permission: .configureGridEvents),
+        "PATCH api/v1/event-categories/:code": .init(permission: .configureGridEvents, target: .category),
         "GET photos/:id": .init(permission: nil, target: .photo),
         "GET photos/:id/thumb": .init(permission: nil, target: .photo),
         "GET photos/:id/original": .init(permission: nil, target: .photo),
@@ -433,7 +460,11 @@ final class RouteWalkTests: XCTestCase {
         var status = HTTPStatus.ok
         var h = headers
         h.replaceOrAdd(name: .accept, value: path.hasPrefix("api/") ? "application/json" : "text/html")
-        try await app.call(method, "/" + path.replacingOccurrences(of: ":id", with: "\(id)"), headers: h, beforeRequest: { req in
+        // Non-numeric keys: a category code and a calendar day that exist, or (for the missing id) ones that do not.
+        let missing = id == 987_654
+        let filled = path.replacingOccurrences(of: ":id", with: "\(id)").replacingOccurrences(of: ":code", with: missing ? "ZZZ" : "E01")
+            .replacingOccurrences(of: ":day", with: missing ? "2099-01-01" : "2027-10-09")
+        try await app.call(method, "/" + filled, headers: h, beforeRequest: { req in
             if method != .GET {
                 if path.hasPrefix("api/") { req.headers.contentType = .json; req.body = .init(string: "{}") }
                 else { req.headers.contentType = .urlEncodedForm; req.body = .init(string: "x=1") }
@@ -474,6 +505,10 @@ final class RouteWalkTests: XCTestCase {
             let officeInside = try await makeOffice(app, station: f.stationA), officeOutside = try await makeOffice(app, station: f.stationB)
             let eventInside = try await insertGridEvent(app, community: f.c1, grid: f.g1a), eventOutside = try await insertGridEvent(app, community: f.c3, grid: f.g3)
             let photoInside = try await insertPhoto(app, event: eventInside), photoOutside = try await insertPhoto(app, event: eventOutside)
+            let unit = ResponsibleUnit(name: "城管中队", kind: .urbanManagement, divisionID: f.district); try await unit.create(on: app.db)
+            let unitInside = unit.id!
+            func finding(_ log: Int) async throws -> Int { let x = PatrolFinding(); x.logID = log; x.details = "消防通道被占用"; try await x.create(on: app.db); return x.id! }
+            let findingInside = try await finding(logInside), findingOutside = try await finding(logOutside)
             let victim = User(username: "victim", displayName: "V", passwordHash: "!", role: .analyst, scopeDivisionID: f.district)
             try await victim.create(on: app.db)
             let users: [String: Role] = ["admin": .admin, "command": .districtCommand, "chief": .stationChief, "officer": .communityOfficer,
@@ -504,7 +539,7 @@ final class RouteWalkTests: XCTestCase {
                 let path = parts.count > 1 ? parts[1] : ""
                 for (user, role) in users {
                     func status(_ id: Int) async throws -> HTTPStatus { try await Self.send(app, method, path, id: id, headers: f.bearer(user)) }
-                    let allowed = rule.permission.map { role.can($0) } ?? true
+                    let allowed = (rule.permission.map { role.can($0) } ?? true) && (rule.also.map { role.can($0) } ?? true)
                     let inID: Int, outID: Int?
                     switch rule.target {
                     case .none: inID = 0; outID = nil
@@ -534,6 +569,16 @@ final class RouteWalkTests: XCTestCase {
                     case .station: inID = f.stationA; outID = wholeDistrict.contains(user) ? nil : f.stationB
                     case .office: inID = officeInside; outID = wholeDistrict.contains(user) ? nil : officeOutside
                     case .gridEvent: inID = eventInside; outID = wholeDistrict.contains(user) ? nil : eventOutside
+                    // District-wide configuration, kept by whole-district roles only: no scope to leave.
+                    case .unit: inID = unitInside; outID = nil
+                    case .patrolFinding: inID = findingInside; outID = wholeDistrict.contains(user) ? nil : findingOutside
+                    case .category: inID = 0; outID = nil
+                    case .calendarDay:
+                        // Deleting is a write: every call gets the day back first.
+                        var settings = try await GridEventSettings.load(app.db)
+                        GridEventSettingsInput.adding(CalendarDayEntry(day: LocalDay("2027-10-09")!, kind: .working, nameZh: "调休上班"), to: &settings)
+                        try await settings.save(app.db)
+                        inID = 0; outID = nil
                     case .photo:
                         // A photo is as visible as its event: roles that cannot see events get 404, like a missing photo.
                         let sees = role.can(.viewGridEvents)
@@ -565,7 +610,7 @@ final class RouteWalkTests: XCTestCase {
                             XCTAssertEqual(missing, .notFound, "\(key) as \(user) with a missing id")
                         }
                     } else {
-                        XCTAssertEqual(s, .forbidden, "\(key) as \(user) lacks \(rule.permission!.rawValue)")
+                        XCTAssertEqual(s, .forbidden, "\(key) as \(user) lacks \(rule.permission!.rawValue)" + (rule.also.map { " or \($0.rawValue)" } ?? ""))
                     }
                 }
             }

@@ -40,6 +40,15 @@ func multipart(_ fields: [String: String], photos: [Data] = [], boundary: String
     return (h, buf)
 }
 
+/// Posts multipart fields (and photos) to the API as `user`.
+func multipartPost(_ app: Application, _ f: Fixture, _ user: String, _ path: String, _ fields: [String: String], photos: [Data] = []) async throws -> (HTTPStatus, String) {
+    let (h, body) = multipart(fields, photos: photos)
+    var out: (HTTPStatus, String) = (.ok, "")
+    var headers = f.bearer(user); for (k, v) in h { headers.replaceOrAdd(name: k, value: v) }
+    try await app.call(.POST, path, headers: headers, beforeRequest: { $0.body = body }) { out = ($0.status, $0.body.string) }
+    return out
+}
+
 /// Decodes API bodies as Vapor encodes them (ISO 8601 dates).
 let apiDecoder: JSONDecoder = { let d = JSONDecoder(); d.dateDecodingStrategy = .iso8601; return d }()
 

@@ -22,6 +22,7 @@ struct PatrolController: RouteCollection {
         l.get(":id", use: showLog)
         l.post(":id", "checkins", use: checkIn)
         l.post(":id", "findings", use: finding)
+        p.post("findings", ":id", "event", use: findingEvent)
     }
 
     func teams(_ req: Request) async throws -> [TeamDTO] { try await TeamService.teamDTOs(req, try await TeamService.teamsQuery(req).limit(2000).all()) }
@@ -153,12 +154,16 @@ struct PatrolController: RouteCollection {
     }
 
     func logPage(_ req: Request, _ l: PatrolLogRecord, check: CheckInInput = CheckInInput(), find: FindingInput = FindingInput(),
-                 checkErrors: FieldErrors = FieldErrors(), findErrors: FieldErrors = FieldErrors()) async throws -> Response {
+                 checkErrors: FieldErrors = FieldErrors(), findErrors: FieldErrors = FieldErrors(),
+                 takeUp: PatrolViews.TakeUp? = nil) async throws -> Response {
         let L = req.lang
+        let role = try req.user.role
+        let eventCategories = role.can(.reportGridEvents) ? GridEventCategories.options(try await GridEventCategories.table(req.db), L) : []
         let dto = try await PatrolService.logDTOs(req, [l], details: true)[0]
         let subs = try await IncidentSubcategoryRow.query(on: req.db).sort(\.$sortOrder).all().map { ($0.code, L.t($0.nameZh, $0.nameEn)) }
         return PatrolViews.log(req, dto, grids: try await Check.grids(of: l.communityID, on: req.db), subcategories: subs, checkInput: check, findInput: find,
-                               checkErrors: checkErrors, findErrors: findErrors, canEdit: try canEdit(req), canOpenIncident: try req.user.role.can(.editIncidents))
+                               checkErrors: checkErrors, findErrors: findErrors, canEdit: try canEdit(req), canOpenIncident: role.can(.editIncidents),
+                               eventCategories: eventCategories, takeUp: takeUp)
     }
 
     @Sendable func showLog(req: Request) async throws -> Response {
@@ -184,6 +189,18 @@ struct PatrolController: RouteCollection {
             _ = try await PatrolService.addFinding(req, l, input)
             return req.redirect(to: "/forces/patrols/logs/\(l.id!)")
         } catch let e as FieldErrors { return try await logPage(req, l, find: input, findErrors: e) }
+    }
+
+    /// 转为网格事件: to the new event's page; a mistake comes back on the log's page.
+    @Sendable func findingEvent(req: Request) async throws -> Response {
+        let input = (try? req.content.decode(GridEventTakeUpInput.self)) ?? GridEventTakeUpInput()
+        do {
+            let (ev, _) = try await PatrolService.findingToEvent(req, findingID: req.parameters.get("id", as: Int.self), input)
+            return req.redirect(to: "/events/\(ev.id!)")
+        } catch let e as FieldErrors {
+            guard let f = try await PatrolFinding.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw e }
+            return try await logPage(req, try await PatrolService.scopedLog(req, f.logID), takeUp: (f.id!, input, e))
+        }
     }
 
     @Sendable func review(req: Request) async throws -> Response {
@@ -216,6 +233,7 @@ struct PatrolAPIController: RouteCollection {
         p.get("logs", ":id", use: log)
         p.post("logs", ":id", "checkins", use: checkIn)
         p.post("logs", ":id", "findings", use: finding)
+        p.post("findings", ":id", "event", use: findingEvent)
         p.get("evaluation", use: evaluation)
     }
 
@@ -280,6 +298,12 @@ struct PatrolAPIController: RouteCollection {
         let l = try await PatrolService.scopedLog(req, req.parameters.get("id", as: Int.self))
         _ = try await PatrolService.addFinding(req, l, (try? req.content.decode(FindingInput.self)) ?? FindingInput())
         return try await PatrolService.logDTOs(req, [l], details: true)[0].encodeResponse(status: .created, for: req)
+    }
+
+    /// 转为网格事件: 201 with the event, or 200 with the one it was taken up as before.
+    @Sendable func findingEvent(req: Request) async throws -> Response {
+        let (ev, created) = try await PatrolService.findingToEvent(req, findingID: req.parameters.get("id", as: Int.self), try req.content.decode(GridEventTakeUpInput.self))
+        return try await GridEventAPIController.detail(req, ev).encodeResponse(status: created ? .created : .ok, for: req)
     }
 
     /// `?by=week|month&period=2026-W10|2026-03&team=`.

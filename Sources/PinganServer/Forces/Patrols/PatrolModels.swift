@@ -134,6 +134,8 @@ final class PatrolFinding: Model, @unchecked Sendable {
     @OptionalField(key: "grid_id") var gridID: Int?
     @Field(key: "description") var details: String
     @OptionalField(key: "incident_id") var incidentID: Int?
+    /// The grid event it was taken up as (转为网格事件).
+    @OptionalField(key: "event_id") var eventID: Int?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     init() {}
 }

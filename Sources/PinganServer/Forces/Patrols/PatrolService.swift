@@ -29,7 +29,7 @@ struct PlanDTO: Content {
 }
 
 struct CheckInDTO: Content { var id: Int; var time: String; var gridID: Int?; var gridName: String?; var place: String }
-struct FindingDTO: Content { var id: Int; var gridID: Int?; var gridName: String?; var description: String; var incidentID: Int? }
+struct FindingDTO: Content { var id: Int; var gridID: Int?; var gridName: String?; var description: String; var incidentID: Int?; var eventID: Int? }
 
 struct LogDTO: Content {
     var id: Int
@@ -155,7 +155,7 @@ enum PatrolService {
                           mode: l.mode, modeName: Check.modeName(l.mode, L), grids: gridIDs.map { GridRef(id: $0, name: names[$0] ?? "#\($0)") }, summary: l.summary,
                           checkIns: myChecks.map { CheckInDTO(id: $0.id!, time: ClockTime(minutes: $0.minute % 1440)?.description ?? "", gridID: $0.gridID,
                                                               gridName: $0.gridID.flatMap { names[$0] }, place: $0.place) },
-                          findings: myFinds.map { FindingDTO(id: $0.id!, gridID: $0.gridID, gridName: $0.gridID.flatMap { names[$0] }, description: $0.details, incidentID: $0.incidentID) },
+                          findings: myFinds.map { FindingDTO(id: $0.id!, gridID: $0.gridID, gridName: $0.gridID.flatMap { names[$0] }, description: $0.details, incidentID: $0.incidentID, eventID: $0.eventID) },
                           createdBy: users[l.createdByID])
         }
     }
@@ -331,6 +331,29 @@ enum PatrolService {
             await req.audit("patrol.finding", entity: "patrol_log", id: "\(l.id!)", detail: "incident=\(f.incidentID.map(String.init) ?? "-")", on: db)
         }
         return f
+    }
+
+    /// Takes a finding up as a grid event (转为网格事件) for the department that must act: the finding's words, the
+    /// log's community and the finding's grid, source 巡逻发现, linked both ways. Once taken up, the same event answers.
+    /// The finding is as visible as its log (404 otherwise).
+    static func findingToEvent(_ req: Request, findingID: Int?, _ input: GridEventTakeUpInput) async throws -> (event: GridEvent, created: Bool) {
+        try req.require(.viewTeams)
+        try req.require(.reportGridEvents)
+        guard let findingID, let f = try await PatrolFinding.find(findingID, on: req.db) else { throw Abort(.notFound) }
+        let l = try await scopedLog(req, f.logID)
+        if let id = f.eventID { return (try await GridEventService.find(req, id), false) }
+        var e = GridEventReportInput()
+        e.categoryCode = input.categoryCode; e.urgency = input.urgency; e.description = f.details
+        e.communityID = "\(l.communityID)"; e.gridID = f.gridID.map(String.init)
+        // One event per finding however often the button is pressed; a finding is not a duplicate of nearby reports.
+        e.idempotencyKey = "patrol-finding-\(findingID)"; e.confirmDuplicate = "1"
+        let (ev, created) = try await GridEventService.report(req, e, origin: .patrol(logID: l.id!))
+        f.eventID = ev.id
+        try await req.db.transaction { db in
+            try await f.save(on: db)
+            await req.audit("patrol.finding.event", entity: "patrol_log", id: "\(l.id!)", detail: "finding=\(findingID) grid_event=\(ev.id!)", on: db)
+        }
+        return (ev, created)
     }
 
     // MARK: - Evaluation (每周点评 / 每月考评)

@@ -157,8 +157,12 @@ enum PatrolViews {
             .h1(.text(title)), chooser, form)
     }
 
+    /// A finding being taken up as a grid event whose submission failed: its id, what was chosen, why.
+    typealias TakeUp = (findingID: Int, input: GridEventTakeUpInput, errors: FieldErrors)
+
     static func log(_ req: Request, _ l: LogDTO, grids: [(id: Int, name: String)], subcategories: [(String, String)], checkInput: CheckInInput, findInput: FindingInput,
-                    checkErrors: FieldErrors, findErrors: FieldErrors, canEdit: Bool, canOpenIncident: Bool) -> Response {
+                    checkErrors: FieldErrors, findErrors: FieldErrors, canEdit: Bool, canOpenIncident: Bool,
+                    eventCategories: [(group: String, items: [(String, String)])] = [], takeUp: TakeUp? = nil) -> Response {
         let L = req.lang
         let title = L.t("巡逻记录", "Patrol log") + " · \(l.day) \(l.teamName)"
         let gridOptions = grids.map { ("\($0.id)", $0.name) }
@@ -166,11 +170,15 @@ enum PatrolViews {
             : .table(.class("data"), .thead(.tr(.th(.text(L.t("时间", "Time"))), .th(.text(L.t("网格", "Grid"))), .th(.text(L.t("地点", "Place"))))),
                      .element("tbody", l.checkIns.map { .tr(.td(.text($0.time)), .td(.text($0.gridName ?? "—")), .td(.text($0.place))) }))
         let finds: Node = l.findings.isEmpty ? TeamViews.empty(L.t("本次巡逻未发现问题。", "Nothing found on this patrol."))
-            : .table(.class("data"), .thead(.tr(.th(.text(L.t("网格", "Grid"))), .th(.text(L.t("发现问题", "Finding"))), .th(.text(L.t("警情", "Incident"))))),
+            : .div(.class("scroll"), .table(.class("data"), .thead(.tr(.th(.text(L.t("网格", "Grid"))), .th(.text(L.t("发现问题", "Finding"))), .th(.text(L.t("警情", "Incident"))),
+                                                    .th(.text(L.t("网格事件", "Grid event"))))),
                      .element("tbody", l.findings.map { f in
                          .tr(.td(.text(f.gridName ?? "—")), .td(.text(f.description)),
-                             .td(f.incidentID.map { Node.a(.href("/incidents/\($0)"), .text(L.t("已转警情 #\($0)", "Incident #\($0)"))) } ?? .text("—")))
-                     }))
+                             .td(f.incidentID.map { Node.a(.href("/incidents/\($0)"), .text(L.t("已转警情 #\($0)", "Incident #\($0)"))) } ?? .text("—")),
+                             .td(f.eventID.map { Node.a(.href("/events/\($0)"), .text(L.t("已转网格事件", "Grid event") + " #\($0)")) }
+                                 ?? (eventCategories.isEmpty ? .text("—") : GridEventViews.takeUpForm(req, action: "/forces/patrols/findings/\(f.id)/event", categories: eventCategories,
+                                                                                                    failed: takeUp.flatMap { $0.findingID == f.id ? ($0.input, $0.errors) : nil }))))
+                     })))
         let checkForm: Node = canEdit ? .form(.method("post"), .action("/forces/patrols/logs/\(l.id)/checkins"), .class("card no-print"), Layout.csrfField(req),
             .h3(.text(L.t("打卡", "Check in"))), Form.errorSummary(req, checkErrors),
             .div(.class("form"),
@@ -190,7 +198,7 @@ enum PatrolViews {
                     Form.field(L.t("发现时间", "Time found"), "time", findErrors, hint: L.t("留空按巡逻开始时间", "Empty: the patrol's start"), Form.input("time", findInput.time, type: "time"))])
                 : .empty),
             .p(.button(.type("submit"), .text(L.t("保存", "Save"))))) : .empty
-        return TeamViews.page(req, title: title, active: "/forces/patrols/logs", status: checkErrors.isEmpty && findErrors.isEmpty ? .ok : .unprocessableEntity,
+        return TeamViews.page(req, title: title, active: "/forces/patrols/logs", status: checkErrors.isEmpty && findErrors.isEmpty && (takeUp?.errors.isEmpty ?? true) ? .ok : .unprocessableEntity,
             .div(.class("breadcrumb no-print"), .a(.href("/forces/patrols/logs"), .text(L.t("巡逻记录", "Patrol logs"))), " › ", .text("\(l.id)")),
             .div(.class("toolbar"), .h1(.text(title)), .button(.type("button"), .class("btn secondary no-print"), .attr("data-print", "1"), .text(L.t("打印", "Print")))),
             .div(.class("card"), .element("dl", [.class("kv"),
