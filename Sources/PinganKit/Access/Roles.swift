@@ -45,16 +45,16 @@ public enum Role: String, CaseIterable, Codable, Sendable {
                                 .viewForces, .manageOfficers, .configureStaffing, .viewTeams,
                                 .viewAssessment, .manageAssessment, .editFourChecks, .scorePersonnel,
                                 .viewPortal, .handlePortal, .publishNotices,
-                                .viewGridEvents, .reportGridEvents, .dispatchGridEvents, .configureGridEvents]
+                                .viewGridEvents, .reportGridEvents, .dispatchGridEvents, .configureGridEvents, .sendMessages]
         // Officers who register and supervise people may see full identity numbers (每次查看留痕).
         case .stationChief: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity, .viewDisputes, .editDisputes,
                              .viewAnalysis, .manageAlerts, .viewForces, .editWorkLog, .editInspections, .manageOfficers, .viewTeams, .editTeams,
                              .viewAssessment, .editFourChecks, .scorePersonnel, .viewPortal, .handlePortal, .publishNotices,
-                             .viewGridEvents, .reportGridEvents]
+                             .viewGridEvents, .reportGridEvents, .sendMessages]
         case .communityOfficer: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity, .viewDisputes, .editDisputes,
                                  .viewAnalysis, .manageAlerts, .viewForces, .editWorkLog, .editInspections, .viewTeams, .editTeams,
                                  .viewAssessment, .editFourChecks, .scorePersonnel, .viewPortal, .handlePortal, .publishNotices,
-                                 .viewGridEvents, .reportGridEvents]
+                                 .viewGridEvents, .reportGridEvents, .sendMessages]
         // Grid workers register what their screening (排查) finds.
         // ... and find, report and verify the problems of their grid (网格事件).
         case .gridWorker: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .viewDisputes, .editDisputes,
@@ -105,4 +105,7 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     /// command centre (立案, 派遣, 督办, 上报, 延期审批); act as a responsible unit (签收, 退回, 反馈); verify on the spot
     /// (核查); configure categories, units, time limits and the working calendar.
     case viewGridEvents, reportGridEvents, dispatchGridEvents, handleGridEvents, verifyGridEvents, configureGridEvents
+    /// Targeted push (精准推送, issue 19): send notices and tasks to people in one's area and follow their receipts.
+    /// Everyone signed in has an inbox; no permission is needed to read one's own.
+    case sendMessages
 }

@@ -28,4 +28,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreatePhotos())
     app.migrations.add(AddPortalEventLink())
     app.migrations.add(AddGridEventOrigins())
+    app.migrations.add(CreatePushMessages())
 }

@@ -21,6 +21,7 @@ enum Layout {
         .init(path: "/forces/patrols", zh: "巡逻防范", en: "Patrols", permission: .viewTeams, unless: .viewForces),
         .init(path: "/assessment", zh: "考核通报", en: "Assessment", permission: .viewAssessment),
         .init(path: "/portal", zh: "网上警务室", en: "Portal", permission: .viewPortal),
+        .init(path: "/inbox", zh: "消息", en: "Messages", permission: nil),
         .init(path: "/admin/users", zh: "用户", en: "Users", permission: .manageUsers),
         .init(path: "/admin/audit", zh: "审计日志", en: "Audit log", permission: .viewAudit),
     ]
@@ -50,8 +51,10 @@ enum Layout {
                         if let u = item.unless, user?.role.can(u) ?? false { return false }
                         return user?.role.can(p) ?? false
                     }) { item in
-                        let active = item.path == "/" ? path == "/" : path.hasPrefix(item.path)
-                        return .a(.href(item.path), .if(active, .class("active")), .text(lang.t(item.zh, item.en)))
+                        let active = item.path == "/" ? path == "/" : item.path == "/inbox" ? path.hasPrefix("/inbox") || path.hasPrefix("/messages") : path.hasPrefix(item.path)
+                        let unread = item.path == "/inbox" ? req.storage[InboxBadgeKey.self] ?? 0 : 0
+                        return .a(.href(item.path), .if(active, .class("active")), .text(lang.t(item.zh, item.en)),
+                                  .if(unread > 0, .span(.class("nav-count"), .attr("title", lang.t("未读", "Unread")), .text(unread > 99 ? "99+" : "\(unread)"))))
                     })),
                     .div(.class("user-box"),
                         .a(.href(path + "?" + q), .text(lang.isEnglish ? "中文" : "English")),

@@ -114,6 +114,11 @@ input.category-search { margin-bottom:.3rem; }
 .legend .key { display:inline-block; width:1rem; height:1rem; border-radius:3px; vertical-align:middle; margin-right:.25rem; border:1px solid var(--line); }
 table.limits td.limit { white-space:nowrap; } table.limits td.limit input[type=number] { width:5rem; } table.limits td.limit label.check { font-size:.8rem; display:inline-flex; margin-left:.3rem; }
 form.take-up { display:flex; flex-wrap:wrap; gap:.3rem; align-items:center; } form.take-up select { max-width:14rem; }
+/* Messages (精准推送): unread badge on the navigation, progress meters, the text as written */
+.main-nav .nav-count { display:inline-block; margin-left:.25rem; min-width:1.1rem; padding:0 .3rem; border-radius:9px; background:#e0583a; color:#fff; font-size:.75rem; line-height:1.1rem; text-align:center; }
+.meter-line { display:flex; align-items:center; gap:.4rem; white-space:nowrap; } svg.meter { width:6rem; height:.5rem; flex:none; } svg.meter .track { fill:#e6eaef; } svg.meter .fill { fill:var(--accent); }
+.message-body { white-space:pre-wrap; line-height:1.7; margin-top:1rem; padding-top:.8rem; border-top:1px solid var(--line); } p.pre { white-space:pre-wrap; }
+table.inbox tr.unread td a { font-weight:600; }
 table.limits td.sub { padding-left:1.4rem; } table.limits th { text-align:left; }
 """#
 }

@@ -6,7 +6,7 @@ import PinganKit
 /// Walks every registered route with every role, in scope and out of scope. A route added
 /// without an entry here fails the suite, so nothing ships unscoped by accident.
 final class RouteWalkTests: XCTestCase {
-    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob, siteImportJob, incidentImportJob, gridEvent, photo, unit, category, calendarDay, patrolFinding }
+    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob, siteImportJob, incidentImportJob, gridEvent, photo, unit, category, calendarDay, patrolFinding, pushMessage, inboxCopy }
     /// `also`: a second permission the route needs (taking a patrol finding up as an event needs to see patrols and to report events).
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false; var also: Permission? = nil }
 
@@ -151,6 +151,23 @@ final class RouteWalkTests: XCTestCase {
         "GET admin/audit/export.csv": .init(permission: .viewAudit),
         "GET api/v1/audit": .init(permission: .viewAudit),
         "GET account": .init(permission: nil),
+        // Targeted push: everyone has an inbox (their own copies only); sending and following needs sendMessages.
+        "GET inbox": .init(permission: nil),
+        "GET inbox/:id": .init(permission: nil, target: .inboxCopy),
+        "POST inbox/:id/done": .init(permission: nil, target: .inboxCopy),
+        "GET api/v1/inbox": .init(permission: nil),
+        "GET api/v1/inbox/:id": .init(permission: nil, target: .inboxCopy),
+        "POST api/v1/inbox/:id/done": .init(permission: nil, target: .inboxCopy),
+        "GET messages": .init(permission: .sendMessages),
+        "GET messages/new": .init(permission: .sendMessages),
+        "POST messages": .init(permission: .sendMessages),
+        "GET messages/:id": .init(permission: .sendMessages, target: .pushMessage),
+        "GET messages/:id/receipts.csv": .init(permission: .sendMessages, target: .pushMessage),
+        "POST messages/:id/remind": .init(permission: .sendMessages, target: .pushMessage),
+        "GET api/v1/messages": .init(permission: .sendMessages),
+        "POST api/v1/messages": .init(permission: .sendMessages),
+        "GET api/v1/messages/:id": .init(permission: .sendMessages, target: .pushMessage),
+        "POST api/v1/messages/:id/remind": .init(permission: .sendMessages, target: .pushMessage),
         "POST account/password": .init(permission: nil),
         "POST account/tokens": .init(permission: nil),
         "POST account/tokens/revoke": .init(permission: nil),
@@ -511,6 +528,9 @@ final class RouteWalkTests: XCTestCase {
             let findingInside = try await finding(logInside), findingOutside = try await finding(logOutside)
             let victim = User(username: "victim", displayName: "V", passwordHash: "!", role: .analyst, scopeDivisionID: f.district)
             try await victim.create(on: app.db)
+            let everyone = Array(f.users.values)
+            let pushInside = try await insertPush(app, sender: f.users["admin"]!, area: f.c1, kind: .task, to: everyone)
+            let pushOutside = try await insertPush(app, sender: f.users["admin"]!, area: f.c3, kind: .task, to: [victim.id!])
             let users: [String: Role] = ["admin": .admin, "command": .districtCommand, "chief": .stationChief, "officer": .communityOfficer,
                                          "grid": .gridWorker, "mediator": .mediator, "leader": .teamLeader, "analyst": .analyst]
             let wholeDistrict: Set<String> = ["admin", "command", "analyst"]
@@ -573,6 +593,9 @@ final class RouteWalkTests: XCTestCase {
                     case .unit: inID = unitInside; outID = nil
                     case .patrolFinding: inID = findingInside; outID = wholeDistrict.contains(user) ? nil : findingOutside
                     case .category: inID = 0; outID = nil
+                    case .pushMessage: inID = pushInside; outID = wholeDistrict.contains(user) ? nil : pushOutside
+                    // Someone else's copy looks missing to everyone, whole-district roles included.
+                    case .inboxCopy: inID = pushInside; outID = pushOutside
                     case .calendarDay:
                         // Deleting is a write: every call gets the day back first.
                         var settings = try await GridEventSettings.load(app.db)

@@ -42,6 +42,7 @@ final class DemoTests: XCTestCase {
             _ = try await seeder.seedPortal(app: app)
             _ = try await seeder.seedUnits(app: app)
             try await seeder.seedGridEvents(app: app, perDay: 3)
+            try await seeder.seedMessages(app: app)
             let now = Date().addingTimeInterval(1)
             let sql = app.db as! any SQLDatabase
             var future: [String] = []
@@ -63,6 +64,8 @@ final class DemoTests: XCTestCase {
             XCTAssertGreaterThan(events, 4000)
             let gridEvents = try await GridEvent.query(on: app.db).count()
             XCTAssertGreaterThan(gridEvents, 300)
+            let pushes = try await PushMessage.query(on: app.db).count(), copies = try await PushReceipt.query(on: app.db).count()
+            XCTAssertEqual(pushes, 3); XCTAssertGreaterThan(copies, 3)
         }
     }
 
