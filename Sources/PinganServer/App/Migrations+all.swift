@@ -27,4 +27,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateGridEvents())
     app.migrations.add(CreatePhotos())
     app.migrations.add(AddPortalEventLink())
+    app.migrations.add(AddTwoFactorAndLoginLimits())
 }

@@ -104,5 +104,11 @@ button[type=submit].danger { background:var(--bad); }
 tr.total td { font-weight:600; background:#eef1f4; }
 a.stat { color:var(--ink); } a.stat:hover { text-decoration:none; border-color:var(--accent); }
 input.category-search { margin-bottom:.3rem; }
+/* two-step verification: the QR code the server draws, the key as text, recovery codes */
+.narrow { max-width:760px; }
+.qr-box { margin:.4rem 0 .8rem; } .qr-box svg { display:block; width:100%; max-width:232px; height:auto; border:1px solid var(--line); border-radius:4px; }
+code.secret { font-size:1.05rem; letter-spacing:.04em; word-spacing:.3em; overflow-wrap:anywhere; }
+ol.codes { columns:2 15em; column-gap:2rem; margin:.6rem 0 1rem; padding-left:1.6rem; } ol.codes li { margin:.2rem 0; } ol.codes code { font-size:1rem; }
+.card h3 { margin:1rem 0 .4rem; }
 """#
 }
