@@ -13,6 +13,8 @@ extension AuthController {
 
     func startChallenge(_ req: Request, user: User, next: String) async throws -> Response {
         if let old = req.userSession { try await old.delete(on: req.db) }
+        // Abandoned pending sign-ins (anyone's) are removed here, so the table holds only live ones.
+        try await LoginChallenge.query(on: req.db).filter(\.$createdAt < Date().addingTimeInterval(-Self.challengeLifetime)).delete()
         let token = Tokens.random()
         try await LoginChallenge(tokenHash: Tokens.hash(token), userID: try user.requireID(), createdAt: Date(), next: next).create(on: req.db)
         await req.audit("auth.password", entity: "user", id: user.id.map(String.init), detail: "second factor pending")
@@ -74,8 +76,13 @@ extension AuthController {
         }
         let typed = String((try req.content.decode(CodeForm.self).code ?? "").prefix(64))
         let digits = typed.filter { !$0.isWhitespace }
+        // Pending sign-ins started in parallel before the name was locked here must not go on guessing once it is:
+        // a locked name's code is refused (and counted) like a wrong one, whatever it is.
+        let locked = try await guardian.isLocked(user.username)
         var how: String? = nil
-        if digits.count == 6, digits.allSatisfy({ $0.isASCII && $0.isNumber }) {
+        if locked {
+            how = nil
+        } else if digits.count == 6, digits.allSatisfy({ $0.isASCII && $0.isNumber }) {
             if try await TwoFactor.acceptTOTP(digits, user: user, cipher: req.cipher, on: req.db) { how = "second factor: TOTP" }
         } else if let left = try await TwoFactor.acceptRecoveryCode(typed, userID: user.id!, on: req.db) {
             how = "second factor: recovery code, \(left) left"
@@ -84,7 +91,8 @@ extension AuthController {
             c.attempts += 1
             try await c.save(on: req.db)
             try await guardian.recordFailure(user.username)
-            await req.audit("auth.login", entity: "user", id: user.id.map(String.init), result: .failed, detail: "wrong second-factor code (\(c.attempts))")
+            await req.audit("auth.login", entity: "user", id: user.id.map(String.init), result: locked ? .denied : .failed,
+                            detail: locked ? "second-factor code while locked at this address (\(c.attempts))" : "wrong second-factor code (\(c.attempts))")
             if c.attempts >= Self.challengeAttempts {
                 try await c.delete(on: req.db)
                 return view(req, username: user.username, next: c.next, error: req.t("验证码错误次数过多，请重新登录。", "Too many wrong codes. Sign in again."), status: .unauthorized)

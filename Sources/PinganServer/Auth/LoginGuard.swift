@@ -34,6 +34,7 @@ struct LoginGuard {
     func recordFailure(_ name: String) async throws -> Bool {
         req.application.loginAddressLimiter.record(address)
         let now = Date()
+        try await Self.forgetStale(now: now, lockout: req.config.lockout, on: req.db)
         let (row, old) = try await state(name)
         let new = req.config.lockout.afterFailure(old, now: now.timeIntervalSince1970)
         let r = row ?? LoginFailure()
@@ -56,6 +57,15 @@ struct LoginGuard {
         row.lockedUntil = new.lockedUntil.map { Date(timeIntervalSince1970: $0) }
         try await row.save(on: req.db)
         return req.config.lockout.isLocked(new, now: now.timeIntervalSince1970)
+    }
+
+    /// Rows that no longer count (their window and any lock are over) are deleted — on every failure, whatever its
+    /// cause, so failures keep costing the same — and the table holds only pairs that matter (typed names that do not
+    /// exist are rows too; the per-address budget bounds how fast they come).
+    static func forgetStale(now: Date, lockout: LoginLockout, on db: any Database) async throws {
+        let before = now.addingTimeInterval(-max(lockout.window, lockout.duration))
+        try await LoginFailure.query(on: db).filter(\.$firstFailureAt < before)
+            .group(.or) { $0.filter(\.$lockedUntil == nil).filter(\.$lockedUntil < now) }.delete()
     }
 
     /// A successful sign-in forgets this pair's failures.

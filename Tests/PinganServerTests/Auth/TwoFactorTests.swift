@@ -134,6 +134,27 @@ final class TwoFactorTests: XCTestCase {
         }
     }
 
+    /// Pending sign-ins opened in parallel (the password is known) do not multiply the guesses at the code: once wrong
+    /// codes have locked the name at this address, even the right code on another pending sign-in is refused.
+    func testALockAtTheCodeStepHoldsForEveryPendingSignIn() async throws {
+        try await withApp { app, _ in
+            let first = try await password(app, "admin")
+            let second = try await password(app, "admin")
+            let now = Date().timeIntervalSince1970
+            let near = Set((-2...2).map { Fixture.totp.code(at: now + Double($0 * 30)) })
+            for wrong in (0...9).map({ String(repeating: "\($0)", count: 6) }).filter({ !near.contains($0) }).prefix(5) {
+                _ = try await code(app, first, wrong)
+            }
+            let locked = try await LoginFailure.query(on: app.db).filter(\.$username == "admin").first()
+            XCTAssertNotNil(locked?.lockedUntil, "five wrong codes lock the name here")
+            let right = try await code(app, second, Fixture.totp.code(at: Date().timeIntervalSince1970))
+            XCTAssertEqual(right.status, .unauthorized, "the right code on the other pending sign-in is refused while locked")
+            XCTAssertNil(right.headers.setCookie?["pingan_session"])
+            let denied = try await AuditEvent.query(on: app.db).filter(\.$action == "auth.login").filter(\.$result == "denied").count()
+            XCTAssertEqual(denied, 1)
+        }
+    }
+
     func testARoleThatMustHaveTwoFactorsIsSentToSetThemUp() async throws {
         try await withApp { app, f in
             let hash = try app.password.hash(Fixture.password)
