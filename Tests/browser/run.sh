@@ -11,7 +11,10 @@ echo "== map script on the harness pages =="
 timeout 300 "$PY" "$HERE/map_harness_test.py" --shots "$SHOTS"
 echo "== pin-drop report flow on a demo server =="
 ( cd "$WORK" && PINGAN_DB="$WORK/demo.sqlite" timeout 600 "$BIN" demo --db "$WORK/demo.sqlite" --incidents 2000 --no-serve > "$WORK/demo.log" 2>&1 )
-STAFF=$(awk '$1 == "command" { print $1 ":" $2 }' "$WORK/demo.log")
+# The demo's district command must sign in with two factors: its TOTP secret is on the demo's "2fa" line.
+STAFF=$(awk '$1 == "command" { print $1 ":" $2; exit }' "$WORK/demo.log")
+SECRET=$(awk '$1 == "2fa" && $2 == "command" { print $3; exit }' "$WORK/demo.log")
+[ -n "$SECRET" ] && STAFF="$STAFF:$SECRET"
 TOKEN=$(cd "$WORK" && PINGAN_DB="$WORK/demo.sqlite" "$BIN" token create --username admin --name browser-test | tail -n 1)
 ( cd "$WORK" && PINGAN_DB="$WORK/demo.sqlite" PORT=$PORT PINGAN_PORTAL_MIN_FILL_SECONDS=3 exec "$BIN" serve > "$WORK/serve.log" 2>&1 ) &
 SERVER=$!

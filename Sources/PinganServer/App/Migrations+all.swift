@@ -29,4 +29,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(AddPortalEventLink())
     app.migrations.add(AddGridEventOrigins())
     app.migrations.add(CreatePushMessages())
+    app.migrations.add(AddTwoFactorAndLoginLimits())
 }

@@ -15,12 +15,17 @@ func routes(_ app: Application) throws {
     owners.register(.gridEvent, moderate: .dispatchGridEvents) { req, id in (try? await GridEventService.find(req, id)) != nil }
     owners.register(.portalRequest, moderate: .handlePortal) { req, id in (try? await PortalService.scoped(req, id)) != nil }
     app.photoOwners = owners
+    app.loginAddressLimiter = LockedLimiter(limit: app.pingan.loginAddressLimit, window: LoginGuard.addressWindow)
+    app.codeAttemptLimiter = LockedLimiter(limit: 5, window: 15 * 60)
+    app.dummyPasswordHash = DummyHash()
     app.identifierSearchLimiter = LockedLimiter(limit: Environment.get("PINGAN_IDENTIFIER_SEARCH_LIMIT").flatMap(Int.init) ?? 30, window: 3600)
     try app.register(collection: PublicController())
     try app.register(collection: Open311Controller())
     try app.register(collection: MapPublicController())
     try app.register(collection: PublicPhotoController())
-    let signedIn = app.grouped(User.guardMiddleware(), InboxBadgeMiddleware())
+    // Setting up two factors is the one place a user who must have them and has not yet may go (TwoFactorGate).
+    try app.grouped(User.guardMiddleware()).register(collection: TwoFactorController())
+    let signedIn = app.grouped(User.guardMiddleware(), TwoFactorGate(), InboxBadgeMiddleware())
     try signedIn.register(collection: DashboardController())
     try signedIn.register(collection: JurisdictionController())
     try signedIn.register(collection: MapController())

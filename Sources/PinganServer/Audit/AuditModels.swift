@@ -54,7 +54,7 @@ extension Request {
         e.entity = entity
         e.entityID = id
         e.result = result.rawValue
-        e.ip = remoteAddress?.ipAddress ?? "-"
+        e.ip = clientAddress
         e.detail = String(detail.prefix(2000))
         do { try await e.create(on: db ?? self.db) } catch {
             logger.error("audit write failed", metadata: ["action": .string(action), "error": .string("\(error)")])

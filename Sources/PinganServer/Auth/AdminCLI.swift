@@ -37,13 +37,28 @@ public enum AdminCLI {
         }
     }
 
-    public static func createToken(app: Application, username: String, name: String, days: Int?) async throws -> String {
+    /// A token for `username`, valid `days` (default `PINGAN_TOKEN_DAYS`, at most `PINGAN_TOKEN_MAX_DAYS`).
+    public static func createToken(app: Application, username: String, name: String, days: String?) async throws -> String {
         guard let u = try await User.query(on: app.db).filter(\.$username == username.lowercased()).first(), u.active else { throw Failure(message: "No active user \(username)") }
-        let token = "pa_" + Tokens.random()
-        let t = APIToken(userID: u.id!, name: name, tokenHash: Tokens.hash(token), createdAt: Date(), expiresAt: days.map { Date().addingTimeInterval(Double($0) * 86400) })
-        try await t.create(on: app.db)
-        try await auditCLI(app.db, "token.create", entity: "user", id: u.id, detail: name)
-        return token
+        let n: Int
+        switch APITokens.days(days, config: app.pingan, lang: nil) {
+        case .success(let d): n = d
+        case .failure(let e): throw Failure(message: "--days: " + (e["days"] ?? "invalid"))
+        }
+        let issued = try await APITokens.issue(userID: u.id!, name: name, days: n, on: app.db)
+        try await auditCLI(app.db, "token.create", entity: "user", id: u.id, detail: "\(name), \(n) days")
+        return issued.token
+    }
+
+    /// Break-glass for the last administrator who lost both phone and recovery codes (someone with the server's shell
+    /// and key is beyond what a second factor protects against anyway): removes the user's two factors, audited as "cli".
+    public static func resetTwoFactor(app: Application, username: String) async throws {
+        guard let u = try await User.query(on: app.db).filter(\.$username == username.lowercased()).first() else { throw Failure(message: "No user \(username)") }
+        guard u.hasTwoFactor else { throw Failure(message: "\(u.username) has no two-step verification") }
+        try await app.db.transaction { db in
+            try await TwoFactor.remove(u, endSessions: true, on: db)
+            try await auditCLI(db, "totp.reset", entity: "user", id: u.id, detail: "\(u.username): secret and recovery codes removed via CLI")
+        }
     }
 
     static func auditCLI(_ db: any Database, _ action: String, entity: String, id: Int?, detail: String) async throws {

@@ -58,7 +58,8 @@ struct AuthenticationMiddleware: AsyncMiddleware {
                 .from(SQLAlias(SQLIdentifier("api_tokens"), as: SQLIdentifier("t")))
                 .join(SQLAlias(SQLIdentifier("users"), as: SQLIdentifier("u")), on: SQLColumn("id", table: "u"), .equal, SQLColumn("user_id", table: "t"))
                 .where(SQLColumn("token_hash", table: "t"), .equal, SQLBind(hash)).where(SQLColumn("revoked", table: "t"), .equal, SQLBind(false)).first(),
-               try row.decode(column: "expires_at", as: Date?.self).map({ $0 > now }) ?? true,
+               // Every token has an expiry (issue 22; older ones got one on upgrade): one without is not honoured.
+               try row.decode(column: "expires_at", as: Date?.self).map({ $0 > now }) ?? false,
                case let user = try User(row: row), user.active {
                 req.auth.login(user)
                 req.storage[BearerKey.self] = true

@@ -22,6 +22,12 @@ final class User: Model, Authenticatable, @unchecked Sendable {
     @OptionalField(key: "locked_until") var lockedUntil: Date?
     @OptionalField(key: "last_login_at") var lastLoginAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    /// Two factors (TOTP): the confirmed secret and the one being enrolled, both sealed (`FieldCipher`, base32 inside);
+    /// when it was confirmed; the last time step accepted (a code is never accepted twice).
+    @OptionalField(key: "totp_secret") var totpSecret: String?
+    @OptionalField(key: "totp_pending") var totpPending: String?
+    @OptionalField(key: "totp_enabled_at") var totpEnabledAt: Date?
+    @OptionalField(key: "totp_last_step") var totpLastStep: Int64?
 
     init() {}
     init(username: String, displayName: String, passwordHash: String, role: Role, scopeDivisionID: Int?, stationID: Int? = nil, unitID: Int? = nil, lang: String = "zh") {
@@ -32,8 +38,10 @@ final class User: Model, Authenticatable, @unchecked Sendable {
 }
 
 extension User {
+    var hasTwoFactor: Bool { totpEnabledAt != nil && totpSecret != nil }
+
     static let columnNames = ["id", "username", "display_name", "password_hash", "role", "scope_division_id", "station_id", "unit_id", "lang", "active",
-                              "failed_attempts", "locked_until", "last_login_at", "created_at"]
+                              "failed_attempts", "locked_until", "last_login_at", "created_at", "totp_secret", "totp_pending", "totp_enabled_at", "totp_last_step"]
 
     /// A user read with SQLKit (`columnNames`), marked as stored so a later `save` updates it.
     convenience init(row: any SQLRow) throws {
@@ -52,6 +60,10 @@ extension User {
         lockedUntil = try row.decode(column: "locked_until", as: Date?.self)
         lastLoginAt = try row.decode(column: "last_login_at", as: Date?.self)
         createdAt = try row.decode(column: "created_at", as: Date?.self)
+        totpSecret = try row.decode(column: "totp_secret", as: String?.self)
+        totpPending = try row.decode(column: "totp_pending", as: String?.self)
+        totpEnabledAt = try row.decode(column: "totp_enabled_at", as: Date?.self)
+        totpLastStep = try row.decode(column: "totp_last_step", as: Int64?.self)
         $id.exists = true
     }
 }

@@ -2,19 +2,24 @@ import Fluent
 import Vapor
 import PinganKit
 
-struct UserDTO: Content { var id: Int; var username: String; var displayName: String; var role: Role; var scopeDivisionID: Int?; var stationID: Int?; var active: Bool; var locked: Bool }
+struct UserDTO: Content {
+    var id: Int; var username: String; var displayName: String; var role: Role; var scopeDivisionID: Int?; var stationID: Int?; var active: Bool
+    /// Refused at one or more addresses after failed sign-ins (`LoginGuard`).
+    var locked: Bool
+    var twoFactor: Bool
+}
 
 /// Administrators manage accounts: create with a role and a scope, unlock, deactivate.
 enum UserRules {
     /// Validates a new account; returns the hashed-password-ready values or field errors.
     static func validate(username: String, displayName: String, password: String, role: String?, scopeDivisionID: Int?, stationID: Int?,
-                         unitID: Int? = nil, on db: any Database) async throws -> Role {
+                         unitID: Int? = nil, lang: Lang? = nil, on db: any Database) async throws -> Role {
         var e = FieldErrors()
         let u = username.lowercased()
         if u.range(of: "^[a-z0-9_.-]{3,32}$", options: .regularExpression) == nil { e["username"] = "3–32 个小写字母、数字或 _.- / 3–32 lowercase letters, digits or _.-" }
         else if try await User.query(on: db).filter(\.$username == u).count() > 0 { e["username"] = "用户名已存在 / Username taken" }
         if displayName.trimmed.isEmpty || displayName.count > 50 { e["displayName"] = "请填写姓名（50字以内）/ Name required (≤ 50)" }
-        if password.count < 10 { e["password"] = "密码至少 10 位 / At least 10 characters" }
+        if let problem = PasswordRules.message(password, username: u, lang: lang) { e["password"] = problem }
         let r = role.flatMap(Role.init(rawValue:))
         if r == nil { e["role"] = "请选择角色 / Choose a role" }
         if r == .stationChief {
@@ -39,19 +44,32 @@ struct UserAdminController: RouteCollection {
         routes.post("admin", "users", use: create)
         routes.post("admin", "users", ":id", "unlock", use: unlock)
         routes.post("admin", "users", ":id", "deactivate", use: deactivate)
+        routes.get("admin", "users", ":id", use: detail)
+        routes.post("admin", "users", ":id", "password", use: resetPassword)
+        routes.post("admin", "users", ":id", "2fa", "reset", use: resetTwoFactor)
+        routes.post("admin", "users", ":id", "tokens", "revoke", use: revokeToken)
         routes.get("api", "v1", "users", use: apiList)
+        routes.post("api", "v1", "users", use: apiCreate)
+        routes.get("api", "v1", "users", ":id", "tokens", use: apiTokens)
+        routes.post("api", "v1", "users", ":id", "tokens", "revoke", use: apiRevokeToken)
     }
 
     struct CreateInput: Content { var username: String?; var displayName: String?; var password: String?; var role: String?; var scopeDivisionID: String?; var stationID: String?; var unitID: String? }
 
-    func dto(_ u: User) -> UserDTO {
+    func dto(_ u: User, locked: Set<String>) -> UserDTO {
         UserDTO(id: u.id!, username: u.username, displayName: u.displayName, role: u.role, scopeDivisionID: u.scopeDivisionID, stationID: u.stationID,
-                active: u.active, locked: (u.lockedUntil ?? .distantPast) > Date())
+                active: u.active, locked: locked.contains(u.username), twoFactor: u.hasTwoFactor)
+    }
+
+    /// Names refused somewhere right now.
+    static func lockedNames(on db: any Database) async throws -> Set<String> {
+        Set(try await LoginFailure.query(on: db).filter(\.$lockedUntil > Date()).all().map(\.username))
     }
 
     @Sendable func apiList(req: Request) async throws -> [UserDTO] {
         try req.require(.manageUsers)
-        return try await User.query(on: req.db).sort(\.$username).all().map(dto)
+        let locked = try await Self.lockedNames(on: req.db)
+        return try await User.query(on: req.db).sort(\.$username).all().map { dto($0, locked: locked) }
     }
 
     @Sendable func list(req: Request) async throws -> Response {
@@ -77,9 +95,10 @@ struct UserAdminController: RouteCollection {
         var stationNames: [Int: String] = [:]
         for s in stations { stationNames[s.id!] = s.name }
         let me = try req.user.id
-        let rows: [Node] = users.map { u in userRow(req, u, me: me, names: names, stationNames: stationNames) }
+        let locked = try await Self.lockedNames(on: req.db)
+        let rows: [Node] = users.map { u in userRow(req, u, me: me, names: names, stationNames: stationNames, locked: locked.contains(u.username)) }
         let head: Node = .thead(.tr(.th(.text(L.t("用户名", "Username"))), .th(.text(L.t("姓名", "Name"))), .th(.text(L.t("角色", "Role"))),
-                                    .th(.text(L.t("辖区", "Scope"))), .th(.text(L.t("状态", "State"))), .th(.text(""))))
+                                    .th(.text(L.t("辖区", "Scope"))), .th(.text(L.t("状态", "State"))), .th(.text(L.t("两步验证", "2FA"))), .th(.text(""))))
         let roleOptions: [(String, String)] = Role.allCases.map { ($0.rawValue, L.t($0.nameZh, $0.nameEn)) }
         let divisionOptions: [(String, String)] = divisions.map { d in
             let indent = d.level == .community ? "　　" : d.level == .street ? "　" : ""
@@ -90,7 +109,8 @@ struct UserAdminController: RouteCollection {
         var fields: [Node] = []
         fields.append(Form.field(L.t("用户名", "Username"), "username", errors, Form.input("username", v.username, required: true)))
         fields.append(Form.field(L.t("姓名", "Display name"), "displayName", errors, Form.input("displayName", v.displayName, required: true)))
-        fields.append(Form.field(L.t("初始密码（至少10位）", "Initial password (10+ characters)"), "password", errors, Form.input("password", nil, type: "password", required: true)))
+        fields.append(Form.field(L.t("初始密码（至少10位，不能是常见密码或包含用户名）", "Initial password (10+ characters, not a common one, not containing the username)"), "password", errors,
+                                 Form.input("password", nil, type: "password", required: true, extra: .attr("autocomplete", "new-password"))))
         fields.append(Form.field(L.t("角色", "Role"), "role", errors, Form.select("role", roleOptions, selected: v.role, blank: L.t("请选择", "Choose…"))))
         fields.append(Form.field(L.t("辖区（所长以外必填）", "Jurisdiction (all but station chiefs)"), "scopeDivisionID", errors,
                                  Form.select("scopeDivisionID", divisionOptions, selected: v.scopeDivisionID, blank: L.t("不限", "None"))))
@@ -112,17 +132,17 @@ struct UserAdminController: RouteCollection {
             .h1(.text(L.t("用户与权限", "Users and roles"))), create, filters, list)
     }
 
-    func userRow(_ req: Request, _ u: User, me: Int?, names: [Int: String], stationNames: [Int: String]) -> Node {
+    func userRow(_ req: Request, _ u: User, me: Int?, names: [Int: String], stationNames: [Int: String], locked: Bool) -> Node {
         let L = req.lang
-        let locked = (u.lockedUntil ?? .distantPast) > Date()
         let scopeName: String = u.stationID.flatMap { stationNames[$0] } ?? u.scopeDivisionID.flatMap { names[$0] ?? "#\($0)" } ?? L.t("全区", "Whole district")
         let state: String = !u.active ? L.t("已停用", "Deactivated") : locked ? L.t("已锁定", "Locked") : L.t("正常", "Active")
         let unlock: Node = locked ? .form(.method("post"), .action("/admin/users/\(u.id!)/unlock"), .class("inline"), Layout.csrfField(req),
                                           .button(.type("submit"), .class("link"), .text(L.t("解锁", "Unlock")))) : .empty
         let deactivate: Node = (u.active && u.id != me) ? .form(.method("post"), .action("/admin/users/\(u.id!)/deactivate"), .class("inline"), Layout.csrfField(req),
                                           .button(.type("submit"), .class("link"), .text(L.t("停用", "Deactivate")))) : .empty
-        return .tr(.td(.code(.text(u.username))), .td(.text(u.displayName)), .td(.text(L.t(u.role.nameZh, u.role.nameEn))),
-                   .td(.text(scopeName)), .td(.text(state)), .td(unlock, " ", deactivate))
+        let twoFactor = u.hasTwoFactor ? L.t("已开启", "On") : TwoFactor.required(u, req.config) ? L.t("未开启（必须）", "Off (required)") : L.t("未开启", "Off")
+        return .tr(.td(.a(.href("/admin/users/\(u.id!)"), .code(.text(u.username)))), .td(.text(u.displayName)), .td(.text(L.t(u.role.nameZh, u.role.nameEn))),
+                   .td(.text(scopeName)), .td(.text(state)), .td(.text(twoFactor)), .td(unlock, " ", deactivate))
     }
 
     @Sendable func create(req: Request) async throws -> Response {
@@ -133,7 +153,7 @@ struct UserAdminController: RouteCollection {
         let unit = v.unitID?.nilIfEmpty.flatMap { Int($0) }
         do {
             let role = try await UserRules.validate(username: v.username ?? "", displayName: v.displayName ?? "", password: v.password ?? "",
-                                                    role: v.role, scopeDivisionID: scope, stationID: station, unitID: unit, on: req.db)
+                                                    role: v.role, scopeDivisionID: scope, stationID: station, unitID: unit, lang: req.lang, on: req.db)
             let hash = try await req.password.async.hash(v.password ?? "").get()
             let u = User(username: (v.username ?? "").lowercased(), displayName: (v.displayName ?? "").trimmed, passwordHash: hash, role: role,
                          scopeDivisionID: role == .stationChief || role == .unitStaff ? nil : scope, stationID: role == .stationChief ? station : nil,
@@ -159,7 +179,8 @@ struct UserAdminController: RouteCollection {
         u.lockedUntil = nil; u.failedAttempts = 0
         try await req.db.transaction { db in
             try await u.save(on: db)
-            await req.audit("user.unlock", entity: "user", id: u.id.map(String.init), on: db)
+            try await LoginGuard.unlock(u.username, on: db)
+            await req.audit("user.unlock", entity: "user", id: u.id.map(String.init), detail: "sign-in failures at every address cleared", on: db)
         }
         return req.redirect(to: "/admin/users")
     }
@@ -171,7 +192,8 @@ struct UserAdminController: RouteCollection {
         try await req.db.transaction { db in
             try await u.save(on: db)
             try await UserSession.query(on: db).filter(\.$userID == u.id!).delete()
-            await req.audit("user.deactivate", entity: "user", id: u.id.map(String.init), on: db)
+            let revoked = try await APITokens.revokeAll(userID: u.id!, on: db)
+            await req.audit("user.deactivate", entity: "user", id: u.id.map(String.init), detail: "sessions ended; \(revoked) API token(s) revoked", on: db)
         }
         return req.redirect(to: "/admin/users")
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Crypto
+import PinganKit
 
 /// Everything the server reads from its environment, validated in one place so a bad
 /// start-up lists every problem at once instead of failing on the first.
@@ -37,8 +38,18 @@ public struct AppConfig: Sendable {
             return scheme + "://" + host + (u.port.map { ":\($0)" } ?? "")
         }
     }
-    public var lockoutThreshold = 5
-    public var lockoutDuration: TimeInterval = 15 * 60
+    /// Failed sign-ins per name and client address before that pair is refused for `lockout.duration` (docs/authentication.md).
+    public var lockout = LoginLockout(threshold: 5, window: 15 * 60, duration: 15 * 60)
+    /// Failed sign-ins per client address (any names) in 15 minutes before the address gets 429 (0 = off).
+    public var loginAddressLimit = 20
+    /// Reverse proxies whose X-Forwarded-For is believed (`PINGAN_TRUSTED_PROXIES`); none by default.
+    public var trustedProxies: [IPRange] = []
+    /// Roles that must sign in with a second factor (TOTP); every other role may opt in.
+    public var twoFactorRoles: Set<Role> = AppConfig.defaultTwoFactorRoles
+    public static let defaultTwoFactorRoles: Set<Role> = [.admin, .districtCommand, .stationChief]
+    /// API tokens: lifetime when none is asked for, and the longest allowed.
+    public var tokenDefaultDays = 90
+    public var tokenMaxDays = 365
 
     public init(database: DatabaseKind, secretKey: SymmetricKey) {
         self.database = database
@@ -99,6 +110,29 @@ public struct AppConfig: Sendable {
                 problems.append("PINGAN_MAP_TILES_MAX_ZOOM must be 1–22")
             } else { tiles = candidate }
         }
+        var proxies: [IPRange] = []
+        for item in (env["PINGAN_TRUSTED_PROXIES"] ?? "").split(separator: ",") where !item.trimmingCharacters(in: .whitespaces).isEmpty {
+            if let r = IPRange(String(item)) { proxies.append(r) } else { problems.append("PINGAN_TRUSTED_PROXIES: \"\(item)\" is not an IP address or CIDR range (e.g. 10.0.0.5, 10.0.0.0/8, fd00::/8)") }
+        }
+        var twoFactor = defaultTwoFactorRoles
+        if let v = env["PINGAN_2FA_ROLES"]?.trimmingCharacters(in: .whitespaces), !v.isEmpty {
+            twoFactor = []
+            if v.lowercased() != "none" {
+                for item in v.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
+                    if let r = Role(rawValue: item) { twoFactor.insert(r) } else { problems.append("PINGAN_2FA_ROLES: \"\(item)\" is not a role (\(Role.allCases.map(\.rawValue).joined(separator: ", ")), or none)") }
+                }
+            }
+        }
+        func number(_ name: String, _ range: ClosedRange<Int>, _ fallback: Int) -> Int {
+            guard let v = env[name], !v.isEmpty else { return fallback }
+            if let n = Int(v), range.contains(n) { return n }
+            problems.append("\(name) must be a number \(range.lowerBound)–\(range.upperBound) (got \"\(v)\")")
+            return fallback
+        }
+        let tokenMax = number("PINGAN_TOKEN_MAX_DAYS", 1...3650, 365)
+        let tokenDefault = number("PINGAN_TOKEN_DAYS", 1...3650, min(90, tokenMax))
+        if tokenDefault > tokenMax { problems.append("PINGAN_TOKEN_DAYS (\(tokenDefault)) must not exceed PINGAN_TOKEN_MAX_DAYS (\(tokenMax))") }
+        let addressLimit = number("PINGAN_LOGIN_ADDRESS_LIMIT", 0...100_000, 20)
         guard problems.isEmpty, let key else { throw Invalid(problems: problems) }
         var c = AppConfig(database: database, secretKey: key)
         c.port = port
@@ -107,6 +141,11 @@ public struct AppConfig: Sendable {
         c.sessionIdleTimeout = idle
         if let s = env["PINGAN_SECURE_COOKIES"] { c.secureCookies = (s == "1" || s.lowercased() == "true") }
         c.mapTiles = tiles
+        c.trustedProxies = proxies
+        c.twoFactorRoles = twoFactor
+        c.tokenMaxDays = tokenMax
+        c.tokenDefaultDays = tokenDefault
+        c.loginAddressLimit = addressLimit
         return c
     }
 

@@ -18,6 +18,21 @@ final class LockedLimiter: @unchecked Sendable {
         throw Self.tooMany(req, value.retryAfter(key, now: now), message)
     }
 
+    /// Seconds `key` must wait when its allowance is used up, without counting a hit (nil when it may go on).
+    func blocked(_ key: String) -> Double? {
+        let now = Date().timeIntervalSince1970
+        lock.lock(); defer { lock.unlock() }
+        let wait = value.retryAfter(key, now: now)
+        return wait > 0 ? wait : nil
+    }
+
+    /// Counts a hit for `key` (e.g. a failed sign-in), whatever the allowance.
+    func record(_ key: String) {
+        let now = Date().timeIntervalSince1970
+        lock.lock(); defer { lock.unlock() }
+        _ = value.allow(key, now: now)
+    }
+
     static func tooMany(_ req: Request, _ wait: Double, _ message: (zh: String, en: String)) -> Abort {
         var h = HTTPHeaders()
         h.replaceOrAdd(name: .retryAfter, value: String(max(1, Int(wait.rounded(.up)))))

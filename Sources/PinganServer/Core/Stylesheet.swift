@@ -120,5 +120,11 @@ form.take-up { display:flex; flex-wrap:wrap; gap:.3rem; align-items:center; } fo
 .message-body { white-space:pre-wrap; line-height:1.7; margin-top:1rem; padding-top:.8rem; border-top:1px solid var(--line); } p.pre { white-space:pre-wrap; }
 table.inbox tr.unread td a { font-weight:600; }
 table.limits td.sub { padding-left:1.4rem; } table.limits th { text-align:left; }
+/* two-step verification: the QR code the server draws, the key as text, recovery codes */
+.narrow { max-width:760px; }
+.qr-box { margin:.4rem 0 .8rem; } .qr-box svg { display:block; width:100%; max-width:232px; height:auto; border:1px solid var(--line); border-radius:4px; }
+code.secret { font-size:1.05rem; letter-spacing:.04em; word-spacing:.3em; overflow-wrap:anywhere; }
+ol.codes { columns:2 15em; column-gap:2rem; margin:.6rem 0 1rem; padding-left:1.6rem; } ol.codes li { margin:.2rem 0; } ol.codes code { font-size:1rem; }
+.card h3 { margin:1rem 0 .4rem; }
 """#
 }

@@ -7,7 +7,12 @@ import PinganKit
 /// synthetic grids, buildings, stations, offices, officers and a deterministic year of incidents.
 /// Populations, coordinates and incidents are synthetic and say so on the README.
 public struct DemoSeeder {
-    public struct Account { public var username: String; public var password: String; public var role: Role; public var scope: String }
+    public struct Account {
+        public var username: String; public var password: String; public var role: Role; public var scope: String
+        /// Set for roles that must sign in with two factors (`PINGAN_2FA_ROLES`): the demo enrols them at once.
+        public var totpSecret: String? = nil
+        public var recoveryCodes: [String] = []
+    }
 
     public var incidentCount = 20_000
     public var seed: UInt64 = 20_260_101
@@ -116,13 +121,24 @@ public struct DemoSeeder {
         for (username, name, role, scope, stationID, scopeName) in specs {
             let password = Self.randomPassword()
             let hash = try await app.password.async.hash(password).get()
+            let user: User
             if let existing = try await User.query(on: db).filter(\.$username == username).first() {
                 existing.passwordHash = hash; existing.active = true; existing.lockedUntil = nil; existing.failedAttempts = 0
                 try await existing.save(on: db)
+                user = existing
             } else {
-                try await User(username: username, displayName: name, passwordHash: hash, role: role, scopeDivisionID: scope, stationID: stationID).create(on: db)
+                user = User(username: username, displayName: name, passwordHash: hash, role: role, scopeDivisionID: scope, stationID: stationID)
+                try await user.create(on: db)
             }
-            accounts.append(Account(username: username, password: password, role: role, scope: scopeName))
+            var account = Account(username: username, password: password, role: role, scope: scopeName)
+            // A fresh visitor of the demo must be able to sign in as every role: those that need two factors are enrolled
+            // here, and `pingan demo` prints their TOTP secret and recovery codes (docs/authentication.md § The demo).
+            if TwoFactor.required(user, app.pingan) {
+                let enrolled = try await TwoFactor.enrolNow(user, cipher: FieldCipher(secret: app.pingan.secretKey), on: db)
+                account.totpSecret = enrolled.secret
+                account.recoveryCodes = enrolled.recoveryCodes
+            }
+            accounts.append(account)
         }
         // Officer records for the other communities. "!" is no valid hash: they cannot sign in until an admin sets a password.
         let communities = try await Division.query(on: db).filter(\.$level == .community).sort(\.$code).all()

@@ -36,7 +36,7 @@ final class PortalGuard: @unchecked Sendable {
 
     /// Throws 429 with Retry-After when the address or the phone has used its allowance.
     func check(_ req: Request, phoneKey: String?) throws {
-        try ip.hit(req.remoteAddress?.ipAddress ?? "-", req, message: Self.tooManyMessage)
+        try ip.hit(req.clientAddress, req, message: Self.tooManyMessage)
         if let phoneKey { try phone.hit(phoneKey, req, message: Self.tooManyMessage) }
     }
 

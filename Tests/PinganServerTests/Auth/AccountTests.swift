@@ -13,7 +13,7 @@ final class AccountTests: XCTestCase {
                 try req.content.encode(["_csrf": desk.csrf, "current": "not it", "new": "short", "confirm": "other"], as: .urlEncodedForm)
             }) { res in
                 XCTAssertEqual(res.status, .unprocessableEntity)
-                for text in ["当前密码不正确", "新密码至少10位", "两次输入的新密码不一致"] { XCTAssertTrue(res.body.string.contains(text), text) }
+                for text in ["当前密码不正确", "密码至少 10 位", "两次输入的新密码不一致"] { XCTAssertTrue(res.body.string.contains(text), text) }
             }
             try await app.call(.POST, "/account/password", beforeRequest: { req in
                 req.headers.cookie = desk.cookies

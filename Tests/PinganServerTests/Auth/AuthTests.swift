@@ -34,12 +34,15 @@ final class AuthTests: XCTestCase {
             XCTAssertEqual(r.status, .unauthorized)
         }
         let locked = try await signIn(app, "officer")
-        XCTAssertEqual(locked.status, .tooManyRequests, "the right password does not open a locked account")
-        let u = try await User.query(on: app.db).filter(\.$username == "officer").first()!
-        let minutes = (u.lockedUntil!.timeIntervalSinceNow / 60).rounded()
+        // The same 401 as a wrong password (issue 22): a lock must not tell that the name exists.
+        XCTAssertEqual(locked.status, .unauthorized, "the right password does not open a locked name at this address")
+        let row = try await LoginFailure.query(on: app.db).filter(\.$username == "officer").first()!
+        let minutes = (row.lockedUntil!.timeIntervalSinceNow / 60).rounded()
         XCTAssertEqual(minutes, 15, accuracy: 1)
         let failed = try await AuditEvent.query(on: app.db).filter(\.$action == "auth.login").filter(\.$result == "failed").count()
         XCTAssertEqual(failed, 5)
+        let denied = try await AuditEvent.query(on: app.db).filter(\.$action == "auth.login").filter(\.$result == "denied").first()
+        XCTAssertEqual(denied?.detail, "locked at this address: officer")
         }
     }
 

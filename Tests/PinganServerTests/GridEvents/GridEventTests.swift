@@ -20,7 +20,7 @@ func makeUnits(_ app: Application, _ f: inout Fixture) async throws -> (Int, Int
     for (name, unit) in [("unit", a.id!), ("unit2", b.id!)] {
         let u = User(username: name, displayName: name, passwordHash: hash, role: .unitStaff, scopeDivisionID: nil, unitID: unit)
         try await u.create(on: app.db)
-        try await APIToken(userID: u.id!, name: "test", tokenHash: Tokens.hash("test-token-\(name)"), createdAt: Date(), expiresAt: nil).create(on: app.db)
+        try await APIToken(userID: u.id!, name: "test", tokenHash: Tokens.hash("test-token-\(name)"), createdAt: Date(), expiresAt: Date().addingTimeInterval(86400)).create(on: app.db)
         f.users[name] = u.id!; f.tokens[name] = "test-token-\(name)"
     }
     return (a.id!, b.id!)
