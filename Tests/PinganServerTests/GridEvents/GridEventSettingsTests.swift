@@ -25,7 +25,7 @@ final class GridEventSettingsTests: XCTestCase {
             // A street's command: may keep the units of street A only.
             let u = User(username: "streetcmd", displayName: "S", passwordHash: try app.password.hash(Fixture.password), role: .districtCommand, scopeDivisionID: f.streetA)
             try await u.create(on: app.db)
-            try await APIToken(userID: u.id!, name: "t", tokenHash: Tokens.hash("test-token-streetcmd"), createdAt: Date(), expiresAt: nil).create(on: app.db)
+            try await APIToken(userID: u.id!, name: "t", tokenHash: Tokens.hash("test-token-streetcmd"), createdAt: Date(), expiresAt: Date().addingTimeInterval(86400)).create(on: app.db)
             f.tokens["streetcmd"] = "test-token-streetcmd"
 
             var (s, body) = try await json(app, f, "command", .POST, "/api/v1/units", [:])
