@@ -27,4 +27,6 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateGridEvents())
     app.migrations.add(CreatePhotos())
     app.migrations.add(AddPortalEventLink())
+    app.migrations.add(CreateKeyCheck(secret: app.pingan.secretKey))
+    app.migrations.add(ChainAuditLog(secret: app.pingan.secretKey))
 }

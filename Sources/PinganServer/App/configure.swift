@@ -38,6 +38,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(LangCookieMiddleware())
     app.middleware.use(AuthenticationMiddleware())
+    app.accessAuditLimiter = AccessAuditLimiter()
+    app.middleware.use(AccessAuditMiddleware())
     app.middleware.use(PreCSRFMiddleware())
     app.middleware.use(CSRFMiddleware())
     registerMigrations(app)
@@ -76,6 +78,8 @@ extension Application {
     /// Applies pending migrations, awaiting each step explicitly (Fluent's `autoMigrate()` was
     /// observed here to return before the batch had run).
     public func migrateAll() async throws {
+        // Before anything is written: the key must be the database's (KeyCheck).
+        try await KeyCheck.preflight(self)
         try await migrator.setupIfNeeded().get()
         try await migrator.prepareBatch().get()
         // A bulk people import killed while its indexes were down leaves them missing.
