@@ -31,6 +31,9 @@ Roles: \(Role.allCases.map(\.rawValue).joined(separator: ", "))
 Configuration comes from the environment: see README.md § Configuration.
 """
 
+// Files this process creates (database, WAL, uploads, backups, keys) are for its own user only.
+umask(0o077)
+
 var args = Array(CommandLine.arguments.dropFirst())
 let command = args.first ?? "serve"
 if command == "--help" || command == "-h" || command == "help" { print(usage); exit(0) }

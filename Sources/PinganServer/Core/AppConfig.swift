@@ -43,6 +43,9 @@ public struct AppConfig: Sendable {
     public var keyFile: String? = nil
     /// Set when start-up created the key file because none existed: removed again if the database refuses the key.
     public var createdKeyFile: String? = nil
+    /// The address users reach the server at (`PINGAN_PUBLIC_URL`, e.g. https://pingan.example.gov.cn): links handed
+    /// to other systems (Open311 discovery) are built from it, never from the request's Host header; https turns HSTS on.
+    public var publicURL: String? = nil
     public var lockoutThreshold = 5
     public var lockoutDuration: TimeInterval = 15 * 60
 
@@ -90,6 +93,13 @@ public struct AppConfig: Sendable {
             keySource = "key file \(path)"; keyFile = path
             if !existed, key != nil { createdKeyFile = path }
         }
+        var publicURL: String? = nil
+        if let u = env["PINGAN_PUBLIC_URL"], !u.isEmpty {
+            let trimmed = u.hasSuffix("/") ? String(u.dropLast()) : u
+            if let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http", url.host != nil, url.query == nil {
+                publicURL = trimmed
+            } else { problems.append("PINGAN_PUBLIC_URL must be an http(s) address without a query, e.g. https://pingan.example.gov.cn (got \"\(u.prefix(40))\")") }
+        }
         let tz = env["PINGAN_TIMEZONE"].flatMap { $0.isEmpty ? nil : $0 } ?? "Asia/Shanghai"
         if TimeZone(identifier: tz) == nil { problems.append("PINGAN_TIMEZONE \"\(tz)\" is not a known time zone (e.g. Asia/Shanghai)") }
         var idle: TimeInterval = 30 * 60
@@ -118,6 +128,7 @@ public struct AppConfig: Sendable {
         if let s = env["PINGAN_SECURE_COOKIES"] { c.secureCookies = (s == "1" || s.lowercased() == "true") }
         c.mapTiles = tiles
         c.keySource = keySource; c.keyFile = keyFile; c.createdKeyFile = createdKeyFile
+        c.publicURL = publicURL
         return c
     }
 
