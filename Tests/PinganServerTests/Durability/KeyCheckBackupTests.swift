@@ -136,6 +136,38 @@ final class KeyCheckBackupTests: XCTestCase {
         try await app2.asyncShutdown()
     }
 
+    /// A restore that fails after it has set the live files aside (here: the copy does not match the manifest) is
+    /// undone: the database that was there is back, unchanged, and no half-restored file is left to start on.
+    func testAFailedRestoreIsUndone() async throws {
+        let dir = scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (app, f) = try await makeDurableApp(dir: dir, key: testKey(7))
+        _ = try await Backup.create(app: app, out: dir + "/b", includeKey: false)
+        try await createPerson(app, f!, community: f!.c1)  // the live database now differs from the backup
+        await shutdownDurable(app)
+        let live = try await Backup.withSQLite(dir + "/pingan.sqlite") { try await Backup.tableSums($0) }
+        // The manifest's files still match, but it announces one more person than the copy holds.
+        let manifestPath = dir + "/b/" + Backup.manifestFile
+        var manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: manifestPath))) as! [String: Any]
+        var tables = manifest["tables"] as! [String: [String: Any]]
+        tables["people"]!["rows"] = (tables["people"]!["rows"] as! Int) + 1
+        manifest["tables"] = tables
+        try JSONSerialization.data(withJSONObject: manifest).write(to: URL(fileURLWithPath: manifestPath))
+        let r = try await Application.make(.testing)
+        setenv("PINGAN_UPLOADS", dir + "/uploads", 1)
+        r.pinganConfig = AppConfig(database: .sqliteFile(dir + "/pingan.sqlite"), secretKey: testKey(7))
+        do { _ = try await Restore.run(app: r, from: dir + "/b", force: true); XCTFail("restored a copy that differs from its manifest") }
+        catch let e as AdminCLI.Failure {
+            XCTAssertTrue(e.message.contains("undone") && e.message.contains("people") && e.message.contains("back in place"), e.message)
+        }
+        try await r.asyncShutdown()
+        unsetenv("PINGAN_UPLOADS")
+        let after = try await Backup.withSQLite(dir + "/pingan.sqlite") { try await Backup.tableSums($0) }
+        XCTAssertEqual(after, live, "the live database is back, unchanged")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains("before-restore") }
+        XCTAssertEqual(leftovers, [])
+    }
+
     func testBackupRefusesPostgresAndADamagedBackupIsNotRestored() async throws {
         let app = try await Application.make(.testing)
         app.pinganConfig = AppConfig(database: .postgres("postgres://nobody@127.0.0.1:1/none"), secretKey: testKey(1))
