@@ -27,9 +27,13 @@ Usage:
   pingan alerts recompute [--month YYYY-MM] [--week YYYY-MM-DD]   early-warning alerts (default: last complete month and week)
   pingan assess month [YYYY-MM]     grid-cadre ladder and rewards for the month (default: the month just ended)
   pingan staffing snapshot          record this month's staffing (the server also does it hourly while it runs)
+\(DurabilityCLI.usage)
 Roles: \(Role.allCases.map(\.rawValue).joined(separator: ", "))
 Configuration comes from the environment: see README.md § Configuration.
 """
+
+// Files this process creates (database, WAL, uploads, backups, keys) are for its own user only.
+umask(0o077)
 
 var args = Array(CommandLine.arguments.dropFirst())
 let command = args.first ?? "serve"
@@ -76,7 +80,16 @@ try LoggingSystem.bootstrap(from: &environment)
 let app = try await Application.make(environment)
 
 do {
+    if command == "restore" {
+        try await DurabilityCLI.restore(app: app, config: config, option: option, flag: flag)
+        try await app.asyncShutdown()
+        exit(0)
+    }
     try await configure(app, config: config)
+    if try await DurabilityCLI.run(command, args: args, app: app, option: option, flag: flag) {
+        try await app.asyncShutdown()
+        exit(0)
+    }
     switch command {
     case "serve":
         try await app.migrateAll()

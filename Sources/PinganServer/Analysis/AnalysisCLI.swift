@@ -8,10 +8,8 @@ public enum AnalysisCLI {
 
     public static func recompute(app: Application, calendar: LocalCalendar, month: YearMonth?, week: Date?) async throws -> Outcome {
         let o = try await AlertRecompute.run(db: app.db, scope: .everything, calendar: calendar, month: month, week: week, userID: nil)
-        let e = AuditEvent()
-        e.at = Date(); e.userID = nil; e.username = "cli"; e.action = "alert.recompute"; e.entity = "alert"; e.entityID = nil
-        e.result = "ok"; e.ip = ""; e.detail = "created=\(o.created) existing=\(o.existing) periods=\(o.periods.joined(separator: ","))"
-        try await e.create(on: app.db)
+        try await AuditLog.system(app, action: "alert.recompute", entity: "alert",
+                                  detail: "created=\(o.created) existing=\(o.existing) periods=\(o.periods.joined(separator: ","))")
         return Outcome(evaluatedUnits: o.evaluatedUnits, created: o.created, existing: o.existing, periods: o.periods)
     }
 }

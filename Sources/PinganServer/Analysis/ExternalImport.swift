@@ -53,7 +53,7 @@ public enum ExternalImportCLI {
         var out = try await run(db, text: try readText(path), mapping: mapping, user: user, scope: try await Scope.resolve(for: user, on: db),
                                 dryRun: dryRun, defaultTimeZone: defaultTimeZone)
         if out.written {
-            try await AdminCLI.auditCLI(db, "incident.import", entity: "incident", id: nil,
+            try await AdminCLI.auditCLI(app, "incident.import", entity: "incident", id: nil,
                                         detail: "\(out.rows) rows from \((path as NSString).lastPathComponent) via \((mappingPath as NSString).lastPathComponent) as \(user.username)")
         }
         out.problems = out.problemList.map(\.description)

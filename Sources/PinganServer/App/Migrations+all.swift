@@ -30,4 +30,6 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(AddGridEventOrigins())
     app.migrations.add(CreatePushMessages())
     app.migrations.add(AddTwoFactorAndLoginLimits())
+    app.migrations.add(CreateKeyCheck(secret: app.pingan.secretKey))
+    app.migrations.add(ChainAuditLog(secret: app.pingan.secretKey))
 }

@@ -12,6 +12,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.routes.defaultMaxBodySize = "2mb"
     switch config.database {
     case .sqliteFile(let path):
+        PrivateFiles.prepareDatabase(path, logger: app.logger)
         app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
     case .sqliteMemory:
         app.databases.use(.sqlite(.memory, sqlLogLevel: .debug), as: .sqlite)
@@ -32,12 +33,15 @@ public func configure(_ app: Application, config: AppConfig) async throws {
             }
         }
     }
+    PrivateFiles.prepareDirectory(Uploads.root(app))
     app.middleware = Middlewares()
     app.middleware.use(RequestLogMiddleware())
     app.middleware.use(PinganErrorMiddleware(environment: app.environment))
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(LangCookieMiddleware())
     app.middleware.use(AuthenticationMiddleware())
+    app.accessAuditLimiter = AccessAuditLimiter()
+    app.middleware.use(AccessAuditMiddleware())
     app.middleware.use(PreCSRFMiddleware())
     app.middleware.use(CSRFMiddleware())
     registerMigrations(app)
@@ -68,6 +72,14 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         // img-src: the map's tile service when one is configured (PINGAN_MAP_TILES), else only this server.
         let tiles = req.config.mapTiles?.origin.map { " " + $0 } ?? ""
         res.headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'self'; style-src 'self'; img-src 'self' data: blob:\(tiles); script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+        // HSTS only where the server is reached over TLS: its own TLS, or a configured https public address (a proxy
+        // in front). Never from a request header a client can set.
+        if req.application.http.server.configuration.tlsConfiguration != nil || req.config.publicURL?.lowercased().hasPrefix("https://") == true {
+            res.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000")
+        }
+        // Pages and API answers carry personal data: no shared or disk cache keeps them. Static assets and the
+        // public, approved photos set their own Cache-Control and keep it.
+        if !res.headers.contains(name: .cacheControl) { res.headers.replaceOrAdd(name: .cacheControl, value: "no-store") }
         return res
     }
 }
@@ -76,6 +88,8 @@ extension Application {
     /// Applies pending migrations, awaiting each step explicitly (Fluent's `autoMigrate()` was
     /// observed here to return before the batch had run).
     public func migrateAll() async throws {
+        // Before anything is written: the key must be the database's (KeyCheck).
+        try await KeyCheck.preflight(self)
         try await migrator.setupIfNeeded().get()
         try await migrator.prepareBatch().get()
         // A bulk people import killed while its indexes were down leaves them missing.

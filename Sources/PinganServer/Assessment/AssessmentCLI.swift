@@ -10,10 +10,8 @@ public enum AssessmentCLI {
         let t0 = Date()
         let o = try await AssessmentRun.run(app.db, month: month, calendar: calendar)
         let seconds = Date().timeIntervalSince(t0)
-        let e = AuditEvent()
-        e.at = Date(); e.userID = nil; e.username = "cli"; e.action = "assessment.run"; e.entity = "assessment"; e.entityID = nil
-        e.result = "ok"; e.ip = ""; e.detail = "month=\(month) months=\(o.months.joined(separator: ",")) cadres=\(o.cadres) named=\(o.named) payout=\(o.payoutTotal)"
-        try await e.create(on: app.db)
+        try await AuditLog.system(app, action: "assessment.run", entity: "assessment",
+                                  detail: "month=\(month) months=\(o.months.joined(separator: ",")) cadres=\(o.cadres) named=\(o.named) payout=\(o.payoutTotal)")
         return Outcome(months: o.months, cadres: o.cadres, named: o.named, payoutTotal: o.payoutTotal, seconds: seconds)
     }
 }

@@ -15,6 +15,10 @@ final class AuditEvent: Model, @unchecked Sendable {
     @Field(key: "result") var result: String
     @Field(key: "ip") var ip: String
     @Field(key: "detail") var detail: String
+    /// The hash chain (`AuditChain.swift`): place in the chain, the previous row's MAC, this row's MAC.
+    @OptionalField(key: "seq") var seq: Int?
+    @OptionalField(key: "prev_mac") var previousMAC: String?
+    @OptionalField(key: "mac") var mac: String?
     init() {}
 }
 
@@ -42,8 +46,9 @@ struct CreateAudit: AsyncMigration {
 enum AuditResult: String { case ok, denied, failed }
 
 extension Request {
-    /// Records an audit event. Failures to audit are logged, never swallowed silently, and do not
-    /// undo the user's action (the action itself has already committed).
+    /// Records an audit event, chained to the previous one. Inside a transaction (`on: tx`) it commits with the
+    /// caller's work; otherwise it returns once the row is committed. Failures to audit are logged, never swallowed
+    /// silently, and do not undo the user's action.
     func audit(_ action: String, entity: String, id: String? = nil, result: AuditResult = .ok, detail: String = "", on db: (any Database)? = nil) async {
         let e = AuditEvent()
         e.at = Date()
@@ -56,7 +61,7 @@ extension Request {
         e.result = result.rawValue
         e.ip = clientAddress
         e.detail = String(detail.prefix(2000))
-        do { try await e.create(on: db ?? self.db) } catch {
+        do { try await AuditLog.write(e, on: db ?? self.db, app: application) } catch {
             logger.error("audit write failed", metadata: ["action": .string(action), "error": .string("\(error)")])
         }
     }

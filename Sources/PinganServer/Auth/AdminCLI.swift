@@ -4,7 +4,7 @@ import PinganKit
 
 /// Account administration for the `pingan` command line (real installs have no default admin).
 public enum AdminCLI {
-    public struct Failure: Error { public var message: String }
+    public struct Failure: Error { public var message: String; public init(message: String) { self.message = message } }
 
     public static func createUser(app: Application, username: String, role: String, displayName: String, scopeCode: String?, stationName: String?,
                                   unitName: String? = nil, password: String) async throws -> (username: String, role: Role) {
@@ -30,7 +30,7 @@ public enum AdminCLI {
             let hash = try await app.password.async.hash(password).get()
             let u = User(username: username.lowercased(), displayName: displayName, passwordHash: hash, role: r, scopeDivisionID: scopeID, stationID: stationID, unitID: unitID)
             try await u.create(on: db)
-            try await auditCLI(db, "user.create", entity: "user", id: u.id, detail: "\(u.username) \(r.rawValue) via CLI")
+            try await auditCLI(app, "user.create", entity: "user", id: u.id, detail: "\(u.username) \(r.rawValue) via CLI")
             return (u.username, r)
         } catch let e as FieldErrors {
             throw Failure(message: e.fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "\n"))
@@ -46,7 +46,7 @@ public enum AdminCLI {
         case .failure(let e): throw Failure(message: "--days: " + (e["days"] ?? "invalid"))
         }
         let issued = try await APITokens.issue(userID: u.id!, name: name, days: n, on: app.db)
-        try await auditCLI(app.db, "token.create", entity: "user", id: u.id, detail: "\(name), \(n) days")
+        try await auditCLI(app, "token.create", entity: "user", id: u.id, detail: "\(name), \(n) days")
         return issued.token
     }
 
@@ -57,14 +57,11 @@ public enum AdminCLI {
         guard u.hasTwoFactor else { throw Failure(message: "\(u.username) has no two-step verification") }
         try await app.db.transaction { db in
             try await TwoFactor.remove(u, endSessions: true, on: db)
-            try await auditCLI(db, "totp.reset", entity: "user", id: u.id, detail: "\(u.username): secret and recovery codes removed via CLI")
+            try await auditCLI(app, on: db, "totp.reset", entity: "user", id: u.id, detail: "\(u.username): secret and recovery codes removed via CLI")
         }
     }
 
-    static func auditCLI(_ db: any Database, _ action: String, entity: String, id: Int?, detail: String) async throws {
-        let e = AuditEvent()
-        e.at = Date(); e.userID = nil; e.username = "cli"; e.action = action; e.entity = entity; e.entityID = id.map(String.init)
-        e.result = "ok"; e.ip = "-"; e.detail = detail
-        try await e.create(on: db)
+    static func auditCLI(_ app: Application, on db: (any Database)? = nil, _ action: String, entity: String, id: Int?, detail: String) async throws {
+        try await AuditLog.system(app, on: db, action: action, entity: entity, id: id.map(String.init), detail: detail)
     }
 }

@@ -208,7 +208,7 @@ extension Request {
 
     /// One record the user may see; a missing id, a missing record and an out-of-scope record all answer 404 alike.
     func findScoped<M: ScopedModel>(_ type: M.Type, _ id: Int?) async throws -> M {
-        guard let m = try await visible(type, id) else { throw Abort(.notFound) }
+        guard let m = try await visible(type, id) else { throw ScopedRecordNotFound(entity: M.schema, id: id.map(String.init)) }
         return m
     }
 
@@ -220,6 +220,8 @@ extension Request {
 
     /// 403 unless the user's role grants the permission.
     func require(_ permission: Permission) throws {
-        guard try user.role.can(permission) else { throw Abort(.forbidden, reason: t("您的角色无权执行此操作。", "Your role does not allow this.")) }
+        guard try user.role.can(permission) else {
+            throw PermissionDenied(permission: permission.rawValue, reason: t("您的角色无权执行此操作。", "Your role does not allow this."))
+        }
     }
 }

@@ -50,6 +50,15 @@ public struct AppConfig: Sendable {
     /// API tokens: lifetime when none is asked for, and the longest allowed.
     public var tokenDefaultDays = 90
     public var tokenMaxDays = 365
+    /// Where the key came from, for messages ("key file /srv/pingan.key", "PINGAN_SECRET_KEY").
+    public var keySource = "the configured key"
+    /// The key file in use (nil when the key comes from PINGAN_SECRET_KEY): key rotation writes beside it.
+    public var keyFile: String? = nil
+    /// Set when start-up created the key file because none existed: removed again if the database refuses the key.
+    public var createdKeyFile: String? = nil
+    /// The address users reach the server at (`PINGAN_PUBLIC_URL`, e.g. https://pingan.example.gov.cn): links handed
+    /// to other systems (Open311 discovery) are built from it, never from the request's Host header; https turns HSTS on.
+    public var publicURL: String? = nil
 
     public init(database: DatabaseKind, secretKey: SymmetricKey) {
         self.database = database
@@ -83,13 +92,24 @@ public struct AppConfig: Sendable {
             if let n = Int(p), (1...65535).contains(n) { port = n } else { problems.append("PORT must be a number 1–65535 (got \"\(p)\")") }
         }
         var key: SymmetricKey?
+        var keySource = "PINGAN_SECRET_KEY", keyFile: String? = nil, createdKeyFile: String? = nil
         if let k = env["PINGAN_SECRET_KEY"], !k.isEmpty {
             if let d = Data(base64Encoded: k), d.count == 32 { key = SymmetricKey(data: d) } else {
                 problems.append("PINGAN_SECRET_KEY must be 32 bytes in base64 (e.g. `openssl rand -base64 32`)")
             }
         } else {
             let path = env["PINGAN_KEY_FILE"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultKeyPath(for: database)
+            let existed = FileManager.default.fileExists(atPath: path)
             do { key = try loadOrCreateKeyFile(path) } catch { problems.append("\(error)") }
+            keySource = "key file \(path)"; keyFile = path
+            if !existed, key != nil { createdKeyFile = path }
+        }
+        var publicURL: String? = nil
+        if let u = env["PINGAN_PUBLIC_URL"], !u.isEmpty {
+            let trimmed = u.hasSuffix("/") ? String(u.dropLast()) : u
+            if let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http", url.host != nil, url.query == nil {
+                publicURL = trimmed
+            } else { problems.append("PINGAN_PUBLIC_URL must be an http(s) address without a query, e.g. https://pingan.example.gov.cn (got \"\(u.prefix(40))\")") }
         }
         let tz = env["PINGAN_TIMEZONE"].flatMap { $0.isEmpty ? nil : $0 } ?? "Asia/Shanghai"
         if TimeZone(identifier: tz) == nil { problems.append("PINGAN_TIMEZONE \"\(tz)\" is not a known time zone (e.g. Asia/Shanghai)") }
@@ -146,6 +166,8 @@ public struct AppConfig: Sendable {
         c.tokenMaxDays = tokenMax
         c.tokenDefaultDays = tokenDefault
         c.loginAddressLimit = addressLimit
+        c.keySource = keySource; c.keyFile = keyFile; c.createdKeyFile = createdKeyFile
+        c.publicURL = publicURL
         return c
     }
 
@@ -159,23 +181,31 @@ public struct AppConfig: Sendable {
 
     /// Reads a base64 key file, or creates one (0600) when absent.
     static func loadOrCreateKeyFile(_ path: String) throws -> SymmetricKey {
-        let fm = FileManager.default
-        if fm.fileExists(atPath: path) {
-            let attrs = try? fm.attributesOfItem(atPath: path)
-            if let perms = attrs?[.posixPermissions] as? NSNumber, perms.intValue & 0o077 != 0 {
-                throw KeyFileError("key file \(path) is readable by others (mode \(String(perms.intValue, radix: 8))); run `chmod 600 \(path)`")
-            }
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8),
-                  let d = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), d.count == 32
-            else { throw KeyFileError("key file \(path) must hold 32 bytes in base64") }
-            return SymmetricKey(data: d)
-        }
+        if FileManager.default.fileExists(atPath: path) { return try readKeyFile(path) }
         let key = SymmetricKey(size: .bits256)
-        let b64 = key.withUnsafeBytes { Data($0).base64EncodedString() }
-        guard fm.createFile(atPath: path, contents: Data((b64 + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+        guard writeKeyFile(path, key) else {
             throw KeyFileError("cannot create key file \(path); set PINGAN_KEY_FILE to a writable path or PINGAN_SECRET_KEY")
         }
         return key
+    }
+
+    /// Reads a base64 key file, refusing one that others may read.
+    static func readKeyFile(_ path: String) throws -> SymmetricKey {
+        let attrs = try? FileManager.default.attributesOfItem(atPath: path)
+        if let perms = attrs?[.posixPermissions] as? NSNumber, perms.intValue & 0o077 != 0 {
+            throw KeyFileError("key file \(path) is readable by others (mode \(String(perms.intValue, radix: 8))); run `chmod 600 \(path)`")
+        }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+              let d = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), d.count == 32
+        else { throw KeyFileError("key file \(path) must hold 32 bytes in base64") }
+        return SymmetricKey(data: d)
+    }
+
+    /// Writes a key as base64, mode 0600 (replacing a file there).
+    static func writeKeyFile(_ path: String, _ key: SymmetricKey) -> Bool {
+        try? FileManager.default.removeItem(atPath: path)
+        let b64 = key.withUnsafeBytes { Data($0).base64EncodedString() }
+        return FileManager.default.createFile(atPath: path, contents: Data((b64 + "\n").utf8), attributes: [.posixPermissions: 0o600])
     }
 
     struct KeyFileError: Error, CustomStringConvertible { var description: String; init(_ d: String) { description = d } }

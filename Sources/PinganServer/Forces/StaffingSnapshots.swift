@@ -159,7 +159,7 @@ enum StaffingSnapshots {
             e.at = at; e.userID = user?.id; e.username = user?.username ?? by; e.action = "staffing.snapshot"; e.entity = "staffing_snapshots"
             e.entityID = month; e.result = AuditResult.ok.rawValue; e.ip = req.clientAddress
             e.detail = rows.map { "\($0.stationID):\($0.officersInPlace)/\($0.officersRequired),\($0.officesInPlace)/\($0.officesRequired)" }.joined(separator: " ")
-            try await e.create(on: db)
+            try await AuditLog.write(e, on: db, app: req.application)
         }
         return .written(stations: now.count)
     }

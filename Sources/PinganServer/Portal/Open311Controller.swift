@@ -145,7 +145,8 @@ struct Open311Controller: RouteCollection {
 
     func discovery(_ req: Request, _ fmt: Format) async throws -> Response {
         // No trailing slash: clients append "/services.json" (a slash here gave "…/v2//services.json").
-        let base = (req.headers.first(name: .host).map { (req.isSecure ? "https://" : "http://") + $0 } ?? "") + "/open311/v2"
+        // From configuration, never from the Host header (a forged Host would hand clients another server's address).
+        let base = req.config.siteBase + "/open311/v2"
         let changeset = "2026-11-01T00:00:00Z"
         switch fmt {
         case .json:

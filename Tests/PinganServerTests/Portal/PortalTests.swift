@@ -417,14 +417,15 @@ final class PortalTests: XCTestCase {
             try await app.call(.DELETE, "/open311/v2/requests.json") { res in
                 XCTAssertEqual(res.status, .methodNotAllowed); XCTAssertTrue(res.body.string.contains(#""code":405"#))
             }
-            // Discovery: the endpoint URL ends without a slash (clients build "…/v2/services.json", not "…/v2//services.json").
+            // Discovery: the endpoint URL ends without a slash (clients build "…/v2/services.json", not "…/v2//services.json"),
+            // and comes from the configuration (PINGAN_PUBLIC_URL, else the listen address), not the Host header.
             try await app.call(.GET, "/open311/v2/discovery.json", headers: ["Host": "pingan.example"]) { res in
                 let doc = try JSONSerialization.jsonObject(with: Data(res.body.string.utf8)) as! [String: Any]
                 let url = ((doc["endpoints"] as! [[String: Any]])[0]["url"] as! String)
-                XCTAssertEqual(url, "http://pingan.example/open311/v2")
+                XCTAssertEqual(url, "http://127.0.0.1:8080/open311/v2")
             }
             try await app.call(.GET, "/open311/v2/discovery.xml", headers: ["Host": "pingan.example"]) { res in
-                XCTAssertTrue(res.body.string.contains("<url>http://pingan.example/open311/v2</url>"))
+                XCTAssertTrue(res.body.string.contains("<url>http://127.0.0.1:8080/open311/v2</url>"))
             }
         }
     }
