@@ -88,8 +88,9 @@ final class Issue22FindingsTests: XCTestCase {
             func median(_ x: [Double]) -> Double { x.sorted()[x.count / 2] }
             let w = median(wrong), l = median(locked), u = median(unknown)
             print(String(format: "sign-in failure medians: wrong password %.1f ms, locked %.1f ms, unknown name %.1f ms", w, l, u))
-            XCTAssertEqual(l / w, 1, accuracy: 0.4, "a locked name costs what a wrong password costs (\(l) vs \(w) ms)")
-            XCTAssertEqual(u / w, 1, accuracy: 0.4, "an unknown name costs what a wrong password costs (\(u) vs \(w) ms)")
+            // Wide enough for a busy CI machine; a path that skips the hash costs ~0.1 of it and still fails.
+            XCTAssertEqual(l / w, 1, accuracy: 0.6, "a locked name costs what a wrong password costs (\(l) vs \(w) ms)")
+            XCTAssertEqual(u / w, 1, accuracy: 0.6, "an unknown name costs what a wrong password costs (\(u) vs \(w) ms)")
         }
     }
 
