@@ -21,6 +21,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: MapPublicController())
     try app.register(collection: PublicPhotoController())
     let signedIn = app.grouped(User.guardMiddleware(), InboxBadgeMiddleware())
+    try signedIn.register(collection: DeskController())
     try signedIn.register(collection: DashboardController())
     try signedIn.register(collection: JurisdictionController())
     try signedIn.register(collection: MapController())
