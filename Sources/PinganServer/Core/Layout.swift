@@ -64,7 +64,8 @@ enum Layout {
                     .div(.class("user-box"),
                         .a(.href(path + "?" + q), .text(lang.isEnglish ? "中文" : "English")),
                         user.map { u in .group([
-                            .a(.class("who"), .href("/account"), .text(u.displayName == u.role.nameZh ? u.displayName : u.displayName + " · " + lang.t(u.role.nameZh, u.role.nameEn))),
+                            .a(.class("who"), .href("/account"), .attr("title", lang.t(u.role.nameZh, u.role.nameEn)), .text(u.displayName),
+                               .if(u.displayName != u.role.nameZh, .span(.class("who-role"), .text(" · " + lang.t(u.role.nameZh, u.role.nameEn))))),
                             .form(.method("post"), .action("/logout"), .class("inline"),
                                 csrfField(req),
                                 .button(.type("submit"), .class("link"), .text(lang.t("退出", "Sign out"))))

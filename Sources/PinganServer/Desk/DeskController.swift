@@ -22,7 +22,7 @@ enum DeskViews {
         let L = req.lang
         let user = try? req.user
         return .page(req, title: L.t("工作台", "My desk"),
-            .h1(.text(L.t("工作台", "My desk")), " ", .small(.class("muted"), .text((user?.displayName ?? "") + " · " + d.roleName + " · " + d.today))),
+            .h1(.text(L.t("工作台", "My desk")), " ", .small(.class("muted"), .text([user?.displayName, user?.displayName == user?.role.nameZh ? nil : d.roleName, d.today].compactMap { $0 }.joined(separator: " · ")))),
             .group(d.sections.filter { !$0.figures.isEmpty || !$0.rows.isEmpty || $0.empty != nil }.map { section(L, $0) }),
             .if(!overview.isEmpty, .section(.class("desk-section"), .group(overview))))
     }

@@ -212,8 +212,15 @@ enum DeskService {
         let byOfficer = Dictionary(grouping: portalLate.compactMap(\.officerID), by: { $0 }).mapValues(\.count)
         let officers = try await StaffingService.officers(req)
         let names = Dictionary(uniqueKeysWithValues: officers.map { ($0.id, $0.name) })
-        let rows = byOfficer.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { id, n in
+        let sorted = byOfficer.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+        var rows = sorted.prefix(8).map { id, n in
             DeskRow(label: names[id] ?? L.t("民警 #\(id)", "Officer #\(id)"), detail: L.t("超时未答复诉求 \(n) 件", "\(n) request(s) overdue"), link: "/portal?overdue=1&officer=\(id)", tone: "warn")
+        }
+        // The most behind first; the rest in one line to the full list.
+        if sorted.count > 8 {
+            let rest = sorted.dropFirst(8)
+            rows.append(DeskRow(label: L.t("其余\(rest.count)名民警", "\(rest.count) more officers"), detail: L.t("超时未答复诉求 \(rest.reduce(0) { $0 + $1.value }) 件", "\(rest.reduce(0) { $0 + $1.value }) request(s) overdue"),
+                                link: "/portal?overdue=1", tone: nil))
         }
         let today = WorkLogService.today(req)
         let inspections = try await InspectionFilter(status: .overdue).query(req, today: today).count()
