@@ -47,7 +47,10 @@ struct AlertFilter: Sendable {
     var unitKind: WarningUnitKind?
     var rule: String?
     var mine = false
+    /// Only alerts still current: not closed, of the period in progress or the one just ended (`DeskRules`).
+    var current = false
 
+    init() {}
     init(_ req: Request, errors e: inout FieldErrors) {
         let L = req.lang
         if let s = req.query[String.self, at: "status"]?.nilIfEmpty { status = AlertStatus(rawValue: s); if status == nil { e["status"] = L.t("状态无效", "Unknown status") } }
@@ -57,6 +60,7 @@ struct AlertFilter: Sendable {
             if ["poisson", "increase"].contains(s) { rule = s } else { e["rule"] = L.t("规则应为 poisson 或 increase", "Use poisson or increase") }
         }
         mine = ["1", "true"].contains(req.query[String.self, at: "mine"] ?? "")
+        current = ["1", "true"].contains(req.query[String.self, at: "current"] ?? "")
     }
 
     init(_ req: Request) throws {
@@ -95,6 +99,15 @@ enum AlertService {
         if let u = f.unitKind { q.filter(\.$unitKind == u) }
         if let r = f.rule { q.filter(\.$rule == r) }
         if f.mine { let me = try req.user.requireID(); q.filter(\.$assigneeID == me) }
+        if f.current {
+            let cal = req.localCalendar, today = LocalDay(Date(), in: cal)
+            func start(_ p: WarningPeriod) -> Date { cal.parseLocalDate(DeskRules.alertCutoff(p, today: today).description) ?? .distantFuture }
+            q.filter(\.$status != .closed)
+            q.group(.or) { g in
+                g.group(.and) { $0.filter(\.$period == .month).filter(\.$periodStart >= start(.month)) }
+                g.group(.and) { $0.filter(\.$period == .week).filter(\.$periodStart >= start(.week)) }
+            }
+        }
         return q.sort(\.$periodStart, .descending).sort(\.$id, .descending)
     }
 
@@ -116,6 +129,7 @@ enum AlertService {
         var f = FieldErrors()
         var filter = AlertFilter(req, errors: &f)
         filter.status = .open; filter.period = nil; filter.unitKind = nil; filter.rule = nil; filter.mine = false
+        filter.current = true   // an alert of an earlier period is not this month's news
         return try await query(req, filter).limit(limit).all()
     }
 

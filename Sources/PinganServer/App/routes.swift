@@ -26,6 +26,7 @@ func routes(_ app: Application) throws {
     // Setting up two factors is the one place a user who must have them and has not yet may go (TwoFactorGate).
     try app.grouped(User.guardMiddleware()).register(collection: TwoFactorController())
     let signedIn = app.grouped(User.guardMiddleware(), TwoFactorGate(), InboxBadgeMiddleware())
+    try signedIn.register(collection: DeskController())
     try signedIn.register(collection: DashboardController())
     try signedIn.register(collection: JurisdictionController())
     try signedIn.register(collection: MapController())

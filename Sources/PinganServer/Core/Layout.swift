@@ -7,7 +7,7 @@ enum Layout {
     /// `unless`: hidden from roles that have that permission (they reach the page through another item).
     struct NavItem { var path: String; var zh: String; var en: String; var permission: Permission?; var unless: Permission? = nil }
     static let nav: [NavItem] = [
-        .init(path: "/", zh: "工作台", en: "Dashboard", permission: nil),
+        .init(path: "/", zh: "工作台", en: "My desk", permission: nil),
         .init(path: "/jurisdiction", zh: "辖区网格", en: "Jurisdiction", permission: .viewJurisdiction),
         .init(path: "/map", zh: "一张图", en: "Map", permission: .viewJurisdiction),
         .init(path: "/events", zh: "网格事件", en: "Grid events", permission: .viewGridEvents),
@@ -46,7 +46,12 @@ enum Layout {
             .body(
                 .header(.class("top no-print"),
                     .a(.class("brand"), .href("/"), .strong("平安"), .span(.class("brand-sub"), .text(lang.t("基层平安建设", "Grassroots public safety")))),
-                    .if(user != nil, .nav(.class("main-nav"), .forEach(nav.filter { item in
+                    // On a phone the menu folds behind a 菜单 button (a checkbox and its label: works without JavaScript).
+                    .if(user != nil, .group([
+                        .input(.type("checkbox"), .attr("id", "nav-toggle"), .class("nav-toggle"), .attr("aria-controls", "main-nav")),
+                        .label(.attr("for", "nav-toggle"), .class("nav-toggle-label"), .text(lang.t("菜单", "Menu"))),
+                    ])),
+                    .if(user != nil, .nav(.class("main-nav"), .attr("id", "main-nav"), .forEach(nav.filter { item in
                         guard let p = item.permission else { return true }
                         if let u = item.unless, user?.role.can(u) ?? false { return false }
                         return user?.role.can(p) ?? false
@@ -59,7 +64,8 @@ enum Layout {
                     .div(.class("user-box"),
                         .a(.href(path + "?" + q), .text(lang.isEnglish ? "中文" : "English")),
                         user.map { u in .group([
-                            .a(.class("who"), .href("/account"), .text(u.displayName == u.role.nameZh ? u.displayName : u.displayName + " · " + lang.t(u.role.nameZh, u.role.nameEn))),
+                            .a(.class("who"), .href("/account"), .attr("title", lang.t(u.role.nameZh, u.role.nameEn)), .text(u.displayName),
+                               .if(u.displayName != u.role.nameZh, .span(.class("who-role"), .text(" · " + lang.t(u.role.nameZh, u.role.nameEn))))),
                             .form(.method("post"), .action("/logout"), .class("inline"),
                                 csrfField(req),
                                 .button(.type("submit"), .class("link"), .text(lang.t("退出", "Sign out"))))

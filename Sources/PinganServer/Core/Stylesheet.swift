@@ -74,10 +74,15 @@ table.data tr.total td { font-weight:600; background:var(--accent-soft); }
 .survey-grid table.data { border:1px solid var(--line); }
 .scroll { overflow-x:auto; }
 .card table.data + form { margin-top:.8rem; }
-/* a full menu (13 sections for an administrator) fits one line at 1280 px without the subtitle */
-@media (max-width: 1440px) { .brand-sub { display:none; } .main-nav { gap:0; } }
+/* a full menu (16 sections for an administrator) fits one line at 1280 px without the subtitle and the role after the name (in its tooltip) */
+@media (max-width: 1440px) { .brand-sub { display:none; } .main-nav { gap:0; } .main-nav a { padding:.3rem .38rem; font-size:.9rem; }
+  .user-box { gap:.6rem; } .user-box .who-role { display:none; } }
+.nav-toggle, .nav-toggle-label { display:none; }
 @media (max-width: 700px) { header.top { padding:.5rem .7rem; gap:.3rem .8rem; justify-content:space-between; } .brand-sub { display:none; }
-  .main-nav { order:3; flex-basis:100%; } .main-nav a { padding:.2rem .5rem; white-space:nowrap; }
+  .user-box { order:1; gap:.6rem; flex-wrap:wrap; } .nav-toggle-label { display:inline-block; order:2; padding:.15rem .7rem; border:1px solid rgba(255,255,255,.6); border-radius:4px; cursor:pointer; }
+  .nav-toggle { display:block; position:absolute; opacity:0; width:1px; height:1px; } .nav-toggle:focus-visible + .nav-toggle-label { outline:2px solid #fff; }
+  .main-nav { display:none; order:3; flex-basis:100%; } .nav-toggle:checked ~ .main-nav { display:grid; grid-template-columns:1fr 1fr; gap:.1rem; }
+  .main-nav a { padding:.35rem .5rem; white-space:nowrap; }
   main.page { padding:0 .6rem; } table.data { font-size:.85rem; } table.data th, table.data td { padding:.4rem .3rem; } table.data td a { white-space:normal; } .hide-sm { display:none; } }
 @media print { body { background:#fff; } .no-print, .filters, .pager, .toolbar > :not(h1) { display:none !important; } main.page { max-width:none; margin:0; }
   .card, table.data { border:none; } table.data th { position:static; } a { color:inherit; } }
@@ -102,6 +107,8 @@ button[type=submit].danger { background:var(--bad); }
 .photo-strip { display:flex; flex-wrap:wrap; gap:.4rem; margin:.4rem 0; }
 .photo-strip img { width:96px; height:72px; object-fit:cover; border-radius:4px; border:1px solid var(--line); background:#eef1f4; }
 tr.total td { font-weight:600; background:#eef1f4; }
+a.stat.warn .num { color:var(--bad); }
+.desk-section { margin-bottom:1.2rem; } .desk-rows { list-style:none; padding:0; margin:.3rem 0 1rem; } .desk-rows li { padding:.35rem 0; border-bottom:1px solid var(--line); overflow-wrap:anywhere; }
 a.stat { color:var(--ink); } a.stat:hover { text-decoration:none; border-color:var(--accent); }
 input.category-search { margin-bottom:.3rem; }
 /* grid-event settings: the year calendar and the time-limit table */

@@ -64,6 +64,7 @@ struct InspectionFilter {
     var community: Int?
     var site: Int?
 
+    init(status: InspectionStatusFilter?) { self.status = status }
     init(_ req: Request, errors e: inout FieldErrors) {
         let L = req.lang
         if let raw = req.query[String.self, at: "status"]?.nilIfEmpty { status = InspectionStatusFilter(rawValue: raw); if status == nil { e["status"] = L.t("状态无效", "Unknown status") } }

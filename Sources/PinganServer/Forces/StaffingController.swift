@@ -6,7 +6,7 @@ import PinganKit
 /// the district's rules, and the officers with their concurrent posts.
 struct StaffingController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("forces", use: plan)
+        routes.get("forces", use: home)
         let r = routes.grouped("forces", "staffing")
         r.get(use: plan)
         r.get("export.csv", use: export)
@@ -26,6 +26,17 @@ struct StaffingController: RouteCollection {
             if let n = Int(raw) { o.station = n } else { e["station"] = req.t("派出所无效", "Unknown station") }
         }
         return o
+    }
+
+    /// 警力警务 opens on what the role uses most: an officer's own work log, a station chief's presence table
+    /// (who met the ≥ 3-day rule), the staffing plan for the district and analysts.
+    @Sendable func home(req: Request) async throws -> Response {
+        try req.require(.viewForces)
+        switch try req.user.role {
+        case .communityOfficer: return req.redirect(to: "/forces/worklog")
+        case .stationChief: return req.redirect(to: "/forces/presence")
+        default: return try await plan(req: req)
+        }
     }
 
     @Sendable func plan(req: Request) async throws -> Response {

@@ -2,19 +2,20 @@ import Fluent
 import Vapor
 import PinganKit
 
-/// The start page: this month's figures in the user's jurisdiction and the newest incidents.
+/// This month's incident figures in the user's jurisdiction and the newest incidents (the former start page): shown
+/// under the desk of the roles that read it, and on its own at `/overview` for everyone who may see incidents.
 struct DashboardController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws { routes.get(use: index) }
+    func boot(routes: any RoutesBuilder) throws { routes.get("overview", use: index) }
 
     @Sendable func index(req: Request) async throws -> Response {
-        let user = try req.user
+        try req.require(.viewIncidents)
+        let L = req.lang
+        return .page(req, title: L.t("本月警情概况", "This month's incidents"), .group(try await Self.overview(req)))
+    }
+
+    static func overview(_ req: Request) async throws -> [Node] {
         let L = req.lang
         let cal = LocalCalendar(timeZoneIdentifier: req.config.timeZone)
-        // A responsible unit's day starts on the events dispatched to it.
-        if user.role == .unitStaff { return req.redirect(to: "/events?queue=with_unit") }
-        guard user.role.can(.viewIncidents) else {
-            return .page(req, title: L.t("工作台", "Dashboard"), .h1(.text(L.t("工作台", "Dashboard"))), .div(.class("empty"), .text(L.t("欢迎使用平安平台。", "Welcome to Pingan."))))
-        }
         let month = cal.yearMonth(of: Date())
         let now = Date()
         let cur = cal.monthRange(month), lastFull = cal.monthRange(month.previous)
@@ -40,8 +41,8 @@ struct DashboardController: RouteCollection {
         let m = "\(month)"
         // Open early-warning alerts of the station / community concerned (研判预警).
         let notices = AlertViews.notice(req, try await AlertService.openForDashboard(req))
-        return .page(req, title: L.t("工作台", "Dashboard"),
-            .h1(.text(L.t("工作台", "Dashboard")), " ", .small(.class("muted"), .text(m))),
+        return [
+            .h2(.text(L.t("本月警情概况", "This month's incidents")), " ", .small(.class("muted"), .text(m))),
             notices,
             .div(.class("stats"),
                 stat(thisMonth, L.t("本月警情", "Incidents this month"), L.t("较上月同期 ", "vs same days last month ") + PercentChange.format(current: thisMonth, previous: lastMonth)),
@@ -51,7 +52,7 @@ struct DashboardController: RouteCollection {
             .p(.a(.class("btn secondary"), .href("/incidents?month=\(m)"), .text(L.t("查看本月警情", "This month's incidents"))), " ",
                .a(.class("btn secondary"), .href("/incidents?status=received"), .text(L.t("待派警情", "To dispatch"))), " ",
                .a(.class("btn secondary"), .href("/incidents?status=dispatched"), .text(L.t("处置中警情", "Being handled")))),
-            .h2(.text(L.t("最新警情", "Newest incidents"))),
+            .h3(.text(L.t("最新警情", "Newest incidents"))),
             recent.isEmpty ? .div(.class("empty"), .text(L.t("辖区内还没有警情记录。", "No incidents recorded in your jurisdiction yet.")))
                 : .table(.class("data"),
                     .thead(.tr(.th(.text(L.t("编号", "Number"))), .th(.text(L.t("发生时间", "Occurred"))), .th(.text(L.t("类别", "Category"))), .th(.text(L.t("社区", "Community"))), .th(.text(L.t("状态", "Status"))))),
@@ -59,6 +60,6 @@ struct DashboardController: RouteCollection {
                         .tr(.td(.a(.href("/incidents/\(i.id!)"), .text(i.number(cal)))), .td(.text(cal.formatDateTime(i.occurredAt))),
                             .td(.text(lookup.subcategoryName(i.subcategory, L))), .td(.text(lookup.divisionName(i.communityID) ?? "")),
                             .td(IncidentViews.statusBadge(i.status, L)))
-                    })))
+                    }))]
     }
 }

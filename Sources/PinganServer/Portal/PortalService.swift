@@ -122,6 +122,8 @@ struct PortalFilter {
     var community: Int?
     var mine = false
     var overdue = false
+    /// The officer handling the requests (a station chief's overdue work per officer).
+    var officer: Int?
     var q: String?
     init() {}
     init(_ req: Request, errors e: inout FieldErrors) {
@@ -133,6 +135,7 @@ struct PortalFilter {
         if let s = req.query[String.self, at: "community"]?.nilIfEmpty { community = Int(s); if community == nil { e["community"] = L.t("社区无效", "Unknown community") } }
         mine = DisputeInput.flag(req.query[String.self, at: "mine"])
         overdue = DisputeInput.flag(req.query[String.self, at: "overdue"])
+        if let s = req.query[String.self, at: "officer"]?.nilIfEmpty { officer = Int(s); if officer == nil { e["officer"] = L.t("民警无效", "Unknown officer") } }
         q = req.query[String.self, at: "q"]?.nilIfEmpty.map { String($0.prefix(50)) }
     }
     func query(_ req: Request) async throws -> QueryBuilder<PortalRequest> {
@@ -143,6 +146,7 @@ struct PortalFilter {
         if let type { q.filter(\.$typeCode == type) }
         if let community { q.filter(\.$communityID == community) }
         if mine { q.filter(\.$officerID == (try req.user.requireID())) }
+        if let officer { q.filter(\.$officerID == officer) }
         if let text = self.q {
             q.group(.or) { g in
                 g.filter(\.$description ~~ text).filter(\.$address ~~ text)

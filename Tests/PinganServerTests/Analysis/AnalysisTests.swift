@@ -176,7 +176,9 @@ final class AnalysisTests: XCTestCase {
                 XCTAssertEqual(try res.content.decode(Page.self).items.map(\.id), [poisson!.id!])
             }
 
-            // The station chief's dashboard carries the open alerts as a notice; c3's officer's does not.
+            // The station chief's dashboard carries the open alerts as a notice; c3's officer's does not. Only current alerts are
+            // news (issue 21): March's are moved to this month for the check.
+            for a in try await WarningAlertRecord.query(on: app.db).all() { a.periodStart = Date(); try await a.save(on: app.db) }
             try await app.call(.GET, "/", headers: f.bearer("chief")) { res in XCTAssertTrue(res.body.string.contains("预警通报：")) }
             try await app.call(.GET, "/", headers: f.bearer("officer3")) { res in XCTAssertFalse(res.body.string.contains("预警通报：")) }
             // The page form: a closed alert has no action form; a bad action re-renders with the message.

@@ -84,6 +84,8 @@ final class RouteWalkTests: XCTestCase {
         "POST login/code": .init(permission: nil, isPublic: true),
         "POST logout": .init(permission: nil, isPublic: true),
         "GET ": .init(permission: nil),
+        "GET api/v1/desk": .init(permission: nil),
+        "GET overview": .init(permission: .viewIncidents),
         "GET jurisdiction": .init(permission: .viewJurisdiction),
         "GET jurisdiction/:id": .init(permission: .viewJurisdiction, target: .division),
         "GET jurisdiction/:id/edit": .init(permission: .editJurisdiction, target: .division),

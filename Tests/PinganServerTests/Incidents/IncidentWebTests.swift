@@ -113,7 +113,7 @@ final class IncidentWebTests: XCTestCase {
     func testLanguageChoiceIsRememberedForTheUser() async throws {
         try await withApp { app, f in
             let s = try await signIn(app, "officer")
-            try await app.call(.GET, "/?lang=en", beforeRequest: { $0.headers.cookie = s.cookies }) { XCTAssertTrue($0.body.string.contains("Dashboard")) }
+            try await app.call(.GET, "/?lang=en", beforeRequest: { $0.headers.cookie = s.cookies }) { XCTAssertTrue($0.body.string.contains("My desk")) }
             var cookies = s.cookies
             cookies["pingan_lang"] = nil
             try await app.call(.GET, "/incidents", beforeRequest: { $0.headers.cookie = cookies }) { res in

@@ -56,13 +56,17 @@ struct PatrolFilter {
     var team: Int?
     var from: LocalDay?
     var to: LocalDay?
+    /// Plans not called off (the roster as it will run).
+    var active = false
 
+    init() {}
     init(_ req: Request, errors e: inout FieldErrors) {
         let L = req.lang
         if let raw = req.query[String.self, at: "team"]?.nilIfEmpty { team = Int(raw); if team == nil { e["team"] = L.t("队伍无效", "Unknown team") } }
         from = Check.day(req.query[String.self, at: "from"], "from", &e, L, required: false)
         to = Check.day(req.query[String.self, at: "to"], "to", &e, L, required: false)
         if let f = from, let t = to, f > t { e["to"] = L.t("结束日期不能早于开始日期", "The end is before the start") }
+        active = ["1", "true"].contains(req.query[String.self, at: "active"] ?? "")
     }
 
     func plans(_ req: Request) async throws -> QueryBuilder<PatrolPlanRecord> {
@@ -71,6 +75,7 @@ struct PatrolFilter {
         if let team { q.filter(\.$teamID == team) }
         if let from { q.filter(\.$day >= from.description) }
         if let to { q.filter(\.$day <= to.description) }
+        if active { q.filter(\.$cancelledAt == nil) }
         return q
     }
 
