@@ -147,7 +147,7 @@ public struct DemoSeeder {
         for (n, c) in communities.enumerated() where c.id != community.id {
             let username = "officer\(c.code.suffix(6))"
             if try await User.query(on: db).filter(\.$username == username).count() > 0 { continue }
-            let display = "社区民警 " + String(surnames[n % surnames.count]) + String(given[(n * 7) % given.count])
+            let display = String(surnames[n % surnames.count]) + String(given[(n * 7) % given.count])
             try await User(username: username, displayName: display, passwordHash: "!", role: .communityOfficer, scopeDivisionID: c.id).create(on: db)
         }
         return accounts
