@@ -71,7 +71,12 @@ final class PatrolServerTests: XCTestCase {
     func testPlanRosterLogCheckInsFindingToIncidentAndWeeklyReview() async throws {
         try await withApp { app, f in
             let leader = f.bearer("leader"), officer = f.bearer("officer")
-            let d = today().description
+            // The patrol runs 00:00–02:00 on day d and its finding is at 00:30: d is the day three hours ago, so that
+            // just after local midnight the finding is not in the future (it failed in CI at 00:09 China time).
+            let dayOfPatrol = Date().addingTimeInterval(-3 * 3600)
+            let d = LocalDay(dayOfPatrol, in: LocalCalendar()).description
+            var iso = Calendar(identifier: .iso8601); iso.timeZone = TimeZone(identifier: "Asia/Shanghai")!  // LocalCalendar()'s default zone
+            let week = String(format: "%04d-W%02d", iso.component(.yearForWeekOfYear, from: dayOfPatrol), iso.component(.weekOfYear, from: dayOfPatrol))
             // The team leader (联防队长, scoped to c1) sets up the team; another community is refused like a missing one.
             do { let r = try await fields(app, "/api/v1/teams", #"{"name":"沙头队","kind":"patrol","communityID":\#(f.c3)}"#, as: leader); XCTAssertNotNil(r["communityID"]) }
             do { let r = try await fields(app, "/api/v1/teams", #"{"name":"","kind":"nope","communityID":\#(f.c1)}"#, as: leader); XCTAssertNotNil(r["kind"]) }
@@ -123,7 +128,7 @@ final class PatrolServerTests: XCTestCase {
 
             // Weekly review: 2 planned, 1 done (50%), 90 of 360 planned minutes, grids 2 of 2, 2 findings.
             var review: PatrolService.EvaluationDTO? = nil
-            try await app.call(.GET, "/api/v1/patrols/evaluation?by=week", headers: leader) { res in
+            try await app.call(.GET, "/api/v1/patrols/evaluation?by=week&period=\(week)", headers: leader) { res in
                 XCTAssertEqual(res.status, .ok, res.body.string)
                 review = try res.content.decode(PatrolService.EvaluationDTO.self)
             }
