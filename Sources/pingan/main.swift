@@ -134,6 +134,7 @@ do {
         print("Generating a year of grid events (\(eventsPerDay) a day) …")
         try await seeder.seedGridEvents(app: app, perDay: eventsPerDay)
         try await seeder.seedMessages(app: app)
+        try await seeder.seedPetitions(app: app)
         print("\nSign in at http://\(config.hostname):\(config.port)/login with any of these demo accounts (passwords are new each run):\n")
         print("  username   password         role                scope")
         for a in accounts {

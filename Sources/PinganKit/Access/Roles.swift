@@ -45,16 +45,17 @@ public enum Role: String, CaseIterable, Codable, Sendable {
                                 .viewForces, .manageOfficers, .configureStaffing, .viewTeams,
                                 .viewAssessment, .manageAssessment, .editFourChecks, .scorePersonnel,
                                 .viewPortal, .handlePortal, .publishNotices,
-                                .viewGridEvents, .reportGridEvents, .dispatchGridEvents, .configureGridEvents, .sendMessages]
+                                .viewGridEvents, .reportGridEvents, .dispatchGridEvents, .configureGridEvents, .sendMessages,
+                                .viewGovernance, .editGovernance]
         // Officers who register and supervise people may see full identity numbers (每次查看留痕).
         case .stationChief: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity, .viewDisputes, .editDisputes,
                              .viewAnalysis, .manageAlerts, .viewForces, .editWorkLog, .editInspections, .manageOfficers, .viewTeams, .editTeams,
                              .viewAssessment, .editFourChecks, .scorePersonnel, .viewPortal, .handlePortal, .publishNotices,
-                             .viewGridEvents, .reportGridEvents, .sendMessages]
+                             .viewGridEvents, .reportGridEvents, .sendMessages, .viewGovernance, .editGovernance]
         case .communityOfficer: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity, .viewDisputes, .editDisputes,
                                  .viewAnalysis, .manageAlerts, .viewForces, .editWorkLog, .editInspections, .viewTeams, .editTeams,
                                  .viewAssessment, .editFourChecks, .scorePersonnel, .viewPortal, .handlePortal, .publishNotices,
-                                 .viewGridEvents, .reportGridEvents, .sendMessages]
+                                 .viewGridEvents, .reportGridEvents, .sendMessages, .viewGovernance, .editGovernance]
         // Grid workers register what their screening (排查) finds.
         // ... and find, report and verify the problems of their grid (网格事件).
         case .gridWorker: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .viewDisputes, .editDisputes,
@@ -63,7 +64,7 @@ public enum Role: String, CaseIterable, Codable, Sendable {
         // Team leaders (联防队长) run their team: members, training, patrol plans and logs, duty rosters.
         case .teamLeader: [.viewIncidents, .viewJurisdiction, .viewTeams, .editTeams]
         case .analyst: [.viewIncidents, .viewJurisdiction, .viewRegistry, .viewDisputes, .viewAnalysis, .viewForces, .viewTeams, .viewAssessment, .viewPortal,
-                        .viewGridEvents]
+                        .viewGridEvents, .viewGovernance]
         // A responsible unit's staff see and act on the events dispatched to their unit, nothing else.
         case .unitStaff: [.viewGridEvents, .handleGridEvents]
         }
@@ -108,4 +109,6 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     /// Targeted push (精准推送, issue 19): send notices and tasks to people in one's area and follow their receipts.
     /// Everyone signed in has an inbox; no permission is needed to read one's own.
     case sendMessages
+    /// Governance office (综治, issue 20): see the petition register and its statistics; register, edit and conclude petitions.
+    case viewGovernance, editGovernance
 }

@@ -35,6 +35,11 @@ public struct LocalDay: Hashable, Comparable, Codable, Sendable, CustomStringCon
 
     public func adding(days: Int) -> LocalDay { LocalDay(dayNumber: dayNumber + days) }
     public func days(until other: LocalDay) -> Int { other.dayNumber - dayNumber }
+    /// The same date a year earlier (同比 periods); 29 February becomes 28 February.
+    public var sameDayLastYear: LocalDay {
+        let c = components
+        return LocalDay(year: c.year - 1, month: c.month, day: min(c.day, LocalDay.daysIn(year: c.year - 1, month: c.month)))!
+    }
 
     /// 1 = Monday … 7 = Sunday (ISO 8601). 1970-01-01 was a Thursday.
     public var weekday: Int { ((dayNumber % 7 + 7) % 7 + 3) % 7 + 1 }

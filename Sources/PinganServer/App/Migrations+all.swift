@@ -32,4 +32,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(AddTwoFactorAndLoginLimits())
     app.migrations.add(CreateKeyCheck(secret: app.pingan.secretKey))
     app.migrations.add(ChainAuditLog(secret: app.pingan.secretKey))
+    app.migrations.add(CreatePetitions())
 }

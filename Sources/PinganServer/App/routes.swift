@@ -34,6 +34,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: GridEventAPIController())
     try signedIn.register(collection: GridEventSettingsController())
     try signedIn.register(collection: MessageController())
+    try signedIn.register(collection: PetitionController())
     try signedIn.register(collection: PhotoController())
     try signedIn.register(collection: IncidentController())
     try signedIn.register(collection: IncidentAPIController())

@@ -97,3 +97,8 @@ extension GridEvent: ScopedModel {
     var scopeCommunityID: Int { communityID }
     var scopeGridID: Int? { gridID }
 }
+/// Petitions belong to a community as a whole: grid workers see none.
+extension Petition: ScopedModel {
+    static var communityKey: KeyPath<Petition, FieldProperty<Petition, Int>> { \.$communityID }
+    var scopeCommunityID: Int { communityID }
+}

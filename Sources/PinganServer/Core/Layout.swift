@@ -21,6 +21,7 @@ enum Layout {
         .init(path: "/forces/patrols", zh: "巡逻防范", en: "Patrols", permission: .viewTeams, unless: .viewForces),
         .init(path: "/assessment", zh: "考核通报", en: "Assessment", permission: .viewAssessment),
         .init(path: "/portal", zh: "网上警务室", en: "Portal", permission: .viewPortal),
+        .init(path: "/governance", zh: "综治", en: "Governance", permission: .viewGovernance),
         .init(path: "/inbox", zh: "消息", en: "Messages", permission: nil),
         .init(path: "/admin/users", zh: "用户", en: "Users", permission: .manageUsers),
         .init(path: "/admin/audit", zh: "审计日志", en: "Audit log", permission: .viewAudit),

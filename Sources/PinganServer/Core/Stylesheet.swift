@@ -75,7 +75,7 @@ table.data tr.total td { font-weight:600; background:var(--accent-soft); }
 .scroll { overflow-x:auto; }
 .card table.data + form { margin-top:.8rem; }
 /* a full menu (16 sections for an administrator) fits one line at 1280 px without the subtitle and the role after the name (in its tooltip) */
-@media (max-width: 1440px) { .brand-sub { display:none; } .main-nav { gap:0; } .main-nav a { padding:.3rem .38rem; font-size:.9rem; }
+@media (max-width: 1440px) { .brand-sub { display:none; } .main-nav { gap:0; } .main-nav a { padding:.3rem .3rem; font-size:.86rem; }
   .user-box { gap:.6rem; } .user-box .who-role { display:none; } }
 .nav-toggle, .nav-toggle-label { display:none; }
 @media (max-width: 700px) { header.top { padding:.5rem .7rem; gap:.3rem .8rem; justify-content:space-between; } .brand-sub { display:none; }

@@ -6,7 +6,7 @@ import PinganKit
 /// Walks every registered route with every role, in scope and out of scope. A route added
 /// without an entry here fails the suite, so nothing ships unscoped by accident.
 final class RouteWalkTests: XCTestCase {
-    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob, siteImportJob, incidentImportJob, gridEvent, photo, unit, category, calendarDay, patrolFinding, pushMessage, inboxCopy }
+    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob, siteImportJob, incidentImportJob, gridEvent, photo, unit, category, calendarDay, patrolFinding, pushMessage, inboxCopy, petition }
     /// `also`: a second permission the route needs (taking a patrol finding up as an event needs to see patrols and to report events).
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false; var also: Permission? = nil }
 
@@ -172,6 +172,23 @@ final class RouteWalkTests: XCTestCase {
         "POST api/v1/messages": .init(permission: .sendMessages),
         "GET api/v1/messages/:id": .init(permission: .sendMessages, target: .pushMessage),
         "POST api/v1/messages/:id/remind": .init(permission: .sendMessages, target: .pushMessage),
+        // Governance office (综治): petitions, community grain.
+        "GET governance": .init(permission: .viewGovernance),
+        "GET governance/petitions": .init(permission: .viewGovernance),
+        "GET governance/petitions/export.csv": .init(permission: .viewGovernance),
+        "GET governance/petitions/new": .init(permission: .editGovernance),
+        "POST governance/petitions": .init(permission: .editGovernance),
+        "GET governance/petitions/stats": .init(permission: .viewGovernance),
+        "GET governance/petitions/:id": .init(permission: .viewGovernance, target: .petition),
+        "GET governance/petitions/:id/edit": .init(permission: .editGovernance, target: .petition),
+        "POST governance/petitions/:id/edit": .init(permission: .editGovernance, target: .petition),
+        "POST governance/petitions/:id/conclude": .init(permission: .editGovernance, target: .petition),
+        "GET api/v1/petitions": .init(permission: .viewGovernance),
+        "POST api/v1/petitions": .init(permission: .editGovernance),
+        "GET api/v1/petitions/stats": .init(permission: .viewGovernance),
+        "GET api/v1/petitions/:id": .init(permission: .viewGovernance, target: .petition),
+        "PATCH api/v1/petitions/:id": .init(permission: .editGovernance, target: .petition),
+        "POST api/v1/petitions/:id/conclude": .init(permission: .editGovernance, target: .petition),
         "POST account/password": .init(permission: nil),
         "POST account/tokens": .init(permission: nil),
         "POST account/tokens/revoke": .init(permission: nil),
@@ -547,6 +564,7 @@ final class RouteWalkTests: XCTestCase {
             let everyone = Array(f.users.values)
             let pushInside = try await insertPush(app, sender: f.users["admin"]!, area: f.c1, kind: .task, to: everyone)
             let pushOutside = try await insertPush(app, sender: f.users["admin"]!, area: f.c3, kind: .task, to: [victim.id!])
+            let petitionInside = try await insertPetition(app, f, community: f.c1), petitionOutside = try await insertPetition(app, f, community: f.c3)
             let users: [String: Role] = ["admin": .admin, "command": .districtCommand, "chief": .stationChief, "officer": .communityOfficer,
                                          "grid": .gridWorker, "mediator": .mediator, "leader": .teamLeader, "analyst": .analyst]
             let wholeDistrict: Set<String> = ["admin", "command", "analyst"]
@@ -612,6 +630,7 @@ final class RouteWalkTests: XCTestCase {
                     case .pushMessage: inID = pushInside; outID = wholeDistrict.contains(user) ? nil : pushOutside
                     // Someone else's copy looks missing to everyone, whole-district roles included.
                     case .inboxCopy: inID = pushInside; outID = pushOutside
+                    case .petition: inID = petitionInside; outID = wholeDistrict.contains(user) ? nil : petitionOutside
                     case .calendarDay:
                         // Deleting is a write: every call gets the day back first.
                         var settings = try await GridEventSettings.load(app.db)
