@@ -33,4 +33,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateKeyCheck(secret: app.pingan.secretKey))
     app.migrations.add(ChainAuditLog(secret: app.pingan.secretKey))
     app.migrations.add(CreatePetitions())
+    app.migrations.add(CreateMeetings())
 }

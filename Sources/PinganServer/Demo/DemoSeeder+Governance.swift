@@ -74,3 +74,53 @@ extension DemoSeeder {
         for chunk in stride(from: 0, to: rows.count, by: 200) { try await Array(rows[chunk..<min(chunk + 200, rows.count)]).create(on: db) }
     }
 }
+
+extension DemoSeeder {
+    /// Three situation meetings of the demo street (形势分析会), two and one months ago and this week, each with decisions:
+    /// most of the older ones done, one past its deadline, the newest still open — so the supervision list has all states.
+    /// The agenda is counted from the demo's own files as they stand now (the seeder has no signed-in user to scope by).
+    public func seedMeetings(app: Application) async throws {
+        let db = app.db
+        if try await Meeting.query(on: db).count() > 0 { return }
+        guard let street = try await Division.query(on: db).filter(\.$code == "440113007").first(),
+              let chief = try await User.query(on: db).filter(\.$username == "chief").first()?.id else { return }
+        let communities = try await Division.query(on: db).filter(\.$parentID == street.id!).sort(\.$code).all()
+        let ids = communities.compactMap(\.id)
+        let now = Date()
+        let today = LocalDay(now, in: LocalCalendar())
+        let openStatuses = DisputeStatus.allCases.filter { $0.isOpen || $0.isWaiting }
+        let disputes = try await Dispute.query(on: db).filter(\.$communityID ~~ ids).filter(\.$status ~~ openStatuses).all()
+        let lateEvents = try await GridEvent.query(on: db).filter(\.$communityID ~~ ids).filter(\.$status ~~ [.dispatched, .handling, .rework]).filter(\.$deadline < now).all()
+        let lines = AgendaLine.ordered(communities.map { c in
+            let mine = disputes.filter { $0.communityID == c.id }
+            return AgendaLine(communityID: c.id!, community: c.name, alerts: 0, riskDisputes: mine.filter(\.anyRisk).count,
+                              overdueDisputes: mine.filter { DisputeDeadline.isOverdue(status: $0.status, dueDay: $0.dueOn, today: today.description) }.count,
+                              overdueInspections: 0, overdueEvents: lateEvents.filter { $0.communityID == c.id }.count)
+        })
+        let agenda = String(decoding: try JSONEncoder().encode(lines), as: UTF8.self)
+        let attendees = "市桥街道党工委书记、办事处主任，市桥派出所所长、教导员，街道综治办主任，司法所所长，城管执法中队长"
+        // (days ago, title, [(decision, owner, days allowed, done, agenda topic it is about)])
+        let specs: [(Int, String, [(String, String, Int, Bool, String)])] = [
+            (62, "安全稳定形势分析会（第一次）", [("对辖区出租屋开展消防安全专项整治", "市桥派出所", 20, true, ""), ("旧村改造补偿纠纷逐户走访化解", "街道综治办", 30, true, "disputes")]),
+            (31, "安全稳定形势分析会（第二次）", [("入室盗窃高发社区增加夜间巡逻", "市桥派出所 巡防队", 14, true, ""), ("拖欠工资纠纷联合劳动监察处理", "街道劳动保障所", 21, false, "disputes")]),
+            (3, "本月安全稳定形势分析会", [("风险纠纷逐件包案，落实责任人", "街道司法所", 14, false, "risk"), ("超期网格事件督办到处置单位", "街道城管执法中队", 7, false, "events")]),
+        ]
+        for (ago, title, items) in specs {
+            let m = Meeting()
+            m.kind = .situation; m.areaDivisionID = street.id!; m.heldOn = today.adding(days: -ago).description; m.title = title; m.attendees = attendees
+            m.agenda = agenda; m.minutes = "会议通报了近期辖区治安形势和矛盾纠纷排查情况，分析了突出问题，研究部署了下阶段重点工作。"; m.createdByID = chief
+            try await m.create(on: db)
+            for (text, owner, days, done, about) in items {
+                let a = MeetingAction()
+                a.meetingID = m.id!; a.text = text; a.owner = owner; a.dueOn = today.adding(days: -ago + days).description
+                a.aboutPath = ""; a.aboutLabel = ""
+                if let line = lines.first(where: { $0.topics.contains { $0.key == about } }), let topic = line.topics.first(where: { $0.key == about }) {
+                    a.aboutPath = topic.path; a.aboutLabel = line.community
+                }
+                a.doneOn = done ? today.adding(days: -ago + days - 2).description : nil
+                a.doneNote = done ? "已按期落实，情况已报街道综治办。" : ""; a.createdByID = chief
+                try await a.create(on: db)
+            }
+        }
+    }
+}

@@ -9,17 +9,7 @@ enum PetitionViews {
         return .span(.class("badge \(cls)"), .text(L.t(s.nameZh, s.nameEn)))
     }
 
-    static func tabs(_ req: Request, active: String) -> Node {
-        let L = req.lang
-        let canEdit = (try? req.user.role.can(.editGovernance)) ?? false
-        var items: [(String, String)] = [("/governance/petitions", L.t("信访登记", "Petition register")), ("/governance/petitions/stats", L.t("信访统计", "Petition statistics"))]
-        if canEdit { items.append(("/governance/petitions/new", L.t("登记信访", "Register a petition"))) }
-        return .element("nav", [.class("tabs no-print")] + items.map { path, text in .a(.href(path), path == active ? .class("active") : .empty, .text(text)) })
-    }
-
-    static func header(_ req: Request, active: String) -> Node {
-        .group([.div(.class("toolbar"), .h1(.text(req.t("综治工作", "Governance office")))), tabs(req, active: active)])
-    }
+    static func header(_ req: Request, active: String) -> Node { GovernanceViews.header(req, active: active) }
 
     static func options<T: CaseIterable & RawRepresentable>(_ L: Lang, _ t: T.Type, _ zh: (T) -> String, _ en: (T) -> String) -> [(String, String)] where T.RawValue == String {
         T.allCases.map { ($0.rawValue, L.t(zh($0), en($0))) }
@@ -66,7 +56,8 @@ enum PetitionViews {
         return .page(req, title: L.t("信访登记", "Petition register"),
             header(req, active: "/governance/petitions"), filters, problems,
             .div(.class("toolbar no-print"), .span(.class("muted"), .text(L.t("共 \(info.total) 批", "\(info.total) batches"))),
-                 .a(.class("btn secondary"), .href(csv), .text(L.t("导出CSV", "Export CSV")))),
+                 .a(.class("btn secondary"), .href(csv), .text(L.t("导出CSV", "Export CSV"))),
+                 ((try? req.user.role.can(.editGovernance)) ?? false) ? .a(.class("btn"), .href("/governance/petitions/new"), .text(L.t("登记信访", "Register a petition"))) : .empty),
             table, info.total > info.per ? Pager.view(req, info) : .empty)
     }
 
@@ -90,7 +81,7 @@ enum PetitionViews {
         let action = editing.map { "/governance/petitions/\($0.id!)/edit" } ?? "/governance/petitions"
         let title = editing.map { L.t("修改信访 \($0.number)", "Edit petition \($0.number)") } ?? L.t("登记信访", "Register a petition")
         return .page(req, title: title, status: errors.isEmpty ? .ok : .unprocessableEntity,
-            editing == nil ? header(req, active: "/governance/petitions/new")
+            editing == nil ? header(req, active: "/governance/petitions")
                 : .div(.class("breadcrumb no-print"), .a(.href("/governance/petitions"), .text(L.t("信访登记", "Petition register"))), " › ",
                        .a(.href("/governance/petitions/\(editing!.id!)"), .text(editing!.number)), " › ", .text(L.t("修改", "Edit"))),
             .form(.method("post"), .action(action), .class("card"), Layout.csrfField(req),

@@ -6,7 +6,7 @@ import PinganKit
 /// Walks every registered route with every role, in scope and out of scope. A route added
 /// without an entry here fails the suite, so nothing ships unscoped by accident.
 final class RouteWalkTests: XCTestCase {
-    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob, siteImportJob, incidentImportJob, gridEvent, photo, unit, category, calendarDay, patrolFinding, pushMessage, inboxCopy, petition }
+    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob, siteImportJob, incidentImportJob, gridEvent, photo, unit, category, calendarDay, patrolFinding, pushMessage, inboxCopy, petition, meeting, meetingAction }
     /// `also`: a second permission the route needs (taking a patrol finding up as an event needs to see patrols and to report events).
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false; var also: Permission? = nil }
 
@@ -189,6 +189,21 @@ final class RouteWalkTests: XCTestCase {
         "GET api/v1/petitions/:id": .init(permission: .viewGovernance, target: .petition),
         "PATCH api/v1/petitions/:id": .init(permission: .editGovernance, target: .petition),
         "POST api/v1/petitions/:id/conclude": .init(permission: .editGovernance, target: .petition),
+        // Meetings belong to a street: seen by whole-district roles and by those who work in one of its communities.
+        "GET governance/meetings": .init(permission: .viewGovernance),
+        "GET governance/meetings/new": .init(permission: .editGovernance),
+        "POST governance/meetings": .init(permission: .editGovernance),
+        "GET governance/meetings/:id": .init(permission: .viewGovernance, target: .meeting),
+        "POST governance/meetings/:id/actions": .init(permission: .editGovernance, target: .meeting),
+        "GET governance/actions": .init(permission: .viewGovernance),
+        "GET governance/actions/export.csv": .init(permission: .viewGovernance),
+        "POST governance/actions/:id/done": .init(permission: .editGovernance, target: .meetingAction),
+        "GET api/v1/meetings": .init(permission: .viewGovernance),
+        "POST api/v1/meetings": .init(permission: .editGovernance),
+        "GET api/v1/meetings/:id": .init(permission: .viewGovernance, target: .meeting),
+        "POST api/v1/meetings/:id/actions": .init(permission: .editGovernance, target: .meeting),
+        "GET api/v1/meeting-actions": .init(permission: .viewGovernance),
+        "POST api/v1/meeting-actions/:id/done": .init(permission: .editGovernance, target: .meetingAction),
         "POST account/password": .init(permission: nil),
         "POST account/tokens": .init(permission: nil),
         "POST account/tokens/revoke": .init(permission: nil),
@@ -565,6 +580,7 @@ final class RouteWalkTests: XCTestCase {
             let pushInside = try await insertPush(app, sender: f.users["admin"]!, area: f.c1, kind: .task, to: everyone)
             let pushOutside = try await insertPush(app, sender: f.users["admin"]!, area: f.c3, kind: .task, to: [victim.id!])
             let petitionInside = try await insertPetition(app, f, community: f.c1), petitionOutside = try await insertPetition(app, f, community: f.c3)
+            let meetingInside = try await insertMeeting(app, f, area: f.streetA), meetingOutside = try await insertMeeting(app, f, area: f.streetB)
             let users: [String: Role] = ["admin": .admin, "command": .districtCommand, "chief": .stationChief, "officer": .communityOfficer,
                                          "grid": .gridWorker, "mediator": .mediator, "leader": .teamLeader, "analyst": .analyst]
             let wholeDistrict: Set<String> = ["admin", "command", "analyst"]
@@ -631,6 +647,8 @@ final class RouteWalkTests: XCTestCase {
                     // Someone else's copy looks missing to everyone, whole-district roles included.
                     case .inboxCopy: inID = pushInside; outID = pushOutside
                     case .petition: inID = petitionInside; outID = wholeDistrict.contains(user) ? nil : petitionOutside
+                    case .meeting: inID = meetingInside.meeting; outID = wholeDistrict.contains(user) ? nil : meetingOutside.meeting
+                    case .meetingAction: inID = meetingInside.action; outID = wholeDistrict.contains(user) ? nil : meetingOutside.action
                     case .calendarDay:
                         // Deleting is a write: every call gets the day back first.
                         var settings = try await GridEventSettings.load(app.db)

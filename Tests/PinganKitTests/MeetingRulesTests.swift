@@ -1,0 +1,24 @@
+import XCTest
+@testable import PinganKit
+
+/// Issue 20 §4: a decision's state by day, and the agenda's order.
+final class MeetingRulesTests: XCTestCase {
+    func testTheDueDayIsStillOnTime() {
+        XCTAssertEqual(ActionItemState.of(dueOn: "2026-12-06", doneOn: nil, today: "2026-12-06"), .open)
+        XCTAssertEqual(ActionItemState.of(dueOn: "2026-12-05", doneOn: nil, today: "2026-12-06"), .overdue)
+        XCTAssertEqual(ActionItemState.of(dueOn: "2026-12-01", doneOn: "2026-12-03", today: "2026-12-06"), .done)
+    }
+
+    func testTheAgendaKeepsCommunitiesWithSomethingOnThemMostFirst() {
+        let lines = AgendaLine.ordered([
+            AgendaLine(communityID: 1, community: "A", alerts: 0, riskDisputes: 0, overdueDisputes: 0, overdueInspections: 0, overdueEvents: 0),
+            AgendaLine(communityID: 2, community: "B", alerts: 1, riskDisputes: 0, overdueDisputes: 0, overdueInspections: 0, overdueEvents: 0),
+            AgendaLine(communityID: 3, community: "C", alerts: 0, riskDisputes: 2, overdueDisputes: 1, overdueInspections: 0, overdueEvents: 0),
+            AgendaLine(communityID: 4, community: "D", alerts: 0, riskDisputes: 0, overdueDisputes: 0, overdueInspections: 0, overdueEvents: 1),
+        ])
+        XCTAssertEqual(lines.map(\.community), ["C", "B", "D"])
+        XCTAssertEqual(lines[0].topics.map(\.key), ["risk", "disputes"])
+        XCTAssertEqual(lines[0].topics[0].path, "/disputes?community=3&risk=1")
+        for l in lines { for t in l.topics { XCTAssertEqual(AgendaLine.topicName(path: t.path)?.zh, t.zh) } }
+    }
+}
