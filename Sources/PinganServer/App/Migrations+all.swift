@@ -34,4 +34,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(ChainAuditLog(secret: app.pingan.secretKey))
     app.migrations.add(CreatePetitions())
     app.migrations.add(CreateMeetings())
+    app.migrations.add(CreateCommunityGroups())
 }

@@ -102,3 +102,8 @@ extension Petition: ScopedModel {
     static var communityKey: KeyPath<Petition, FieldProperty<Petition, Int>> { \.$communityID }
     var scopeCommunityID: Int { communityID }
 }
+/// The group registry belongs to a community as a whole.
+extension CommunityGroup: ScopedModel {
+    static var communityKey: KeyPath<CommunityGroup, FieldProperty<CommunityGroup, Int>> { \.$communityID }
+    var scopeCommunityID: Int { communityID }
+}

@@ -124,3 +124,41 @@ extension DemoSeeder {
         }
     }
 }
+
+extension DemoSeeder {
+    /// The demo street's groups (群组登记): a building group for most buildings, a property and an auxiliaries' group per
+    /// community, an agency group in some; most checked this quarter, some overdue for a check, a few never.
+    public func seedGroups(app: Application) async throws {
+        let db = app.db
+        if try await CommunityGroup.query(on: db).count() > 0 { return }
+        guard let street = try await Division.query(on: db).filter(\.$code == "440113007").first() else { return }
+        let communities = try await Division.query(on: db).filter(\.$parentID == street.id!).sort(\.$code).all()
+        let officers = Dictionary(try await User.query(on: db).filter(\.$role == .communityOfficer).sort(\.$id).all().compactMap { u in u.scopeDivisionID.map { ($0, u.id!) } },
+                                  uniquingKeysWith: { a, _ in a })
+        let today = LocalDay(Date(), in: LocalCalendar())
+        var rng = SplitMix64(seed: seed &+ 37)
+        func checked() -> String? {
+            let x = rng.nextDouble(in: 0..<1)
+            if x < 0.08 { return nil }
+            return today.adding(days: -(x < 0.8 ? Int(rng.next() % 80) : 95 + Int(rng.next() % 120))).description
+        }
+        let surnames = ["陈", "李", "黄", "梁", "何", "罗", "郭", "冯"]
+        var rows: [CommunityGroup] = []
+        func add(_ c: Division, _ kind: GroupKind, _ name: String, building: Int? = nil, members: Int) {
+            let g = CommunityGroup()
+            g.communityID = c.id!; g.buildingID = building; g.kind = kind; g.name = name
+            g.adminName = (kind == .building ? "楼长 " : kind == .property ? "物业 " : kind == .agency ? "中介 " : "民警 ") + surnames[Int(rng.next() % UInt64(surnames.count))] + "某"
+            g.members = members; g.officerID = officers[c.id!]; g.lastCheckedOn = checked(); g.note = ""
+            rows.append(g)
+        }
+        for c in communities {
+            let buildings = try await Division.query(on: db).filter(\.$level == .building).filter(\.$communityID == c.id!).sort(\.$code).all()
+            for b in buildings where rng.nextDouble(in: 0..<1) < 0.7 { add(c, .building, c.name + b.name + "住户群", building: b.id, members: 40 + Int(rng.next() % 160)) }
+            guard !buildings.isEmpty || c.id == communities.first?.id else { continue }
+            add(c, .property, c.name + "物业业主群", members: 200 + Int(rng.next() % 280))
+            add(c, .auxiliary, c.name + "警辅联防群", members: 15 + Int(rng.next() % 25))
+            if rng.nextDouble(in: 0..<1) < 0.5 { add(c, .agency, c.name + "房屋中介群", members: 10 + Int(rng.next() % 30)) }
+        }
+        for chunk in stride(from: 0, to: rows.count, by: 200) { try await Array(rows[chunk..<min(chunk + 200, rows.count)]).create(on: db) }
+    }
+}

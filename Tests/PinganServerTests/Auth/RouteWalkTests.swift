@@ -6,7 +6,7 @@ import PinganKit
 /// Walks every registered route with every role, in scope and out of scope. A route added
 /// without an entry here fails the suite, so nothing ships unscoped by accident.
 final class RouteWalkTests: XCTestCase {
-    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob, siteImportJob, incidentImportJob, gridEvent, photo, unit, category, calendarDay, patrolFinding, pushMessage, inboxCopy, petition, meeting, meetingAction }
+    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob, siteImportJob, incidentImportJob, gridEvent, photo, unit, category, calendarDay, patrolFinding, pushMessage, inboxCopy, petition, meeting, meetingAction, group }
     /// `also`: a second permission the route needs (taking a patrol finding up as an event needs to see patrols and to report events).
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false; var also: Permission? = nil }
 
@@ -204,6 +204,19 @@ final class RouteWalkTests: XCTestCase {
         "POST api/v1/meetings/:id/actions": .init(permission: .editGovernance, target: .meeting),
         "GET api/v1/meeting-actions": .init(permission: .viewGovernance),
         "POST api/v1/meeting-actions/:id/done": .init(permission: .editGovernance, target: .meetingAction),
+        "GET governance/groups": .init(permission: .viewGovernance),
+        "GET governance/groups/export.csv": .init(permission: .viewGovernance),
+        "GET governance/groups/new": .init(permission: .editGovernance),
+        "POST governance/groups": .init(permission: .editGovernance),
+        "GET governance/groups/:id": .init(permission: .viewGovernance, target: .group),
+        "POST governance/groups/:id": .init(permission: .editGovernance, target: .group),
+        "POST governance/groups/:id/check": .init(permission: .editGovernance, target: .group),
+        "GET api/v1/groups": .init(permission: .viewGovernance),
+        "POST api/v1/groups": .init(permission: .editGovernance),
+        "GET api/v1/groups/coverage": .init(permission: .viewGovernance),
+        "GET api/v1/groups/:id": .init(permission: .viewGovernance, target: .group),
+        "PATCH api/v1/groups/:id": .init(permission: .editGovernance, target: .group),
+        "POST api/v1/groups/:id/check": .init(permission: .editGovernance, target: .group),
         "POST account/password": .init(permission: nil),
         "POST account/tokens": .init(permission: nil),
         "POST account/tokens/revoke": .init(permission: nil),
@@ -581,6 +594,7 @@ final class RouteWalkTests: XCTestCase {
             let pushOutside = try await insertPush(app, sender: f.users["admin"]!, area: f.c3, kind: .task, to: [victim.id!])
             let petitionInside = try await insertPetition(app, f, community: f.c1), petitionOutside = try await insertPetition(app, f, community: f.c3)
             let meetingInside = try await insertMeeting(app, f, area: f.streetA), meetingOutside = try await insertMeeting(app, f, area: f.streetB)
+            let groupInside = try await insertGroup(app, community: f.c1), groupOutside = try await insertGroup(app, community: f.c3)
             let users: [String: Role] = ["admin": .admin, "command": .districtCommand, "chief": .stationChief, "officer": .communityOfficer,
                                          "grid": .gridWorker, "mediator": .mediator, "leader": .teamLeader, "analyst": .analyst]
             let wholeDistrict: Set<String> = ["admin", "command", "analyst"]
@@ -647,6 +661,7 @@ final class RouteWalkTests: XCTestCase {
                     // Someone else's copy looks missing to everyone, whole-district roles included.
                     case .inboxCopy: inID = pushInside; outID = pushOutside
                     case .petition: inID = petitionInside; outID = wholeDistrict.contains(user) ? nil : petitionOutside
+                    case .group: inID = groupInside; outID = wholeDistrict.contains(user) ? nil : groupOutside
                     case .meeting: inID = meetingInside.meeting; outID = wholeDistrict.contains(user) ? nil : meetingOutside.meeting
                     case .meetingAction: inID = meetingInside.action; outID = wholeDistrict.contains(user) ? nil : meetingOutside.action
                     case .calendarDay:

@@ -1,0 +1,30 @@
+import XCTest
+@testable import PinganKit
+
+/// Issue 20 §5: the group registry's coverage (buildings with a 楼栋群) and the quarterly check.
+final class GroupRulesTests: XCTestCase {
+    func testCoverageCountsEachBuildingOnceAndOnlyBuildingGroups() {
+        let today = LocalDay("2026-12-06")!
+        let groups = [
+            GroupFact(communityID: 1, kind: .building, buildingID: 11, members: 120, lastCheckedOn: "2026-11-01"),
+            GroupFact(communityID: 1, kind: .building, buildingID: 11, members: 40, lastCheckedOn: "2026-08-01"),  // a second group of the same building; due
+            GroupFact(communityID: 1, kind: .building, buildingID: 12, members: 80, lastCheckedOn: nil),          // never checked: due
+            GroupFact(communityID: 1, kind: .property, buildingID: nil, members: 300, lastCheckedOn: "2026-12-01"),
+            GroupFact(communityID: 2, kind: .network, buildingID: nil, members: 450, lastCheckedOn: "2026-10-01"),
+            GroupFact(communityID: 1, kind: .building, buildingID: 99, members: 5, lastCheckedOn: "2026-12-01"),  // not a building of this community
+        ]
+        let (rows, total) = GroupCoverage.compute(communities: [(1, "德兴社区", [11, 12, 13, 14]), (2, "东兴社区", [21, 22]), (3, "沙头社区", [])], groups: groups, today: today)
+        XCTAssertEqual(rows[0].buildingsWithGroup, 2); XCTAssertEqual(rows[0].coverage, "50.0%")
+        XCTAssertEqual(rows[0].groups, ["building": 4, "property": 1]); XCTAssertEqual(rows[0].due, 2); XCTAssertEqual(rows[0].members, 545)
+        XCTAssertEqual(rows[1].coverage, "0.0%"); XCTAssertEqual(rows[2].coverage, "—")
+        XCTAssertEqual(total.buildings, 6); XCTAssertEqual(total.buildingsWithGroup, 2); XCTAssertEqual(total.coverage, "33.3%")
+        XCTAssertEqual(total.totalGroups, 6)
+    }
+
+    func testAGroupIsDueAfterNinetyDays() {
+        let today = LocalDay("2026-12-06")!
+        XCTAssertFalse(GroupRules.isDue(lastCheckedOn: today.adding(days: -90).description, today: today))
+        XCTAssertTrue(GroupRules.isDue(lastCheckedOn: today.adding(days: -91).description, today: today))
+        XCTAssertTrue(GroupRules.isDue(lastCheckedOn: nil, today: today))
+    }
+}
