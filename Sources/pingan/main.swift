@@ -137,6 +137,7 @@ do {
         try await seeder.seedPetitions(app: app)
         try await seeder.seedMeetings(app: app)
         try await seeder.seedGroups(app: app)
+        try await seeder.seedOffices(app: app)
         print("\nSign in at http://\(config.hostname):\(config.port)/login with any of these demo accounts (passwords are new each run):\n")
         print("  username   password         role                scope")
         for a in accounts {

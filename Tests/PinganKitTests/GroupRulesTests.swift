@@ -28,3 +28,15 @@ final class GroupRulesTests: XCTestCase {
         XCTAssertTrue(GroupRules.isDue(lastCheckedOn: nil, today: today))
     }
 }
+
+/// Issue 20 §5: the integrated office's 检查考核 integration is read off the dual assessment.
+final class IntegrationRulesTests: XCTestCase {
+    func testTheAssessmentIntegrationFollowsTheDualScores() {
+        let nov = YearMonth(year: 2026, month: 11)
+        XCTAssertEqual(IntegrationRules.assessmentStatus(stationMonths: ["2026-11"], governanceMonths: ["2026-11"], lastMonth: nov), .met)
+        XCTAssertEqual(IntegrationRules.assessmentStatus(stationMonths: ["2026-11"], governanceMonths: [], lastMonth: nov), .partial)
+        XCTAssertEqual(IntegrationRules.assessmentStatus(stationMonths: ["2026-09"], governanceMonths: ["2026-09"], lastMonth: nov), .partial)
+        XCTAssertEqual(IntegrationRules.assessmentStatus(stationMonths: ["2026-08"], governanceMonths: ["2026-08"], lastMonth: nov), .notMet)
+        XCTAssertEqual(IntegrationRules.score([.command: .met, .forces: .partial, .assessment: .met]), 2)
+    }
+}

@@ -35,4 +35,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreatePetitions())
     app.migrations.add(CreateMeetings())
     app.migrations.add(CreateCommunityGroups())
+    app.migrations.add(CreateIntegratedOffices())
 }

@@ -107,3 +107,8 @@ extension CommunityGroup: ScopedModel {
     static var communityKey: KeyPath<CommunityGroup, FieldProperty<CommunityGroup, Int>> { \.$communityID }
     var scopeCommunityID: Int { communityID }
 }
+/// A community's integrated office: the community as a whole.
+extension IntegratedOffice: ScopedModel {
+    static var communityKey: KeyPath<IntegratedOffice, FieldProperty<IntegratedOffice, Int>> { \.$communityID }
+    var scopeCommunityID: Int { communityID }
+}

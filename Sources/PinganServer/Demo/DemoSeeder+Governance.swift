@@ -162,3 +162,37 @@ extension DemoSeeder {
         for chunk in stride(from: 0, to: rows.count, by: 200) { try await Array(rows[chunk..<min(chunk + 200, rows.count)]).create(on: db) }
     }
 }
+
+extension DemoSeeder {
+    /// Integrated offices (合署办公) in most of the demo street's communities, each with its secretary as director, its
+    /// officer as deputy and a self-assessment of the five self-assessed integrations — most in place, some partly.
+    public func seedOffices(app: Application) async throws {
+        let db = app.db
+        if try await IntegratedOffice.query(on: db).count() > 0 { return }
+        guard let street = try await Division.query(on: db).filter(\.$code == "440113007").first(),
+              let admin = try await User.query(on: db).filter(\.$username == "admin").first()?.id else { return }
+        let communities = try await Division.query(on: db).filter(\.$parentID == street.id!).sort(\.$code).all()
+        let officers = Dictionary(try await User.query(on: db).filter(\.$role == .communityOfficer).sort(\.$id).all().compactMap { u in u.scopeDivisionID.map { ($0, u.id!) } },
+                                  uniquingKeysWith: { a, _ in a })
+        let today = LocalDay(Date(), in: LocalCalendar())
+        var rng = SplitMix64(seed: seed &+ 41)
+        let names = ["黄丽", "陈志坚", "梁美玲", "何国强", "罗秀珍", "郭永明", "冯淑仪", "李卫东"]
+        let evidence: [Integration: String] = [.command: "每周一综治办与警务室联合例会，会议记录在册", .forces: "网格员、警辅、巡防队统一编组，联合排班",
+                                               .dailyWork: "同一办公场所，联合值班表张贴上墙", .gridManagement: "警务网格与综治网格一致，一格一员一警",
+                                               .informationSharing: "每月通报警情、矛盾纠纷和出租屋信息"]
+        for (n, c) in communities.enumerated() where rng.nextDouble(in: 0..<1) < 0.75 || officers[c.id!] != nil && n == 0 {
+            let o = IntegratedOffice()
+            o.communityID = c.id!; o.director = "社区书记 " + names[n % names.count]; o.deputyID = officers[c.id!]
+            o.members = "网格员 若干名\n社工 2名\n辅警 2名\n治保会主任 1名"; o.establishedOn = today.adding(days: -(400 + Int(rng.next() % 900))).description; o.note = ""
+            try await o.create(on: db)
+            for i in Integration.allCases where !i.isComputed {
+                let x = rng.nextDouble(in: 0..<1)
+                let status: IntegrationStatus = x < 0.7 ? .met : x < 0.92 ? .partial : .notMet
+                let ch = IntegrationCheck()
+                ch.officeID = o.id!; ch.item = i; ch.status = status; ch.evidence = status == .notMet ? "" : evidence[i] ?? ""
+                ch.checkedOn = today.adding(days: -Int(rng.next() % 60)).description; ch.checkedByID = admin
+                try await ch.create(on: db)
+            }
+        }
+    }
+}

@@ -6,7 +6,7 @@ import PinganKit
 /// Walks every registered route with every role, in scope and out of scope. A route added
 /// without an entry here fails the suite, so nothing ships unscoped by accident.
 final class RouteWalkTests: XCTestCase {
-    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob, siteImportJob, incidentImportJob, gridEvent, photo, unit, category, calendarDay, patrolFinding, pushMessage, inboxCopy, petition, meeting, meetingAction, group }
+    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob, siteImportJob, incidentImportJob, gridEvent, photo, unit, category, calendarDay, patrolFinding, pushMessage, inboxCopy, petition, meeting, meetingAction, group, officeCommunity }
     /// `also`: a second permission the route needs (taking a patrol finding up as an event needs to see patrols and to report events).
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false; var also: Permission? = nil }
 
@@ -205,6 +205,15 @@ final class RouteWalkTests: XCTestCase {
         "GET api/v1/meeting-actions": .init(permission: .viewGovernance),
         "POST api/v1/meeting-actions/:id/done": .init(permission: .editGovernance, target: .meetingAction),
         "GET governance/groups": .init(permission: .viewGovernance),
+        // Integrated offices are keyed by their community, seen as a whole.
+        "GET governance/offices": .init(permission: .viewGovernance),
+        "GET governance/offices/:community": .init(permission: .viewGovernance, target: .officeCommunity),
+        "POST governance/offices/:community": .init(permission: .editGovernance, target: .officeCommunity),
+        "POST governance/offices/:community/checks": .init(permission: .editGovernance, target: .officeCommunity),
+        "GET api/v1/offices": .init(permission: .viewGovernance),
+        "GET api/v1/offices/:community": .init(permission: .viewGovernance, target: .officeCommunity),
+        "PUT api/v1/offices/:community": .init(permission: .editGovernance, target: .officeCommunity),
+        "PUT api/v1/offices/:community/checks": .init(permission: .editGovernance, target: .officeCommunity),
         "GET governance/groups/export.csv": .init(permission: .viewGovernance),
         "GET governance/groups/new": .init(permission: .editGovernance),
         "POST governance/groups": .init(permission: .editGovernance),
@@ -540,7 +549,7 @@ final class RouteWalkTests: XCTestCase {
         h.replaceOrAdd(name: .accept, value: path.hasPrefix("api/") ? "application/json" : "text/html")
         // Non-numeric keys: a category code and a calendar day that exist, or (for the missing id) ones that do not.
         let missing = id == 987_654
-        let filled = path.replacingOccurrences(of: ":id", with: "\(id)").replacingOccurrences(of: ":code", with: missing ? "ZZZ" : "E01")
+        let filled = path.replacingOccurrences(of: ":id", with: "\(id)").replacingOccurrences(of: ":community", with: "\(id)").replacingOccurrences(of: ":code", with: missing ? "ZZZ" : "E01")
             .replacingOccurrences(of: ":day", with: missing ? "2099-01-01" : "2027-10-09")
         try await app.call(method, "/" + filled, headers: h, beforeRequest: { req in
             if method != .GET {
@@ -661,6 +670,7 @@ final class RouteWalkTests: XCTestCase {
                     // Someone else's copy looks missing to everyone, whole-district roles included.
                     case .inboxCopy: inID = pushInside; outID = pushOutside
                     case .petition: inID = petitionInside; outID = wholeDistrict.contains(user) ? nil : petitionOutside
+                    case .officeCommunity: inID = f.c1; outID = wholeDistrict.contains(user) ? nil : f.c3
                     case .group: inID = groupInside; outID = wholeDistrict.contains(user) ? nil : groupOutside
                     case .meeting: inID = meetingInside.meeting; outID = wholeDistrict.contains(user) ? nil : meetingOutside.meeting
                     case .meetingAction: inID = meetingInside.action; outID = wholeDistrict.contains(user) ? nil : meetingOutside.action
