@@ -40,3 +40,27 @@ final class IntegrationRulesTests: XCTestCase {
         XCTAssertEqual(IntegrationRules.score([.command: .met, .forces: .partial, .assessment: .met]), 2)
     }
 }
+
+/// Issue 20 §6: technical-prevention coverage read off the registry.
+final class TechPreventionTests: XCTestCase {
+    func testCoverageByStreetAsTheSeedReportsIt() {
+        let compounds = [
+            CompoundFact(streetID: 1, households: 300, propertyManaged: true, accessControl: true, cameras: 4),    // covered
+            CompoundFact(streetID: 1, households: 200, propertyManaged: true, accessControl: false, cameras: 6),   // cameras but no 门禁
+            CompoundFact(streetID: 1, households: 100, propertyManaged: false, accessControl: true, cameras: 0),   // 门禁 but no camera
+            CompoundFact(streetID: 2, households: 400, propertyManaged: false, accessControl: true, cameras: 2),   // covered
+            CompoundFact(streetID: 9, households: 999, propertyManaged: true, accessControl: true, cameras: 1),    // another district's street: ignored
+        ]
+        let cameras = [CameraPointFact(streetID: 1, isPublic: true, working: true), CameraPointFact(streetID: 2, isPublic: true, working: false),
+                       CameraPointFact(streetID: 2, isPublic: false, working: true)]
+        let c = CoverageTotals.compute(streets: [(1, "市桥街道"), (2, "沙头街道"), (3, "东环街道")], compounds: compounds, cameras: cameras)
+        XCTAssertEqual(c.total.compounds, 4); XCTAssertEqual(c.total.compoundsCovered, 2); XCTAssertEqual(c.total.compoundRate, "50.0%")
+        XCTAssertEqual(c.total.householdRate, "70.0%")      // 700 of 1,000
+        XCTAssertEqual(c.total.managedRate, "50.0%")        // 1 of 2
+        XCTAssertEqual(c.streetsWithVideo, 1, "a faulty public camera or a private one is not a video system")
+        XCTAssertEqual(c.videoRate, "33.3%")
+        XCTAssertEqual(c.total.cameras, 15)                 // 12 in compounds + 3 points
+        XCTAssertEqual(c.streets[2].compoundRate, "—")
+        XCTAssertTrue(c.sentence(chinese: true).hasPrefix("辖区4个居民小区，有2个实行了科技创安，覆盖率50.0%；1000户居民中，700户实行了科技创安，覆盖率70.0%"))
+    }
+}

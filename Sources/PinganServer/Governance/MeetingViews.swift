@@ -9,6 +9,7 @@ enum GovernanceViews {
             ("/governance/petitions", L.t("信访登记", "Petitions")), ("/governance/petitions/stats", L.t("信访统计", "Petition statistics")),
             ("/governance/meetings", L.t("形势分析会", "Meetings")), ("/governance/actions", L.t("决定事项督办", "Decisions to follow up")),
             ("/governance/groups", L.t("群组登记", "Groups")), ("/governance/offices", L.t("合署办公", "Integrated offices")),
+            ("/governance/coverage", L.t("科技创安", "Technical prevention")),
         ]
         return .group([.div(.class("toolbar"), .h1(.text(L.t("综治工作", "Governance office")))),
                        .element("nav", [.class("tabs no-print")] + items.map { path, text in .a(.href(path), path == active ? .class("active") : .empty, .text(text)) })])

@@ -207,6 +207,8 @@ final class RouteWalkTests: XCTestCase {
         "GET governance/groups": .init(permission: .viewGovernance),
         // Integrated offices are keyed by their community, seen as a whole.
         "GET governance/offices": .init(permission: .viewGovernance),
+        "GET governance/coverage": .init(permission: .viewGovernance),
+        "GET api/v1/governance/coverage": .init(permission: .viewGovernance),
         "GET governance/offices/:community": .init(permission: .viewGovernance, target: .officeCommunity),
         "POST governance/offices/:community": .init(permission: .editGovernance, target: .officeCommunity),
         "POST governance/offices/:community/checks": .init(permission: .editGovernance, target: .officeCommunity),
