@@ -22,3 +22,13 @@ final class MeetingRulesTests: XCTestCase {
         for l in lines { for t in l.topics { XCTAssertEqual(AgendaLine.topicName(path: t.path)?.zh, t.zh) } }
     }
 }
+
+/// Issue 20 §6: the six-systems page's on-time count.
+final class SixSystemsRulesTests: XCTestCase {
+    func testOnTimeCountsHandledByTheDeadlineOverWhatWasDue() {
+        let r = OnTime.count(events: [(10, 9), (10, 11), (10, nil), (100, nil), (nil, 5)], now: 50)
+        XCTAssertEqual(r.onTime, 1)
+        XCTAssertEqual(r.due, 3, "handled late, handled on time, still open past its deadline; not one still within it or one never dispatched")
+        XCTAssertEqual(SafetySystem.allCases.count, 6)
+    }
+}

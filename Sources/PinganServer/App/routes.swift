@@ -39,6 +39,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: GroupController())
     try signedIn.register(collection: OfficeController())
     try signedIn.register(collection: CoverageController())
+    try signedIn.register(collection: SixSystemsController())
     try signedIn.register(collection: PhotoController())
     try signedIn.register(collection: IncidentController())
     try signedIn.register(collection: IncidentAPIController())

@@ -133,6 +133,7 @@ table.limits td.sub { padding-left:1.4rem; } table.limits th { text-align:left; 
 code.secret { font-size:1.05rem; letter-spacing:.04em; word-spacing:.3em; overflow-wrap:anywhere; }
 ol.codes { columns:2 15em; column-gap:2rem; margin:.6rem 0 1rem; padding-left:1.6rem; } ol.codes li { margin:.2rem 0; } ol.codes code { font-size:1rem; }
 .card h3 { margin:1rem 0 .4rem; }
+.systems { display:grid; grid-template-columns:repeat(auto-fit, minmax(min(22rem, 100%), 1fr)); gap:0 1rem; } .systems .card { margin-top:0; }
 input.evidence { display:block; width:100%; min-width:12rem; margin-top:.3rem; }
 """#
 }

@@ -31,10 +31,10 @@ struct PetitionController: RouteCollection {
         PinganKit.PageRequest(page: req.query[Int.self, at: "page"], per: req.query[Int.self, at: "per"], defaultPer: 30, maxPer: 200)
     }
 
-    /// The governance office's work opens on the petition register (the first of its registers).
+    /// The governance office's work opens on the six systems: every figure there leads to its register.
     @Sendable func home(req: Request) async throws -> Response {
         try req.require(.viewGovernance)
-        return req.redirect(to: "/governance/petitions")
+        return req.redirect(to: "/governance/systems")
     }
 
     // MARK: pages

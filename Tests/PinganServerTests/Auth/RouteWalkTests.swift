@@ -208,6 +208,8 @@ final class RouteWalkTests: XCTestCase {
         // Integrated offices are keyed by their community, seen as a whole.
         "GET governance/offices": .init(permission: .viewGovernance),
         "GET governance/coverage": .init(permission: .viewGovernance),
+        "GET governance/systems": .init(permission: .viewGovernance),
+        "GET api/v1/governance/systems": .init(permission: .viewGovernance),
         "GET api/v1/governance/coverage": .init(permission: .viewGovernance),
         "GET governance/offices/:community": .init(permission: .viewGovernance, target: .officeCommunity),
         "POST governance/offices/:community": .init(permission: .editGovernance, target: .officeCommunity),
