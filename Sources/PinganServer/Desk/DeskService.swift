@@ -55,6 +55,7 @@ enum DeskService {
             sections.append(try await registry(req))
             sections.append(try await inspections(req))
             sections.append(try await alerts(req))
+            sections.append(try await governance(req))
             sections.append(try await inbox(req))
         case .mediator:
             sections.append(try await disputes(req, today: today))
@@ -63,11 +64,13 @@ enum DeskService {
             sections.append(try await alerts(req))
             sections.append(try await overdueWork(req))
             sections.append(try await ranking(req, own: true))
+            sections.append(try await governance(req))
             sections.append(try await inbox(req))
         case .districtCommand:
             sections.append(try await alerts(req))
             sections.append(try await centreQueues(req))
             sections.append(try await ranking(req, own: false))
+            sections.append(try await governance(req))
             sections.append(try await inbox(req))
         case .gridWorker:
             sections.append(try await gridEvents(req))
@@ -179,6 +182,21 @@ enum DeskService {
         let (_, info) = try await MessageService.inbox(req, .open, q: nil, PinganKit.PageRequest(page: 1, per: 1))
         return DeskSection(key: "inbox", title: L.t("消息", "Messages"), figures: [
             fig(req, "inbox.open", "待办消息（未读通知、未完成任务）", "Open messages (unread notices, tasks not done)", info.total, "/inbox?filter=open"),
+        ], rows: [], empty: nil)
+    }
+
+    // MARK: governance office
+
+    /// Petitions not yet concluded and the joint meetings' decisions past their deadline (综治).
+    static func governance(_ req: Request) async throws -> DeskSection {
+        let L = req.lang
+        var registered = PetitionFilter(); registered.status = .registered
+        var handling = PetitionFilter(); handling.status = .handling
+        let (_, late) = try await MeetingService.actionList(req, state: .overdue, page: PinganKit.PageRequest(page: 1, per: 1))
+        return DeskSection(key: "governance", title: L.t("综治", "Governance office"), figures: [
+            fig(req, "petitions.registered", "信访待交办", "Petitions not yet handed to a unit", try await registered.query(req).count(), "/governance/petitions?status=registered", warn: true),
+            fig(req, "petitions.handling", "信访办理中", "Petitions in hand", try await handling.query(req).count(), "/governance/petitions?status=handling"),
+            fig(req, "actions.overdue", "逾期未落实的会议决定事项", "Meeting decisions past their deadline", late.total, "/governance/actions?state=overdue", warn: true),
         ], rows: [], empty: nil)
     }
 

@@ -32,7 +32,8 @@ final class DeskTests: XCTestCase {
     /// The list API behind a figure's link, where one exists: its total must equal the figure.
     static let apis: [(String, String)] = [("/portal?", "/api/v1/portal/requests?"), ("/alerts?", "/api/v1/alerts?"), ("/events?", "/api/v1/events?"),
                                            ("/disputes?", "/api/v1/disputes?"), ("/incidents?", "/api/v1/incidents?"), ("/people?", "/api/v1/people?"),
-                                           ("/forces/inspections?", "/api/v1/inspections?"), ("/inbox?", "/api/v1/inbox?")]
+                                           ("/forces/inspections?", "/api/v1/inspections?"), ("/inbox?", "/api/v1/inbox?"),
+                                           ("/governance/petitions?", "/api/v1/petitions?"), ("/governance/actions?", "/api/v1/meeting-actions?")]
 
     func checkLinks(_ app: Application, _ f: Fixture, _ user: String, _ figs: [String: Fig], file: StaticString = #filePath, line: UInt = #line) async throws {
         for x in figs.values {
@@ -86,6 +87,12 @@ final class DeskTests: XCTestCase {
             // Inbox: one task for the officer, one for officer3.
             _ = try await insertPush(app, sender: f.users["admin"]!, area: f.district, kind: .task, to: [f.users["officer"]!])
             _ = try await insertPush(app, sender: f.users["admin"]!, area: f.district, kind: .task, to: [f.users["officer3"]!])
+            // Governance: a petition waiting in C1, one in hand in C2, one waiting in C3; a street A decision past its deadline.
+            _ = try await insertPetition(app, f, community: f.c1)
+            let inHand = try await Petition.find(try await insertPetition(app, f, community: f.c2), on: db)!
+            inHand.handlingUnit = "街道信访办"; inHand.status = .handling; try await inHand.save(on: db)
+            _ = try await insertPetition(app, f, community: f.c3)
+            _ = try await insertMeeting(app, f, area: f.streetA)   // its decision was due 2026-03-30
 
             let o = try await desk(app, f, "officer")
             XCTAssertEqual(o["portal.new"]?.count, 2)
@@ -99,12 +106,16 @@ final class DeskTests: XCTestCase {
             XCTAssertEqual(o["worklog.week"]?.count, 2)
             XCTAssertEqual(o["inspections.open"]?.count, 0)
             XCTAssertEqual(o["inbox.open"]?.count, 1)
+            XCTAssertEqual(o["petitions.registered"]?.count, 1)
+            XCTAssertEqual(o["petitions.handling"]?.count, 0)
+            XCTAssertEqual(o["actions.overdue"]?.count, 1, "the officer's street's meeting")
             try await checkLinks(app, f, "officer", o)
 
             // The station chief (C1 + C2): two overdue requests, one of them the officer's.
             let c = try await desk(app, f, "chief")
             XCTAssertEqual(c["portal.overdue"]?.count, 2)
             XCTAssertEqual(c["alerts.current"]?.count, 1)
+            XCTAssertEqual(c["petitions.registered"]?.count, 1); XCTAssertEqual(c["petitions.handling"]?.count, 1)
             let perOfficer = try await rows(app, f, "chief", "overdue")
             XCTAssertEqual(perOfficer.map(\.link), ["/portal?overdue=1&officer=\(f.users["officer"]!)"])
             try await checkLinks(app, f, "chief", c)
@@ -114,6 +125,7 @@ final class DeskTests: XCTestCase {
             // District command: the whole district's current alerts.
             let d = try await desk(app, f, "command")
             XCTAssertEqual(d["alerts.current"]?.count, 2)
+            XCTAssertEqual(d["petitions.registered"]?.count, 2); XCTAssertEqual(d["actions.overdue"]?.count, 1)
             try await checkLinks(app, f, "command", d)
 
             // The page itself renders the figures and keeps the month's incident overview for the command.
