@@ -106,7 +106,9 @@ struct DisputeController: RouteCollection {
         var mediatorName: String? = nil
         if let m = d.mediatorID { mediatorName = try await User.find(m, on: req.db)?.displayName }
         let options = try await DisputeService.mediators(req, level: nil, communityID: d.communityID).map { ($0.user.id!, $0.user.displayName, $0.level) }
-        return .init(d: d, dto: dto, places: places, mediatorName: mediatorName, mediatorOptions: options)
+        let petitions = try req.user.role.can(.viewGovernance)
+            ? try await req.scoped(Petition.self).filter(\.$disputeID == d.id!).sort(\.$receivedOn).all() : []
+        return .init(d: d, dto: dto, places: places, mediatorName: mediatorName, mediatorOptions: options, petitions: petitions)
     }
 
     @Sendable func show(req: Request) async throws -> Response {

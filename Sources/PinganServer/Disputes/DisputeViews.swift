@@ -124,6 +124,22 @@ enum DisputeViews {
         var places: [Int: String]
         var mediatorName: String?
         var mediatorOptions: [(Int, String, DisputeLevel)]
+        /// Petitions (信访) registered against the file, for roles that see the governance office's work.
+        var petitions: [Petition] = []
+    }
+
+    /// 关联信访: a file's petitions, and where to register one from it (the governance office's register).
+    static func petitionsNode(_ req: Request, _ x: DetailData) -> Node {
+        let L = req.lang
+        guard (try? req.user.role.can(.viewGovernance)) ?? false else { return .empty }
+        let canRegister = (try? req.user.role.can(.editGovernance)) ?? false
+        return .div(.class("card"), .h2(.text(L.t("关联信访", "Petitions about this file"))),
+            x.petitions.isEmpty ? .p(.class("muted"), .text(L.t("没有因本纠纷登记的信访。", "No petition has been registered about this dispute.")))
+                : .ul(.forEach(x.petitions) { p in
+                    .li(.a(.href("/governance/petitions/\(p.id!)"), .text(p.number)), .text(" · \(p.receivedOn) · " + L.t(p.level.nameZh, p.level.nameEn) + " · \(p.people)" + L.t("人", " people")),
+                        p.collective ? .span(.class("badge received"), .text(" " + L.t("集体访", "Collective"))) : .empty)
+                }),
+            canRegister ? .p(.class("no-print"), .a(.class("btn secondary"), .href("/governance/petitions/new?dispute=\(x.d.id!)"), .text(L.t("登记相关信访", "Register a petition about it")))) : .empty)
     }
 
     static func facts(_ req: Request, _ x: DetailData) -> Node {
@@ -293,6 +309,7 @@ enum DisputeViews {
                      .div(.class("card"), .h2(.text(L.t("办理过程", "Timeline"))), timelineNode(req, x)))),
             .div(.class("card"), .h2(.text(L.t("调解记录", "Mediation sessions"))), sessionsNode(req, x)),
             .div(.class("card"), .h2(.text(L.t("关联警情", "Linked incidents"))), incidentsNode(req, x, canEdit: canEdit, errors: errors)),
+            petitionsNode(req, x),
             .div(.class("card"), .id("attachments"), .h2(.text(L.t("附件", "Attachments"))), attachmentsNode(req, x, canEdit: canEdit, errors: errors)))
     }
 

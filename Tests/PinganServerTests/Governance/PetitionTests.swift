@@ -63,6 +63,14 @@ final class PetitionTests: XCTestCase {
             (s, body) = try await call(app, f, "officer", .POST, "/api/v1/petitions/\(p.id)/conclude", #"{"result":"再次"}"#)
             XCTAssertEqual(s, .unprocessableEntity); XCTAssertTrue(body.contains("已办结"), body)
 
+            // The dispute file lists the petition and offers to register another.
+            let (cookies, _, _) = try await signIn(app, "officer")
+            try await app.call(.GET, "/disputes/\(dispute)", beforeRequest: { $0.headers.cookie = cookies }) { res in
+                XCTAssertTrue(res.body.string.contains(p.number)); XCTAssertTrue(res.body.string.contains("/governance/petitions/new?dispute=\(dispute)"))
+            }
+            try await app.call(.GET, "/governance/petitions/new?dispute=\(dispute)", beforeRequest: { $0.headers.cookie = cookies }) { res in
+                XCTAssertTrue(res.body.string.contains("value=\"\(dispute)\""), "the form starts from the file")
+            }
             // Every write is in the audit log.
             let actions = try await AuditEvent.query(on: app.db).filter(\.$entity == "petition").all().map(\.action)
             XCTAssertEqual(Set(actions), ["petition.create", "petition.update", "petition.conclude"])
