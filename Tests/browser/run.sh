@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Browser tests (headless Debian chromium via selenium), bounded: the map script on its harness pages, then the
-# resident's pin-drop report flow and the staff map on a real server with a small demo database.
+# resident's pin-drop report flow, the staff map and the governance office's pages (a petition registered on a phone) on a
+# real server with a small demo database.
 #   Tests/browser/run.sh BINARY [SHOTS_DIR]      (needs chromium, chromium-driver and python with selenium: see .ci/run)
 set -euo pipefail
 BIN=$(readlink -f "${1:?path to the pingan binary}"); SHOTS=${2:-/tmp/pingan-browser-shots}; PY=${PYTHON:-python3}

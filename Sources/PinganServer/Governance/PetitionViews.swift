@@ -130,7 +130,7 @@ enum PetitionViews {
                 .div(.class("toolbar"), .h1(.text(L.t("信访 ", "Petition ") + p.number)),
                      canEdit ? .a(.class("btn secondary no-print"), .href("/governance/petitions/\(p.id!)/edit"), .text(L.t("修改", "Edit"))) : .empty,
                      .button(.type("button"), .class("btn secondary no-print"), .attr("data-print", "1"), .text(L.t("打印", "Print")))),
-                .p(statusBadge(L, p.status), p.collective ? .group([.text(" "), .span(.class("badge received"), .text(L.t("集体访", "Collective visit")))]) : .empty,
+                .p(statusBadge(L, p.status), p.collective ? .group([.text(" "), .span(.class("badge received collective"), .text(L.t("集体访", "Collective visit")))]) : .empty,
                    p.level.isAboveDistrict ? .group([.text(" "), .span(.class("badge prev"), .text(L.t("越级（区以上）", "Above the district")))]) : .empty),
                 .dl(.class("kv"),
                     .dt(.text(L.t("收到日期", "Received"))), .dd(.text(p.receivedOn)),
