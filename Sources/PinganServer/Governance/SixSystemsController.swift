@@ -26,10 +26,11 @@ struct SixSystemsController: RouteCollection {
         // 矛盾联合化解: files mediated to a conclusion and their success; escalations prevented; petitions.
         var conflict: [Figure] = []
         if role.can(.viewDisputes) {
-            let files = try await req.scoped(Dispute.self).filter(\.$registeredAt >= start).filter(\.$registeredAt < end).all()
-            let agreed = files.filter { [.closed, .followedUp].contains($0.status) && $0.outcome == .agreement }.count
-            let failed = files.filter { [.closed, .followedUp].contains($0.status) && $0.outcome == .failed }.count
-            let referred = files.filter { $0.status == .referred }.count
+            // Counted in the database: a district's year of files is not loaded to be counted.
+            let files = try await req.scoped(Dispute.self).filter(\.$registeredAt >= start).filter(\.$registeredAt < end)
+            let agreed = try await files.copy().filter(\.$status ~~ [.closed, .followedUp]).filter(\.$outcome == .agreement).count()
+            let failed = try await files.copy().filter(\.$status ~~ [.closed, .followedUp]).filter(\.$outcome == .failed).count()
+            let referred = try await files.copy().filter(\.$status == .referred).count()
             let handled = agreed + failed + referred
             conflict.append(Figure(label: L.t("调处纠纷 / 调解成功", "Files handled / settled"), value: "\(handled) / \(agreed)", note: L.t("成功率 ", "success rate ") + Rate.format(agreed, of: handled),
                                    link: "/disputes/stats?from=\(from)&to=\(to)"))
@@ -64,9 +65,14 @@ struct SixSystemsController: RouteCollection {
         // 城市科学管理: grid events handled on time and closed.
         var urban: [Figure] = []
         if role.can(.viewGridEvents) {
-            let events = try await GridEventService.visible(req).filter(\.$dispatchedAt >= start).filter(\.$dispatchedAt < end).all()
-            let t = OnTime.count(events: events.map { ($0.deadline?.timeIntervalSince1970, $0.handledAt?.timeIntervalSince1970) }, now: Date().timeIntervalSince1970)
-            urban.append(Figure(label: L.t("派遣网格事件", "Grid events dispatched"), value: "\(events.count)", note: L.t("结案 \(events.filter { $0.status == .closed }.count) 件", "\(events.filter { $0.status == .closed }.count) closed"), link: "/events/evaluation"))
+            // `OnTime.count`'s rule, counted in the database (a district dispatches ~1,000 events a day).
+            let events = try await GridEventService.visible(req).filter(\.$dispatchedAt >= start).filter(\.$dispatchedAt < end)
+            let dispatched = try await events.copy().count()
+            let closed = try await events.copy().filter(\.$status == .closed).count()
+            let onTime = try await events.copy().filter(\.$deadline != nil).filter(\.$handledAt, .lessThanOrEqual, \.$deadline).count()
+            let due = try await events.copy().filter(\.$deadline != nil).group(.or) { $0.filter(\.$handledAt != nil).filter(\.$deadline < Date()) }.count()
+            let t = (onTime: onTime, due: due)
+            urban.append(Figure(label: L.t("派遣网格事件", "Grid events dispatched"), value: "\(dispatched)", note: L.t("结案 \(closed) 件", "\(closed) closed"), link: "/events/evaluation"))
             urban.append(Figure(label: L.t("按期处置率", "Handled on time"), value: Rate.format(t.onTime, of: t.due), note: L.t("\(t.onTime)/\(t.due) 件到期事件", "\(t.onTime) of \(t.due) due"), link: "/events/evaluation"))
         }
         cards.append(Card(system: .urbanManagement, name: L.t(SafetySystem.urbanManagement.nameZh, SafetySystem.urbanManagement.nameEn), figures: urban,

@@ -15,6 +15,19 @@ final class SixSystemsTests: XCTestCase {
             let meeting = try await Meeting.find(m, on: app.db)!; meeting.heldOn = today.description; try await meeting.update(on: app.db)
             let action = try await MeetingAction.find(a, on: app.db)!
             action.dueOn = today.description; action.doneOn = today.description; action.doneNote = "已落实"; try await action.update(on: app.db)
+            // Grid events dispatched yesterday: handled on time, handled late, open past the deadline, open within it, and one
+            // in C3. The page's count in the database must agree with OnTime's rule.
+            let now = Date(), h = 3600.0
+            let specs: [(Int, Double, Double?, GridEventStatus)] = [(f.c1, 20, 10, .handling), (f.c1, 5, 8, .closed), (f.c1, 2, nil, .dispatched),
+                                                                     (f.c1, -30, nil, .dispatched), (f.c3, 4, 1, .closed)]
+            var facts: [(deadline: Double?, handledAt: Double?)] = []
+            for (community, deadlineAgo, handledAgo, status) in specs {
+                let e = try await GridEvent.find(try await insertGridEvent(app, community: community, grid: nil, reportedAt: now.addingTimeInterval(-25 * h)), on: app.db)!
+                e.dispatchedAt = now.addingTimeInterval(-24 * h); e.deadline = now.addingTimeInterval(-deadlineAgo * h)
+                e.handledAt = handledAgo.map { now.addingTimeInterval(-$0 * h) }; e.status = status
+                try await e.update(on: app.db)
+                if community == f.c1 { facts.append((e.deadline!.timeIntervalSince1970, e.handledAt?.timeIntervalSince1970)) }
+            }
             func report(_ user: String) async throws -> SixSystemsController.Report {
                 var body = ""
                 try await app.call(.GET, "/api/v1/governance/systems?from=\(today.adding(days: -1))&to=\(today)", headers: f.bearer(user)) {
@@ -31,6 +44,12 @@ final class SixSystemsTests: XCTestCase {
             XCTAssertEqual(value(r, .stabilityAssurance, "形势分析会 / 联席会议"), "1")
             XCTAssertEqual(value(r, .stabilityAssurance, "决定事项按期落实率"), "100.0%")
             XCTAssertNotNil(r.cards.first { $0.system == .emergencyManagement }?.untracked, "says plainly what Pingan does not hold")
+            XCTAssertEqual(value(r, .urbanManagement, "派遣网格事件"), "5")
+            XCTAssertEqual(value(r, .urbanManagement, "按期处置率"), "25.0%")   // C1 and C3: 1 on time of 4 due (C3's was handled late)
+            r = try await report("chief")
+            let rule = OnTime.count(events: facts, now: now.timeIntervalSince1970)
+            XCTAssertEqual(rule.onTime, 1); XCTAssertEqual(rule.due, 3)
+            XCTAssertEqual(value(r, .urbanManagement, "按期处置率"), Rate.format(rule.onTime, of: rule.due), "the database count follows OnTime's rule")
             // The other street's officer: their own incident, and not this street's meeting.
             r = try await report("officer3")
             XCTAssertEqual(value(r, .securityPrevention, "可防性案件"), "1")
