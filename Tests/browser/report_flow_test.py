@@ -184,7 +184,7 @@ def officer_map(base, officer, shots, stored):
 
 
 GOVERNANCE_PAGES = ['/governance', '/governance/petitions', '/governance/petitions/stats', '/governance/meetings', '/governance/actions',
-                    '/governance/groups', '/governance/offices', '/governance/coverage']
+                    '/governance/groups', '/governance/offices', '/governance/coverage', '/governance/campaigns', '/governance/campaigns/1']
 
 
 def governance_flow(base, staff, shots):
@@ -198,7 +198,10 @@ def governance_flow(base, staff, shots):
                 d.get(base + path)
                 check(not console_errors(d), f'{path} without console errors at {width} px')
                 no_sideways_scroll(d, width, path)
-                check(len(d.find_elements(By.CSS_SELECTOR, 'nav.tabs a[href="/governance/systems"]')) == 1, f'{path} shows the governance office\'s tabs at {width} px')
+                if path[-1].isdigit():  # one record: its breadcrumb leads back to its register
+                    check(len(d.find_elements(By.CSS_SELECTOR, '.breadcrumb a[href="' + path.rsplit('/', 1)[0] + '"]')) == 1, f'{path} leads back to its register at {width} px')
+                else:
+                    check(len(d.find_elements(By.CSS_SELECTOR, 'nav.tabs a[href="/governance/systems"]')) == 1, f'{path} shows the governance office\'s tabs at {width} px')
                 if shots:
                     d.save_screenshot(os.path.join(shots, 'governance' + path.replace('/governance', '').replace('/', '-') + f'-{width}.png'))
             if not phone:
@@ -222,6 +225,23 @@ def governance_flow(base, staff, shots):
             no_sideways_scroll(d, width, 'the registered petition')
             if shots:
                 d.save_screenshot(os.path.join(shots, f'governance-petition-registered-{width}.png'))
+            # A place of the district's campaign in hand is closed (销帐): without evidence first (the note stays), then with it.
+            d.get(base + '/governance/campaigns/1?status=rectifying')
+            d.find_element(By.CSS_SELECTOR, 'table.data tbody a[href^="/governance/campaign-targets/"]').click()
+            WebDriverWait(d, 10).until(lambda x: '/governance/campaign-targets/' in x.current_url)
+            Select(d.find_element(By.NAME, 'status')).select_by_value('closed')
+            d.find_element(By.NAME, 'note').send_keys('联合复查')
+            d.find_element(By.CSS_SELECTOR, 'form.card button[type=submit]').click()
+            WebDriverWait(d, 10).until(lambda x: 'field-error' in x.page_source)
+            check(d.find_element(By.NAME, 'note').get_attribute('value') == '联合复查', 'closing without evidence keeps the note typed')
+            check(len(d.find_elements(By.CSS_SELECTOR, '.has-error [name=evidence]')) == 1, 'the missing evidence is marked at its field')
+            d.find_element(By.NAME, 'evidence').send_keys('已取缔，复查无反弹')
+            d.find_element(By.CSS_SELECTOR, 'form.card button[type=submit]').click()
+            WebDriverWait(d, 10).until(lambda x: '已取缔，复查无反弹' in x.page_source and 'field-error' not in x.page_source)
+            check(len(d.find_elements(By.CSS_SELECTOR, '.badge.closed')) >= 1, 'the place is closed')
+            no_sideways_scroll(d, width, 'the closed place')
+            if shots:
+                d.save_screenshot(os.path.join(shots, f'governance-campaign-place-closed-{width}.png'))
         finally:
             d.quit()
 

@@ -46,12 +46,12 @@ public enum Role: String, CaseIterable, Codable, Sendable {
                                 .viewAssessment, .manageAssessment, .editFourChecks, .scorePersonnel,
                                 .viewPortal, .handlePortal, .publishNotices,
                                 .viewGridEvents, .reportGridEvents, .dispatchGridEvents, .configureGridEvents, .sendMessages,
-                                .viewGovernance, .editGovernance]
+                                .viewGovernance, .editGovernance, .runCampaigns]
         // Officers who register and supervise people may see full identity numbers (每次查看留痕).
         case .stationChief: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity, .viewDisputes, .editDisputes,
                              .viewAnalysis, .manageAlerts, .viewForces, .editWorkLog, .editInspections, .manageOfficers, .viewTeams, .editTeams,
                              .viewAssessment, .editFourChecks, .scorePersonnel, .viewPortal, .handlePortal, .publishNotices,
-                             .viewGridEvents, .reportGridEvents, .sendMessages, .viewGovernance, .editGovernance]
+                             .viewGridEvents, .reportGridEvents, .sendMessages, .viewGovernance, .editGovernance, .runCampaigns]
         case .communityOfficer: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity, .viewDisputes, .editDisputes,
                                  .viewAnalysis, .manageAlerts, .viewForces, .editWorkLog, .editInspections, .viewTeams, .editTeams,
                                  .viewAssessment, .editFourChecks, .scorePersonnel, .viewPortal, .handlePortal, .publishNotices,
@@ -111,4 +111,7 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case sendMessages
     /// Governance office (综治, issue 20): see the petition register and its statistics; register, edit and conclude petitions.
     case viewGovernance, editGovernance
+    /// Joint enforcement campaigns (联合执法): organise one for the district or one's street — its period, lead unit and
+    /// departments. Adding places and recording their rectification needs only `editGovernance`.
+    case runCampaigns
 }

@@ -36,4 +36,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateMeetings())
     app.migrations.add(CreateCommunityGroups())
     app.migrations.add(CreateIntegratedOffices())
+    app.migrations.add(CreateCampaigns())
 }

@@ -37,6 +37,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: PetitionController())
     try signedIn.register(collection: MeetingController())
     try signedIn.register(collection: GroupController())
+    try signedIn.register(collection: CampaignController())
     try signedIn.register(collection: OfficeController())
     try signedIn.register(collection: CoverageController())
     try signedIn.register(collection: SixSystemsController())

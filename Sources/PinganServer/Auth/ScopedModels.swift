@@ -112,3 +112,8 @@ extension IntegratedOffice: ScopedModel {
     static var communityKey: KeyPath<IntegratedOffice, FieldProperty<IntegratedOffice, Int>> { \.$communityID }
     var scopeCommunityID: Int { communityID }
 }
+/// A campaign's place belongs to its community as a whole; its campaign must be visible too (CampaignController.target).
+extension CampaignTarget: ScopedModel {
+    static var communityKey: KeyPath<CampaignTarget, FieldProperty<CampaignTarget, Int>> { \.$communityID }
+    var scopeCommunityID: Int { communityID }
+}

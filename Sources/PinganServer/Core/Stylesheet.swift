@@ -74,6 +74,7 @@ table.data tr.total td { font-weight:600; background:var(--accent-soft); }
 .survey-grid table.data { border:1px solid var(--line); }
 .scroll { overflow-x:auto; }
 .card table.data + form { margin-top:.8rem; }
+table.data td input.fill { width:100%; box-sizing:border-box; }
 /* a full menu (16 sections for an administrator) fits one line at 1280 px without the subtitle and the role after the name (in its tooltip) */
 @media (max-width: 1440px) { .brand-sub { display:none; } .main-nav { gap:0; } .main-nav a { padding:.3rem .3rem; font-size:.86rem; }
   .user-box { gap:.6rem; } .user-box .who-role { display:none; } }

@@ -196,3 +196,82 @@ extension DemoSeeder {
         }
     }
 }
+
+extension DemoSeeder {
+    /// Two joint enforcement campaigns (联合执法): the district's running 打击“七黑”、整治“五小” campaign, led by urban
+    /// management with market supervision and fire, over the registry's venues, shops and rentals (most listed by the city,
+    /// some found locally, more than half closed); and the demo street's ended rental fire-safety campaign, all but one closed.
+    public func seedCampaigns(app: Application) async throws {
+        let db = app.db
+        if try await Campaign.query(on: db).count() > 0 { return }
+        guard let district = try await Division.query(on: db).filter(\.$level == .district).first(),
+              let street = try await Division.query(on: db).filter(\.$code == "440113007").first(),
+              let command = try await User.query(on: db).filter(\.$username == "command").first()?.id,
+              let officer = try await User.query(on: db).filter(\.$username == "officer").first()?.id else { return }
+        let units = try await ResponsibleUnit.query(on: db).all()
+        func unit(_ name: String) -> Int? { units.first { $0.name == name }?.id }
+        guard let urban = unit("区城管执法大队"), let market = unit("区市场监管局"), let fire = unit("区消防救援大队") else { return }
+        let station = units.first { $0.kind == .policeStation && $0.divisionID == street.id }?.id
+        var g = SplitMix64(seed: seed &+ 29)
+        let today = LocalDay(Date(), in: LocalCalendar())
+
+        func campaign(_ name: String, area: Int, lead: Int, from: LocalDay, to: LocalDay, goal: String, departments: [(Int, String)]) async throws -> Campaign {
+            let c = Campaign()
+            c.name = name; c.areaDivisionID = area; c.leadUnitID = lead; c.startsOn = from.description; c.endsOn = to.description; c.goal = goal; c.createdByID = command
+            try await c.create(on: db)
+            for (u, duty) in departments { try await CampaignDepartment(campaignID: c.id!, unitID: u, duty: duty).create(on: db) }
+            return c
+        }
+        func target(_ c: Campaign, ledger: CampaignLedger, site: Site?, name: String, address: String, community: Int, problems: String, department: Int?,
+                    closedShare: Double, from: LocalDay, to: LocalDay) async throws {
+            let t = CampaignTarget()
+            t.campaignID = c.id!; t.ledger = ledger; t.siteID = site?.id; t.name = name; t.address = address; t.communityID = community; t.problems = problems
+            t.departmentID = department; t.progressNote = ""; t.evidence = ""; t.createdByID = ledger == .listed ? command : officer
+            let r = g.nextDouble(in: 0..<1)
+            if r < closedShare {
+                let span = max(1, from.days(until: min(to, today)))
+                t.status = .closed; t.progressNote = "已下达限期整改通知书，联合检查督促整改。"
+                t.evidence = ["经联合复查，已取缔并拆除招牌，无反弹。", "已补办证照，消防设施整改到位，复查合格。", "已停业整顿，清理违规住人、堆放，复查合格。"][Int(g.next() % 3)]
+                t.closedOn = from.adding(days: Int(g.next() % UInt64(span))).description; t.closedByID = officer
+            } else if r < closedShare + 0.25 {
+                t.status = .rectifying; t.progressNote = "已下达限期整改通知书，整改期内，待复查。"
+            } else { t.status = .pending }
+            try await t.create(on: db)
+        }
+
+        // The district's campaign against unlicensed and unsafe small venues (七黑、五小).
+        let from = today.adding(days: -120), to = today.adding(days: 60)
+        let seven = try await campaign("打击“七黑”、整治“五小”专项行动", area: district.id!, lead: urban, from: from, to: to,
+            goal: "按照市里下达的挂帐名单，年内完成全部挂帐场所整治；各街道同步排查帐外场所，发现一处、列入一处、整治一处。",
+            departments: [(urban, "牵头组织，查处占道经营、违法搭建"), (market, "查处无照经营、取缔黑网吧"), (fire, "消防安全检查，查封重大隐患场所")])
+        let sites = try await Site.query(on: db).filter(\.$kind ~~ [SiteKind.entertainment, .internetCafe, .shop, .rental]).sort(\.$id).all()
+        let problemsByKind: [SiteKind: (String, Int)] = [
+            .entertainment: ("超时营业，消防通道堵塞", fire), .internetCafe: ("接纳未成年人上网，未落实实名登记", market),
+            .shop: ("无照经营，店外占道堆放", urban), .rental: ("群租，电动车室内充电", fire),
+        ]
+        for (i, s) in sites.enumerated() {
+            let (problems, dept) = problemsByKind[s.kind] ?? ("安全隐患", urban)
+            try await target(seven, ledger: i % 10 < 7 ? .listed : .local, site: s, name: s.name, address: s.address, community: s.communityID, problems: problems,
+                             department: i % 13 == 0 ? nil : dept, closedShare: 0.55, from: from, to: to)
+        }
+        let streetCommunities = try await Division.query(on: db).filter(\.$parentID == street.id!).sort(\.$code).all()
+        for (i, (name, problems)) in [("无名废品收购点", "无证经营，露天堆放易燃废品"), ("桥下流动夜市", "占道经营，噪音扰民"), ("无牌黑诊所", "无证行医")].enumerated()
+            where !streetCommunities.isEmpty {
+            let c = streetCommunities[i % streetCommunities.count]
+            try await target(seven, ledger: .local, site: nil, name: name, address: c.name + "辖内", community: c.id!, problems: problems,
+                             department: i == 2 ? market : urban, closedShare: 0.3, from: from, to: to)
+        }
+
+        // The street's own campaign of last season, ended: rentals' fire safety, all but one closed.
+        if let station {
+            let from2 = today.adding(days: -300), to2 = today.adding(days: -210)
+            let rentals = try await Site.query(on: db).filter(\.$kind == .rental).filter(\.$communityID ~~ streetCommunities.compactMap(\.id)).sort(\.$id).all()
+            let c = try await campaign("出租屋消防安全专项整治", area: street.id!, lead: station, from: from2, to: to2,
+                goal: "辖区出租屋逐栋排查，电动车违规充电、群租、消防通道堵塞一律限期整改。", departments: [(station, "牵头组织，逐栋排查登记"), (fire, "消防检查与复查")])
+            for (i, s) in rentals.enumerated() {
+                try await target(c, ledger: .listed, site: s, name: s.name, address: s.address, community: s.communityID, problems: "电动车室内充电，疏散通道堆放杂物",
+                                 department: i % 2 == 0 ? station : fire, closedShare: i == 0 ? 0 : 1, from: from2, to: to2)
+            }
+        }
+    }
+}

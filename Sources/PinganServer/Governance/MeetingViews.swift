@@ -7,7 +7,7 @@ enum GovernanceViews {
         let L = req.lang
         let items: [(String, String)] = [
             ("/governance/systems", L.t("六大体系", "Six systems")), ("/governance/petitions", L.t("信访登记", "Petitions")), ("/governance/petitions/stats", L.t("信访统计", "Petition statistics")),
-            ("/governance/meetings", L.t("形势分析会", "Meetings")), ("/governance/actions", L.t("决定事项督办", "Decisions to follow up")),
+            ("/governance/meetings", L.t("形势分析会", "Meetings")), ("/governance/campaigns", L.t("联合执法", "Campaigns")), ("/governance/actions", L.t("决定事项督办", "Decisions to follow up")),
             ("/governance/groups", L.t("群组登记", "Groups")), ("/governance/offices", L.t("合署办公", "Integrated offices")),
             ("/governance/coverage", L.t("科技创安", "Technical prevention")),
         ]

@@ -60,6 +60,14 @@ struct SixSystemsController: RouteCollection {
         let coverage = try await CoverageController.compute(req)
         security.append(Figure(label: L.t("小区科技创安覆盖率", "Compounds with technical prevention"), value: coverage.now.total.compoundRate,
                                note: L.t("\(coverage.now.total.compoundsCovered)/\(coverage.now.total.compounds) 个小区", "\(coverage.now.total.compoundsCovered) of \(coverage.now.total.compounds)"), link: "/governance/coverage"))
+        // 联合执法: places put right and closed in the period, the seed's 「完成市里挂帐…处和帐外…处」.
+        let campaignIDs = try await CampaignService.visibleCampaignIDs(req)
+        let closedPlaces = try await req.scoped(CampaignTarget.self).filter(\.$campaignID ~~ campaignIDs).filter(\.$status == .closed)
+            .filter(\.$closedOn >= from.description).filter(\.$closedOn <= to.description)
+        let listedClosed = try await closedPlaces.copy().filter(\.$ledger == .listed).count()
+        let localClosed = try await closedPlaces.copy().filter(\.$ledger == .local).count()
+        security.append(Figure(label: L.t("联合执法整治销帐", "Places closed by joint enforcement"), value: "\(listedClosed + localClosed)",
+                               note: L.t("挂帐 \(listedClosed) 处、帐外 \(localClosed) 处", "\(listedClosed) listed, \(localClosed) found locally"), link: "/governance/campaigns"))
         cards.append(Card(system: .securityPrevention, name: L.t(SafetySystem.securityPrevention.nameZh, SafetySystem.securityPrevention.nameEn), figures: security, untracked: nil))
 
         // 城市科学管理: grid events handled on time and closed.

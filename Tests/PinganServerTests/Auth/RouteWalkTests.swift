@@ -6,7 +6,7 @@ import PinganKit
 /// Walks every registered route with every role, in scope and out of scope. A route added
 /// without an entry here fails the suite, so nothing ships unscoped by accident.
 final class RouteWalkTests: XCTestCase {
-    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob, siteImportJob, incidentImportJob, gridEvent, photo, unit, category, calendarDay, patrolFinding, pushMessage, inboxCopy, petition, meeting, meetingAction, group, officeCommunity }
+    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob, siteImportJob, incidentImportJob, gridEvent, photo, unit, category, calendarDay, patrolFinding, pushMessage, inboxCopy, petition, meeting, meetingAction, group, officeCommunity, campaign, campaignTarget }
     /// `also`: a second permission the route needs (taking a patrol finding up as an event needs to see patrols and to report events).
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false; var also: Permission? = nil }
 
@@ -205,6 +205,30 @@ final class RouteWalkTests: XCTestCase {
         "GET api/v1/meeting-actions": .init(permission: .viewGovernance),
         "POST api/v1/meeting-actions/:id/done": .init(permission: .editGovernance, target: .meetingAction),
         "GET governance/groups": .init(permission: .viewGovernance),
+        // Campaigns belong to the district or a street, like meetings; their places to a community.
+        "GET governance/campaigns": .init(permission: .viewGovernance),
+        "GET governance/campaigns/new": .init(permission: .runCampaigns),
+        "POST governance/campaigns": .init(permission: .runCampaigns),
+        "GET governance/campaigns/:id": .init(permission: .viewGovernance, target: .campaign),
+        "GET governance/campaigns/:id/edit": .init(permission: .runCampaigns, target: .campaign),
+        "POST governance/campaigns/:id/edit": .init(permission: .runCampaigns, target: .campaign),
+        "GET governance/campaigns/:id/targets.csv": .init(permission: .viewGovernance, target: .campaign),
+        "GET governance/campaigns/:id/targets/new": .init(permission: .editGovernance, target: .campaign),
+        "POST governance/campaigns/:id/targets": .init(permission: .editGovernance, target: .campaign),
+        "GET governance/campaign-targets/:id": .init(permission: .viewGovernance, target: .campaignTarget),
+        "GET governance/campaign-targets/:id/edit": .init(permission: .editGovernance, target: .campaignTarget),
+        "POST governance/campaign-targets/:id/edit": .init(permission: .editGovernance, target: .campaignTarget),
+        "POST governance/campaign-targets/:id/step": .init(permission: .editGovernance, target: .campaignTarget),
+        "GET api/v1/campaigns": .init(permission: .viewGovernance),
+        "POST api/v1/campaigns": .init(permission: .runCampaigns),
+        "GET api/v1/campaigns/:id": .init(permission: .viewGovernance, target: .campaign),
+        "PATCH api/v1/campaigns/:id": .init(permission: .runCampaigns, target: .campaign),
+        "GET api/v1/campaigns/:id/progress": .init(permission: .viewGovernance, target: .campaign),
+        "GET api/v1/campaigns/:id/targets": .init(permission: .viewGovernance, target: .campaign),
+        "POST api/v1/campaigns/:id/targets": .init(permission: .editGovernance, target: .campaign),
+        "GET api/v1/campaign-targets/:id": .init(permission: .viewGovernance, target: .campaignTarget),
+        "PATCH api/v1/campaign-targets/:id": .init(permission: .editGovernance, target: .campaignTarget),
+        "POST api/v1/campaign-targets/:id/step": .init(permission: .editGovernance, target: .campaignTarget),
         // Integrated offices are keyed by their community, seen as a whole.
         "GET governance/offices": .init(permission: .viewGovernance),
         "GET governance/coverage": .init(permission: .viewGovernance),
@@ -608,6 +632,8 @@ final class RouteWalkTests: XCTestCase {
             let petitionInside = try await insertPetition(app, f, community: f.c1), petitionOutside = try await insertPetition(app, f, community: f.c3)
             let meetingInside = try await insertMeeting(app, f, area: f.streetA), meetingOutside = try await insertMeeting(app, f, area: f.streetB)
             let groupInside = try await insertGroup(app, community: f.c1), groupOutside = try await insertGroup(app, community: f.c3)
+            let campaignInside = try await insertCampaign(app, f, area: f.streetA, community: f.c1)
+            let campaignOutside = try await insertCampaign(app, f, area: f.streetB, community: f.c3)
             let users: [String: Role] = ["admin": .admin, "command": .districtCommand, "chief": .stationChief, "officer": .communityOfficer,
                                          "grid": .gridWorker, "mediator": .mediator, "leader": .teamLeader, "analyst": .analyst]
             let wholeDistrict: Set<String> = ["admin", "command", "analyst"]
@@ -676,6 +702,8 @@ final class RouteWalkTests: XCTestCase {
                     case .petition: inID = petitionInside; outID = wholeDistrict.contains(user) ? nil : petitionOutside
                     case .officeCommunity: inID = f.c1; outID = wholeDistrict.contains(user) ? nil : f.c3
                     case .group: inID = groupInside; outID = wholeDistrict.contains(user) ? nil : groupOutside
+                    case .campaign: inID = campaignInside.campaign; outID = wholeDistrict.contains(user) ? nil : campaignOutside.campaign
+                    case .campaignTarget: inID = campaignInside.target; outID = wholeDistrict.contains(user) ? nil : campaignOutside.target
                     case .meeting: inID = meetingInside.meeting; outID = wholeDistrict.contains(user) ? nil : meetingOutside.meeting
                     case .meetingAction: inID = meetingInside.action; outID = wholeDistrict.contains(user) ? nil : meetingOutside.action
                     case .calendarDay:

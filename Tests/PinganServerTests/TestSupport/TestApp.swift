@@ -182,3 +182,11 @@ func setPopulations(_ app: Application, _ f: Fixture) async throws {
         try await d.save(on: app.db)
     }
 }
+
+/// One JSON API call as `user` (bearer token): the status and the body as text.
+func apiCall(_ app: Application, _ f: Fixture, _ user: String, _ method: HTTPMethod, _ path: String, _ body: String? = nil) async throws -> (HTTPStatus, String) {
+    var out: (HTTPStatus, String) = (.ok, "")
+    var h = f.bearer(user); h.contentType = .json
+    try await app.call(method, path, headers: h, beforeRequest: { if let body { $0.body = ByteBuffer(string: body) } }) { out = ($0.status, $0.body.string) }
+    return out
+}
