@@ -14,42 +14,35 @@ func insertGroup(_ app: Application, community: Int, building: Int? = nil) async
 
 /// Issue 20 §5: the group registry (楼栋群、物管群 …) — scoped, validated, checked quarterly, coverage by building.
 final class GroupTests: XCTestCase {
-    func call(_ app: Application, _ f: Fixture, _ user: String, _ method: HTTPMethod, _ path: String, _ body: String? = nil) async throws -> (HTTPStatus, String) {
-        var out: (HTTPStatus, String) = (.ok, "")
-        var h = f.bearer(user); h.contentType = .json
-        try await app.call(method, path, headers: h, beforeRequest: { if let body { $0.body = ByteBuffer(string: body) } }) { out = ($0.status, $0.body.string) }
-        return out
-    }
-
     func testABuildingGroupCountsTowardsCoverageAndIsCheckedQuarterly() async throws {
         try await withApp { app, f in
             // 德兴社区 has one building in the fixture (1栋, b1a).
-            var (s, body) = try await call(app, f, "officer", .POST, "/api/v1/groups", #"{"kind":"building","name":"德兴社区1栋住户群","communityID":\#(f.c1)}"#)
+            var (s, body) = try await apiCall(app, f, "officer", .POST, "/api/v1/groups", #"{"kind":"building","name":"德兴社区1栋住户群","communityID":\#(f.c1)}"#)
             XCTAssertEqual(s, .unprocessableEntity); XCTAssertTrue(body.contains("\"buildingID\":"), "a building group names its building: \(body)")
-            (s, body) = try await call(app, f, "officer", .POST, "/api/v1/groups",
+            (s, body) = try await apiCall(app, f, "officer", .POST, "/api/v1/groups",
                 #"{"kind":"building","name":"德兴社区1栋住户群","communityID":\#(f.c1),"buildingID":\#(f.b1a),"adminName":"楼长 陈姨","members":86,"officerID":\#(f.users["officer"]!)}"#)
             XCTAssertEqual(s, .created, body)
             let g = try apiDecoder.decode(CommunityGroupDTO.self, from: Data(body.utf8))
             XCTAssertEqual(g.building, "1栋"); XCTAssertEqual(g.officer, "Officer"); XCTAssertTrue(g.dueForCheck, "never checked")
 
-            (s, body) = try await call(app, f, "officer", .GET, "/api/v1/groups/coverage")
+            (s, body) = try await apiCall(app, f, "officer", .GET, "/api/v1/groups/coverage")
             let c = try apiDecoder.decode(GroupService.Coverage.self, from: Data(body.utf8))
             XCTAssertEqual(c.rows.first { $0.communityID == f.c1 }?.coverage, "100.0%")
             XCTAssertEqual(c.total.due, 1)
 
             // Checked today, with the member count corrected.
-            (s, body) = try await call(app, f, "officer", .POST, "/api/v1/groups/\(g.id)/check", #"{"members":91}"#)
+            (s, body) = try await apiCall(app, f, "officer", .POST, "/api/v1/groups/\(g.id)/check", #"{"members":91}"#)
             XCTAssertEqual(s, .ok, body)
             XCTAssertTrue(body.contains("\"members\":91") && body.contains("\"dueForCheck\":false"), body)
-            (s, body) = try await call(app, f, "officer", .GET, "/api/v1/groups?due=1")
+            (s, body) = try await apiCall(app, f, "officer", .GET, "/api/v1/groups?due=1")
             XCTAssertTrue(body.contains("\"total\":0"), body)
 
             // Scope: another community's officer sees nothing of it, cannot place a group in this community or name a foreign building.
-            (s, _) = try await call(app, f, "officer3", .GET, "/api/v1/groups/\(g.id)"); XCTAssertEqual(s, .notFound)
-            (s, body) = try await call(app, f, "officer3", .POST, "/api/v1/groups", #"{"kind":"building","name":"x","communityID":\#(f.c3),"buildingID":\#(f.b1a),"members":-1,"officerID":\#(f.users["officer"]!)}"#)
+            (s, _) = try await apiCall(app, f, "officer3", .GET, "/api/v1/groups/\(g.id)"); XCTAssertEqual(s, .notFound)
+            (s, body) = try await apiCall(app, f, "officer3", .POST, "/api/v1/groups", #"{"kind":"building","name":"x","communityID":\#(f.c3),"buildingID":\#(f.b1a),"members":-1,"officerID":\#(f.users["officer"]!)}"#)
             XCTAssertEqual(s, .unprocessableEntity)
             for field in ["buildingID", "members", "officerID"] { XCTAssertTrue(body.contains("\"\(field)\":"), "\(field) in \(body)") }
-            (s, _) = try await call(app, f, "analyst", .POST, "/api/v1/groups/\(g.id)/check", "{}"); XCTAssertEqual(s, .forbidden)
+            (s, _) = try await apiCall(app, f, "analyst", .POST, "/api/v1/groups/\(g.id)/check", "{}"); XCTAssertEqual(s, .forbidden)
             let n = try await CommunityGroup.query(on: app.db).count()
             XCTAssertEqual(n, 1)
 

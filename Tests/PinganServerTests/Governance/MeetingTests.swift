@@ -18,19 +18,12 @@ func insertMeeting(_ app: Application, _ f: Fixture, area: Int) async throws -> 
 
 /// Issue 20 §4: joint situation meetings with an agenda drawn from the product and decisions tracked to done.
 final class MeetingTests: XCTestCase {
-    func call(_ app: Application, _ f: Fixture, _ user: String, _ method: HTTPMethod, _ path: String, _ body: String? = nil) async throws -> (HTTPStatus, String) {
-        var out: (HTTPStatus, String) = (.ok, "")
-        var h = f.bearer(user); h.contentType = .json
-        try await app.call(method, path, headers: h, beforeRequest: { if let body { $0.body = ByteBuffer(string: body) } }) { out = ($0.status, $0.body.string) }
-        return out
-    }
-
     func testTheAgendaComesFromTheProductAndDecisionsAreTrackedToDone() async throws {
         try await withApp { app, f in
             // Something to discuss in 德兴社区: an open dispute at risk of a group fight.
             _ = try await createDispute(app, f, community: f.c1, extra: #","riskGroupFight":true"#)
             let today = LocalDay(Date(), in: LocalCalendar())
-            var (s, body) = try await call(app, f, "chief", .POST, "/api/v1/meetings",
+            var (s, body) = try await apiCall(app, f, "chief", .POST, "/api/v1/meetings",
                 #"{"kind":"situation","areaID":\#(f.streetA),"heldOn":"\#(today)","title":"十二月安全稳定形势分析会","attendees":"街道书记、派出所所长、综治办主任"}"#)
             XCTAssertEqual(s, .created, body)
             let m = try apiDecoder.decode(MeetingDTO.self, from: Data(body.utf8))
@@ -38,10 +31,10 @@ final class MeetingTests: XCTestCase {
             XCTAssertEqual(m.agenda.first?.riskDisputes, 1)
 
             // A decision about that topic, due yesterday-or-later; a bad one is named field by field.
-            (s, body) = try await call(app, f, "chief", .POST, "/api/v1/meetings/\(m.id)/actions", #"{"text":"","dueOn":"2000-01-01","about":"\#(f.c3):risk"}"#)
+            (s, body) = try await apiCall(app, f, "chief", .POST, "/api/v1/meetings/\(m.id)/actions", #"{"text":"","dueOn":"2000-01-01","about":"\#(f.c3):risk"}"#)
             XCTAssertEqual(s, .unprocessableEntity)
             for field in ["text", "owner", "dueOn", "about"] { XCTAssertTrue(body.contains("\"\(field)\":"), "\(field) in \(body)") }
-            (s, body) = try await call(app, f, "chief", .POST, "/api/v1/meetings/\(m.id)/actions",
+            (s, body) = try await apiCall(app, f, "chief", .POST, "/api/v1/meetings/\(m.id)/actions",
                 #"{"text":"司法所牵头对德兴社区风险纠纷逐件包案化解","owner":"司法所 陈所长","dueOn":"\#(today.adding(days: 14))","about":"\#(f.c1):risk"}"#)
             XCTAssertEqual(s, .created, body)
             let a = try apiDecoder.decode(MeetingActionDTO.self, from: Data(body.utf8))
@@ -49,28 +42,28 @@ final class MeetingTests: XCTestCase {
             XCTAssertEqual(a.aboutPath, "/disputes?community=\(f.c1)&risk=1")
 
             // The officer of the street's community follows it; the other street's officer does not see the meeting.
-            (s, body) = try await call(app, f, "officer", .GET, "/api/v1/meeting-actions?state=open")
+            (s, body) = try await apiCall(app, f, "officer", .GET, "/api/v1/meeting-actions?state=open")
             XCTAssertTrue(body.contains("\"total\":1"), body)
-            (s, _) = try await call(app, f, "officer3", .GET, "/api/v1/meetings/\(m.id)"); XCTAssertEqual(s, .notFound)
-            (s, _) = try await call(app, f, "officer3", .POST, "/api/v1/meeting-actions/\(a.id)/done", #"{"note":"x"}"#); XCTAssertEqual(s, .notFound)
-            (s, body) = try await call(app, f, "officer3", .GET, "/api/v1/meetings"); XCTAssertTrue(body.contains("\"total\":0"), body)
+            (s, _) = try await apiCall(app, f, "officer3", .GET, "/api/v1/meetings/\(m.id)"); XCTAssertEqual(s, .notFound)
+            (s, _) = try await apiCall(app, f, "officer3", .POST, "/api/v1/meeting-actions/\(a.id)/done", #"{"note":"x"}"#); XCTAssertEqual(s, .notFound)
+            (s, body) = try await apiCall(app, f, "officer3", .GET, "/api/v1/meetings"); XCTAssertTrue(body.contains("\"total\":0"), body)
             // A meeting cannot be held for a street outside one's jurisdiction.
-            (s, body) = try await call(app, f, "chief", .POST, "/api/v1/meetings", #"{"kind":"joint","areaID":\#(f.streetB),"heldOn":"\#(today)","title":"x","attendees":"y"}"#)
+            (s, body) = try await apiCall(app, f, "chief", .POST, "/api/v1/meetings", #"{"kind":"joint","areaID":\#(f.streetB),"heldOn":"\#(today)","title":"x","attendees":"y"}"#)
             XCTAssertEqual(s, .unprocessableEntity); XCTAssertTrue(body.contains("\"areaID\":"), body)
 
             // Done once, with what was done.
-            (s, body) = try await call(app, f, "officer", .POST, "/api/v1/meeting-actions/\(a.id)/done", #"{"note":""}"#)
+            (s, body) = try await apiCall(app, f, "officer", .POST, "/api/v1/meeting-actions/\(a.id)/done", #"{"note":""}"#)
             XCTAssertEqual(s, .unprocessableEntity)
-            (s, body) = try await call(app, f, "officer", .POST, "/api/v1/meeting-actions/\(a.id)/done", #"{"note":"已召开调解会，双方签订协议"}"#)
+            (s, body) = try await apiCall(app, f, "officer", .POST, "/api/v1/meeting-actions/\(a.id)/done", #"{"note":"已召开调解会，双方签订协议"}"#)
             XCTAssertEqual(s, .ok, body); XCTAssertTrue(body.contains("\"state\":\"done\""), body)
-            (s, _) = try await call(app, f, "officer", .POST, "/api/v1/meeting-actions/\(a.id)/done", #"{"note":"again"}"#)
+            (s, _) = try await apiCall(app, f, "officer", .POST, "/api/v1/meeting-actions/\(a.id)/done", #"{"note":"again"}"#)
             XCTAssertEqual(s, .unprocessableEntity)
 
             // An item past its deadline shows as overdue on the supervision list.
             let late = MeetingAction(); late.meetingID = m.id; late.text = "整治出租屋消防隐患"; late.owner = "派出所"; late.dueOn = today.adding(days: -1).description
             late.aboutPath = ""; late.aboutLabel = ""; late.doneNote = ""; late.createdByID = f.users["chief"]!
             try await late.create(on: app.db)
-            (s, body) = try await call(app, f, "command", .GET, "/api/v1/meeting-actions?state=overdue")
+            (s, body) = try await apiCall(app, f, "command", .GET, "/api/v1/meeting-actions?state=overdue")
             XCTAssertTrue(body.contains("整治出租屋消防隐患") && body.contains("\"total\":1"), body)
 
             // The page shows the agenda with links and the decisions; the CSV lists both items.

@@ -18,17 +18,10 @@ func insertPetition(_ app: Application, _ f: Fixture, community: Int, level: Pet
 /// Issue 20 §3: the petition register (信访) — registered, scoped, concluded once, counted by level against last year,
 /// and escalations prevented read off the dispute files.
 final class PetitionTests: XCTestCase {
-    func call(_ app: Application, _ f: Fixture, _ user: String, _ method: HTTPMethod, _ path: String, _ body: String? = nil) async throws -> (HTTPStatus, String) {
-        var out: (HTTPStatus, String) = (.ok, "")
-        var h = f.bearer(user); h.contentType = .json
-        try await app.call(method, path, headers: h, beforeRequest: { if let body { $0.body = ByteBuffer(string: body) } }) { out = ($0.status, $0.body.string) }
-        return out
-    }
-
     func testAnOfficerRegistersConcludesAndOthersSeeOnlyTheirOwn() async throws {
         try await withApp { app, f in
             let dispute = try await createDispute(app, f, community: f.c1)
-            var (s, body) = try await call(app, f, "officer", .POST, "/api/v1/petitions",
+            var (s, body) = try await apiCall(app, f, "officer", .POST, "/api/v1/petitions",
                 #"{"receivedOn":"\#(LocalDay(Date(), in: LocalCalendar()).adding(days: -2))","channel":"visit","level":"street","subject":"property_housing","people":6,"petitioner":"业主代表刘某","summary":"小区电梯长期停运，要求物业维修","communityID":\#(f.c1),"disputeID":"TJ2026-\#(dispute)"}"#)
             XCTAssertEqual(s, .created, body)
             var p = try apiDecoder.decode(PetitionDTO.self, from: Data(body.utf8))
@@ -37,30 +30,30 @@ final class PetitionTests: XCTestCase {
             XCTAssertTrue(p.number.hasPrefix("XF20"), p.number)
 
             // Naming a handling unit puts it in hand; the PATCH keeps what it does not name.
-            (s, body) = try await call(app, f, "officer", .PATCH, "/api/v1/petitions/\(p.id)", #"{"handlingUnit":"街道信访办"}"#)
+            (s, body) = try await apiCall(app, f, "officer", .PATCH, "/api/v1/petitions/\(p.id)", #"{"handlingUnit":"街道信访办"}"#)
             XCTAssertEqual(s, .ok, body)
             p = try apiDecoder.decode(PetitionDTO.self, from: Data(body.utf8))
             XCTAssertEqual(p.status, .handling); XCTAssertEqual(p.people, 6); XCTAssertEqual(p.summary, "小区电梯长期停运，要求物业维修")
 
             // Another community's officer and a grid worker: it looks missing; the station and the district see it.
-            (s, _) = try await call(app, f, "officer3", .GET, "/api/v1/petitions/\(p.id)"); XCTAssertEqual(s, .notFound)
-            (s, _) = try await call(app, f, "grid", .GET, "/api/v1/petitions/\(p.id)"); XCTAssertEqual(s, .forbidden)
-            (s, _) = try await call(app, f, "chief", .GET, "/api/v1/petitions/\(p.id)"); XCTAssertEqual(s, .ok)
-            (s, body) = try await call(app, f, "officer3", .GET, "/api/v1/petitions")
+            (s, _) = try await apiCall(app, f, "officer3", .GET, "/api/v1/petitions/\(p.id)"); XCTAssertEqual(s, .notFound)
+            (s, _) = try await apiCall(app, f, "grid", .GET, "/api/v1/petitions/\(p.id)"); XCTAssertEqual(s, .forbidden)
+            (s, _) = try await apiCall(app, f, "chief", .GET, "/api/v1/petitions/\(p.id)"); XCTAssertEqual(s, .ok)
+            (s, body) = try await apiCall(app, f, "officer3", .GET, "/api/v1/petitions")
             XCTAssertTrue(body.contains("\"total\":0"), body)
             // The analyst reads but does not write.
-            (s, _) = try await call(app, f, "analyst", .GET, "/api/v1/petitions/\(p.id)"); XCTAssertEqual(s, .ok)
-            (s, _) = try await call(app, f, "analyst", .POST, "/api/v1/petitions/\(p.id)/conclude", #"{"result":"x"}"#); XCTAssertEqual(s, .forbidden)
+            (s, _) = try await apiCall(app, f, "analyst", .GET, "/api/v1/petitions/\(p.id)"); XCTAssertEqual(s, .ok)
+            (s, _) = try await apiCall(app, f, "analyst", .POST, "/api/v1/petitions/\(p.id)/conclude", #"{"result":"x"}"#); XCTAssertEqual(s, .forbidden)
 
             // Concluded once, not before it was received.
-            (s, body) = try await call(app, f, "officer", .POST, "/api/v1/petitions/\(p.id)/conclude", #"{"result":"","concludedOn":"2000-01-01"}"#)
+            (s, body) = try await apiCall(app, f, "officer", .POST, "/api/v1/petitions/\(p.id)/conclude", #"{"result":"","concludedOn":"2000-01-01"}"#)
             XCTAssertEqual(s, .unprocessableEntity)
             XCTAssertTrue(body.contains("\"result\":") && body.contains("\"concludedOn\":"), body)
-            (s, body) = try await call(app, f, "officer", .POST, "/api/v1/petitions/\(p.id)/conclude", #"{"result":"物业已更换电梯主板，恢复运行，已答复信访人"}"#)
+            (s, body) = try await apiCall(app, f, "officer", .POST, "/api/v1/petitions/\(p.id)/conclude", #"{"result":"物业已更换电梯主板，恢复运行，已答复信访人"}"#)
             XCTAssertEqual(s, .ok, body)
             p = try apiDecoder.decode(PetitionDTO.self, from: Data(body.utf8))
             XCTAssertEqual(p.status, .concluded); XCTAssertNotNil(p.concludedOn)
-            (s, body) = try await call(app, f, "officer", .POST, "/api/v1/petitions/\(p.id)/conclude", #"{"result":"再次"}"#)
+            (s, body) = try await apiCall(app, f, "officer", .POST, "/api/v1/petitions/\(p.id)/conclude", #"{"result":"再次"}"#)
             XCTAssertEqual(s, .unprocessableEntity); XCTAssertTrue(body.contains("已办结"), body)
 
             // The dispute file lists the petition and offers to register another.
@@ -80,7 +73,7 @@ final class PetitionTests: XCTestCase {
     func testBadInputIsNamedFieldByFieldAndNothingIsWritten() async throws {
         try await withApp { app, f in
             let outside = try await createDispute(app, f, community: f.c3)
-            let (s, body) = try await call(app, f, "officer", .POST, "/api/v1/petitions",
+            let (s, body) = try await apiCall(app, f, "officer", .POST, "/api/v1/petitions",
                 #"{"receivedOn":"2999-01-01","channel":"fax","level":"","people":"many","summary":"","communityID":\#(f.c3),"disputeID":"\#(outside)","incidentID":"abc"}"#)
             XCTAssertEqual(s, .unprocessableEntity)
             for field in ["receivedOn", "channel", "level", "subject", "people", "summary", "communityID", "disputeID", "incidentID"] {
@@ -126,7 +119,7 @@ final class PetitionTests: XCTestCase {
             let today = LocalDay(Date(), in: LocalCalendar())
             _ = try await insertPetition(app, f, community: f.c1, level: .street, receivedOn: today.description, people: 30, dispute: mass)
 
-            var (s, body) = try await call(app, f, "chief", .GET, "/api/v1/petitions/stats?from=2026-01-01&to=2026-06-30")
+            var (s, body) = try await apiCall(app, f, "chief", .GET, "/api/v1/petitions/stats?from=2026-01-01&to=2026-06-30")
             XCTAssertEqual(s, .ok, body)
             var st = try apiDecoder.decode(PetitionService.Stats.self, from: Data(body.utf8))
             // Station A's communities only: c3's petition is not counted.
@@ -135,17 +128,17 @@ final class PetitionTests: XCTestCase {
             XCTAssertEqual(st.petitions.row(.city).collectiveBatches, 1); XCTAssertEqual(st.petitions.row(.city).lastYearCollectiveBatches, 2)
             XCTAssertTrue(st.sentence.hasPrefix("到区信访的批次同比减少25.0%"), st.sentence)
 
-            (s, body) = try await call(app, f, "chief", .GET, "/api/v1/petitions/stats?from=\(today.adding(days: -3))&to=\(today)")
+            (s, body) = try await apiCall(app, f, "chief", .GET, "/api/v1/petitions/stats?from=\(today.adding(days: -3))&to=\(today)")
             st = try apiDecoder.decode(PetitionService.Stats.self, from: Data(body.utf8))
             XCTAssertEqual(st.prevented.escalations, 1); XCTAssertEqual(st.prevented.escalationPeople, 8)
             XCTAssertEqual(st.prevented.massPetitions, 1, "the file the group petitioned over does not count")
             XCTAssertEqual(st.prevented.massPetitionPeople, 14)
             // The officer of c1 sees only c1's files.
-            (s, body) = try await call(app, f, "officer", .GET, "/api/v1/petitions/stats?from=\(today.adding(days: -3))&to=\(today)")
+            (s, body) = try await apiCall(app, f, "officer", .GET, "/api/v1/petitions/stats?from=\(today.adding(days: -3))&to=\(today)")
             st = try apiDecoder.decode(PetitionService.Stats.self, from: Data(body.utf8))
             XCTAssertEqual(st.prevented.massPetitions, 0)
             // A bad period is named, not guessed.
-            (s, body) = try await call(app, f, "chief", .GET, "/api/v1/petitions/stats?from=2026-13-01")
+            (s, body) = try await apiCall(app, f, "chief", .GET, "/api/v1/petitions/stats?from=2026-13-01")
             XCTAssertEqual(s, .unprocessableEntity); XCTAssertTrue(body.contains("\"from\":"), body)
 
             // The page and the CSV say the same.

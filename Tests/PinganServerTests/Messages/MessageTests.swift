@@ -18,18 +18,11 @@ func insertPush(_ app: Application, sender: Int, area: Int, kind: PushKind, to u
 /// Issue 19, targeted push (精准推送): notices and tasks reach the people of an area, of a role, of a unit or by name;
 /// each copy records when it was read and done; the sender follows and reminds; nobody sees another person's copy.
 final class MessageTests: XCTestCase {
-    func call(_ app: Application, _ f: Fixture, _ user: String, _ method: HTTPMethod, _ path: String, _ body: String? = nil) async throws -> (HTTPStatus, String) {
-        var out: (HTTPStatus, String) = (.ok, "")
-        var h = f.bearer(user); h.contentType = .json
-        try await app.call(method, path, headers: h, beforeRequest: { if let body { $0.body = ByteBuffer(string: body) } }) { out = ($0.status, $0.body.string) }
-        return out
-    }
-
     func due(hours: Double) -> String { ISO8601DateFormatter().string(from: Date().addingTimeInterval(hours * 3600)) }
 
     func testAPushToACommunityReachesThePeopleWhoWorkThere() async throws {
         try await withApp { app, f in
-            var (s, body) = try await call(app, f, "command", .POST, "/api/v1/messages",
+            var (s, body) = try await apiCall(app, f, "command", .POST, "/api/v1/messages",
                 #"{"kind":"notice","title":"今晚防台风","body":"请各网格排查危险边坡。","areaID":\#(f.c1)}"#)
             XCTAssertEqual(s, .created, body)
             let sent = try apiDecoder.decode(PushMessageDTO.self, from: Data(body.utf8))
@@ -39,60 +32,60 @@ final class MessageTests: XCTestCase {
             XCTAssertEqual(sent.recipientCount, 3); XCTAssertEqual(sent.progress.read, Share(0, of: 3))
             XCTAssertTrue(sent.audience.contains("德兴社区"), sent.audience)
             // Narrowed to a role.
-            (s, body) = try await call(app, f, "command", .POST, "/api/v1/messages",
+            (s, body) = try await apiCall(app, f, "command", .POST, "/api/v1/messages",
                 #"{"title":"网格员例会","body":"周五下午三点。","areaID":\#(f.streetA),"roles":["grid_worker"]}"#)
             XCTAssertEqual(s, .created, body)
             XCTAssertEqual(try apiDecoder.decode(PushMessageDTO.self, from: Data(body.utf8)).receipts!.map(\.name), ["Grid"])
 
             // The grid worker's inbox: both, unread; opening one marks it read, and the sender sees it.
-            (s, body) = try await call(app, f, "grid", .GET, "/api/v1/inbox?filter=unread")
+            (s, body) = try await apiCall(app, f, "grid", .GET, "/api/v1/inbox?filter=unread")
             XCTAssertEqual(s, .ok)
             XCTAssertTrue(body.contains("\"unread\":2"), body)
-            (s, body) = try await call(app, f, "grid", .GET, "/api/v1/inbox/\(sent.id)")
+            (s, body) = try await apiCall(app, f, "grid", .GET, "/api/v1/inbox/\(sent.id)")
             XCTAssertEqual(s, .ok, body); XCTAssertTrue(body.contains("\"state\":\"read\""), body)
-            (s, body) = try await call(app, f, "command", .GET, "/api/v1/messages/\(sent.id)")
+            (s, body) = try await apiCall(app, f, "command", .GET, "/api/v1/messages/\(sent.id)")
             let after = try apiDecoder.decode(PushMessageDTO.self, from: Data(body.utf8))
             XCTAssertEqual(after.progress.read, Share(1, of: 3))
             XCTAssertNotNil(after.receipts!.first { $0.name == "Grid" }?.readAt)
             // Someone else's copy, and a push not addressed to them, look missing.
-            (s, _) = try await call(app, f, "officer3", .GET, "/api/v1/inbox/\(sent.id)"); XCTAssertEqual(s, .notFound)
+            (s, _) = try await apiCall(app, f, "officer3", .GET, "/api/v1/inbox/\(sent.id)"); XCTAssertEqual(s, .notFound)
             // Another community's officer cannot follow a push aimed at this community; the station covering it can.
-            (s, _) = try await call(app, f, "officer3", .GET, "/api/v1/messages/\(sent.id)"); XCTAssertEqual(s, .notFound)
-            (s, _) = try await call(app, f, "chief", .GET, "/api/v1/messages/\(sent.id)"); XCTAssertEqual(s, .ok)
+            (s, _) = try await apiCall(app, f, "officer3", .GET, "/api/v1/messages/\(sent.id)"); XCTAssertEqual(s, .notFound)
+            (s, _) = try await apiCall(app, f, "chief", .GET, "/api/v1/messages/\(sent.id)"); XCTAssertEqual(s, .ok)
             // Grid workers receive but do not send.
-            (s, _) = try await call(app, f, "grid", .POST, "/api/v1/messages", #"{"title":"x","body":"y","areaID":\#(f.c1)}"#)
+            (s, _) = try await apiCall(app, f, "grid", .POST, "/api/v1/messages", #"{"title":"x","body":"y","areaID":\#(f.c1)}"#)
             XCTAssertEqual(s, .forbidden)
         }
     }
 
     func testATaskIsDoneOnceAndTheSenderRemindsTheRest() async throws {
         try await withApp { app, f in
-            var (s, body) = try await call(app, f, "chief", .POST, "/api/v1/messages",
+            var (s, body) = try await apiCall(app, f, "chief", .POST, "/api/v1/messages",
                 #"{"kind":"task","title":"上报出租屋排查","body":"本周内完成辖区出租屋排查并上报。","dueAt":"\#(due(hours: 48))","usernames":"officer grid"}"#)
             XCTAssertEqual(s, .created, body)
             let task = try apiDecoder.decode(PushMessageDTO.self, from: Data(body.utf8))
             XCTAssertEqual(task.recipientCount, 2)
-            (s, body) = try await call(app, f, "grid", .POST, "/api/v1/inbox/\(task.id)/done", #"{"note":"已排查出租屋12户"}"#)
+            (s, body) = try await apiCall(app, f, "grid", .POST, "/api/v1/inbox/\(task.id)/done", #"{"note":"已排查出租屋12户"}"#)
             XCTAssertEqual(s, .ok, body); XCTAssertTrue(body.contains("\"state\":\"done\""))
             // Done once: a second report keeps the first.
-            (s, body) = try await call(app, f, "grid", .POST, "/api/v1/inbox/\(task.id)/done", #"{"note":"改了"}"#)
+            (s, body) = try await apiCall(app, f, "grid", .POST, "/api/v1/inbox/\(task.id)/done", #"{"note":"改了"}"#)
             XCTAssertEqual(s, .ok); XCTAssertTrue(body.contains("已排查出租屋12户"), body)
             // Remind: only the officer, who has not finished; a second reminder within the hour is refused with a reason.
-            (s, body) = try await call(app, f, "chief", .POST, "/api/v1/messages/\(task.id)/remind")
+            (s, body) = try await apiCall(app, f, "chief", .POST, "/api/v1/messages/\(task.id)/remind")
             XCTAssertEqual(s, .ok, body); XCTAssertTrue(body.contains("\"reminded\":1"), body)
-            (s, body) = try await call(app, f, "chief", .POST, "/api/v1/messages/\(task.id)/remind")
+            (s, body) = try await apiCall(app, f, "chief", .POST, "/api/v1/messages/\(task.id)/remind")
             XCTAssertEqual(s, .unprocessableEntity); XCTAssertTrue(body.contains("remind"), body)
             let officerCopy = try await PushReceipt.query(on: app.db).filter(\.$messageID == task.id).filter(\.$userID == f.users["officer"]!).first()
             XCTAssertNotNil(officerCopy?.remindedAt)
             let gridCopy = try await PushReceipt.query(on: app.db).filter(\.$messageID == task.id).filter(\.$userID == f.users["grid"]!).first()
             XCTAssertNil(gridCopy?.remindedAt)
-            (s, body) = try await call(app, f, "chief", .GET, "/api/v1/messages/\(task.id)")
+            (s, body) = try await apiCall(app, f, "chief", .GET, "/api/v1/messages/\(task.id)")
             let p = try apiDecoder.decode(PushMessageDTO.self, from: Data(body.utf8)).progress
             XCTAssertEqual(p.done, Share(1, of: 2)); XCTAssertEqual(p.overdue, 0)
             // A notice has nothing to complete.
-            (s, body) = try await call(app, f, "chief", .POST, "/api/v1/messages", #"{"title":"通知","body":"内容","usernames":["officer"]}"#)
+            (s, body) = try await apiCall(app, f, "chief", .POST, "/api/v1/messages", #"{"title":"通知","body":"内容","usernames":["officer"]}"#)
             let notice = try apiDecoder.decode(PushMessageDTO.self, from: Data(body.utf8))
-            (s, body) = try await call(app, f, "officer", .POST, "/api/v1/inbox/\(notice.id)/done", "{}")
+            (s, body) = try await apiCall(app, f, "officer", .POST, "/api/v1/inbox/\(notice.id)/done", "{}")
             XCTAssertEqual(s, .unprocessableEntity, body)
             // Sending, reminding and completing are audited.
             let actions = Set(try await AuditEvent.query(on: app.db).all().map(\.action))
@@ -100,9 +93,9 @@ final class MessageTests: XCTestCase {
             // A task past its due time and not done is overdue for its recipient and the sender.
             let m = try await PushMessage.find(task.id, on: app.db)!
             m.dueAt = Date().addingTimeInterval(-60); try await m.save(on: app.db)
-            (s, body) = try await call(app, f, "officer", .GET, "/api/v1/inbox")
+            (s, body) = try await apiCall(app, f, "officer", .GET, "/api/v1/inbox")
             XCTAssertTrue(body.contains("\"state\":\"overdue\""), body)
-            (s, body) = try await call(app, f, "chief", .GET, "/api/v1/messages/\(task.id)")
+            (s, body) = try await apiCall(app, f, "chief", .GET, "/api/v1/messages/\(task.id)")
             XCTAssertEqual(try apiDecoder.decode(PushMessageDTO.self, from: Data(body.utf8)).progress.overdue, 1)
         }
     }
@@ -124,12 +117,12 @@ final class MessageTests: XCTestCase {
                 (#"{"title":"x","body":"y","areaID":\#(f.c1),"roles":["sheriff"]}"#, "roles"),
             ]
             for (json, field) in cases {
-                let (s, body) = try await call(app, f, "officer", .POST, "/api/v1/messages", json)
+                let (s, body) = try await apiCall(app, f, "officer", .POST, "/api/v1/messages", json)
                 XCTAssertEqual(s, .unprocessableEntity, json)
                 XCTAssertTrue(body.contains("\"\(field)\""), "\(json) → \(body)")
             }
             // An area where nobody of that role works.
-            let (s, body) = try await call(app, f, "officer", .POST, "/api/v1/messages", #"{"title":"x","body":"y","areaID":\#(f.c1),"roles":["mediator"]}"#)
+            let (s, body) = try await apiCall(app, f, "officer", .POST, "/api/v1/messages", #"{"title":"x","body":"y","areaID":\#(f.c1),"roles":["mediator"]}"#)
             XCTAssertEqual(s, .unprocessableEntity); XCTAssertTrue(body.contains("audience"), body)
             let messages = try await PushMessage.query(on: app.db).count(), receipts = try await PushReceipt.query(on: app.db).count()
             XCTAssertEqual(messages, 0); XCTAssertEqual(receipts, 0)
@@ -142,11 +135,11 @@ final class MessageTests: XCTestCase {
             let staff = User(username: "cg1", displayName: "城管一", passwordHash: "!", role: .unitStaff, scopeDivisionID: nil, unitID: unit.id!)
             try await staff.create(on: app.db)
             let json = #"{"title":"清理占道","body":"请清理德兴路占道经营。","unitIDs":[\#(unit.id!)],"idempotencyKey":"k-1"}"#
-            var (s, body) = try await call(app, f, "command", .POST, "/api/v1/messages", json)
+            var (s, body) = try await apiCall(app, f, "command", .POST, "/api/v1/messages", json)
             XCTAssertEqual(s, .created, body)
             let first = try apiDecoder.decode(PushMessageDTO.self, from: Data(body.utf8))
             XCTAssertEqual(first.receipts!.map(\.name), ["城管一"])
-            (s, body) = try await call(app, f, "command", .POST, "/api/v1/messages", json)
+            (s, body) = try await apiCall(app, f, "command", .POST, "/api/v1/messages", json)
             XCTAssertEqual(s, .ok); XCTAssertEqual(try apiDecoder.decode(PushMessageDTO.self, from: Data(body.utf8)).id, first.id)
             let n = try await PushMessage.query(on: app.db).count()
             XCTAssertEqual(n, 1)
