@@ -45,7 +45,7 @@ enum CampaignViews {
                                .td(.class("hide-sm"), .text(areas[c.areaDivisionID] ?? "")),
                                .td(.class("hide-sm"), .text(units[c.leadUnitID] ?? "")),
                                .td(.class("nowrap small"), .text("\(c.startsOn) – \(c.endsOn)")),
-                               .td(n.total == 0 ? .text(L.t("尚未列入场所", "No places yet")) : MessageViews.meter(Share(n.closed, of: n.total), L.t("已销帐", "closed"))))
+                               .td(n.total == 0 ? .text(L.t("尚未列入场所", "No places yet")) : Meter.line(Share(n.closed, of: n.total).fraction, L.t("已销帐 \(n.closed)/\(n.total)", "closed \(n.closed)/\(n.total)"))))
                 })))
         return .page(req, title: L.t("联合执法", "Joint enforcement"),
             GovernanceViews.header(req, active: "/governance/campaigns"), filters,
@@ -107,7 +107,7 @@ enum CampaignViews {
                     .td(.class("num"), .text("\(r.listed)")), .td(.class("num"), .text("\(r.listedClosed)")),
                     .td(.class("num"), .text("\(r.local)")), .td(.class("num"), .text("\(r.localClosed)")),
                     .td(.class("num hide-sm"), .text("\(r.rectifying)")),
-                    .td(MessageViews.meter(Share(r.closed, of: r.targets), "")))
+                    .td(Meter.line(r.closedShare, "\(r.closed)/\(r.targets)")))
             })))])
     }
 

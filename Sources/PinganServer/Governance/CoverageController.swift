@@ -68,14 +68,7 @@ struct CoverageController: RouteCollection {
         func stat(_ value: String, _ label: String, _ change: String) -> Node {
             .div(.class("stat"), .div(.class("num"), .text(value)), .div(.class("lbl"), .text(label)), .div(.class("small muted"), .text(change)))
         }
-        func bar(_ part: Int, _ whole: Int) -> Node {
-            let w = Int(((Rate.fraction(part, of: whole) ?? 0) * 100).rounded())
-            return .span(.class("meter-line"),
-                .element("svg", [.class("meter"), .attr("viewBox", "0 0 100 8"), .attr("preserveAspectRatio", "none"), .attr("aria-hidden", "true"),
-                                 .element("rect", [.attr("width", "100"), .attr("height", "8"), .class("track")]),
-                                 .element("rect", [.attr("width", "\(w)"), .attr("height", "8"), .class("fill")])]),
-                .span(.class("small"), .text(Rate.format(part, of: whole))))
-        }
+        func bar(_ part: Int, _ whole: Int) -> Node { Meter.line(Rate.fraction(part, of: whole), Rate.format(part, of: whole)) }
         let rows = c.now.streets
         let table: Node = rows.isEmpty ? .div(.class("empty"), .text(L.t("您的辖区内没有街道。", "No street in your jurisdiction.")))
             : .div(.class("scroll"), .table(.class("data"),

@@ -9,12 +9,6 @@ enum GroupViews {
         let L = req.lang
         let shown = c.rows.filter { $0.buildings > 0 || $0.totalGroups > 0 }
         let hidden = c.rows.count - shown.count
-        func bar(_ f: Double?) -> Node {
-            let w = Int(((f ?? 0) * 100).rounded())
-            return .element("svg", [.class("meter"), .attr("viewBox", "0 0 100 8"), .attr("preserveAspectRatio", "none"), .attr("aria-hidden", "true"),
-                                    .element("rect", [.attr("width", "100"), .attr("height", "8"), .class("track")]),
-                                    .element("rect", [.attr("width", "\(w)"), .attr("height", "8"), .class("fill")])])
-        }
         return .group([
             .div(.class("stats"),
                 .div(.class("stat"), .div(.class("num"), .text(c.total.coverage)), .div(.class("lbl"), .text(L.t("楼栋建群覆盖率（\(c.total.buildingsWithGroup)/\(c.total.buildings)栋）", "Buildings with a group (\(c.total.buildingsWithGroup) of \(c.total.buildings))")))),
@@ -26,7 +20,7 @@ enum GroupViews {
                            .th(.text(L.t("覆盖率", "Coverage"))), .th(.class("num hide-sm"), .text(L.t("群组", "Groups"))), .th(.class("num hide-sm"), .text(L.t("待核查", "Due"))))),
                 .element("tbody", shown.map { r in
                     .tr(.td(.a(.href("/governance/groups?community=\(r.communityID)"), .text(r.community))), .td(.class("num"), .text("\(r.buildings)")),
-                        .td(.class("num"), .text("\(r.buildingsWithGroup)")), .td(.span(.class("meter-line"), bar(r.fraction), .span(.class("small"), .text(" " + r.coverage)))),
+                        .td(.class("num"), .text("\(r.buildingsWithGroup)")), .td(Meter.line(r.fraction, " " + r.coverage)),
                         .td(.class("num hide-sm"), .text("\(r.totalGroups)")), .td(.class("num hide-sm"), .text("\(r.due)")))
                 }))),
             hidden > 0 ? .p(.class("small muted"), .text(L.t("另有 \(hidden) 个社区尚未在辖区树中登记楼栋，也没有登记群组。", "\(hidden) more communities have no buildings in the tree and no groups registered."))) : .empty,

@@ -15,12 +15,7 @@ enum MessageViews {
 
     /// A share as a thin bar with its figure: the sender sees at a glance how far a push has got.
     static func meter(_ share: Share, _ label: String) -> Node {
-        let width = share.fraction.map { Int(($0 * 100).rounded()) } ?? 0
-        return .span(.class("meter-line"),
-            .element("svg", [.class("meter"), .attr("viewBox", "0 0 100 8"), .attr("preserveAspectRatio", "none"), .attr("aria-hidden", "true"),
-                             .element("rect", [.attr("width", "100"), .attr("height", "8"), .class("track")]),
-                             .element("rect", [.attr("width", "\(width)"), .attr("height", "8"), .class("fill")])]),
-            .span(.class("small"), .text("\(label) \(share.part)/\(share.whole)")))
+        Meter.line(share.fraction, "\(label) \(share.part)/\(share.whole)")
     }
 
     static func tabs(_ req: Request, active: String) -> Node {
