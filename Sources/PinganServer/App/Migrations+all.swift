@@ -37,4 +37,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateCommunityGroups())
     app.migrations.add(CreateIntegratedOffices())
     app.migrations.add(CreateCampaigns())
+    app.migrations.add(CreateIncidentMapIndex())
 }
