@@ -37,3 +37,16 @@ final class CampaignRulesTests: XCTestCase {
                        "Rectified and closed: 0 listed places and 1 found locally.")
     }
 }
+
+final class CampaignListImportTests: XCTestCase {
+    func testColumnsAreFoundByHeaderAndEachBadLineIsNamed() {
+        let rows = CSVReader.parse("来源,社区,名称,问题\n帐外,德兴社区,甲,无照\n挂账,德兴社区,乙,占道\n市级,,丙,\n")
+        let (read, problems) = CampaignListImport.read(rows, defaultLedger: .listed)
+        XCTAssertEqual(read.map(\.name), ["甲", "乙", "丙"]); XCTAssertEqual(read.map(\.ledger), [.local, .listed, .listed])
+        XCTAssertEqual(problems, [.badField(line: 4, field: "ledger", value: "市级"), .badField(line: 4, field: "community", value: ""),
+                                  .badField(line: 4, field: "problems", value: "")])
+        XCTAssertEqual(CampaignListImport.read(CSVReader.parse("名称,地址\n甲,乙\n"), defaultLedger: .listed).problems,
+                       [.missingColumn(zh: "社区", en: "community"), .missingColumn(zh: "存在问题", en: "problems")])
+        XCTAssertEqual(CampaignListImport.read(CSVReader.parse("名称,社区,存在问题\n"), defaultLedger: .listed).problems, [.noRows])
+    }
+}

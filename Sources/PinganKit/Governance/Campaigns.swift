@@ -1,3 +1,5 @@
+import Foundation
+
 /// Joint enforcement campaigns (联合执法 / 专项整治, seed 004): the district leads, the governance office coordinates, the
 /// enforcement departments (公安、城管、工商、文化、卫生、商务 …) each take their part of a list of places, street by street
 /// (分区负责、各司其职). The city hands down a list (市里挂帐); the streets add places they find themselves (帐外).
@@ -114,5 +116,67 @@ public struct CampaignProgress: Codable, Equatable, Sendable {
         let open = t.targets - t.closed
         s += open > 0 ? "; \(open) still open (\(t.listed - t.listedClosed) listed, \(t.local - t.localClosed) found locally)." : "."
         return s
+    }
+}
+
+/// The city's list (挂帐名单) as it arrives — a spreadsheet saved as CSV, one place a row — read into rows to check.
+/// Columns are found by their header, in any order: 名称 (or 场所名称, required), 地址, 社区 (required), 存在问题 (or 问题,
+/// required), 责任部门 (or 部门), 来源 (挂帐 / 帐外; the import's default when absent or empty).
+public struct CampaignImportRow: Equatable, Sendable {
+    public var line: Int
+    public var name: String, address: String, community: String, problems: String, department: String
+    public var ledger: CampaignLedger
+}
+
+public enum CampaignImportProblem: Equatable, Sendable {
+    case noRows
+    case missingColumn(zh: String, en: String)
+    case tooManyRows(max: Int)
+    /// A row's field (`name`, `community`, `problems`, `ledger`) is empty or unreadable; `value` is what it held.
+    case badField(line: Int, field: String, value: String)
+}
+
+public enum CampaignListImport {
+    public static let maxRows = 2000
+    static let headers: [(key: String, names: [String])] = [
+        ("name", ["名称", "场所名称", "name"]), ("address", ["地址", "address"]), ("community", ["社区", "所在社区", "社区（村）", "community"]),
+        ("problems", ["存在问题", "问题", "problems"]), ("department", ["责任部门", "部门", "department"]), ("ledger", ["来源", "source", "ledger"]),
+    ]
+
+    public static func read(_ rows: [[String]], defaultLedger: CampaignLedger) -> (rows: [CampaignImportRow], problems: [CampaignImportProblem]) {
+        guard let header = rows.first else { return ([], [.noRows]) }
+        let clean = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        var index: [String: Int] = [:]
+        for (key, names) in headers { if let i = clean.firstIndex(where: { names.contains($0) }) { index[key] = i } }
+        var problems: [CampaignImportProblem] = []
+        for (key, zh, en) in [("name", "名称", "name"), ("community", "社区", "community"), ("problems", "存在问题", "problems")] where index[key] == nil {
+            problems.append(.missingColumn(zh: zh, en: en))
+        }
+        if !problems.isEmpty { return ([], problems) }
+        let body = rows.dropFirst()
+        if body.isEmpty { return ([], [.noRows]) }
+        if body.count > maxRows { return ([], [.tooManyRows(max: maxRows)]) }
+        var out: [CampaignImportRow] = []
+        for (offset, r) in body.enumerated() {
+            let line = offset + 2 // the header is line 1
+            func value(_ key: String) -> String {
+                guard let i = index[key], i < r.count else { return "" }
+                return r[i].trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            let name = value("name"), community = value("community"), problems_ = value("problems"), rawLedger = value("ledger")
+            var ledger = defaultLedger
+            if !rawLedger.isEmpty {
+                // 挂账/帐外 are written with either character (账 is today's usual form, the seed has 帐).
+                let said = rawLedger.lowercased().replacingOccurrences(of: "账", with: "帐")
+                if let l = CampaignLedger.allCases.first(where: { [$0.nameZh, $0.rawValue, $0.nameEn.lowercased()].contains(said) }) { ledger = l }
+                else { problems.append(.badField(line: line, field: "ledger", value: rawLedger)) }
+            }
+            if name.isEmpty || name.count > 100 { problems.append(.badField(line: line, field: "name", value: name)) }
+            if community.isEmpty { problems.append(.badField(line: line, field: "community", value: community)) }
+            if problems_.isEmpty || problems_.count > 2000 { problems.append(.badField(line: line, field: "problems", value: String(problems_.prefix(20)))) }
+            out.append(CampaignImportRow(line: line, name: name, address: String(value("address").prefix(200)), community: community, problems: problems_,
+                                         department: value("department"), ledger: ledger))
+        }
+        return (out, problems)
     }
 }

@@ -17,6 +17,8 @@ struct CampaignController: RouteCollection {
         r.get(":id", "targets.csv", use: export)
         r.get(":id", "targets", "new", use: newTargetPage)
         r.post(":id", "targets", use: addTarget)
+        r.get(":id", "import", use: importPage)
+        r.upload(":id", "import", maxSize: "4mb", permission: .editGovernance, use: importList)
         let t = routes.grouped("governance", "campaign-targets")
         t.get(":id", use: showTarget)
         t.get(":id", "edit", use: editTargetPage)
@@ -31,6 +33,7 @@ struct CampaignController: RouteCollection {
         api.get(":id", "progress", use: apiProgress)
         api.get(":id", "targets", use: apiTargets)
         api.post(":id", "targets", use: apiAddTarget)
+        api.upload(":id", "targets", "import", maxSize: "4mb", permission: .editGovernance, use: apiImport)
         let apiT = routes.grouped("api", "v1", "campaign-targets")
         apiT.get(":id", use: apiShowTarget)
         apiT.patch(":id", use: apiUpdateTarget)
@@ -244,7 +247,45 @@ struct CampaignController: RouteCollection {
         } catch let e as FieldErrors { return try await targetDetail(req, c, t, step: input, errors: e) }
     }
 
+    // MARK: importing the city's list
+
+    struct ImportForm: Content { var csv: String?; var ledger: String?; var file: File? }
+
+    @Sendable func importPage(req: Request) async throws -> Response {
+        try req.require(.editGovernance)
+        let c = try await CampaignService.find(req, req.parameters.get("id", as: Int.self))
+        var input = CampaignImportInput(); input.ledger = CampaignLedger.listed.rawValue
+        return CampaignViews.importForm(req, c, input: input, errors: FieldErrors())
+    }
+
+    /// The list pasted into the box or uploaded as a file (the file wins when both are given).
+    @Sendable func importList(req: Request) async throws -> Response {
+        try req.require(.editGovernance)
+        let c = try await CampaignService.find(req, req.parameters.get("id", as: Int.self))
+        let form = try? req.content.decode(ImportForm.self)
+        var input = CampaignImportInput()
+        input.ledger = form?.ledger; input.csv = form?.csv
+        if let file = form?.file, file.data.readableBytes > 0 {
+            guard let text = String(data: Data(file.data.readableBytesView), encoding: .utf8) else {
+                return CampaignViews.importForm(req, c, input: input, errors: FieldErrors(["csv": req.t("文件应为 UTF-8 编码的 CSV（在 Excel 中“另存为 CSV UTF-8”）", "The file must be CSV in UTF-8 (in Excel: Save as CSV UTF-8)")]))
+            }
+            input.csv = text
+        }
+        do {
+            let n = try await CampaignService.importTargets(req, c, input)
+            return req.redirect(to: "/governance/campaigns/\(c.id!)?imported=\(n)")
+        } catch let e as FieldErrors { return CampaignViews.importForm(req, c, input: input, errors: e) }
+    }
+
     // MARK: API
+
+    struct Imported: Content { var imported: Int }
+
+    @Sendable func apiImport(req: Request) async throws -> Imported {
+        try req.require(.editGovernance)
+        let c = try await CampaignService.find(req, req.parameters.get("id", as: Int.self))
+        return Imported(imported: try await CampaignService.importTargets(req, c, (try? req.content.decode(CampaignImportInput.self)) ?? .init()))
+    }
 
     struct Page: Content { var items: [CampaignDTO]; var page: PageInfo }
     struct TargetPage: Content { var items: [CampaignTargetDTO]; var page: PageInfo }

@@ -145,7 +145,8 @@ enum CampaignViews {
         let siteSearch: Node = !canEdit ? .empty : .form(.method("get"), .action(base), .class("filters no-print"),
             .label(.text(L.t("从场所登记中查找", "Find in the place registry")), Form.input("site_q", siteQuery, extra: .placeholder(L.t("名称或地址", "name or address")))),
             .button(.type("submit"), .text(L.t("查找", "Search"))),
-            .a(.class("btn secondary"), .href(base + "/targets/new"), .text(L.t("直接添加场所", "Add a place by hand"))))
+            .a(.class("btn secondary"), .href(base + "/targets/new"), .text(L.t("直接添加场所", "Add a place by hand"))),
+            .a(.class("btn secondary"), .href(base + "/import"), .text(L.t("导入挂帐名单", "Import a list"))))
         let siteResults: Node = sites.map { list in
             list.isEmpty ? .p(.class("empty"), .text(L.t("登记中没有找到“\(siteQuery ?? "")”。可以直接添加场所。", "Nothing in the registry matches “\(siteQuery ?? "")”. Add the place by hand.")))
                 : .div(.class("scroll no-print"), .table(.class("data"),
@@ -184,6 +185,7 @@ enum CampaignViews {
         let csv = base + "/targets.csv" + (filter.isEmpty ? "" : "?" + filter.queryString)
         return .page(req, title: c.name,
             .div(.class("breadcrumb no-print"), .a(.href("/governance/campaigns"), .text(L.t("联合执法", "Joint enforcement"))), " › ", .text(c.name)),
+            req.query[Int.self, at: "imported"].map { n in .div(.class("alert ok"), .attr("role", "status"), .text(L.t("已导入 \(n) 处场所。", "\(n) places imported."))) } ?? .empty,
             header, progressNode,
             .h2(.text(L.t("整治对象", "Places"))), siteSearch, siteResults, filters, problems,
             .div(.class("toolbar no-print"), .span(.class("muted"), .text(L.t("共 \(info.total) 处", "\(info.total) places"))),
@@ -201,6 +203,32 @@ enum CampaignViews {
                       L.t(t.status.nameZh, t.status.nameEn), t.progressNote, t.closedOn ?? "", t.evidence, t.siteID.map(String.init) ?? ""])
         }
         return CSVResponse.make(filename: "campaign-\(c.id!)-places.csv", writer: w)
+    }
+
+    // MARK: importing a list
+
+    static func importForm(_ req: Request, _ c: Campaign, input: CampaignImportInput, errors: FieldErrors) -> Response {
+        let L = req.lang
+        let problems: Node = errors["csv"].map { text in
+            .div(.class("alert error"), .attr("role", "alert"),
+                 .p(.text(L.t("名单未导入，请修改后重新提交：", "Nothing was imported. Correct these and submit again:"))),
+                 .ul(.group(text.split(separator: "\n").map { .li(.text(String($0))) })))
+        } ?? .empty
+        return .page(req, title: L.t("导入挂帐名单", "Import a list"), status: errors.isEmpty ? .ok : .unprocessableEntity,
+            .div(.class("breadcrumb no-print"), .a(.href("/governance/campaigns"), .text(L.t("联合执法", "Joint enforcement"))), " › ",
+                 .a(.href("/governance/campaigns/\(c.id!)"), .text(c.name)), " › ", .text(L.t("导入名单", "Import a list"))),
+            .form(.method("post"), .action("/governance/campaigns/\(c.id!)/import"), .attr("enctype", "multipart/form-data"), .class("card"), Layout.csrfField(req),
+                .h1(.text(L.t("导入挂帐名单", "Import a list"))),
+                .p(.class("muted"), .text(L.t("把市里（区里）下达的名单另存为 CSV（UTF-8），第一行为表头：名称、地址、社区、存在问题、责任部门、来源（挂帐/帐外，可省略）。社区写辖区树中的名称，责任部门写本次行动参加部门的名称。任何一行有误，整份名单都不导入，并逐行说明。",
+                                              "Save the list handed down as CSV (UTF-8) with a header line: 名称 (name), 地址 (address), 社区 (community), 存在问题 (problems), 责任部门 (department), 来源 (挂帐/帐外, optional). Communities as the tree names them; departments as the campaign names them. If any line is wrong nothing is imported, and each problem is named by line."))),
+                problems,
+                .div(.class("form"),
+                    Form.field(L.t("没有注明来源的行计为", "Rows that do not say their source are"), "ledger", errors,
+                               Form.select("ledger", CampaignLedger.allCases.map { ($0.rawValue, L.t($0.nameZh, $0.nameEn)) }, selected: input.ledger)),
+                    Form.field(L.t("上传 CSV 文件", "Upload a CSV file"), "file", errors, .input(.type("file"), .name("file"), .id("f-file"), .attr("accept", ".csv,text/csv"))),
+                    Form.field(L.t("或粘贴名单", "Or paste the list"), "csvText", errors, wide: true,
+                               .textarea(.name("csv"), .id("f-csv"), .attr("rows", "10"), .attr("placeholder", "名称,地址,社区,存在问题,责任部门\n极速网吧,环城中路45号,德兴社区,接纳未成年人上网,区市场监管局"), .text(input.csv ?? "")))),
+                .p(.button(.type("submit"), .text(L.t("导入", "Import"))), .text(" "), .a(.href("/governance/campaigns/\(c.id!)"), .text(L.t("取消", "Cancel"))))))
     }
 
     // MARK: one place

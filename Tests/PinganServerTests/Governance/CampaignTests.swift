@@ -163,4 +163,51 @@ final class CampaignTests: XCTestCase {
             (s, _) = try await apiCall(app, f, "chief", .PATCH, "/api/v1/campaigns/\(b.campaign)", #"{"name":"x"}"#); XCTAssertEqual(s, .notFound)
         }
     }
+
+    func testTheCitysListIsImportedWholeOrNotAtAll() async throws {
+        try await withApp { app, f in
+            let u = try await units(app, f)
+            let (_, body0) = try await apiCall(app, f, "command", .POST, "/api/v1/campaigns",
+                #"{"name":"整治“五小”","areaID":\#(f.district),"leadUnitID":\#(u.urban),"startsOn":"2026-01-01","endsOn":"2026-12-31","departments":{"\#(u.market)":"查处无照经营"}}"#)
+            let c = try apiDecoder.decode(CampaignDTO.self, from: Data(body0.utf8))
+            func body(_ csv: String) -> String {
+                let data = try! JSONSerialization.data(withJSONObject: ["csv": csv, "ledger": "listed"])
+                return String(decoding: data, as: UTF8.self)
+            }
+            // Three bad lines: an unknown community, a department not in the campaign, no problems. Nothing is written.
+            let bad = "名称,地址,社区,存在问题,责任部门,来源\n甲网吧,德兴路1号,德兴社区,接纳未成年人,区市场监管局,\n乙作坊,x,火星社区,无照经营,,\n丙店,y,沙头社区,占道经营,区环保局,帐外\n丁店,z,东兴社区,,,\n"
+            var (s, text) = try await apiCall(app, f, "command", .POST, "/api/v1/campaigns/\(c.id)/targets/import", body(bad))
+            XCTAssertEqual(s, .unprocessableEntity)
+            for needle in ["第3行", "火星社区", "第4行", "区环保局", "第5行"] { XCTAssertTrue(text.contains(needle), "\(needle) in \(text)") }
+            XCTAssertFalse(text.contains("第2行"), text)
+            var count = try await CampaignTarget.query(on: app.db).count()
+            XCTAssertEqual(count, 0)
+            // A header without the community column says so.
+            (s, text) = try await apiCall(app, f, "command", .POST, "/api/v1/campaigns/\(c.id)/targets/import", body("名称,存在问题\n甲,乙\n"))
+            XCTAssertEqual(s, .unprocessableEntity); XCTAssertTrue(text.contains("社区"), text)
+            // Another street's officer cannot import places of this street.
+            (s, text) = try await apiCall(app, f, "officer3", .POST, "/api/v1/campaigns/\(c.id)/targets/import", body("名称,社区,存在问题\n甲,德兴社区,乙\n"))
+            XCTAssertEqual(s, .unprocessableEntity); XCTAssertTrue(text.contains("德兴社区"), text)
+
+            let good = "名称,地址,社区,存在问题,责任部门,来源\n甲网吧,德兴路1号,德兴社区,接纳未成年人,区市场监管局,\n丙店,y,沙头社区,占道经营,,帐外\n"
+            (s, text) = try await apiCall(app, f, "command", .POST, "/api/v1/campaigns/\(c.id)/targets/import", body(good))
+            XCTAssertEqual(s, .ok, text); XCTAssertTrue(text.contains("\"imported\":2"), text)
+            let rows = try await CampaignTarget.query(on: app.db).sort(\.$id).all()
+            XCTAssertEqual(rows.map(\.ledger), [.listed, .local]); XCTAssertEqual(rows.map(\.departmentID), [u.market, nil])
+            XCTAssertEqual(rows.map(\.communityID), [f.c1, f.c3])
+            count = try await AuditEvent.query(on: app.db).filter(\.$action == "campaign.target.import").count()
+            XCTAssertEqual(count, 1)
+
+            // The page form keeps the pasted list when a line is wrong.
+            let (cookies, csrf, _) = try await signIn(app, "officer")
+            try await app.call(.POST, "/governance/campaigns/\(c.id)/import", beforeRequest: { req in
+                req.headers.cookie = cookies
+                try req.content.encode(["_csrf": csrf, "ledger": "listed", "csv": "名称,社区,存在问题\n戊店,沙头社区,占道\n"], as: .urlEncodedForm)
+            }) { res in
+                XCTAssertEqual(res.status, .unprocessableEntity)
+                XCTAssertTrue(res.body.string.contains("戊店,沙头社区,占道"), "the list stays in the box")
+                XCTAssertTrue(res.body.string.contains("第2行"))
+            }
+        }
+    }
 }
