@@ -38,4 +38,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateIntegratedOffices())
     app.migrations.add(CreateCampaigns())
     app.migrations.add(CreateIncidentMapIndex())
+    app.migrations.add(CreateGridEventDispatchIndex())
 }
