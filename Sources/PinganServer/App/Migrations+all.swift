@@ -39,4 +39,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateCampaigns())
     app.migrations.add(CreateIncidentMapIndex())
     app.migrations.add(CreateGridEventDispatchIndex())
+    app.migrations.add(WidenIncidentCommunityTimeIndex())
 }
