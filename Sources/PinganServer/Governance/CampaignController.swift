@@ -58,15 +58,21 @@ struct CampaignController: RouteCollection {
         return (c, t)
     }
 
-    func dto(_ req: Request, _ c: Campaign) async throws -> CampaignDTO {
-        let deps = try await CampaignService.departments(req, [c.id!])[c.id!] ?? []
-        let units = try await CampaignService.unitNames(req, deps.map(\.unitID) + [c.leadUnitID])
-        let area = try await DivisionLookup.names([c.areaDivisionID], on: req.db)[c.areaDivisionID]
-        return CampaignDTO(id: c.id!, name: c.name, areaID: c.areaDivisionID, area: area, leadUnitID: c.leadUnitID, leadUnit: units[c.leadUnitID],
-                           startsOn: c.startsOn, endsOn: c.endsOn, phase: c.phase(today: req.today), goal: c.goal,
-                           departments: deps.map { CampaignDepartmentDTO(unitID: $0.unitID, unit: units[$0.unitID] ?? "", duty: $0.duty) },
-                           createdAt: c.createdAt, updatedAt: c.updatedAt)
+    /// Campaigns as the API shows them, with their departments, units and areas read once for the whole list.
+    func dtos(_ req: Request, _ rows: [Campaign]) async throws -> [CampaignDTO] {
+        let deps = try await CampaignService.departments(req, rows.compactMap(\.id))
+        let units = try await CampaignService.unitNames(req, deps.values.flatMap { $0.map(\.unitID) } + rows.map(\.leadUnitID))
+        let areas = try await DivisionLookup.names(rows.map(\.areaDivisionID), on: req.db)
+        let today = req.today
+        return rows.map { c in
+            CampaignDTO(id: c.id!, name: c.name, areaID: c.areaDivisionID, area: areas[c.areaDivisionID], leadUnitID: c.leadUnitID, leadUnit: units[c.leadUnitID],
+                        startsOn: c.startsOn, endsOn: c.endsOn, phase: c.phase(today: today), goal: c.goal,
+                        departments: (deps[c.id!] ?? []).map { CampaignDepartmentDTO(unitID: $0.unitID, unit: units[$0.unitID] ?? "", duty: $0.duty) },
+                        createdAt: c.createdAt, updatedAt: c.updatedAt)
+        }
     }
+
+    func dto(_ req: Request, _ c: Campaign) async throws -> CampaignDTO { try await dtos(req, [c])[0] }
 
     func targetDTOs(_ req: Request, _ rows: [CampaignTarget]) async throws -> [CampaignTargetDTO] {
         let names = try await DivisionLookup.names(rows.map(\.communityID), on: req.db)
@@ -303,9 +309,7 @@ struct CampaignController: RouteCollection {
         let phase = Self.phase(req, errors: &errors)
         guard errors.isEmpty else { throw errors }
         let (rows, info) = try await CampaignService.list(req, phase: phase, q: req.query[String.self, at: "q"]?.nilIfEmpty, page: Self.pageRequest(req))
-        var items: [CampaignDTO] = []
-        for c in rows { items.append(try await dto(req, c)) }
-        return Page(items: items, page: info)
+        return Page(items: try await dtos(req, rows), page: info)
     }
 
     @Sendable func apiCreate(req: Request) async throws -> Response {
