@@ -40,4 +40,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateIncidentMapIndex())
     app.migrations.add(CreateGridEventDispatchIndex())
     app.migrations.add(WidenIncidentCommunityTimeIndex())
+    app.migrations.add(CreateGridEventEvaluationIndexes())
 }

@@ -148,3 +148,16 @@ struct CreateAuth: AsyncMigration {
         try await db.schema("users").delete()
     }
 }
+
+extension User: ListedFields {
+    var properties: [any AnyProperty] {
+        [$id, $username, $displayName, $passwordHash, $role, $scopeDivisionID, $stationID, $unitID, $lang, $active,
+         $failedAttempts, $lockedUntil, $lastLoginAt, $createdAt, $totpSecret, $totpPending, $totpEnabledAt, $totpLastStep]
+    }
+}
+
+extension UserSession: ListedFields {
+    var properties: [any AnyProperty] {
+        [$id, $tokenHash, $userID, $csrfToken, $createdAt, $lastSeenAt, $ip]
+    }
+}

@@ -87,11 +87,11 @@ struct GridEventLookup {
 
 extension GridEvent {
     /// The clock of the current dispatch (stopped at the feedback once handled), or nil before dispatch.
+    /// Read from the columns (copies of the state), not the state's JSON: lists compute a clock per row.
     func clock(_ calendar: WorkingCalendar, now: Date = Date()) -> GridEventClock? {
-        let s = state
-        guard let start = s.dispatchedAt, let deadline = s.deadline, let limit = s.timeLimit else { return nil }
-        let until = s.status.isWithUnit ? now : (s.handledAt ?? now)
-        return GridEventClocks.clock(start: start, deadline: deadline, limit: limit, now: until, calendar: calendar)
+        guard let start = dispatchedAt, let deadline, let hours = limitHours else { return nil }
+        let until = status.isWithUnit ? now : (handledAt ?? now)
+        return GridEventClocks.clock(start: start, deadline: deadline, limit: GridEventTimeLimit(hours: hours, roundTheClock: roundTheClock), now: until, calendar: calendar)
     }
 
     func toDTO(_ l: GridEventLookup, _ L: Lang, _ cal: LocalCalendar, _ working: WorkingCalendar) -> GridEventDTO {

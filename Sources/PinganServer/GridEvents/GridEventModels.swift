@@ -241,3 +241,30 @@ struct AddGridEventOrigins: AsyncMigration {
         try await db.schema("grid_events").deleteField("inspection_id").update()
     }
 }
+
+extension GridEvent: ListedFields {
+    var properties: [any AnyProperty] {
+        [$id, $caseNumber, $categoryCode, $urgency, $description, $address, $lat, $lon, $communityID, $gridID, $source,
+         $reporterID, $portalRequestID, $patrolLogID, $inspectionID, $centreLevel, $status, $unitID, $dispatchedAt,
+         $deadline, $limitHours, $roundTheClock, $handledAt, $closedAt, $reworkCount, $supervision, $satisfaction,
+         $idempotencyKey, $stateJSON, $reportedAt, $updatedAt]
+    }
+}
+
+extension GridEventCategoryRow: ListedFields {
+    var properties: [any AnyProperty] {
+        [$id, $code, $parentCode, $eventClass, $nameZh, $nameEn, $defaultUnit, $active, $sample]
+    }
+}
+
+extension ResponsibleUnit: ListedFields {
+    var properties: [any AnyProperty] {
+        [$id, $name, $kind, $divisionID, $phone, $active]
+    }
+}
+
+extension GridEventStep: ListedFields {
+    var properties: [any AnyProperty] {
+        [$id, $eventID, $action, $fromStatus, $toStatus, $actor, $userID, $note, $at]
+    }
+}

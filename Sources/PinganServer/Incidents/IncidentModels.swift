@@ -145,3 +145,11 @@ struct CreateIncidents: AsyncMigration {
         for t in ["incident_followups", "incident_events", "incidents", "incident_subcategories"] { try await db.schema(t).delete() }
     }
 }
+
+extension Incident: ListedFields {
+    var properties: [any AnyProperty] {
+        [$id, $source, $category, $subcategory, $preventable, $occurredAt, $reportedAt, $communityID, $gridID, $buildingID,
+         $address, $latitude, $longitude, $modusOperandi, $description, $handlingOfficerID, $status, $filedAt, $solvedAt,
+         $createdByID, $createdAt, $updatedAt]
+    }
+}

@@ -108,3 +108,11 @@ final class PoliceOffice: Model, @unchecked Sendable {
         self.name = name; self.kind = kind; self.stationID = stationID; self.address = address; self.hours = hours; self.phone = phone
     }
 }
+
+extension Division: ListedFields {
+    var properties: [any AnyProperty] {
+        [$id, $code, $name, $level, $parentID, $kind, $codeGenerated, $registeredPopulation, $residentPopulation,
+         $floatingPopulation, $boundaryGeoJSON, $boundarySource, $minLon, $minLat, $maxLon, $maxLat, $centroidLat,
+         $centroidLon, $stationID, $officeID, $communityID, $updatedAt]
+    }
+}

@@ -267,6 +267,50 @@ final class GridEventEvaluationTests: XCTestCase {
     }
 }
 
+extension GridEventEvaluationTests {
+    /// The trend is counted in the database; the month's table from the events with a time in the month. Both must
+    /// agree with `GridEventEvaluationRow.add` at the month's edges:
+    ///   F1 reported 02-26, registered, closed 03-02 → February: reported, registered, not closed by February's end.
+    ///   F2 reported 02-26, dispatched 02-27, handled and closed 02-28, deadline 03-02 → February: closed; March: due and
+    ///      on time, though nothing else of it happened in March.
+    ///   F3 reported 03-05, dispatched, deadline 03-06, never handled → March: reported, registered, due and overdue.
+    /// February: closure 1/2 = 50 %, nothing due. March: reported 1, closure 0/1, on time 1/2 = 50 %.
+    func testTheTrendAndTheMonthCountEventsAtTheMonthsEdges() async throws {
+        try await withApp { app, fx in
+            var f = fx
+            let (ua, _) = try await makeUnits(app, &f)
+            let cal = LocalCalendar()
+            func t(_ mo: Int, _ d: Int, _ h: Int) -> Date { cal.date(year: 2026, month: mo, day: d, hour: h, minute: 0) }
+            try await insertGridEvent(app, community: f.c1, grid: f.g1a, reportedAt: t(2, 26, 9), configure: { s in
+                s.caseNumber = "AJ-F1"; s.closedAt = t(3, 2, 9); s.status = .closed })
+            try await insertGridEvent(app, community: f.c1, grid: f.g1a, reportedAt: t(2, 26, 10), configure: { s in
+                s.caseNumber = "AJ-F2"; s.unitID = String(ua); s.dispatchedAt = t(2, 27, 9); s.deadline = t(3, 2, 17); s.timeLimit = .working(16)
+                s.handledAt = t(2, 28, 10); s.closedAt = t(2, 28, 15); s.status = .closed })
+            try await insertGridEvent(app, community: f.c1, grid: f.g1a, reportedAt: t(3, 5, 8), configure: { s in
+                s.caseNumber = "AJ-F3"; s.unitID = String(ua); s.dispatchedAt = t(3, 5, 9); s.deadline = t(3, 6, 17); s.timeLimit = .working(16); s.status = .handling })
+            var page: GridEventEvaluationPage?
+            try await app.call(.GET, "/api/v1/events/evaluation?month=2026-03&by=unit", headers: f.bearer("command")) { res in
+                XCTAssertEqual(res.status, .ok, res.body.string); page = try res.content.decode(GridEventEvaluationPage.self)
+            }
+            let p = try XCTUnwrap(page)
+            XCTAssertEqual(p.trend.map(\.month), ["2025-10", "2025-11", "2025-12", "2026-01", "2026-02", "2026-03"])
+            let feb = p.trend[4], mar = p.trend[5]
+            XCTAssertEqual([feb.reported, mar.reported], [2, 1])
+            XCTAssertEqual(feb.closureRate, 0.5); XCTAssertNil(feb.onTimeRate, "nothing fell due in February")
+            XCTAssertEqual(mar.closureRate, 0); XCTAssertEqual(mar.onTimeRate, 0.5)
+            XCTAssertEqual(p.trend[0].reported, 0); XCTAssertNil(p.trend[0].closureRate)
+            let total = p.total
+            XCTAssertEqual([total.reported, total.registered, total.dispatched, total.due, total.handledOnTime, total.overdue, total.closed], [1, 1, 1, 2, 1, 1, 0])
+            XCTAssertEqual(total.onTimeRate, "50.0%", "the month's table and its trend point agree")
+            // A unit's staff count only their unit's events in the trend too: F1 has no unit.
+            try await app.call(.GET, "/api/v1/events/evaluation?month=2026-03", headers: f.bearer("unit")) { res in
+                let q = try res.content.decode(GridEventEvaluationPage.self)
+                XCTAssertEqual(q.trend[4].reported, 1); XCTAssertEqual(q.trend[4].closureRate, 1)
+            }
+        }
+    }
+}
+
 final class GridEventPhotoTests: XCTestCase {
     func testPhotosAreStrippedScopedAndTheirViewsAudited() async throws {
         try await withApp { app, fx in
