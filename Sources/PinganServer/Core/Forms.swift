@@ -21,6 +21,16 @@ enum Form {
             .if(blank != nil, .option(.value(""), .text(blank ?? ""))),
             .forEach(options) { v, l in .option(.value(v), .selected(v == selected), .text(l)) })
     }
+    /// A select in groups (communities under their street); with `filter`, a search box above narrows it (app.js).
+    static func groupedSelect(_ name: String, _ groups: [(label: String, options: [(String, String)])], selected: String?, blank: String? = nil,
+                              required: Bool = false, filter: String? = nil) -> Node {
+        .group([
+            filter.map { .input(.type("search"), .class("select-filter"), .attr("placeholder", $0), .attr("aria-label", $0), .attr("data-filter-select", "f-" + name)) } ?? .empty,
+            .select(.name(name), .id("f-" + name), .required(required),
+                .if(blank != nil, .option(.value(""), .text(blank ?? ""))),
+                .forEach(groups) { g in .element("optgroup", [.attr("label", g.label), .forEach(g.options) { v, l in .option(.value(v), .selected(v == selected), .text(l)) }]) }),
+        ])
+    }
     /// On a community select: its grid select (`f-gridID`) is refilled when the community changes (app.js).
     static func followedByGrids(_ L: Lang) -> Node { .attr("data-grid-target", "f-gridID") }
     /// On a grid select that follows its community: the blank choice once grids are listed.

@@ -111,7 +111,9 @@ tr.total td { font-weight:600; background:#eef1f4; }
 a.stat.warn .num { color:var(--bad); }
 .desk-section { margin-bottom:1.2rem; } .desk-rows { list-style:none; padding:0; margin:.3rem 0 1rem; } .desk-rows li { padding:.35rem 0; border-bottom:1px solid var(--line); overflow-wrap:anywhere; }
 a.stat { color:var(--ink); } a.stat:hover { text-decoration:none; border-color:var(--accent); }
-input.category-search { margin-bottom:.3rem; }
+input.category-search, input.select-filter { margin-bottom:.3rem; }
+fieldset.type-fields { border:1px solid var(--line); border-radius:6px; padding:.6rem .8rem .8rem; margin:0; min-width:0; }
+fieldset.type-fields legend { font-size:.85rem; color:var(--muted); padding:0 .3rem; }
 /* grid-event settings: the year calendar and the time-limit table */
 .year-calendar { display:grid; grid-template-columns:repeat(auto-fill, minmax(10.5rem, 1fr)); gap:.8rem 1rem; }
 .year-calendar .month table { border-collapse:collapse; width:100%; font-size:.78rem; font-variant-numeric:tabular-nums; }

@@ -30,6 +30,15 @@ struct PortalAttribute: Codable, Sendable {
     var description: String
     var order: Int
     var values: [Value]?
+
+    /// Open311 carries one text per label and value, so they are stored "中文 / English"; a page shows one language.
+    static func text(_ stored: String, _ L: Lang) -> String {
+        let parts = stored.components(separatedBy: " / ")
+        return parts.count == 2 ? L.t(parts[0], parts[1]) : stored
+    }
+    func label(_ L: Lang) -> String { Self.text(description, L) }
+    /// A list value's name (its key when it is not one of the values).
+    func valueName(_ key: String, _ L: Lang) -> String { values?.first { $0.key == key }.map { Self.text($0.name, L) } ?? key }
 }
 
 /// 网上警务室 request: a report, a request for help, a question or a service request from a resident.
@@ -231,14 +240,14 @@ enum PortalSeedTypes {
             t("report_suspicious", .report, "可疑情况反映", "Suspicious activity", "可疑人员、车辆或物品（紧急情况请拨打110）", 24, 1),
             t("report_hazard", .report, "治安隐患反映", "Safety hazard", "治安、消防、交通等隐患", 48, 2, [
                 PortalAttribute(code: "hazard_kind", datatype: "singlevaluelist", required: true, description: "隐患类别 / Kind of hazard", order: 1,
-                                values: [.init(key: "security", name: "治安隐患"), .init(key: "fire", name: "消防隐患"), .init(key: "traffic", name: "交通隐患"), .init(key: "other", name: "其他")]),
+                                values: [.init(key: "security", name: "治安隐患 / Security hazard"), .init(key: "fire", name: "消防隐患 / Fire hazard"), .init(key: "traffic", name: "交通隐患 / Traffic hazard"), .init(key: "other", name: "其他 / Other")]),
             ]),
             t("help", .help, "求助", "Request for help", "需要社区民警帮助的事项", 4, 3),
             t("neighbour_dispute", .report, "邻里纠纷", "Neighbour dispute", "邻里、家庭、物业等矛盾纠纷", 24, 4),
             t("question", .question, "政策咨询", "Question", "户籍、居住证、出入境等政策咨询", 72, 5),
             t("residence_service", .service, "居住登记服务", "Residence registration", "暂住登记、居住证办理预约", 72, 6, [
                 PortalAttribute(code: "service_item", datatype: "singlevaluelist", required: true, description: "办理事项 / Service", order: 1,
-                                values: [.init(key: "registration", name: "暂住登记"), .init(key: "permit", name: "居住证办理"), .init(key: "renewal", name: "居住证签注")]),
+                                values: [.init(key: "registration", name: "暂住登记 / Temporary residence registration"), .init(key: "permit", name: "居住证办理 / Residence permit"), .init(key: "renewal", name: "居住证签注 / Residence permit renewal")]),
                 PortalAttribute(code: "household_size", datatype: "number", required: false, description: "同住人数 / People in the household", order: 2, values: nil),
             ]),
         ]

@@ -225,7 +225,7 @@ enum PortalService {
         if let type {
             for a in type.attributes {
                 let v = (s.attributes[a.code] ?? "").trimmed
-                if v.isEmpty { if a.required { e["attribute." + a.code] = L.t("请填写：", "Required: ") + a.description }; continue }
+                if v.isEmpty { if a.required { e["attribute." + a.code] = L.t("请填写：", "Required: ") + a.label(L) }; continue }
                 if v.count > 200 { e["attribute." + a.code] = L.t("不能超过200字", "At most 200 characters"); continue }
                 if let values = a.values, !values.contains(where: { $0.key == v }) { e["attribute." + a.code] = L.t("选项无效", "Not one of the choices"); continue }
                 if a.datatype == "number", Double(v) == nil { e["attribute." + a.code] = L.t("应为数字", "Must be a number"); continue }
@@ -371,9 +371,7 @@ enum PortalService {
         let defs = type?.attributes ?? []
         let parts = attrs.sorted { a, b in (defs.first { $0.code == a.key }?.order ?? 0, a.key) < (defs.first { $0.code == b.key }?.order ?? 0, b.key) }.map { k, v in
             let def = defs.first { $0.code == k }
-            // Attribute labels are "中文 / English".
-            let label = (def?.description ?? k).components(separatedBy: " / ")
-            return L.t(label[0], label.last!) + " " + (def?.values?.first { $0.key == v }?.name ?? v)
+            return (def?.label(L) ?? k) + " " + (def?.valueName(v, L) ?? v)
         }
         let name = type.map { L.t($0.nameZh, $0.nameEn) } ?? r.typeCode
         return parts.isEmpty ? name : name + L.t("：", ": ") + parts.joined(separator: L.t("；", "; "))

@@ -63,11 +63,10 @@ enum PortalViews {
         let canEvent = !eventCategories.isEmpty
         let L = req.lang
         let cal = req.localCalendar
-        // Attribute labels are stored "中文 / English": one language per page; a list value shows its name, not its key.
+        // A list value shows its name, not its key.
         let attrs: [Node] = d.attributes.sorted { $0.key < $1.key }.map { k, v in
             let def = type?.attributes.first { $0.code == k }
-            let label = (def?.description ?? k).components(separatedBy: " / ")
-            return .group([.dt(.text(L.t(label[0], label.last!))), .dd(.text(def?.values?.first { $0.key == v }?.name ?? v))])
+            return .group([.dt(.text(def?.label(L) ?? k)), .dd(.text(def?.valueName(v, L) ?? v))])
         }
         let facts: Node = .dl(.class("kv"),
             .dt(.text(L.t("类型", "Type"))), .dd(.text(type.map { L.t($0.kind.nameZh, $0.kind.nameEn) + " · " + L.t($0.nameZh, $0.nameEn) } ?? d.type)),

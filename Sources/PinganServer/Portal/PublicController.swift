@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 import PinganKit
 
@@ -30,8 +31,17 @@ struct PublicController: RouteCollection {
 
     // MARK: communities
 
-    static func allCommunities(_ db: any Database) async throws -> [(id: Int, name: String)] {
-        try await Division.query(on: db).filter(\.$level == .community).sort(\.$name).all().map { ($0.id!, $0.name) }
+    /// Every community with its street, for the residents' pickers (names only: the outlines stay in the database).
+    static func allCommunities(_ db: any Database) async throws -> [PublicViews.Community] {
+        struct Row: Decodable { var id: Int; var name: String; var street: String? }
+        // unscoped: the public portal lists every community by name
+        return try await (db as! any SQLDatabase).select().column(SQLColumn("id", table: "c")).column(SQLColumn("name", table: "c"))
+            .column(SQLColumn("name", table: "s"), as: "street")
+            .from(SQLAlias(SQLIdentifier("divisions"), as: SQLIdentifier("c")))
+            .join(SQLAlias(SQLIdentifier("divisions"), as: SQLIdentifier("s")), method: SQLJoinMethod.left, on: SQLColumn("id", table: "s"), .equal, SQLColumn("parent_id", table: "c"))
+            .where(SQLColumn("level", table: "c"), .equal, SQLBind(DivisionLevel.community.rawValue))
+            .orderBy(SQLColumn("name", table: "c")).all(decoding: Row.self)
+            .map { PublicViews.Community(id: $0.id, name: $0.name, street: $0.street ?? "") }
     }
 
     static func card(_ db: any Database, _ c: Division) async throws -> PublicViews.CommunityCard {

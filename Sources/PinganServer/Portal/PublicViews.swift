@@ -3,6 +3,15 @@ import PinganKit
 
 /// Pages residents see without signing in (网上社区警务室): their own header, no staff navigation.
 enum PublicViews {
+    struct Community { var id: Int; var name: String; var street: String }
+
+    /// The ~270 communities grouped under their streets, with a search box (app.js) that narrows them by either name.
+    static func communityPicker(_ L: Lang, _ name: String, _ communities: [Community], selected: String?, blank: String, required: Bool = false) -> Node {
+        let streets = Dictionary(grouping: communities, by: \.street).sorted { $0.key < $1.key }
+        return Form.groupedSelect(name, streets.map { street, list in (street.isEmpty ? L.t("其他", "Other") : street, list.map { ("\($0.id)", $0.name) }) },
+                                  selected: selected, blank: blank, required: required, filter: L.t("输入社区或街道名称查找", "Type a community or street to find it"))
+    }
+
     static func page(_ req: Request, title: String, status: HTTPResponseStatus = .ok, _ content: Node...) -> Response {
         let L = req.lang
         let path = req.url.path
@@ -16,6 +25,7 @@ enum PublicViews {
                   .title(title + " · " + L.t("网上社区警务室", "Online community police office")),
                   .link(.attr("rel", "stylesheet"), .href("/static/app.css")),
                   .link(.attr("rel", "icon"), .attr("type", "image/svg+xml"), .href("/static/favicon.svg")),
+                  .element("script", [.attr("src", "/static/app.js"), .attr("defer", nil)]),
                   .element("script", [.attr("src", "/static/map.js"), .attr("defer", nil)])),
             .body(
                 .header(.class("top no-print"),
@@ -116,27 +126,31 @@ enum PublicViews {
                 .p(.a(.href("/public/notices?community=\(id)"), .text(L.t("全部公告", "All notices"))))))
     }
 
-    static func reportForm(_ req: Request, input: PortalSubmission, errors: FieldErrors, types: [PortalRequestType], communities: [(id: Int, name: String)],
+    static func reportForm(_ req: Request, input: PortalSubmission, errors: FieldErrors, types: [PortalRequestType], communities: [Community],
                            picker: Node = .empty) -> Response {
         let L = req.lang
-        var attrFields: [Node] = []
-        for t in types {
-            for a in t.attributes.sorted(by: { $0.order < $1.order }) {
-                let key = "attributes[\(a.code)]"
-                let label = a.description + L.t("（\(t.nameZh)）", " (\(t.nameEn))") + (a.required ? " *" : "")
-                let control: Node = a.values.map { vals in Form.select(key, vals.map { ($0.key, $0.name) }, selected: input.attributes[a.code], blank: "—") }
-                    ?? Form.input(key, input.attributes[a.code], type: a.datatype == "number" ? "number" : "text")
-                attrFields.append(Form.field(label, "attribute." + a.code, errors, control))
-            }
+        // Each type's own questions in their own box, asked only for that type: app.js shows the chosen type's box alone;
+        // without JavaScript every box shows, headed by its type, and the server asks only the chosen type's.
+        let attrFields: [Node] = types.filter { !$0.attributes.isEmpty }.map { t in
+            .fieldset(.class("wide type-fields"), .attr("data-for-type", t.code),
+                .legend(.text(L.t("「\(t.nameZh)」还需填写", "For “\(t.nameEn)” only"))),
+                .div(.class("form"), .forEach(t.attributes.sorted(by: { $0.order < $1.order })) { a in
+                    let key = "attributes[\(a.code)]"
+                    let control: Node = a.values.map { vals in Form.select(key, vals.map { ($0.key, PortalAttribute.text($0.name, L)) }, selected: input.attributes[a.code], blank: "—") }
+                        ?? Form.input(key, input.attributes[a.code], type: a.datatype == "number" ? "number" : "text")
+                    return Form.field(a.label(L) + (a.required ? " *" : ""), "attribute." + a.code, errors, control)
+                }))
         }
         let form: Node = .form(.method("post"), .action("/public/report"), .class("form card"),
             spamFields(req),
             Form.errorSummary(req, errors),
             errors["form"].map { .div(.class("alert error"), .attr("role", "alert"), .text($0)) } ?? .empty,
             Form.field(L.t("事项类型", "What is it about"), "type", errors,
-                       Form.select("type", types.map { ($0.code, L.t($0.kind.nameZh, $0.kind.nameEn) + " · " + L.t($0.nameZh, $0.nameEn)) }, selected: input.type, blank: "—", required: true)),
+                       Form.select("type", types.map { ($0.code, L.t($0.kind.nameZh, $0.kind.nameEn) + " · " + L.t($0.nameZh, $0.nameEn)) }, selected: input.type, blank: "—", required: true,
+                                   extra: .attr("data-type-fields", "1"))),
+            .group(attrFields),
             Form.field(L.t("所在社区/村", "Your community"), "communityID", errors,
-                       Form.select("communityID", communities.map { ("\($0.id)", $0.name) }, selected: input.communityID, blank: "—", required: true)),
+                       communityPicker(L, "communityID", communities, selected: input.communityID, blank: "—", required: true)),
             Form.field(L.t("情况说明", "Describe it"), "description", errors, wide: true, hint: L.t("最多2000字。请勿填写他人隐私。", "Up to 2000 characters."),
                        .textarea(.name("description"), .id("f-description"), .attr("maxlength", "2000"), .required(), .text(input.description ?? ""))),
             Form.field(L.t("地点（可选）", "Where (optional)"), "address", errors, Form.input("address", input.address, extra: .attr("maxlength", "200"))),
@@ -145,7 +159,6 @@ enum PublicViews {
             picker,
             Form.field(L.t("手机号码（可选，仅民警可见）", "Mobile (optional, only officers see it)"), "phone", errors, Form.input("phone", input.phone, type: "tel")),
             Form.field(L.t("称呼（可选，仅民警可见）", "Name (optional, only officers see it)"), "name", errors, Form.input("name", input.name, extra: .attr("maxlength", "50"))),
-            .group(attrFields),
             .p(.class("wide"), .button(.type("submit"), .text(L.t("提交", "Send")))))
         return page(req, title: L.t("我要反映", "Report or ask"), status: errors.isEmpty ? .ok : .unprocessableEntity,
                     .h1(.text(L.t("反映情况、求助、咨询、办事", "Report, ask for help, ask a question or request a service"))),
@@ -201,11 +214,11 @@ enum PublicViews {
             event)
     }
 
-    static func noticeList(_ req: Request, notices: [PortalNotice], places: [Int: String], communities: [(id: Int, name: String)], community: Int?, audience: NoticeAudience?) -> Response {
+    static func noticeList(_ req: Request, notices: [PortalNotice], places: [Int: String], communities: [Community], community: Int?, audience: NoticeAudience?) -> Response {
         let L = req.lang
         let cal = req.localCalendar
         let form: Node = .form(.method("get"), .action("/public/notices"), .class("filters"),
-            .label(.text(L.t("社区", "Community")), Form.select("community", communities.map { ("\($0.id)", $0.name) }, selected: community.map { "\($0)" }, blank: L.t("全区", "Whole district"))),
+            .label(.text(L.t("社区", "Community")), communityPicker(L, "community", communities, selected: community.map { "\($0)" }, blank: L.t("全区", "Whole district"))),
             .label(.text(L.t("对象", "For")), Form.select("audience", NoticeAudience.allCases.map { ($0.rawValue, L.t($0.nameZh, $0.nameEn)) }, selected: audience?.rawValue, blank: L.t("全部", "All"))),
             .button(.type("submit"), .text(L.t("筛选", "Filter"))))
         let body: Node = notices.isEmpty ? .div(.class("empty"), .text(L.t("暂无公告。", "No notices."))) :
@@ -227,7 +240,7 @@ enum PublicViews {
                  .group(n.body.split(separator: "\n", omittingEmptySubsequences: false).map { .p(.text(String($0))) })))
     }
 
-    static func surveyForm(_ req: Request, input: PortalService.SurveyInput, errors: FieldErrors, communities: [(id: Int, name: String)], period: String) -> Response {
+    static func surveyForm(_ req: Request, input: PortalService.SurveyInput, errors: FieldErrors, communities: [Community], period: String) -> Response {
         let L = req.lang
         return page(req, title: L.t("安全感测评", "Safety survey"), status: errors.isEmpty ? .ok : .unprocessableEntity,
             .h1(.text(L.t("群众安全感测评（\(period)）", "How safe do you feel? (\(period))"))),
@@ -236,7 +249,7 @@ enum PublicViews {
                 Form.errorSummary(req, errors),
                 errors["form"].map { .div(.class("alert error"), .text($0)) } ?? .empty,
                 Form.field(L.t("所在社区/村", "Your community"), "communityID", errors,
-                           Form.select("communityID", communities.map { ("\($0.id)", $0.name) }, selected: input.communityID, blank: "—", required: true)),
+                           communityPicker(L, "communityID", communities, selected: input.communityID, blank: "—", required: true)),
                 Form.field(L.t("您觉得所在社区的治安状况", "How safe do you feel where you live?"), "answer", errors,
                            Form.select("answer", PerceptionAnswer.allCases.map { ($0.rawValue, L.t($0.nameZh, $0.nameEn)) }, selected: input.answer, blank: "—", required: true)),
                 Form.field(L.t("手机号码", "Mobile number"), "phone", errors, hint: L.t("只用于保证每人每季度答一次，不会公开。", "Only used so each person answers once a quarter; never published."),

@@ -111,6 +111,33 @@ final class PortalTests: XCTestCase {
         }
     }
 
+    /// Each request type asks its own questions, in the page's language, and only the chosen type's are required; the
+    /// communities are grouped under their streets.
+    func testTheReportFormAsksEachTypeItsOwnQuestionsInOneLanguage() async throws {
+        try await withApp { app, f in
+            relaxed(app)
+            try await app.call(.GET, "/public/report?lang=en") { res in
+                let html = res.body.string
+                XCTAssertTrue(html.contains("data-for-type=\"report_hazard\"") && html.contains("data-for-type=\"residence_service\""))
+                XCTAssertTrue(html.contains("Kind of hazard *") && html.contains("Security hazard"))
+                XCTAssertFalse(html.contains("隐患类别") || html.contains("治安隐患") || html.contains("同住人数"), "no Chinese labels in English mode")
+                XCTAssertTrue(html.contains("<optgroup label=\"市桥街道\">"), "communities under their street")
+            }
+            try await app.call(.GET, "/public/report") { res in
+                XCTAssertTrue(res.body.string.contains("隐患类别 *")); XCTAssertFalse(res.body.string.contains("Kind of hazard"))
+            }
+            // A request for help is not asked the hazard's kind; a hazard report is, by name, and keeps what was typed.
+            let help = try await formPost(app, page: "/public/report", action: "/public/report", fields: ["type": "help", "communityID": "\(f.c1)", "description": "求助"])
+            XCTAssertEqual(help.status, .created, help.body.string)
+            let hazard = try await formPost(app, page: "/public/report", action: "/public/report", fields: ["type": "report_hazard", "communityID": "\(f.c1)", "description": "井盖松动"])
+            XCTAssertEqual(hazard.status, .unprocessableEntity)
+            XCTAssertTrue(hazard.body.string.contains("请填写：隐患类别") && hazard.body.string.contains("井盖松动"))
+            let done = try await formPost(app, page: "/public/report", action: "/public/report",
+                                          fields: ["type": "report_hazard", "communityID": "\(f.c1)", "description": "井盖松动", "attributes[hazard_kind]": "traffic"])
+            XCTAssertEqual(done.status, .created, done.body.string)
+        }
+    }
+
     func testSpamChecksHoneypotFillTimeAndStamp() async throws {
         try await withApp { app, f in
             relaxed(app, minFill: 0)

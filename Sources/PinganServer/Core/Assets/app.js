@@ -44,7 +44,22 @@
       if (q && first && (select.selectedIndex <= 0 || select.options[select.selectedIndex].hidden)) select.value = first.value;
     });
   }
+  /* A request type's own questions, shown for that type only: <select data-type-fields> and <fieldset data-for-type="code">.
+     A hidden box is also disabled, so what it holds is not sent with another type. */
+  function typeFields(select) {
+    var form = select.form;
+    if (!form) return;
+    function sync() {
+      form.querySelectorAll('fieldset[data-for-type]').forEach(function (f) {
+        var on = f.getAttribute('data-for-type') === select.value;
+        f.hidden = !on; f.disabled = !on;
+      });
+    }
+    select.addEventListener('change', sync);
+    sync();
+  }
   function init() {
+    document.querySelectorAll('select[data-type-fields]').forEach(typeFields);
     document.querySelectorAll('select[data-grid-target]').forEach(followCommunity);
     document.querySelectorAll('input[data-filter-select]').forEach(filterSelect);
   }
