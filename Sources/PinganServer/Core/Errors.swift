@@ -65,12 +65,34 @@ struct PinganErrorMiddleware: AsyncMiddleware {
             let next = req.url.path + (req.url.query.map { "?" + $0 } ?? "")
             return req.redirect(to: "/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
         }
-        let title = "\(status.code) · " + (status == .notFound ? req.t("未找到", "Not found")
-            : status == .forbidden ? req.t("无权访问", "Forbidden") : status.reasonPhrase)
+        let title = "\(status.code) · " + Self.statusName(status, req)
+        // Residents stay in the portal: its layout, its start page (the staff layout would send them to a sign-in).
+        if req.url.path == "/public" || req.url.path.hasPrefix("/public/") {
+            let res = PublicViews.page(req, title: title, status: status, .div(.class("card"),
+                .h1(.text(title)), .p(.text(reason)), .p(.a(.href("/public"), .text(req.t("返回网上社区警务室", "Back to the online police office"))))))
+            for (name, value) in headers { res.headers.replaceOrAdd(name: name, value: value) }
+            return res
+        }
         let page = Layout.page(req, title: title, content: .div(.class("card"),
             .h1(.text(title)), .p(.text(reason)), .p(.a(.href("/"), .text(req.t("返回首页", "Back to the start page")))))).render()
         let res = Response(status: status, headers: headers, body: .init(string: "<!DOCTYPE html>\n" + page))
         res.headers.contentType = .html
         return res
+    }
+
+    /// The status in the page's language (HTTP's own phrases are English only).
+    static func statusName(_ status: HTTPResponseStatus, _ req: Request) -> String {
+        switch status {
+        case .badRequest: req.t("请求有误", "Bad request")
+        case .forbidden: req.t("无权访问", "Forbidden")
+        case .notFound: req.t("未找到", "Not found")
+        case .conflict: req.t("不能重复提交", "Already done")
+        case .payloadTooLarge: req.t("内容太大", "Too large")
+        case .unprocessableEntity: req.t("填写有误", "Please check the form")
+        case .tooManyRequests: req.t("操作太频繁", "Too many requests")
+        case .internalServerError: req.t("服务器错误", "Server error")
+        case .serviceUnavailable: req.t("暂时无法服务", "Temporarily unavailable")
+        default: req.lang.isEnglish ? status.reasonPhrase : "错误"
+        }
     }
 }

@@ -350,6 +350,16 @@ final class PortalTests: XCTestCase {
             }
             do { let v11 = try await answer(["communityID": "\(f.c1)", "answer": "safe", "phone": "13800138000"]); XCTAssertEqual(v11, .created) }
             do { let v12 = try await answer(["communityID": "\(f.c1)", "answer": "unsafe", "phone": "138 0013 8000"]); XCTAssertEqual(v12, .conflict) }
+            // The refusal stays in the portal, in the resident's language, and leads back to the portal, not to a sign-in.
+            let again = try await formPost(app, page: "/public/survey?community=\(f.c1)", action: "/public/survey", fields: ["communityID": "\(f.c1)", "answer": "safe", "phone": "13800138000"])
+            XCTAssertTrue(again.body.string.contains("409 · 不能重复提交") && again.body.string.contains("本季度您已参加过测评"), again.body.string)
+            XCTAssertTrue(again.body.string.contains("网上社区警务室") && again.body.string.contains("href=\"/public\""))
+            XCTAssertFalse(again.body.string.contains("Conflict") || again.body.string.contains("/login"))
+            try await app.call(.GET, "/public/track/NOSUCHTOKEN3?lang=en") { res in
+                XCTAssertEqual(res.status, .notFound)
+                XCTAssertTrue(res.body.string.contains("404 · Not found") && res.body.string.contains("Back to the online police office"), res.body.string)
+                XCTAssertFalse(res.body.string.contains("/login"))
+            }
             do { let v13 = try await answer(["communityID": "\(f.c1)", "answer": "safe"]); XCTAssertEqual(v13, .unprocessableEntity) }
             do { let v14 = try await answer(["communityID": "\(f.c1)", "answer": "meh", "phone": "13800138001"]); XCTAssertEqual(v14, .unprocessableEntity) }
             let t = try await apiSubmit(app, community: f.c1)
