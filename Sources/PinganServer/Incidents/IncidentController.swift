@@ -80,7 +80,7 @@ struct IncidentController: RouteCollection {
         return try await detail(req, i, FieldErrors())
     }
 
-    func detail(_ req: Request, _ i: Incident, _ errors: FieldErrors) async throws -> Response {
+    func detail(_ req: Request, _ i: Incident, _ errors: FieldErrors, followUp: IncidentService.FollowUpInput? = nil) async throws -> Response {
         let lookup = try await IncidentLookup.load(for: [i], on: req.db)
         let (events, fus) = try await IncidentService.timeline(req, i)
         // The dispute files linked to this incident that the user may see (矛盾纠纷 ↔ 警情).
@@ -90,7 +90,7 @@ struct IncidentController: RouteCollection {
             placeMap = try await OutlineMaps.recordMap(req, point: GeoPoint(lon: lon, lat: lat), label: i.address, communityID: i.communityID)
         }
         return IncidentViews.detail(req, i, lookup: lookup, events: events, followUps: fus, canEdit: try req.user.role.can(.editIncidents), errors: errors,
-                                    linkedDisputes: disputes.isEmpty ? nil : DisputeViews.linkedFromIncident(req, disputes), placeMap: placeMap)
+                                    followUpInput: followUp, linkedDisputes: disputes.isEmpty ? nil : DisputeViews.linkedFromIncident(req, disputes), placeMap: placeMap)
     }
 
     @Sendable func editPage(req: Request) async throws -> Response {
@@ -135,7 +135,7 @@ struct IncidentController: RouteCollection {
             _ = try await IncidentService.addFollowUp(req, i, input)
             return req.redirect(to: "/incidents/\(i.id!)")
         } catch let e as FieldErrors {
-            return try await detail(req, i, e)
+            return try await detail(req, i, e, followUp: input)
         }
     }
 }

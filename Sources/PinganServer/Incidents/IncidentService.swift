@@ -72,12 +72,18 @@ enum IncidentService {
         let cal = LocalCalendar(timeZoneIdentifier: req.config.timeZone)
         var e = FieldErrors()
         if i.status == .received || i.status == .dispatched { e["visitedAt"] = L.t("警情处置后才能回访", "Follow-up visits come after the incident is handled") }
-        var at = Date()
+        let now = Date()
+        var at = now
         if let v = input.visitedAt?.nilIfEmpty {
-            if let d = parseInstant(v, cal) { at = d } else { e["visitedAt"] = L.t("日期格式应为 2026-03-05", "Use a date like 2026-03-05") }
+            if let day = cal.parseLocalDate(v) {
+                // A day alone (the form's date field) is a visit some time that day: its last moment not after now, so a
+                // visit on the day of the incident is not "before the incident" because midnight is.
+                at = min(cal.startOfNextDay(day).addingTimeInterval(-1), now)
+                if day > now { at = day }
+            } else if let d = parseInstant(v, cal) { at = d } else { e["visitedAt"] = L.t("日期格式应为 2026-03-05", "Use a date like 2026-03-05") }
         }
-        if at > Date().addingTimeInterval(300) { e["visitedAt"] = L.t("不能晚于当前时间", "Cannot be in the future") }
-        if at < i.occurredAt { e["visitedAt"] = L.t("回访不能早于警情发生", "Cannot be before the incident") }
+        if at > now.addingTimeInterval(300) { e["visitedAt"] = L.t("不能晚于当前时间", "Cannot be in the future") }
+        else if at < i.occurredAt { e["visitedAt"] = L.t("回访不能早于警情发生", "Cannot be before the incident") }
         let satisfied: Bool
         switch input.satisfied?.lowercased() {
         case "true", "1", "yes", "on", "satisfied": satisfied = true

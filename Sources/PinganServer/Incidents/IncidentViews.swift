@@ -103,7 +103,8 @@ enum IncidentViews {
     }
 
     static func detail(_ req: Request, _ i: Incident, lookup: IncidentLookup, events: [IncidentEventDTO], followUps: [FollowUpDTO],
-                       canEdit: Bool, errors: FieldErrors = FieldErrors(), linkedDisputes: Node? = nil, placeMap: Node = .empty) -> Response {
+                       canEdit: Bool, errors: FieldErrors = FieldErrors(), followUpInput: IncidentService.FollowUpInput? = nil,
+                       linkedDisputes: Node? = nil, placeMap: Node = .empty) -> Response {
         let L = req.lang
         let cal = LocalCalendar(timeZoneIdentifier: req.config.timeZone)
         let number = i.number(cal)
@@ -111,7 +112,7 @@ enum IncidentViews {
         let editLink: Node = canEdit ? .a(.class("btn secondary"), .href("/incidents/\(i.id!)/edit"), .text(L.t("编辑", "Edit"))) : .empty
         let printButton: Node = .button(.type("button"), .class("btn secondary no-print"), .attr("data-print", nil), .text(L.t("打印", "Print")))
         let toolbar: Node = .div(.class("toolbar"), .h1(.text(lookup.subcategoryName(i.subcategory, L)), " ", statusBadge(i.status, L)), editLink, printButton)
-        let side: Node = .div(timelineCard(req, i, events, canEdit: canEdit, errors: errors), followUpCard(req, i, followUps, canEdit: canEdit, errors: errors))
+        let side: Node = .div(timelineCard(req, i, events, canEdit: canEdit, errors: errors), followUpCard(req, i, followUps, canEdit: canEdit, errors: errors, input: followUpInput))
         return .page(req, title: number, status: errors.isEmpty ? .ok : .unprocessableEntity,
                      crumbs, toolbar, Form.errorSummary(req, errors), .div(.class("grid2"), .div(infoCard(req, i, lookup, placeMap: placeMap), linkedDisputes ?? .empty), side))
     }
@@ -163,7 +164,9 @@ enum IncidentViews {
         return .div(.class("card"), .h2(.text(L.t("处置过程", "Timeline"))), .element("ol", [.class("timeline")] + items), form)
     }
 
-    static func followUpCard(_ req: Request, _ i: Incident, _ followUps: [FollowUpDTO], canEdit: Bool, errors: FieldErrors) -> Node {
+    /// `input`: what was typed, shown again with the errors.
+    static func followUpCard(_ req: Request, _ i: Incident, _ followUps: [FollowUpDTO], canEdit: Bool, errors: FieldErrors,
+                             input: IncidentService.FollowUpInput? = nil) -> Node {
         let L = req.lang
         let cal = LocalCalendar(timeZoneIdentifier: req.config.timeZone)
         var list: Node = .p(.class("muted"), .text(L.t("尚无回访。", "No follow-up visits yet.")))
@@ -178,9 +181,10 @@ enum IncidentViews {
         if canEdit && (i.status == .handled || i.status == .closed) {
             let satisfiedOptions: [(String, String)] = [("true", L.t("满意", "Satisfied")), ("false", L.t("不满意", "Not satisfied"))]
             let fields: Node = .div(.class("form"),
-                Form.field(L.t("回访日期", "Visited on"), "visitedAt", errors, Form.input("visitedAt", cal.formatDate(Date()), type: "date")),
-                Form.field(L.t("群众是否满意", "Resident satisfied?"), "satisfied", errors, Form.select("satisfied", satisfiedOptions, selected: nil, blank: L.t("请选择", "Choose…"))),
-                Form.field(L.t("备注", "Note"), "note", errors, wide: true, .input(.type("text"), .name("note"), .id("f-followup-note"))))
+                Form.field(L.t("回访日期", "Visited on"), "visitedAt", errors, Form.input("visitedAt", input?.visitedAt ?? cal.formatDate(Date()), type: "date")),
+                Form.field(L.t("群众是否满意", "Resident satisfied?"), "satisfied", errors,
+                           Form.select("satisfied", satisfiedOptions, selected: input?.satisfied, blank: L.t("请选择", "Choose…"))),
+                Form.field(L.t("备注", "Note"), "note", errors, wide: true, .input(.type("text"), .name("note"), .id("f-followup-note"), .value(input?.note ?? ""))))
             form = .form(.method("post"), .action("/incidents/\(i.id!)/followups"), .class("no-print"), Layout.csrfField(req), fields,
                          .p(.button(.type("submit"), .text(L.t("记录回访", "Record visit")))))
         }

@@ -90,6 +90,41 @@ final class IncidentAPITests: XCTestCase {
         }
     }
 
+    /// The form's own date (today) is accepted for an incident of today; a mistake keeps the choice and the note.
+    func testAFollowUpDatedTodayIsAcceptedAndAMistakeKeepsWhatWasTyped() async throws {
+        try await withApp { app, f in
+            var body = incidentBody(community: f.c1, hoursAgo: 0.2)
+            body["occurredAt"] = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-60))
+            var id = 0
+            try await app.call(.POST, "/api/v1/incidents", headers: f.bearer("admin"), beforeRequest: { try $0.content.encode(body) }) { id = try $0.content.decode(IncidentDTO.self).id }
+            for step in ["dispatched", "handled"] {
+                try await app.call(.POST, "/api/v1/incidents/\(id)/transitions", headers: f.bearer("admin"), beforeRequest: { try $0.content.encode(["to": step]) }) { XCTAssertEqual($0.status, .ok) }
+            }
+            let (cookies, csrf, _) = try await signIn(app, "officer")
+            let cal = LocalCalendar(timeZoneIdentifier: app.pingan.timeZone)
+            func post(_ fields: [String: String]) async throws -> XCTHTTPResponse {
+                var out: XCTHTTPResponse?
+                try await app.call(.POST, "/incidents/\(id)/followups", beforeRequest: { req in
+                    req.headers.cookie = cookies; try req.content.encode(fields.merging(["_csrf": csrf]) { a, _ in a }, as: .urlEncodedForm)
+                }, afterResponse: { out = $0 })
+                return out!
+            }
+            // A day before the incident: refused, and the satisfied choice and the note come back.
+            let before = cal.formatDate(Date().addingTimeInterval(-3 * 86_400))
+            let bad = try await post(["visitedAt": before, "satisfied": "true", "note": "邻居说已修好"])
+            XCTAssertEqual(bad.status, .unprocessableEntity)
+            XCTAssertTrue(bad.body.string.contains("回访不能早于警情发生"))
+            XCTAssertTrue(bad.body.string.contains("value=\"邻居说已修好\"") && bad.body.string.contains("<option value=\"true\" selected>"), "what was typed is kept")
+            XCTAssertTrue(bad.body.string.contains("value=\"\(before)\""))
+            // Today, as the form fills it in: accepted though the incident happened today after midnight.
+            let ok = try await post(["visitedAt": cal.formatDate(Date()), "satisfied": "true", "note": "群众满意"])
+            XCTAssertEqual(ok.status, .seeOther, ok.body.string)
+            let visits = try await IncidentFollowUp.query(on: app.db).filter(\.$incidentID == id).all()
+            XCTAssertEqual(visits.map(\.note), ["群众满意"])
+            XCTAssertLessThanOrEqual(visits[0].visitedAt, Date()); XCTAssertGreaterThanOrEqual(visits[0].visitedAt, Date().addingTimeInterval(-60))
+        }
+    }
+
     func testCaseDatesMustBeConsistent() async throws {
         try await withApp { app, f in
             var body = incidentBody(community: f.c1)
