@@ -98,6 +98,10 @@ struct DisputeInput: Content {
                 if let pid = Int(raw), let person = try await req.visible(Person.self, pid) {
                     personID = pid
                     if name.isEmpty { name = person.name }
+                    // A typed name must be the linked person's: a mismatch is a wrong link or a wrong name.
+                    else if name != person.name {
+                        e[key + ".name"] = L.t("与关联的实有人口姓名「\(person.name)」不一致", "Does not match the linked person's name, \(person.name)")
+                    }
                 } else { e[key + ".personID"] = L.t("实有人口中没有此人", "No such person in the registry") }
             }
             if name.isEmpty && personID == nil { if e[key + ".personID"] == nil { continue } }

@@ -101,10 +101,10 @@ enum DisputeViews {
                     Form.field(L.t("实有人口编号（选填）", "Registry person id (optional)"), "parties.\(i).personID", errors, Form.input("parties[\(i)][personID]", p.personID, type: "number"))))))
         }
         fields.append(Form.field(L.t("纠纷简要情况", "What the dispute is about"), "summary", errors, wide: true, Form.textarea("summary", input.summary)))
-        fields.append(.div(.class("wide"), .fieldset(.legend(.text(L.t("激化风险", "Risk of escalation"))),
+        fields.append(.div(.class("wide"), .fieldset(.legend(.text(L.t("激化风险", "Risk of escalation"))), .div(.class("checks"),
             .label(.input(.type("checkbox"), .name("riskMassPetition"), .value("1"), .checked(DisputeInput.flag(input.riskMassPetition))), .text(L.t(" 可能引发群体性上访", " May lead to a mass petition"))), " ",
             .label(.input(.type("checkbox"), .name("riskGroupFight"), .value("1"), .checked(DisputeInput.flag(input.riskGroupFight))), .text(L.t(" 可能引发群体性械斗", " May lead to a group fight"))), " ",
-            .label(.input(.type("checkbox"), .name("riskCriminal"), .value("1"), .checked(DisputeInput.flag(input.riskCriminal))), .text(L.t(" 有民转刑风险", " May turn criminal (民转刑)"))))))
+            .label(.input(.type("checkbox"), .name("riskCriminal"), .value("1"), .checked(DisputeInput.flag(input.riskCriminal))), .text(L.t(" 有民转刑风险", " May turn criminal (民转刑)")))))))
         if editing == nil { fields.append(Form.field(L.t("办理层级", "Level"), "level", errors, hint: L.t("留空则按类型、人数和风险自动分流", "Leave empty to route by type, size and risk"),
                                  Form.select("level", DisputeLevel.allCases.map { ($0.rawValue, L.t($0.nameZh, $0.nameEn)) }, selected: input.level, blank: L.t("自动分流", "Route automatically")))) }
         let back = editing.map { "/disputes/\($0.id!)" } ?? "/disputes"

@@ -94,8 +94,16 @@ extension GridEvent {
         return GridEventClocks.clock(start: start, deadline: deadline, limit: GridEventTimeLimit(hours: hours, roundTheClock: roundTheClock), now: until, calendar: calendar)
     }
 
+    /// The two parts of the state a list row shows that have no column. Decoding just these skips building the whole
+    /// state (two dozen fields) for every row of a list.
+    private struct ListNotes: Decodable {
+        struct Extension: Decodable { var hours: Double }
+        var reason: String?
+        var pendingExtension: Extension?
+    }
+
     func toDTO(_ l: GridEventLookup, _ L: Lang, _ cal: LocalCalendar, _ working: WorkingCalendar) -> GridEventDTO {
-        let s = state
+        let s = (try? JSONDecoder().decode(ListNotes.self, from: Data(stateJSON.utf8))) ?? ListNotes()
         let c = clock(working)
         return GridEventDTO(id: id ?? 0, number: number(cal), caseNumber: caseNumber, categoryCode: categoryCode,
                             categoryName: l.categories[categoryCode] ?? categoryCode, urgency: urgency, description: description, address: address,

@@ -69,9 +69,9 @@ struct PersonController: RouteCollection {
             let p = try await PersonService.create(req, input)
             return req.redirect(to: "/people/\(p.id!)")
         } catch let e as FieldErrors {
-            var kept = input
-            kept.idNumber = nil // never echo an identity number back into a page
-            return try await formPage(req, nil, kept, e)
+            // What was typed comes back, identifiers included (issue 21: a mistake elsewhere must not make the officer
+            // type an 18-digit number again); pages are `no-store`, and a stored number is never put in a form.
+            return try await formPage(req, nil, input, e)
         }
     }
 
@@ -105,9 +105,7 @@ struct PersonController: RouteCollection {
             try await PersonService.update(req, p, input)
             return req.redirect(to: "/people/\(p.id!)")
         } catch let e as FieldErrors {
-            var kept = input
-            kept.idNumber = nil
-            return try await formPage(req, try await PersonService.scoped(req, p.id), kept, e)
+            return try await formPage(req, try await PersonService.scoped(req, p.id), input, e)
         }
     }
 

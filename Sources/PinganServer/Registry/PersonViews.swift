@@ -64,9 +64,11 @@ enum PersonViews {
                            : L.t("现为 \(person!.idNumberMasked)；留空则不修改", "Now \(person!.idNumberMasked); leave empty to keep")
         let phoneHint = isNew ? L.t("可选", "Optional") : L.t("现为 \(person!.phoneMasked ?? "—")；留空则不修改", "Now \(person!.phoneMasked ?? "—"); leave empty to keep")
         var fields: [Node] = []
+        // The identifiers come back only as typed in this submission (a mistake elsewhere must not wipe them); the
+        // stored ones are never put in the form, only their masks in the hints.
         fields.append(Form.field(L.t("姓名", "Name"), "name", errors, Form.input("name", input.name, required: true)))
-        fields.append(Form.field(L.t("公民身份号码", "Resident ID number"), "idNumber", errors, hint: idHint, Form.input("idNumber", nil, required: isNew, extra: .attr("autocomplete", "off"))))
-        fields.append(Form.field(L.t("联系电话", "Phone"), "phone", errors, hint: phoneHint, Form.input("phone", nil, type: "tel", extra: .attr("autocomplete", "off"))))
+        fields.append(Form.field(L.t("公民身份号码", "Resident ID number"), "idNumber", errors, hint: idHint, Form.input("idNumber", input.idNumber, required: isNew, extra: .attr("autocomplete", "off"))))
+        fields.append(Form.field(L.t("联系电话", "Phone"), "phone", errors, hint: phoneHint, Form.input("phone", input.phone, type: "tel", extra: .attr("autocomplete", "off"))))
         fields.append(Form.field(L.t("人口类别", "Category"), "category", errors, Form.select("category", categories, selected: input.category, blank: L.t("请选择", "Choose…"), required: true)))
         fields.append(Form.field(L.t("重点人口类型", "Key-population type"), "keyType", errors, hint: L.t("仅重点人口填写", "Key population only"), Form.select("keyType", keyTypes, selected: input.keyType, blank: L.t("不适用", "Not applicable"))))
         fields.append(Form.field(L.t("暂住登记有效期至", "Temporary registration expires"), "residenceExpiresOn", errors, hint: L.t("仅暂住人口填写", "Temporary residents only"), Form.input("residenceExpiresOn", input.residenceExpiresOn, type: "date")))

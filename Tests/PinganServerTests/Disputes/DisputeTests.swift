@@ -63,6 +63,11 @@ final class DisputeTests: XCTestCase {
                 let p = try res.content.decode(DisputeDTO.self).parties ?? []
                 XCTAssertEqual(p.map(\.name), ["陈小明", "某公司"]); XCTAssertEqual(p.first?.personID, person)
             }
+            // A typed name must be the linked person's.
+            try await postJSON(app, "/api/v1/disputes", #"{"type":"family","source":"walk_in","summary":"x","communityID":\#(f.c1),"parties":[{"personID":\#(person),"name":"王五"}]}"#, as: f.bearer("officer")) { res in
+                XCTAssertEqual(res.status, .unprocessableEntity)
+                XCTAssertEqual(try res.content.decode(ErrorBody.self).fields?["parties.0.name"], "与关联的实有人口姓名「陈小明」不一致")
+            }
 
             // Skipping steps is refused with a message that says what is allowed.
             try await postJSON(app, "/api/v1/disputes/\(id)/actions", #"{"action":"close","outcome":"agreement","terms":"x"}"#, as: f.bearer("officer")) { res in

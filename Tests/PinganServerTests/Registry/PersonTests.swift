@@ -112,6 +112,16 @@ final class PersonTests: XCTestCase {
             }
             let count = try await Person.query(on: app.db).count()
             XCTAssertEqual(count, 1, "failed submissions write nothing")
+            // On the form, a mistake elsewhere keeps the ID number and phone as typed.
+            let (cookies, csrf, _) = try await signIn(app, "officer")
+            let typedID = residentID(sequence: "457")
+            try await app.call(.POST, "/people", beforeRequest: { req in
+                req.headers.cookie = cookies
+                try req.content.encode(["_csrf": csrf, "name": "", "idNumber": typedID, "phone": "13800138000", "category": "permanent", "communityID": "\(f.c1)"], as: .urlEncodedForm)
+            }) { res in
+                XCTAssertEqual(res.status, .unprocessableEntity)
+                XCTAssertTrue(res.body.string.contains("value=\"\(typedID)\"") && res.body.string.contains("value=\"13800138000\""), "typed identifiers are kept")
+            }
         }
     }
 
