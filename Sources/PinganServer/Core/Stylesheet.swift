@@ -84,7 +84,9 @@ table.data td input.fill { width:100%; box-sizing:border-box; }
   .nav-toggle { display:block; position:absolute; opacity:0; width:1px; height:1px; } .nav-toggle:focus-visible + .nav-toggle-label { outline:2px solid #fff; }
   .main-nav { display:none; order:3; flex-basis:100%; } .nav-toggle:checked ~ .main-nav { display:grid; grid-template-columns:1fr 1fr; gap:.1rem; }
   .main-nav a { padding:.35rem .5rem; white-space:nowrap; }
-  main.page { padding:0 .6rem; } table.data { font-size:.85rem; } table.data th, table.data td { padding:.4rem .3rem; } table.data td a { white-space:normal; } .hide-sm { display:none; } }
+  main.page { padding:0 .6rem; } table.data { font-size:.85rem; } table.data th, table.data td { padding:.4rem .3rem; } table.data td a { white-space:normal; } .hide-sm { display:none; }
+  /* A table wider than the phone scrolls inside itself; the page never scrolls sideways. */
+  table.data { display:block; overflow-x:auto; max-width:100%; -webkit-overflow-scrolling:touch; } }
 @media print { body { background:#fff; } .no-print, .filters, .pager, .toolbar > :not(h1) { display:none !important; } main.page { max-width:none; margin:0; }
   .card, table.data { border:none; } table.data th { position:static; } a { color:inherit; } }
 /* analysis (研判预警) */
