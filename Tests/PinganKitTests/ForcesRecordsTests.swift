@@ -169,7 +169,7 @@ final class MemberAssessmentTests: XCTestCase {
         XCTAssertEqual(cards.map(\.memberID), ["M1", "M2", "M5", "M4", "M3"])
         XCTAssertEqual(cards.map(\.total), [96, 89, 89, 80, 0])
         XCTAssertEqual(cards.map(\.rank), [1, 2, 2, 4, 5], "equal totals share a rank")
-        XCTAssertEqual(cards.map(\.grade), ["优秀", "合格", "合格", "合格", "不合格"])
+        XCTAssertEqual(cards.map(\.grade), ["优秀 / Excellent", "合格 / Pass", "合格 / Pass", "合格 / Pass", "不合格 / Fail"])
         let m1 = cards[0]
         XCTAssertEqual(m1.lines.count, scheme.items.count)
         XCTAssertEqual(m1.lines[0].points, 10)

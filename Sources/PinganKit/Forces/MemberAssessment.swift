@@ -52,18 +52,18 @@ public struct AssessmentScheme: Sendable, Codable, Equatable {
     }
 
     /// An example scheme (not from the seeds; districts configure their own): base 100, deductions and
-    /// bonuses, grades 优秀 ≥ 90, 合格 ≥ 75, 基本合格 ≥ 60, 不合格 below.
+    /// bonuses, grades 优秀 ≥ 90, 合格 ≥ 75, 基本合格 ≥ 60, 不合格 below. Names are "中文 / English": pages show one.
     public static let example = AssessmentScheme(
         items: [
-            ScoringItem(id: "patrol_hours", name: "巡逻时长(小时)", pointsPerUnit: 0.2, cap: 10),
-            ScoringItem(id: "training", name: "参加轮训(次)", pointsPerUnit: 2, cap: 6),
-            ScoringItem(id: "clues", name: "提供有效线索(条)", pointsPerUnit: 3, cap: 15),
-            ScoringItem(id: "absence", name: "无故缺勤(次)", pointsPerUnit: -5),
-            ScoringItem(id: "complaint", name: "被有效投诉(次)", pointsPerUnit: -10),
+            ScoringItem(id: "patrol_hours", name: "巡逻时长(小时) / Patrol hours", pointsPerUnit: 0.2, cap: 10),
+            ScoringItem(id: "training", name: "参加轮训(次) / Training sessions", pointsPerUnit: 2, cap: 6),
+            ScoringItem(id: "clues", name: "提供有效线索(条) / Useful tips", pointsPerUnit: 3, cap: 15),
+            ScoringItem(id: "absence", name: "无故缺勤(次) / Unexcused absences", pointsPerUnit: -5),
+            ScoringItem(id: "complaint", name: "被有效投诉(次) / Upheld complaints", pointsPerUnit: -10),
         ],
         baseScore: 80, minimumScore: 0, maximumScore: 100,
-        grades: [GradeBand(minimum: 90, label: "优秀"), GradeBand(minimum: 75, label: "合格"),
-                 GradeBand(minimum: 60, label: "基本合格"), GradeBand(minimum: -Double.infinity, label: "不合格")])
+        grades: [GradeBand(minimum: 90, label: "优秀 / Excellent"), GradeBand(minimum: 75, label: "合格 / Pass"),
+                 GradeBand(minimum: 60, label: "基本合格 / Borderline"), GradeBand(minimum: -Double.infinity, label: "不合格 / Fail")])
 
     public var problems: [String] {
         var out: [String] = []

@@ -68,7 +68,7 @@ extension DemoSeeder {
             let n = 60 + rng.nextInt(below: 140)
             r.communityID = c.id!; r.period = last.adding(months: -rng.nextInt(below: 3)).description; r.respondents = n
             r.satisfied = min(n, Int(Double(n) * (0.86 + 0.13 * rng.nextUnit())))
-            r.source = "第三方电话调查"; r.enteredByID = admin
+            r.source = "第三方电话调查 / Third-party phone survey"; r.enteredByID = admin
             surveys.append(r)
         }
         try await surveys.create(on: db)

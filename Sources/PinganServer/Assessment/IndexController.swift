@@ -182,7 +182,7 @@ enum IndexViews {
         let L = req.lang
         let title = L.t("安全感测评 \(year) 年", "Safety perception \(year)")
         let list: [Node] = rows.map { r in
-            .tr(.td(.text(r.period)), .td(.text(r.community)), .td(.text(r.source)), .td(.class("num"), .text("\(r.satisfied)/\(r.respondents)")),
+            .tr(.td(.text(r.period)), .td(.text(r.community)), .td(.text(L.stored(r.source))), .td(.class("num"), .text("\(r.satisfied)/\(r.respondents)")),
                 .td(.class("num"), .strong(.text(pct(r.share)))),
                 .td(r.meetsTarget ? .span(.class("badge closed"), .text(L.t("达标", "Meets"))) : .span(.class("badge received"), .text(L.t("未达标", "Below")))),
                 .td(.class("num"), .text("\(pct(r.low))–\(pct(r.high))")),

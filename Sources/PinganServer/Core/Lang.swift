@@ -6,6 +6,12 @@ struct Lang: Sendable {
     var code: String { isEnglish ? "en" : "zh-CN" }
     /// Pick the string for this language; call sites keep both texts side by side.
     func t(_ zh: String, _ en: String) -> String { isEnglish ? en : zh }
+    /// A configured text kept in both languages as "中文 / English" (scoring items, grades, Open311 attributes): this
+    /// language's half; a text without the separator as it is.
+    func stored(_ text: String) -> String {
+        let parts = text.components(separatedBy: " / ")
+        return parts.count == 2 ? t(parts[0], parts[1]) : text
+    }
 }
 
 private struct LangKey: StorageKey { typealias Value = Lang }

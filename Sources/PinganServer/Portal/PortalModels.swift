@@ -32,10 +32,7 @@ struct PortalAttribute: Codable, Sendable {
     var values: [Value]?
 
     /// Open311 carries one text per label and value, so they are stored "中文 / English"; a page shows one language.
-    static func text(_ stored: String, _ L: Lang) -> String {
-        let parts = stored.components(separatedBy: " / ")
-        return parts.count == 2 ? L.t(parts[0], parts[1]) : stored
-    }
+    static func text(_ stored: String, _ L: Lang) -> String { L.stored(stored) }
     func label(_ L: Lang) -> String { Self.text(description, L) }
     /// A list value's name (its key when it is not one of the values).
     func valueName(_ key: String, _ L: Lang) -> String { values?.first { $0.key == key }.map { Self.text($0.name, L) } ?? key }

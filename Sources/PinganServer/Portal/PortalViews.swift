@@ -3,6 +3,16 @@ import PinganKit
 
 /// Staff pages of the portal: inbox, request detail with reply and conversion, notices.
 enum PortalViews {
+    /// How a request came in, in words ("web" is the portal's own form).
+    static func viaName(_ via: String, _ L: Lang) -> String {
+        switch via {
+        case "web": L.t("网上警务室网页", "Portal web form")
+        case "api": L.t("网上警务室接口", "Portal API")
+        case "open311": L.t("Open311 接口", "Open311")
+        default: via
+        }
+    }
+
     static func badge(_ s: PortalStatus, _ L: Lang) -> Node {
         let cls: String
         switch s {
@@ -76,7 +86,7 @@ enum PortalViews {
             .dt(.text(L.t("地点", "Where"))), .dd(.text(d.address.isEmpty ? "—" : d.address), .text(d.lat.map { " (\($0), \(d.lon ?? 0))" } ?? "")),
             .dt(.text(L.t("联系电话", "Phone"))), .dd(.text(d.phoneMasked ?? "—")),
             .dt(.text(L.t("提交 / 应答期限", "Submitted / response due"))), .dd(.text(cal.formatDateTime(d.requestedAt) + " / " + cal.formatDateTime(d.dueAt))),
-            .dt(.text(L.t("渠道", "Via"))), .dd(.text(d.via)),
+            .dt(.text(L.t("渠道", "Via"))), .dd(.text(Self.viaName(d.via, L))),
             .dt(.text(L.t("情况说明", "Description"))), .dd(d.description.isEmpty ? .span(.class("muted"), .text(L.t("（未填写，见下列附加信息）", "(none given: see the details below)"))) : .text(d.description)),
             .group(attrs),
             .dt(.text(L.t("转办", "Taken up as"))), .dd(

@@ -233,6 +233,22 @@ final class PatrolServerTests: XCTestCase {
         }
     }
 
+    /// The example scheme's items and grades are kept in both languages; each page shows one.
+    func testTheAssessmentPageSpeaksOneLanguage() async throws {
+        try await withApp { app, f in
+            let a = try await makeTeam(app, f, community: f.c1)
+            _ = try await json(app, "/api/v1/teams/\(a.team)/members", #"{"name":"乙"}"#, as: f.bearer("chief"), expect: .created, MemberDTO.self)
+            try await app.call(.GET, "/forces/assessment?lang=en", headers: f.bearer("chief")) { res in
+                XCTAssertEqual(res.status, .ok)
+                XCTAssertTrue(res.body.string.contains("Patrol hours") && res.body.string.contains("Upheld complaints"))
+                XCTAssertFalse(res.body.string.contains("巡逻时长") || res.body.string.contains("被有效投诉"))
+            }
+            try await app.call(.GET, "/forces/assessment?lang=zh", headers: f.bearer("chief")) { res in
+                XCTAssertTrue(res.body.string.contains("巡逻时长(小时)")); XCTAssertFalse(res.body.string.contains("Patrol hours<"))
+            }
+        }
+    }
+
     func testPlanFormKeepsInputOnErrorAndSavesWithRepeatedFields() async throws {
         try await withApp { app, f in
             let t = try await makeTeam(app, f, community: f.c1)

@@ -96,12 +96,12 @@ enum MemberAssessmentViews {
         let q = req.url.query.map { "?" + $0 } ?? ""
         let table: Node = d.cards.isEmpty ? TeamViews.empty(L.t("没有在册队员。", "No members on the rolls."))
             : .table(.class("data"), .thead(.tr(.group([.th(.class("num"), .text(L.t("名次", "Rank"))), .th(.text(L.t("队员", "Member"))), .th(.text(L.t("队伍", "Team")))]
-                                                        + d.scheme.items.map { .th(.class("num"), .text($0.name)) }
+                                                        + d.scheme.items.map { .th(.class("num"), .text(L.stored($0.name))) }
                                                         + [.th(.class("num"), .text(L.t("总分", "Total"))), .th(.text(L.t("等次", "Grade")))]))),
                      .element("tbody", d.cards.map { c in
                          .tr(.group([.td(.class("num"), .text("\(c.card.rank)")), .td(.text(c.name)), .td(.text(c.teamName ?? ""))]
                                     + c.card.lines.map { l in .td(.class("num"), .text(l.quantity == 0 ? "—" : num(l.points) + (l.capped ? "*" : ""))) }
-                                    + [.td(.class("num"), .strong(.text(num(c.card.total)))), .td(.text(c.card.grade ?? ""))]))
+                                    + [.td(.class("num"), .strong(.text(num(c.card.total)))), .td(.text(c.card.grade.map(L.stored) ?? ""))]))
                      }))
         let manual = d.scheme.items.filter { $0.id != "patrol_hours" && $0.id != "training" }
         let entryForm: Node = canEdit ? .form(.method("post"), .action("/forces/assessment/entries"), .class("card no-print"), Layout.csrfField(req),
@@ -109,7 +109,7 @@ enum MemberAssessmentViews {
             .div(.class("form"),
                 Form.field(L.t("月份", "Month"), "month", entryErrors, Form.input("month", entry.month ?? d.month, type: "month")),
                 Form.field(L.t("队员", "Member"), "memberID", entryErrors, Form.select("memberID", d.cards.map { ("\($0.memberID)", "\($0.name)（\($0.teamName ?? "")）") }, selected: entry.memberID, blank: L.t("请选择", "Choose"))),
-                Form.field(L.t("考核项目", "Item"), "itemID", entryErrors, Form.select("itemID", manual.map { ($0.id, "\($0.name)（\(num($0.pointsPerUnit))）") }, selected: entry.itemID, blank: L.t("请选择", "Choose"))),
+                Form.field(L.t("考核项目", "Item"), "itemID", entryErrors, Form.select("itemID", manual.map { ($0.id, "\(L.stored($0.name))（\(num($0.pointsPerUnit))）") }, selected: entry.itemID, blank: L.t("请选择", "Choose"))),
                 Form.field(L.t("数量", "Quantity"), "quantity", entryErrors, Form.input("quantity", entry.quantity ?? "1", type: "number", extra: .attr("step", "any"))),
                 Form.field(L.t("说明", "Note"), "note", entryErrors, wide: true, Form.input("note", entry.note))),
             .p(.button(.type("submit"), .text(L.t("保存", "Save"))))) : .empty
@@ -120,7 +120,8 @@ enum MemberAssessmentViews {
                     Form.field(L.t("最低分", "Minimum"), "minimumScore", schemeErrors, Form.input("minimumScore", scheme.minimumScore)),
                     Form.field(L.t("最高分", "Maximum"), "maximumScore", schemeErrors, Form.input("maximumScore", scheme.maximumScore)),
                     Form.field(L.t("考核项目（每行：编号|名称|每单位分值|上限）", "Items (one per line: id|name|points per unit|cap)"), "items", schemeErrors, wide: true,
-                               hint: L.t("patrol_hours、training 两项按巡逻排班和培训记录自动计算；扣分项分值为负", "patrol_hours and training are computed from rosters and training; deductions are negative"),
+                               hint: L.t("patrol_hours、training 两项按巡逻排班和培训记录自动计算；扣分项分值为负；名称和等次可写作“中文 / English”，页面按语言显示",
+                                         "patrol_hours and training are computed from rosters and training; deductions are negative; names and grades may read “中文 / English”, pages show one"),
                                Form.textarea("items", scheme.items)),
                     Form.field(L.t("等次（每行：最低分|等次，最低一档写 -）", "Grades (minimum|label, - for the lowest)"), "grades", schemeErrors, wide: true, Form.textarea("grades", scheme.grades))),
                 .p(.button(.type("submit"), .text(L.t("保存标准", "Save scheme")))))) : .empty

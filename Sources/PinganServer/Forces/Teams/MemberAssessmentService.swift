@@ -224,9 +224,9 @@ enum MemberAssessmentService {
 
     static func csv(_ req: Request, _ d: AssessmentDTO) -> Response {
         let L = req.lang
-        var w = CSVWriter(header: [L.t("名次", "Rank"), L.t("队员", "Member"), L.t("队伍", "Team")] + d.scheme.items.map(\.name) + [L.t("总分", "Total"), L.t("等次", "Grade")])
+        var w = CSVWriter(header: [L.t("名次", "Rank"), L.t("队员", "Member"), L.t("队伍", "Team")] + d.scheme.items.map { L.stored($0.name) } + [L.t("总分", "Total"), L.t("等次", "Grade")])
         for c in d.cards {
-            w.append(["\(c.card.rank)", c.name, c.teamName ?? ""] + c.card.lines.map { fmt($0.points) } + [fmt(c.card.total), c.card.grade ?? ""])
+            w.append(["\(c.card.rank)", c.name, c.teamName ?? ""] + c.card.lines.map { fmt($0.points) } + [fmt(c.card.total), c.card.grade.map(L.stored) ?? ""])
         }
         return CSVResponse.make(filename: "member-assessment-\(d.month).csv", writer: w)
     }
