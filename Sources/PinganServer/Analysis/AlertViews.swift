@@ -103,10 +103,11 @@ enum AlertViews {
             ? .form(.method("post"), .action("/alerts/\(a.id!)/action"), .class("card no-print"), Layout.csrfField(req),
                 .h2(.text(L.t("处置", "Handle"))),
                 Form.errorSummary(req, errors),
+                .div(.class("form"),
                 Form.field(L.t("操作", "Action"), "action", errors, Form.select("action", actions, selected: input?.action, required: true)),
                 Form.field(L.t("指派给", "Assign to"), "assigneeID", errors, Form.select("assigneeID", assignees.map { ("\($0.id!)", $0.displayName + " · " + L.t($0.role.nameZh, $0.role.nameEn)) },
                     selected: input?.assigneeID ?? a.assigneeID.map(String.init), blank: L.t("—", "—"))),
-                Form.field(L.t("说明", "Note"), "note", errors, wide: true, hint: L.t("办结时须写明处置情况", "Required when closing"), Form.textarea("note", input?.note)),
+                Form.field(L.t("说明", "Note"), "note", errors, wide: true, hint: L.t("办结时须写明处置情况", "Required when closing"), Form.textarea("note", input?.note))),
                 .p(.button(.type("submit"), .text(L.t("提交", "Submit")))))
             : .empty
         return .page(req, title: title,

@@ -84,8 +84,10 @@ enum AssessmentViews {
             !r.run ? .div(.class("empty"), .text(L.t("本月尚未计算排位。", "This month has not been run yet.")))
             : rows.isEmpty ? .div(.class("empty"), .text(L.t("辖区内没有包片干部。", "No cadres in your jurisdiction.")))
             : .group([
-                .p(.text(L.t("本月通报 \(named.count) 人：\(named.map(\.name).joined(separator: "、"))；奖励合计 \(r.payoutTotal) 元。",
-                             "\(named.count) named this month: \(named.map(\.name).joined(separator: ", ")); rewards total ¥\(r.payoutTotal)."))),
+                .p(.text(named.isEmpty
+                    ? L.t("本月没有通报的干部；奖励合计 \(r.payoutTotal) 元。", "No cadre is named this month; rewards total ¥\(r.payoutTotal).")
+                    : L.t("本月通报 \(named.count) 人：\(named.map(\.name).joined(separator: "、"))；奖励合计 \(r.payoutTotal) 元。",
+                          "\(named.count) named this month: \(named.map(\.name).joined(separator: ", ")); rewards total ¥\(r.payoutTotal)."))),
                 .table(.class("data"), .thead(.tr(.th(.class("num"), .text(L.t("上升排名", "Rise rank"))), .th(.text(L.t("包片干部", "Cadre"))),
                                                   .th(.text(L.t("派出所", "Station"))), .th(.text(L.t("片区", "Area"))),
                                                   .th(.class("num"), .text(L.t("对比期", "Before"))), .th(.class("num"), .text(L.t("本月", "Now"))),

@@ -134,7 +134,16 @@ enum IndexViews {
         s += "<text x=\"\(f(left + pw / 2))\" y=\"\(f(h - 6))\" font-size=\"11\" text-anchor=\"middle\" fill=\"#333\">\(Node.escape(L.t("预期危害加权案件数（人口 × 全区发案率）；虚线：95% 与 99.8% 控制限", "Expected harm-weighted cases (population × district rate); dashed: 95% and 99.8% limits")))</text>"
         s += "<text x=\"12\" y=\"\(f(top + ph / 2))\" font-size=\"11\" text-anchor=\"middle\" fill=\"#333\" transform=\"rotate(-90 12 \(f(top + ph / 2)))\">\(Node.escape(L.t("实际/预期", "Observed / expected")))</text>"
         s += "</svg>"
-        return .raw(s)
+        // What the colours mean, beside the plot rather than in a tooltip.
+        func key(_ colour: String, _ text: String) -> Node {
+            .span(.class("nowrap"), .raw("<svg width=\"12\" height=\"12\" aria-hidden=\"true\"><circle cx=\"6\" cy=\"6\" r=\"5\" fill=\"\(colour)\"/></svg>"), .text(" " + text))
+        }
+        let legend: Node = .p(.class("small legend-row"),
+            key("#b71c1c", L.t("高于全区（超出 99.8% 控制限）", "Above the district (beyond 99.8%)")), " ",
+            key("#e67e22", L.t("高于全区（超出 95% 控制限）", "Above the district (beyond 95%)")), " ",
+            key("#1f5f99", L.t("与全区无显著差异", "Not different from the district")), " ",
+            key("#2e7d32", L.t("低于全区", "Below the district")))
+        return .group([.raw(s), legend])
     }
 
     static func index(_ req: Request, _ page: IndexPage, params p: IndexParams, filterErrors: FieldErrors) -> Response {
@@ -164,8 +173,8 @@ enum IndexViews {
             AssessmentViews.toolbar(req, title, csv: "/assessment/index.csv?\(p.query)"),
             StaffingViews.alert(req, filterErrors),
             levelPicker,
-            .p(.class("small muted"), .text(L.t("把发案、破案和群众安全感放在一起：危害加权可防性案件按人口算实际/预期并向全区修匀，破案率向全区 \(pct(page.report.districtClearance)) 收缩（经验贝叶斯），安全感按测评样本；综合指数为加权平均。漏斗图中控制限以外的点才说明与全区有真实差别。方法见 docs/assessment.md。",
-                                               "Crime, clearance and public feeling together: harm-weighted preventable cases as observed/expected by population, smoothed toward the district; clearance shrunk toward the district's \(pct(page.report.districtClearance)) (empirical Bayes); perception from surveys with sample size; the composite is a weighted mean. Only points outside the funnel's limits differ from the district beyond chance. Method: docs/assessment.md."))),
+            .p(.class("small muted"), .text(L.t("把发案、破案和群众安全感放在一起：危害加权可防性案件按人口算实际/预期并向全区修匀，破案率向全区 \(pct(page.report.districtClearance)) 收缩（经验贝叶斯），安全感按测评样本；综合指数为加权平均。漏斗图中控制限以外的点才说明与全区有真实差别。",
+                                               "Crime, clearance and public feeling together: harm-weighted preventable cases as observed/expected by population, smoothed toward the district; clearance shrunk toward the district's \(pct(page.report.districtClearance)) (empirical Bayes); perception from surveys with sample size; the composite is a weighted mean. Only points outside the funnel's limits differ from the district beyond chance."))),
             page.report.units.isEmpty ? .div(.class("empty"), .text(L.t("辖区内没有可计算的单位。", "No units to compute in your jurisdiction.")))
                 : .group([funnel(req, page.report),
                           .table(.class("data"), .thead(.tr(.th(.class("num"), .text(L.t("排名", "Rank"))), .th(.text(L.t("单位", "Unit"))),

@@ -45,6 +45,8 @@ enum Layout {
                 .element("script", [.attr("src", "/static/map.js"), .attr("defer", nil)])
             ),
             .body(
+                // Keyboard users jump over the header's links to the page's own content.
+                .a(.class("skip-link"), .href("#main"), .text(lang.t("跳到正文", "Skip to content"))),
                 .header(.class("top no-print"),
                     .a(.class("brand"), .href("/"), .strong("平安"), .span(.class("brand-sub"), .text(lang.t("基层平安建设", "Grassroots public safety")))),
                     // On a phone the menu folds behind a 菜单 button (a checkbox and its label: works without JavaScript).
@@ -73,7 +75,7 @@ enum Layout {
                         ]) } ?? .empty
                     )
                 ),
-                .main(.class("page"), content),
+                .main(.class("page"), .id("main"), content),
                 .footer(.class("no-print"), .text(lang.t("平安 · 数据仅限辖区内工作使用", "Pingan · for official use within your jurisdiction")))
             )
         )

@@ -114,6 +114,9 @@ a.stat.warn .num { color:var(--bad); }
 .desk-section { margin-bottom:1.2rem; } .desk-rows { list-style:none; padding:0; margin:.3rem 0 1rem; } .desk-rows li { padding:.35rem 0; border-bottom:1px solid var(--line); overflow-wrap:anywhere; }
 a.stat { color:var(--ink); } a.stat:hover { text-decoration:none; border-color:var(--accent); }
 input.category-search, input.select-filter { margin-bottom:.3rem; }
+.skip-link { position:absolute; left:-999px; top:.4rem; z-index:20; background:var(--card); color:var(--ink); padding:.4rem .8rem; border-radius:4px; }
+.skip-link:focus { left:.5rem; }
+.legend-row { display:flex; flex-wrap:wrap; gap:.3rem 1rem; color:var(--muted); } .legend-row svg { vertical-align:-1px; }
 fieldset.type-fields { border:1px solid var(--line); border-radius:6px; padding:.6rem .8rem .8rem; margin:0; min-width:0; }
 fieldset.type-fields legend { font-size:.85rem; color:var(--muted); padding:0 .3rem; }
 /* grid-event settings: the year calendar and the time-limit table */

@@ -235,7 +235,7 @@ enum StaffingViews {
             .div(.class("breadcrumb"), .a(.href("/forces/staffing"), .text(L.t("警力配置测算", "Staffing plan"))), " › ", .text(title)),
             .h1(.text(title)), Form.errorSummary(req, errors), whole,
             .div(.class("card"), .h2(.text(L.t("现行标准", "Rules in force"))), .p(.text(rulesSentence(r, L))), .p(.strong(.text(cutOver))),
-                 .p(.class("small muted"), .text(L.t("依据与取舍见 docs/staffing-rules.md。", "Sources and choices: docs/staffing-rules.md.")))),
+                 .p(.class("small muted"), .text(L.t("规则取自种子文件所述的配置标准，区里可按本地情况调整后保存。", "The rules follow the staffing standards in the district's documents; the district may adjust and save them.")))),
             .form(.method("post"), .action("/forces/staffing/rules"), .class("card"), Layout.csrfField(req), .input(.type("hidden"), .name("complete"), .value("1")),
                   .element("div", [.class("form")] + fields),
                   .p(.button(.type("submit"), .text(L.t("保存", "Save"))), " ", .a(.href("/forces/staffing"), .text(L.t("取消", "Cancel"))))))

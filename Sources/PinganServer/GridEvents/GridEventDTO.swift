@@ -103,7 +103,7 @@ extension GridEvent {
     }
 
     func toDTO(_ l: GridEventLookup, _ L: Lang, _ cal: LocalCalendar, _ working: WorkingCalendar) -> GridEventDTO {
-        let s = (try? JSONDecoder().decode(ListNotes.self, from: Data(stateJSON.utf8))) ?? ListNotes()
+        let s = (try? JSONDecoder.events.decode(ListNotes.self, from: Data(stateJSON.utf8))) ?? ListNotes()
         let c = clock(working)
         return GridEventDTO(id: id ?? 0, number: number(cal), caseNumber: caseNumber, categoryCode: categoryCode,
                             categoryName: l.categories[categoryCode] ?? categoryCode, urgency: urgency, description: description, address: address,

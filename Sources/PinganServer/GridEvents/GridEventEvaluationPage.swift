@@ -44,6 +44,7 @@ struct GridEventEvaluationPage: Content {
     static func facts(_ db: any Database, _ range: Range<Date>, calendar: WorkingCalendar, restrict: (SQLSelectBuilder) -> Void,
                       area: (_ community: Int, _ grid: Int?) -> String?) async throws -> [GridEventFact] {
         let sql = db as! any SQLDatabase
+        // unscoped: narrowed by the caller's `restrict` (the user's scope; every station for the indicators)
         let q = sql.select().from("grid_events")
             .columns(["id", "unit_id", "grid_id", "community_id", "reporter_id", "category_code", "reported_at",
                       "dispatched_at", "deadline", "handled_at", "closed_at", "rework_count", "limit_hours", "round_the_clock", "satisfaction"])

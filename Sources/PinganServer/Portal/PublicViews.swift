@@ -28,12 +28,13 @@ enum PublicViews {
                   .element("script", [.attr("src", "/static/app.js"), .attr("defer", nil)]),
                   .element("script", [.attr("src", "/static/map.js"), .attr("defer", nil)])),
             .body(
+                .a(.class("skip-link"), .href("#main"), .text(L.t("跳到正文", "Skip to content"))),
                 .header(.class("top no-print"),
                     .a(.class("brand"), .href("/public"), .strong("平安"), .span(.class("brand-sub"), .text(L.t("网上社区警务室", "Online community police office")))),
                     .nav(.class("main-nav"), .forEach(nav) { p, label in
                         .a(.href(p), .if(p == "/public" ? path == "/public" : path.hasPrefix(p), .class("active")), .text(label)) }),
                     .div(.class("user-box"), .a(.href(path + "?" + q), .text(L.isEnglish ? "中文" : "English")))),
-                .main(.class("page"), .group(content)),
+                .main(.class("page"), .id("main"), .group(content)),
                 .footer(.class("no-print"), .text(L.t("紧急情况请直接拨打 110。本平台不公开反映人的姓名和电话。",
                                                         "In an emergency call 110. Your name and phone number are never published.")))))
         let res = Response(status: status, body: .init(string: "<!DOCTYPE html>\n" + html.render()))
