@@ -10,6 +10,8 @@ import PinganKit
 struct PublicationRow: Content {
     var stationID: String
     var station: String
+    /// A station wholly in the reader's jurisdiction: the page marks it among the others.
+    var own: Bool
     /// Weighted mean of the applicable indicators' scores (0–100); nil when none applies.
     var score: Double?
     var rank: Int?
@@ -54,13 +56,15 @@ enum PublicationService {
         let prev = try await IndicatorService.score(req, month: month.previous, framework: fw, units: all, staffing: staffing)
         let prevRank = Dictionary(uniqueKeysWithValues: prev.units.map { ($0.id, $0.rank) })
         let visible = try await IndexService.visibleStations(req, all)
-        let rows = cur.units.filter { visible?.contains($0.id) ?? true }.map { u in
+        // The publication is the district's own communiqué to every station (seed 001: the ranking is published), so
+        // each reader sees the whole ranking, their own stations marked; stations' figures are aggregates, no person's.
+        let rows = cur.units.map { u in
             let s = u.id, ix = cur.index[s]
             let now = cur.cases.now[s] ?? 0, before = cur.cases.previous[s] ?? 0, lastYear = cur.cases.lastYear[s] ?? 0
             let pop = cur.population[s] ?? 0
             let agreed = cur.mediation.agreed[s] ?? 0, closed = cur.mediation.closed[s] ?? 0
             let pr = prevRank[s] ?? nil
-            return PublicationRow(stationID: s, station: u.name, score: u.total, rank: u.rank, previousRank: pr,
+            return PublicationRow(stationID: s, station: u.name, own: visible?.contains(s) ?? true, score: u.total, rank: u.rank, previousRank: pr,
                                   rankChange: pr.flatMap { p in u.rank.map { p - $0 } }, indicators: u.cells,
                                   cases: now, casesPreviousMonth: before, casesLastYear: lastYear,
                                   monthOnMonth: PercentChange.format(current: now, previous: before), yearOnYear: PercentChange.format(current: now, previous: lastYear),
@@ -159,8 +163,10 @@ enum PublicationViews {
             return .td(.class("num"), detail.isEmpty ? .empty : .attr("title", detail), .text(PublicationService.format(c.metric, c.value)),
                        .div(.class("small muted"), .text(Decimals.format(score, places: 0) + L.t("分", " pts"))))
         }
+        let visibleCount = p.rows.filter(\.own).count
         let rows: [Node] = p.rows.map { r in
-            .tr(.td(.class("num"), .strong(.text(r.rank.map(String.init) ?? "—"))), .td(change(r)), .td(.strong(.text(r.station))),
+            .tr(.if(r.own && visibleCount < p.rows.count, .class("mine")), .td(.class("num"), .strong(.text(r.rank.map(String.init) ?? "—"))), .td(change(r)),
+                .td(.strong(.text(r.station)), .if(r.own && visibleCount < p.rows.count, .span(.class("badge gen"), .text(L.t(" 本所", " yours"))))),
                 .td(.class("num"), .strong(.text(r.score.map { Decimals.format($0, places: 1) } ?? "—"))),
                 .group(r.indicators.map(cell)))
         }
@@ -184,7 +190,7 @@ enum PublicationViews {
             staffingNote(req, p),
             .details(.class("small"), .summary(.text(L.t("指标、目标与权重（权重合计 \(String(format: "%g", weights))）", "Indicators, targets and weights (total \(String(format: "%g", weights)))"))),
                      .p(.text(legend + " "), .a(.href("/assessment/indicators"), .text(L.t("修改考核指标 →", "Edit the indicators →"))))),
-            rows.isEmpty ? .div(.class("empty"), .text(L.t("没有可通报的派出所（须整个派出所在您的辖区内）。", "No station to publish (a station must lie wholly in your jurisdiction).")))
+            rows.isEmpty ? .div(.class("empty"), .text(L.t("没有可通报的派出所。", "No station to publish.")))
                 : .div(.class("scroll"), .table(.class("data wide publication"),
                     .thead(.tr(.th(.class("num"), .text(L.t("名次", "Rank"))), .th(.text(L.t("变化", "Change"))), .th(.text(L.t("派出所", "Station"))),
                                .th(.class("num"), .text(L.t("总分", "Score"))),

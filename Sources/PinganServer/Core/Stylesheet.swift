@@ -69,7 +69,7 @@ nav.tabs { display:flex; flex-wrap:wrap; gap:.3rem; margin:.2rem 0 .8rem; }
 nav.tabs a, div.tabs a { padding:.25rem .7rem; border:1px solid var(--line); border-radius:14px; background:var(--card); font-size:.88rem; color:var(--ink); }
 nav.tabs a.active { background:var(--accent); border-color:var(--accent); color:#fff; } div.tabs { display:flex; flex-wrap:wrap; gap:.4rem; }
 table.data.compact th, table.data.compact td { padding:.25rem .5rem; font-size:.88rem; }
-table.data tr.total td { font-weight:600; background:var(--accent-soft); }
+table.data tr.total td { font-weight:600; background:var(--accent-soft); } table.data tr.mine td { background:var(--accent-soft); }
 .survey-grid { display:grid; grid-template-columns:repeat(auto-fill, minmax(250px, 1fr)); gap:.8rem; margin-bottom:1rem; align-items:start; }
 .survey-grid table.data { border:1px solid var(--line); }
 .scroll { overflow-x:auto; }

@@ -257,7 +257,8 @@ enum DeskService {
         let month = AssessmentService.month(req, errors: &e)
         let p = try await PublicationService.load(req, month: month)
         let total = try await AnalysisData.units(req.db, scope: .everything).stations.count
-        let ranked = p.rows.sorted { ($0.rank ?? .max, $0.station) < ($1.rank ?? .max, $1.station) }
+        // A chief's desk: where their own stations stand; district command: the top of the table.
+        let ranked = p.rows.filter { !own || $0.own }.sorted { ($0.rank ?? .max, $0.station) < ($1.rank ?? .max, $1.station) }
         let rows = ranked.prefix(own ? 3 : 10).map { r in
             DeskRow(label: r.station, detail: (r.rank.map { L.t("第\($0)名 / 共\(total)个", "No. \($0) of \(total)") } ?? L.t("本月无评分", "Not scored this month"))
                     + (r.score.map { L.t("，得分 ", ", score ") + String(format: "%.1f", $0) } ?? ""),

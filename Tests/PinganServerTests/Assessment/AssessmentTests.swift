@@ -221,13 +221,14 @@ final class SafetyIndexServerTests: XCTestCase {
             try await app.call(.GET, "/assessment/index?months=1&month=\(month)", headers: f.bearer("admin")) { res in
                 XCTAssertTrue(res.body.string.contains("<svg"), "the funnel plot sits next to the table")
             }
-            // Monthly station publication: ranks district-wide, the chief sees station A only.
+            // Monthly station publication: ranks district-wide, published whole; the chief's station is marked.
             let pub = try await json(app, .GET, "/api/v1/assessment/publication?month=\(month)", as: f.bearer("admin"), Publication.self)!
             XCTAssertEqual(pub.rows.count, 2)
             XCTAssertEqual(pub.rows.first { $0.stationID == "\(f.stationA)" }?.cases, 3)
             let pubChief = try await json(app, .GET, "/api/v1/assessment/publication?month=\(month)", as: f.bearer("chief"), Publication.self)!
-            XCTAssertEqual(pubChief.rows.map(\.stationID), ["\(f.stationA)"])
-            XCTAssertEqual(pubChief.rows[0].rank, pub.rows.first { $0.stationID == "\(f.stationA)" }!.rank)
+            XCTAssertEqual(pubChief.rows.filter(\.own).map(\.stationID), ["\(f.stationA)"])
+            XCTAssertEqual(pubChief.rows.count, 2, "the whole ranking is published")
+            XCTAssertEqual(pubChief.rows.first(where: \.own)?.rank, pub.rows.first { $0.stationID == "\(f.stationA)" }!.rank)
             for path in ["/assessment/publication?month=\(month)", "/assessment/publication.csv?month=\(month)"] {
                 try await app.call(.GET, path, headers: f.bearer("chief")) { res in XCTAssertEqual(res.status, .ok, path) }
             }

@@ -146,16 +146,18 @@ final class IndicatorServerTests: XCTestCase {
             _ = try await send(app, .PUT, "/api/v1/assessment/indicators", as: f.bearer("admin"), json: perception, IndicatorFramework.self)
             pub = try await get(app, "/api/v1/assessment/publication?month=\(month)", as: f.bearer("admin"), Publication.self)!
             XCTAssertEqual(pub.rows.map(\.stationID), ["\(f.stationB)", "\(f.stationA)"])
-            // The chief sees station A only, with its district-wide rank; the officer no station at all.
+            // The publication is published whole: the chief sees every station, station A marked as theirs; an officer,
+            // whose jurisdiction holds no whole station, sees the ranking with none marked.
             let chief = try await get(app, "/api/v1/assessment/publication?month=\(month)", as: f.bearer("chief"), Publication.self)!
-            XCTAssertEqual(chief.rows.map(\.stationID), ["\(f.stationA)"])
-            XCTAssertEqual(chief.rows[0].rank, 2)
-            let v5 = try await get(app, "/api/v1/assessment/publication?month=\(month)", as: f.bearer("officer"), Publication.self)!.rows.isEmpty
-            XCTAssertTrue(v5)
+            XCTAssertEqual(chief.rows.map(\.stationID), ["\(f.stationB)", "\(f.stationA)"])
+            XCTAssertEqual(chief.rows.filter(\.own).map(\.stationID), ["\(f.stationA)"])
+            XCTAssertEqual(chief.rows[1].rank, 2)
+            let officer = try await get(app, "/api/v1/assessment/publication?month=\(month)", as: f.bearer("officer"), Publication.self)!
+            XCTAssertEqual(officer.rows.count, 2); XCTAssertTrue(officer.rows.allSatisfy { !$0.own })
             try await app.call(.GET, "/assessment/publication.csv?month=\(month)", headers: f.bearer("chief")) { res in
                 XCTAssertEqual(res.status, .ok)
                 XCTAssertTrue(res.body.string.contains("每万人可防性案件"))
-                XCTAssertFalse(res.body.string.contains("沙头派出所"), "station B is not in the chief's export")
+                XCTAssertTrue(res.body.string.contains("沙头派出所"), "the export is the whole publication")
             }
             try await app.call(.GET, "/assessment/publication?month=\(month)", headers: f.bearer("chief")) { res in
                 XCTAssertEqual(res.status, .ok)
