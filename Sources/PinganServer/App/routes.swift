@@ -27,6 +27,7 @@ func routes(_ app: Application) throws {
     try app.grouped(User.guardMiddleware()).register(collection: TwoFactorController())
     let signedIn = app.grouped(User.guardMiddleware(), TwoFactorGate(), InboxBadgeMiddleware())
     try signedIn.register(collection: DeskController())
+    try signedIn.register(collection: SearchController())
     try signedIn.register(collection: DashboardController())
     try signedIn.register(collection: JurisdictionController())
     try signedIn.register(collection: MapController())

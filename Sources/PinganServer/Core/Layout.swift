@@ -64,6 +64,7 @@ enum Layout {
                         return .a(.href(item.path), .if(active, .class("active")), .text(lang.t(item.zh, item.en)),
                                   .if(unread > 0, .span(.class("nav-count"), .attr("title", lang.t("未读", "Unread")), .text(unread > 99 ? "99+" : "\(unread)"))))
                     })),
+                    .if(user != nil, SearchViews.headerBox(req)),
                     .div(.class("user-box"),
                         .a(.href(path + "?" + q), .text(lang.isEnglish ? "中文" : "English")),
                         user.map { u in .group([

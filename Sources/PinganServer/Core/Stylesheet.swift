@@ -12,6 +12,12 @@ header.top a { color:#fff; }
 .brand { display:flex; align-items:baseline; gap:.5rem; font-size:1.15rem; } .brand-sub { font-size:.8rem; opacity:.85; }
 .main-nav { display:flex; flex-wrap:wrap; gap:.2rem; flex:1; }
 .main-nav a { padding:.3rem .5rem; border-radius:4px; font-size:.93rem; white-space:nowrap; } .main-nav a.active, .main-nav a:hover { background:rgba(255,255,255,.18); text-decoration:none; }
+.header-search input { width:8.5rem; padding:.22rem .5rem; border:1px solid rgba(255,255,255,.55); border-radius:4px; background:rgba(255,255,255,.14); color:#fff; font-size:.85rem; }
+.header-search input::placeholder { color:rgba(255,255,255,.8); } .header-search input:focus { background:#fff; color:var(--ink, #222); outline:none; }
+.search-group { margin:1rem 0 1.4rem; } .search-group h2 { font-size:1.05rem; margin:.2rem 0 .4rem; }
+.search-hits { list-style:none; margin:0; padding:0; background:var(--card); border:1px solid var(--line); border-radius:6px; }
+.search-hits li { padding:.5rem .8rem; border-top:1px solid var(--line); overflow-wrap:anywhere; } .search-hits li:first-child { border-top:none; }
+.hit-number { font-variant-numeric:tabular-nums; color:var(--muted); }
 .user-box { display:flex; gap:.8rem; align-items:center; font-size:.85rem; } .user-box .who { opacity:.9; }
 form.inline { display:inline; margin:0; }
 button.link { background:none; border:none; color:inherit; cursor:pointer; font:inherit; padding:0; text-decoration:underline; }
@@ -77,11 +83,12 @@ table.data tr.total td { font-weight:600; background:var(--accent-soft); } table
 table.data td input.fill { width:100%; box-sizing:border-box; }
 /* a full menu (16 sections for an administrator) fits one line at 1280 px without the subtitle and the role after the name (in its tooltip) */
 @media (max-width: 1440px) { .brand-sub { display:none; } .main-nav { gap:0; } .main-nav a { padding:.3rem .3rem; font-size:.86rem; }
-  .user-box { gap:.6rem; } .user-box .who-role { display:none; } }
+  .user-box { gap:.6rem; } .user-box .who-role { display:none; } .header-search input { width:5.5rem; } }
 .nav-toggle, .nav-toggle-label { display:none; }
 @media (max-width: 700px) { header.top { padding:.5rem .7rem; gap:.3rem .8rem; justify-content:space-between; } .brand-sub { display:none; }
   .user-box { order:1; gap:.6rem; flex-wrap:wrap; } .nav-toggle-label { display:inline-block; order:2; padding:.15rem .7rem; border:1px solid rgba(255,255,255,.6); border-radius:4px; cursor:pointer; }
   .nav-toggle { display:block; position:absolute; opacity:0; width:1px; height:1px; } .nav-toggle:focus-visible + .nav-toggle-label { outline:2px solid #fff; }
+  .header-search { order:4; flex-basis:100%; } .header-search input { width:100%; }
   .main-nav { display:none; order:3; flex-basis:100%; } .nav-toggle:checked ~ .main-nav { display:grid; grid-template-columns:1fr 1fr; gap:.1rem; }
   .main-nav a { padding:.35rem .5rem; white-space:nowrap; }
   main.page { padding:0 .6rem; } table.data { font-size:.85rem; } table.data th, table.data td { padding:.4rem .3rem; } table.data td a { white-space:normal; } .hide-sm { display:none; }

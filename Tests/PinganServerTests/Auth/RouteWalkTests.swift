@@ -85,6 +85,9 @@ final class RouteWalkTests: XCTestCase {
         "POST logout": .init(permission: nil, isPublic: true),
         "GET ": .init(permission: nil),
         "GET api/v1/desk": .init(permission: nil),
+        // Search is open to every signed-in role; what it lists is narrowed kind by kind (SearchTests).
+        "GET search": .init(permission: nil),
+        "GET api/v1/search": .init(permission: nil),
         "GET overview": .init(permission: .viewIncidents),
         "GET jurisdiction": .init(permission: .viewJurisdiction),
         "GET jurisdiction/:id": .init(permission: .viewJurisdiction, target: .division),
