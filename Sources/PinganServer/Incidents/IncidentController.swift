@@ -47,8 +47,12 @@ struct IncidentController: RouteCollection {
         if let gid = input.gridID.flatMap({ Int($0) }) {
             buildings = try await Division.query(on: req.db).filter(\.$level == .building).filter(\.$parentID == gid).sort(\.$code).all()
         }
-        let officers = try await User.query(on: req.db).filter(\.$active == true)
-            .filter(\.$role ~~ [.communityOfficer, .stationChief, .gridWorker]).sort(\.$displayName).limit(500).all()
+        var officers = try await OfficerChoices.load(req)
+        // An incident keeps the officer it has even when they no longer work in the user's area.
+        if let current = incident?.handlingOfficerID, !officers.ids.contains(current), let u = try await User.find(current, on: req.db) {
+            officers.groups.insert((label: req.t("当前处警民警", "Current officer"), options: [.init(id: current, label: u.displayName)]), at: 0)
+            officers.ids.insert(current)
+        }
         let subs = try await IncidentSubcategoryRow.query(on: req.db).sort(\.$sortOrder).all()
         let picker = MapPicker(lonField: "longitude", latField: "latitude").node(req, bbox: try await OutlineMaps.scopeBBox(req))
         return IncidentViews.form(req, incident: incident, input: input, errors: errors, communities: communities, grids: grids,

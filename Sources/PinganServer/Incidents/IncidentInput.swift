@@ -107,8 +107,10 @@ extension IncidentInput {
         if let o = handlingOfficerID {
             officerID = o.nilIfEmpty.flatMap { Int($0) }
             if let oid = officerID {
-                let u = try await User.find(oid, on: req.db)
-                if u == nil || !(u!.active) { e["handlingOfficerID"] = L.t("处警民警不存在", "No such officer") }
+                // Kept as it was, or one of the officers working in the user's area (an officer elsewhere looks missing).
+                if oid != old?.handlingOfficerID, !(try await OfficerChoices.load(req).ids.contains(oid)) {
+                    e["handlingOfficerID"] = L.t("您的辖区内没有这名民警", "No such officer in your area")
+                }
             } else if o.nilIfEmpty != nil { e["handlingOfficerID"] = L.t("处警民警不存在", "No such officer") }
         }
 

@@ -57,7 +57,7 @@ enum IncidentViews {
     }
 
     static func form(_ req: Request, incident: Incident?, input: IncidentInput, errors: FieldErrors, communities: [(id: Int, name: String)], grids: [Division],
-                     buildings: [Division], officers: [User], subcategories: [IncidentSubcategoryRow], picker: Node = .empty) -> Response {
+                     buildings: [Division], officers: OfficerChoices, subcategories: [IncidentSubcategoryRow], picker: Node = .empty) -> Response {
         let L = req.lang
         let isNew = incident == nil
         let title = isNew ? L.t("登记警情", "Record an incident") : L.t("编辑警情", "Edit incident")
@@ -93,7 +93,8 @@ enum IncidentViews {
                     Form.field(L.t("纬度", "Latitude"), "latitude", errors, Form.input("latitude", input.latitude, extra: .attr("inputmode", "decimal"))),
                     Form.field(L.t("经度", "Longitude"), "longitude", errors, Form.input("longitude", input.longitude, extra: .attr("inputmode", "decimal"))),
                     picker,
-                    Form.field(L.t("处警民警", "Handling officer"), "handlingOfficerID", errors, Form.select("handlingOfficerID", officers.map { ("\($0.id!)", $0.displayName) }, selected: input.handlingOfficerID, blank: L.t("未指定", "Not assigned"))),
+                    Form.field(L.t("处警民警", "Handling officer"), "handlingOfficerID", errors, Form.groupedSelect("handlingOfficerID", officers.groups.map { g in (g.label, g.options.map { ("\($0.id)", $0.label) }) }, selected: input.handlingOfficerID, blank: L.t("未指定", "Not assigned"),
+                                              filter: L.t("输入姓名筛选", "Type a name to narrow"))),
                     Form.field(L.t("立案日期", "Filed (立案)"), "filedAt", errors, Form.input("filedAt", input.filedAt.map { String($0.prefix(10)) }, type: "date")),
                     Form.field(L.t("破案日期", "Solved (破案)"), "solvedAt", errors, Form.input("solvedAt", input.solvedAt.map { String($0.prefix(10)) }, type: "date")),
                     Form.field(L.t("作案手段", "Modus operandi"), "modusOperandi", errors, wide: true, Form.input("modusOperandi", input.modusOperandi)),
