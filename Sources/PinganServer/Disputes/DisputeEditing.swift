@@ -113,7 +113,13 @@ extension DisputeController {
         let d = try await DisputeService.scoped(req, req.parameters.get("id", as: Int.self))
         let parties = try await DisputeParty.query(on: req.db).filter(\.$disputeID == d.id!).sort(\.$id).all()
         guard d.status.detailsEditable else { return req.redirect(to: "/disputes/\(d.id!)") }
-        return try await formPage(req, DisputeInput(d, parties: parties), FieldErrors(), editing: d)
+        var input = DisputeInput(d, parties: parties)
+        // The form links by the ID number's last four, as the masked number shows them.
+        for i in input.parties.indices {
+            guard let pid = input.parties[i].personID.flatMap({ Int($0) }), let person = try await req.visible(Person.self, pid) else { continue }
+            input.parties[i].idTail = String(person.idNumberMasked.suffix(4)); input.parties[i].personID = nil
+        }
+        return try await formPage(req, input, FieldErrors(), editing: d)
     }
 
     @Sendable func update(req: Request) async throws -> Response {

@@ -3,15 +3,21 @@ import Vapor
 import PinganKit
 
 /// A party as submitted: `{"name": "…", "personID": 12, "side": "respondent"}`, or from the form
-/// `parties[0][name]=…`.
+/// `parties[0][name]=…&parties[0][idTail]=123X`.
+///
+/// People link a party to the registry by what they see — the name and the last four characters of the ID number
+/// (`idTail`, as the masked number shows them) — never by an internal number; `personID` stays for the API.
 struct DisputePartyInput: Codable {
     var name: String?
     var personID: String?
     var side: String?
-    init(name: String? = nil, personID: String? = nil, side: String? = nil) { self.name = name; self.personID = personID; self.side = side }
+    var idTail: String?
+    init(name: String? = nil, personID: String? = nil, side: String? = nil, idTail: String? = nil) {
+        self.name = name; self.personID = personID; self.side = side; self.idTail = idTail
+    }
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
-        name = c.loose(AnyKey("name")); personID = c.loose(AnyKey("personID")); side = c.loose(AnyKey("side"))
+        name = c.loose(AnyKey("name")); personID = c.loose(AnyKey("personID")); side = c.loose(AnyKey("side")); idTail = c.loose(AnyKey("idTail"))
     }
 }
 
@@ -103,6 +109,17 @@ struct DisputeInput: Content {
                         e[key + ".name"] = L.t("与关联的实有人口姓名「\(person.name)」不一致", "Does not match the linked person's name, \(person.name)")
                     }
                 } else { e[key + ".personID"] = L.t("实有人口中没有此人", "No such person in the registry") }
+            } else if let tail = p.idTail?.trimmed.uppercased().nilIfEmpty {
+                if name.isEmpty { e[key + ".name"] = L.t("按身份证号后4位关联时请填写姓名", "Enter the name to link by the ID number's last four") }
+                else if tail.count != 4 || !tail.dropLast().allSatisfy({ $0.isASCII && $0.isNumber }) || !(tail.last!.isNumber || tail.last == "X") {
+                    e[key + ".idTail"] = L.t("请填写身份证号的后4位（数字或X）", "Enter the last four characters of the ID number (digits or X)")
+                } else {
+                    // The masked number keeps the last four: matching on it unmasks nothing the list does not show.
+                    let found = try await req.scoped(Person.self).filter(\.$name == name).filter(\.$idNumberMasked ~= tail).limit(2).all()
+                    if found.count == 1 { personID = found[0].id }
+                    else if found.isEmpty { e[key + ".idTail"] = L.t("您辖区的实有人口中没有姓名为「\(name)」、身份证号后4位为 \(tail) 的人", "No one named \(name) with ID ending \(tail) in your area's registry") }
+                    else { e[key + ".idTail"] = L.t("有多人相符，请在实有人口中核对后再关联", "Several people match: check them in People first") }
+                }
             }
             if name.isEmpty && personID == nil { if e[key + ".personID"] == nil { continue } }
             if name.count > 50 { e[key + ".name"] = L.t("姓名/名称不能超过50字", "At most 50 characters") }

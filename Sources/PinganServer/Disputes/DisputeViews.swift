@@ -98,7 +98,12 @@ enum DisputeViews {
                 .div(.class("form"),
                     Form.field(L.t("身份", "Side"), "parties.\(i).side", errors, Form.select("parties[\(i)][side]", DisputeSide.allCases.map { ($0.rawValue, L.t($0.zh, $0.en)) }, selected: p.side ?? sideDefault)),
                     Form.field(L.t("姓名/单位名称", "Name / organisation"), "parties.\(i).name", errors, Form.input("parties[\(i)][name]", p.name)),
-                    Form.field(L.t("实有人口编号（选填）", "Registry person id (optional)"), "parties.\(i).personID", errors, Form.input("parties[\(i)][personID]", p.personID, type: "number"))))))
+                    Form.field(L.t("身份证号后4位（选填，关联实有人口）", "ID number's last 4 (optional: links the registry)"), "parties.\(i).idTail", errors,
+                               hint: L.t("按姓名和后4位在您辖区的实有人口中查找", "Looked up by name and last four in your area's registry"),
+                               .group([Form.input("parties[\(i)][idTail]", p.idTail, extra: .group([.attr("maxlength", "4"), .attr("autocomplete", "off")])),
+                                       // A link the editor cannot see in the registry is carried as it is.
+                                       p.personID.map { .input(.type("hidden"), .name("parties[\(i)][personID]"), .value($0)) } ?? .empty])),
+                    .if(errors["parties.\(i).personID"] != nil, .span(.class("field-error"), .text(errors["parties.\(i).personID"] ?? "")))))))
         }
         fields.append(Form.field(L.t("纠纷简要情况", "What the dispute is about"), "summary", errors, wide: true, Form.textarea("summary", input.summary)))
         fields.append(.div(.class("wide"), .fieldset(.legend(.text(L.t("激化风险", "Risk of escalation"))), .div(.class("checks"),
