@@ -98,7 +98,7 @@ enum AnalysisViews {
             pickers(req, action: "/analysis", params: p, units: scopeUnits, extra: [subPicker]),
             .p(.text(summary)),
             body,
-            .p(.class("small muted"), .text(L.t("同比、环比 = (本期 − 对比期) ÷ 对比期，保留一位小数；对比期为 0 时记“—”。发案按发生时间统计，立案、破案按立案、破案时间统计。",
-                                              "Change = (this period − the other) ÷ the other, one decimal; “—” when the other is 0. Cases count by time of occurrence; filed and solved by the date filed or solved."))))
+            .p(.class("small muted"), .text(L.t("同比、环比 = (本期 − 对比期) ÷ 对比期，保留一位小数；对比期为 0 时记“—”。发案按发生时间统计，立案、破案按立案、破案时间统计：“破案”是本月内破的案件，可含以前月份立案的；考核通报的“其中已破”只数本月立案的那批案件，所以两处数字不同。",
+                                              "Change = (this period − the other) ÷ the other, one decimal; “—” when the other is 0. Cases count by time of occurrence; filed and solved by the date filed or solved: “solved” is every case solved this month, including cases filed earlier, while the assessment's “of them solved” counts only this month's filed cases — so the two differ."))))
     }
 }

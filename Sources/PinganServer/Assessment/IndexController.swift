@@ -180,7 +180,7 @@ enum IndexViews {
                           .table(.class("data"), .thead(.tr(.th(.class("num"), .text(L.t("排名", "Rank"))), .th(.text(L.t("单位", "Unit"))),
                                                            .th(.class("num"), .text(L.t("实际/预期", "O/E"))), .th(.class("num"), .text(L.t("修匀", "Smoothed"))),
                                                            .th(.class("num"), .text(L.t("每万人", "Per 10k"))), .th(.text(L.t("控制限", "Funnel"))),
-                                                           .th(.class("num"), .text(L.t("破案/立案", "Solved/filed"))), .th(.class("num"), .text(L.t("修匀破案率", "Clearance (EB)"))),
+                                                           .th(.class("num"), .text(L.t("其中已破/期内立案", "Of them solved / filed in the period"))), .th(.class("num"), .text(L.t("修匀破案率", "Clearance (EB)"))),
                                                            .th(.class("num"), .text(L.t("安全感", "Perception"))), .th(.class("num"), .text(L.t("综合指数", "Composite"))),
                                                            .th(.text(L.t("说明", "Breakdown"))))),
                                  .element("tbody", rows))]))

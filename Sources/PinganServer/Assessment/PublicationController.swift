@@ -200,8 +200,10 @@ enum PublicationViews {
                 .h2(.text(L.t("案件与调解明细（供参考）", "Cases and mediation (for reference)"))),
                 .table(.class("data"), .thead(.tr(.th(.text(L.t("派出所", "Station"))), .th(.class("num"), .text(L.t("可防性案件", "Preventable"))),
                                                    .th(.class("num"), .text(L.t("环比", "MoM"))), .th(.class("num"), .text(L.t("同比", "YoY"))),
-                                                   .th(.class("num"), .text(L.t("每万人", "Per 10k"))), .th(.class("num"), .text(L.t("破案/立案", "Solved/filed"))),
+                                                   .th(.class("num"), .text(L.t("每万人", "Per 10k"))), .th(.class("num"), .text(L.t("其中已破/本月立案", "Of them solved / filed"))),
                                                    .th(.class("num"), .text(L.t("调解成功率", "Mediation"))), .th(.class("num"), .text(L.t("综合平安指数", "Composite index"))))),
-                       .element("tbody", detailRows))))
+                       .element("tbody", detailRows)),
+                .p(.class("small muted"), .text(L.t("“本月立案”是本月立案的可防性案件，“其中已破”是这批案件到今天已破的起数（研判预警页的“破案”是本月内破的全部案件，可含以前立案的，所以数字不同）。修匀破案率：案件少的单位一两起就会让破案率大起大落，所以按案件多少把它向全区破案率拉近（经验贝叶斯）；案件越多，越接近它自己的比例。",
+                                                    "“Filed” is this month's filed preventable cases and “of them solved” how many of those are solved by today (the analysis page's “solved” counts every case solved this month, including earlier ones, so the figures differ). Smoothed clearance: with few cases one or two swing the rate, so it is pulled toward the district's rate in proportion to how few cases there are (empirical Bayes); the more cases, the closer it stays to the unit's own ratio.")))))
     }
 }
