@@ -129,13 +129,16 @@ enum PatrolService {
         let members = memberIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await req.scoped(TeamMember.self).filter(\.$id ~~ memberIDs).all().map { ($0.id!, $0.name) })
         let logs = ids.isEmpty ? [] : try await req.scoped(PatrolLogRecord.self).filter(\.$planID ~~ ids).all()
         let names = try await gridNames(rows.flatMap(\.grids) + rows.map(\.communityID), on: req.db)
+        // Grouped once: filtering the whole roster and log list per plan made a year's export quadratic.
+        let logsByPlan = Dictionary(grouping: logs, by: { $0.planID ?? -1 })
+        let rosterByPlan = Dictionary(grouping: roster, by: \.planID)
         return rows.map { p in
-            let logIDs = logs.filter { $0.planID == p.id && $0.teamID == p.teamID }.compactMap(\.id).sorted()
+            let logIDs = (logsByPlan[p.id ?? -1] ?? []).filter { $0.teamID == p.teamID }.compactMap(\.id).sorted()
             return PlanDTO(id: p.id!, teamID: p.teamID, teamName: teams[p.teamID] ?? "", communityID: p.communityID, communityName: names[p.communityID],
                            day: p.day, start: ClockTime(minutes: p.startMinute % 1440)?.description ?? "", end: ClockTime(minutes: p.endMinute > 1440 ? p.endMinute - 1440 : p.endMinute)?.description ?? "",
                            minutes: max(0, p.endMinute - p.startMinute), mode: p.mode, modeName: Check.modeName(p.mode, L),
                            grids: p.grids.map { GridRef(id: $0, name: names[$0] ?? "#\($0)") }, note: p.note,
-                           members: roster.filter { $0.planID == p.id }.map { GridRef(id: $0.memberID, name: members[$0.memberID] ?? "") }.sorted { $0.id < $1.id },
+                           members: (rosterByPlan[p.id ?? -1] ?? []).map { GridRef(id: $0.memberID, name: members[$0.memberID] ?? "") }.sorted { $0.id < $1.id },
                            logIDs: logIDs, done: !logIDs.isEmpty, cancelledAt: p.cancelledAt, cancelReason: p.cancelReason)
         }
     }
@@ -150,9 +153,10 @@ enum PatrolService {
         let userIDs = Array(Set(rows.map(\.createdByID)))
         let users = userIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await User.query(on: req.db).filter(\.$id ~~ userIDs).all().map { ($0.id!, $0.displayName) })
         let names = try await gridNames(rows.flatMap(\.grids) + rows.map(\.communityID) + checks.compactMap(\.gridID) + finds.compactMap(\.gridID), on: req.db)
+        let checksByLog = Dictionary(grouping: checks, by: \.logID), findsByLog = Dictionary(grouping: finds, by: \.logID)
         return rows.map { l in
-            let myChecks = checks.filter { $0.logID == l.id }
-            let myFinds = finds.filter { $0.logID == l.id }
+            let myChecks = checksByLog[l.id ?? -1] ?? []
+            let myFinds = findsByLog[l.id ?? -1] ?? []
             let gridIDs = PatrolModels.ids(PatrolModels.text(l.grids + myChecks.compactMap(\.gridID)))
             return LogDTO(id: l.id!, teamID: l.teamID, teamName: teams[l.teamID] ?? "", communityID: l.communityID, communityName: names[l.communityID],
                           planID: l.planID, day: l.day, start: ClockTime(minutes: l.startMinute % 1440)?.description ?? "",
