@@ -16,11 +16,7 @@ final class DisputePartyLinkTests: XCTestCase {
 
             let s = try await signIn(app, "officer")
             func post(_ path: String, _ form: [String: String], _ check: @escaping (XCTHTTPResponse) throws -> Void) async throws {
-                try await app.call(.POST, path, beforeRequest: { req in
-                    req.headers.cookie = s.cookies
-                    var body = form; body["_csrf"] = s.csrf
-                    try req.content.encode(body, as: .urlEncodedForm)
-                }, afterResponse: check)
+                try await postForm(app, s, path, form, check)
             }
             let base = ["type": "neighbours", "source": "walk_in", "summary": "楼上漏水", "communityID": "\(f.c1)",
                         "parties[1][name]": "李四", "parties[1][side]": "respondent"]

@@ -292,11 +292,7 @@ final class DisputeTests: XCTestCase {
         try await withApp { app, f in
             let s = try await signIn(app, "officer")
             func post(_ path: String, _ form: [String: String], _ check: @escaping (XCTHTTPResponse) throws -> Void) async throws {
-                try await app.call(.POST, path, beforeRequest: { req in
-                    req.headers.cookie = s.cookies
-                    var body = form; body["_csrf"] = s.csrf
-                    try req.content.encode(body, as: .urlEncodedForm)
-                }, afterResponse: check)
+                try await postForm(app, s, path, form, check)
             }
             try await post("/disputes", ["type": "family", "source": "walk_in", "summary": "", "communityID": "\(f.c1)", "parties[0][name]": "赵六"]) { res in
                 XCTAssertEqual(res.status, .unprocessableEntity)

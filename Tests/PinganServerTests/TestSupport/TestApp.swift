@@ -123,6 +123,16 @@ func createIncident(_ app: Application, _ f: Fixture, as user: String = "admin",
     return id
 }
 
+/// Posts a form as a signed-in browser would: the session cookie and the CSRF field.
+func postForm(_ app: Application, _ s: (cookies: HTTPCookies, csrf: String, status: HTTPStatus), _ path: String, _ form: [String: String],
+              _ check: @escaping (XCTHTTPResponse) throws -> Void) async throws {
+    try await app.call(.POST, path, beforeRequest: { req in
+        req.headers.cookie = s.cookies
+        var body = form; body["_csrf"] = s.csrf
+        try req.content.encode(body, as: .urlEncodedForm)
+    }, afterResponse: check)
+}
+
 /// Signs in through the real form (CSRF cookie, then POST) and returns the cookie header to reuse.
 func signIn(_ app: Application, _ username: String, password: String = Fixture.password) async throws -> (cookies: HTTPCookies, csrf: String, status: HTTPStatus) {
     var pre = ""
