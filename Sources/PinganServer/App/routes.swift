@@ -9,6 +9,7 @@ func routes(_ app: Application) throws {
     app.portalWriter = PortalWriter()
     app.portalLookups = PortalLookupCache()
     app.importJobs = ImportJobs()
+    app.communityRoads = CommunityRoads()
     app.boundaries = BoundaryStore()
     // Who may see a photo: the feature that owns it decides, with its own scoped load.
     let owners = PhotoOwners()

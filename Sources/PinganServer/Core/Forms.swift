@@ -22,13 +22,15 @@ enum Form {
             .forEach(options) { v, l in .option(.value(v), .selected(v == selected), .text(l)) })
     }
     /// A select in groups (communities under their street); with `filter`, a search box above narrows it (app.js).
+    /// `keywords`: more words per option value that the search box also matches (a community's roads).
     static func groupedSelect(_ name: String, _ groups: [(label: String, options: [(String, String)])], selected: String?, blank: String? = nil,
-                              required: Bool = false, filter: String? = nil) -> Node {
+                              required: Bool = false, filter: String? = nil, keywords: [String: String] = [:]) -> Node {
         .group([
             filter.map { .input(.type("search"), .class("select-filter"), .attr("placeholder", $0), .attr("aria-label", $0), .attr("data-filter-select", "f-" + name)) } ?? .empty,
             .select(.name(name), .id("f-" + name), .required(required),
                 .if(blank != nil, .option(.value(""), .text(blank ?? ""))),
-                .forEach(groups) { g in .element("optgroup", [.attr("label", g.label), .forEach(g.options) { v, l in .option(.value(v), .selected(v == selected), .text(l)) }]) }),
+                .forEach(groups) { g in .element("optgroup", [.attr("label", g.label), .forEach(g.options) { v, l in
+                    .option(.value(v), .selected(v == selected), keywords[v].map { .attr("data-keywords", $0) } ?? .empty, .text(l)) }]) }),
         ])
     }
     /// On a community select: its grid select (`f-gridID`) is refilled when the community changes (app.js).

@@ -32,7 +32,9 @@ struct PublicController: RouteCollection {
     // MARK: communities
 
     /// Every community with its street, for the residents' pickers (names only: the outlines stay in the database).
-    static func allCommunities(_ db: any Database) async throws -> [PublicViews.Community] {
+    static func allCommunities(_ req: Request) async throws -> [PublicViews.Community] {
+        let db = req.db
+        let roads = try await req.application.communityRoads.roads(db)
         struct Row: Decodable { var id: Int; var name: String; var street: String? }
         // unscoped: the public portal lists every community by name
         return try await (db as! any SQLDatabase).select().column(SQLColumn("id", table: "c")).column(SQLColumn("name", table: "c"))
@@ -41,7 +43,7 @@ struct PublicController: RouteCollection {
             .join(SQLAlias(SQLIdentifier("divisions"), as: SQLIdentifier("s")), method: SQLJoinMethod.left, on: SQLColumn("id", table: "s"), .equal, SQLColumn("parent_id", table: "c"))
             .where(SQLColumn("level", table: "c"), .equal, SQLBind(DivisionLevel.community.rawValue))
             .orderBy(SQLColumn("name", table: "c")).all(decoding: Row.self)
-            .map { PublicViews.Community(id: $0.id, name: $0.name, street: $0.street ?? "") }
+            .map { PublicViews.Community(id: $0.id, name: $0.name, street: $0.street ?? "", roads: roads[$0.id] ?? []) }
     }
 
     static func card(_ db: any Database, _ c: Division) async throws -> PublicViews.CommunityCard {
@@ -95,7 +97,7 @@ struct PublicController: RouteCollection {
         var input = PortalSubmission()
         input.communityID = req.query[String.self, at: "community"]
         input.type = req.query[String.self, at: "type"]
-        return PublicViews.reportForm(req, input: input, errors: FieldErrors(), types: try await PortalService.types(req.db), communities: try await Self.allCommunities(req.db),
+        return PublicViews.reportForm(req, input: input, errors: FieldErrors(), types: try await PortalService.types(req.db), communities: try await Self.allCommunities(req),
                                           picker: try await OutlineMaps.publicPicker(req))
     }
 
@@ -105,7 +107,7 @@ struct PublicController: RouteCollection {
             let r = try await PortalService.submit(req, input, via: "web", checkForm: true)
             return PublicViews.receipt(req, r)
         } catch let e as FieldErrors {
-            return PublicViews.reportForm(req, input: input, errors: e, types: try await PortalService.types(req.db), communities: try await Self.allCommunities(req.db),
+            return PublicViews.reportForm(req, input: input, errors: e, types: try await PortalService.types(req.db), communities: try await Self.allCommunities(req),
                                           picker: try await OutlineMaps.publicPicker(req))
         }
     }
@@ -155,7 +157,7 @@ struct PublicController: RouteCollection {
             list = try await q.sort(\.$publishedAt, .descending).limit(100).all()
         }
         let places = try await DivisionLookup.names(list.map(\.divisionID), on: req.db)
-        return PublicViews.noticeList(req, notices: list, places: places, communities: try await Self.allCommunities(req.db), community: community, audience: audience)
+        return PublicViews.noticeList(req, notices: list, places: places, communities: try await Self.allCommunities(req), community: community, audience: audience)
     }
 
     @Sendable func notice(req: Request) async throws -> Response {
@@ -168,7 +170,7 @@ struct PublicController: RouteCollection {
     @Sendable func surveyForm(req: Request) async throws -> Response {
         var input = PortalService.SurveyInput()
         input.communityID = req.query[String.self, at: "community"]
-        return PublicViews.surveyForm(req, input: input, errors: FieldErrors(), communities: try await Self.allCommunities(req.db), period: PortalService.currentPeriod(req))
+        return PublicViews.surveyForm(req, input: input, errors: FieldErrors(), communities: try await Self.allCommunities(req), period: PortalService.currentPeriod(req))
     }
 
     @Sendable func answer(req: Request) async throws -> Response {
@@ -180,7 +182,7 @@ struct PublicController: RouteCollection {
                 .div(.class("card"), .h1(.text(L.t("感谢您参加安全感测评", "Thank you for answering"))),
                      .p(.a(.href("/public/communities/\(p.communityID)"), .text(L.t("查看本社区结果", "See your community's results"))))))
         } catch let e as FieldErrors {
-            return PublicViews.surveyForm(req, input: input, errors: e, communities: try await Self.allCommunities(req.db), period: PortalService.currentPeriod(req))
+            return PublicViews.surveyForm(req, input: input, errors: e, communities: try await Self.allCommunities(req), period: PortalService.currentPeriod(req))
         }
     }
 

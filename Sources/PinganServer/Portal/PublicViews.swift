@@ -3,13 +3,15 @@ import PinganKit
 
 /// Pages residents see without signing in (网上社区警务室): their own header, no staff navigation.
 enum PublicViews {
-    struct Community { var id: Int; var name: String; var street: String }
+    struct Community { var id: Int; var name: String; var street: String; var roads: [String] = [] }
 
-    /// The ~270 communities grouped under their streets, with a search box (app.js) that narrows them by either name.
+    /// The ~270 communities grouped under their streets, with a search box (app.js) that narrows them by either name or by a road in the community.
     static func communityPicker(_ L: Lang, _ name: String, _ communities: [Community], selected: String?, blank: String, required: Bool = false) -> Node {
         let streets = Dictionary(grouping: communities, by: \.street).sorted { $0.key < $1.key }
+        let keywords = Dictionary(communities.filter { !$0.roads.isEmpty }.map { ("\($0.id)", $0.roads.joined(separator: " ")) }, uniquingKeysWith: { a, _ in a })
         return Form.groupedSelect(name, streets.map { street, list in (street.isEmpty ? L.t("其他", "Other") : street, list.map { ("\($0.id)", $0.name) }) },
-                                  selected: selected, blank: blank, required: required, filter: L.t("输入社区或街道名称查找", "Type a community or street to find it"))
+                                  selected: selected, blank: blank, required: required, filter: L.t("输入社区、街道或道路名称查找", "Type a community, street or road to find it"),
+                                  keywords: keywords)
     }
 
     static func page(_ req: Request, title: String, status: HTTPResponseStatus = .ok, _ content: Node...) -> Response {

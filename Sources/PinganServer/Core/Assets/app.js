@@ -36,7 +36,8 @@
       select.querySelectorAll('optgroup').forEach(function (g) {
         var any = false, groupHit = q && g.label.toLowerCase().indexOf(q) >= 0;
         g.querySelectorAll('option').forEach(function (o) {
-          var hit = !q || groupHit || o.textContent.toLowerCase().indexOf(q) >= 0;
+          var text = (o.textContent + ' ' + (o.getAttribute('data-keywords') || '')).toLowerCase();
+          var hit = !q || groupHit || text.indexOf(q) >= 0;
           o.hidden = !hit; if (hit) { any = true; if (!first) first = o; }
         });
         g.hidden = !any;
