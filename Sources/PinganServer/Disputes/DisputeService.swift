@@ -377,9 +377,14 @@ enum DisputeService {
     static func link(_ req: Request, _ d: Dispute, incidentID raw: String?) async throws {
         try req.require(.editDisputes)
         let L = req.lang
-        guard let raw = raw?.nilIfEmpty else { throw FieldErrors(["incidentID": L.t("请填写警情编号（ID）", "Enter the incident id")]) }
-        guard let iid = Int(raw), let incident = try? await IncidentService.scoped(req, iid) else {
-            throw FieldErrors(["incidentID": L.t("警情不存在或不在您的辖区内", "No such incident in your jurisdiction")])
+        guard let raw = raw?.nilIfEmpty, let typed = SearchQuery(raw) else {
+            throw FieldErrors(["incidentID": L.t("请填写警情编号（如 J20261201-000123）", "Enter the incident number (like J20261201-000123)")])
+        }
+        // People type the number printed on the incident (J…); the API may still send the id.
+        let printed = typed.record.flatMap { $0.kind == .incident ? $0 : nil }
+        guard let iid = printed?.id ?? Int(typed.text), let incident = try? await IncidentService.scoped(req, iid),
+              printed == nil || incident.number(req.localCalendar) == printed!.canonical else {
+            throw FieldErrors(["incidentID": L.t("您的辖区内没有这个警情编号", "No incident with this number in your area")])
         }
         if try await DisputeIncidentLink.query(on: req.db).filter(\.$disputeID == d.id!).filter(\.$incidentID == iid).count() > 0 {
             throw FieldErrors(["incidentID": L.t("已关联该警情", "Already linked")])

@@ -189,7 +189,9 @@ enum DisputeViews {
             : .table(.class("data"), .thead(.tr(.th(.text(L.t("警情编号", "Incident"))), .th(.text(L.t("类别", "Category"))), .th(.text(L.t("发生时间", "Occurred"))))),
                      .element("tbody", list.map { i in .tr(.td(.a(.href("/incidents/\(i.id)"), .text(i.number))), .td(.text(L.t(i.category.nameZh, i.category.nameEn))), .td(.text(cal.formatDateTime(i.occurredAt)))) }))
         let form: Node = canEdit ? .form(.method("post"), .action("/disputes/\(x.d.id!)/links"), .class("no-print"), Layout.csrfField(req),
-            .div(.class("form"), Form.field(L.t("警情 ID", "Incident id"), "incidentID", errors, hint: L.t("纠纷登记后发生的刑事警情将列入民转刑复查", "A later criminal incident flags the file for 民转刑 review"), Form.input("incidentID", nil, type: "number"))),
+            .div(.class("form"), Form.field(L.t("警情编号", "Incident number"), "incidentID", errors, hint: L.t("纠纷登记后发生的刑事警情将列入民转刑复查", "A later criminal incident flags the file for 民转刑 review"),
+                                                          Form.input("incidentID", errors.isEmpty ? nil : try? req.content.get(String.self, at: "incidentID"),
+                                                                     extra: .group([.placeholder("J20261201-000123"), .attr("autocomplete", "off")])))),
             .p(.button(.type("submit"), .text(L.t("关联", "Link"))))) : .empty
         return .group([rows, form])
     }

@@ -2,6 +2,7 @@ import Fluent
 import XCTVapor
 import XCTest
 @testable import PinganServer
+import PinganKit
 
 /// Linking a party to the registry by what the mediator sees — name and the ID number's last four — not by an
 /// internal number (issue 21 §2 and §4).
@@ -48,6 +49,31 @@ final class DisputePartyLinkTests: XCTestCase {
                 XCTAssertTrue(res.body.string.contains(#"name="parties[0][idTail]" id="f-parties[0][idTail]" value="\#(tail)""#), res.body.string)
                 XCTAssertFalse(res.body.string.contains(#"name="parties[0][personID]""#))
             }
+        }
+    }
+
+    func testAnIncidentIsLinkedByTheNumberPrintedOnIt() async throws {
+        try await withApp { app, f in
+            let dispute = try await createDispute(app, f, community: f.c1)
+            let inside = try await createIncident(app, f, community: f.c1)
+            let outside = try await createIncident(app, f, community: f.c3)
+            let cal = LocalCalendar()
+            let number = try await Incident.find(inside, on: app.db)!.number(cal)
+            let otherNumber = try await Incident.find(outside, on: app.db)!.number(cal)
+            let s = try await signIn(app, "officer")
+            let wrongDate = "J19990101-" + String(format: "%06d", inside)
+            for typed in [wrongDate, otherNumber] {
+                try await postForm(app, s, "/disputes/\(dispute)/links", ["incidentID": typed]) { res in
+                    XCTAssertEqual(res.status, .unprocessableEntity, typed)
+                    XCTAssertTrue(res.body.string.contains("您的辖区内没有这个警情编号"), typed)
+                    XCTAssertTrue(res.body.string.contains(#"value="\#(typed)""#), "what was typed is kept")
+                }
+            }
+            try await postForm(app, s, "/disputes/\(dispute)/links", ["incidentID": " " + number.lowercased() + " "]) { res in
+                XCTAssertEqual(res.status, .seeOther, res.body.string)
+            }
+            let links = try await DisputeIncidentLink.query(on: app.db).filter(\.$disputeID == dispute).all().map(\.incidentID)
+            XCTAssertEqual(links, [inside])
         }
     }
 }
