@@ -27,6 +27,7 @@ Usage:
   pingan alerts recompute [--month YYYY-MM] [--week YYYY-MM-DD]   early-warning alerts (default: last complete month and week)
   pingan assess month [YYYY-MM]     grid-cadre ladder and rewards for the month (default: the month just ended)
   pingan staffing snapshot          record this month's staffing (the server also does it hourly while it runs)
+  pingan outbox send                send the residents' notices that are due (the server also does it while it runs)
 \(DurabilityCLI.usage)
 Roles: \(Role.allCases.map(\.rawValue).joined(separator: ", "))
 Configuration comes from the environment: see README.md § Configuration.
@@ -96,6 +97,7 @@ do {
         try await DemoSeeder.seedDivisions(on: app.db)
         try await DemoSeeder.seedGeography(on: app.db)
         app.lifecycle.use(StaffingSnapshotTimer())
+        app.lifecycle.use(OutboxTimer())
         try await app.execute()
     case "migrate":
         try await app.migrateAll()
@@ -168,6 +170,7 @@ do {
         print("")
         if !flag("no-serve") {
             app.lifecycle.use(StaffingSnapshotTimer())
+            app.lifecycle.use(OutboxTimer())
             try await app.execute()
         }
     case "user" where args.count > 1 && args[1] == "reset-2fa":
@@ -241,6 +244,10 @@ do {
         if let w = option("week") { guard let d = cal.parseLocalDate(w) else { fail("--week must look like 2026-03-02") }; week = d }
         let outcome = try await AnalysisCLI.recompute(app: app, calendar: cal, month: month, week: week)
         print("Evaluated \(outcome.evaluatedUnits) units for \(outcome.periods.joined(separator: " and week of ")): \(outcome.created) new alerts, \(outcome.existing) already present.")
+    case "outbox":
+        guard args.count > 1, args[1] == "send" else { fail(usage) }
+        try await app.migrateAll()
+        print(try await OutboxCLI.send(app: app))
     case "staffing":
         guard args.count > 1, args[1] == "snapshot" else { fail(usage) }
         try await app.migrateAll()

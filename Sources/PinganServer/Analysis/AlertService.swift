@@ -183,6 +183,7 @@ enum AlertService {
         try await req.db.transaction { db in
             try await a.save(on: db)
             try await WarningAlertEvent(alertID: a.id!, action: action, userID: uid, assigneeID: assigneeID, note: note).create(on: db)
+            if action == "assign", let assigneeID { try await StaffNotices.alertAssigned(req, a, assignee: assigneeID, on: db) }
             await req.audit("alert.\(action)", entity: "alert", id: a.id.map(String.init), detail: assigneeID.map { "assignee=\($0)" } ?? "", on: db)
         }
     }

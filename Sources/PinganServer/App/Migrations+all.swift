@@ -41,4 +41,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateGridEventDispatchIndex())
     app.migrations.add(WidenIncidentCommunityTimeIndex())
     app.migrations.add(CreateGridEventEvaluationIndexes())
+    app.migrations.add(CreateNotifications())
 }

@@ -36,6 +36,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: GridEventAPIController())
     try signedIn.register(collection: GridEventSettingsController())
     try signedIn.register(collection: MessageController())
+    try signedIn.register(collection: NotificationController())
     try signedIn.register(collection: PetitionController())
     try signedIn.register(collection: MeetingController())
     try signedIn.register(collection: GroupController())

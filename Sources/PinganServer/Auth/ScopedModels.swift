@@ -117,3 +117,8 @@ extension CampaignTarget: ScopedModel {
     static var communityKey: KeyPath<CampaignTarget, FieldProperty<CampaignTarget, Int>> { \.$communityID }
     var scopeCommunityID: Int { communityID }
 }
+/// A resident's notice belongs to its request's community.
+extension OutboxMessage: ScopedModel {
+    static var communityKey: KeyPath<OutboxMessage, FieldProperty<OutboxMessage, Int>> { \.$communityID }
+    var scopeCommunityID: Int { communityID }
+}

@@ -59,6 +59,8 @@ public struct AppConfig: Sendable {
     /// The address users reach the server at (`PINGAN_PUBLIC_URL`, e.g. https://pingan.example.gov.cn): links handed
     /// to other systems (Open311 discovery) are built from it, never from the request's Host header; https turns HSTS on.
     public var publicURL: String? = nil
+    /// Residents' notices by e-mail and SMS (`PINGAN_SMTP_*`, `PINGAN_SMS_*`); off unless configured.
+    public var notify = NotifyChannels()
 
     public init(database: DatabaseKind, secretKey: SymmetricKey) {
         self.database = database
@@ -153,6 +155,7 @@ public struct AppConfig: Sendable {
         let tokenDefault = number("PINGAN_TOKEN_DAYS", 1...3650, min(90, tokenMax))
         if tokenDefault > tokenMax { problems.append("PINGAN_TOKEN_DAYS (\(tokenDefault)) must not exceed PINGAN_TOKEN_MAX_DAYS (\(tokenMax))") }
         let addressLimit = number("PINGAN_LOGIN_ADDRESS_LIMIT", 0...100_000, 20)
+        let notify = NotifyChannels.fromEnvironment(env, problems: &problems)
         guard problems.isEmpty, let key else { throw Invalid(problems: problems) }
         var c = AppConfig(database: database, secretKey: key)
         c.port = port
@@ -168,6 +171,7 @@ public struct AppConfig: Sendable {
         c.loginAddressLimit = addressLimit
         c.keySource = keySource; c.keyFile = keyFile; c.createdKeyFile = createdKeyFile
         c.publicURL = publicURL
+        c.notify = notify
         return c
     }
 

@@ -36,7 +36,8 @@ public enum KeyCheck {
     /// One sealed value from the tables that hold them, to test a key against a database that has no check value yet.
     static func sealedSample(_ sql: any SQLDatabase) async throws -> String? {
         for (table, column) in SealedColumns.all.map({ ($0.table, $0.sealed) }) where try await tableExists(sql, table) {
-            if let r = try await sql.raw("SELECT \(ident: column) AS v FROM \(ident: table) WHERE \(ident: column) IS NOT NULL LIMIT 1").first() {
+            // `try?`: a column added by a later migration is not there yet in an older database.
+            if let r = try? await sql.raw("SELECT \(ident: column) AS v FROM \(ident: table) WHERE \(ident: column) IS NOT NULL LIMIT 1").first() {
                 return try r.decode(column: "v", as: String.self)
             }
         }

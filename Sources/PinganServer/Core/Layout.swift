@@ -59,7 +59,7 @@ enum Layout {
                         if let u = item.unless, user?.role.can(u) ?? false { return false }
                         return user?.role.can(p) ?? false
                     }) { item in
-                        let active = item.path == "/" ? path == "/" : item.path == "/inbox" ? path.hasPrefix("/inbox") || path.hasPrefix("/messages") : path.hasPrefix(item.path)
+                        let active = item.path == "/" ? path == "/" : item.path == "/inbox" ? path.hasPrefix("/inbox") || path.hasPrefix("/messages") || path.hasPrefix("/notifications") : path.hasPrefix(item.path)
                         let unread = item.path == "/inbox" ? req.storage[InboxBadgeKey.self] ?? 0 : 0
                         return .a(.href(item.path), .if(active, .class("active")), .text(lang.t(item.zh, item.en)),
                                   .if(unread > 0, .span(.class("nav-count"), .attr("title", lang.t("未读", "Unread")), .text(unread > 99 ? "99+" : "\(unread)"))))

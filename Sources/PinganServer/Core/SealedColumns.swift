@@ -19,6 +19,8 @@ enum SealedColumns {
         .init(table: "sites", sealed: "contact_phone_sealed", index: "contact_phone_index", indexField: "phone"),
         .init(table: "portal_requests", sealed: "phone_sealed", index: "phone_index", indexField: "portal_phone"),
         .init(table: "portal_requests", sealed: "name_sealed"),
+        .init(table: "portal_requests", sealed: "email_sealed"),
+        .init(table: "outbox_messages", sealed: "recipient_sealed"),
         // Two-step verification secrets (docs/authentication.md): a rotation that missed them would lock their owners out.
         .init(table: "users", sealed: "totp_secret"),
         .init(table: "users", sealed: "totp_pending"),

@@ -47,6 +47,7 @@ table.data td a, table.data code { white-space:nowrap; }
 .filters { display:flex; flex-wrap:wrap; gap:.6rem; align-items:flex-end; background:var(--card); border:1px solid var(--line); border-radius:6px; padding:.7rem .9rem; margin-bottom:.8rem; }
 .filters label, .form label, .login label { display:flex; flex-direction:column; font-size:.82rem; color:var(--muted); gap:.15rem; }
 .form .checks { display:flex; flex-wrap:wrap; gap:.35rem 1rem; padding-top:.2rem; } .form .checks label { flex-direction:row; align-items:center; gap:.3rem; color:var(--ink); font-size:.9rem; } .form .checks input { width:auto; }
+.form label.check { flex-direction:row; align-items:flex-start; gap:.45rem; color:var(--ink); font-size:.9rem; } .form label.check input { width:auto; margin-top:.2rem; }
 input, select, textarea { font:inherit; padding:.35rem .5rem; border:1px solid #b9c2cb; border-radius:4px; background:#fff; color:var(--ink); }
 input:disabled, select:disabled, textarea:disabled { background:#f1f3f5; color:var(--muted); border-color:#d5dbe1; }
 textarea { min-height:5rem; width:100%; }

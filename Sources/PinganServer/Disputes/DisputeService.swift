@@ -268,6 +268,7 @@ enum DisputeService {
 
         let userID = try req.user.requireID()
         let from = d.status
+        let previousMediator = d.mediatorID
         var detail = note
         switch action {
         case .accept:
@@ -332,6 +333,7 @@ enum DisputeService {
         let eventDetail = detail
         try await req.db.transaction { db in
             try await d.save(on: db)
+            try await StaffNotices.disputeAssigned(req, d, previous: previousMediator, on: db)
             try await DisputeEvent(disputeID: d.id!, action: action.rawValue, from: from, to: d.status, level: d.level, detail: eventDetail, userID: userID, at: Date()).create(on: db)
             await req.audit("dispute." + action.rawValue, entity: "dispute", id: d.id.map(String.init), detail: "\(from.rawValue)→\(d.status.rawValue)", on: db)
         }

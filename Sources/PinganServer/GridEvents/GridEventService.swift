@@ -78,6 +78,7 @@ enum GridEventService {
                 if isNew { try await e.create(on: db) } else { try await e.save(on: db) }
                 let step = GridEventStep(eventID: e.id!, action: action, from: from, to: state.status, actor: actor, userID: userID, note: note, at: at)
                 try await step.create(on: db)
+                if state.status == .dispatched, from != .dispatched { try await StaffNotices.eventDispatched(req, e, on: db) }
                 stored = try await PhotoStore.attach(req, photos, owner: .gridEvent, ownerID: e.id!, stepID: step.id, moderation: .internalOnly, uploadedBy: userID, on: db)
                 await req.audit("grid_event.\(action)", entity: "grid_event", id: e.id.map(String.init),
                                 detail: "\(from?.rawValue ?? "-")→\(state.status.rawValue)" + (photos.isEmpty ? "" : " photos=\(photos.count)") + (note.isEmpty ? "" : " \(note.prefix(200))"), on: db)

@@ -18,6 +18,7 @@ enum IncidentService {
         try await req.db.transaction { db in
             try await i.create(on: db)
             try await IncidentEvent(incidentID: i.id!, from: nil, to: .received, note: "", userID: user.id!, at: Date()).create(on: db)
+            try await StaffNotices.incidentAssigned(req, i, previous: nil, on: db)
             await req.audit("incident.create", entity: "incident", id: i.id.map(String.init), on: db)
         }
         return i
@@ -26,9 +27,11 @@ enum IncidentService {
     static func update(_ req: Request, _ i: Incident, _ input: IncidentInput) async throws {
         try req.require(.editIncidents)
         let subs = try await IncidentSubcategoryRow.query(on: req.db).all()
+        let previousOfficer = i.handlingOfficerID
         try await input.apply(to: i, req: req, subcategories: subs)
         try await req.db.transaction { db in
             try await i.save(on: db)
+            try await StaffNotices.incidentAssigned(req, i, previous: previousOfficer, on: db)
             await req.audit("incident.update", entity: "incident", id: i.id.map(String.init), on: db)
         }
     }

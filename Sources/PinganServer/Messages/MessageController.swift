@@ -246,7 +246,8 @@ struct InboxItemDTO: Content {
 struct InboxBadgeMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if req.method == .GET, let id = req.auth.get(User.self)?.id, !req.url.path.hasPrefix("/api/"), !req.url.path.hasSuffix(".csv") {
-            req.storage[InboxBadgeKey.self] = (try? await MessageService.unreadCount(req.db, userID: id)) ?? 0
+            let pushes = (try? await MessageService.unreadCount(req.db, userID: id)) ?? 0
+            req.storage[InboxBadgeKey.self] = pushes + ((try? await StaffNotices.unreadCount(req.db, userID: id)) ?? 0)
         }
         return try await next.respond(to: req)
     }

@@ -67,7 +67,12 @@ final class PortalRequest: Model, @unchecked Sendable {
     @OptionalField(key: "first_response_at") var firstResponseAt: Date?
     @Field(key: "updated_at") var updatedAt: Date
     @OptionalField(key: "closed_at") var closedAt: Date?
-    init() {}
+    @OptionalField(key: "email_sealed") var emailSealed: String?
+    /// The resident asked to be told when the request is accepted, answered and closed (by SMS and/or e-mail).
+    @Field(key: "notify_consent") var notifyConsent: Bool
+    /// The language the request was made in (`zh`/`en`): its notices are written in it.
+    @OptionalField(key: "notify_lang") var notifyLang: String?
+    init() { notifyConsent = false }
 
     var overdue: Bool { PortalClock.isOverdue(status: status, firstResponseAt: firstResponseAt, dueAt: dueAt, now: Date()) }
     var number: String { "WS" + String(repeating: "0", count: max(0, 6 - String(id ?? 0).count)) + String(id ?? 0) }

@@ -13,6 +13,9 @@ struct PortalSubmission: Content {
     var lon: String?
     var phone: String?
     var name: String?
+    var email: String?
+    /// Consent to be told of progress by SMS/e-mail (a checkbox: "on"/"true"/"1").
+    var notify: String?
     var attributes: [String: String] = [:]
     /// Spam checks (forms only): the honeypot field must stay empty; `_ts` is the signed render time.
     var website: String?
@@ -23,7 +26,8 @@ struct PortalSubmission: Content {
         let c = try decoder.container(keyedBy: AnyKey.self)
         type = c.loose(AnyKey("type")); communityID = c.loose(AnyKey("communityID")); description = c.loose(AnyKey("description"))
         address = c.loose(AnyKey("address")); lat = c.loose(AnyKey("lat")); lon = c.loose(AnyKey("lon"))
-        phone = c.loose(AnyKey("phone")); name = c.loose(AnyKey("name")); website = c.loose(AnyKey("website")); ts = c.loose(AnyKey("_ts"))
+        phone = c.loose(AnyKey("phone")); name = c.loose(AnyKey("name")); email = c.loose(AnyKey("email")); notify = c.loose(AnyKey("notify"))
+        website = c.loose(AnyKey("website")); ts = c.loose(AnyKey("_ts"))
         if let a = try? c.decode([String: String].self, forKey: AnyKey("attributes")) { attributes = a }
         else if let a = try? c.decode([String: String].self, forKey: AnyKey("attribute")) { attributes = a }
     }
@@ -86,6 +90,10 @@ struct PortalRequestDTO: Content {
     var overdue: Bool
     var closedAt: Date?
     var replies: [PortalReplyDTO]?
+    var emailMasked: String?
+    /// The resident asked to be told of progress; `notices` are what was sent (with `replies`).
+    var notify: Bool
+    var notices: [OutboxMessageDTO]?
 }
 struct PortalReplyDTO: Content { var at: Date; var from: PortalStatus?; var to: PortalStatus; var body: String; var isPublic: Bool; var by: String }
 
@@ -221,6 +229,15 @@ enum PortalService {
         }
         let name = (s.name ?? "").trimmed
         if name.count > 50 { e["name"] = L.t("不能超过50字", "At most 50 characters") }
+        var email: String? = nil
+        if let raw = s.email?.nilIfEmpty {
+            email = EmailAddress.normalize(raw)
+            if email == nil { e["email"] = L.t("电子邮箱格式不对，例如 zhang@example.com", "Enter an e-mail address like zhang@example.com") }
+        }
+        let notify = s.notify.map { DisputeInput.flag($0) } ?? false
+        if notify && phone == nil && email == nil && e["phone"] == nil && e["email"] == nil {
+            e["notify"] = L.t("要接收办理进度，请填写手机号码或电子邮箱", "To be told of progress, give a mobile number or an e-mail address")
+        }
         var attrs: [String: String] = [:]
         if let type {
             for a in type.attributes {
@@ -243,14 +260,18 @@ enum PortalService {
         r.lat = lat; r.lon = lon
         r.phoneSealed = try phone.map { try cipher.seal($0) }; r.phoneIndex = phoneKey
         r.nameSealed = name.isEmpty ? nil : try cipher.seal(name)
+        r.emailSealed = try email.map { try cipher.seal($0) }
+        r.notifyConsent = notify; r.notifyLang = L.isEnglish ? "en" : "zh"
         r.attributesJSON = String(decoding: try JSONEncoder().encode(attrs), as: UTF8.self)
         r.status = .open; r.statusNotes = ""; r.via = via
         r.officerID = community.officerID
         r.requestedAt = now; r.updatedAt = now; r.dueAt = now.addingTimeInterval(Double(type.responseHours) * 3600)
         let detail = "\(type.code) via=\(via)"
+        let typeName = type.nameZh
         let write: PortalWriter.Write = { db in
             r.id = nil; r.$id.exists = false   // a retry after a failed batch starts again
             try await r.create(on: db)
+            try await StaffNotices.newRequest(db, r, typeName: typeName)
             await req.audit("portal.submit", entity: "portal_request", id: r.id.map(String.init), detail: detail, on: db)
         }
         if (req.db as? any SQLDatabase)?.dialect.name == "sqlite" {
@@ -316,7 +337,10 @@ enum PortalService {
         if let s = r.phoneSealed, let p = try? req.cipher.open(s) { phoneMasked = String(p.prefix(3)) + "****" + String(p.suffix(4)) }
         let attrs = (try? JSONDecoder().decode([String: String].self, from: Data(r.attributesJSON.utf8))) ?? [:]
         var list: [PortalReplyDTO]? = nil
+        var notices: [OutboxMessageDTO]? = nil
         if replies {
+            // unscoped: the request itself was loaded through the scope
+            notices = try await OutboxMessage.query(on: req.db).filter(\.$requestID == r.id!).sort(\.$id).all().map(OutboxMessageDTO.init)
             let rows = try await PortalReply.query(on: req.db).filter(\.$requestID == r.id!).sort(\.$at).sort(\.$id).all()
             let names = try await DisputeService.userNames(rows.map(\.userID), on: req.db)
             list = rows.map { PortalReplyDTO(at: $0.at, from: $0.fromStatus, to: $0.toStatus, body: $0.body, isPublic: $0.isPublic, by: names[$0.userID] ?? "") }
@@ -324,7 +348,8 @@ enum PortalService {
         return PortalRequestDTO(id: r.id!, number: r.number, type: r.typeCode, communityID: r.communityID, description: r.description, address: r.address,
                                 lat: r.lat, lon: r.lon, phoneMasked: phoneMasked, attributes: attrs, status: r.status, statusNotes: r.statusNotes, via: r.via,
                                 officerID: r.officerID, incidentID: r.incidentID, disputeID: r.disputeID, eventID: r.eventID, requestedAt: r.requestedAt, dueAt: r.dueAt,
-                                firstResponseAt: r.firstResponseAt, overdue: r.overdue, closedAt: r.closedAt, replies: list)
+                                firstResponseAt: r.firstResponseAt, overdue: r.overdue, closedAt: r.closedAt, replies: list,
+                                emailMasked: r.emailSealed.flatMap { try? req.cipher.open($0) }.map(EmailAddress.masked), notify: r.notifyConsent, notices: notices)
     }
 
     /// A reply and/or a status change; a public reply becomes the status note residents and Open311 see.
@@ -358,6 +383,7 @@ enum PortalService {
         try await (outer ?? req.db).transaction { db in
             try await r.save(on: db)
             try await reply.create(on: db)
+            try await Outbox.enqueue(req.application, r, from: from, to: target, publicReply: isPublic ? body : "", on: db)
             await req.audit(action, entity: "portal_request", id: r.id.map(String.init), detail: "\(from.rawValue)→\(target.rawValue)" + (detail.isEmpty ? "" : " " + detail), on: db)
         }
     }

@@ -27,7 +27,7 @@ enum PortalViews {
         let L = req.lang
         let items: [(String, String, String)] = [("/portal", L.t("诉求收件箱", "Inbox"), "inbox"), ("/portal?mine=1&status=active", L.t("我的待办", "Mine"), "mine"),
                                                  ("/portal?overdue=1", L.t("超时未答复", "Overdue"), "overdue"), ("/portal/notices", L.t("公告", "Notices"), "notices"),
-                                                 ("/portal/types", L.t("事项类型", "Request types"), "types"),
+                                                 ("/portal/outbox", L.t("群众通知", "Resident notices"), "outbox"), ("/portal/types", L.t("事项类型", "Request types"), "types"),
                                                  ("/public", L.t("公众页面", "Public site"), "public")]
         return .element("nav", [.class("tabs no-print")] + items.map { .a(.href($0.0), active == $0.2 ? .class("active") : .empty, .text($0.1)) })
     }
@@ -85,6 +85,7 @@ enum PortalViews {
             .dt(.text(L.t("承办民警", "Officer"))), .dd(.text(officer ?? "—")),
             .dt(.text(L.t("地点", "Where"))), .dd(.text(d.address.isEmpty ? "—" : d.address), .text(d.lat.map { " (\($0), \(d.lon ?? 0))" } ?? "")),
             .dt(.text(L.t("联系电话", "Phone"))), .dd(.text(d.phoneMasked ?? "—")),
+            .dt(.text(L.t("电子邮箱", "E-mail"))), .dd(.text(d.emailMasked ?? "—")),
             .dt(.text(L.t("提交 / 应答期限", "Submitted / response due"))), .dd(.text(cal.formatDateTime(d.requestedAt) + " / " + cal.formatDateTime(d.dueAt))),
             .dt(.text(L.t("渠道", "Via"))), .dd(.text(Self.viaName(d.via, L))),
             .dt(.text(L.t("情况说明", "Description"))), .dd(d.description.isEmpty ? .span(.class("muted"), .text(L.t("（未填写，见下列附加信息）", "(none given: see the details below)"))) : .text(d.description)),
@@ -125,7 +126,8 @@ enum PortalViews {
         return .page(req, title: d.number, status: errors.isEmpty ? .ok : .unprocessableEntity,
                      .div(.class("toolbar"), .h1(.text(d.number)), .a(.class("btn secondary"), .href("/portal"), .text(L.t("返回收件箱", "Back to the inbox")))),
                      .div(.class("grid2"), .div(.class("card"), facts), .div(.class("card"), .h2(.text(L.t("办理记录", "History"))), timeline)),
-                     .div(.class("grid2"), replyForm, convertForm))
+                     .div(.class("grid2"), replyForm, convertForm),
+                     NotificationViews.requestCard(req, d))
     }
 
     static func types(_ req: Request, _ types: [PortalRequestType], canEdit: Bool, errors: FieldErrors) -> Response {

@@ -162,6 +162,13 @@ enum PublicViews {
             picker,
             Form.field(L.t("手机号码（可选，仅民警可见）", "Mobile (optional, only officers see it)"), "phone", errors, Form.input("phone", input.phone, type: "tel")),
             Form.field(L.t("称呼（可选，仅民警可见）", "Name (optional, only officers see it)"), "name", errors, Form.input("name", input.name, extra: .attr("maxlength", "50"))),
+            Form.field(L.t("电子邮箱（可选，仅民警可见）", "E-mail (optional, only officers see it)"), "email", errors,
+                       Form.input("email", input.email, type: "email", extra: .attr("maxlength", "254"))),
+            .div(.class("wide" + (errors["notify"] != nil ? " has-error" : "")),
+                 .label(.class("check"), .input(.type("checkbox"), .name("notify"), .id("f-notify"), .value("1"), .checked(DisputeInput.flag(input.notify))),
+                        .text(L.t("受理、答复和办结时，通过短信或邮件告诉我（需填写手机号码或电子邮箱）",
+                                  "Tell me by SMS or e-mail when it is accepted, answered and closed (give a mobile number or an e-mail address)"))),
+                 errors["notify"].map { .span(.class("field-error"), .attr("role", "alert"), .text($0)) } ?? .empty),
             .p(.class("wide"), .button(.type("submit"), .text(L.t("提交", "Send")))))
         return page(req, title: L.t("我要反映", "Report or ask"), status: errors.isEmpty ? .ok : .unprocessableEntity,
                     .h1(.text(L.t("反映情况、求助、咨询、办事", "Report, ask for help, ask a question or request a service"))),

@@ -6,7 +6,7 @@ import PinganKit
 /// Walks every registered route with every role, in scope and out of scope. A route added
 /// without an entry here fails the suite, so nothing ships unscoped by accident.
 final class RouteWalkTests: XCTestCase {
-    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob, siteImportJob, incidentImportJob, gridEvent, photo, unit, category, calendarDay, patrolFinding, pushMessage, inboxCopy, petition, meeting, meetingAction, group, officeCommunity, campaign, campaignTarget }
+    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob, siteImportJob, incidentImportJob, gridEvent, photo, unit, category, calendarDay, patrolFinding, pushMessage, inboxCopy, petition, meeting, meetingAction, group, officeCommunity, campaign, campaignTarget, staffNotice, outboxMessage }
     /// `also`: a second permission the route needs (taking a patrol finding up as an event needs to see patrols and to report events).
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false; var also: Permission? = nil }
 
@@ -163,6 +163,16 @@ final class RouteWalkTests: XCTestCase {
         "GET inbox/:id": .init(permission: nil, target: .inboxCopy),
         "POST inbox/:id/done": .init(permission: nil, target: .inboxCopy),
         "GET api/v1/inbox": .init(permission: nil),
+        "GET notifications": .init(permission: nil),
+        "GET notifications/:id": .init(permission: nil, target: .staffNotice),
+        "POST notifications/read-all": .init(permission: nil),
+        "GET api/v1/notifications": .init(permission: nil),
+        "POST api/v1/notifications/:id/read": .init(permission: nil, target: .staffNotice),
+        "POST api/v1/notifications/read-all": .init(permission: nil),
+        "GET portal/outbox": .init(permission: .viewPortal),
+        "POST portal/outbox/:id/retry": .init(permission: .handlePortal, target: .outboxMessage),
+        "GET api/v1/portal/outbox": .init(permission: .viewPortal),
+        "POST api/v1/portal/outbox/:id/retry": .init(permission: .handlePortal, target: .outboxMessage),
         "GET api/v1/inbox/:id": .init(permission: nil, target: .inboxCopy),
         "POST api/v1/inbox/:id/done": .init(permission: nil, target: .inboxCopy),
         "GET messages": .init(permission: .sendMessages),
@@ -640,6 +650,18 @@ final class RouteWalkTests: XCTestCase {
             let groupInside = try await insertGroup(app, community: f.c1), groupOutside = try await insertGroup(app, community: f.c3)
             let campaignInside = try await insertCampaign(app, f, area: f.streetA, community: f.c1)
             let campaignOutside = try await insertCampaign(app, f, area: f.streetB, community: f.c3)
+            func outboxMessage(_ request: Int, _ community: Int) async throws -> Int {
+                let m = OutboxMessage()
+                m.channel = .sms; m.recipientSealed = try FieldCipher(secret: app.pingan.secretKey).seal("13800138000"); m.recipientMasked = "138****8000"
+                m.subject = "s"; m.body = "b"; m.status = .failed; m.attempts = 6; m.nextAttemptAt = Date(); m.lastError = "HTTP 500"; m.createdAt = Date()
+                m.requestID = request; m.communityID = community; m.event = .accepted
+                try await m.create(on: app.db)
+                return m.id!
+            }
+            app.pingan.notify = NotifyChannels(sms: .init(url: "http://127.0.0.1:9/sms", token: nil, timeout: 1))
+            let outboxInside = try await outboxMessage(portalInside, f.c1), outboxOutside = try await outboxMessage(portalOutside, f.c3)
+            let victimNotice = StaffNotice(userID: victim.id!, kind: .incident, title: "x", link: "/incidents/\(inside)", at: Date())
+            try await victimNotice.create(on: app.db)
             let users: [String: Role] = ["admin": .admin, "command": .districtCommand, "chief": .stationChief, "officer": .communityOfficer,
                                          "grid": .gridWorker, "mediator": .mediator, "leader": .teamLeader, "analyst": .analyst]
             let wholeDistrict: Set<String> = ["admin", "command", "analyst"]
@@ -705,6 +727,12 @@ final class RouteWalkTests: XCTestCase {
                     case .pushMessage: inID = pushInside; outID = wholeDistrict.contains(user) ? nil : pushOutside
                     // Someone else's copy looks missing to everyone, whole-district roles included.
                     case .inboxCopy: inID = pushInside; outID = pushOutside
+                    // A work notice is its addressee's alone: someone else's looks missing to everyone.
+                    case .staffNotice:
+                        let n = StaffNotice(userID: f.users[user]!, kind: .incident, title: "x", link: "/incidents/\(inside)", at: Date())
+                        try await n.create(on: app.db)
+                        inID = n.id!; outID = victimNotice.id!
+                    case .outboxMessage: inID = outboxInside; outID = wholeDistrict.contains(user) ? nil : outboxOutside
                     case .petition: inID = petitionInside; outID = wholeDistrict.contains(user) ? nil : petitionOutside
                     case .officeCommunity: inID = f.c1; outID = wholeDistrict.contains(user) ? nil : f.c3
                     case .group: inID = groupInside; outID = wholeDistrict.contains(user) ? nil : groupOutside
