@@ -53,7 +53,7 @@ enum NotificationViews {
                 .element("tbody", notices.map { n in
                     .tr(.td(.text(L.t(n.event.nameZh, n.event.nameEn))),
                         .td(.text(L.t(n.channel.nameZh, n.channel.nameEn) + " " + n.recipient)),
-                        .td(statusBadge(L, n.status), n.lastError.isEmpty || n.status == .sent ? .empty : .span(.class("small muted"), .text(" " + n.lastError))),
+                        .td(statusBadge(L, n.status), n.lastError.isEmpty || n.status == .sent || n.status == .skipped ? .empty : .span(.class("small muted"), .text(" " + n.lastError))),
                         .td(.class("hide-sm nowrap"), .text(cal.formatDateTime(n.sentAt ?? n.createdAt))))
                 }))))
     }
@@ -78,7 +78,7 @@ enum NotificationViews {
                     .tr(.td(.a(.href("/portal/requests/\(n.requestID)"), .text(numbers[n.requestID] ?? "#\(n.requestID)"))),
                         .td(.text(L.t(n.event.nameZh, n.event.nameEn))),
                         .td(.text(L.t(n.channel.nameZh, n.channel.nameEn) + " " + n.recipient)),
-                        .td(statusBadge(L, n.status), n.lastError.isEmpty || n.status == .sent ? .empty : .div(.class("small muted"), .text(n.lastError))),
+                        .td(statusBadge(L, n.status), n.lastError.isEmpty || n.status == .sent || n.status == .skipped ? .empty : .div(.class("small muted"), .text(n.lastError))),
                         .td(.class("num hide-sm"), .text("\(n.attempts)")),
                         .td(.class("hide-sm nowrap"), .text(cal.formatDateTime(n.sentAt ?? n.nextAttemptAt ?? n.createdAt))),
                         .td(.class("no-print"), canRetry && (n.status == .failed || n.status == .skipped) && config.isConfigured(n.channel)
