@@ -47,7 +47,11 @@ table.data td a, table.data code { white-space:nowrap; }
 .filters { display:flex; flex-wrap:wrap; gap:.6rem; align-items:flex-end; background:var(--card); border:1px solid var(--line); border-radius:6px; padding:.7rem .9rem; margin-bottom:.8rem; }
 .filters label, .form label, .login label { display:flex; flex-direction:column; font-size:.82rem; color:var(--muted); gap:.15rem; }
 .form .checks { display:flex; flex-wrap:wrap; gap:.35rem 1rem; padding-top:.2rem; } .form .checks label { flex-direction:row; align-items:center; gap:.3rem; color:var(--ink); font-size:.9rem; } .form .checks input { width:auto; }
-.form label.check { flex-direction:row; align-items:flex-start; gap:.45rem; color:var(--ink); font-size:.9rem; } .form label.check input { width:auto; margin-top:.2rem; }
+figure.chart-box { margin:.6rem 0 1rem; max-width:760px; } svg.hbars { width:100%; height:auto; display:block; }
+svg.hbars text { font-size:11px; fill:var(--ink); } svg.hbars text.label { text-anchor:end; } svg.hbars text.figure { fill:var(--muted); font-size:10px; }
+svg .hb0 { fill:var(--accent); } svg .hb1 { fill:#5f9f63; } svg .hb2 { fill:#d08a2c; } .chart-legend { margin-top:.2rem; } svg.shares .grid { stroke:var(--line); } svg.shares .target { stroke:var(--ok); stroke-dasharray:4 3; }
+svg.shares .whisker { stroke:var(--muted); stroke-width:1.5; } svg.shares .dot { fill:var(--accent); } svg.shares .dot.below { fill:var(--bad); } svg.shares text.axis { text-anchor:middle; font-size:10px; fill:var(--muted); }
+.form label.check { display:flex; white-space:normal; flex-direction:row; align-items:flex-start; gap:.45rem; color:var(--ink); font-size:.9rem; } .form label.check input { width:auto; margin-top:.2rem; }
 input, select, textarea { font:inherit; padding:.35rem .5rem; border:1px solid #b9c2cb; border-radius:4px; background:#fff; color:var(--ink); }
 input:disabled, select:disabled, textarea:disabled { background:#f1f3f5; color:var(--muted); border-color:#d5dbe1; }
 textarea { min-height:5rem; width:100%; }
