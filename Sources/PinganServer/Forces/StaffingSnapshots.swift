@@ -173,33 +173,9 @@ enum StaffingSnapshots {
 
 /// Refreshes the current month's staffing snapshot when the server starts and every hour after, so a month's
 /// last snapshot is at most an hour older than its end. Registered by `pingan serve` (tests do not run it).
-public final class StaffingSnapshotTimer: LifecycleHandler, @unchecked Sendable {
-    private let lock = NSLock()
-    private var task: Task<Void, Never>?
-    private let interval: Duration
-
-    public init(interval: Duration = .seconds(3600)) { self.interval = interval }
-
-    public func didBoot(_ app: Application) throws {
-        let interval = self.interval
-        let t = Task {
-            while !Task.isCancelled {
-                do { _ = try await StaffingSnapshots.recordCurrentMonth(app: app, by: "server") } catch {
-                    app.logger.error("staffing snapshot failed", metadata: ["error": .string("\(error)")])
-                }
-                try? await Task.sleep(for: interval)
-            }
-        }
-        lock.withLock { task = t }
-    }
-
-    public func shutdown(_ app: Application) { lock.withLock { task?.cancel(); task = nil } }
-
-    /// Cancels and waits for a refresh in flight, so the database is not closed under it.
-    public func shutdownAsync(_ app: Application) async {
-        let t = lock.withLock { let t = task; task = nil; return t }
-        t?.cancel()
-        await t?.value
+public final class StaffingSnapshotTimer: RepeatingTimer, @unchecked Sendable {
+    public init(interval: Duration = .seconds(3600)) {
+        super.init(name: "staffing snapshot", interval: { _ in interval }) { app in _ = try await StaffingSnapshots.recordCurrentMonth(app: app, by: "server") }
     }
 }
 

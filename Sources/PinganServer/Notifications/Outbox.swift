@@ -131,35 +131,14 @@ enum Outbox {
 }
 
 /// Sends due notices every `NotifyChannels.interval` seconds while the server runs (only when a channel is configured).
-public final class OutboxTimer: LifecycleHandler, @unchecked Sendable {
-    private let lock = NSLock()
-    private var task: Task<Void, Never>?
-    public init() {}
-
-    public func didBoot(_ app: Application) throws {
-        let config = app.pingan.notify
-        guard config.smtp != nil || config.sms != nil else { return }
-        let t = Task {
-            while !Task.isCancelled {
-                do {
-                    let r = try await Outbox.sendDue(app)
-                    if r != Outbox.RunResult() {
-                        app.logger.info("outbox", metadata: ["sent": "\(r.sent)", "retrying": "\(r.retrying)", "failed": "\(r.failed)"])
-                    }
-                } catch { app.logger.error("outbox run failed", metadata: ["error": .string("\(error)")]) }
-                try? await Task.sleep(for: .seconds(config.interval))
-            }
+public final class OutboxTimer: RepeatingTimer, @unchecked Sendable {
+    public init() {
+        super.init(name: "outbox", interval: { .seconds($0.pingan.notify.interval) }) { app in
+            let r = try await Outbox.sendDue(app)
+            if r != Outbox.RunResult() { app.logger.info("outbox", metadata: ["sent": "\(r.sent)", "retrying": "\(r.retrying)", "failed": "\(r.failed)"]) }
         }
-        lock.withLock { task = t }
     }
-
-    public func shutdown(_ app: Application) { lock.withLock { task?.cancel(); task = nil } }
-
-    public func shutdownAsync(_ app: Application) async {
-        let t = lock.withLock { let t = task; task = nil; return t }
-        t?.cancel()
-        await t?.value
-    }
+    override func isEnabled(_ app: Application) -> Bool { app.pingan.notify.smtp != nil || app.pingan.notify.sms != nil }
 }
 
 /// `pingan outbox send`: one pass, for a scheduler or to flush the queue by hand.
