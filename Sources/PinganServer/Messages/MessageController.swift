@@ -247,10 +247,14 @@ struct InboxBadgeMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if req.method == .GET, let id = req.auth.get(User.self)?.id, !req.url.path.hasPrefix("/api/"), !req.url.path.hasSuffix(".csv") {
             let pushes = (try? await MessageService.unreadCount(req.db, userID: id)) ?? 0
-            req.storage[InboxBadgeKey.self] = pushes + ((try? await StaffNotices.unreadCount(req.db, userID: id)) ?? 0)
+            let notices = (try? await StaffNotices.unreadCount(req.db, userID: id)) ?? 0
+            req.storage[InboxBadgeKey.self] = pushes + notices
+            req.storage[WorkNoticeBadgeKey.self] = notices
         }
         return try await next.respond(to: req)
     }
 }
 
 struct InboxBadgeKey: StorageKey { typealias Value = Int }
+/// The part of the badge that is work notices (the tabs say which side the count is on).
+struct WorkNoticeBadgeKey: StorageKey { typealias Value = Int }
