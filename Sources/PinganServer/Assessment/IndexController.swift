@@ -186,6 +186,17 @@ enum IndexViews {
                                  .element("tbody", rows))]))
     }
 
+    /// The year month by month, all the user's communities pooled (their answers added up), against the target.
+    static func perceptionTrend(_ L: Lang, _ rows: [IndexService.PerceptionRow], target: Double) -> Node {
+        let months = Dictionary(grouping: rows, by: \.period).sorted { $0.key < $1.key }
+        let points: [Charts.Share] = months.compactMap { period, rs in
+            let k = rs.map(\.satisfied).reduce(0, +), n = rs.map(\.respondents).reduce(0, +)
+            guard n > 0, let ci = IndexStatistics.wilson(k, of: n) else { return nil }
+            return Charts.Share(label: String(period.suffix(2)) + L.t("月", ""), share: Double(k) / Double(n), low: ci.low, high: ci.high)
+        }
+        return Charts.shares(points, target: target, title: L.t("安全感逐月走势（辖区合计）", "Safety perception by month (area pooled)"), L)
+    }
+
     static func perception(_ req: Request, year: Int, rows: [IndexService.PerceptionRow], target: Double, targetYear: Int, communities: [(id: Int, name: String)],
                            input: PerceptionInput, errors: FieldErrors, filterErrors: FieldErrors, canEdit: Bool) -> Response {
         let L = req.lang
@@ -219,7 +230,8 @@ enum IndexViews {
                              + (targetYear != year ? L.t("（沿用 \(targetYear) 年目标）", " (the \(targetYear) target, still in force)") : "")))),
             .p(.class("small muted"), .text(L.t("各年目标在“考核规则”中设置（种子文件：2012年95%以上，2013年98%以上；未设置的年份沿用此前最近一年的目标）。安全感达到或超过目标即为达标。Wilson 95% 置信区间与“统计判断”只作参考：区间整体在目标之上为显著高于目标，整体在目标之下为显著低于目标，否则样本与目标无显著差别。",
                                                "Targets per year are set in the assessment rules (seed 003: 95% or more in 2012, 98% or more in 2013; a year without its own target keeps the latest earlier one). A share at or above the target meets it. The Wilson 95% interval and the statistical judgement are supporting information: an interval wholly above the target is above it beyond chance, wholly below is below it beyond chance, otherwise the sample cannot tell the share from the target."))),
-            list.isEmpty ? .div(.class("empty"), .text(L.t("本年尚无测评结果。", "No results this year.")))
+            list.isEmpty ? .div(.class("empty"), .text(L.t("本年尚无测评结果。", "No results this year."))) : perceptionTrend(L, rows, target: target),
+            list.isEmpty ? .empty
                 : .table(.class("data"), .thead(.tr(.th(.text(L.t("月份", "Month"))), .th(.text(L.t("社区", "Community"))), .th(.text(L.t("来源", "Source"))),
                                                    .th(.class("num"), .text(L.t("安全/测评", "Safe/asked"))), .th(.class("num"), .text(L.t("安全感", "Share"))),
                                                    .th(.text(L.t("目标 ", "Target ") + pct(target))),

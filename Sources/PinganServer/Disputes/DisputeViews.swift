@@ -363,9 +363,17 @@ enum DisputeViews {
             .p(.text(L.t("共调处矛盾纠纷\(t.handled)件，调处成功\(t.succeeded)件，调处成功率\(r.total.successRate)；防止激化\(t.preventedEscalations)件。",
                          "\(t.handled) disputes handled, \(t.succeeded) settled: success rate \(r.total.successRate); \(t.preventedEscalations) escalations prevented."))),
             r.rows.isEmpty ? .div(.class("empty"), .text(L.t("该期间没有纠纷档案。", "No dispute files in this period.")))
-                : .table(.class("data"), .thead(.tr(.group(header.map { .th(.text($0)) }))), .element("tbody", rows)),
+                : .group([statsChart(L, r), .div(.class("scroll"), .table(.class("data"), .thead(.tr(.group(header.map { .th(.text($0)) }))), .element("tbody", rows)))]),
             .p(.class("small muted"), .text(L.t("调处 = 达成协议、调解不成或移交的件数（撤回和在办不计）；调处成功率 = 调处成功 ÷ 调处，保留一位小数；防止激化 = 有群体性上访、械斗或民转刑风险而调解成功的件数；平均办结天数自登记起算。",
                                               "Handled = agreements + failed + referred (withdrawn and open files excluded); success rate = settled ÷ handled, one decimal; escalations prevented = risk-flagged files settled by agreement; days to close count from registration."))))
+    }
+
+    /// Registered, settled and failed per row: months in order; types, levels and communities busiest first.
+    static func statsChart(_ L: Lang, _ r: DisputeService.StatsResult) -> Node {
+        let rows = r.by == "month" ? r.rows : r.rows.sorted { ($0.stats.registered, $1.label) > ($1.stats.registered, $0.label) }
+        return Charts.bars(rows.map { Charts.Bar(label: $0.label, values: [$0.stats.registered, $0.stats.succeeded, $0.stats.failed + $0.stats.referred]) },
+                           series: [L.t("登记", "Registered"), L.t("调处成功", "Settled"), L.t("调解不成或移交", "Failed or referred")],
+                           title: L.t("矛盾纠纷登记与调处", "Disputes registered and settled"), L)
     }
 
     static func desk(_ req: Request, _ desk: DisputeService.Desk, places: [Int: String]) -> Response {

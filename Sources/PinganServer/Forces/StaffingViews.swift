@@ -165,7 +165,11 @@ enum StaffingViews {
             .p(.class("small muted"), .text(rulesText)),
             .p(.class("small muted"), .text(L.t("在岗民警 = 分配到该社区的在用社区民警账号；几个村共用一个警务区警务室的，民警在警务区内统筹，警务室只计一次。缺额按警务区逐个相加，一处富余不抵另一处缺额；净余缺 = 在岗 − 应配，与缺额一样负数为缺、正数为余。",
                                                "Officers in place = active community-officer accounts assigned to the community. Villages sharing a police-area office pool their officers and count that office once. Shortfalls add up per unit, so a spare officer in one place does not hide a gap in another; net balance = in place − required, signed like the gap: negative is short, positive is spare."))),
-            .table(.class("data"), head, .element("tbody", stationRows)),
+            Charts.bars(p.stations.sorted { $0.totals.officers.shortfall > $1.totals.officers.shortfall }.map {
+                Charts.Bar(label: $0.stationCode, values: [$0.totals.officers.required, $0.totals.officers.inPlace, $0.totals.officers.shortfall]) },
+                series: [L.t("民警应配", "Officers required"), L.t("在岗", "In place"), L.t("缺额", "Shortfall")],
+                title: L.t("各派出所社区民警配备（缺额从多到少）", "Community officers by station (largest shortfall first)"), L),
+            .div(.class("scroll"), .table(.class("data"), head, .element("tbody", stationRows))),
             whatIfForm,
             .h2(.text(L.t("按社区/村", "By community"))),
             .table(.class("data"), cHead, .element("tbody", cRows)))
