@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Browser tests (headless Debian chromium via selenium), bounded: the map script on its harness pages, then the
 # resident's pin-drop report flow, the staff map and the governance office's pages (a petition registered on a phone) on a
-# real server with a small demo database.
+# real server with a small demo database; then every role's desk, search and navigation pages (roles_test.py).
 #   Tests/browser/run.sh BINARY [SHOTS_DIR]      (needs chromium, chromium-driver and python with selenium: see .ci/run)
 set -euo pipefail
 BIN=$(readlink -f "${1:?path to the pingan binary}"); SHOTS=${2:-/tmp/pingan-browser-shots}; PY=${PYTHON:-python3}
@@ -22,3 +22,5 @@ SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.5; done
 timeout 300 "$PY" "$HERE/report_flow_test.py" --base "http://127.0.0.1:$PORT" --token "$TOKEN" --staff "$STAFF" --shots "$SHOTS"
+echo "== each role's desk, search and navigation (issue 21 §5) =="
+timeout 900 "$PY" "$HERE/roles_test.py" --base "http://127.0.0.1:$PORT" --accounts "$WORK/demo.log" --shots "$SHOTS"
