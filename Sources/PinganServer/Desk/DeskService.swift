@@ -182,6 +182,7 @@ enum DeskService {
         let (_, info) = try await MessageService.inbox(req, .open, q: nil, PinganKit.PageRequest(page: 1, per: 1))
         return DeskSection(key: "inbox", title: L.t("消息", "Messages"), figures: [
             fig(req, "inbox.open", "待办消息（未读通知、未完成任务）", "Open messages (unread notices, tasks not done)", info.total, "/inbox?filter=open"),
+            fig(req, "notices.unread", "工作提醒（未读）", "Work notices (unread)", try await StaffNotices.unreadCount(req.db, userID: try req.user.requireID()), "/notifications"),
         ], rows: [], empty: nil)
     }
 

@@ -222,6 +222,11 @@ final class NotificationTests: XCTestCase {
             XCTAssertTrue(body.contains("\"unread\":1") && body.contains("\\/portal\\/requests\\/\(r!.id!)") && body.contains(r!.number), body)
             (_, body) = try await apiCall(app, f, "officer3", .GET, "/api/v1/notifications")
             XCTAssertTrue(body.contains("\"unread\":0"), body)
+            // The desk counts it too.
+            let (_, deskJSON) = try await apiCall(app, f, "officer", .GET, "/api/v1/desk")
+            let desk = try JSONSerialization.jsonObject(with: Data(deskJSON.utf8)) as? [String: Any]
+            let figures = (desk?["sections"] as? [[String: Any]] ?? []).flatMap { $0["figures"] as? [[String: Any]] ?? [] }
+            XCTAssertEqual(figures.first { $0["key"] as? String == "notices.unread" }?["count"] as? Int, 1, deskJSON)
 
             // The chief gives an incident to the officer: the officer is told; nobody is told of their own act.
             let incident = try await createIncident(app, f, as: "chief", community: f.c1)
