@@ -66,6 +66,13 @@ def role_day(base, user, staff, shots):
                      f'{user}: search finds records within its scope ({found} in {[g.get("kind") for g in groups]})')
         nav = [a.get_attribute('href') for a in d.find_elements(By.CSS_SELECTOR, 'nav.main-nav a')]
         common.check(len(nav) >= 2, f'{user}: a navigation of its own ({len(nav)} entries)')
+        # Issue 21 §1: the top menu fits one row at 1280 px, in both languages.
+        d.set_window_size(1280, 900)
+        for lang in ('zh', 'en'):
+            d.get(base + '/?lang=' + lang)
+            rows = d.execute_script("return new Set([...document.querySelectorAll('nav.main-nav a')].map(a => a.offsetTop)).size")
+            common.check(rows == 1, f'{user}: the menu fits one row at 1280 px in {lang} ({rows} rows)')
+        d.get(base + '/?lang=zh')
     finally:
         d.quit()
     # Every page of its navigation on a phone.

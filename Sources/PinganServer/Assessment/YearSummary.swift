@@ -38,6 +38,8 @@ struct YearSummaryReport: Content {
     var months: [String]
     /// Months scored with today's staffing because no snapshot was recorded for them or before them.
     var monthsOnCurrentStaffing: [String]
+    /// How many stations each month ranks (aligned with `months`), so a rank can be read as top or bottom third.
+    var rankedPerMonth: [Int]
     var rows: [YearStationRow]
 }
 
@@ -74,7 +76,7 @@ enum YearSummaryService {
 
     static func load(_ req: Request, year: Int, through: YearMonth?) async throws -> YearSummaryReport {
         let now = LocalCalendar(timeZoneIdentifier: req.config.timeZone).yearMonth(of: Date())
-        guard let last = through else { return YearSummaryReport(year: year, through: nil, partial: false, months: [], monthsOnCurrentStaffing: [], rows: []) }
+        guard let last = through else { return YearSummaryReport(year: year, through: nil, partial: false, months: [], monthsOnCurrentStaffing: [], rankedPerMonth: [], rows: []) }
         let months = (1...last.month).map { YearMonth(year: year, month: $0) }
         let all = try await AnalysisData.units(req.db, scope: .everything)
         let fw = try await IndicatorService.framework(req.db)
@@ -82,10 +84,12 @@ enum YearSummaryService {
         var names: [String: String] = [:], order: [String] = []
         let staffing = try await StaffingSnapshots.history(req, units: all)
         var onCurrentStaffing: [String] = []
+        var rankedPerMonth: [Int] = []
         let usesStaffing = fw.active.contains { $0.metric == .officersInPlace || $0.metric == .officesSetUp }
         for m in months {
             let scored = try await IndicatorService.score(req, month: m, framework: fw, units: all, staffing: staffing)
             if usesStaffing, m < now, scored.staffingBasis.kind == .current { onCurrentStaffing.append(m.description) }
+            rankedPerMonth.append(scored.units.filter { $0.rank != nil }.count)
             for u in scored.units {
                 if names[u.id] == nil { names[u.id] = u.name; order.append(u.id) }
                 byStation[u.id, default: []].append(MonthScore(month: m.description, score: u.total, rank: u.rank))
@@ -140,7 +144,7 @@ enum YearSummaryService {
                                        letters: lt.n, lettersMet: lt.met, lettersNotMet: lt.notMet))
         }
         rows.sort { ($0.yearRank ?? Int.max, $0.station) < ($1.yearRank ?? Int.max, $1.station) }
-        return YearSummaryReport(year: year, through: last.description, partial: last == now, months: months.map(\.description), monthsOnCurrentStaffing: onCurrentStaffing, rows: rows)
+        return YearSummaryReport(year: year, through: last.description, partial: last == now, months: months.map(\.description), monthsOnCurrentStaffing: onCurrentStaffing, rankedPerMonth: rankedPerMonth, rows: rows)
     }
 
     static func csv(_ r: YearSummaryReport, chinese: Bool) -> CSVWriter {
@@ -208,6 +212,13 @@ enum YearSummaryViews {
         return runs.map { $0.0 == $0.1 ? $0.0.description : "\($0.0)\(through)\($0.1)" }.joined(separator: separator)
     }
 
+    /// " tier-top" for the month's top third, " tier-bottom" for its bottom third, "" otherwise.
+    static func tierClass(_ rank: Int?, of ranked: Int) -> String {
+        guard let rank, ranked >= 3 else { return "" }
+        let third = Int((Double(ranked) / 3).rounded(.up))
+        return rank <= third ? " tier-top" : rank > ranked - third ? " tier-bottom" : ""
+    }
+
     static func page(_ req: Request, _ r: YearSummaryReport, filterErrors: FieldErrors) -> Response {
         let L = req.lang
         let upTo = r.through.map { L.t("（截至 \($0)）", " (through \($0))") } ?? ""
@@ -222,9 +233,9 @@ enum YearSummaryViews {
             let byMonth = Dictionary(uniqueKeysWithValues: row.months.map { ($0.month, $0) })
             return .tr(.td(.class("num"), .strong(.text(row.yearRank.map(String.init) ?? "—"))), .td(.strong(.text(row.station))),
                        .td(.class("num"), .strong(.text(row.standing.average.map { Decimals.format($0, places: 1) } ?? "—"))),
-                       .group(r.months.map { m in
+                       .group(r.months.enumerated().map { i, m in
                            let s = byMonth[m]
-                           return .td(.class("num"), .text(s?.score.map { Decimals.format($0, places: 1) } ?? "—"),
+                           return .td(.class("num" + tierClass(s?.rank, of: i < r.rankedPerMonth.count ? r.rankedPerMonth[i] : 0)), .text(s?.score.map { Decimals.format($0, places: 1) } ?? "—"),
                                       .div(.class("small muted"), .text(s?.rank.map { L.t("第\($0)", "#\($0)") } ?? "")))
                        }),
                        .td(.text(row.standing.best.map { "\($0.month) (\(L.t("第", "#"))\($0.rank ?? 0)\(L.t("名", "")))" } ?? "—")),
@@ -265,6 +276,13 @@ enum YearSummaryViews {
                                                                "\(r.year) has no whole month yet: choose this month under “Through” for the year to date, or look at last year.")))
             : r.rows.isEmpty ? .div(.class("empty"), .text(L.t("没有可汇总的派出所（须整个派出所在您的辖区内）。", "No station to summarise (a station must lie wholly in your jurisdiction).")))
                 : .group([
+                    Charts.bars(r.rows.filter { $0.standing.average != nil }.map { Charts.Bar(label: $0.station, values: [$0.standing.average ?? 0]) },
+                                series: [L.t("平均得分（按年度名次排列）", "Average score (in order of the year's rank)")],
+                                title: L.t("\(r.year) 年各派出所平均得分", "Average score per station, \(r.year)"), limit: 30,
+                                from: max(0, ((r.rows.compactMap(\.standing.average).min() ?? 0) - 5) / 5).rounded(.down) * 5,
+                                figure: { Decimals.format($0, places: 1) }, L),
+                    .p(.class("small muted"), .text(L.t("下表每月得分中，绿色为当月排名前三分之一，橙色为后三分之一。",
+                                                       "In the monthly scores below, green is the month's top third and orange its bottom third."))),
                     .div(.class("scroll"), .table(.class("data wide"),
                         .thead(.tr(.th(.class("num"), .text(L.t("年度名次", "Year rank"))), .th(.text(L.t("派出所", "Station"))), .th(.class("num"), .text(L.t("平均得分", "Average"))),
                                    .group(r.months.map { m in .th(.class("num"), .text(String(m.suffix(2)) + L.t("月", ""))) }),

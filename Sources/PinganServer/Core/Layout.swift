@@ -7,10 +7,10 @@ enum Layout {
     /// `unless`: hidden from roles that have that permission (they reach the page through another item).
     struct NavItem { var path: String; var zh: String; var en: String; var permission: Permission?; var unless: Permission? = nil }
     static let nav: [NavItem] = [
-        .init(path: "/", zh: "工作台", en: "My desk", permission: nil),
+        .init(path: "/", zh: "工作台", en: "Desk", permission: nil),
         .init(path: "/jurisdiction", zh: "辖区网格", en: "Jurisdiction", permission: .viewJurisdiction),
         .init(path: "/map", zh: "一张图", en: "Map", permission: .viewJurisdiction),
-        .init(path: "/events", zh: "网格事件", en: "Grid events", permission: .viewGridEvents),
+        .init(path: "/events", zh: "网格事件", en: "Events", permission: .viewGridEvents),
         .init(path: "/incidents", zh: "警情台账", en: "Incidents", permission: .viewIncidents),
         .init(path: "/people", zh: "实有人口", en: "People", permission: .viewRegistry),
         .init(path: "/sites", zh: "场所物品", en: "Places", permission: .viewRegistry),
@@ -24,7 +24,7 @@ enum Layout {
         .init(path: "/governance", zh: "综治", en: "Governance", permission: .viewGovernance),
         .init(path: "/inbox", zh: "消息", en: "Messages", permission: nil),
         .init(path: "/admin/users", zh: "用户", en: "Users", permission: .manageUsers),
-        .init(path: "/admin/audit", zh: "审计日志", en: "Audit log", permission: .viewAudit),
+        .init(path: "/admin/audit", zh: "审计日志", en: "Audit", permission: .viewAudit),
     ]
 
     static func page(_ req: Request, title: String, content: Node) -> Node {

@@ -47,7 +47,9 @@ table.data td a, table.data code { white-space:nowrap; }
 .filters { display:flex; flex-wrap:wrap; gap:.6rem; align-items:flex-end; background:var(--card); border:1px solid var(--line); border-radius:6px; padding:.7rem .9rem; margin-bottom:.8rem; }
 .filters label, .form label, .login label { display:flex; flex-direction:column; font-size:.82rem; color:var(--muted); gap:.15rem; }
 .form .checks { display:flex; flex-wrap:wrap; gap:.35rem 1rem; padding-top:.2rem; } .form .checks label { flex-direction:row; align-items:center; gap:.3rem; color:var(--ink); font-size:.9rem; } .form .checks input { width:auto; }
-figure.chart-box { margin:.6rem 0 1rem; max-width:760px; } svg.hbars { width:100%; height:auto; display:block; }
+figure.chart-box { margin:.6rem 0 1rem; max-width:760px; } svg.hbars { width:100%; display:block; } svg.hbars.wide-chart, svg.hbars.shares { height:auto; } svg.hbars.narrow-chart { display:none; overflow:visible; }
+td.tier-top { background:#e6f2e6; } td.tier-bottom { background:#fbeedd; } svg.hbars text.label-above { font-size:12px; fill:var(--ink); } svg.narrow-chart text.figure { font-size:11px; }
+@media screen and (max-width: 560px) { svg.hbars.wide-chart { display:none; } svg.hbars.narrow-chart { display:block; } }
 svg.hbars text { font-size:11px; fill:var(--ink); } svg.hbars text.label { text-anchor:end; } svg.hbars text.figure { fill:var(--muted); font-size:10px; }
 svg .hb0 { fill:var(--accent); } svg .hb1 { fill:#5f9f63; } svg .hb2 { fill:#d08a2c; } .chart-legend { margin-top:.2rem; } svg.shares .grid { stroke:var(--line); } svg.shares .target { stroke:var(--ok); stroke-dasharray:4 3; }
 svg.shares .whisker { stroke:var(--muted); stroke-width:1.5; } svg.shares .dot { fill:var(--accent); } svg.shares .dot.below { fill:var(--bad); } svg.shares text.axis { text-anchor:middle; font-size:10px; fill:var(--muted); }
@@ -89,6 +91,8 @@ table.data td input.fill { width:100%; box-sizing:border-box; }
 /* a full menu (16 sections for an administrator) fits one line at 1280 px without the subtitle and the role after the name (in its tooltip) */
 @media (max-width: 1440px) { .brand-sub { display:none; } .main-nav { gap:0; } .main-nav a { padding:.3rem .3rem; font-size:.86rem; }
   .user-box { gap:.6rem; } .user-box .who-role { display:none; } .header-search input { width:5.5rem; } }
+/* Issue 21 §1: the menu of the widest role (admin, 17 items) stays on one row down to 1280 px. */
+@media (max-width: 1400px) { .main-nav a { padding:.3rem .2rem; font-size:.82rem; } .user-box { gap:.45rem; } }
 .nav-toggle, .nav-toggle-label { display:none; }
 @media (max-width: 700px) { header.top { padding:.5rem .7rem; gap:.3rem .8rem; justify-content:space-between; } .brand-sub { display:none; }
   .user-box { order:1; gap:.6rem; flex-wrap:wrap; } .nav-toggle-label { display:inline-block; order:2; padding:.15rem .7rem; border:1px solid rgba(255,255,255,.6); border-radius:4px; cursor:pointer; }

@@ -117,7 +117,7 @@ extension DisputeController {
         // The form links by the ID number's last four, as the masked number shows them.
         for i in input.parties.indices {
             guard let pid = input.parties[i].personID.flatMap({ Int($0) }), let person = try await req.visible(Person.self, pid) else { continue }
-            input.parties[i].idTail = String(person.idNumberMasked.suffix(4)); input.parties[i].personID = nil
+            input.parties[i].idTail = PersonLink.tail(of: person); input.parties[i].personID = nil
         }
         return try await formPage(req, input, FieldErrors(), editing: d)
     }

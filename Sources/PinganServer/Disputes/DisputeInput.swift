@@ -111,14 +111,9 @@ struct DisputeInput: Content {
                 } else { e[key + ".personID"] = L.t("实有人口中没有此人", "No such person in the registry") }
             } else if let tail = p.idTail?.trimmed.uppercased().nilIfEmpty {
                 if name.isEmpty { e[key + ".name"] = L.t("按身份证号后4位关联时请填写姓名", "Enter the name to link by the ID number's last four") }
-                else if tail.count != 4 || !tail.dropLast().allSatisfy({ $0.isASCII && $0.isNumber }) || !(tail.last!.isNumber || tail.last == "X") {
-                    e[key + ".idTail"] = L.t("请填写身份证号的后4位（数字或X）", "Enter the last four characters of the ID number (digits or X)")
-                } else {
-                    // The masked number keeps the last four: matching on it unmasks nothing the list does not show.
-                    let found = try await req.scoped(Person.self).filter(\.$name == name).filter(\.$idNumberMasked ~= tail).limit(2).all()
-                    if found.count == 1 { personID = found[0].id }
-                    else if found.isEmpty { e[key + ".idTail"] = L.t("您辖区的实有人口中没有姓名为「\(name)」、身份证号后4位为 \(tail) 的人", "No one named \(name) with ID ending \(tail) in your area's registry") }
-                    else { e[key + ".idTail"] = L.t("有多人相符，请在实有人口中核对后再关联", "Several people match: check them in People first") }
+                else {
+                    let outcome = try await PersonLink.find(req, name: name, tail: tail)
+                    if case .found(let id) = outcome { personID = id } else { e[key + ".idTail"] = PersonLink.message(outcome, name: name, tail: tail, L) }
                 }
             }
             if name.isEmpty && personID == nil { if e[key + ".personID"] == nil { continue } }

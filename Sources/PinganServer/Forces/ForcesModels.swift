@@ -132,3 +132,8 @@ struct CreateForces: AsyncMigration {
         for t in ["inspections", "work_logs", "officer_profiles", "staffing_rules"] { try await db.schema(t).delete() }
     }
 }
+
+// The work log is exported whole (see `ListedFields`).
+extension WorkLog: ListedFields {
+    var properties: [any AnyProperty] { [$id, $officerID, $homeCommunityID, $day, $communityID, $kind, $note, $createdByID, $createdAt] }
+}

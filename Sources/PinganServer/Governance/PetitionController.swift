@@ -63,7 +63,7 @@ struct PetitionController: RouteCollection {
         var input = input
         let communities = try await DivisionLookup.communities(req)
         if input.communityID == nil, communities.count == 1 { input.communityID = "\(communities[0].id)" }
-        return PetitionViews.form(req, input: input, errors: errors, communities: communities, editing: editing)
+        return PetitionViews.form(req, input: input, errors: errors, communities: communities, links: try await PetitionLinks.choices(req), editing: editing)
     }
 
     @Sendable func newPage(req: Request) async throws -> Response {
@@ -72,7 +72,7 @@ struct PetitionController: RouteCollection {
         input.receivedOn = req.today; input.channel = PetitionChannel.visit.rawValue; input.people = "1"
         // From a dispute file: its community and number are filled in.
         if let raw = req.query[String.self, at: "dispute"], let d = try? await DisputeService.scoped(req, Int(raw)), let id = d.id {
-            input.disputeID = String(id); input.communityID = String(d.communityID)
+            input.disputeID = d.fileNumber(req.localCalendar); input.communityID = String(d.communityID)
         }
         return try await form(req, input, errors: FieldErrors(), editing: nil)
     }
@@ -104,7 +104,10 @@ struct PetitionController: RouteCollection {
     @Sendable func editPage(req: Request) async throws -> Response {
         try req.require(.editGovernance)
         let p = try await PetitionService.find(req, req.parameters.get("id", as: Int.self))
-        return try await form(req, PetitionInput(p), errors: FieldErrors(), editing: p)
+        var input = PetitionInput(p)
+        input.disputeID = await PetitionLinks.disputeNumber(req, p.disputeID)
+        input.incidentID = try await PetitionLinks.incidentNumber(req, p.incidentID)
+        return try await form(req, input, errors: FieldErrors(), editing: p)
     }
 
     @Sendable func update(req: Request) async throws -> Response {

@@ -70,13 +70,12 @@ struct PetitionInput: Content {
         let place = try await Place.validate(req, community: communityID, grid: nil, building: nil, old: nil, errors: &e)
         var disputeID: Int? = nil
         if let raw = self.disputeID?.nilIfEmpty {
-            let digits = raw.uppercased().replacingOccurrences(of: "TJ", with: "").split(separator: "-").last.map(String.init) ?? raw
-            if let id = Int(digits), (try? await DisputeService.scoped(req, id)) != nil { disputeID = id }
+            if let id = await PetitionLinks.dispute(req, raw) { disputeID = id }
             else { e["disputeID"] = L.t("没有找到该矛盾纠纷档案，或您无权查看", "No such dispute file in your jurisdiction") }
         }
         var incidentID: Int? = nil
         if let raw = self.incidentID?.nilIfEmpty {
-            if let id = Int(raw), try await req.visible(Incident.self, id) != nil { incidentID = id }
+            if let id = try await PetitionLinks.incident(req, raw) { incidentID = id }
             else { e["incidentID"] = L.t("没有找到该警情，或您无权查看", "No such incident in your jurisdiction") }
         }
         guard e.isEmpty, let day, let channel, let level, let subject, let place else { throw e.isEmpty ? FieldErrors(["summary": "invalid"]) : e }

@@ -76,7 +76,8 @@ enum PetitionViews {
 
     // MARK: form
 
-    static func form(_ req: Request, input i: PetitionInput, errors: FieldErrors, communities: [(id: Int, name: String)], editing: Petition?) -> Response {
+    static func form(_ req: Request, input i: PetitionInput, errors: FieldErrors, communities: [(id: Int, name: String)],
+                     links: (disputes: [PetitionLinks.Choice], incidents: [PetitionLinks.Choice]), editing: Petition?) -> Response {
         let L = req.lang
         let action = editing.map { "/governance/petitions/\($0.id!)/edit" } ?? "/governance/petitions"
         let title = editing.map { L.t("修改信访 \($0.number)", "Edit petition \($0.number)") } ?? L.t("登记信访", "Register a petition")
@@ -101,9 +102,10 @@ enum PetitionViews {
                     Form.field(L.t("承办单位", "Handled by"), "handlingUnit", errors, hint: L.t("填写后状态为“办理中”", "Naming a unit puts it in hand"),
                                Form.input("handlingUnit", i.handlingUnit, extra: .attr("maxlength", "100"))),
                     Form.field(L.t("信访事项", "What the petition asks"), "summary", errors, wide: true, Form.textarea("summary", i.summary)),
-                    Form.field(L.t("关联矛盾纠纷档案（选填）", "Dispute file (optional)"), "disputeID", errors, hint: L.t("档案编号，如 TJ2026-000123 或 123", "File number, e.g. TJ2026-000123 or 123"),
-                               Form.input("disputeID", i.disputeID)),
-                    Form.field(L.t("关联警情编号（选填）", "Incident id (optional)"), "incidentID", errors, Form.input("incidentID", i.incidentID, type: "number"))),
+                    Form.field(L.t("关联矛盾纠纷档案（选填）", "Dispute file (optional)"), "disputeID", errors, hint: L.t("档案编号，如 TJ2026-000123；可从近半年的档案中选择", "File number, e.g. TJ2026-000123; pick from the last six months' files"),
+                               .group([Form.input("disputeID", i.disputeID, extra: .attr("list", "petition-disputes")), PetitionLinks.datalist("petition-disputes", links.disputes)])),
+                    Form.field(L.t("关联警情编号（选填）", "Incident number (optional)"), "incidentID", errors, hint: L.t("警情编号，如 J20261203-000045；可从近半年的警情中选择", "Incident number, e.g. J20261203-000045; pick from the last six months' incidents"),
+                               .group([Form.input("incidentID", i.incidentID, extra: .attr("list", "petition-incidents")), PetitionLinks.datalist("petition-incidents", links.incidents)]))),
                 .p(.button(.type("submit"), .text(editing == nil ? L.t("登记", "Register") : L.t("保存", "Save"))), .text(" "),
                    .a(.href(editing.map { "/governance/petitions/\($0.id!)" } ?? "/governance/petitions"), .text(L.t("取消", "Cancel"))))))
     }

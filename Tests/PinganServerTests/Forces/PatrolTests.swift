@@ -84,6 +84,13 @@ final class PatrolServerTests: XCTestCase {
             let member = try await json(app, "/api/v1/teams/\(team.id)/members", #"{"name":"王五","kind":"volunteer"}"#, as: leader, expect: .created, MemberDTO.self)!
             XCTAssertEqual(member.status, .active)
             do { let r = try await fields(app, "/api/v1/teams/\(team.id)/members", #"{"personID":987654}"#, as: leader); XCTAssertNotNil(r["personID"]) }
+            // A resident is linked by name and the ID number's last four, as the masked number shows them (issue 21 §2).
+            let number = residentID()
+            let resident = try await createPerson(app, f, community: f.c1, id: number)
+            do { let r = try await fields(app, "/api/v1/teams/\(team.id)/members", #"{"name":"陈小明","idTail":"12"}"#, as: leader); XCTAssertNotNil(r["idTail"]) }
+            do { let r = try await fields(app, "/api/v1/teams/\(team.id)/members", #"{"name":"陈大明","idTail":"\#(number.suffix(4))"}"#, as: leader); XCTAssertNotNil(r["idTail"]) }
+            let linked = try await json(app, "/api/v1/teams/\(team.id)/members", #"{"name":"陈小明","idTail":"\#(number.suffix(4).lowercased())"}"#, as: leader, expect: .created, MemberDTO.self)!
+            XCTAssertEqual(linked.personID, resident)
             let other = try await makeTeam(app, f, community: f.c3, name: "沙头巡防队")
             try await app.call(.GET, "/api/v1/teams/\(other.team)", headers: leader) { XCTAssertEqual($0.status, .notFound) }
 

@@ -70,6 +70,40 @@ final class PetitionTests: XCTestCase {
         }
     }
 
+    /// Issue 21 §2: the dispute file and the incident are named by the numbers printed on them and offered from the
+    /// user's scope; a number with the right row but a wrong year or date names nothing.
+    func testLinksAreTheNumbersPeopleSeeAndTheChoicesStayInScope() async throws {
+        try await withApp { app, f in
+            let cal = LocalCalendar()
+            let disputeID = try await createDispute(app, f, community: f.c1), incidentID = try await createIncident(app, f, community: f.c1)
+            let dn = try await Dispute.find(disputeID, on: app.db)!.fileNumber(cal), inum = try await Incident.find(incidentID, on: app.db)!.number(cal)
+            let base = #""receivedOn":"\#(LocalDay(Date(), in: cal).adding(days: -1))","channel":"visit","level":"street","subject":"property_housing","people":1,"petitioner":"刘某","summary":"反映楼道堆物","communityID":\#(f.c1)"#
+            var (s, body) = try await apiCall(app, f, "officer", .POST, "/api/v1/petitions", "{\(base),\"disputeID\":\"\(dn.lowercased())\",\"incidentID\":\"\(inum)\"}")
+            XCTAssertEqual(s, .created, body)
+            let p = try apiDecoder.decode(PetitionDTO.self, from: Data(body.utf8))
+            XCTAssertEqual(p.disputeID, disputeID); XCTAssertEqual(p.incidentID, incidentID)
+            (s, body) = try await apiCall(app, f, "officer", .POST, "/api/v1/petitions", "{\(base),\"disputeID\":\"TJ1999-\(disputeID)\",\"incidentID\":\"J19990101-\(incidentID)\"}")
+            XCTAssertEqual(s, .unprocessableEntity, body)
+            XCTAssertTrue(body.contains("\"disputeID\":") && body.contains("\"incidentID\":"), body)
+
+            // The form offers both numbers to their community's officer, not to another community's; editing shows numbers, not row ids.
+            for (user, sees) in [("officer", true), ("officer3", false)] {
+                let (cookies, _, _) = try await signIn(app, user)
+                try await app.call(.GET, "/governance/petitions/new", beforeRequest: { $0.headers.cookie = cookies }) { res in
+                    XCTAssertEqual(res.status, .ok)
+                    XCTAssertTrue(res.body.string.contains("list=\"petition-disputes\""))
+                    XCTAssertEqual(res.body.string.contains("value=\"\(dn)\""), sees, user)
+                    XCTAssertEqual(res.body.string.contains("value=\"\(inum)\""), sees, user)
+                }
+            }
+            let (cookies, _, _) = try await signIn(app, "officer")
+            try await app.call(.GET, "/governance/petitions/\(p.id)/edit", beforeRequest: { $0.headers.cookie = cookies }) { res in
+                XCTAssertTrue(res.body.string.contains("id=\"f-disputeID\" value=\"\(dn)\""), res.body.string)
+                XCTAssertTrue(res.body.string.contains("id=\"f-incidentID\" value=\"\(inum)\""))
+            }
+        }
+    }
+
     func testBadInputIsNamedFieldByFieldAndNothingIsWritten() async throws {
         try await withApp { app, f in
             let outside = try await createDispute(app, f, community: f.c3)

@@ -24,11 +24,12 @@ struct TeamInput: Content {
 }
 
 struct MemberInput: Content {
-    var name, kind, personID, status, joinedOn: String?
+    /// A resident member is linked by name + the ID number's last four (`idTail`, the form) or by `personID` (the API).
+    var name, kind, personID, idTail, status, joinedOn: String?
     init() {}
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
-        name = c.text("name"); kind = c.text("kind"); personID = c.text("personID"); status = c.text("status"); joinedOn = c.text("joinedOn")
+        name = c.text("name"); kind = c.text("kind"); personID = c.text("personID"); idTail = c.text("idTail"); status = c.text("status"); joinedOn = c.text("joinedOn")
     }
 }
 

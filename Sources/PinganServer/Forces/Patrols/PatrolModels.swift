@@ -301,3 +301,22 @@ struct AddPatrolPlanCancellation: AsyncMigration {
         for f in ["cancelled_at", "cancel_reason", "cancelled_by_id"] { try await db.schema("patrol_plans").deleteField(FieldKey(stringLiteral: f)).update() }
     }
 }
+
+// Read in bulk by the patrol lists, exports and the weekly review (see `ListedFields`).
+extension Team: ListedFields {
+    var properties: [any AnyProperty] { [$id, $name, $kind, $communityID, $leaderName, $note, $createdByID, $createdAt] }
+}
+extension TeamMember: ListedFields {
+    var properties: [any AnyProperty] { [$id, $teamID, $communityID, $name, $kind, $personID, $status, $joinedOn, $createdAt] }
+}
+extension PatrolPlanRecord: ListedFields {
+    var properties: [any AnyProperty] {
+        [$id, $teamID, $communityID, $day, $startMinute, $endMinute, $mode, $gridIDs, $note, $createdByID, $createdAt, $cancelledAt, $cancelReason, $cancelledByID]
+    }
+}
+extension PatrolPlanMember: ListedFields {
+    var properties: [any AnyProperty] { [$id, $planID, $memberID] }
+}
+extension PatrolLogRecord: ListedFields {
+    var properties: [any AnyProperty] { [$id, $teamID, $communityID, $planID, $day, $startMinute, $endMinute, $mode, $gridIDs, $summary, $createdByID, $createdAt] }
+}

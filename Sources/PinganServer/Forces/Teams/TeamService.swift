@@ -147,6 +147,12 @@ enum TeamService {
                 personID = id
                 if name.isEmpty { name = p.name; e["name"] = nil }
             } else { e["personID"] = L.t("实有人口中没有此人（或不在您的辖区）", "No such person in the registry of your jurisdiction") }
+        } else if let tail = input.idTail?.nilIfEmpty {
+            if name.isEmpty { e["name"] = L.t("按身份证号后4位关联实有人口时请填写姓名", "Enter the name to link a resident by the ID number's last four") }
+            else {
+                let outcome = try await PersonLink.find(req, name: name, tail: tail)
+                if case .found(let id) = outcome { personID = id } else { e["idTail"] = PersonLink.message(outcome, name: name, tail: tail, L) }
+            }
         }
         let joined = Check.day(input.joinedOn, "joinedOn", &e, L, required: false, notAfter: WorkLogService.today(req))
         guard e.isEmpty else { throw e }
