@@ -102,6 +102,16 @@ struct WorkLogFilter {
         if let to { q.filter(\.$day <= to.description) }
         return q.sort(\.$day, .descending).sort(\.$id, .descending)
     }
+
+    /// The same filter on an SQLKit read of `work_logs` (the export reads tens of thousands of rows).
+    func apply(_ q: SQLSelectBuilder) {
+        if let officer { q.where("officer_id", .equal, SQLBind(officer)) }
+        if let community { q.where("community_id", .equal, SQLBind(community)) }
+        if let kind { q.where("kind", .equal, SQLBind(kind.rawValue)) }
+        if let from { q.where("day", .greaterThanOrEqual, SQLBind(from.description)) }
+        if let to { q.where("day", .lessThanOrEqual, SQLBind(to.description)) }
+        q.orderBy("day", .descending).orderBy("id", .descending)
+    }
 }
 
 enum WorkLogService {
@@ -135,8 +145,18 @@ enum WorkLogService {
         try req.require(.viewForces)
         let L = req.lang
         var w = CSVWriter(header: L.isEnglish ? ["Id", "Date", "Officer", "Community", "Kind", "Note"] : ["编号", "日期", "民警", "工作地点", "类别", "内容"])
-        for d in try await dtos(req, try await filter.query(req).limit(100_000).all()) {
-            w.append(["\(d.id)", d.day, d.officerName, d.communityName ?? L.t("所内/其他", "Station / other"), d.kindName, d.note])
+        // Plain rows instead of models: Fluent's per-row cost made 26,000 demo rows take 0.55 s (release build).
+        struct Row: Decodable { var id: Int; var officer_id: Int; var day: String; var community_id: Int?; var kind: String; var note: String }
+        let q = (req.db as! any SQLDatabase).select().columns("id", "officer_id", "day", "community_id", "kind", "note").from(WorkLog.schema)
+        try await req.scope().restrict(q, community: SQLIdentifier("home_community_id"), grid: nil)
+        filter.apply(q)
+        let rows = try await q.limit(100_000).all(decoding: Row.self)
+        let officerIDs = Array(Set(rows.map(\.officer_id)))
+        let names = officerIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await User.query(on: req.db).filter(\.$id ~~ officerIDs).all().map { ($0.id!, $0.displayName) })
+        let places = try await DivisionLookup.names(Array(Set(rows.compactMap(\.community_id))), on: req.db)
+        let kinds = Dictionary(uniqueKeysWithValues: WorkKind.allCases.map { ($0.rawValue, L.t($0.nameZh, $0.rawValue)) })
+        for r in rows {
+            w.append(["\(r.id)", r.day, names[r.officer_id] ?? "", r.community_id.flatMap { places[$0] } ?? L.t("所内/其他", "Station / other"), kinds[r.kind] ?? r.kind, r.note])
         }
         await req.audit("worklog.export", entity: "work_log", detail: req.url.query ?? "")
         return CSVResponse.make(filename: "worklog.csv", writer: w)

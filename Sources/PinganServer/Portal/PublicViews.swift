@@ -8,9 +8,12 @@ enum PublicViews {
     /// The ~270 communities grouped under their streets, with a search box (app.js) that narrows them by either name or by a road in the community.
     static func communityPicker(_ L: Lang, _ name: String, _ communities: [Community], selected: String?, blank: String, required: Bool = false) -> Node {
         let streets = Dictionary(grouping: communities, by: \.street).sorted { $0.key < $1.key }
-        let keywords = Dictionary(communities.filter { !$0.roads.isEmpty }.map { ("\($0.id)", $0.roads.joined(separator: " ")) }, uniquingKeysWith: { a, _ in a })
+        // Roads in the community, and the pinyin initials of its name and street (德兴社区 → dxsq), for the search box.
+        let keywords = Dictionary(communities.map { c in
+            ("\(c.id)", (c.roads + [PinyinCache.initials(c.name), PinyinCache.initials(c.street)]).filter { !$0.isEmpty }.joined(separator: " "))
+        }, uniquingKeysWith: { a, _ in a })
         return Form.groupedSelect(name, streets.map { street, list in (street.isEmpty ? L.t("其他", "Other") : street, list.map { ("\($0.id)", $0.name) }) },
-                                  selected: selected, blank: blank, required: required, filter: L.t("输入社区、街道或道路名称查找", "Type a community, street or road to find it"),
+                                  selected: selected, blank: blank, required: required, filter: L.t("输入社区、街道、道路名称或拼音首字母查找", "Type a community, street or road (or its pinyin initials) to find it"),
                                   keywords: keywords)
     }
 

@@ -180,9 +180,19 @@ enum SearchService {
             }
         case .communities:
             let scope = try await req.scope()
-            let query = scope.restrictCommunities(Division.query(on: req.db).filter(\.$level == .community).filter(\.$name ~~ t))
-            total = try await query.count()
-            let rows = try await query.sort(\.$code).range(offset..<(offset + limit)).all()
+            let query = scope.restrictCommunities(Division.query(on: req.db).filter(\.$level == .community))
+            let rows: [Division]
+            if PinyinInitials.looksLikeInitials(t) {
+                // Letters only: the name may contain them (rare) or its pinyin initials may (dxsq → 德兴社区).
+                let q = t.lowercased()
+                let matching = try await query.sort(\.$code).all().filter { $0.name.contains(t) || PinyinCache.initials($0.name).contains(q) }
+                total = matching.count
+                rows = Array(matching.dropFirst(offset).prefix(limit))
+            } else {
+                query.filter(\.$name ~~ t)
+                total = try await query.count()
+                rows = try await query.sort(\.$code).range(offset..<(offset + limit)).all()
+            }
             let parents = try await DivisionLookup.names(rows.compactMap(\.parentID), on: req.db)
             hits = rows.map { c in
                 SearchHit(kind: kind, id: c.id ?? 0, number: nil, title: c.name, detail: c.parentID.flatMap { parents[$0] } ?? "",

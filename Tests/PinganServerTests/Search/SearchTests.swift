@@ -114,6 +114,11 @@ final class SearchTests: XCTestCase {
             XCTAssertEqual(r?.groups.first { $0.kind == .communities }?.hits.map(\.title), ["德兴社区"], body)
             let outside = try await search(app, f, "officer3", "德兴").1
             XCTAssertEqual(total(outside, .communities), 0)
+            // Pinyin initials find a community too (issue 21 §2), within scope only.
+            (_, r, body) = try await search(app, f, "admin", "DXSQ")
+            XCTAssertEqual(Set(r?.groups.first { $0.kind == .communities }?.hits.map(\.title) ?? []), ["德兴社区", "东兴社区"], "both read d-x-s-q: \(body)")
+            let outsideInitials = try await search(app, f, "officer3", "dxsq").1
+            XCTAssertEqual(total(outsideInitials, .communities), 0)
         }
     }
 
