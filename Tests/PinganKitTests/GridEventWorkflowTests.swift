@@ -261,7 +261,7 @@ final class GridEventWorkflowTests: XCTestCase {
             case .dispatch: .dispatch(unitID: "U", timeLimit: .working(7)); case .accept: .accept
             case .returnToCentre: .returnToCentre(reason: "r"); case .requestExtension: .requestExtension(hours: 7, reason: "r")
             case .approveExtension: .approveExtension(); case .rejectExtension: .rejectExtension(reason: "r")
-            case .feedback: .feedback(note: "n"); case .passVerification: .passVerification(photos: 1)
+            case .feedback: .feedback(note: "n"); case .assist: .assist(unitID: "H", note: "n"); case .passVerification: .passVerification(photos: 1)
             case .failVerification: .failVerification(reason: "r", photos: 1); case .escalate: .escalate(reason: "r")
             case .supervise: .supervise(.yellow); case .answerSupervision: .answerSupervision(note: "n"); case .rate: .rate(.satisfied)
             }
@@ -275,6 +275,7 @@ final class GridEventWorkflowTests: XCTestCase {
                     s.pendingExtension = GridEventExtensionRequest(hours: 7, reason: "r", requestedAt: at("2026-03-10 09:00"))
                 }
                 if kind == .answerSupervision { s.supervision = .yellow; s.supervisionAnswered = false }
+                if kind == .assist { s.unitID = "U"; s.helperUnitIDs = ["H"] }
                 for actor in GridEventActor.allCases {
                     let expected: GridEventWorkflowError.Kind? = !kind.actors.contains(actor) ? .wrongActor
                         : !kind.allowedFrom.contains(status) ? .wrongState : nil
@@ -293,7 +294,37 @@ final class GridEventWorkflowTests: XCTestCase {
         }
         // Allowed (status, action) pairs, one actor kind each: register 1, decline 1, dispatch 3, accept 1,
         // return 2, extension ×3 2 each = 6, feedback 2, verification ×2 1 each = 2, escalate 6, supervise 3,
-        // answer 4, rate 1 = 32.
-        XCTAssertEqual(allowed, 32)
+        // answer 4, rate 1, assist 3 = 35.
+        XCTAssertEqual(allowed, 35)
+    }
+
+    /// 主办 and 协办: helpers share the dispatch, report their part without moving the event, and are replaced by the next
+    /// dispatch; a unit not named, or named twice, or the lead named as its own helper, is refused.
+    func testHelpingUnits() throws {
+        var s = try GridEventWorkflow.report(by: .gridWorker, at: at("2026-03-09 09:00"))
+        s = try step(s, .register(caseNumber: "N-1"), .centre, "2026-03-09 09:30")
+        refused(s, .dispatch(unitID: "U1", timeLimit: .working(7), helperUnitIDs: ["U2", "U1"]), .centre, .invalidInput, zh: "主办单位不能同时作为协办单位")
+        refused(s, .dispatch(unitID: "U1", timeLimit: .working(7), helperUnitIDs: ["U2", "U2"]), .centre, .invalidInput, en: "A helping unit is listed twice")
+        refused(s, .dispatch(unitID: "U1", timeLimit: .working(7), helperUnitIDs: (2...7).map { "U\($0)" }), .centre, .invalidInput, en: "At most 5 helping units")
+        s = try step(s, .dispatch(unitID: "U1", timeLimit: .working(7), helperUnitIDs: ["U2", "U3"]), .centre, "2026-03-09 10:00")
+        XCTAssertEqual(s.helpers, ["U2", "U3"]); XCTAssertEqual(s.helpersReported, [])
+        XCTAssertEqual(GridEventWorkflow.available(for: s, by: .helper), [.assist])
+        refused(s, .assist(unitID: "U4", note: "n"), .helper, .wrongActor, en: "Your unit is not helping with this event")
+        refused(s, .assist(unitID: "U2", note: "  "), .helper, .invalidInput)
+        refused(s, .feedback(note: "n"), .helper, .wrongActor)
+        s = try step(s, .assist(unitID: "U2", note: "已派人清理"), .helper, "2026-03-09 11:00")
+        s = try step(s, .assist(unitID: "U2", note: "", photos: 1), .helper, "2026-03-09 11:30")
+        XCTAssertEqual(s.status, .dispatched, "a helper's report does not move the event")
+        XCTAssertEqual(s.helpersReported, ["U2"])
+        s = try step(s, .accept, .unit, "2026-03-09 12:00")
+        s = try step(s, .returnToCentre(reason: "非本单位职责"), .unit, "2026-03-09 14:30")
+        refused(s, .assist(unitID: "U3", note: "n"), .helper, .wrongState)
+        s = try step(s, .dispatch(unitID: "U5", timeLimit: .working(7)), .centre, "2026-03-09 15:00")
+        XCTAssertEqual(s.helpers, []); XCTAssertEqual(s.helpersReported, [])
+        // A state stored before helpers existed decodes with none.
+        var old = try JSONSerialization.jsonObject(with: JSONEncoder().encode(s)) as! [String: Any]
+        old["helperUnitIDs"] = nil; old["helperReportedUnitIDs"] = nil
+        let decoded = try JSONDecoder().decode(GridEventState.self, from: JSONSerialization.data(withJSONObject: old))
+        XCTAssertEqual(decoded.helpers, []); XCTAssertEqual(decoded.unitID, "U5")
     }
 }

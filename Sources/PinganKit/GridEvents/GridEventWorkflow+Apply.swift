@@ -16,6 +16,12 @@ public struct GridEventState: Codable, Equatable, Sendable {
     /// The last decline, return, rework or extension-rejection reason (what the other side sees).
     public var reason: String?
     public var unitID: String?
+    /// 协办单位 of the current dispatch, and those of them that have reported their part. Optional so that states
+    /// stored before helpers existed still decode; read them through `helpers` / `helpersReported`.
+    public var helperUnitIDs: [String]?
+    public var helperReportedUnitIDs: [String]?
+    public var helpers: [String] { helperUnitIDs ?? [] }
+    public var helpersReported: [String] { helperReportedUnitIDs ?? [] }
     /// The current dispatch: its time, limit (approved extensions included) and deadline. A re-dispatch
     /// after a return starts a new clock.
     public var dispatchedAt: Date?
@@ -43,6 +49,9 @@ public struct GridEventState: Codable, Equatable, Sendable {
 }
 
 public enum GridEventWorkflow {
+    /// At most this many helping units (协办) on one dispatch.
+    public static let maxHelpers = 5
+
     /// 采集: a new event from a grid worker, a resident (portal) or the centre itself (hotline, video,
     /// assigned by a higher level). Units report through the centre.
     public static func report(by actor: GridEventActor, at time: Date, centreLevel: GridEventCentreLevel = .street)
@@ -89,8 +98,11 @@ public enum GridEventWorkflow {
         case .decline(let reason):
             s.reason = try required(reason, "不予立案的理由", "reason for declining")
             s.status = .declined
-        case let .dispatch(unitID, limit, fixed):
+        case let .dispatch(unitID, limit, fixed, helperIDs):
             let unit = try required(unitID, "处置单位", "responsible unit")
+            guard !helperIDs.contains(unit) else { throw invalid("主办单位不能同时作为协办单位", "The lead unit cannot also be a helping unit") }
+            guard Set(helperIDs).count == helperIDs.count else { throw invalid("协办单位重复", "A helping unit is listed twice") }
+            guard helperIDs.count <= maxHelpers else { throw invalid("协办单位最多\(maxHelpers)个", "At most \(maxHelpers) helping units") }
             guard limit.isValid else { throw invalid("处置时限须为正数小时", "The time limit must be a positive number of hours") }
             var newLimit = limit
             let deadline: Date
@@ -103,6 +115,7 @@ public enum GridEventWorkflow {
                 deadline = limit.deadline(from: time, calendar: calendar)
             }
             s.unitID = unit; s.dispatchedAt = time; s.timeLimit = newLimit; s.deadline = deadline
+            s.helperUnitIDs = helperIDs.isEmpty ? nil : helperIDs; s.helperReportedUnitIDs = nil
             s.acceptedAt = nil; s.pendingExtension = nil; s.supervision = nil; s.supervisionAnswered = true
             s.status = .dispatched
         case .accept:
@@ -135,6 +148,14 @@ public enum GridEventWorkflow {
             s.pendingExtension = nil
             s.supervisionAnswered = true // the feedback answers an open supervision order
             s.status = .handled
+        case let .assist(unitID, note, photos):
+            guard state.helpers.contains(unitID) else {
+                throw GridEventWorkflowError(.wrongActor, zh: "本单位不是该事件的协办单位", en: "Your unit is not helping with this event")
+            }
+            guard !note.whitespaceTrimmed.isEmpty || photos > 0 else {
+                throw invalid("请填写协办情况或上传照片", "Describe what your unit did or add a photo")
+            }
+            if !s.helpersReported.contains(unitID) { s.helperReportedUnitIDs = s.helpersReported + [unitID] }
         case .passVerification(_, let photos):
             try photo(photos)
             s.closedAt = time

@@ -37,13 +37,17 @@ public enum GridEventStatus: String, CaseIterable, Codable, Sendable {
 /// Who acts, by kind; the server maps users to kinds and applies the scope (which centre, which unit).
 public enum GridEventActor: String, CaseIterable, Codable, Sendable {
     case centre                      // 指挥中心（街道分中心、区中心）
-    case unit                        // 处置单位
+    case unit                        // 处置单位（主办）
+    case helper                      // 协办单位: a unit dispatched to help the lead; reports its part, nothing else
     case gridWorker = "grid_worker"  // 网格员（上报人或同网格网格员）
     case resident                    // 群众
 
-    public var nameZh: String { switch self { case .centre: "指挥中心"; case .unit: "处置单位"; case .gridWorker: "网格员"; case .resident: "群众" } }
+    public var nameZh: String { switch self { case .centre: "指挥中心"; case .unit: "处置单位"; case .helper: "协办单位"; case .gridWorker: "网格员"; case .resident: "群众" } }
     public var nameEn: String {
-        switch self { case .centre: "the command centre"; case .unit: "the responsible unit"; case .gridWorker: "a grid worker"; case .resident: "a resident" }
+        switch self {
+        case .centre: "the command centre"; case .unit: "the responsible unit"; case .helper: "a helping unit"; case .gridWorker: "a grid worker"
+        case .resident: "a resident"
+        }
     }
 }
 
@@ -69,9 +73,10 @@ public enum GridEventAction: Equatable, Sendable {
     case register(caseNumber: String)
     /// 不予立案; the reporter sees the reason.
     case decline(reason: String)
-    /// 派遣 to one unit (the lead unit). The deadline is `timeLimit` after now on the working calendar,
-    /// or the given `deadline` (then the limit's hours are recomputed from it; it must be in the future).
-    case dispatch(unitID: String, timeLimit: GridEventTimeLimit, deadline: Date? = nil)
+    /// 派遣 to one unit (the lead unit, 主办), with up to `maxHelpers` helping units (协办) that share its
+    /// deadline. The deadline is `timeLimit` after now on the working calendar, or the given `deadline`
+    /// (then the limit's hours are recomputed from it; it must be in the future).
+    case dispatch(unitID: String, timeLimit: GridEventTimeLimit, deadline: Date? = nil, helperUnitIDs: [String] = [])
     /// 签收: the unit takes the event.
     case accept
     /// 退回: the unit sends a wrongly dispatched event back to the centre.
@@ -83,6 +88,8 @@ public enum GridEventAction: Equatable, Sendable {
     case rejectExtension(reason: String)
     /// 处置反馈: what the unit did (a note, photos counted).
     case feedback(note: String, photos: Int = 0)
+    /// 协办反馈: what a helping unit did for its part; the status does not change (the lead reports the handling).
+    case assist(unitID: String, note: String, photos: Int = 0)
     /// 核查通过 → 结案; on the spot, with at least one photo.
     case passVerification(note: String = "", photos: Int)
     /// 核查不通过 → 返工 (counted); with the reason and at least one photo.
@@ -100,7 +107,7 @@ public enum GridEventAction: Equatable, Sendable {
         switch self {
         case .register: .register; case .decline: .decline; case .dispatch: .dispatch; case .accept: .accept
         case .returnToCentre: .returnToCentre; case .requestExtension: .requestExtension; case .approveExtension: .approveExtension
-        case .rejectExtension: .rejectExtension; case .feedback: .feedback; case .passVerification: .passVerification
+        case .rejectExtension: .rejectExtension; case .feedback: .feedback; case .assist: .assist; case .passVerification: .passVerification
         case .failVerification: .failVerification; case .escalate: .escalate; case .supervise: .supervise
         case .answerSupervision: .answerSupervision; case .rate: .rate
         }
@@ -109,14 +116,14 @@ public enum GridEventAction: Equatable, Sendable {
 
 public enum GridEventActionKind: String, CaseIterable, Codable, Sendable {
     case register, decline, dispatch, accept, returnToCentre = "return", requestExtension = "request_extension"
-    case approveExtension = "approve_extension", rejectExtension = "reject_extension", feedback
+    case approveExtension = "approve_extension", rejectExtension = "reject_extension", feedback, assist
     case passVerification = "pass_verification", failVerification = "fail_verification", escalate, supervise
     case answerSupervision = "answer_supervision", rate
 
     public var nameZh: String {
         switch self {
         case .register: "立案"; case .decline: "不予立案"; case .dispatch: "派遣"; case .accept: "签收"; case .returnToCentre: "退回"
-        case .requestExtension: "申请延期"; case .approveExtension: "批准延期"; case .rejectExtension: "驳回延期"; case .feedback: "处置反馈"
+        case .requestExtension: "申请延期"; case .approveExtension: "批准延期"; case .rejectExtension: "驳回延期"; case .feedback: "处置反馈"; case .assist: "协办反馈"
         case .passVerification: "核查通过"; case .failVerification: "核查不通过（返工）"; case .escalate: "上报上级"; case .supervise: "督办"
         case .answerSupervision: "督办回复"; case .rate: "评价"
         }
@@ -125,7 +132,7 @@ public enum GridEventActionKind: String, CaseIterable, Codable, Sendable {
         switch self {
         case .register: "register"; case .decline: "decline"; case .dispatch: "dispatch"; case .accept: "accept"; case .returnToCentre: "return"
         case .requestExtension: "request an extension"; case .approveExtension: "approve the extension"; case .rejectExtension: "reject the extension"
-        case .feedback: "report the handling"; case .passVerification: "pass verification"; case .failVerification: "fail verification (rework)"
+        case .feedback: "report the handling"; case .assist: "report the help given"; case .passVerification: "pass verification"; case .failVerification: "fail verification (rework)"
         case .escalate: "escalate"; case .supervise: "issue a supervision order"; case .answerSupervision: "answer the supervision order"
         case .rate: "rate"
         }
@@ -139,6 +146,7 @@ public enum GridEventActionKind: String, CaseIterable, Codable, Sendable {
         case .returnToCentre: [.dispatched, .handling]
         case .requestExtension, .approveExtension, .rejectExtension: [.handling, .rework]
         case .feedback: [.handling, .rework]
+        case .assist: [.dispatched, .handling, .rework]
         case .passVerification, .failVerification: [.handled]
         case .escalate: [.reported, .registered, .returned, .dispatched, .handling, .rework]
         case .supervise: [.dispatched, .handling, .rework]
@@ -151,6 +159,7 @@ public enum GridEventActionKind: String, CaseIterable, Codable, Sendable {
         switch self {
         case .register, .decline, .dispatch, .approveExtension, .rejectExtension, .escalate, .supervise: [.centre]
         case .accept, .returnToCentre, .requestExtension, .feedback, .answerSupervision: [.unit]
+        case .assist: [.helper]
         case .passVerification, .failVerification: [.gridWorker]
         case .rate: [.resident]
         }

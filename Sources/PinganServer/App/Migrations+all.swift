@@ -42,4 +42,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(WidenIncidentCommunityTimeIndex())
     app.migrations.add(CreateGridEventEvaluationIndexes())
     app.migrations.add(CreateNotifications())
+    app.migrations.add(CreateGridEventHelpers())
 }

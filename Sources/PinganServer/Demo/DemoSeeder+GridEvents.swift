@@ -54,7 +54,7 @@ extension DemoSeeder {
                          "centre_level", "status", "unit_id", "dispatched_at", "deadline", "limit_hours", "round_the_clock", "handled_at", "closed_at",
                          "rework_count", "supervision", "satisfaction", "state_json", "reported_at", "updated_at"]
         let texts = ["现场发现问题，已拍照", "居民反映多日未处理", "巡查发现，影响通行", "存在安全隐患，需尽快处置", "夜间巡查时发现"]
-        struct Pending { var values: [any Encodable & Sendable]; var steps: [(String, GridEventStatus?, GridEventStatus, GridEventActor, Int?, String, Date)] }
+        struct Pending { var values: [any Encodable & Sendable]; var steps: [(String, GridEventStatus?, GridEventStatus, GridEventActor, Int?, String, Date)]; var helpers: [Int] = [] }
         var batch: [Pending] = []
         let encoder = JSONEncoder.events
         func flush() async throws {
@@ -73,8 +73,16 @@ extension DemoSeeder {
                     for s in r.steps { steps = steps.values([SQLBind(id), SQLBind(s.0), SQLBind(s.1?.rawValue), SQLBind(s.2.rawValue), SQLBind(s.3.rawValue), SQLBind(s.4), SQLBind(s.5), SQLBind(s.6)]) }
                 }
                 try await steps.run()
+                let helped = zip(ids, rows).flatMap { id, r in r.helpers.map { (id, $0) } }
+                if !helped.isEmpty {
+                    var helpers = sql.insert(into: GridEventHelper.schema).columns(["event_id", "unit_id"])
+                    for (id, unit) in helped { helpers = helpers.values([SQLBind(id), SQLBind(unit)]) }
+                    try await helpers.run()
+                }
             }
         }
+        // Helpers (协办) come from their own sequence so that the rest of the demo stays as it was.
+        var hg = SplitMix64(seed: seed &+ 23)
         let start = cal.startOfDay(now.addingTimeInterval(-365 * 86_400))
         var serial = 0
         for day in 0...365 {
@@ -91,6 +99,7 @@ extension DemoSeeder {
                 let reporter = grid.id == gridWorker?.scopeDivisionID ? gridWorker?.id : nil
                 var s = GridEventState(reportedAt: reported)
                 var steps: [(String, GridEventStatus?, GridEventStatus, GridEventActor, Int?, String, Date)] = [("report", nil, .reported, .gridWorker, reporter, texts[day % texts.count], reported)]
+                var helpers: [Int] = []
                 func step(_ a: String, _ to: GridEventStatus, _ actor: GridEventActor, _ user: Int?, _ note: String, _ at: Date) -> Bool {
                     guard at < now else { return false }
                     steps.append((a, s.status, to, actor, user, note, at)); s.status = to; return true
@@ -105,9 +114,18 @@ extension DemoSeeder {
                     let limit = table.limit(for: cat.code, parentCode: cat.parentCode, urgency: urgency)
                     if step("dispatch", .dispatched, .centre, command, unit.name, dispatchedAt) {
                         s.unitID = String(unit.id!); s.dispatchedAt = dispatchedAt; s.timeLimit = limit; s.deadline = limit.deadline(from: dispatchedAt, calendar: working)
+                        // One event in ten has the street's community liaison team helping (协办), which reports its part.
+                        let liaison = units.first { $0.kind == .communityCommittee && $0.id != unit.id && unitArea[$0.divisionID].map { streetCode(cid).hasPrefix($0) } == true }
+                        if let helper = liaison, hg.nextDouble(in: 0..<1) < 0.1 {
+                            helpers = [helper.id!]; s.helperUnitIDs = [String(helper.id!)]
+                        }
                         let acceptedAt = dispatchedAt.addingTimeInterval(900 + roll() * 3600)
                         if step("accept", .handling, .unit, unitUser, "", acceptedAt) {
                             s.acceptedAt = acceptedAt
+                            let assistAt = acceptedAt.addingTimeInterval(600 + hg.nextDouble(in: 0..<1) * 1800)
+                            if let helper = helpers.first, assistAt < now {
+                                steps.append(("assist", .handling, .handling, .helper, nil, "已配合入户宣传并现场协调", assistAt)); s.helperReportedUnitIDs = [String(helper)]
+                            }
                             // 85 % handled within the limit, the rest up to twice over it.
                             let share = roll() < 0.85 ? 0.2 + roll() * 0.75 : 1.05 + roll()
                             let handledAt = limit.calendar(working).addWorkingHours(limit.hours * share, to: dispatchedAt)
@@ -132,7 +150,7 @@ extension DemoSeeder {
                     (reporter != nil ? GridEventSource.gridPatrol : [GridEventSource.gridPatrol, .buildingHead, .video, .hotline][Int(g.next() % 4)]).rawValue, reporter,
                     s.centreLevel.rawValue, s.status.rawValue, s.unitID.flatMap(Int.init), s.dispatchedAt, s.deadline, s.timeLimit?.hours, s.timeLimit?.roundTheClock ?? false,
                     s.handledAt, s.closedAt, s.reworkCount, s.supervision?.rawValue, s.satisfaction?.rawValue, String(decoding: json, as: UTF8.self), reported, steps.last!.6]
-                batch.append(Pending(values: values, steps: steps))
+                batch.append(Pending(values: values, steps: steps, helpers: helpers))
                 if batch.count == 400 { try await flush() }
             }
         }

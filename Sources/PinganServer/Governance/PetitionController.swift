@@ -56,7 +56,7 @@ struct PetitionController: RouteCollection {
         guard errors.isEmpty else { throw errors }
         let rows = try await filter.query(req).limit(50_000).all()
         let names = try await DivisionLookup.names(rows.map(\.communityID), on: req.db)
-        return PetitionViews.csv(req, rows: rows, names: names)
+        return PetitionViews.csv(req, rows: rows, names: names, disputeNumbers: try await PetitionLinks.disputeNumbers(req, rows.compactMap(\.disputeID)))
     }
 
     func form(_ req: Request, _ input: PetitionInput, errors: FieldErrors, editing: Petition?) async throws -> Response {

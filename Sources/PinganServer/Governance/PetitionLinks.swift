@@ -35,6 +35,14 @@ enum PetitionLinks {
         return (try? await DisputeService.scoped(req, id)).map { $0.fileNumber(req.localCalendar) } ?? String(id)
     }
 
+    /// File numbers of the linked disputes the user may see, for a list or the CSV (others keep their id, as on the form).
+    static func disputeNumbers(_ req: Request, _ ids: [Int]) async throws -> [Int: String] {
+        let unique = Array(Set(ids))
+        guard !unique.isEmpty else { return [:] }
+        let cal = req.localCalendar
+        return Dictionary(uniqueKeysWithValues: try await req.scoped(Dispute.self).filter(\.$id ~~ unique).all().map { ($0.id!, $0.fileNumber(cal)) })
+    }
+
     static func incidentNumber(_ req: Request, _ id: Int?) async throws -> String? {
         guard let id else { return nil }
         return try await req.visible(Incident.self, id).map { $0.number(req.localCalendar) } ?? String(id)

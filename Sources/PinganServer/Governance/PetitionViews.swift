@@ -61,7 +61,7 @@ enum PetitionViews {
             table, info.total > info.per ? Pager.view(req, info) : .empty)
     }
 
-    static func csv(_ req: Request, rows: [Petition], names: [Int: String]) -> Response {
+    static func csv(_ req: Request, rows: [Petition], names: [Int: String], disputeNumbers: [Int: String]) -> Response {
         let L = req.lang
         var w = CSVWriter(header: [L.t("编号", "No."), L.t("收到日期", "Received"), L.t("形式", "Channel"), L.t("层级", "Level"), L.t("类别", "Subject"),
                                    L.t("人数", "People"), L.t("集体访", "Collective"), L.t("信访人", "Petitioner"), L.t("社区", "Community"), L.t("信访事项", "Matter"),
@@ -69,7 +69,7 @@ enum PetitionViews {
         for p in rows {
             w.append([p.number, p.receivedOn, L.t(p.channel.nameZh, p.channel.nameEn), L.t(p.level.nameZh, p.level.nameEn), L.t(p.subject.nameZh, p.subject.nameEn),
                       "\(p.people)", p.collective ? L.t("是", "yes") : L.t("否", "no"), p.petitioner, names[p.communityID] ?? "", p.summary,
-                      p.handlingUnit, L.t(p.status.nameZh, p.status.nameEn), p.concludedOn ?? "", p.result, p.disputeID.map(String.init) ?? ""])
+                      p.handlingUnit, L.t(p.status.nameZh, p.status.nameEn), p.concludedOn ?? "", p.result, p.disputeID.map { disputeNumbers[$0] ?? String($0) } ?? ""])
         }
         return CSVResponse.make(filename: "petitions.csv", writer: w)
     }

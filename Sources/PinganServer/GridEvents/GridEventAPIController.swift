@@ -59,11 +59,12 @@ struct GridEventAPIController: RouteCollection {
         let (steps, names, photos) = try await GridEventService.stepsAndNames(req, ev)
         let L = req.lang
         dto.steps = steps.map { s in
-            GridEventStepDTO(action: s.action, actionName: GridEventActionKind(rawValue: s.action).map { L.t($0.nameZh, $0.nameEn) } ?? L.t("上报", "Report"),
+            GridEventStepDTO(action: s.action, actionName: GridEventActionKind(rawValue: s.action).map { L.t($0.nameZh, $0.nameEn.prefix(1).uppercased() + $0.nameEn.dropFirst()) } ?? L.t("上报", "Report"),
                              from: s.fromStatus, to: s.toStatus, actor: s.actor, by: s.userID.flatMap { names[$0] } ?? L.t(s.actor.nameZh, s.actor.nameEn), note: s.note, at: s.at,
                              photos: photos.filter { $0.stepID == s.id }.map(PhotoDTO.init))
         }
         dto.photos = photos.map(PhotoDTO.init)
+        dto.helpers = try await GridEventService.helpers(req, ev)
         dto.actions = try await GridEventService.available(req, ev)
         return dto
     }

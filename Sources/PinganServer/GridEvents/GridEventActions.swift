@@ -8,6 +8,8 @@ struct GridEventActionInput: Content {
     var reason: String?
     var note: String?
     var unitID: String?
+    /// Dispatch: the helping units (协办), form checkboxes `helperUnitIDs[]`.
+    var helperUnitIDs: [String]?
     var urgency: String?
     /// Dispatch: a deadline set by hand (local `2026-03-05T17:30`), else the category's limit on the working calendar.
     var deadline: String?
@@ -42,6 +44,7 @@ extension GridEventService {
         let now = Date()
         var action: GridEventAction? = nil
         var newUrgency: GridEventUrgency? = nil
+        var stepNote = [reason, note].filter { !$0.isEmpty }.joined(separator: "；")
         switch kind {
         case .register:
             action = .register(caseNumber: "AJ" + req.localCalendar.formatDate(now).replacingOccurrences(of: "-", with: "") + "-" + String(format: "%06d", ev.id ?? 0))
@@ -60,7 +63,13 @@ extension GridEventService {
             }
             let parent = try await GridEventCategoryRow.query(on: req.db).filter(\.$code == ev.categoryCode).first()?.parentCode
             let limit = settings.timeLimits.limit(for: ev.categoryCode, parentCode: parent, urgency: urgency)
-            if let unit { action = .dispatch(unitID: String(unit.id!), timeLimit: limit, deadline: deadline) }
+            let helpers = helperChoice(input.helperUnitIDs, lead: unit, candidates: units, L, errors: &e)
+            if let unit {
+                action = .dispatch(unitID: String(unit.id!), timeLimit: limit, deadline: deadline, helperUnitIDs: helpers)
+                // The timeline keeps who was dispatched: the next dispatch replaces the units on the event.
+                let helperNames = helpers.compactMap { h in units.first { "\($0.id!)" == h }?.name }
+                stepNote = L.t("主办：", "Lead: ") + unit.name + (helperNames.isEmpty ? "" : L.t("；协办：", "; helping: ") + helperNames.joined(separator: L.t("、", ", ")))
+            }
         case .accept: action = .accept
         case .returnToCentre: needReason(); action = .returnToCentre(reason: reason)
         case .requestExtension:
@@ -69,6 +78,8 @@ extension GridEventService {
         case .approveExtension: action = .approveExtension(hours: hours())
         case .rejectExtension: needReason(); action = .rejectExtension(reason: reason)
         case .feedback: action = .feedback(note: note, photos: input.photos?.filter { $0.data.readableBytes > 0 }.count ?? 0)
+        case .assist:
+            action = .assist(unitID: String(try req.user.unitID ?? -1), note: note, photos: input.photos?.filter { $0.data.readableBytes > 0 }.count ?? 0)
         case .passVerification: action = .passVerification(note: note, photos: input.photos?.filter { $0.data.readableBytes > 0 }.count ?? 0)
         case .failVerification: needReason(); action = .failVerification(reason: reason, photos: input.photos?.filter { $0.data.readableBytes > 0 }.count ?? 0)
         case .escalate: needReason(); action = .escalate(reason: reason)
@@ -86,8 +97,7 @@ extension GridEventService {
         let next: GridEventState
         do { next = try GridEventWorkflow.apply(action, to: ev.state, by: actor, at: now, calendar: calendar) } catch { throw error.abort(L) }
         if let newUrgency { ev.urgency = newUrgency }
-        let text = [reason, note].filter { !$0.isEmpty }.joined(separator: "；")
-        _ = try await commit(req, ev, from: before, to: next, action: kind.rawValue, actor: actor, note: text, photos: prepared, at: now)
+        _ = try await commit(req, ev, from: before, to: next, action: kind.rawValue, actor: actor, note: stepNote, photos: prepared, at: now)
     }
 }
 

@@ -45,6 +45,8 @@ struct GridEventDTO: Content {
     var centreLevel: GridEventCentreLevel
     var unitID: Int?
     var unitName: String?
+    /// 协办单位 of the current dispatch (the single event's view only).
+    var helpers: [GridEventHelperDTO]? = nil
     var dispatchedAt: Date?
     var deadline: Date?
     var clock: GridEventClockDTO?

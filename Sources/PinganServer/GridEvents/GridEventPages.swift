@@ -58,7 +58,12 @@ extension GridEventViews {
         row("来源", "Source", .group([.text(L.t(e.source.nameZh, e.source.nameEn) + (e.reporter.map { " · " + $0 } ?? "")), origin]))
         row("上报时间", "Reported", .text(cal.formatDateTime(e.reportedAt)))
         row("受理层级", "Held by", .text(L.t(e.centreLevel.nameZh, e.centreLevel.nameEn)))
-        if let u = e.unitName { row("处置单位", "Responsible unit", .text(u)) }
+        if let u = e.unitName { row("处置单位", "Responsible unit", .text(u + (e.helpers?.isEmpty == false ? L.t("（主办）", " (lead)") : ""))) }
+        if let helpers = e.helpers, !helpers.isEmpty {
+            row("协办单位", "Helping units", .group(helpers.map { h in
+                .div(.text(h.unitName + " "), .span(.class("badge " + (h.reported ? "closed" : "dispatched")), .text(h.reported ? L.t("已反馈", "Reported") : L.t("未反馈", "Not yet reported"))))
+            }))
+        }
         if let d = e.deadline { row("处置时限", "Deadline", .group([.text(cal.formatDateTime(d) + " "), clockBadge(e.clock, L)])) }
         if e.reworkCount > 0 { row("返工次数", "Reworked", .text("\(e.reworkCount)")) }
         if let s = e.supervision { row("督办", "Supervision", .span(.class("badge received"), .text(L.t(s.nameZh, s.nameEn)))) }
@@ -109,7 +114,12 @@ extension GridEventViews {
             case .decline: return form(k, reason("不予立案的理由（上报人可见）", "Why not (the reporter sees it)"))
             case .dispatch:
                 let options = units.map { ("\($0.id!)", $0.name + "（" + L.t($0.kind.nameZh, $0.kind.nameEn) + "）") }
-                return form(k, Form.field(L.t("处置单位", "Responsible unit"), "unitID", errors, Form.select("unitID", options, selected: nil, blank: L.t("请选择", "Choose…"), required: true)),
+                return form(k, Form.field(L.t("处置单位（主办）", "Lead unit"), "unitID", errors, Form.select("unitID", options, selected: nil, blank: L.t("请选择", "Choose…"), required: true)),
+                            Form.field(L.t("协办单位（可选，最多\(GridEventWorkflow.maxHelpers)个）", "Helping units (optional, at most \(GridEventWorkflow.maxHelpers))"), "helperUnitIDs", errors, wide: true,
+                                       hint: L.t("协办单位可查看事件并反馈协办情况；处置反馈由主办单位提交", "Helping units see the event and report their part; the lead unit reports the handling"),
+                                       .div(.class("checks"), .forEach(options) { id, name in
+                                           .label(.class("inline"), .input(.type("checkbox"), .name("helperUnitIDs[]"), .value(id), .checked((e.helpers ?? []).contains { "\($0.unitID)" == id })), .text(" " + name))
+                                       })),
                             Form.field(L.t("紧急程度", "Urgency"), "urgency", errors, Form.select("urgency", GridEventUrgency.allCases.map { ($0.rawValue, L.t($0.nameZh, $0.nameEn)) }, selected: e.urgency.rawValue)),
                             Form.field(L.t("指定时限（可选）", "Deadline (optional)"), "deadline", errors, hint: L.t("留空则按类别和紧急程度计算工作时限", "Empty: the category's working-hours limit"),
                                        Form.input("deadline", nil, type: "datetime-local")))
@@ -118,7 +128,11 @@ extension GridEventViews {
             case .requestExtension: return form(k, Form.field(L.t("延长工作小时", "Extra working hours"), "hours", errors, Form.input("hours", nil, type: "number", extra: .attr("min", "1"))), reason())
             case .approveExtension: return form(k, Form.field(L.t("批准小时（留空按申请）", "Hours (empty: as asked)"), "hours", errors, Form.input("hours", nil, type: "number", extra: .attr("min", "1"))))
             case .rejectExtension: return form(k, reason())
-            case .feedback: return form(k, photos: true, note("处置情况", "What was done", required: true), photos(required: false))
+            case .feedback:
+                let waiting = (e.helpers ?? []).filter { !$0.reported }.map(\.unitName)
+                return form(k, photos: true, waiting.isEmpty ? .empty : .p(.class("muted small"), .text(L.t("协办单位尚未反馈：", "Helping units not yet reported: ") + waiting.joined(separator: L.t("、", ", ")))),
+                            note("处置情况", "What was done", required: true), photos(required: false))
+            case .assist: return form(k, photos: true, note("本单位协办情况", "What your unit did", required: true), photos(required: false))
             case .passVerification: return form(k, photos: true, note("核查说明", "Verification note"), photos(required: true))
             case .failVerification: return form(k, photos: true, reason("未处置到位的情况（将返工）", "What is not fixed (goes back to the unit)"), photos(required: true))
             case .escalate: return form(k, reason("上报上级的理由", "Why escalate"))

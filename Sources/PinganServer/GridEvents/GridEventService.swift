@@ -6,13 +6,13 @@ import PinganKit
 /// The grid-event loop's server side: who sees what, who acts as which side, and each step stored with its timeline
 /// row, photos and audit in one transaction. The rules themselves are PinganKit's (`GridEventWorkflow`).
 enum GridEventService {
-    /// Events the user may see: a unit's staff those dispatched to their unit (wherever they are); everyone else
-    /// their jurisdiction (a grid worker: their grids).
+    /// Events the user may see: a unit's staff those dispatched to their unit as lead or helper (wherever they are);
+    /// everyone else their jurisdiction (a grid worker: their grids).
     static func visible(_ req: Request) async throws -> QueryBuilder<GridEvent> {
         let user = try req.user
         if user.role == .unitStaff {
             // unscoped: a unit sees what is dispatched to it, in any grid — and nothing else
-            return GridEvent.query(on: req.db).filter(\.$unitID == (user.unitID ?? -1))
+            return GridEvent.query(on: req.db).filter(dispatchedTo(user.unitID ?? -1))
         }
         return try await req.scoped(GridEvent.self)
     }
@@ -37,7 +37,9 @@ enum GridEventService {
         let user = try req.user
         var out: [GridEventActor] = []
         if let level = try await centreLevel(req), level >= e.centreLevel { out.append(.centre) }
-        if user.role == .unitStaff, user.unitID != nil, user.unitID == e.unitID { out.append(.unit) }
+        if user.role == .unitStaff, let unit = user.unitID {
+            if unit == e.unitID { out.append(.unit) } else if e.state.helpers.contains(String(unit)) { out.append(.helper) }
+        }
         if user.role.can(.verifyGridEvents) { out.append(.gridWorker) }
         return out
     }
@@ -46,7 +48,7 @@ enum GridEventService {
     static func available(_ req: Request, _ e: GridEvent) async throws -> [GridEventActionKind] {
         var seen = Set<GridEventActionKind>(), out: [GridEventActionKind] = []
         for a in try await actors(req, e) { for k in GridEventWorkflow.available(for: e.state, by: a) where seen.insert(k).inserted { out.append(k) } }
-        let order: [GridEventActionKind] = [.register, .dispatch, .accept, .feedback, .passVerification, .failVerification, .answerSupervision,
+        let order: [GridEventActionKind] = [.register, .dispatch, .accept, .feedback, .assist, .passVerification, .failVerification, .answerSupervision,
                                             .approveExtension, .rejectExtension, .supervise, .requestExtension, .escalate, .returnToCentre, .decline, .rate]
         return out.sorted { (order.firstIndex(of: $0) ?? 99) < (order.firstIndex(of: $1) ?? 99) }
     }
@@ -78,7 +80,10 @@ enum GridEventService {
                 if isNew { try await e.create(on: db) } else { try await e.save(on: db) }
                 let step = GridEventStep(eventID: e.id!, action: action, from: from, to: state.status, actor: actor, userID: userID, note: note, at: at)
                 try await step.create(on: db)
-                if state.status == .dispatched, from != .dispatched { try await StaffNotices.eventDispatched(req, e, on: db) }
+                if action == GridEventActionKind.dispatch.rawValue {
+                    try await syncHelpers(e, on: db)
+                    try await StaffNotices.eventDispatched(req, e, on: db)
+                }
                 stored = try await PhotoStore.attach(req, photos, owner: .gridEvent, ownerID: e.id!, stepID: step.id, moderation: .internalOnly, uploadedBy: userID, on: db)
                 await req.audit("grid_event.\(action)", entity: "grid_event", id: e.id.map(String.init),
                                 detail: "\(from?.rawValue ?? "-")→\(state.status.rawValue)" + (photos.isEmpty ? "" : " photos=\(photos.count)") + (note.isEmpty ? "" : " \(note.prefix(200))"), on: db)

@@ -80,9 +80,7 @@ struct NotificationController: RouteCollection {
         let p = pageRequest(req)
         let total = try await q.count()
         let rows = try await q.sort(\.$id, .descending).range(p.offset..<(p.offset + p.per)).all()
-        let numbers = Dictionary(uniqueKeysWithValues: Set(rows.map(\.requestID)).map { id in
-            (id, "WS" + String(repeating: "0", count: max(0, 6 - String(id).count)) + String(id))
-        })
+        let numbers = Dictionary(uniqueKeysWithValues: Set(rows.map(\.requestID)).map { ($0, PortalRequest.number($0)) })
         return (rows.map(OutboxMessageDTO.init), numbers, p.info(total: total), status)
     }
 

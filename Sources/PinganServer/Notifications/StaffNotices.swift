@@ -31,10 +31,11 @@ enum StaffNotices {
         try await notify(db, users: [mediator], except: req.auth.get(User.self)?.id, kind: .dispute, title: title, link: "/disputes/\(id)")
     }
 
-    /// A grid event dispatched to a responsible unit: every active staff member of the unit.
+    /// A grid event dispatched to a responsible unit: every active staff member of the lead unit and of each helping unit.
     static func eventDispatched(_ req: Request, _ e: GridEvent, on db: any Database) async throws {
         guard let unit = e.unitID, let id = e.id else { return }
-        let staff = try await User.query(on: db).filter(\.$unitID == unit).filter(\.$active == true).all().compactMap(\.id)
+        let units = [unit] + e.state.helpers.compactMap(Int.init)
+        let staff = try await User.query(on: db).filter(\.$unitID ~~ units).filter(\.$active == true).all().compactMap(\.id)
         let title = e.number(req.localCalendar) + " · " + String(e.description.prefix(60))
         try await notify(db, users: staff, except: req.auth.get(User.self)?.id, kind: .gridEvent, title: title, link: "/events/\(id)")
     }

@@ -75,7 +75,9 @@ final class PortalRequest: Model, @unchecked Sendable {
     init() { notifyConsent = false }
 
     var overdue: Bool { PortalClock.isOverdue(status: status, firstResponseAt: firstResponseAt, dueAt: dueAt, now: Date()) }
-    var number: String { "WS" + String(repeating: "0", count: max(0, 6 - String(id ?? 0).count)) + String(id ?? 0) }
+    var number: String { Self.number(id ?? 0) }
+    /// 诉求编号 as residents see it (WS000123), from the row id alone.
+    static func number(_ id: Int) -> String { "WS" + String(repeating: "0", count: max(0, 6 - String(id).count)) + String(id) }
 }
 
 /// A staff reply or status change; `isPublic` replies are shown to the resident.

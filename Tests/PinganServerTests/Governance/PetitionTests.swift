@@ -101,6 +101,11 @@ final class PetitionTests: XCTestCase {
                 XCTAssertTrue(res.body.string.contains("id=\"f-disputeID\" value=\"\(dn)\""), res.body.string)
                 XCTAssertTrue(res.body.string.contains("id=\"f-incidentID\" value=\"\(inum)\""))
             }
+            // The ledger (CSV) names the dispute file by its number too.
+            try await app.call(.GET, "/governance/petitions/export.csv", beforeRequest: { $0.headers.cookie = cookies }) { res in
+                XCTAssertEqual(res.status, .ok)
+                XCTAssertTrue(res.body.string.contains(",\(dn)"), res.body.string)
+            }
         }
     }
 

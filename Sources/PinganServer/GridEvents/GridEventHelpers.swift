@@ -1,0 +1,81 @@
+import Fluent
+import SQLKit
+import Vapor
+import PinganKit
+
+/// 协办单位: a unit dispatched to help the lead unit (主办) with one event. The workflow's state holds the helpers of
+/// the current dispatch; this table copies them so that a unit's list can find the events it helps with by index.
+final class GridEventHelper: Model, @unchecked Sendable {
+    static let schema = "grid_event_helpers"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "event_id") var eventID: Int
+    @Field(key: "unit_id") var unitID: Int
+    init() {}
+    init(eventID: Int, unitID: Int) { self.eventID = eventID; self.unitID = unitID }
+}
+
+struct CreateGridEventHelpers: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(GridEventHelper.schema)
+            .field("id", .int, .identifier(auto: true))
+            .field("event_id", .int, .required, .references("grid_events", "id", onDelete: .cascade))
+            .field("unit_id", .int, .required, .references("responsible_units", "id"))
+            .unique(on: "event_id", "unit_id")
+            .create()
+        try await (db as! any SQLDatabase).create(index: "idx_grid_event_helpers_unit").on(GridEventHelper.schema).column("unit_id").column("event_id").run()
+    }
+    func revert(on db: any Database) async throws { try await db.schema(GridEventHelper.schema).delete() }
+}
+
+/// One helping unit as the event page and the API show it.
+struct GridEventHelperDTO: Content {
+    var unitID: Int
+    var unitName: String
+    /// Whether the unit has reported its part (协办反馈) in the current dispatch.
+    var reported: Bool
+}
+
+extension GridEventService {
+    /// Events dispatched to the unit, as lead or as helper.
+    static func dispatchedTo(_ unit: Int) -> DatabaseQuery.Filter {
+        let events = GridEvent.schema, helpers = GridEventHelper.schema
+        return .sql(embed: """
+            (\(ident: events).\(ident: "unit_id") = \(bind: unit) OR \(ident: events).\(ident: "id") IN \
+            (SELECT \(ident: helpers).\(ident: "event_id") FROM \(ident: helpers) WHERE \(ident: helpers).\(ident: "unit_id") = \(bind: unit)))
+            """)
+    }
+
+    /// Makes the helper rows match the event's current dispatch (inside the step's transaction).
+    static func syncHelpers(_ e: GridEvent, on db: any Database) async throws {
+        let want = Set(e.state.helpers.compactMap(Int.init))
+        let have = try await GridEventHelper.query(on: db).filter(\.$eventID == e.id!).all()
+        for h in have where !want.contains(h.unitID) { try await h.delete(on: db) }
+        for u in want.subtracting(have.map(\.unitID)).sorted() { try await GridEventHelper(eventID: e.id!, unitID: u).create(on: db) }
+    }
+
+    /// The helpers of the current dispatch, in the order the centre chose them.
+    static func helpers(_ req: Request, _ e: GridEvent) async throws -> [GridEventHelperDTO] {
+        let s = e.state
+        let ids = s.helpers.compactMap(Int.init)
+        guard !ids.isEmpty else { return [] }
+        let names = Dictionary(uniqueKeysWithValues: try await ResponsibleUnit.query(on: req.db).filter(\.$id ~~ ids).all().map { ($0.id!, $0.name) })
+        return ids.map { GridEventHelperDTO(unitID: $0, unitName: names[$0] ?? "#\($0)", reported: s.helpersReported.contains(String($0))) }
+    }
+
+    /// The helping units chosen on the dispatch form: each must serve the event's area, differ from the lead, appear once.
+    static func helperChoice(_ raw: [String]?, lead: ResponsibleUnit?, candidates: [ResponsibleUnit], _ L: Lang, errors e: inout FieldErrors) -> [String] {
+        let picked = (raw ?? []).map(\.trimmed).filter { !$0.isEmpty }
+        var out: [String] = []
+        for p in picked {
+            guard let id = Int(p), candidates.contains(where: { $0.id == id }) else {
+                e["helperUnitIDs"] = L.t("协办单位须是负责该区域的处置单位", "A helping unit must serve this area"); return []
+            }
+            if id == lead?.id { e["helperUnitIDs"] = L.t("主办单位不能同时作为协办单位", "The lead unit cannot also be a helping unit"); return [] }
+            if !out.contains(p) { out.append(p) }
+        }
+        if out.count > GridEventWorkflow.maxHelpers {
+            e["helperUnitIDs"] = L.t("协办单位最多\(GridEventWorkflow.maxHelpers)个", "At most \(GridEventWorkflow.maxHelpers) helping units"); return []
+        }
+        return out
+    }
+}
