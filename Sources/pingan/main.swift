@@ -141,6 +141,7 @@ do {
         try await seeder.seedGroups(app: app)
         try await seeder.seedOffices(app: app)
         try await seeder.seedCampaigns(app: app)
+        try await seeder.seedEmergencyPlans(app: app)
         print("\nSign in at http://\(config.hostname):\(config.port)/login with any of these demo accounts (passwords are new each run):\n")
         print("  username   password         role                scope")
         for a in accounts {

@@ -43,4 +43,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateGridEventEvaluationIndexes())
     app.migrations.add(CreateNotifications())
     app.migrations.add(CreateGridEventHelpers())
+    app.migrations.add(CreateEmergencyPlans())
 }

@@ -90,8 +90,19 @@ struct SixSystemsController: RouteCollection {
 
         cards.append(Card(system: .socialAssistance, name: L.t(SafetySystem.socialAssistance.nameZh, SafetySystem.socialAssistance.nameEn), figures: [],
                           untracked: L.t("低保、救助等数据在民政部门的系统中，平台不记录。", "Relief and assistance are recorded in the civil-affairs system, not in Pingan.")))
-        cards.append(Card(system: .emergencyManagement, name: L.t(SafetySystem.emergencyManagement.nameZh, SafetySystem.emergencyManagement.nameEn), figures: [],
-                          untracked: L.t("应急预案、处突队伍和演练的登记尚未建设，暂无数据。", "Emergency plans, response teams and drills are not yet registered in Pingan: no figures yet.")))
+        // 城市应急管理: plans in force (the general plan and the special ones), drills held in the period, overdue plans.
+        let plans = try await EmergencyPlanService.rows(req, EmergencyPlanFilter())
+        let inForce = plans.filter { $0.plan.status == .approved }
+        let drillsHeld = try await EmergencyDrill.query(on: req.db).filter(\.$familyID ~~ plans.map(\.plan.familyID))
+            .filter(\.$heldOn >= from.description).filter(\.$heldOn <= to.description).count()
+        let overduePlans = inForce.filter { !$0.due.isEmpty }.count
+        let generalInForce = inForce.contains { $0.plan.kind == .general }
+        cards.append(Card(system: .emergencyManagement, name: L.t(SafetySystem.emergencyManagement.nameZh, SafetySystem.emergencyManagement.nameEn), figures: [
+            Figure(label: L.t("现行专项应急预案", "Special plans in force"), value: L.t("\(inForce.filter { $0.plan.kind == .special }.count) 个", "\(inForce.filter { $0.plan.kind == .special }.count)"),
+                   note: generalInForce ? L.t("总体应急方案已批准", "general plan approved") : L.t("总体应急方案尚未批准", "no general plan approved"), link: "/governance/plans"),
+            Figure(label: L.t("应急演练", "Drills held"), value: L.t("\(drillsHeld) 次", "\(drillsHeld)"), note: nil, link: "/governance/plans"),
+            Figure(label: L.t("复审或演练逾期的预案", "Plans overdue for review or a drill"), value: L.t("\(overduePlans) 个", "\(overduePlans)"), note: nil, link: "/governance/plans?due=1"),
+        ], untracked: nil))
 
         // 安全稳定保证: joint meetings and their decisions; integrated offices.
         let areas = try await MeetingService.visibleAreas(req)

@@ -6,7 +6,7 @@ import PinganKit
 /// Walks every registered route with every role, in scope and out of scope. A route added
 /// without an entry here fails the suite, so nothing ships unscoped by accident.
 final class RouteWalkTests: XCTestCase {
-    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob, siteImportJob, incidentImportJob, gridEvent, photo, unit, category, calendarDay, patrolFinding, pushMessage, inboxCopy, petition, meeting, meetingAction, group, officeCommunity, campaign, campaignTarget, staffNotice, outboxMessage }
+    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob, siteImportJob, incidentImportJob, gridEvent, photo, unit, category, calendarDay, patrolFinding, pushMessage, inboxCopy, petition, meeting, meetingAction, group, officeCommunity, campaign, campaignTarget, staffNotice, outboxMessage, emergencyPlan, emergencyDrill, emergencyDrillAction }
     /// `also`: a second permission the route needs (taking a patrol finding up as an event needs to see patrols and to report events).
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false; var also: Permission? = nil }
 
@@ -219,6 +219,27 @@ final class RouteWalkTests: XCTestCase {
         "POST api/v1/meeting-actions/:id/done": .init(permission: .editGovernance, target: .meetingAction),
         "GET governance/groups": .init(permission: .viewGovernance),
         // Campaigns belong to the district or a street, like meetings; their places to a community.
+        "GET governance/plans": .init(permission: .viewGovernance),
+        "GET governance/plans/export.csv": .init(permission: .viewGovernance),
+        "GET governance/plans/new": .init(permission: .runCampaigns),
+        "POST governance/plans": .init(permission: .runCampaigns),
+        "GET governance/plans/:id": .init(permission: .viewGovernance, target: .emergencyPlan),
+        "GET governance/plans/:id/edit": .init(permission: .runCampaigns, target: .emergencyPlan),
+        "POST governance/plans/:id/edit": .init(permission: .runCampaigns, target: .emergencyPlan),
+        "POST governance/plans/:id/approve": .init(permission: .runCampaigns, target: .emergencyPlan),
+        "POST governance/plans/:id/revise": .init(permission: .runCampaigns, target: .emergencyPlan),
+        "POST governance/plans/:id/drills": .init(permission: .editGovernance, target: .emergencyPlan),
+        "POST governance/drills/:id/actions": .init(permission: .editGovernance, target: .emergencyDrill),
+        "POST governance/drill-actions/:id/done": .init(permission: .editGovernance, target: .emergencyDrillAction),
+        "GET api/v1/emergency-plans": .init(permission: .viewGovernance),
+        "POST api/v1/emergency-plans": .init(permission: .runCampaigns),
+        "GET api/v1/emergency-plans/:id": .init(permission: .viewGovernance, target: .emergencyPlan),
+        "PATCH api/v1/emergency-plans/:id": .init(permission: .runCampaigns, target: .emergencyPlan),
+        "POST api/v1/emergency-plans/:id/approve": .init(permission: .runCampaigns, target: .emergencyPlan),
+        "POST api/v1/emergency-plans/:id/revise": .init(permission: .runCampaigns, target: .emergencyPlan),
+        "POST api/v1/emergency-plans/:id/drills": .init(permission: .editGovernance, target: .emergencyPlan),
+        "POST api/v1/emergency-drills/:id/actions": .init(permission: .editGovernance, target: .emergencyDrill),
+        "POST api/v1/emergency-drill-actions/:id/done": .init(permission: .editGovernance, target: .emergencyDrillAction),
         "GET governance/campaigns": .init(permission: .viewGovernance),
         "GET governance/campaigns/new": .init(permission: .runCampaigns),
         "POST governance/campaigns": .init(permission: .runCampaigns),
@@ -650,6 +671,7 @@ final class RouteWalkTests: XCTestCase {
             let groupInside = try await insertGroup(app, community: f.c1), groupOutside = try await insertGroup(app, community: f.c3)
             let campaignInside = try await insertCampaign(app, f, area: f.streetA, community: f.c1)
             let campaignOutside = try await insertCampaign(app, f, area: f.streetB, community: f.c3)
+            let emergencyInside = try await insertEmergencyPlan(app, f, area: f.streetA), emergencyOutside = try await insertEmergencyPlan(app, f, area: f.streetB)
             func outboxMessage(_ request: Int, _ community: Int) async throws -> Int {
                 let m = OutboxMessage()
                 m.channel = .sms; m.recipientSealed = try FieldCipher(secret: app.pingan.secretKey).seal("13800138000"); m.recipientMasked = "138****8000"
@@ -738,6 +760,9 @@ final class RouteWalkTests: XCTestCase {
                     case .group: inID = groupInside; outID = wholeDistrict.contains(user) ? nil : groupOutside
                     case .campaign: inID = campaignInside.campaign; outID = wholeDistrict.contains(user) ? nil : campaignOutside.campaign
                     case .campaignTarget: inID = campaignInside.target; outID = wholeDistrict.contains(user) ? nil : campaignOutside.target
+                    case .emergencyPlan: inID = emergencyInside.plan; outID = wholeDistrict.contains(user) ? nil : emergencyOutside.plan
+                    case .emergencyDrill: inID = emergencyInside.drill; outID = wholeDistrict.contains(user) ? nil : emergencyOutside.drill
+                    case .emergencyDrillAction: inID = emergencyInside.action; outID = wholeDistrict.contains(user) ? nil : emergencyOutside.action
                     case .meeting: inID = meetingInside.meeting; outID = wholeDistrict.contains(user) ? nil : meetingOutside.meeting
                     case .meetingAction: inID = meetingInside.action; outID = wholeDistrict.contains(user) ? nil : meetingOutside.action
                     case .calendarDay:

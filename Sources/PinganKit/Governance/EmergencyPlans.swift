@@ -1,0 +1,107 @@
+import Foundation
+
+/// 城市应急管理体系 (seed 004): the district's general plan (《突发公共事件总体应急方案》) and its special plans (专项应急预案),
+/// each kept in versions that are approved, reviewed and drilled. Pure rules: kinds, the version life cycle, what an
+/// approval needs, and when a plan is due for review or a drill.
+
+public enum EmergencyPlanKind: String, CaseIterable, Codable, Sendable {
+    case general   // 总体应急方案
+    case special   // 专项应急预案
+    public var nameZh: String { self == .general ? "总体应急方案" : "专项应急预案" }
+    public var nameEn: String { self == .general ? "General plan" : "Special plan" }
+}
+
+/// What kind of emergency a plan answers (突发公共事件的类别, with the seed's teams: 卫生、安全生产、公安、防汛).
+public enum EmergencyType: String, CaseIterable, Codable, Sendable {
+    case publicSecurity = "public_security"  // 社会安全（治安）
+    case massIncident = "mass_incident"      // 群体性事件
+    case fire                                // 火灾
+    case flood                               // 防汛
+    case publicHealth = "public_health"      // 公共卫生
+    case workSafety = "work_safety"          // 安全生产
+    case other
+    public var nameZh: String {
+        switch self {
+        case .publicSecurity: "社会安全"; case .massIncident: "群体性事件"; case .fire: "火灾"; case .flood: "防汛"
+        case .publicHealth: "公共卫生"; case .workSafety: "安全生产"; case .other: "其他"
+        }
+    }
+    public var nameEn: String {
+        switch self {
+        case .publicSecurity: "Public security"; case .massIncident: "Mass incident"; case .fire: "Fire"; case .flood: "Flood"
+        case .publicHealth: "Public health"; case .workSafety: "Work safety"; case .other: "Other"
+        }
+    }
+}
+
+/// The highest response level the plan covers (响应级别: Ⅰ 特别重大 … Ⅳ 一般).
+public enum EmergencyLevel: String, CaseIterable, Codable, Sendable {
+    case one = "1", two = "2", three = "3", four = "4"
+    public var nameZh: String { switch self { case .one: "Ⅰ级（特别重大）"; case .two: "Ⅱ级（重大）"; case .three: "Ⅲ级（较大）"; case .four: "Ⅳ级（一般）" } }
+    public var nameEn: String { switch self { case .one: "Level I (most severe)"; case .two: "Level II (severe)"; case .three: "Level III (serious)"; case .four: "Level IV (general)" } }
+}
+
+/// A version's life: drafted, approved (in force), superseded by the next approved version.
+public enum EmergencyPlanStatus: String, CaseIterable, Codable, Sendable {
+    case draft, approved, superseded
+    public var nameZh: String { switch self { case .draft: "草案"; case .approved: "已批准（现行）"; case .superseded: "已被新版本替代" } }
+    public var nameEn: String { switch self { case .draft: "Draft"; case .approved: "Approved (in force)"; case .superseded: "Superseded" } }
+}
+
+/// Why an approved plan needs attention.
+public enum EmergencyPlanDue: String, CaseIterable, Codable, Sendable {
+    case review  // 复审期已过
+    case drill   // 演练已逾期
+    public var nameZh: String { self == .review ? "复审逾期" : "演练逾期" }
+    public var nameEn: String { self == .review ? "Review overdue" : "Drill overdue" }
+}
+
+public enum EmergencyPlanRules {
+    public static let minDrillMonths = 1, maxDrillMonths = 36
+
+    /// What an approval needs that a draft may lack: units with duties, response steps, a review day not yet passed.
+    /// Empty when the draft can be approved; otherwise the field names and their messages (zh, en).
+    public static func approvalGaps(units: Int, steps: [String], reviewDue: LocalDay?, today: LocalDay) -> [String: (zh: String, en: String)] {
+        var out: [String: (zh: String, en: String)] = [:]
+        if units == 0 { out["units"] = ("批准前须明确至少一个责任单位及其职责", "Name at least one responsible unit and its duty before approval") }
+        if steps.allSatisfy({ $0.whitespaceTrimmed.isEmpty }) { out["steps"] = ("批准前须写明处置步骤", "Write the response steps before approval") }
+        if let reviewDue, reviewDue < today { out["reviewDue"] = ("复审日期已过，请先修改", "The review day has passed: change it first") }
+        return out
+    }
+
+    /// The day the next drill is due: `intervalMonths` after the last drill of any version of the plan, or after the
+    /// first approval when it was never drilled. The same day of the month, or the month's last day when it has none.
+    public static func nextDrill(lastDrill: LocalDay?, approvedOn: LocalDay, intervalMonths: Int) -> LocalDay {
+        (lastDrill ?? approvedOn).adding(months: max(intervalMonths, 1))
+    }
+
+    /// Why an approved plan is overdue today (nothing for drafts and superseded versions). The due day itself is on time.
+    public static func dues(status: EmergencyPlanStatus, reviewDue: LocalDay, nextDrill: LocalDay?, today: LocalDay) -> [EmergencyPlanDue] {
+        guard status == .approved else { return [] }
+        var out: [EmergencyPlanDue] = []
+        if reviewDue < today { out.append(.review) }
+        if let nextDrill, nextDrill < today { out.append(.drill) }
+        return out
+    }
+
+    /// The response steps, one per non-empty line, numbering typed by hand removed ("1. 启动预案", "2、", "3）" → the text);
+    /// a step that starts with a figure ("2小时内报告") keeps it.
+    public static func steps(_ text: String) -> [String] {
+        text.split(whereSeparator: \.isNewline).map { line in
+            let trimmed = String(line).whitespaceTrimmed
+            let digits = trimmed.prefix { $0.isASCII && $0.isNumber }
+            let rest = trimmed.dropFirst(digits.count)
+            if !digits.isEmpty, let mark = rest.first, ".．、)）:：".contains(mark) { return String(rest.dropFirst()).whitespaceTrimmed }
+            return trimmed
+        }.filter { !$0.isEmpty }
+    }
+}
+
+extension LocalDay {
+    /// The same day `months` later (earlier when negative); the month's last day when it is shorter (01-31 + 1 → 02-28/29).
+    public func adding(months: Int) -> LocalDay {
+        let c = components
+        let ym = YearMonth(year: c.year, month: c.month).adding(months: months)
+        return LocalDay(year: ym.year, month: ym.month, day: min(c.day, LocalDay.daysIn(year: ym.year, month: ym.month)))!
+    }
+}

@@ -1,0 +1,82 @@
+import Fluent
+import Vapor
+import PinganKit
+
+extension DemoSeeder {
+    /// The district's emergency plans (seed 004: 《总体应急方案》 and its special plans, with the teams 卫生、安全生产、公安、防汛):
+    /// the general plan and four special plans approved, the flood plan in its second version, one street's fire plan
+    /// drafted; drills with follow-ups, one plan overdue for its drill so the register shows what needs attention.
+    public func seedEmergencyPlans(app: Application) async throws {
+        let db = app.db
+        if try await EmergencyPlan.query(on: db).count() > 0 { return }
+        guard let district = try await Division.query(on: db).filter(\.$level == .district).first(),
+              let street = try await Division.query(on: db).filter(\.$code == "440113007").first(),
+              let command = try await User.query(on: db).filter(\.$username == "command").first()?.id,
+              let officer = try await User.query(on: db).filter(\.$username == "officer").first()?.id else { return }
+        let units = try await ResponsibleUnit.query(on: db).all()
+        func unit(_ name: String) -> Int? { units.first { $0.name == name }?.id }
+        guard let urban = unit("区城管执法大队"), let housing = unit("区住房城乡建设局"), let fire = unit("区消防救援大队"),
+              let environment = unit("区生态环境分局"), let utilities = unit("区供电局（水电气通信权属单位）"), let transport = unit("区交通运输局") else { return }
+        let police = units.first { $0.kind == .policeStation && $0.divisionID == street.id }?.id
+        let today = LocalDay(Date(), in: LocalCalendar())
+
+        @discardableResult
+        func plan(_ name: String, kind: EmergencyPlanKind, type: EmergencyType, level: EmergencyLevel, area: Int, approvedMonthsAgo: Int?, interval: Int,
+                  steps: [String], units: [(Int?, String)], resources: String, family: Int? = nil, version: Int = 1, status: EmergencyPlanStatus? = nil) async throws -> EmergencyPlan {
+            let p = EmergencyPlan()
+            p.familyID = family ?? 0; p.version = version; p.kind = kind; p.type = type; p.level = level; p.areaDivisionID = area; p.name = name
+            p.scopeText = "适用于本区域内发生的\(type.nameZh)类突发公共事件的预防、预警和应急处置。坚持统一领导、分级负责、属地为主、快速反应。"
+            p.steps = steps.enumerated().map { "\($0.offset + 1). \($0.element)" }.joined(separator: "\n")
+            p.resources = resources; p.contacts = "区应急办值班室 020-84820100（24小时）\n区公安分局指挥中心 110"
+            p.reviewDueOn = today.adding(months: 24 - (approvedMonthsAgo ?? 0)).description; p.drillIntervalMonths = interval
+            p.status = status ?? (approvedMonthsAgo == nil ? .draft : .approved)
+            p.approvedOn = approvedMonthsAgo.map { today.adding(months: -$0).description }; p.approvedByID = approvedMonthsAgo == nil ? nil : command
+            p.createdByID = command
+            try await p.create(on: db)
+            if family == nil { p.familyID = p.id!; try await p.save(on: db) }
+            for (u, duty) in units { if let u { try await EmergencyPlanUnit(planID: p.id!, unitID: u, duty: duty).create(on: db) } }
+            return p
+        }
+        func drill(_ p: EmergencyPlan, monthsAgo: Int, scenario: String, people: Int, findings: String, actions: [(String, String, Int, Bool)]) async throws {
+            let d = EmergencyDrill()
+            let held = today.adding(months: -monthsAgo)
+            d.familyID = p.familyID; d.planID = p.id!; d.heldOn = held.description; d.scenario = scenario; d.participants = "区应急办、公安、消防、街道、社区"
+            d.people = people; d.findings = findings; d.createdByID = officer
+            try await d.create(on: db)
+            for (text, owner, days, done) in actions {
+                let a = EmergencyDrillAction()
+                a.drillID = d.id!; a.text = text; a.owner = owner; a.dueOn = held.adding(days: days).description; a.createdByID = officer
+                a.doneOn = done ? held.adding(days: days - 5).description : nil; a.doneNote = done ? "已整改并复查" : ""
+                try await a.create(on: db)
+            }
+        }
+
+        let general = try await plan("番禺区突发公共事件总体应急方案", kind: .general, type: .other, level: .one, area: district.id!, approvedMonthsAgo: 10, interval: 12,
+            steps: ["信息报告：事发单位和属地街道在30分钟内电话报区应急办，1小时内书面报告", "先期处置：属地街道、派出所到场控制事态，设置警戒、疏散群众",
+                    "分级响应：区应急委研判后启动相应级别响应，成立现场指挥部", "应急联动：各责任单位按职责到位，现场指挥部统一调度", "信息发布：区政府新闻办统一发布",
+                    "善后与评估：事件结束后10个工作日内提交评估报告"],
+            units: [(urban, "现场秩序维护、违章设施清理"), (housing, "受损房屋安全鉴定"), (fire, "灭火和抢险救援"), (environment, "环境监测与污染处置"), (police, "现场警戒、交通管制、维护治安")],
+            resources: "区应急物资储备库（市桥街道）：帐篷200顶、折叠床500张、发电机10台\n应急避难场所：番禺广场、大夫山森林公园")
+        let flood1 = try await plan("番禺区防汛应急预案", kind: .special, type: .flood, level: .two, area: district.id!, approvedMonthsAgo: 30, interval: 12,
+            steps: ["气象预警后2小时内启动值班", "巡查低洼易涝点和在建工地", "转移危险区域群众"], units: [(housing, "在建工地和危房巡查")],
+            resources: "沙袋2万只、抽水泵40台", status: .superseded)
+        let flood = try await plan("番禺区防汛应急预案", kind: .special, type: .flood, level: .two, area: district.id!, approvedMonthsAgo: 6, interval: 12,
+            steps: ["收到暴雨黄色预警后1小时内启动防汛值班", "巡查低洼易涝点、地下车库和在建工地，设置警示", "转移危险区域群众至避难场所", "排水抢险，恢复交通", "灾后核查损失并上报"],
+            units: [(housing, "在建工地和危房巡查、人员转移"), (transport, "交通疏导、道路积水抢排"), (utilities, "供电线路抢修"), (police, "转移群众、交通管制")],
+            resources: "沙袋3万只、抽水泵60台、冲锋舟6艘（区防汛物资仓库）", family: flood1.id!, version: 2)
+        try await drill(flood1, monthsAgo: 14, scenario: "特大暴雨致市桥河水位超警戒，沿河社区群众转移", people: 120, findings: "部分社区转移名单未及时更新；避难场所指引牌缺失",
+                        actions: [("更新沿河社区转移人员名单", "市桥街道办", 30, true), ("补设避难场所指引牌", "区应急办", 45, true)])
+        try await drill(flood, monthsAgo: 2, scenario: "地下车库进水，车辆和人员被困", people: 60, findings: "地下车库挡水板数量不足",
+                        actions: [("地下车库配足挡水板", "区住房城乡建设局", 60, false)])
+        let fires = try await plan("番禺区火灾事故应急预案", kind: .special, type: .fire, level: .three, area: district.id!, approvedMonthsAgo: 20, interval: 6,
+            steps: ["接警后消防站5分钟内出动", "属地派出所到场警戒、疏散", "供电部门切断现场电源", "伤员送医、善后处置"],
+            units: [(fire, "灭火救援"), (utilities, "切断电源燃气"), (police, "警戒疏散")], resources: "消防站5个、微型消防站38个")
+        try await drill(fires, monthsAgo: 9, scenario: "出租屋电动车充电起火，楼内人员疏散", people: 45, findings: "楼道堆放杂物影响疏散", actions: [("清理出租屋楼道堆物", "各社区居委会", 20, true)])
+        try await plan("番禺区群体性事件应急处置预案", kind: .special, type: .massIncident, level: .two, area: district.id!, approvedMonthsAgo: 8, interval: 12,
+            steps: ["属地派出所和街道第一时间到场了解诉求", "区信访、综治部门会同研判，分级响应", "依法处置，防止事态扩大"],
+            units: [(police, "现场秩序和安全"), (urban, "协助清理现场")], resources: "")
+        try await plan("市桥街道消防安全应急预案", kind: .special, type: .fire, level: .four, area: street.id!, approvedMonthsAgo: nil, interval: 6,
+            steps: ["社区微型消防站3分钟到场", "组织楼栋长疏散住户"], units: [(fire, "业务指导")], resources: "街道微型消防站3个")
+        _ = general
+    }
+}

@@ -1,0 +1,238 @@
+import Fluent
+import Vapor
+import PinganKit
+
+/// 应急预案 under `/governance/plans` (drills' follow-ups under `/governance/drills`, `/governance/drill-actions`) and their API
+/// twins. Reading needs `viewGovernance`; writing, approving and revising a plan `runCampaigns` for its area; recording
+/// drills and their follow-ups `editGovernance`.
+struct EmergencyPlanController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let r = routes.grouped("governance", "plans")
+        r.get(use: list)
+        r.get("export.csv", use: export)
+        r.get("new", use: newPage)
+        r.post(use: create)
+        r.get(":id", use: show)
+        r.get(":id", "edit", use: editPage)
+        r.post(":id", "edit", use: update)
+        r.post(":id", "approve", use: approve)
+        r.post(":id", "revise", use: revise)
+        r.post(":id", "drills", use: addDrill)
+        routes.post("governance", "drills", ":id", "actions", use: addAction)
+        routes.post("governance", "drill-actions", ":id", "done", use: complete)
+
+        let api = routes.grouped("api", "v1", "emergency-plans")
+        api.get(use: apiList)
+        api.post(use: apiCreate)
+        api.get(":id", use: apiShow)
+        api.patch(":id", use: apiUpdate)
+        api.post(":id", "approve", use: apiApprove)
+        api.post(":id", "revise", use: apiRevise)
+        api.post(":id", "drills", use: apiAddDrill)
+        routes.post("api", "v1", "emergency-drills", ":id", "actions", use: apiAddAction)
+        routes.post("api", "v1", "emergency-drill-actions", ":id", "done", use: apiComplete)
+    }
+
+    struct Page: Content { var items: [EmergencyPlanDTO]; var page: PageInfo }
+
+    static func pageRequest(_ req: Request) -> PinganKit.PageRequest {
+        PinganKit.PageRequest(page: req.query[Int.self, at: "page"], per: req.query[Int.self, at: "per"], defaultPer: 30, maxPer: 200)
+    }
+
+    func json<T: Content>(_ value: T, status: HTTPStatus = .ok) throws -> Response {
+        let res = Response(status: status)
+        try res.content.encode(value)
+        return res
+    }
+
+    func plan(_ req: Request) async throws -> EmergencyPlan { try await EmergencyPlanService.find(req, req.parameters.get("id", as: Int.self)) }
+
+    // MARK: pages
+
+    func listPage(_ req: Request, errors: FieldErrors = FieldErrors()) async throws -> Response {
+        var e = errors
+        let filter = EmergencyPlanFilter(req, errors: &e)
+        let all = try await EmergencyPlanService.rows(req, filter)
+        let page = Self.pageRequest(req)
+        let rows = Array(all.dropFirst(page.offset).prefix(page.per))
+        let overdue = filter.due ? all.count : try await EmergencyPlanService.rows(req, { var f = EmergencyPlanFilter(); f.due = true; return f }()).count
+        let managed = try await CampaignService.managedAreas(req)
+        let canCreate = try req.user.role.can(.runCampaigns) && !managed.isEmpty
+        return EmergencyPlanViews.list(req, rows: try await EmergencyPlanService.dtos(req, rows), info: page.info(total: all.count), filter: filter, overdue: overdue,
+                                       canCreate: canCreate, errors: e)
+    }
+
+    @Sendable func list(req: Request) async throws -> Response {
+        try req.require(.viewGovernance)
+        return try await listPage(req)
+    }
+
+    @Sendable func export(req: Request) async throws -> Response {
+        try req.require(.viewGovernance)
+        var errors = FieldErrors()
+        let filter = EmergencyPlanFilter(req, errors: &errors)
+        guard errors.isEmpty else { throw errors }
+        return EmergencyPlanViews.csv(req, rows: try await EmergencyPlanService.dtos(req, try await EmergencyPlanService.rows(req, filter)))
+    }
+
+    func form(_ req: Request, _ input: EmergencyPlanInput, errors: FieldErrors, editing: EmergencyPlan?) async throws -> Response {
+        let areas = try await CampaignService.managedAreas(req)
+        let chosen = input.areaID.flatMap(Int.init).flatMap { id in areas.first { $0.id == id } } ?? areas.first
+        var units: [ResponsibleUnit] = []
+        if let chosen { units = try await CampaignService.candidateUnits(req, area: chosen) }
+        return EmergencyPlanViews.form(req, input: input, areas: areas, units: units, errors: errors, editing: editing)
+    }
+
+    @Sendable func newPage(req: Request) async throws -> Response {
+        try req.require(.runCampaigns)
+        var input = EmergencyPlanInput()
+        let managed = try await CampaignService.managedAreas(req)
+        input.areaID = req.query[String.self, at: "area"] ?? managed.first.map { String($0.id!) }
+        input.reviewDueOn = LocalDay(req.today).map { $0.adding(months: 36).description }
+        return try await form(req, input, errors: FieldErrors(), editing: nil)
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        try req.require(.runCampaigns)
+        let input = (try? req.content.decode(EmergencyPlanInput.self)) ?? EmergencyPlanInput()
+        do {
+            let p = try await EmergencyPlanService.create(req, input)
+            return req.redirect(to: "/governance/plans/\(p.id!)")
+        } catch let e as FieldErrors { return try await form(req, input, errors: e, editing: nil) }
+    }
+
+    func detailPage(_ req: Request, _ p: EmergencyPlan, errors: FieldErrors = FieldErrors(), drill: EmergencyDrillInput = EmergencyDrillInput(),
+                    action: (drill: Int, input: EmergencyDrillActionInput)? = nil) async throws -> Response {
+        let dto = try await EmergencyPlanService.detail(req, p)
+        return EmergencyPlanViews.detail(req, dto, canManage: try await EmergencyPlanService.canManage(req, p), canRecord: try req.user.role.can(.editGovernance),
+                                         errors: errors, drillInput: drill, actionInput: action)
+    }
+
+    @Sendable func show(req: Request) async throws -> Response { try await detailPage(req, try await plan(req)) }
+
+    @Sendable func editPage(req: Request) async throws -> Response {
+        let p = try await plan(req)
+        try await EmergencyPlanService.requireManage(req, p)
+        guard p.status == .draft else { return req.redirect(to: "/governance/plans/\(p.id!)") }
+        let units = try await EmergencyPlanService.units(req.db, [p.id!])[p.id!] ?? []
+        return try await form(req, EmergencyPlanInput(p, units: units), errors: FieldErrors(), editing: p)
+    }
+
+    @Sendable func update(req: Request) async throws -> Response {
+        let p = try await plan(req)
+        let input = (try? req.content.decode(EmergencyPlanInput.self)) ?? EmergencyPlanInput()
+        do {
+            _ = try await EmergencyPlanService.update(req, p, input)
+            return req.redirect(to: "/governance/plans/\(p.id!)")
+        } catch let e as FieldErrors { return try await form(req, input, errors: e, editing: p) }
+    }
+
+    @Sendable func approve(req: Request) async throws -> Response {
+        let p = try await plan(req)
+        do {
+            try await EmergencyPlanService.approve(req, p)
+            return req.redirect(to: "/governance/plans/\(p.id!)")
+        } catch let e as FieldErrors { return try await detailPage(req, p, errors: e) }
+    }
+
+    @Sendable func revise(req: Request) async throws -> Response {
+        let n = try await EmergencyPlanService.revise(req, try await plan(req))
+        return req.redirect(to: "/governance/plans/\(n.id!)/edit")
+    }
+
+    @Sendable func addDrill(req: Request) async throws -> Response {
+        let p = try await plan(req)
+        try req.require(.editGovernance)
+        let input = (try? req.content.decode(EmergencyDrillInput.self)) ?? EmergencyDrillInput()
+        do {
+            _ = try await EmergencyPlanService.addDrill(req, p, input)
+            return req.redirect(to: "/governance/plans/\(p.id!)")
+        } catch let e as FieldErrors { return try await detailPage(req, p, errors: e, drill: input) }
+    }
+
+    @Sendable func addAction(req: Request) async throws -> Response {
+        let (p, d) = try await EmergencyPlanService.findDrill(req, req.parameters.get("id", as: Int.self))
+        try req.require(.editGovernance)
+        let input = (try? req.content.decode(EmergencyDrillActionInput.self)) ?? EmergencyDrillActionInput()
+        do {
+            _ = try await EmergencyPlanService.addAction(req, d, input)
+            return req.redirect(to: "/governance/plans/\(p.id!)")
+        } catch let e as FieldErrors { return try await detailPage(req, p, errors: e, action: (d.id!, input)) }
+    }
+
+    @Sendable func complete(req: Request) async throws -> Response {
+        let (p, a) = try await EmergencyPlanService.findAction(req, req.parameters.get("id", as: Int.self))
+        try req.require(.editGovernance)
+        let input = (try? req.content.decode(EmergencyDrillActionInput.self)) ?? EmergencyDrillActionInput()
+        do {
+            try await EmergencyPlanService.complete(req, a, note: input.note)
+            return req.redirect(to: "/governance/plans/\(p.id!)")
+        } catch let e as FieldErrors { return try await detailPage(req, p, errors: e) }
+    }
+
+    // MARK: API
+
+    @Sendable func apiList(req: Request) async throws -> Page {
+        try req.require(.viewGovernance)
+        var errors = FieldErrors()
+        let filter = EmergencyPlanFilter(req, errors: &errors)
+        guard errors.isEmpty else { throw errors }
+        let all = try await EmergencyPlanService.rows(req, filter)
+        let page = Self.pageRequest(req)
+        return Page(items: try await EmergencyPlanService.dtos(req, Array(all.dropFirst(page.offset).prefix(page.per))), page: page.info(total: all.count))
+    }
+
+    @Sendable func apiCreate(req: Request) async throws -> Response {
+        try req.require(.runCampaigns)
+        let p = try await EmergencyPlanService.create(req, try req.content.decode(EmergencyPlanInput.self))
+        return try json(try await EmergencyPlanService.detail(req, p), status: .created)
+    }
+
+    @Sendable func apiShow(req: Request) async throws -> Response { try json(try await EmergencyPlanService.detail(req, try await plan(req))) }
+
+    /// PATCH changes the fields it names (units as a whole) of a draft; the draft is checked again as a whole.
+    @Sendable func apiUpdate(req: Request) async throws -> Response {
+        let p = try await plan(req)
+        try await EmergencyPlanService.requireManage(req, p)
+        var input = EmergencyPlanInput(p, units: try await EmergencyPlanService.units(req.db, [p.id!])[p.id!] ?? [])
+        let sent = try req.content.decode(EmergencyPlanInput.self)
+        input.name = sent.name ?? input.name; input.kind = sent.kind ?? input.kind; input.type = sent.type ?? input.type; input.level = sent.level ?? input.level
+        input.areaID = sent.areaID ?? input.areaID; input.scope = sent.scope ?? input.scope; input.steps = sent.steps ?? input.steps
+        input.resources = sent.resources ?? input.resources; input.contacts = sent.contacts ?? input.contacts; input.reviewDueOn = sent.reviewDueOn ?? input.reviewDueOn
+        input.drillIntervalMonths = sent.drillIntervalMonths ?? input.drillIntervalMonths; input.units = sent.units ?? input.units
+        let updated = try await EmergencyPlanService.update(req, p, input)
+        return try json(try await EmergencyPlanService.detail(req, updated))
+    }
+
+    @Sendable func apiApprove(req: Request) async throws -> Response {
+        let p = try await plan(req)
+        try await EmergencyPlanService.approve(req, p)
+        return try json(try await EmergencyPlanService.detail(req, p))
+    }
+
+    @Sendable func apiRevise(req: Request) async throws -> Response {
+        let n = try await EmergencyPlanService.revise(req, try await plan(req))
+        return try json(try await EmergencyPlanService.detail(req, n), status: .created)
+    }
+
+    @Sendable func apiAddDrill(req: Request) async throws -> Response {
+        let p = try await plan(req)
+        try req.require(.editGovernance)
+        _ = try await EmergencyPlanService.addDrill(req, p, try req.content.decode(EmergencyDrillInput.self))
+        return try json(try await EmergencyPlanService.detail(req, p), status: .created)
+    }
+
+    @Sendable func apiAddAction(req: Request) async throws -> Response {
+        let (p, d) = try await EmergencyPlanService.findDrill(req, req.parameters.get("id", as: Int.self))
+        try req.require(.editGovernance)
+        _ = try await EmergencyPlanService.addAction(req, d, try req.content.decode(EmergencyDrillActionInput.self))
+        return try json(try await EmergencyPlanService.detail(req, p), status: .created)
+    }
+
+    @Sendable func apiComplete(req: Request) async throws -> Response {
+        let (p, a) = try await EmergencyPlanService.findAction(req, req.parameters.get("id", as: Int.self))
+        try req.require(.editGovernance)
+        try await EmergencyPlanService.complete(req, a, note: try req.content.decode(EmergencyDrillActionInput.self).note)
+        return try json(try await EmergencyPlanService.detail(req, p))
+    }
+}

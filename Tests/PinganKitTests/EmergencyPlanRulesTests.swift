@@ -1,0 +1,40 @@
+import XCTest
+@testable import PinganKit
+
+/// The emergency plans' rules: what an approval needs, the drill clock, what is overdue, the steps read from the text.
+final class EmergencyPlanRulesTests: XCTestCase {
+    func day(_ s: String) -> LocalDay { LocalDay(s)! }
+
+    func testMonthsAddedKeepTheDayOrTheMonthsLast() {
+        XCTAssertEqual(day("2026-01-31").adding(months: 1), day("2026-02-28"))
+        XCTAssertEqual(day("2028-01-31").adding(months: 1), day("2028-02-29"))
+        XCTAssertEqual(day("2026-11-15").adding(months: 3), day("2027-02-15"))
+        XCTAssertEqual(day("2026-03-31").adding(months: -1), day("2026-02-28"))
+        XCTAssertEqual(day("2026-06-30").adding(months: 12), day("2027-06-30"))
+    }
+
+    func testTheDrillClockStartsAtTheLastDrillOrTheFirstApproval() {
+        XCTAssertEqual(EmergencyPlanRules.nextDrill(lastDrill: nil, approvedOn: day("2026-01-05"), intervalMonths: 12), day("2027-01-05"))
+        XCTAssertEqual(EmergencyPlanRules.nextDrill(lastDrill: day("2026-08-31"), approvedOn: day("2026-01-05"), intervalMonths: 6), day("2027-02-28"))
+    }
+
+    func testOnlyAnApprovedPlanIsOverdueAndTheDueDayIsOnTime() {
+        let today = day("2026-12-07")
+        XCTAssertEqual(EmergencyPlanRules.dues(status: .approved, reviewDue: day("2026-12-07"), nextDrill: day("2026-12-07"), today: today), [])
+        XCTAssertEqual(EmergencyPlanRules.dues(status: .approved, reviewDue: day("2026-12-06"), nextDrill: day("2026-12-08"), today: today), [.review])
+        XCTAssertEqual(EmergencyPlanRules.dues(status: .approved, reviewDue: day("2027-01-01"), nextDrill: day("2026-11-30"), today: today), [.drill])
+        XCTAssertEqual(EmergencyPlanRules.dues(status: .draft, reviewDue: day("2020-01-01"), nextDrill: day("2020-01-01"), today: today), [])
+        XCTAssertEqual(EmergencyPlanRules.dues(status: .superseded, reviewDue: day("2020-01-01"), nextDrill: nil, today: today), [])
+    }
+
+    func testAnApprovalNeedsUnitsStepsAndAReviewDayAhead() {
+        let today = day("2026-12-07")
+        XCTAssertEqual(Set(EmergencyPlanRules.approvalGaps(units: 0, steps: ["  "], reviewDue: day("2026-12-06"), today: today).keys), ["units", "steps", "reviewDue"])
+        XCTAssertTrue(EmergencyPlanRules.approvalGaps(units: 1, steps: ["启动预案"], reviewDue: today, today: today).isEmpty)
+    }
+
+    func testStepsDropTypedNumberingButKeepFigures() {
+        XCTAssertEqual(EmergencyPlanRules.steps("1. 接警后报告\r\n2、疏散群众\n\n 3）设置警戒 \n2小时内续报\n10：启动响应"),
+                       ["接警后报告", "疏散群众", "设置警戒", "2小时内续报", "启动响应"])
+    }
+}

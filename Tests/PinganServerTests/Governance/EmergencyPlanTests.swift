@@ -1,0 +1,150 @@
+import Fluent
+import Vapor
+import XCTVapor
+import PinganKit
+@testable import PinganServer
+
+/// An approved plan of `area` with one drill and one open follow-up, for scope tests.
+func insertEmergencyPlan(_ app: Application, _ f: Fixture, area: Int) async throws -> (plan: Int, drill: Int, action: Int) {
+    let unit = ResponsibleUnit(name: "应急管理局\(area)", kind: .housing, divisionID: f.district); try await unit.create(on: app.db)
+    let p = EmergencyPlan()
+    p.familyID = 0; p.version = 1; p.kind = .special; p.type = .flood; p.level = .four; p.areaDivisionID = area; p.name = "防汛应急预案\(area)"
+    p.scopeText = ""; p.steps = "启动预案"; p.resources = ""; p.contacts = ""; p.reviewDueOn = "2099-12-31"; p.drillIntervalMonths = 12
+    p.status = .approved; p.approvedOn = "2026-01-05"; p.createdByID = f.users["admin"]!
+    try await p.create(on: app.db)
+    p.familyID = p.id!; try await p.save(on: app.db)
+    try await EmergencyPlanUnit(planID: p.id!, unitID: unit.id!, duty: "组织抢险").create(on: app.db)
+    let d = EmergencyDrill()
+    d.familyID = p.id!; d.planID = p.id!; d.heldOn = "2026-06-01"; d.scenario = "暴雨内涝"; d.participants = ""; d.people = 20; d.findings = ""; d.createdByID = f.users["admin"]!
+    try await d.create(on: app.db)
+    let a = EmergencyDrillAction()
+    a.drillID = d.id!; a.text = "补充沙袋"; a.owner = "街道办"; a.dueOn = "2099-01-01"; a.doneNote = ""; a.createdByID = f.users["admin"]!
+    try await a.create(on: app.db)
+    return (p.id!, d.id!, a.id!)
+}
+
+/// Issue 20 §1 (first part): emergency plans (应急预案) kept in versions — drafted, approved, revised, superseded —, their
+/// review and drill clocks, drills (演练) and their follow-ups tracked to done.
+final class EmergencyPlanTests: XCTestCase {
+    func testAPlanIsDraftedApprovedDrilledAndRevised() async throws {
+        try await withApp { app, f in
+            let fire = ResponsibleUnit(name: "区消防救援大队", kind: .fire, divisionID: f.district); try await fire.create(on: app.db)
+            let streetB = ResponsibleUnit(name: "沙头街道办", kind: .communityCommittee, divisionID: f.streetB); try await streetB.create(on: app.db)
+
+            // Bad input, field by field, nothing written.
+            var (s, body) = try await apiCall(app, f, "chief", .POST, "/api/v1/emergency-plans",
+                #"{"name":"","kind":"x","level":"9","areaID":"\#(f.streetB)","reviewDueOn":"2027-02-30","drillIntervalMonths":"40","units":{"\#(streetB.id!)":"值守"}}"#)
+            XCTAssertEqual(s, .unprocessableEntity)
+            for field in ["name", "kind", "type", "level", "areaID", "reviewDueOn", "drillIntervalMonths"] { XCTAssertTrue(body.contains("\"\(field)\":"), "\(field) in \(body)") }
+            let none = try await EmergencyPlan.query(on: app.db).count()
+            XCTAssertEqual(none, 0)
+
+            // A street plan by the station chief whose street it is: a draft, not yet approvable without steps.
+            (s, body) = try await apiCall(app, f, "chief", .POST, "/api/v1/emergency-plans",
+                #"{"name":"市桥街道消防应急预案","kind":"special","type":"fire","level":"3","areaID":"\#(f.streetA)","reviewDueOn":"2029-12-31","drillIntervalMonths":"6","units":{"\#(fire.id!)":"灭火救援"}}"#)
+            XCTAssertEqual(s, .created, body)
+            var plan = try apiDecoder.decode(EmergencyPlanDTO.self, from: Data(body.utf8))
+            XCTAssertEqual(plan.status, .draft); XCTAssertEqual(plan.version, 1); XCTAssertEqual(plan.units.map(\.unit), ["区消防救援大队"])
+            XCTAssertNil(plan.nextDrillOn, "the drill clock starts at approval")
+            (s, body) = try await apiCall(app, f, "chief", .POST, "/api/v1/emergency-plans/\(plan.id)/approve")
+            XCTAssertEqual(s, .unprocessableEntity); XCTAssertTrue(body.contains("\"steps\":"), body)
+            (s, body) = try await apiCall(app, f, "chief", .PATCH, "/api/v1/emergency-plans/\(plan.id)", #"{"steps":"1. 接警后10分钟内报街道应急办\n2、疏散群众\n\n3）设置警戒"}"#)
+            XCTAssertEqual(s, .ok, body)
+            plan = try apiDecoder.decode(EmergencyPlanDTO.self, from: Data(body.utf8))
+            XCTAssertEqual(plan.steps, ["接警后10分钟内报街道应急办", "疏散群众", "设置警戒"])
+
+            // Another street's chief does not see it; a community officer sees it but cannot approve it.
+            (s, _) = try await apiCall(app, f, "officer3", .GET, "/api/v1/emergency-plans/\(plan.id)"); XCTAssertEqual(s, .notFound)
+            (s, _) = try await apiCall(app, f, "officer", .GET, "/api/v1/emergency-plans/\(plan.id)"); XCTAssertEqual(s, .ok)
+            (s, _) = try await apiCall(app, f, "officer", .POST, "/api/v1/emergency-plans/\(plan.id)/approve"); XCTAssertEqual(s, .forbidden)
+
+            (s, body) = try await apiCall(app, f, "chief", .POST, "/api/v1/emergency-plans/\(plan.id)/approve")
+            XCTAssertEqual(s, .ok, body)
+            plan = try apiDecoder.decode(EmergencyPlanDTO.self, from: Data(body.utf8))
+            let today = LocalDay(Date(), in: LocalCalendar())
+            XCTAssertEqual(plan.status, .approved); XCTAssertEqual(plan.approvedOn, today.description)
+            XCTAssertEqual(plan.nextDrillOn, today.adding(months: 6).description, "six months after approval")
+            (s, _) = try await apiCall(app, f, "chief", .PATCH, "/api/v1/emergency-plans/\(plan.id)", #"{"name":"改名"}"#)
+            XCTAssertEqual(s, .conflict, "an approved version is not edited")
+
+            // A drill: not in the future; then one held; its finding becomes a follow-up done once with a note.
+            (s, body) = try await apiCall(app, f, "officer", .POST, "/api/v1/emergency-plans/\(plan.id)/drills", #"{"heldOn":"2999-01-01","scenario":"","people":"many"}"#)
+            XCTAssertEqual(s, .unprocessableEntity)
+            for field in ["heldOn", "scenario", "people"] { XCTAssertTrue(body.contains("\"\(field)\":"), "\(field) in \(body)") }
+            let held = today.adding(days: -3)
+            (s, body) = try await apiCall(app, f, "officer", .POST, "/api/v1/emergency-plans/\(plan.id)/drills",
+                #"{"heldOn":"\#(held)","scenario":"商铺夜间起火","participants":"消防、派出所、社区","people":"35","findings":"疏散通道堆物"}"#)
+            XCTAssertEqual(s, .created, body)
+            plan = try apiDecoder.decode(EmergencyPlanDTO.self, from: Data(body.utf8))
+            XCTAssertEqual(plan.lastDrillOn, held.description); XCTAssertEqual(plan.nextDrillOn, held.adding(months: 6).description)
+            let drill = try XCTUnwrap(plan.drills?.first)
+            (s, body) = try await apiCall(app, f, "officer", .POST, "/api/v1/emergency-drills/\(drill.id)/actions", #"{"text":"清理疏散通道","owner":"","dueOn":"2000-01-01"}"#)
+            XCTAssertEqual(s, .unprocessableEntity); XCTAssertTrue(body.contains("\"owner\":") && body.contains("\"dueOn\":"), body)
+            (s, body) = try await apiCall(app, f, "officer", .POST, "/api/v1/emergency-drills/\(drill.id)/actions", #"{"text":"清理疏散通道","owner":"德兴社区","dueOn":"\#(today.adding(days: 10))"}"#)
+            XCTAssertEqual(s, .created, body)
+            let action = try XCTUnwrap(try apiDecoder.decode(EmergencyPlanDTO.self, from: Data(body.utf8)).drills?.first?.actions.first)
+            XCTAssertEqual(action.state, .open)
+            (s, _) = try await apiCall(app, f, "officer", .POST, "/api/v1/emergency-drill-actions/\(action.id)/done", #"{"note":""}"#); XCTAssertEqual(s, .unprocessableEntity)
+            (s, _) = try await apiCall(app, f, "officer", .POST, "/api/v1/emergency-drill-actions/\(action.id)/done", #"{"note":"已清理"}"#); XCTAssertEqual(s, .ok)
+            (s, _) = try await apiCall(app, f, "officer", .POST, "/api/v1/emergency-drill-actions/\(action.id)/done", #"{"note":"再次"}"#); XCTAssertEqual(s, .conflict)
+
+            // 修订: a new draft v2 with the same units; approving it supersedes v1; drills stay with the plan.
+            (s, body) = try await apiCall(app, f, "chief", .POST, "/api/v1/emergency-plans/\(plan.id)/revise")
+            XCTAssertEqual(s, .created, body)
+            let v2 = try apiDecoder.decode(EmergencyPlanDTO.self, from: Data(body.utf8))
+            XCTAssertEqual(v2.version, 2); XCTAssertEqual(v2.status, .draft); XCTAssertEqual(v2.units.map(\.duty), ["灭火救援"])
+            (s, body) = try await apiCall(app, f, "chief", .POST, "/api/v1/emergency-plans/\(plan.id)/revise")
+            XCTAssertEqual(try apiDecoder.decode(EmergencyPlanDTO.self, from: Data(body.utf8)).id, v2.id, "one draft at a time")
+            (s, _) = try await apiCall(app, f, "chief", .POST, "/api/v1/emergency-plans/\(v2.id)/approve"); XCTAssertEqual(s, .ok)
+            let v1 = try await EmergencyPlan.find(plan.id, on: app.db)!
+            XCTAssertEqual(v1.status, .superseded)
+            (s, body) = try await apiCall(app, f, "chief", .GET, "/api/v1/emergency-plans/\(v2.id)")
+            let shown = try apiDecoder.decode(EmergencyPlanDTO.self, from: Data(body.utf8))
+            XCTAssertEqual(shown.drills?.count, 1); XCTAssertEqual(shown.versions?.map(\.version), [2, 1])
+            (s, body) = try await apiCall(app, f, "chief", .GET, "/api/v1/emergency-plans")
+            XCTAssertTrue(body.contains("\"id\":\(v2.id)") && !body.contains("\"id\":\(plan.id),"), "the register lists the version in force")
+
+            let audited = try await AuditEvent.query(on: app.db).filter(\.$action ~~ ["emergency_plan.create", "emergency_plan.update", "emergency_plan.approve", "emergency_plan.revise",
+                                                                                       "emergency_drill.create", "emergency_drill_action.create", "emergency_drill_action.done"]).count()
+            XCTAssertEqual(audited, 8)
+        }
+    }
+
+    func testOverduePlansAndThePages() async throws {
+        try await withApp { app, f in
+            // An approved district plan whose review day has passed and whose last drill is older than its interval.
+            let ids = try await insertEmergencyPlan(app, f, area: f.district)
+            let p = try await EmergencyPlan.find(ids.plan, on: app.db)!
+            p.reviewDueOn = "2020-01-01"; p.drillIntervalMonths = 3; try await p.save(on: app.db)
+            var (s, body) = try await apiCall(app, f, "officer", .GET, "/api/v1/emergency-plans?due=1")
+            XCTAssertEqual(s, .ok)
+            let page = try apiDecoder.decode(EmergencyPlanController.Page.self, from: Data(body.utf8))
+            XCTAssertEqual(page.items.map(\.id), [ids.plan]); XCTAssertEqual(Set(page.items[0].due), [.review, .drill])
+            XCTAssertEqual(page.items[0].nextDrillOn, "2026-09-01", "three months after the last drill")
+
+            let (cookies, _, _) = try await signIn(app, "command")
+            try await app.call(.GET, "/governance/plans", beforeRequest: { $0.headers.cookie = cookies }) { res in
+                XCTAssertEqual(res.status, .ok)
+                XCTAssertTrue(res.body.string.contains("复审逾期") && res.body.string.contains("1 个现行预案复审或演练已逾期"), res.body.string)
+            }
+            try await app.call(.GET, "/governance/plans/export.csv", beforeRequest: { $0.headers.cookie = cookies }) { res in
+                XCTAssertTrue(res.body.string.contains("防汛应急预案") && res.body.string.contains("组织抢险"))
+            }
+            try await app.call(.GET, "/governance/systems", beforeRequest: { $0.headers.cookie = cookies }) { res in
+                XCTAssertTrue(res.body.string.contains("现行专项应急预案") && res.body.string.contains("总体应急方案尚未批准"), res.body.string)
+            }
+            // The form keeps what was typed when something is wrong.
+            let (c2, csrf, _) = try await signIn(app, "command")
+            try await app.call(.POST, "/governance/plans", beforeRequest: { req in
+                req.headers.cookie = c2
+                try req.content.encode(["_csrf": csrf, "name": "区公共卫生应急预案", "kind": "special", "type": "", "level": "2", "areaID": "\(f.district)",
+                                        "reviewDueOn": "2028-01-01", "drillIntervalMonths": "12", "steps": "发现疫情2小时内报告"], as: .urlEncodedForm)
+            }) { res in
+                XCTAssertEqual(res.status, .unprocessableEntity)
+                let html = res.body.string
+                XCTAssertTrue(html.contains("请选择事件类型")); XCTAssertTrue(html.contains("value=\"区公共卫生应急预案\"")); XCTAssertTrue(html.contains("发现疫情2小时内报告"))
+            }
+            (s, _) = try await apiCall(app, f, "grid", .GET, "/api/v1/emergency-plans"); XCTAssertEqual(s, .forbidden)
+        }
+    }
+}
