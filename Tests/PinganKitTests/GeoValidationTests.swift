@@ -12,7 +12,8 @@ final class GeoValidationTests: XCTestCase {
     }
 
     func testRealOutlineIsValid() throws {
-        XCTAssertEqual(GeoValidation.problems(try GeoFixtures.panyu()), [])
+        let panyu = try GeoFixtures.panyu()  // skips when the shared data is not beside the checkout
+        XCTAssertEqual(GeoValidation.problems(panyu), [])
     }
 
     func testStructuralProblemsWithBilingualMessages() {

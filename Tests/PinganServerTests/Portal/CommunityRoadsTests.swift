@@ -14,8 +14,9 @@ final class CommunityRoadsTests: XCTestCase {
             try await app.call(.GET, "/public/report") { res in
                 XCTAssertEqual(res.status, .ok)
                 let html = res.body.string
-                XCTAssertTrue(html.contains(#"<option value="\#(f.c1)" data-keywords="繁华路">德兴社区</option>"#), html)
-                XCTAssertTrue(html.contains(#"data-keywords="银平路">沙头社区</option>"#))
+                // Its roads, then the pinyin initials of its name and its street's (德兴社区 ← dxsq, 市桥街道 ← sqjd).
+                XCTAssertTrue(html.contains(#"<option value="\#(f.c1)" data-keywords="繁华路 dxsq sqjd">德兴社区</option>"#), html)
+                XCTAssertTrue(html.contains(#"data-keywords="银平路 stsq stjd">沙头社区</option>"#))
                 XCTAssertFalse(html.contains("繁华路1号"), "roads only, never an address")
                 XCTAssertFalse(html.contains("丽江花园"), "nor a place")
                 XCTAssertTrue(html.contains("输入社区、街道或道路名称查找"))
