@@ -38,3 +38,19 @@ final class EmergencyPlanRulesTests: XCTestCase {
                        ["接警后报告", "疏散群众", "设置警戒", "2小时内续报", "启动响应"])
     }
 }
+
+final class ActivationReportTests: XCTestCase {
+    func testTheReportCountsStepsAndMinutesFromTheStart() {
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let steps = [ActivationStepFact(text: "报告", outcome: .done, at: start.addingTimeInterval(9 * 60 + 59)),
+                     ActivationStepFact(text: "警戒", outcome: .done, at: start.addingTimeInterval(40 * 60)),
+                     ActivationStepFact(text: "转移", outcome: .skipped, at: start.addingTimeInterval(50 * 60)),
+                     ActivationStepFact(text: "评估", outcome: .open, at: nil)]
+        let r = ActivationReport.of(start: start, end: start.addingTimeInterval(95 * 60), now: start.addingTimeInterval(200 * 60), steps: steps)
+        XCTAssertEqual(r.minutes, 95)
+        XCTAssertEqual(r.lines.map(\.minutesAfterStart), [9, 40, 50, nil])
+        XCTAssertEqual([r.done, r.skipped, r.open], [2, 1, 1])
+        XCTAssertEqual(r.sentence(chinese: true), "历时95分钟，4项处置步骤完成2项、跳过1项、未完成1项")
+        XCTAssertEqual(ActivationReport.of(start: start, end: nil, now: start.addingTimeInterval(30 * 60), steps: []).minutes, 30, "still running: up to now")
+    }
+}

@@ -105,3 +105,49 @@ extension LocalDay {
         return LocalDay(year: ym.year, month: ym.month, day: min(c.day, LocalDay.daysIn(year: ym.year, month: ym.month)))!
     }
 }
+
+/// One step of a started plan (启动预案后的处置清单) as the after-action report reads it.
+public struct ActivationStepFact: Equatable, Sendable {
+    public enum Outcome: String, Codable, Sendable { case done, skipped, open }
+    public var text: String
+    public var outcome: Outcome
+    /// When it was reported done or skipped.
+    public var at: Date?
+    public init(text: String, outcome: Outcome, at: Date?) { self.text = text; self.outcome = outcome; self.at = at }
+}
+
+/// The after-action report (处置评估) of a started plan: how long the response took, which steps were done and when
+/// (minutes after the start), which were skipped or left open when it ended.
+public struct ActivationReport: Equatable, Sendable {
+    public struct Line: Equatable, Sendable {
+        public var seq: Int
+        public var text: String
+        public var outcome: ActivationStepFact.Outcome
+        public var minutesAfterStart: Int?
+    }
+    public var minutes: Int
+    public var lines: [Line]
+    public var done: Int { lines.filter { $0.outcome == .done }.count }
+    public var skipped: Int { lines.filter { $0.outcome == .skipped }.count }
+    public var open: Int { lines.filter { $0.outcome == .open }.count }
+
+    /// `end` nil: the response is still running (the report so far, up to `now`).
+    public static func of(start: Date, end: Date?, now: Date, steps: [ActivationStepFact]) -> ActivationReport {
+        let until = end ?? now
+        return ActivationReport(minutes: max(0, Int((until.timeIntervalSince(start) / 60).rounded(.down))),
+                                lines: steps.enumerated().map { i, s in
+                                    Line(seq: i + 1, text: s.text, outcome: s.outcome,
+                                         minutesAfterStart: s.at.map { max(0, Int(($0.timeIntervalSince(start) / 60).rounded(.down))) })
+                                })
+    }
+
+    /// 「历时95分钟，6项处置步骤完成4项、跳过1项、未完成1项」; while it runs, 「已进行…，…待办…项」.
+    public func sentence(chinese: Bool, running: Bool = false) -> String {
+        if running {
+            return chinese ? "已进行\(minutes)分钟，\(lines.count)项处置步骤完成\(done)项、跳过\(skipped)项、待办\(open)项"
+                           : "\(minutes) minutes so far; of \(lines.count) steps \(done) done, \(skipped) skipped, \(open) to do"
+        }
+        return chinese ? "历时\(minutes)分钟，\(lines.count)项处置步骤完成\(done)项、跳过\(skipped)项、未完成\(open)项"
+                       : "\(minutes) minutes; of \(lines.count) steps \(done) done, \(skipped) skipped, \(open) not done"
+    }
+}

@@ -44,4 +44,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateNotifications())
     app.migrations.add(CreateGridEventHelpers())
     app.migrations.add(CreateEmergencyPlans())
+    app.migrations.add(CreateEmergencyActivations())
 }

@@ -20,6 +20,11 @@ struct EmergencyPlanController: RouteCollection {
         r.post(":id", "drills", use: addDrill)
         routes.post("governance", "drills", ":id", "actions", use: addAction)
         routes.post("governance", "drill-actions", ":id", "done", use: complete)
+        r.post(":id", "activate", use: activate)
+        let act = routes.grouped("governance", "activations")
+        act.get(":id", use: showActivation)
+        act.post(":id", "step", use: stepActivation)
+        act.post(":id", "end", use: endActivation)
 
         let api = routes.grouped("api", "v1", "emergency-plans")
         api.get(use: apiList)
@@ -31,6 +36,11 @@ struct EmergencyPlanController: RouteCollection {
         api.post(":id", "drills", use: apiAddDrill)
         routes.post("api", "v1", "emergency-drills", ":id", "actions", use: apiAddAction)
         routes.post("api", "v1", "emergency-drill-actions", ":id", "done", use: apiComplete)
+        api.post(":id", "activate", use: apiActivate)
+        let apiAct = routes.grouped("api", "v1", "emergency-activations")
+        apiAct.get(":id", use: apiShowActivation)
+        apiAct.post(":id", "step", use: apiStepActivation)
+        apiAct.post(":id", "end", use: apiEndActivation)
     }
 
     struct Page: Content { var items: [EmergencyPlanDTO]; var page: PageInfo }
@@ -102,10 +112,13 @@ struct EmergencyPlanController: RouteCollection {
     }
 
     func detailPage(_ req: Request, _ p: EmergencyPlan, errors: FieldErrors = FieldErrors(), drill: EmergencyDrillInput = EmergencyDrillInput(),
-                    action: (drill: Int, input: EmergencyDrillActionInput)? = nil) async throws -> Response {
+                    action: (drill: Int, input: EmergencyDrillActionInput)? = nil, start: EmergencyActivationInput = EmergencyActivationInput()) async throws -> Response {
         let dto = try await EmergencyPlanService.detail(req, p)
-        return EmergencyPlanViews.detail(req, dto, canManage: try await EmergencyPlanService.canManage(req, p), canRecord: try req.user.role.can(.editGovernance),
-                                         errors: errors, drillInput: drill, actionInput: action)
+        let canManage = try await EmergencyPlanService.canManage(req, p)
+        let responses = EmergencyPlanViews.activations(req, dto, try await EmergencyActivationService.list(req, p), canManage: canManage,
+                                                       errors: errors, input: start)
+        return EmergencyPlanViews.detail(req, dto, canManage: canManage, canRecord: try req.user.role.can(.editGovernance),
+                                         errors: errors, drillInput: drill, actionInput: action, responses: responses)
     }
 
     @Sendable func show(req: Request) async throws -> Response { try await detailPage(req, try await plan(req)) }
@@ -168,6 +181,69 @@ struct EmergencyPlanController: RouteCollection {
             try await EmergencyPlanService.complete(req, a, note: input.note)
             return req.redirect(to: "/governance/plans/\(p.id!)")
         } catch let e as FieldErrors { return try await detailPage(req, p, errors: e) }
+    }
+
+    // MARK: starting a plan (启动)
+
+    @Sendable func activate(req: Request) async throws -> Response {
+        let p = try await plan(req)
+        let input = (try? req.content.decode(EmergencyActivationInput.self)) ?? EmergencyActivationInput()
+        do {
+            let a = try await EmergencyActivationService.start(req, p, input)
+            return req.redirect(to: "/governance/activations/\(a.id!)")
+        } catch let e as FieldErrors { return try await detailPage(req, p, errors: e, start: input) }
+    }
+
+    func activationPage(_ req: Request, _ p: EmergencyPlan, _ a: EmergencyActivation, errors: FieldErrors = FieldErrors(),
+                        input: EmergencyActivationInput = EmergencyActivationInput()) async throws -> Response {
+        EmergencyPlanViews.activation(req, try await EmergencyActivationService.dto(req, p, a), canRecord: try req.user.role.can(.editGovernance),
+                                      canManage: try await EmergencyPlanService.canManage(req, p), errors: errors, input: input)
+    }
+
+    @Sendable func showActivation(req: Request) async throws -> Response {
+        let (p, a) = try await EmergencyActivationService.find(req, req.parameters.get("id", as: Int.self))
+        return try await activationPage(req, p, a)
+    }
+
+    @Sendable func stepActivation(req: Request) async throws -> Response {
+        let (p, a) = try await EmergencyActivationService.find(req, req.parameters.get("id", as: Int.self))
+        let input = (try? req.content.decode(EmergencyActivationInput.self)) ?? EmergencyActivationInput()
+        do {
+            try await EmergencyActivationService.step(req, p, a, input)
+            return req.redirect(to: "/governance/activations/\(a.id!)")
+        } catch let e as FieldErrors { return try await activationPage(req, p, a, errors: e, input: input) }
+    }
+
+    @Sendable func endActivation(req: Request) async throws -> Response {
+        let (p, a) = try await EmergencyActivationService.find(req, req.parameters.get("id", as: Int.self))
+        let input = (try? req.content.decode(EmergencyActivationInput.self)) ?? EmergencyActivationInput()
+        do {
+            try await EmergencyActivationService.end(req, p, a, input)
+            return req.redirect(to: "/governance/activations/\(a.id!)")
+        } catch let e as FieldErrors { return try await activationPage(req, p, a, errors: e, input: input) }
+    }
+
+    @Sendable func apiActivate(req: Request) async throws -> Response {
+        let p = try await plan(req)
+        let a = try await EmergencyActivationService.start(req, p, try req.content.decode(EmergencyActivationInput.self))
+        return try json(try await EmergencyActivationService.dto(req, p, a), status: .created)
+    }
+
+    @Sendable func apiShowActivation(req: Request) async throws -> Response {
+        let (p, a) = try await EmergencyActivationService.find(req, req.parameters.get("id", as: Int.self))
+        return try json(try await EmergencyActivationService.dto(req, p, a))
+    }
+
+    @Sendable func apiStepActivation(req: Request) async throws -> Response {
+        let (p, a) = try await EmergencyActivationService.find(req, req.parameters.get("id", as: Int.self))
+        try await EmergencyActivationService.step(req, p, a, try req.content.decode(EmergencyActivationInput.self))
+        return try json(try await EmergencyActivationService.dto(req, p, a))
+    }
+
+    @Sendable func apiEndActivation(req: Request) async throws -> Response {
+        let (p, a) = try await EmergencyActivationService.find(req, req.parameters.get("id", as: Int.self))
+        try await EmergencyActivationService.end(req, p, a, try req.content.decode(EmergencyActivationInput.self))
+        return try json(try await EmergencyActivationService.dto(req, p, a))
     }
 
     // MARK: API

@@ -119,7 +119,7 @@ enum EmergencyPlanViews {
     }
 
     static func detail(_ req: Request, _ p: EmergencyPlanDTO, canManage: Bool, canRecord: Bool, errors: FieldErrors,
-                       drillInput: EmergencyDrillInput, actionInput: (drill: Int, input: EmergencyDrillActionInput)?) -> Response {
+                       drillInput: EmergencyDrillInput, actionInput: (drill: Int, input: EmergencyDrillActionInput)?, responses: Node) -> Response {
         let L = req.lang
         var kv: [Node] = []
         func row(_ zh: String, _ en: String, _ v: Node) { kv.append(.dt(.text(L.t(zh, en)))); kv.append(.dd(v)) }
@@ -196,6 +196,76 @@ enum EmergencyPlanViews {
             .div(.class("toolbar"), .h1(.text(p.name + " ")), dueBadges(L, p.due),
                  .button(.type("button"), .class("btn secondary no-print"), .attr("data-print", "1"), .text(L.t("打印", "Print")))),
             manage, superseded(L, p),
-            .div(.class("grid2"), .div(info, versions), .div(drillForm, drills)))
+            .div(.class("grid2"), .div(info, versions), .div(responses, drillForm, drills)))
+    }
+}
+
+extension EmergencyPlanViews {
+    /// On an approved plan's page: start it for a real event, and its past and running responses.
+    static func activations(_ req: Request, _ p: EmergencyPlanDTO, _ rows: [EmergencyActivation], canManage: Bool, errors: FieldErrors, input: EmergencyActivationInput) -> Node {
+        let L = req.lang, cal = req.localCalendar
+        let canStart = canManage && p.status == .approved
+        let form: Node = !canStart ? .empty : .form(.method("post"), .action("/governance/plans/\(p.id)/activate"), .class("no-print"),
+            Layout.csrfField(req),
+            .div(.class("form"),
+                Form.field(L.t("发生了什么", "What happened"), "event", errors, wide: true, Form.input("event", input.event, required: true, extra: .attr("maxlength", "500"))),
+                Form.field(L.t("响应级别", "Response level"), "level", errors, Form.select("level", EmergencyLevel.allCases.map { ($0.rawValue, L.t($0.nameZh, $0.nameEn)) }, selected: input.level ?? p.level.rawValue, required: true))),
+            .p(.button(.type("submit"), .class("danger"), .text(L.t("启动预案", "Start the plan"))),
+               .span(.class("small muted"), .text(L.t("　处置步骤生成清单，并通知责任单位和区指挥中心", "  the steps become a checklist; the units and the district command are told")))))
+        guard !rows.isEmpty || canStart else { return .empty }
+        return .div(.class("card"), .h2(.text(L.t("启动与处置", "Responses"))), form,
+            rows.isEmpty ? .empty : .group(rows.map { a in
+                .p(.a(.href("/governance/activations/\(a.id!)"), .text(cal.formatDateTime(a.startedAt) + " · " + a.event)), .text(" "),
+                   a.endedAt == nil ? .span(.class("badge received"), .text(L.t("处置中", "Running"))) : .span(.class("badge closed"), .text(L.t("已结束", "Ended"))))
+            }))
+    }
+
+    static func activation(_ req: Request, _ a: EmergencyActivationDTO, canRecord: Bool, canManage: Bool, errors: FieldErrors, input: EmergencyActivationInput) -> Response {
+        let L = req.lang, cal = req.localCalendar
+        func outcome(_ s: EmergencyActivationStepDTO) -> Node {
+            switch s.outcome {
+            case .done: return .span(.class("badge closed"), .text(L.t("已完成", "Done")))
+            case .skipped: return .span(.class("badge prev"), .text(L.t("已跳过", "Skipped")))
+            case .open: return .span(.class("badge " + (a.running ? "dispatched" : "received")), .text(a.running ? L.t("待办", "To do") : L.t("未完成", "Not done")))
+            }
+        }
+        let rows: [Node] = a.steps.map { s in
+            .tr(.td(.text("\(s.seq)")),
+                .td(.div(.text(s.text)), s.note.isEmpty ? .empty : .div(.class("small muted"), .text(s.note)),
+                    .div(.class("small"), outcome(s), .text(s.at.map { " " + cal.formatDateTime($0) } ?? ""),
+                         .text(s.minutesAfterStart.map { L.t("（启动后\($0)分钟）", " (+\($0) min)") } ?? ""), .text(s.by.map { " · " + $0 } ?? "")),
+                    (a.running && canRecord && s.outcome == .open)
+                    ? .form(.method("post"), .action("/governance/activations/\(a.id)/step"), .class("inline no-print"), Layout.csrfField(req),
+                            .input(.type("hidden"), .name("seq"), .value("\(s.seq)")),
+                            .input(.type("text"), .name("note"), .value(input.seq == "\(s.seq)" ? (input.note ?? "") : ""), .placeholder(L.t("情况（跳过须写原因）", "Note (why, if skipped)")),
+                                   .attr("aria-label", L.t("情况", "Note"))),
+                            .button(.type("submit"), .name("outcome"), .value("done"), .text(L.t("完成", "Done"))),
+                            .button(.type("submit"), .name("outcome"), .value("skipped"), .class("secondary"), .text(L.t("跳过", "Skip"))),
+                            input.seq == "\(s.seq)" ? (errors["note"] ?? errors["outcome"]).map { .span(.class("field-error"), .attr("role", "alert"), .text($0)) } ?? .empty : .empty)
+                    : .empty))
+        }
+        let end: Node = !(a.running && canManage) ? .empty : .form(.method("post"), .action("/governance/activations/\(a.id)/end"), .class("card no-print"), Layout.csrfField(req),
+            .h2(.text(L.t("结束响应", "End the response"))),
+            .div(.class("form"), Form.field(L.t("处置总结和经验教训", "What was learnt"), "lessons", errors, wide: true, Form.textarea("lessons", input.lessons))),
+            .p(.button(.type("submit"), .text(L.t("结束响应并生成评估", "End and write the report")))))
+        return .page(req, title: a.plan + " · " + a.event, status: errors.isEmpty ? .ok : .unprocessableEntity,
+            .div(.class("breadcrumb no-print"), .a(.href("/governance/plans"), .text(L.t("应急预案", "Emergency plans"))), " › ",
+                 .a(.href("/governance/plans/\(a.planID)"), .text(a.plan)), " › ", .text(L.t("启动记录", "Response"))),
+            .div(.class("toolbar"), .h1(.text(a.running ? L.t("处置清单", "Checklist") : L.t("处置评估报告", "After-action report"))),
+                 .button(.type("button"), .class("btn secondary no-print"), .attr("data-print", "1"), .text(L.t("打印", "Print")))),
+            .div(.class("card"),
+                .dl(.class("kv"),
+                    .dt(.text(L.t("预案", "Plan"))), .dd(.text(a.plan)),
+                    .dt(.text(L.t("事件", "Event"))), .dd(.text(a.event)),
+                    .dt(.text(L.t("响应级别", "Level"))), .dd(.text(L.t(a.level.nameZh, a.level.nameEn))),
+                    .dt(.text(L.t("启动", "Started"))), .dd(.text(cal.formatDateTime(a.startedAt) + (a.startedBy.map { " · " + $0 } ?? ""))),
+                    .dt(.text(L.t("结束", "Ended"))), .dd(a.endedAt.map { .text(cal.formatDateTime($0)) } ?? .span(.class("badge received"), .text(L.t("处置中", "Running"))))),
+                .p(.strong(.text(a.summary))),
+                a.lessons.isEmpty ? .empty : .group([.h3(.text(L.t("总结和经验教训", "What was learnt"))), .p(.class("pre"), .text(a.lessons))])),
+            Form.errorSummary(req, errors),
+            .div(.class("scroll"), .table(.class("data"),
+                .thead(.tr(.th(.text("#")), .th(.text(L.t("处置步骤与情况", "Step and state"))))),
+                .element("tbody", rows))),
+            end)
     }
 }

@@ -6,7 +6,7 @@ import PinganKit
 /// Walks every registered route with every role, in scope and out of scope. A route added
 /// without an entry here fails the suite, so nothing ships unscoped by accident.
 final class RouteWalkTests: XCTestCase {
-    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob, siteImportJob, incidentImportJob, gridEvent, photo, unit, category, calendarDay, patrolFinding, pushMessage, inboxCopy, petition, meeting, meetingAction, group, officeCommunity, campaign, campaignTarget, staffNotice, outboxMessage, emergencyPlan, emergencyDrill, emergencyDrillAction }
+    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob, siteImportJob, incidentImportJob, gridEvent, photo, unit, category, calendarDay, patrolFinding, pushMessage, inboxCopy, petition, meeting, meetingAction, group, officeCommunity, campaign, campaignTarget, staffNotice, outboxMessage, emergencyPlan, emergencyDrill, emergencyDrillAction, emergencyActivation }
     /// `also`: a second permission the route needs (taking a patrol finding up as an event needs to see patrols and to report events).
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false; var also: Permission? = nil }
 
@@ -231,6 +231,14 @@ final class RouteWalkTests: XCTestCase {
         "POST governance/plans/:id/drills": .init(permission: .editGovernance, target: .emergencyPlan),
         "POST governance/drills/:id/actions": .init(permission: .editGovernance, target: .emergencyDrill),
         "POST governance/drill-actions/:id/done": .init(permission: .editGovernance, target: .emergencyDrillAction),
+        "POST governance/plans/:id/activate": .init(permission: .runCampaigns, target: .emergencyPlan),
+        "GET governance/activations/:id": .init(permission: .viewGovernance, target: .emergencyActivation),
+        "POST governance/activations/:id/step": .init(permission: .editGovernance, target: .emergencyActivation),
+        "POST governance/activations/:id/end": .init(permission: .runCampaigns, target: .emergencyActivation),
+        "POST api/v1/emergency-plans/:id/activate": .init(permission: .runCampaigns, target: .emergencyPlan),
+        "GET api/v1/emergency-activations/:id": .init(permission: .viewGovernance, target: .emergencyActivation),
+        "POST api/v1/emergency-activations/:id/step": .init(permission: .editGovernance, target: .emergencyActivation),
+        "POST api/v1/emergency-activations/:id/end": .init(permission: .runCampaigns, target: .emergencyActivation),
         "GET api/v1/emergency-plans": .init(permission: .viewGovernance),
         "POST api/v1/emergency-plans": .init(permission: .runCampaigns),
         "GET api/v1/emergency-plans/:id": .init(permission: .viewGovernance, target: .emergencyPlan),
@@ -763,6 +771,7 @@ final class RouteWalkTests: XCTestCase {
                     case .emergencyPlan: inID = emergencyInside.plan; outID = wholeDistrict.contains(user) ? nil : emergencyOutside.plan
                     case .emergencyDrill: inID = emergencyInside.drill; outID = wholeDistrict.contains(user) ? nil : emergencyOutside.drill
                     case .emergencyDrillAction: inID = emergencyInside.action; outID = wholeDistrict.contains(user) ? nil : emergencyOutside.action
+                    case .emergencyActivation: inID = emergencyInside.activation; outID = wholeDistrict.contains(user) ? nil : emergencyOutside.activation
                     case .meeting: inID = meetingInside.meeting; outID = wholeDistrict.contains(user) ? nil : meetingOutside.meeting
                     case .meetingAction: inID = meetingInside.action; outID = wholeDistrict.contains(user) ? nil : meetingOutside.action
                     case .calendarDay:

@@ -5,7 +5,7 @@ import PinganKit
 @testable import PinganServer
 
 /// An approved plan of `area` with one drill and one open follow-up, for scope tests.
-func insertEmergencyPlan(_ app: Application, _ f: Fixture, area: Int) async throws -> (plan: Int, drill: Int, action: Int) {
+func insertEmergencyPlan(_ app: Application, _ f: Fixture, area: Int) async throws -> (plan: Int, drill: Int, action: Int, activation: Int) {
     let unit = ResponsibleUnit(name: "应急管理局\(area)", kind: .housing, divisionID: f.district); try await unit.create(on: app.db)
     let p = EmergencyPlan()
     p.familyID = 0; p.version = 1; p.kind = .special; p.type = .flood; p.level = .four; p.areaDivisionID = area; p.name = "防汛应急预案\(area)"
@@ -20,7 +20,13 @@ func insertEmergencyPlan(_ app: Application, _ f: Fixture, area: Int) async thro
     let a = EmergencyDrillAction()
     a.drillID = d.id!; a.text = "补充沙袋"; a.owner = "街道办"; a.dueOn = "2099-01-01"; a.doneNote = ""; a.createdByID = f.users["admin"]!
     try await a.create(on: app.db)
-    return (p.id!, d.id!, a.id!)
+    let r = EmergencyActivation()
+    r.planID = p.id!; r.familyID = p.id!; r.event = "暴雨"; r.level = .four; r.startedAt = Date(); r.startedByID = f.users["admin"]!; r.lessons = ""
+    try await r.create(on: app.db)
+    let s = EmergencyActivationStep()
+    s.activationID = r.id!; s.seq = 1; s.text = "启动预案"; s.outcome = .open; s.note = ""
+    try await s.create(on: app.db)
+    return (p.id!, d.id!, a.id!, r.id!)
 }
 
 /// Issue 20 §1 (first part): emergency plans (应急预案) kept in versions — drafted, approved, revised, superseded —, their
@@ -107,6 +113,58 @@ final class EmergencyPlanTests: XCTestCase {
             let audited = try await AuditEvent.query(on: app.db).filter(\.$action ~~ ["emergency_plan.create", "emergency_plan.update", "emergency_plan.approve", "emergency_plan.revise",
                                                                                        "emergency_drill.create", "emergency_drill_action.create", "emergency_drill_action.done"]).count()
             XCTAssertEqual(audited, 8)
+        }
+    }
+
+    func testAPlanStartedForARealEventBecomesAChecklistAndAReport() async throws {
+        try await withApp { app, f in
+            let unitA = ResponsibleUnit(name: "区住房城乡建设局", kind: .housing, divisionID: f.district); try await unitA.create(on: app.db)
+            let staff = User(username: "unitstaff", displayName: "住建值班员", passwordHash: "!", role: .unitStaff, scopeDivisionID: nil, unitID: unitA.id!)
+            try await staff.create(on: app.db)
+            var (s, body) = try await apiCall(app, f, "command", .POST, "/api/v1/emergency-plans",
+                #"{"name":"番禺区防汛应急预案","kind":"special","type":"flood","level":"2","areaID":"\#(f.district)","reviewDueOn":"2030-01-01","drillIntervalMonths":"12","steps":"报告区应急办\n巡查易涝点\n转移群众","units":{"\#(unitA.id!)":"危房巡查"}}"#)
+            XCTAssertEqual(s, .created, body)
+            let plan = try apiDecoder.decode(EmergencyPlanDTO.self, from: Data(body.utf8))
+            (s, _) = try await apiCall(app, f, "command", .POST, "/api/v1/emergency-plans/\(plan.id)/activate", #"{"event":"暴雨","level":"2"}"#)
+            XCTAssertEqual(s, .conflict, "a draft is not started")
+            (s, _) = try await apiCall(app, f, "command", .POST, "/api/v1/emergency-plans/\(plan.id)/approve"); XCTAssertEqual(s, .ok)
+            (s, body) = try await apiCall(app, f, "command", .POST, "/api/v1/emergency-plans/\(plan.id)/activate", #"{"event":"","level":"9"}"#)
+            XCTAssertEqual(s, .unprocessableEntity); XCTAssertTrue(body.contains("\"event\":") && body.contains("\"level\":"), body)
+            (s, body) = try await apiCall(app, f, "command", .POST, "/api/v1/emergency-plans/\(plan.id)/activate", #"{"event":"特大暴雨，市桥河超警戒水位","level":"2"}"#)
+            XCTAssertEqual(s, .created, body)
+            var run = try apiDecoder.decode(EmergencyActivationDTO.self, from: Data(body.utf8))
+            XCTAssertEqual(run.steps.map(\.text), ["报告区应急办", "巡查易涝点", "转移群众"]); XCTAssertTrue(run.running)
+            let told = try await StaffNotice.query(on: app.db).filter(\.$userID == staff.id!).filter(\.$kind == .emergency).count()
+            XCTAssertEqual(told, 1, "the plan's unit is told")
+            (s, body) = try await apiCall(app, f, "command", .POST, "/api/v1/emergency-plans/\(plan.id)/activate", #"{"event":"又一次","level":"2"}"#)
+            XCTAssertEqual(s, .unprocessableEntity, "one response at a time"); XCTAssertTrue(body.contains("已在启动中"), body)
+
+            // Steps: done with a note, skipped only with a reason, each once; another street's officer sees nothing.
+            (s, _) = try await apiCall(app, f, "officer", .POST, "/api/v1/emergency-activations/\(run.id)/step", #"{"seq":"1","outcome":"done","note":"已电话报告"}"#); XCTAssertEqual(s, .ok)
+            (s, _) = try await apiCall(app, f, "officer", .POST, "/api/v1/emergency-activations/\(run.id)/step", #"{"seq":"1","outcome":"done"}"#); XCTAssertEqual(s, .conflict)
+            (s, body) = try await apiCall(app, f, "officer", .POST, "/api/v1/emergency-activations/\(run.id)/step", #"{"seq":"3","outcome":"skipped"}"#)
+            XCTAssertEqual(s, .unprocessableEntity); XCTAssertTrue(body.contains("\"note\":"), body)
+            (s, _) = try await apiCall(app, f, "officer", .POST, "/api/v1/emergency-activations/\(run.id)/step", #"{"seq":"3","outcome":"skipped","note":"水位回落，无需转移"}"#); XCTAssertEqual(s, .ok)
+            (s, _) = try await apiCall(app, f, "analyst", .POST, "/api/v1/emergency-activations/\(run.id)/step", #"{"seq":"2","outcome":"done"}"#); XCTAssertEqual(s, .forbidden)
+            (s, _) = try await apiCall(app, f, "grid", .GET, "/api/v1/emergency-activations/\(run.id)"); XCTAssertEqual(s, .forbidden)
+
+            // Ending needs the lessons; the report counts what was done, skipped and left open.
+            (s, body) = try await apiCall(app, f, "command", .POST, "/api/v1/emergency-activations/\(run.id)/end", #"{"lessons":""}"#)
+            XCTAssertEqual(s, .unprocessableEntity); XCTAssertTrue(body.contains("\"lessons\":"), body)
+            (s, _) = try await apiCall(app, f, "officer", .POST, "/api/v1/emergency-activations/\(run.id)/end", #"{"lessons":"x"}"#); XCTAssertEqual(s, .forbidden)
+            (s, body) = try await apiCall(app, f, "command", .POST, "/api/v1/emergency-activations/\(run.id)/end", #"{"lessons":"易涝点巡查力量不足，需增配抽水泵"}"#)
+            XCTAssertEqual(s, .ok, body)
+            run = try apiDecoder.decode(EmergencyActivationDTO.self, from: Data(body.utf8))
+            XCTAssertFalse(run.running); XCTAssertEqual(run.steps.map(\.outcome), [.done, .open, .skipped])
+            XCTAssertTrue(run.summary.hasSuffix("3项处置步骤完成1项、跳过1项、未完成1项"), run.summary)
+            (s, _) = try await apiCall(app, f, "officer", .POST, "/api/v1/emergency-activations/\(run.id)/step", #"{"seq":"2","outcome":"done"}"#); XCTAssertEqual(s, .conflict)
+            let (cookies, _, _) = try await signIn(app, "command")
+            try await app.call(.GET, "/governance/activations/\(run.id)", beforeRequest: { $0.headers.cookie = cookies }) { res in
+                XCTAssertEqual(res.status, .ok)
+                XCTAssertTrue(res.body.string.contains("处置评估报告") && res.body.string.contains("水位回落，无需转移") && res.body.string.contains("易涝点巡查力量不足"))
+            }
+            let audited = try await AuditEvent.query(on: app.db).filter(\.$action ~~ ["emergency_plan.activate", "emergency_activation.step", "emergency_activation.end"]).count()
+            XCTAssertEqual(audited, 4)
         }
     }
 
