@@ -99,7 +99,11 @@ enum AnalysisData {
             .where("preventable", .equal, true)
             .where(SQLColumn(column), .greaterThanOrEqual, SQLBind(range.lowerBound))
             .where(SQLColumn(column), .lessThan, SQLBind(range.upperBound))
-        return try await restrict(q, units).groupBy("community_id").groupBy("subcategory").all(decoding: CountRow.self)
+        // Read column by column: SQLKit's Decodable path was a fifth of the year-end summary's CPU (bench/EXPORTS.md).
+        return try await restrict(q, units).groupBy("community_id").groupBy("subcategory").all().map {
+            CountRow(community_id: try $0.decode(column: "community_id", as: Int.self), subcategory: try $0.decode(column: "subcategory", as: String.self),
+                     n: try $0.decode(column: "n", as: Int.self))
+        }
     }
 
     /// The district's preventable subcategories from its own code table (order as configured).

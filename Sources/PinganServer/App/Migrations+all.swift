@@ -45,4 +45,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateGridEventHelpers())
     app.migrations.add(CreateEmergencyPlans())
     app.migrations.add(CreateEmergencyActivations())
+    app.migrations.add(CoverClearanceAndHotGridReads())
 }

@@ -88,6 +88,11 @@ final class PerceptionResult: Model, @unchecked Sendable {
     init() {}
 }
 
+/// Read for every month the year-end summary scores (`ListedFields`: no reflection per row).
+extension PerceptionResult: ListedFields {
+    var properties: [any AnyProperty] { [$id, $communityID, $period, $respondents, $satisfied, $source, $enteredByID, $createdAt] }
+}
+
 struct CreateAssessment: AsyncMigration {
     func prepare(on db: any Database) async throws {
         try await db.schema("cadres")

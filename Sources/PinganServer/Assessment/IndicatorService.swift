@@ -91,12 +91,14 @@ enum IndicatorService {
         let grids = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("divisions")
             .where("level", .equal, DivisionLevel.grid.rawValue).first(decoding: N.self)?.n ?? 0
         let hot = HotGrids.select(counts: counts, gridCount: grids, share: fw.hotGridShare)
-        struct L: Decodable { var community_id: Int; var start_minute: Int; var end_minute: Int; var grid_ids: String }
+        struct L { var community_id: Int; var start_minute: Int; var end_minute: Int; var grid_ids: String }
         var minutes: [Int: Double] = [:], hotMinutes: [Int: Double] = [:]
         var any = false
         // unscoped: indicators are computed for every station
-        for l in try await sql.select().column("community_id").column("start_minute").column("end_minute").column("grid_ids").from("patrol_logs")
-            .where("day", .greaterThanOrEqual, SQLBind("\(first)-01")).where("day", .lessThan, SQLBind("\(last.next)-01")).all(decoding: L.self) {
+        for row in try await sql.select().column("community_id").column("start_minute").column("end_minute").column("grid_ids").from("patrol_logs")
+            .where("day", .greaterThanOrEqual, SQLBind("\(first)-01")).where("day", .lessThan, SQLBind("\(last.next)-01")).all() {
+            let l = L(community_id: try row.decode(column: "community_id", as: Int.self), start_minute: try row.decode(column: "start_minute", as: Int.self),
+                      end_minute: try row.decode(column: "end_minute", as: Int.self), grid_ids: try row.decode(column: "grid_ids", as: String.self))
             any = true
             var m = Double(l.end_minute - l.start_minute)
             if m <= 0 { m += 24 * 60 }

@@ -10,5 +10,6 @@ enum ListedFieldsRegistry {
     /// Every conforming model, for the test.
     static let models: [any ListedFields.Type] = [User.self, UserSession.self, Division.self, GridEvent.self, GridEventCategoryRow.self,
                                                   ResponsibleUnit.self, GridEventStep.self, Incident.self,
-                                                  WorkLog.self, Team.self, TeamMember.self, PatrolPlanRecord.self, PatrolPlanMember.self, PatrolLogRecord.self]
+                                                  WorkLog.self, Team.self, TeamMember.self, PatrolPlanRecord.self, PatrolPlanMember.self, PatrolLogRecord.self,
+                                                  PerceptionResult.self]
 }
