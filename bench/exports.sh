@@ -3,7 +3,8 @@
 # the year-end summary, each ≤ 300 ms. Creates a fresh demo database (the run command's defaults), signs in with an
 # API token, warms each path once, then times RUNS requests of each and prints median, max and the ratio to 300 ms.
 #   bench/exports.sh [RUNS]     default 7. BIN=… the binary (default .build/release/pingan);
-#   BIN_BEFORE=… also times another build on the same database, alternating, for a side-by-side comparison.
+#   BIN_BEFORE=… also times another build, alternating, for a side-by-side comparison — on its own demo database
+#   (DB_BEFORE, seeded by that build: a newer build's migrations, e.g. its indexes, must not help the older one).
 # Results: bench/EXPORTS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,11 +16,14 @@ LIMIT_MS=300
 [ -x "$BIN" ] || swift build -c release --product pingan
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(swift --version 2>/dev/null | head -1)"
 if [ ! -f "$DB" ]; then PINGAN_DB="$DB" "$BIN" demo --db "$DB" --no-serve >/dev/null 2>&1; fi
+DB_BEFORE=${DB_BEFORE:-/tmp/pingan-bench-exports-before.sqlite}
+if [ -n "${BIN_BEFORE:-}" ] && [ ! -f "$DB_BEFORE" ]; then PINGAN_DB="$DB_BEFORE" "$BIN_BEFORE" demo --db "$DB_BEFORE" --no-serve >/dev/null 2>&1; fi
 echo "demo: $(sqlite3 "$DB" "SELECT COUNT(*) FROM incidents") incidents, $(sqlite3 "$DB" "SELECT COUNT(*) FROM patrol_plans") patrol plans, $(sqlite3 "$DB" "SELECT COUNT(*) FROM patrol_logs") patrol logs, $(sqlite3 "$DB" "SELECT COUNT(*) FROM work_logs") work-log lines"
-token=$(PINGAN_DB="$DB" "$BIN" token create --username admin --name bench 2>/dev/null | grep -oE '[A-Za-z0-9_-]{30,}' | head -1)
 year=$(date +%Y)
-run() {  # label binary
-  PINGAN_DB="$DB" "$2" serve --port "$PORT" >/tmp/pingan-bench-exports-serve.log 2>&1 &
+run() {  # label binary database
+  local token
+  token=$(PINGAN_DB="$3" "$2" token create --username admin --name bench 2>/dev/null | grep -oE '[A-Za-z0-9_-]{30,}' | head -1)
+  PINGAN_DB="$3" "$2" serve --port "$PORT" >/tmp/pingan-bench-exports-serve.log 2>&1 &
   local srv=$!
   for _ in $(seq 1 60); do curl -s "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.5; done
   printf "%-10s %-38s %6s %8s %9s %7s %s\n" build path status bytes median_ms max_ms "ratio to ${LIMIT_MS} ms"
@@ -39,7 +43,7 @@ run() {  # label binary
   kill $srv; wait $srv 2>/dev/null || true
 }
 for round in 1 2; do
-  run this "$BIN"
-  [ -n "${BIN_BEFORE:-}" ] && run before "$BIN_BEFORE"
+  run this "$BIN" "$DB"
+  [ -n "${BIN_BEFORE:-}" ] && run before "$BIN_BEFORE" "$DB_BEFORE"
   [ -n "${BIN_BEFORE:-}" ] || break
 done

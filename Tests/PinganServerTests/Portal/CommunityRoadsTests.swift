@@ -19,7 +19,7 @@ final class CommunityRoadsTests: XCTestCase {
                 XCTAssertTrue(html.contains(#"data-keywords="银平路 stsq stjd">沙头社区</option>"#))
                 XCTAssertFalse(html.contains("繁华路1号"), "roads only, never an address")
                 XCTAssertFalse(html.contains("丽江花园"), "nor a place")
-                XCTAssertTrue(html.contains("输入社区、街道或道路名称查找"))
+                XCTAssertTrue(html.contains("输入社区、街道、道路名称或拼音首字母查找"))
             }
         }
     }
