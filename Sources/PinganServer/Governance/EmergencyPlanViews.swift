@@ -129,7 +129,8 @@ enum EmergencyPlanViews {
         row("适用区域", "Area", .text(p.area ?? ""))
         row("版本", "Version", .group([.text("v\(p.version) "), statusBadge(L, p.status), .text(p.approvedOn.map { L.t("　\($0) 批准", "  approved \($0)") } ?? "")]))
         row("复审日期", "Review by", .group([.text(p.reviewDueOn + " "), p.due.contains(.review) ? dueBadges(L, [.review]) : .empty]))
-        row("演练", "Drills", .group([.text(L.t("每 \(p.drillIntervalMonths) 个月；最近 ", "every \(p.drillIntervalMonths) months; last ") + (p.lastDrillOn ?? L.t("未演练", "never"))
+        row("演练", "Drills", .group([.text(L.t("每 \(p.drillIntervalMonths) 个月；", "every \(p.drillIntervalMonths) months; ")
+                                          + (p.lastDrillOn.map { L.t("最近 \($0)", "last \($0)") } ?? L.t("尚未演练", "not drilled yet"))
                                           + (p.nextDrillOn.map { L.t("；下次 \($0) 前", "; next by \($0)") } ?? (p.status == .draft ? L.t("；批准后起算", "; counted from approval") : ""))),
                                      p.due.contains(.drill) ? .group([.text(" "), dueBadges(L, [.drill])]) : .empty]))
         let gaps = errors.fields.keys.filter { ["units", "steps", "reviewDue"].contains($0) }
