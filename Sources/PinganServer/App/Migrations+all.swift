@@ -46,4 +46,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateEmergencyPlans())
     app.migrations.add(CreateEmergencyActivations())
     app.migrations.add(CoverClearanceAndHotGridReads())
+    app.migrations.add(CreateResponseTeams())
 }

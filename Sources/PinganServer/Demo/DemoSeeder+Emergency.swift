@@ -77,6 +77,58 @@ extension DemoSeeder {
             units: [(police, "现场秩序和安全"), (urban, "协助清理现场")], resources: "")
         try await plan("市桥街道消防安全应急预案", kind: .special, type: .fire, level: .four, area: street.id!, approvedMonthsAgo: nil, interval: 6,
             steps: ["社区微型消防站3分钟到场", "组织楼栋长疏散住户"], units: [(fire, "业务指导")], resources: "街道微型消防站3个")
-        _ = general
+        try await seedResponseTeams(db: db, district: district, street: street, command: command, floodPlan: flood, generalPlan: general, today: today)
+    }
+
+    /// Two teams (应急处突队伍): the district's flood rescue team on the flood plan and the demo street's public-order
+    /// response team on the general plan; members from staff and the street's joint-defence members, a week of roster
+    /// with a gap so the team page shows one, and one skill missing.
+    func seedResponseTeams(db: any Database, district: Division, street: Division, command: Int, floodPlan: EmergencyPlan, generalPlan: EmergencyPlan,
+                           today: LocalDay) async throws {
+        let staff = try await User.query(on: db).filter(\.$username ~~ ["officer", "chief", "grid", "command"]).all()
+        func user(_ name: String) -> Int? { staff.first { $0.username == name }?.id }
+        let communities = try await Division.query(on: db).filter(\.$parentID == street.id!).all().compactMap(\.id)
+        let locals = communities.isEmpty ? [] : try await TeamMember.query(on: db).filter(\.$communityID ~~ communities).filter(\.$status == .active).sort(\.$id).range(0..<6).all()
+        func team(_ name: String, area: Int, types: [EmergencyType], phone: String, equipment: String) async throws -> ResponseTeam {
+            let t = ResponseTeam()
+            t.areaDivisionID = area; t.name = name; t.types = types.map(\.rawValue).joined(separator: ","); t.dutyPhone = phone; t.equipment = equipment
+            t.note = ""; t.active = true; t.createdByID = command
+            try await t.create(on: db)
+            return t
+        }
+        func member(_ t: ResponseTeam, user: Int? = nil, teamMember: Int? = nil, role: ResponseTeamRole, skills: [ResponseSkill]) async throws -> Int? {
+            guard user != nil || teamMember != nil else { return nil }
+            let m = ResponseTeamMember()
+            m.teamID = t.id!; m.userID = user; m.teamMemberID = teamMember; m.role = role; m.skills = ResponseSkill.encode(skills)
+            try await m.create(on: db)
+            return m.id
+        }
+        func shift(_ t: ResponseTeam, _ member: Int?, from: Int, to: Int) async throws {
+            guard let member else { return }
+            let s = ResponseTeamShift()
+            s.teamID = t.id!; s.memberID = member; s.startsOn = today.adding(days: from).description; s.endsOn = today.adding(days: to).description; s.createdByID = command
+            try await s.create(on: db)
+        }
+        let flood = try await team("番禺区防汛抢险突击队", area: district.id!, types: [.flood], phone: "020-84820110",
+                                   equipment: "冲锋舟6艘、抽水泵20台、救生衣200件（区防汛物资仓库）")
+        let lead = try await member(flood, user: user("command"), role: .leader, skills: [.communications, .driving])
+        var boat: [Int?] = []
+        for (i, m) in locals.prefix(3).enumerated() {
+            boat.append(try await member(flood, teamMember: m.id, role: i == 0 ? .deputy : .member, skills: i == 2 ? [.driving] : [.waterRescue, .searchRescue]))
+        }
+        try await shift(flood, lead, from: 0, to: 6)
+        try await shift(flood, boat.first ?? nil, from: 0, to: 3)
+        try await shift(flood, boat.dropFirst().first ?? nil, from: 4, to: 9) // days 10–13 uncovered
+        let order = try await team("市桥街治安处突队", area: street.id!, types: [.publicSecurity, .massIncident], phone: "020-84830110",
+                                   equipment: "防暴盾牌10面、钢叉6把、执法记录仪8台")
+        let chief = try await member(order, user: user("chief"), role: .leader, skills: [.negotiation, .crowdControl])
+        let officer = try await member(order, user: user("officer"), role: .deputy, skills: [.crowdControl, .counselling, .driving])
+        _ = try await member(order, user: user("grid"), role: .member, skills: [.communications])
+        for m in locals.dropFirst(3) { _ = try await member(order, teamMember: m.id, role: .member, skills: [.crowdControl]) }
+        try await shift(order, chief, from: 0, to: 6)
+        try await shift(order, officer, from: 7, to: 13)
+        try await EmergencyPlanTeam(planID: floodPlan.id!, teamID: flood.id!).create(on: db)
+        try await EmergencyPlanTeam(planID: generalPlan.id!, teamID: flood.id!).create(on: db)
+        try await EmergencyPlanTeam(planID: generalPlan.id!, teamID: order.id!).create(on: db)
     }
 }

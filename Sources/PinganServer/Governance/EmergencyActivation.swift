@@ -125,7 +125,10 @@ enum EmergencyActivationService {
             // The plan's units' staff and the district command (the emergency office's duty desk).
             let unitStaff = unitIDs.isEmpty ? [] : try await User.query(on: db).filter(\.$unitID ~~ unitIDs).filter(\.$active == true).all().compactMap(\.id)
             let command = try await User.query(on: db).filter(\.$role == .districtCommand).filter(\.$active == true).all().compactMap(\.id)
-            try await StaffNotices.notify(db, users: unitStaff + command, except: a.startedByID, kind: .emergency,
+            // The plan's response teams: members with an account are told here; the others are called on the duty line.
+            let reach = try await ResponseTeamService.reach(db, planID: p.id!)
+            let teamUsers = reach.users.isEmpty ? [] : try await User.query(on: db).filter(\.$id ~~ reach.users).filter(\.$active == true).all().compactMap(\.id)
+            try await StaffNotices.notify(db, users: Array(Set(unitStaff + command + teamUsers)), except: a.startedByID, kind: .emergency,
                                           title: L.t("启动预案：", "Plan started: ") + p.name + " · " + String(event.prefix(60)), link: "/governance/activations/\(a.id!)")
             await req.audit("emergency_plan.activate", entity: "emergency_activation", id: a.id.map(String.init), detail: "plan=\(p.id!) level=\(level.rawValue)", on: db)
         }

@@ -88,9 +88,12 @@ struct EmergencyPlanController: RouteCollection {
     func form(_ req: Request, _ input: EmergencyPlanInput, errors: FieldErrors, editing: EmergencyPlan?) async throws -> Response {
         let areas = try await CampaignService.managedAreas(req)
         let chosen = input.areaID.flatMap(Int.init).flatMap { id in areas.first { $0.id == id } } ?? areas.first
-        var units: [ResponsibleUnit] = []
-        if let chosen { units = try await CampaignService.candidateUnits(req, area: chosen) }
-        return EmergencyPlanViews.form(req, input: input, areas: areas, units: units, errors: errors, editing: editing)
+        var units: [ResponsibleUnit] = [], teams: [ResponseTeam] = []
+        if let chosen {
+            units = try await CampaignService.candidateUnits(req, area: chosen)
+            teams = try await ResponseTeamService.choices(req, areaID: chosen.id!)
+        }
+        return EmergencyPlanViews.form(req, input: input, areas: areas, units: units, teams: teams, errors: errors, editing: editing)
     }
 
     @Sendable func newPage(req: Request) async throws -> Response {
@@ -128,7 +131,7 @@ struct EmergencyPlanController: RouteCollection {
         try await EmergencyPlanService.requireManage(req, p)
         guard p.status == .draft else { return req.redirect(to: "/governance/plans/\(p.id!)") }
         let units = try await EmergencyPlanService.units(req.db, [p.id!])[p.id!] ?? []
-        return try await form(req, EmergencyPlanInput(p, units: units), errors: FieldErrors(), editing: p)
+        return try await form(req, EmergencyPlanInput(p, units: units, teams: try await EmergencyPlanService.teamIDs(req.db, p.id!)), errors: FieldErrors(), editing: p)
     }
 
     @Sendable func update(req: Request) async throws -> Response {
@@ -270,12 +273,14 @@ struct EmergencyPlanController: RouteCollection {
     @Sendable func apiUpdate(req: Request) async throws -> Response {
         let p = try await plan(req)
         try await EmergencyPlanService.requireManage(req, p)
-        var input = EmergencyPlanInput(p, units: try await EmergencyPlanService.units(req.db, [p.id!])[p.id!] ?? [])
+        var input = EmergencyPlanInput(p, units: try await EmergencyPlanService.units(req.db, [p.id!])[p.id!] ?? [],
+                                       teams: try await EmergencyPlanService.teamIDs(req.db, p.id!))
         let sent = try req.content.decode(EmergencyPlanInput.self)
         input.name = sent.name ?? input.name; input.kind = sent.kind ?? input.kind; input.type = sent.type ?? input.type; input.level = sent.level ?? input.level
         input.areaID = sent.areaID ?? input.areaID; input.scope = sent.scope ?? input.scope; input.steps = sent.steps ?? input.steps
         input.resources = sent.resources ?? input.resources; input.contacts = sent.contacts ?? input.contacts; input.reviewDueOn = sent.reviewDueOn ?? input.reviewDueOn
         input.drillIntervalMonths = sent.drillIntervalMonths ?? input.drillIntervalMonths; input.units = sent.units ?? input.units
+        input.teams = sent.teams ?? input.teams
         let updated = try await EmergencyPlanService.update(req, p, input)
         return try json(try await EmergencyPlanService.detail(req, updated))
     }

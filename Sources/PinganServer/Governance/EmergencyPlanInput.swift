@@ -8,6 +8,8 @@ struct EmergencyPlanInput: Content {
     var name: String?, kind: String?, type: String?, level: String?, areaID: String?
     var scope: String?, steps: String?, resources: String?, contacts: String?, reviewDueOn: String?, drillIntervalMonths: String?
     var units: [String: String]?
+    /// Response teams the plan calls on (ids).
+    var teams: [String]?
 
     init() {}
     init(from decoder: any Decoder) throws {
@@ -20,12 +22,14 @@ struct EmergencyPlanInput: Content {
             for k in d.allKeys { out[k.stringValue] = d.loose(k) ?? "" }
             units = out
         }
+        teams = c.looseList(AnyKey("teams"))
     }
-    init(_ p: EmergencyPlan, units: [EmergencyPlanUnit]) {
+    init(_ p: EmergencyPlan, units: [EmergencyPlanUnit], teams: [Int] = []) {
         name = p.name; kind = p.kind.rawValue; type = p.type.rawValue; level = p.level.rawValue; areaID = String(p.areaDivisionID)
         scope = p.scopeText; steps = p.steps; resources = p.resources; contacts = p.contacts; reviewDueOn = p.reviewDueOn
         drillIntervalMonths = String(p.drillIntervalMonths)
         self.units = Dictionary(units.map { (String($0.unitID), $0.duty) }, uniquingKeysWith: { a, _ in a })
+        self.teams = teams.map(String.init)
     }
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: AnyKey.self)
@@ -34,6 +38,7 @@ struct EmergencyPlanInput: Content {
             try c.encodeIfPresent(v, forKey: AnyKey(k))
         }
         try c.encodeIfPresent(units, forKey: AnyKey("units"))
+        try c.encodeIfPresent(teams, forKey: AnyKey("teams"))
     }
 }
 

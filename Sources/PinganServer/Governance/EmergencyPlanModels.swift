@@ -171,7 +171,11 @@ struct EmergencyPlanDTO: Content {
     /// The single plan's view: its drills (all versions), newest first, and the other versions.
     var drills: [EmergencyDrillDTO]? = nil
     var versions: [EmergencyPlanVersionDTO]? = nil
+    /// The single plan's view: the response teams it calls on, with who is on call today.
+    var teams: [EmergencyPlanTeamDTO]? = nil
     var updatedAt: Date?
 }
+
+struct EmergencyPlanTeamDTO: Content { var id: Int; var name: String; var dutyPhone: String; var onCallToday: [String]; var active: Bool }
 
 struct EmergencyPlanVersionDTO: Content { var id: Int; var version: Int; var status: EmergencyPlanStatus; var approvedOn: String? }

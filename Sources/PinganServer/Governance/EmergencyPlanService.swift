@@ -81,6 +81,10 @@ enum EmergencyPlanService {
         return out
     }
 
+    static func teamIDs(_ db: any Database, _ planID: Int) async throws -> [Int] {
+        try await EmergencyPlanTeam.query(on: db).filter(\.$planID == planID).sort(\.$id).all().map(\.teamID)
+    }
+
     static func units(_ db: any Database, _ planIDs: [Int]) async throws -> [Int: [EmergencyPlanUnit]] {
         guard !planIDs.isEmpty else { return [:] }
         return Dictionary(grouping: try await EmergencyPlanUnit.query(on: db).filter(\.$planID ~~ planIDs).sort(\.$id).all(), by: \.planID)
@@ -110,6 +114,9 @@ enum EmergencyPlanService {
         let due = EmergencyPlanRules.dues(status: p.status, reviewDue: LocalDay(p.reviewDueOn) ?? today, nextDrill: p.status == .approved ? next : nil, today: today)
         var dto = try await dtos(req, [Row(plan: p, lastDrill: last, nextDrill: p.status == .superseded ? nil : next, due: due)])[0]
         let versions = try await EmergencyPlan.query(on: req.db).filter(\.$familyID == p.familyID).sort(\.$version, .descending).all()
+        let teamIDs = try await EmergencyPlanTeam.query(on: req.db).filter(\.$planID == p.id!).all().map(\.teamID)
+        let teams = teamIDs.isEmpty ? [] : try await ResponseTeam.query(on: req.db).filter(\.$id ~~ teamIDs).sort(\.$name).all()
+        dto.teams = try await ResponseTeamService.dtos(req, teams).map { EmergencyPlanTeamDTO(id: $0.id, name: $0.name, dutyPhone: $0.dutyPhone, onCallToday: $0.onCallToday, active: $0.active) }
         dto.versions = versions.map { EmergencyPlanVersionDTO(id: $0.id!, version: $0.version, status: $0.status, approvedOn: $0.approvedOn) }
         let drills = try await EmergencyDrill.query(on: req.db).filter(\.$familyID == p.familyID).sort(\.$heldOn, .descending).sort(\.$id, .descending).all()
         let actions = drills.isEmpty ? [] : try await EmergencyDrillAction.query(on: req.db).filter(\.$drillID ~~ drills.compactMap(\.id)).sort(\.$dueOn).sort(\.$id).all()
@@ -128,6 +135,7 @@ enum EmergencyPlanService {
     struct Checked {
         var name: String, kind: EmergencyPlanKind, type: EmergencyType, level: EmergencyLevel, area: Division
         var scope: String, steps: String, resources: String, contacts: String, reviewDue: LocalDay, drillMonths: Int, units: [(Int, String)]
+        var teams: [Int]
     }
 
     static func check(_ req: Request, _ i: EmergencyPlanInput) async throws -> Checked {
@@ -173,9 +181,18 @@ enum EmergencyPlanService {
             if duty.count > 300 { e["units"] = L.t("每个单位的职责不超过300字", "At most 300 characters per duty") }
             units.append((id, duty))
         }
+        var teams: [Int] = []
+        if let area {
+            let choices = Set(try await ResponseTeamService.choices(req, areaID: area.id!).compactMap(\.id))
+            for raw in i.teams ?? [] where !raw.trimmed.isEmpty {
+                guard let id = Int(raw.trimmed), choices.contains(id) else { e["teams"] = L.t("处置队伍须是本区域或区级的在用队伍", "Teams must be active teams of this area or the district"); continue }
+                if !teams.contains(id) { teams.append(id) }
+            }
+        }
         guard e.isEmpty, let kind, let type, let level, let area, let review, let months else { throw e.isEmpty ? FieldErrors(["name": "invalid"]) : e }
         return Checked(name: name, kind: kind, type: type, level: level, area: area, scope: (i.scope ?? "").trimmed, steps: (i.steps ?? "").trimmed,
-                       resources: (i.resources ?? "").trimmed, contacts: (i.contacts ?? "").trimmed, reviewDue: review, drillMonths: months, units: units)
+                       resources: (i.resources ?? "").trimmed, contacts: (i.contacts ?? "").trimmed, reviewDue: review, drillMonths: months, units: units,
+                       teams: teams)
     }
 
     private static func apply(_ k: Checked, to p: EmergencyPlan) {
@@ -195,6 +212,7 @@ enum EmergencyPlanService {
             p.familyID = p.id!
             try await p.save(on: db)
             for (unit, duty) in k.units { try await EmergencyPlanUnit(planID: p.id!, unitID: unit, duty: duty).create(on: db) }
+            for team in k.teams { try await EmergencyPlanTeam(planID: p.id!, teamID: team).create(on: db) }
             await req.audit("emergency_plan.create", entity: "emergency_plan", id: p.id.map(String.init), detail: "area=\(p.areaDivisionID) units=\(k.units.count)", on: db)
         }
         return p
@@ -210,6 +228,8 @@ enum EmergencyPlanService {
             try await p.save(on: db)
             try await EmergencyPlanUnit.query(on: db).filter(\.$planID == p.id!).delete()
             for (unit, duty) in k.units { try await EmergencyPlanUnit(planID: p.id!, unitID: unit, duty: duty).create(on: db) }
+            try await EmergencyPlanTeam.query(on: db).filter(\.$planID == p.id!).delete()
+            for team in k.teams { try await EmergencyPlanTeam(planID: p.id!, teamID: team).create(on: db) }
             await req.audit("emergency_plan.update", entity: "emergency_plan", id: p.id.map(String.init), detail: "units=\(k.units.count)", on: db)
         }
         return p
@@ -242,6 +262,7 @@ enum EmergencyPlanService {
         guard p.status == .approved else { throw Abort(.conflict, reason: req.t("只能修订现行版本", "Only the version in force can be revised")) }
         let latest = try await EmergencyPlan.query(on: req.db).filter(\.$familyID == p.familyID).sort(\.$version, .descending).first()?.version ?? p.version
         let units = try await EmergencyPlanUnit.query(on: req.db).filter(\.$planID == p.id!).all()
+        let teams = try await EmergencyPlanTeam.query(on: req.db).filter(\.$planID == p.id!).all()
         let n = EmergencyPlan()
         n.familyID = p.familyID; n.version = latest + 1; n.kind = p.kind; n.type = p.type; n.level = p.level; n.areaDivisionID = p.areaDivisionID
         n.name = p.name; n.scopeText = p.scopeText; n.steps = p.steps; n.resources = p.resources; n.contacts = p.contacts
@@ -249,6 +270,7 @@ enum EmergencyPlanService {
         try await req.db.transaction { db in
             try await n.create(on: db)
             for u in units { try await EmergencyPlanUnit(planID: n.id!, unitID: u.unitID, duty: u.duty).create(on: db) }
+            for t in teams { try await EmergencyPlanTeam(planID: n.id!, teamID: t.teamID).create(on: db) }
             await req.audit("emergency_plan.revise", entity: "emergency_plan", id: n.id.map(String.init), detail: "from=\(p.id!) version=\(n.version)", on: db)
         }
         return n

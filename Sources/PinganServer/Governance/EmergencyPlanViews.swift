@@ -66,7 +66,7 @@ enum EmergencyPlanViews {
         return CSVResponse.make(filename: "emergency-plans.csv", writer: w)
     }
 
-    static func form(_ req: Request, input i: EmergencyPlanInput, areas: [Division], units: [ResponsibleUnit], errors: FieldErrors, editing: EmergencyPlan?) -> Response {
+    static func form(_ req: Request, input i: EmergencyPlanInput, areas: [Division], units: [ResponsibleUnit], teams: [ResponseTeam], errors: FieldErrors, editing: EmergencyPlan?) -> Response {
         let L = req.lang
         let action = editing.map { "/governance/plans/\($0.id!)/edit" } ?? "/governance/plans"
         let title = editing.map { L.t("修改预案草案：\($0.name)（v\($0.version)）", "Edit draft: \($0.name) (v\($0.version))") } ?? L.t("登记应急预案", "Register an emergency plan")
@@ -106,6 +106,13 @@ enum EmergencyPlanViews {
                 .h3(.text(L.t("责任单位及职责", "Responsible units and their duties"))),
                 errors["units"].map { .p(.class("field-error"), .attr("role", "alert"), .text($0)) } ?? .empty,
                 unitTable,
+                .h3(.text(L.t("处置队伍", "Response teams"))),
+                errors["teams"].map { .p(.class("field-error"), .attr("role", "alert"), .text($0)) } ?? .empty,
+                teams.isEmpty
+                    ? .p(.class("muted"), .text(L.t("本区域和区级还没有在用的应急处突队伍（在“应急队伍”中登记）。", "No active response team of this area or the district yet (register them under Response teams).")))
+                    : .div(.class("checks"), .group(teams.map { t in
+                        .label(.class("check"), .input(.type("checkbox"), .name("teams[]"), .value("\(t.id!)"), .checked((i.teams ?? []).contains("\(t.id!)"))), .text(t.name))
+                    })),
                 .p(.button(.type("submit"), .text(L.t("保存草案", "Save the draft"))), .text(" "),
                    .a(.href(editing.map { "/governance/plans/\($0.id!)" } ?? "/governance/plans"), .text(L.t("取消", "Cancel"))))))
     }
@@ -150,6 +157,12 @@ enum EmergencyPlanViews {
             p.steps.isEmpty ? .p(.class("muted"), .text(L.t("尚未填写。", "Not written yet."))) : .element("ol", p.steps.map { .li(.text($0)) }),
             .h3(.text(L.t("责任单位及职责", "Units and their duties"))),
             p.units.isEmpty ? .p(.class("muted"), .text(L.t("尚未明确。", "None named yet."))) : .group(p.units.map { u in .p(.strong(.text(u.unit)), .text(L.t("：", ": ") + u.duty)) }),
+            (p.teams ?? []).isEmpty ? .empty : .group([.h3(.text(L.t("处置队伍", "Response teams"))),
+                .group((p.teams ?? []).map { t in
+                    .p(.a(.href("/governance/teams/\(t.id)"), .text(t.name)), .text(" · " + t.dutyPhone + " · "
+                        + L.t("今日值班：", "on call today: ") + (t.onCallToday.isEmpty ? L.t("无人", "nobody") : t.onCallToday.joined(separator: L.t("、", ", ")))),
+                       t.active ? .empty : .span(.class("badge prev"), .text(L.t("已停用", "Inactive"))))
+                })]),
             p.resources.isEmpty ? .empty : .group([.h3(.text(L.t("应急资源", "Resources"))), .p(.class("pre"), .text(p.resources))]),
             p.contacts.isEmpty ? .empty : .group([.h3(.text(L.t("联络方式", "Contacts"))), .p(.class("pre"), .text(p.contacts))]))
         let versions: Node = (p.versions ?? []).count < 2 ? .empty : .div(.class("card"), .h2(.text(L.t("版本", "Versions"))),

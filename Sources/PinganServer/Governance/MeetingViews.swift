@@ -10,7 +10,7 @@ enum GovernanceViews {
             ("/governance/meetings", L.t("形势分析会", "Meetings")), ("/governance/campaigns", L.t("联合执法", "Campaigns")), ("/governance/actions", L.t("决定事项督办", "Decisions to follow up")),
             ("/governance/groups", L.t("群组登记", "Groups")), ("/governance/offices", L.t("合署办公", "Integrated offices")),
             ("/governance/coverage", L.t("科技创安", "Technical prevention")),
-            ("/governance/plans", L.t("应急预案", "Emergency plans")),
+            ("/governance/plans", L.t("应急预案", "Emergency plans")), ("/governance/teams", L.t("应急队伍", "Response teams")),
         ]
         return .group([.div(.class("toolbar"), .h1(.text(L.t("综治工作", "Governance office")))),
                        .element("nav", [.class("tabs no-print")] + items.map { path, text in .a(.href(path), path == active ? .class("active") : .empty, .text(text)) })])

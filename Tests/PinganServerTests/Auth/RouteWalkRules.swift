@@ -6,7 +6,7 @@ import PinganKit
 /// Every route's permission and what it is scoped by: the table `testEveryRouteEveryRole` walks. A route without a rule
 /// here fails that test.
 extension RouteWalkTests {
-    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob, siteImportJob, incidentImportJob, gridEvent, photo, unit, category, calendarDay, patrolFinding, pushMessage, inboxCopy, petition, meeting, meetingAction, group, officeCommunity, campaign, campaignTarget, staffNotice, outboxMessage, emergencyPlan, emergencyDrill, emergencyDrillAction, emergencyActivation }
+    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob, siteImportJob, incidentImportJob, gridEvent, photo, unit, category, calendarDay, patrolFinding, pushMessage, inboxCopy, petition, meeting, meetingAction, group, officeCommunity, campaign, campaignTarget, staffNotice, outboxMessage, emergencyPlan, emergencyDrill, emergencyDrillAction, emergencyActivation, responseTeam, responseTeamMember, responseTeamShift }
     /// `also`: a second permission the route needs (taking a patrol finding up as an event needs to see patrols and to report events).
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false; var also: Permission? = nil }
 
@@ -219,6 +219,25 @@ extension RouteWalkTests {
         "POST api/v1/meeting-actions/:id/done": .init(permission: .editGovernance, target: .meetingAction),
         "GET governance/groups": .init(permission: .viewGovernance),
         // Campaigns belong to the district or a street, like meetings; their places to a community.
+        "GET governance/teams": .init(permission: .viewGovernance),
+        "GET governance/teams/export.csv": .init(permission: .viewGovernance),
+        "GET governance/teams/new": .init(permission: .runCampaigns),
+        "POST governance/teams": .init(permission: .runCampaigns),
+        "GET governance/teams/:id": .init(permission: .viewGovernance, target: .responseTeam),
+        "GET governance/teams/:id/edit": .init(permission: .runCampaigns, target: .responseTeam),
+        "POST governance/teams/:id/edit": .init(permission: .runCampaigns, target: .responseTeam),
+        "POST governance/teams/:id/members": .init(permission: .runCampaigns, target: .responseTeam),
+        "POST governance/teams/:id/shifts": .init(permission: .runCampaigns, target: .responseTeam),
+        "POST governance/team-members/:id/remove": .init(permission: .runCampaigns, target: .responseTeamMember),
+        "POST governance/team-shifts/:id/remove": .init(permission: .runCampaigns, target: .responseTeamShift),
+        "GET api/v1/response-teams": .init(permission: .viewGovernance),
+        "POST api/v1/response-teams": .init(permission: .runCampaigns),
+        "GET api/v1/response-teams/:id": .init(permission: .viewGovernance, target: .responseTeam),
+        "PATCH api/v1/response-teams/:id": .init(permission: .runCampaigns, target: .responseTeam),
+        "POST api/v1/response-teams/:id/members": .init(permission: .runCampaigns, target: .responseTeam),
+        "POST api/v1/response-teams/:id/shifts": .init(permission: .runCampaigns, target: .responseTeam),
+        "POST api/v1/response-team-members/:id/remove": .init(permission: .runCampaigns, target: .responseTeamMember),
+        "POST api/v1/response-team-shifts/:id/remove": .init(permission: .runCampaigns, target: .responseTeamShift),
         "GET governance/plans": .init(permission: .viewGovernance),
         "GET governance/plans/export.csv": .init(permission: .viewGovernance),
         "GET governance/plans/new": .init(permission: .runCampaigns),

@@ -72,6 +72,7 @@ final class RouteWalkTests: XCTestCase {
             let campaignInside = try await insertCampaign(app, f, area: f.streetA, community: f.c1)
             let campaignOutside = try await insertCampaign(app, f, area: f.streetB, community: f.c3)
             let emergencyInside = try await insertEmergencyPlan(app, f, area: f.streetA), emergencyOutside = try await insertEmergencyPlan(app, f, area: f.streetB)
+            let teamsInside = try await insertResponseTeam(app, f, area: f.streetA), teamsOutside = try await insertResponseTeam(app, f, area: f.streetB)
             func outboxMessage(_ request: Int, _ community: Int) async throws -> Int {
                 let m = OutboxMessage()
                 m.channel = .sms; m.recipientSealed = try FieldCipher(secret: app.pingan.secretKey).seal("13800138000"); m.recipientMasked = "138****8000"
@@ -164,6 +165,14 @@ final class RouteWalkTests: XCTestCase {
                     case .emergencyDrill: inID = emergencyInside.drill; outID = wholeDistrict.contains(user) ? nil : emergencyOutside.drill
                     case .emergencyDrillAction: inID = emergencyInside.action; outID = wholeDistrict.contains(user) ? nil : emergencyOutside.action
                     case .emergencyActivation: inID = emergencyInside.activation; outID = wholeDistrict.contains(user) ? nil : emergencyOutside.activation
+                    case .responseTeam: inID = teamsInside.team; outID = wholeDistrict.contains(user) ? nil : teamsOutside.team
+                    // Removing is a write: every call gets a fresh member (or shift) of the in-scope team.
+                    case .responseTeamMember:
+                        inID = try await insertResponseTeamMember(app, f, team: teamsInside.team).member
+                        outID = wholeDistrict.contains(user) ? nil : teamsOutside.member
+                    case .responseTeamShift:
+                        inID = try await insertResponseTeamMember(app, f, team: teamsInside.team).shift
+                        outID = wholeDistrict.contains(user) ? nil : teamsOutside.shift
                     case .meeting: inID = meetingInside.meeting; outID = wholeDistrict.contains(user) ? nil : meetingOutside.meeting
                     case .meetingAction: inID = meetingInside.action; outID = wholeDistrict.contains(user) ? nil : meetingOutside.action
                     case .calendarDay:
