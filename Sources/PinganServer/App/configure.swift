@@ -37,6 +37,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware = Middlewares()
     app.middleware.use(RequestLogMiddleware())
     app.middleware.use(PinganErrorMiddleware(environment: app.environment))
+    if case .sqliteFile = config.database { app.middleware.use(SQLiteBusyRetryMiddleware()) }
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(LangCookieMiddleware())
     app.middleware.use(AuthenticationMiddleware())

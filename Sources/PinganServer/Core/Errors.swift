@@ -48,6 +48,9 @@ struct PinganErrorMiddleware: AsyncMiddleware {
             if status == .payloadTooLarge { reason = req.t("上传的内容太大，请压缩或拆分后再试。", "The upload is too large.") }
         case is DecodingError:
             status = .badRequest; reason = req.t("请求格式不正确。", "The request body could not be read.")
+        // A malformed multipart body (a missing part header, a bad boundary) fails in the parser, before any decoding.
+        case _ where String(reflecting: type(of: error)).hasPrefix("MultipartKit."):
+            status = .badRequest; reason = req.t("请求格式不正确。", "The request body could not be read.")
         default:
             break
         }

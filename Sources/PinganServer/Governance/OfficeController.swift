@@ -2,7 +2,7 @@ import Fluent
 import Vapor
 import PinganKit
 
-/// 合署办公 under `/governance/offices` (the district's table and each community's office) and `/api/v1/offices`.
+/// 合署办公 under `/governance/offices` (the district's table and each community's office) and `/api/v1/integrated-offices`.
 struct OfficeController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let r = routes.grouped("governance", "offices")
@@ -11,7 +11,7 @@ struct OfficeController: RouteCollection {
         r.post(":community", use: save)
         r.post(":community", "checks", use: saveChecks)
 
-        let api = routes.grouped("api", "v1", "offices")
+        let api = routes.grouped("api", "v1", "integrated-offices")
         api.get(use: apiList)
         api.get(":community", use: apiShow)
         api.put(":community", use: apiSave)

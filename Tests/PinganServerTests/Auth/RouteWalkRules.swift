@@ -12,6 +12,7 @@ extension RouteWalkTests {
 
     static let rules: [String: Rule] = [
         "GET health": .init(permission: nil, isPublic: true),
+        "GET api/openapi.json": .init(permission: nil, isPublic: true),
         "GET static/app.css": .init(permission: nil, isPublic: true),
         "GET static/app.js": .init(permission: nil, isPublic: true),
         "GET static/map.js": .init(permission: nil, isPublic: true),
@@ -302,10 +303,10 @@ extension RouteWalkTests {
         "GET governance/offices/:community": .init(permission: .viewGovernance, target: .officeCommunity),
         "POST governance/offices/:community": .init(permission: .editGovernance, target: .officeCommunity),
         "POST governance/offices/:community/checks": .init(permission: .editGovernance, target: .officeCommunity),
-        "GET api/v1/offices": .init(permission: .viewGovernance),
-        "GET api/v1/offices/:community": .init(permission: .viewGovernance, target: .officeCommunity),
-        "PUT api/v1/offices/:community": .init(permission: .editGovernance, target: .officeCommunity),
-        "PUT api/v1/offices/:community/checks": .init(permission: .editGovernance, target: .officeCommunity),
+        "GET api/v1/integrated-offices": .init(permission: .viewGovernance),
+        "GET api/v1/integrated-offices/:community": .init(permission: .viewGovernance, target: .officeCommunity),
+        "PUT api/v1/integrated-offices/:community": .init(permission: .editGovernance, target: .officeCommunity),
+        "PUT api/v1/integrated-offices/:community/checks": .init(permission: .editGovernance, target: .officeCommunity),
         "GET governance/groups/export.csv": .init(permission: .viewGovernance),
         "GET governance/groups/new": .init(permission: .editGovernance),
         "POST governance/groups": .init(permission: .editGovernance),

@@ -114,7 +114,8 @@ struct TeamController: RouteCollection {
         // `?from=&to=`: only sessions held in the period make a member trained.
         var fe = FieldErrors()
         let from = Check.day(req.query[String.self, at: "from"], "from", &fe, req.lang, required: false)
-        let to = Check.day(req.query[String.self, at: "to"], "to", &fe, req.lang, required: false)
+        var to = Check.day(req.query[String.self, at: "to"], "to", &fe, req.lang, required: false)
+        if let f = from, let t = to, t < f { fe["to"] = req.t("结束日期不能早于开始日期", "The end cannot be before the start"); to = nil }
         return TeamViews.training(req, sessions: sessions, share: try await TrainingService.share(req, from: from, to: to), filterErrors: fe, members: try await activeMembers(req),
                                   input: input, errors: errors, communities: try await DivisionLookup.communities(req), canEdit: try req.user.role.can(.editTeams))
     }

@@ -121,7 +121,9 @@ enum TrainingService {
         let sessions = sessionIDs.isEmpty ? [] : try await req.scoped(TrainingSessionRecord.self).filter(\.$id ~~ sessionIDs).all()
         let kitSessions = sessions.compactMap { s in LocalDay(s.heldOn).map { TrainingSession(id: "\(s.id!)", date: $0) } }
         let kitAtt = att.map { TrainingAttendance(sessionID: "\($0.sessionID)", memberID: "\($0.memberID)") }
-        let period: ClosedRange<LocalDay>? = (from != nil || to != nil) ? (from ?? LocalDay(dayNumber: -1_000_000))...(to ?? LocalDay(dayNumber: 1_000_000)) : nil
+        // An open end is unbounded (a far-future `from` must not meet a near "forever"); a reversed period is refused.
+        if let from, let to, to < from { throw FieldErrors(["to": req.t("结束日期不能早于开始日期", "The end cannot be before the start")]) }
+        let period: ClosedRange<LocalDay>? = (from != nil || to != nil) ? (from ?? LocalDay(dayNumber: Int.min / 4))...(to ?? LocalDay(dayNumber: Int.max / 4)) : nil
         let byStation = ForceShares.trained(members: members.map { TeamMemberRecord(memberID: "\($0.id!)", teamID: stationOf[$0.communityID].flatMap { $0 }.map { "\($0)" } ?? "—") },
                                             sessions: kitSessions, attendance: kitAtt, period: period)
         let byTeam = ForceShares.trained(members: members.map { TeamMemberRecord(memberID: "\($0.id!)", teamID: "\($0.teamID)") },

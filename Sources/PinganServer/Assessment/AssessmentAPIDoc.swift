@@ -1,0 +1,112 @@
+/// `/api/v1/assessment/…` and `/api/v1/cadres`: the cadre ladder (包片干部), 四查 checks, rules, the composite index,
+/// safety perception, dual assessment, responsibility letters, the station publication and the year summary.
+extension APICatalog {
+    static let assessment: [APIOperation] = [
+        // Cadre ladder (AssessmentAPIController)
+        .get("api/v1/assessment/ladder", "The month's cadre ladder for the cadres in the caller's jurisdiction (largest rise first), with levels, reasons and rewards",
+             query: [.string("month", "YYYY-MM; default the month just ended")]),
+        .post("api/v1/assessment/run", "Run the ladder for a month for the whole district (needs manageAssessment; audited) and return the outcome",
+              body: .json([.string("month", "YYYY-MM (2000–2100, not in the future); default the month just ended")])),
+        .get("api/v1/assessment/payouts", "The month's reward payouts: the ladder rows with a reward, and their total",
+              query: [.string("month", "YYYY-MM; default the month just ended")]),
+        .get("api/v1/assessment/checks", "The month's 四查 inspections of cadres in the caller's jurisdiction",
+             query: [.string("month", "YYYY-MM; default the month just ended")], returns: .array),
+        .post("api/v1/assessment/checks", "Record a cadre's 四查 inspection for a month (one per cadre and month; needs editFourChecks)",
+              body: .json([
+                  .integer("cadreID", "a cadre in the caller's jurisdiction", required: true),
+                  .string("month", "YYYY-MM", required: true),
+                  .date("inspectedOn", "default today"),
+                  .integer("scorePlans", "0–25", required: true),
+                  .integer("scoreStreet", "0–25", required: true),
+                  .integer("scoreCompounds", "0–25", required: true),
+                  .integer("scoreAccountability", "0–25", required: true),
+                  .boolean("recordsComplete", "true/1/on/yes"),
+                  .boolean("watchArranged", "true/1/on/yes"),
+                  .string("evidence", "records seen, visits made; at most 2000 characters", required: true),
+              ]),
+              status: 201),
+        .get("api/v1/assessment/rules", "The district's assessment rules (ladder, rewards, comparison, key subcategories, weights, perception targets)"),
+        .put("api/v1/assessment/rules", "Replace the assessment rules (needs manageAssessment); absent keys take their defaults, and the saved rules are returned",
+             body: .json([
+                 .object("ladder", "ladder rules (namedCount, rectificationAfter, yellowAfter, rectificationMonths, resetEachYear, fromZero)"),
+                 .object("rewards", "reward rules (recordsAndWatchAmount, decreaseTiers …)"),
+                 .oneOf("compare", ["same_month_last_year", "previous_month"]),
+                 .strings("keySubcategories", "incident subcategory codes; empty = every preventable subcategory"),
+                 .object("harmWeights", "{\"bySubcategory\": {code: 0–100}}"),
+                 .object("indexWeights", "crime, clearance, perception, patrol: ≥ 0, not all 0"),
+                 .object("perceptionTargets", "safety-perception target (share) by year"),
+                 .number("dualStationWeight", "the station's share of the dual assessment, 0–1"),
+             ])),
+        // Indicator framework (IndicatorController)
+        .get("api/v1/assessment/indicators", "The district's indicator framework for the monthly station publication"),
+        .put("api/v1/assessment/indicators", "Replace the indicator framework (needs manageAssessment; audited) and return it",
+             body: .json([
+                 .integer("version", "default the current version"),
+                 .objects("indicators", "each {metric, name, direction, target, zero, weight, enabled}", required: true),
+                 .number("hotGridShare", "top share of grids counted as hot; default 0.2"),
+                 .integer("hotGridMonths", "months of cases that pick the hot grids; default 3"),
+             ])),
+        // Composite index and safety perception (IndexController)
+        .get("api/v1/assessment/index", "The composite safety index (综合平安指数) for communities or whole stations in the caller's jurisdiction, with the funnel-plot figures",
+             query: [
+                 .string("month", "YYYY-MM, the last month; default the month just ended"),
+                 .integer("months", "1–36 months ending at month; default 12"),
+                 .oneOf("level", ["community", "station"], "default community"),
+             ]),
+        .get("api/v1/assessment/perception", "The year's safety-perception survey results of communities in the caller's jurisdiction, each against its year's target",
+             query: [.integer("year", "2000–2100; default this year")], returns: .array),
+        .post("api/v1/assessment/perception", "Record a community's safety-perception survey result for a month (needs editFourChecks; portal answers count by themselves)",
+              body: .json([
+                  .integer("communityID", "a community wholly in the caller's jurisdiction", required: true),
+                  .string("period", "YYYY-MM", required: true),
+                  .integer("respondents", "1–1,000,000", required: true),
+                  .integer("satisfied", "0–respondents", required: true),
+                  .string("source", "at most 60 characters; default phone survey; one result per community, month and source"),
+              ]),
+              status: 201),
+        // Dual assessment (DualController)
+        .get("api/v1/assessment/dual", "The month's dual assessment: community officers scored by station and governance office (combined by the rules' weight), grid workers scored by officers",
+             query: [.string("month", "YYYY-MM; default the month just ended")]),
+        .post("api/v1/assessment/dual", "Give a person a month's score of the kind the caller's role gives (needs scorePersonnel; once per person, month and kind)",
+              body: .json([
+                  .integer("subjectID", "a community officer (station/governance score) or grid worker (officer score) in the caller's jurisdiction", required: true),
+                  .string("month", "YYYY-MM", required: true),
+                  .oneOf("kind", ["station", "governance", "officer"], "needed when the role gives more than one kind (admins)"),
+                  .integer("score", "0–100", required: true),
+                  .string("note", "at most 500 characters"),
+              ]),
+              status: 201),
+        // Responsibility letters (LetterController)
+        .get("api/v1/assessment/letters", "Responsibility letters (责任书) of the caller's jurisdiction, newest year first (items without results)", returns: .array),
+        .post("api/v1/assessment/letters", "Add a community's yearly responsibility letter (needs manageAssessment) and return it with the year's results",
+              body: .json([
+                  .integer("year", "2000–2100", required: true),
+                  .integer("communityID", "a community wholly in the caller's jurisdiction", required: true),
+                  .string("partyA", "at most 60 characters", required: true),
+                  .string("partyB", "at most 60 characters", required: true),
+                  .date("signedOn", required: true),
+                  .string("items", "one per line: \"indicator target text\", indicator perception / clearance (target 0–1) or crime_ratio (0–10)", required: true),
+              ]),
+              status: 201),
+        .get("api/v1/assessment/letters/:id", "One responsibility letter with each item against the year's recorded figures (to date for the current year)"),
+        // Station publication and year summary
+        .get("api/v1/assessment/publication", "The monthly station publication (各派出所工作进展通报): district-wide ranks and indicator scores; the caller's own stations marked",
+             query: [.string("month", "YYYY-MM; default the month just ended")]),
+        .get("api/v1/assessment/year", "The year's summary per station: monthly ranks and scores through the last whole month (or through=)",
+             query: [
+                 .integer("year", "2000–this year; default this year (last year in January)"),
+                 .string("through", "YYYY-MM in the year, not after this month: the year so far; default the last whole month"),
+             ]),
+        // Cadres (AssessmentAPIController)
+        .get("api/v1/cadres", "Active cadres (包片干部) in the caller's jurisdiction with their community, grid and station", returns: .array),
+        .post("api/v1/cadres", "Add a cadre to a community (and optionally one of its grids); needs manageAssessment",
+              body: .json([
+                  .string("name", "at most 30 characters", required: true),
+                  .string("post", "at most 40 characters"),
+                  .integer("communityID", "a community wholly in the caller's jurisdiction", required: true),
+                  .integer("gridID", "a grid of that community"),
+              ]),
+              status: 201),
+        .get("api/v1/cadres/:id", "One cadre with the ladder history, newest month first, and the current level"),
+    ]
+}
