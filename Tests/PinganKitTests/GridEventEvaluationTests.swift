@@ -174,4 +174,27 @@ final class GridEventEvaluationTests: XCTestCase {
         XCTAssertEqual(f.deadline, lc.parseLocalDateTime("2026-03-12 10:00"))
         XCTAssertNil(f.closedAt)
     }
+
+    /// 协办: U2 helped with E1 (reported 03-02 15:00) and E2 (never reported); U3 only helped, with E7 (reported 03-28) and
+    /// with E8 — dispatched in February, so it counts in February, not here. A helper of an April dispatch does not count.
+    func testHelpingUnitsAreCountedPerUnit() {
+        let assists = [GridEventAssist(unitID: "U2", dispatchedAt: at("03-02 10:00"), reportedAt: at("03-02 15:00")),
+                       GridEventAssist(unitID: "U2", dispatchedAt: at("03-03 10:00"), reportedAt: nil),
+                       GridEventAssist(unitID: "U3", dispatchedAt: at("03-27 10:00"), reportedAt: at("03-28 09:00")),
+                       GridEventAssist(unitID: "U3", dispatchedAt: at("02-26 10:00"), reportedAt: at("02-27 09:00")),
+                       GridEventAssist(unitID: "U4", dispatchedAt: at("04-02 10:00"), reportedAt: nil)]
+        let table = GridEventEvaluation.table(facts, month: march, by: .unit, assists: assists)
+        XCTAssertEqual(table.rows.map(\.key), ["U2", "U1", "U3"], "a unit that only helped has a row, unranked by on-time rate")
+        let u2 = table.rows[0], u3 = table.rows[2]
+        XCTAssertEqual([u2.assisted, u2.assistReported], [2, 1]); XCTAssertEqual(u2.assistRate.percent, "50.0%")
+        XCTAssertEqual([u3.assisted, u3.assistReported, u3.reported], [1, 1, 0]); XCTAssertEqual(u3.assistRate.percent, "100.0%")
+        XCTAssertNil(u3.rank)
+        XCTAssertEqual([table.total.assisted, table.total.assistReported], [3, 2])
+        XCTAssertEqual(table.rows[1].assistRate.percent, "—", "U1 helped nobody")
+        // Early in the month U2's report on E1 had not come yet.
+        let early = GridEventEvaluation.table(facts, month: march, by: .unit, asOf: at("03-02 12:00"), assists: assists)
+        XCTAssertEqual([early.total.assisted, early.total.assistReported], [1, 0])
+        // Other dimensions ignore helpers.
+        XCTAssertEqual(GridEventEvaluation.table(facts, month: march, by: .grid, assists: assists).total.assisted, 0)
+    }
 }

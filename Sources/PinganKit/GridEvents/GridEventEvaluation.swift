@@ -17,6 +17,8 @@ import Foundation
 /// - average handling hours 平均处置用时: mean working hours from dispatch to the (last) feedback, over
 ///   the handled events that carry `handlingHours`, one decimal.
 /// - satisfaction 满意度: ratings of the events closed in M; 满意率 = (满意 + 基本满意) / rated.
+/// - assisted 协办数 (units only): a unit named as a helping unit (协办) by a dispatch in M; assist reported 协办反馈数: of
+///   those, the unit reported its part by `cut`. 协办反馈率 = reported / assisted. A unit that only helped has a row of its own.
 /// Rates are `Share`s: one decimal, half away from zero ("99.5%"), "—" for an empty denominator.
 public struct GridEventFact: Sendable {
     public var id: String
@@ -60,9 +62,18 @@ public struct GridEventFact: Sendable {
     }
 }
 
+/// One helping unit (协办单位) of an event's current dispatch, and when it reported its part.
+public struct GridEventAssist: Sendable, Equatable {
+    public var unitID: String
+    public var dispatchedAt: Date
+    public var reportedAt: Date?
+    public init(unitID: String, dispatchedAt: Date, reportedAt: Date?) { self.unitID = unitID; self.dispatchedAt = dispatchedAt; self.reportedAt = reportedAt }
+}
+
 public struct GridEventEvaluationRow: Codable, Equatable, Sendable {
     public var key: String
     public var reported = 0, registered = 0, declined = 0, dispatched = 0
+    public var assisted = 0, assistReported = 0
     public var due = 0, handledOnTime = 0, overdue = 0
     public var closed = 0, handled = 0, reworked = 0
     public var handlingSeconds = 0, handlingTimed = 0
@@ -77,11 +88,18 @@ public struct GridEventEvaluationRow: Codable, Equatable, Sendable {
     public var reworkRate: Share { Share(reworked, of: handled) }             // 返工率
     public var rated: Int { satisfied + fairlySatisfied + dissatisfied }
     public var satisfactionRate: Share { Share(satisfied + fairlySatisfied, of: rated) } // 满意率
+    public var assistRate: Share { Share(assistReported, of: assisted) }     // 协办反馈率
     /// One decimal, half away from zero; nil without timed handled events.
     public var averageHandlingHours: Double? {
         guard handlingTimed > 0 else { return nil }
         let num = 2 * handlingSeconds * 10 + 3600 * handlingTimed, den = 2 * 3600 * handlingTimed
         return Double(num / den) / 10 // handlingSeconds ≥ 0: floor((2·10·s + d) / 2d) rounds half up
+    }
+
+    mutating func add(_ a: GridEventAssist, month: Range<Date>, cut: Date) {
+        guard a.dispatchedAt >= month.lowerBound, a.dispatchedAt < cut else { return }
+        assisted += 1
+        if let r = a.reportedAt, r < cut { assistReported += 1 }
     }
 
     mutating func add(_ f: GridEventFact, month: Range<Date>, cut: Date) {
@@ -145,9 +163,10 @@ public struct GridEventEvaluationTable: Sendable {
 public enum GridEventEvaluation {
     /// The month's table per `dimension`, ranked by `metric` (standard competition ranking: 1, 2, 2, 4).
     /// Facts without a key in the dimension (no unit yet, anonymous reporter) count only in the total.
+    /// `assists` count per unit (the unit dimension only; other dimensions ignore them).
     public static func table(_ facts: [GridEventFact], month: YearMonth, by dimension: GridEventDimension,
                              rankedBy metric: GridEventRankMetric = .onTimeRate, asOf: Date? = nil,
-                             calendar: LocalCalendar = LocalCalendar()) -> GridEventEvaluationTable {
+                             calendar: LocalCalendar = LocalCalendar(), assists: [GridEventAssist] = []) -> GridEventEvaluationTable {
         let range = calendar.monthRange(month)
         let cut = min(range.upperBound, asOf ?? range.upperBound)
         var byKey: [String: GridEventEvaluationRow] = [:]
@@ -155,6 +174,12 @@ public enum GridEventEvaluation {
         for f in facts {
             total.add(f, month: range, cut: cut)
             if let k = dimension.key(f) { byKey[k, default: GridEventEvaluationRow(key: k)].add(f, month: range, cut: cut) }
+        }
+        if dimension == .unit {
+            for a in assists where a.dispatchedAt >= range.lowerBound && a.dispatchedAt < cut {
+                total.add(a, month: range, cut: cut)
+                byKey[a.unitID, default: GridEventEvaluationRow(key: a.unitID)].add(a, month: range, cut: cut)
+            }
         }
         return GridEventEvaluationTable(month: month, dimension: dimension, metric: metric,
                                         rows: rank(Array(byKey.values), by: metric), total: total)

@@ -47,4 +47,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateEmergencyActivations())
     app.migrations.add(CoverClearanceAndHotGridReads())
     app.migrations.add(CreateResponseTeams())
+    app.migrations.add(AddGridEventHelperReports())
 }

@@ -54,7 +54,7 @@ extension DemoSeeder {
                          "centre_level", "status", "unit_id", "dispatched_at", "deadline", "limit_hours", "round_the_clock", "handled_at", "closed_at",
                          "rework_count", "supervision", "satisfaction", "state_json", "reported_at", "updated_at"]
         let texts = ["现场发现问题，已拍照", "居民反映多日未处理", "巡查发现，影响通行", "存在安全隐患，需尽快处置", "夜间巡查时发现"]
-        struct Pending { var values: [any Encodable & Sendable]; var steps: [(String, GridEventStatus?, GridEventStatus, GridEventActor, Int?, String, Date)]; var helpers: [Int] = [] }
+        struct Pending { var values: [any Encodable & Sendable]; var steps: [(String, GridEventStatus?, GridEventStatus, GridEventActor, Int?, String, Date)]; var helpers: [(Int, Date?)] = [] }
         var batch: [Pending] = []
         let encoder = JSONEncoder.events
         func flush() async throws {
@@ -75,8 +75,8 @@ extension DemoSeeder {
                 try await steps.run()
                 let helped = zip(ids, rows).flatMap { id, r in r.helpers.map { (id, $0) } }
                 if !helped.isEmpty {
-                    var helpers = sql.insert(into: GridEventHelper.schema).columns(["event_id", "unit_id"])
-                    for (id, unit) in helped { helpers = helpers.values([SQLBind(id), SQLBind(unit)]) }
+                    var helpers = sql.insert(into: GridEventHelper.schema).columns(["event_id", "unit_id", "reported_at"])
+                    for (id, helper) in helped { helpers = helpers.values([SQLBind(id), SQLBind(helper.0), SQLBind(helper.1)]) }
                     try await helpers.run()
                 }
             }
@@ -99,7 +99,7 @@ extension DemoSeeder {
                 let reporter = grid.id == gridWorker?.scopeDivisionID ? gridWorker?.id : nil
                 var s = GridEventState(reportedAt: reported)
                 var steps: [(String, GridEventStatus?, GridEventStatus, GridEventActor, Int?, String, Date)] = [("report", nil, .reported, .gridWorker, reporter, texts[day % texts.count], reported)]
-                var helpers: [Int] = []
+                var helpers: [(Int, Date?)] = []
                 func step(_ a: String, _ to: GridEventStatus, _ actor: GridEventActor, _ user: Int?, _ note: String, _ at: Date) -> Bool {
                     guard at < now else { return false }
                     steps.append((a, s.status, to, actor, user, note, at)); s.status = to; return true
@@ -117,14 +117,16 @@ extension DemoSeeder {
                         // One event in ten has the street's community liaison team helping (协办), which reports its part.
                         let liaison = units.first { $0.kind == .communityCommittee && $0.id != unit.id && unitArea[$0.divisionID].map { streetCode(cid).hasPrefix($0) } == true }
                         if let helper = liaison, hg.nextDouble(in: 0..<1) < 0.1 {
-                            helpers = [helper.id!]; s.helperUnitIDs = [String(helper.id!)]
+                            helpers = [(helper.id!, nil)]; s.helperUnitIDs = [String(helper.id!)]
                         }
                         let acceptedAt = dispatchedAt.addingTimeInterval(900 + roll() * 3600)
                         if step("accept", .handling, .unit, unitUser, "", acceptedAt) {
                             s.acceptedAt = acceptedAt
                             let assistAt = acceptedAt.addingTimeInterval(600 + hg.nextDouble(in: 0..<1) * 1800)
-                            if let helper = helpers.first, assistAt < now {
+                            // Most helpers report their part; about one in seven never does (the evaluation's 协办反馈率).
+                            if let helper = helpers.first?.0, assistAt < now, hg.nextDouble(in: 0..<1) < 0.85 {
                                 steps.append(("assist", .handling, .handling, .helper, nil, "已配合入户宣传并现场协调", assistAt)); s.helperReportedUnitIDs = [String(helper)]
+                                helpers[0].1 = assistAt
                             }
                             // 85 % handled within the limit, the rest up to twice over it.
                             let share = roll() < 0.85 ? 0.2 + roll() * 0.75 : 1.05 + roll()

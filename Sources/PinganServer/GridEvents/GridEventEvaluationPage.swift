@@ -17,6 +17,8 @@ struct GridEventEvaluationPage: Content {
         var closed: Int, closureRate: String
         var averageHandlingHours: Double?
         var rated: Int, satisfactionRate: String
+        /// 协办 (the unit view): times named as a helping unit by a dispatch in the month, and of those reported.
+        var assisted: Int, assistReported: Int, assistRate: String
     }
     var month: String
     var by: GridEventDimension
@@ -80,12 +82,36 @@ struct GridEventEvaluationPage: Content {
         }
     }
 
+    /// The helping units of the events dispatched in `range` that the reader counts: the events among `facts` (already
+    /// scoped), or, for a unit's staff, every event their unit helped with (their facts hold only what it led).
+    static func assists(_ req: Request, _ range: Range<Date>, facts: [GridEventFact]) async throws -> [GridEventAssist] {
+        let user = try req.user
+        let counted = Set(facts.compactMap { f in f.dispatchedAt.map { range.contains($0) } == true ? f.id : nil })
+        // unscoped: narrowed below to the scoped facts' events, or to the staff's own unit
+        let rows = try await (req.db as! any SQLDatabase).select()
+            .column(SQLColumn("event_id", table: "h")).column(SQLColumn("unit_id", table: "h")).column(SQLColumn("reported_at", table: "h"))
+            .column(SQLColumn("dispatched_at", table: "e"))
+            .from(SQLAlias(SQLIdentifier(GridEventHelper.schema), as: SQLIdentifier("h")))
+            .join(SQLAlias(SQLIdentifier("grid_events"), as: SQLIdentifier("e")), on: SQLColumn("id", table: "e"), .equal, SQLColumn("event_id", table: "h"))
+            .where(SQLColumn("dispatched_at", table: "e"), .greaterThanOrEqual, SQLBind(range.lowerBound))
+            .where(SQLColumn("dispatched_at", table: "e"), .lessThan, SQLBind(range.upperBound))
+            .all()
+        return try rows.compactMap { r in
+            let event = try r.decode(column: "event_id", as: Int.self), unit = try r.decode(column: "unit_id", as: Int.self)
+            let mine = user.role == .unitStaff ? unit == user.unitID : counted.contains(String(event))
+            guard mine else { return nil }
+            return GridEventAssist(unitID: String(unit), dispatchedAt: try r.decode(column: "dispatched_at", as: Date.self),
+                                   reportedAt: try r.decode(column: "reported_at", as: Date?.self))
+        }
+    }
+
     static func row(_ r: GridEventEvaluationRow, name: String) -> Row {
         Row(key: r.key, name: name, rank: r.rank, reported: r.reported, registered: r.registered, declined: r.declined, dispatched: r.dispatched,
             due: r.due, handledOnTime: r.handledOnTime, overdue: r.overdue, onTimeRate: r.onTimeRate.percent, handled: r.handled, reworked: r.reworked,
             reworkRate: r.reworkRate.percent, closed: r.closed, closureRate: r.closureRate.percent,
             averageHandlingHours: r.handlingTimed > 0 ? (Double(r.handlingSeconds) / Double(r.handlingTimed) / 360).rounded() / 10 : nil,
-            rated: r.satisfied + r.fairlySatisfied + r.dissatisfied, satisfactionRate: r.satisfactionRate.percent)
+            rated: r.satisfied + r.fairlySatisfied + r.dissatisfied, satisfactionRate: r.satisfactionRate.percent,
+            assisted: r.assisted, assistReported: r.assistReported, assistRate: r.assistRate.percent)
     }
 
     static func load(_ req: Request, strict: Bool, errors e: inout FieldErrors) async throws -> GridEventEvaluationPage {
@@ -101,7 +127,8 @@ struct GridEventEvaluationPage: Content {
         let (_, working) = try await req.gridEventCalendar()
         let now = Date()
         let facts = try await facts(req, cal.monthRange(month), calendar: working)
-        let table = GridEventEvaluation.table(facts, month: month, by: by, rankedBy: metric, asOf: now, calendar: cal)
+        let assists = by == .unit ? try await assists(req, cal.monthRange(month), facts: facts) : []
+        let table = GridEventEvaluation.table(facts, month: month, by: by, rankedBy: metric, asOf: now, calendar: cal, assists: assists)
         let names = try await Self.names(req, by, keys: table.rows.map(\.key))
         let months = (0..<6).map { month.adding(months: $0 - 5) }
         let counts = try await GridEventEvaluationTrend.count(req.db, months: months.map(cal.monthRange), now: now, restrict: try await restriction(req))

@@ -18,6 +18,7 @@ enum GridEventEvaluationViews {
                                          ("派遣", "Dispatched"), ("应处置", "Due"), ("按期", "On time"), ("按期处置率", "On-time rate"), ("超期", "Overdue"),
                                          ("反馈", "Handled"), ("返工", "Reworked"), ("返工率", "Rework rate"), ("结案", "Closed"), ("结案率", "Closure rate"),
                                          ("平均用时（工作小时）", "Avg handling (working h)"), ("评价数", "Rated"), ("满意率", "Satisfaction")]
+            + (p.by == .unit ? [("协办", "Helped"), ("协办反馈率", "Helper report rate")] : [])
         func cells(_ r: GridEventEvaluationPage.Row, total: Bool = false) -> Node {
             .tr(total ? .class("total") : .empty, .td(.class("num"), .text(r.rank.map(String.init) ?? "—")), .td(.text(r.name)),
                 .td(.class("num"), .text("\(r.reported)")), .td(.class("num"), .text("\(r.registered)")), .td(.class("num"), .text("\(r.declined)")),
@@ -25,7 +26,8 @@ enum GridEventEvaluationViews {
                 .td(.class("num strong"), .text(r.onTimeRate)), .td(.class("num"), .text("\(r.overdue)")), .td(.class("num"), .text("\(r.handled)")),
                 .td(.class("num"), .text("\(r.reworked)")), .td(.class("num"), .text(r.reworkRate)), .td(.class("num"), .text("\(r.closed)")),
                 .td(.class("num strong"), .text(r.closureRate)), .td(.class("num"), .text(r.averageHandlingHours.map { String(format: "%.1f", $0) } ?? "—")),
-                .td(.class("num"), .text("\(r.rated)")), .td(.class("num"), .text(r.satisfactionRate)))
+                .td(.class("num"), .text("\(r.rated)")), .td(.class("num"), .text(r.satisfactionRate)),
+                p.by == .unit ? .group([.td(.class("num"), .text("\(r.assisted)")), .td(.class("num"), .text(r.assistRate))]) : .empty)
         }
         let table: Node = p.rows.isEmpty ? .div(.class("empty"), .text(L.t("本月没有事件。", "No events this month.")))
             : .div(.class("scroll"), .table(.class("data compact"), .thead(.tr(.forEach(heads) { .th(.text(L.t($0.0, $0.1))) })),
@@ -40,8 +42,8 @@ enum GridEventEvaluationViews {
             .div(.class("card"), .h2(.text(L.t("近六个月按期处置率与结案率", "On-time and closure rates, last six months"))), trendChart(p.trend, L)),
             .div(.class("card"), .h2(.text(L.t("排名（按\(metrics.first { $0.0 == p.rankedBy }!.1)）", "Ranking (by \(metrics.first { $0.0 == p.rankedBy }!.2.lowercased()))"))), table),
             .p(.class("small muted"), .text(L.t(
-                "口径：上报、立案、不予立案按上报月份计；应处置 = 本月到期或本月已反馈的派遣事件，按期 = 最后一次反馈不晚于时限（返工后逾期计为超期）；按期处置率 = 按期 ÷ 应处置；结案率 = 本月上报并立案的事件中已结案的比例；返工率 = 本月反馈的事件中曾返工的比例；平均用时为派遣至反馈的工作小时；满意率 = （满意 + 基本满意）÷ 评价数。名次相同者并列。",
-                "Definitions: reported, registered and declined count by the month reported; due = dispatched events whose deadline fell in the month or that were handled in it; on time = last feedback by the deadline (rework finished late counts as overdue); on-time rate = on time ÷ due; closure rate = closed among the month's registered reports; rework rate = events handled in the month that were ever reworked; handling time = working hours from dispatch to feedback; satisfaction = (satisfied + fairly satisfied) ÷ rated. Equal figures share a rank."))))
+                "口径：上报、立案、不予立案按上报月份计；应处置 = 本月到期或本月已反馈的派遣事件，按期 = 最后一次反馈不晚于时限（返工后逾期计为超期）；按期处置率 = 按期 ÷ 应处置；结案率 = 本月上报并立案的事件中已结案的比例；返工率 = 本月反馈的事件中曾返工的比例；平均用时为派遣至反馈的工作小时；满意率 = （满意 + 基本满意）÷ 评价数；协办 = 本月派遣中被列为协办单位的次数，协办反馈率 = 其中已报送协办情况的比例（只协办的单位不参加排名）。名次相同者并列。",
+                "Definitions: reported, registered and declined count by the month reported; due = dispatched events whose deadline fell in the month or that were handled in it; on time = last feedback by the deadline (rework finished late counts as overdue); on-time rate = on time ÷ due; closure rate = closed among the month's registered reports; rework rate = events handled in the month that were ever reworked; handling time = working hours from dispatch to feedback; satisfaction = (satisfied + fairly satisfied) ÷ rated; helped = times the unit was named a helping unit by a dispatch in the month, helper report rate = the share of those it reported on (a unit that only helped is not ranked). Equal figures share a rank."))))
     }
 
     /// Two lines (on-time and closure rates) over six months, drawn as SVG nodes with a legend that fits.
@@ -70,11 +72,13 @@ enum GridEventEvaluationViews {
     static func csv(_ p: GridEventEvaluationPage, _ L: Lang) -> CSVWriter {
         var w = CSVWriter(header: L.isEnglish
             ? ["Rank", p.by.nameEn, "Reported", "Registered", "Declined", "Dispatched", "Due", "On time", "On-time rate", "Overdue", "Handled", "Reworked", "Rework rate", "Closed", "Closure rate", "Avg handling working h", "Rated", "Satisfaction"]
-            : ["名次", p.by.nameZh, "上报", "立案", "不予立案", "派遣", "应处置", "按期", "按期处置率", "超期", "反馈", "返工", "返工率", "结案", "结案率", "平均用时（工作小时）", "评价数", "满意率"])
+                + (p.by == .unit ? ["Helped", "Helper reports", "Helper report rate"] : [])
+            : ["名次", p.by.nameZh, "上报", "立案", "不予立案", "派遣", "应处置", "按期", "按期处置率", "超期", "反馈", "返工", "返工率", "结案", "结案率", "平均用时（工作小时）", "评价数", "满意率"]
+                + (p.by == .unit ? ["协办", "协办反馈", "协办反馈率"] : []))
         for r in p.rows + [p.total] {
             w.append([r.rank.map(String.init) ?? "", r.name, "\(r.reported)", "\(r.registered)", "\(r.declined)", "\(r.dispatched)", "\(r.due)", "\(r.handledOnTime)", r.onTimeRate,
                       "\(r.overdue)", "\(r.handled)", "\(r.reworked)", r.reworkRate, "\(r.closed)", r.closureRate, r.averageHandlingHours.map { String(format: "%.1f", $0) } ?? "",
-                      "\(r.rated)", r.satisfactionRate])
+                      "\(r.rated)", r.satisfactionRate] + (p.by == .unit ? ["\(r.assisted)", "\(r.assistReported)", r.assistRate] : []))
         }
         return w
     }

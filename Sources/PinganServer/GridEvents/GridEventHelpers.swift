@@ -10,8 +10,23 @@ final class GridEventHelper: Model, @unchecked Sendable {
     @ID(custom: "id", generatedBy: .database) var id: Int?
     @Field(key: "event_id") var eventID: Int
     @Field(key: "unit_id") var unitID: Int
+    /// When the unit reported its part (协办反馈) in the current dispatch; the evaluation's 协办反馈率 reads it.
+    @OptionalField(key: "reported_at") var reportedAt: Date?
     init() {}
     init(eventID: Int, unitID: Int) { self.eventID = eventID; self.unitID = unitID }
+}
+
+/// Helpers are scored (协办反馈率): each row keeps when its unit reported. Rows of earlier databases take the time of the
+/// event's first `assist` step by that unit's staff (or by nobody in particular: the demo's steps name no user).
+struct AddGridEventHelperReports: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(GridEventHelper.schema).field("reported_at", .datetime).update()
+        try await (db as! any SQLDatabase).raw("""
+            UPDATE grid_event_helpers SET reported_at = (SELECT MIN(s.at) FROM grid_event_steps s LEFT JOIN users u ON u.id = s.user_id
+              WHERE s.event_id = grid_event_helpers.event_id AND s.action = 'assist' AND (s.user_id IS NULL OR u.unit_id = grid_event_helpers.unit_id))
+            """).run()
+    }
+    func revert(on db: any Database) async throws { try await db.schema(GridEventHelper.schema).deleteField("reported_at").update() }
 }
 
 struct CreateGridEventHelpers: AsyncMigration {
@@ -50,7 +65,17 @@ extension GridEventService {
         let want = Set(e.state.helpers.compactMap(Int.init))
         let have = try await GridEventHelper.query(on: db).filter(\.$eventID == e.id!).all()
         for h in have where !want.contains(h.unitID) { try await h.delete(on: db) }
+        // A new dispatch asks again: a helper kept from the last one has not reported in this one yet.
+        for h in have where want.contains(h.unitID) && h.reportedAt != nil { h.reportedAt = nil; try await h.save(on: db) }
         for u in want.subtracting(have.map(\.unitID)).sorted() { try await GridEventHelper(eventID: e.id!, unitID: u).create(on: db) }
+    }
+
+    /// A helper's report (协办反馈) is dated on its row, once.
+    static func markReported(_ e: GridEvent, at: Date, on db: any Database) async throws {
+        let units = e.state.helpersReported.compactMap(Int.init)
+        guard !units.isEmpty else { return }
+        try await GridEventHelper.query(on: db).filter(\.$eventID == e.id!).filter(\.$unitID ~~ units).filter(\.$reportedAt == nil)
+            .set(\.$reportedAt, to: at).update()
     }
 
     /// The helpers of the current dispatch, in the order the centre chose them.

@@ -84,6 +84,7 @@ enum GridEventService {
                     try await syncHelpers(e, on: db)
                     try await StaffNotices.eventDispatched(req, e, on: db)
                 }
+                if action == "assist" { try await markReported(e, at: at, on: db) }
                 stored = try await PhotoStore.attach(req, photos, owner: .gridEvent, ownerID: e.id!, stepID: step.id, moderation: .internalOnly, uploadedBy: userID, on: db)
                 await req.audit("grid_event.\(action)", entity: "grid_event", id: e.id.map(String.init),
                                 detail: "\(from?.rawValue ?? "-")→\(state.status.rawValue)" + (photos.isEmpty ? "" : " photos=\(photos.count)") + (note.isEmpty ? "" : " \(note.prefix(200))"), on: db)

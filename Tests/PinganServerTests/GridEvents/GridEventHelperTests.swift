@@ -74,6 +74,18 @@ final class GridEventHelperTests: XCTestCase {
             let audited = try await AuditEvent.query(on: app.db).filter(\.$action == "grid_event.assist").count()
             XCTAssertEqual(audited, 1)
 
+            // Scored (协办反馈率): the month's unit table gives C a row of its own, helped once and reported once.
+            let reportedRow = try await GridEventHelper.query(on: app.db).filter(\.$eventID == id).first()
+            XCTAssertNotNil(reportedRow?.reportedAt)
+            for who in ["command", "unit3"] {
+                (s, body) = try await apiCall(app, f, who, .GET, "/api/v1/events/evaluation?by=unit")
+                XCTAssertEqual(s, .ok, body)
+                let table = try apiDecoder.decode(GridEventEvaluationPage.self, from: Data(body.utf8))
+                let rowC = try XCTUnwrap(table.rows.first { $0.key == String(unitC) }, "\(who) sees the helper's row")
+                XCTAssertEqual([rowC.assisted, rowC.assistReported], [1, 1]); XCTAssertEqual(rowC.assistRate, "100.0%")
+                XCTAssertNil(rowC.rank, "a unit that only helped is not ranked")
+            }
+
             // The lead's page names the helper and its report; the centre's dispatch form offers helpers to tick.
             var page = ""
             let unitSession = try await signIn(app, "unit"), centre = try await signIn(app, "command")
