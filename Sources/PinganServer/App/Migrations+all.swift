@@ -48,4 +48,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CoverClearanceAndHotGridReads())
     app.migrations.add(CreateResponseTeams())
     app.migrations.add(AddGridEventHelperReports())
+    app.migrations.add(CreateIncidentCommunityMapIndex())
 }

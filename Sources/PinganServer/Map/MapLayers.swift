@@ -134,9 +134,44 @@ enum MapIncidentLayer {
             let rows = try await r.restrict(q).orderBy("occurred_at", .descending).limit(MapView.maxPoints).all(decoding: Row.self)
             return MapFeatureCollection(layer: "incidents", zoom: view.zoom, total: total, truncated: rows.count < total, features: rows.map(feature))
         }
-        let cells = try await MapClustering.cells(sql, table: "incidents", lon: "longitude", lat: "latitude", view: view) { r.restrict($0) }
+        // Only the communities whose outline box meets the view can hold its points: naming them lets the read walk the
+        // `(community_id, occurred_at, …)` index a community at a time instead of the whole period of the district.
+        let snapshot = try await req.application.boundaries.current(req.db)
+        // Communities without an outline are kept: nothing says where their points are.
+        let inView = snapshot.ids(level: .community, intersecting: view.bbox) + snapshot.unoutlinedCommunities
+        func near(_ q: SQLSelectBuilder) -> SQLSelectBuilder {
+            if !inView.isEmpty { q.where("community_id", .in, inView) }
+            return r.restrict(q)
+        }
+        // A community is a cluster only when every community has a place to put its count.
+        if view.zoom < MapView.cellsFromZoom && !inView.isEmpty && snapshot.unoutlinedCommunities.isEmpty {
+            return try await communityClusters(sql, view: view, snapshot: snapshot, communities: inView, details: details, feature: feature, near: near)
+        }
+        let cells = try await MapClustering.cells(sql, table: "incidents", lon: "longitude", lat: "latitude", view: view) { near($0) }
         let singles = try await details(cells.filter { $0.n == 1 }.map(\.first))
         let features = cells.sorted { ($0.cy, $0.cx) < ($1.cy, $1.cx) }.map { c in c.n == 1 ? singles[c.first].map(feature) ?? MapClustering.clusterFeature(c) : MapClustering.clusterFeature(c) }
         return MapFeatureCollection(layer: "incidents", zoom: view.zoom, total: cells.reduce(0) { $0 + $1.n }, truncated: false, features: features)
+    }
+
+    /// Below `MapView.cellsFromZoom` (a district or a street on screen) a cluster is a community: its located incidents
+    /// counted from the community-led index and placed at the community's label point — what a station chief reads
+    /// ("德兴社区 412") and a twelfth of the lattice's cost at district scale (bench/MAP.md). A community with one
+    /// incident shows the incident itself.
+    static func communityClusters(_ sql: any SQLDatabase, view: MapView, snapshot: BoundaryStore.Snapshot, communities: [Int],
+                                  details: ([Int]) async throws -> [Int: Row], feature: (Row) -> MapFeature,
+                                  near: (SQLSelectBuilder) -> SQLSelectBuilder) async throws -> MapFeatureCollection {
+        struct Count: Decodable { var community_id: Int; var n: Int; var first: Int }
+        let q = sql.select().column("community_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .column(SQLFunction("MIN", args: SQLIdentifier("id")), as: "first").from("incidents")
+        MapClustering.inView(q, lon: "longitude", lat: "latitude", nil)
+        let counts = try await near(q).groupBy("community_id").all(decoding: Count.self)
+        let singles = try await details(counts.filter { $0.n == 1 }.map(\.first))
+        var features: [MapFeature] = []
+        for c in counts.sorted(by: { $0.community_id < $1.community_id }) {
+            if c.n == 1, let row = singles[c.first] { features.append(feature(row)); continue }
+            guard let d = snapshot.divisions[c.community_id], let at = d.label else { continue }
+            features.append(MapFeature(geometry: .point(at), properties: MapProperties(title: d.name, label: d.name, cluster: true, count: c.n)))
+        }
+        return MapFeatureCollection(layer: "incidents", zoom: view.zoom, total: counts.reduce(0) { $0 + $1.n }, truncated: false, features: features)
     }
 }

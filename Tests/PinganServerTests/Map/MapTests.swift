@@ -101,9 +101,21 @@ final class MapTests: XCTestCase {
                     for feature in c.features { if case .point(let p) = feature.geometry { XCTAssertLessThan(p.lon, 113.2, "nothing from C3") } }
                 }
             }
-            // At district zoom the tight groups are clusters; a lone record is itself (with its link).
+            // At district zoom a cluster is a community, at its label point, named: C1's 15 located incidents and C3's 4.
             let far = try await layer(app, f, "admin", "/api/v1/map/layers/incidents?\(period)&zoom=9")
-            XCTAssertTrue(far.features.contains { $0.properties.cluster == true && ($0.properties.count ?? 0) >= 8 })
+            let c1Name = try await Division.find(f.c1, on: app.db)!.name, c3Name = try await Division.find(f.c3, on: app.db)!.name
+            XCTAssertEqual(far.features.map { "\($0.properties.label ?? "")=\($0.properties.count ?? 0)" }.sorted(), ["\(c1Name)=15", "\(c3Name)=4"].sorted())
+            if case .point(let p) = far.features.first(where: { $0.properties.label == c1Name })?.geometry {
+                XCTAssertTrue((113.0...113.2).contains(p.lon) && (22.0...22.2).contains(p.lat), "inside C1")
+            } else { XCTFail("C1's cluster is a point") }
+            // A community without an outline yet is not lost: its points still count, on the lattice.
+            let c3 = try await Division.find(f.c3, on: app.db)!
+            c3.boundaryGeoJSON = nil; try await c3.save(on: app.db)
+            app.boundaries.invalidate()
+            for zoom in [9, 13] {
+                let c = try await layer(app, f, "admin", "/api/v1/map/layers/incidents?\(period)&zoom=\(zoom)&bbox=112.9,21.9,113.5,22.5")
+                XCTAssertEqual(c.total, 19, "zoom \(zoom): C3's 4 still count without its outline")
+            }
             // Filters are the ledger's: bicycle thefts only.
             let bikes = try await layer(app, f, "admin", "/api/v1/map/layers/incidents?\(period)&subcategory=nonmotor_theft&zoom=16")
             let bikeList = try await listTotal("admin", "&subcategory=nonmotor_theft")

@@ -100,5 +100,7 @@ struct MapView: Sendable {
     var clusterCellDegrees: Double { 60 * 360 / (256 * pow(2, Double(zoom))) }
     /// From this zoom on, records are shown one by one.
     static let pointsFromZoom = 16
+    /// Below this zoom a layer that can clusters by community (a district or a street on screen); from it, by lattice cell.
+    static let cellsFromZoom = 13
     static let maxPoints = 3000
 }

@@ -14,6 +14,8 @@ struct MapDivision: Sendable {
     var source: BoundarySource?
     var shape: GeoMultiPolygon
     var bbox: GeoBBox
+    /// A point inside the outline for a label or a community's cluster (the stored centroid, itself kept inside).
+    var label: GeoPoint?
     /// Tolerance in metres → simplified outline (`MapDivision.tolerances`).
     var simplified: [Double: GeoMultiPolygon]
 
@@ -39,6 +41,8 @@ final class BoundaryStore: @unchecked Sendable {
         var communities: GeoIndex<Int>
         var grids: GeoIndex<Int>
         var stamp: Date?
+        /// Communities with no outline yet: a read that narrows by outline must keep them (nothing says where they are).
+        var unoutlinedCommunities: [Int] = []
 
         func ids(level: DivisionLevel, intersecting box: GeoBBox?) -> [Int] {
             divisions.values.filter { $0.level == level && (box.map($0.bbox.intersects) ?? true) }.map(\.id).sorted()
@@ -80,11 +84,15 @@ final class BoundaryStore: @unchecked Sendable {
             var simplified: [Double: GeoMultiPolygon] = [:]
             if shape.vertexCount > 40 { for t in MapDivision.tolerances { simplified[t] = GeoSimplify.simplify(shape, toleranceMetres: t) } }
             out[id] = MapDivision(id: id, code: d.code, name: d.name, level: d.level, parentID: d.parentID, communityID: d.communityID,
-                                  source: d.boundarySource, shape: shape, bbox: box, simplified: simplified)
+                                  source: d.boundarySource, shape: shape, bbox: box,
+                                  label: d.centroidLat.flatMap { lat in d.centroidLon.map { GeoPoint(lon: $0, lat: lat) } } ?? shape.interiorPoint(),
+                                  simplified: simplified)
         }
         let communities = GeoIndex(out.values.filter { $0.level == .community }.sorted { $0.code < $1.code }.map { (id: $0.id, shape: $0.shape) })
         let grids = GeoIndex(out.values.filter { $0.level == .grid }.sorted { $0.code < $1.code }.map { (id: $0.id, shape: $0.shape) })
-        return Snapshot(divisions: out, communities: communities, grids: grids, stamp: stamp)
+        let allCommunities = try await Division.query(on: db).filter(\.$level == .community).all(\.$id)
+        let unoutlined = allCommunities.filter { out[$0] == nil }.sorted()
+        return Snapshot(divisions: out, communities: communities, grids: grids, stamp: stamp, unoutlinedCommunities: unoutlined)
     }
 }
 
