@@ -4,6 +4,9 @@
 # Goals: whole district p99 ≤ 150 ms, one community ≤ 50 ms.
 # Usage: bench/map-layers.sh [incidents]   (default: the district demo, 1,000,000 incidents, in bench/out/district.sqlite,
 #        shared with bench/grid-events.sh; REUSE_DB=1 reuses the database)
+#        BIN_BEFORE=… also serves another build on the same database, before and after this one (before, now, before,
+#        now), for a side-by-side comparison in one run. The newer build migrates the database first: its indexes exist
+#        for both, and only the code that reads them differs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-district}
@@ -20,9 +23,15 @@ if [ -n "${REUSE_DB:-}" ] && [ -f "$DB" ]; then echo "== reusing $DB"; else
 fi
 export PINGAN_DB="$DB" PORT
 TOKEN=$(LOG_LEVEL=error "$BIN" token create --username admin --name bench)
-LOG_LEVEL=warning "$BIN" serve --hostname 127.0.0.1 --port "$PORT" > "$OUT/map-serve.log" 2>&1 &
-PID=$!; trap 'kill $PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.2; done
+PID=
+serve() {  # serve BINARY: start it on the database and wait for /health
+  LOG_LEVEL=warning "$1" serve --hostname 127.0.0.1 --port "$PORT" > "$OUT/map-serve.log" 2>&1 &
+  PID=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.2; done
+}
+stop() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null || true; PID=; }
+trap stop EXIT
+serve "$BIN"
 # Views: the district's box at zoom 10; each community's box at zoom 15.
 VIEWS=$(curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/map/layers/divisions?level=community&zoom=10" | python3 -c '
 import json, sys
@@ -44,11 +53,21 @@ for i in range(1, 12):
     out.append(f"{y:04d}-{m:02d}")
 print(",".join(out))')
 export PINGAN_TOKEN="$TOKEN" BENCH_MONTHS="$MONTHS"
-echo "one district view, a month: $(curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/map/layers/incidents?zoom=10&bbox=${DISTRICT#10|}&month=${MONTHS%%,*}" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["total"], "incidents in", len(d["features"]), "clusters/points")')"
-for conns in ${CONNECTIONS:-4}; do
-  echo "== whole district, zoom 10 (wrk 2 threads, $conns connections, $DURATION)"
-  BENCH_VIEWS="$DISTRICT" wrk -t2 -c"$conns" -d"$DURATION" --latency -s bench/map-layers.lua "http://127.0.0.1:$PORT" | tee "$OUT/map-district-c$conns.txt"
-  echo "== one community, zoom 15 (wrk 2 threads, $conns connections, $DURATION)"
-  BENCH_VIEWS="$COMMUNITIES" wrk -t2 -c"$conns" -d"$DURATION" --latency -s bench/map-layers.lua "http://127.0.0.1:$PORT" | tee "$OUT/map-community-c$conns.txt"
-done
-echo "server RSS after the runs: $(ps -o rss= -p $PID | awk '{printf "%.0f MB", $1/1024}')"
+run() {  # run LABEL: both views against the build being served
+  echo "one district view, a month ($1): $(curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/map/layers/incidents?zoom=10&bbox=${DISTRICT#10|}&month=${MONTHS%%,*}" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["total"], "incidents in", len(d["features"]), "clusters/points")')"
+  for conns in ${CONNECTIONS:-4}; do
+    echo "== $1: whole district, zoom 10 (wrk 2 threads, $conns connections, $DURATION)"
+    BENCH_VIEWS="$DISTRICT" wrk -t2 -c"$conns" -d"$DURATION" --latency -s bench/map-layers.lua "http://127.0.0.1:$PORT" | tee "$OUT/map-district-$1-c$conns.txt"
+    echo "== $1: one community, zoom 15 (wrk 2 threads, $conns connections, $DURATION)"
+    BENCH_VIEWS="$COMMUNITIES" wrk -t2 -c"$conns" -d"$DURATION" --latency -s bench/map-layers.lua "http://127.0.0.1:$PORT" | tee "$OUT/map-community-$1-c$conns.txt"
+  done
+  echo "server RSS after the runs ($1): $(ps -o rss= -p $PID | awk '{printf "%.0f MB", $1/1024}')"
+}
+if [ -n "${BIN_BEFORE:-}" ]; then
+  for round in 1 2; do
+    stop; serve "$BIN_BEFORE"; run "before-$round"
+    stop; serve "$BIN"; run "now-$round"
+  done
+else
+  run now
+fi
