@@ -56,6 +56,7 @@ enum ResponseTeamService {
         let L = req.lang
         let userIDs = members.compactMap(\.userID), memberIDs = members.compactMap(\.teamMemberID)
         let users = userIDs.isEmpty ? [] : try await User.query(on: req.db).filter(\.$id ~~ userIDs).all()
+        // unscoped: the members of a team the caller may see (a district team draws on every community)
         let teamMembers = memberIDs.isEmpty ? [] : try await TeamMember.query(on: req.db).filter(\.$id ~~ memberIDs).all()
         let communities = try await DivisionLookup.names(teamMembers.map(\.communityID), on: req.db)
         let userByID = Dictionary(uniqueKeysWithValues: users.map { ($0.id!, $0) })
@@ -136,6 +137,7 @@ enum ResponseTeamService {
             (u.scopeDivisionID.map(inArea.contains) ?? (area.level == .district)) || (u.unitID.map(units.contains) ?? false)
         }
         let communities = Array(inArea)
+        // unscoped: the team's area, which only its managers (runCampaigns for the area) are offered
         let members = try await TeamMember.query(on: req.db).filter(\.$status == .active).filter(\.$communityID ~~ communities).sort(\.$name).all()
         let names = try await DivisionLookup.names(Array(Set(members.map(\.communityID))), on: req.db)
         var out = users.map { u in

@@ -139,15 +139,15 @@ enum MapIncidentLayer {
         let snapshot = try await req.application.boundaries.current(req.db)
         // Communities without an outline are kept: nothing says where their points are.
         let inView = snapshot.ids(level: .community, intersecting: view.bbox) + snapshot.unoutlinedCommunities
-        func near(_ q: SQLSelectBuilder) -> SQLSelectBuilder {
+        func restrictNear(_ q: SQLSelectBuilder) -> SQLSelectBuilder {
             if !inView.isEmpty { q.where("community_id", .in, inView) }
             return r.restrict(q)
         }
         // A community is a cluster only when every community has a place to put its count.
         if view.zoom < MapView.cellsFromZoom && !inView.isEmpty && snapshot.unoutlinedCommunities.isEmpty {
-            return try await communityClusters(sql, view: view, snapshot: snapshot, communities: inView, details: details, feature: feature, near: near)
+            return try await communityClusters(sql, view: view, snapshot: snapshot, communities: inView, details: details, feature: feature, restrictNear: restrictNear)
         }
-        let cells = try await MapClustering.cells(sql, table: "incidents", lon: "longitude", lat: "latitude", view: view) { near($0) }
+        let cells = try await MapClustering.cells(sql, table: "incidents", lon: "longitude", lat: "latitude", view: view) { restrictNear($0) }
         let singles = try await details(cells.filter { $0.n == 1 }.map(\.first))
         let features = cells.sorted { ($0.cy, $0.cx) < ($1.cy, $1.cx) }.map { c in c.n == 1 ? singles[c.first].map(feature) ?? MapClustering.clusterFeature(c) : MapClustering.clusterFeature(c) }
         return MapFeatureCollection(layer: "incidents", zoom: view.zoom, total: cells.reduce(0) { $0 + $1.n }, truncated: false, features: features)
@@ -159,12 +159,12 @@ enum MapIncidentLayer {
     /// incident shows the incident itself.
     static func communityClusters(_ sql: any SQLDatabase, view: MapView, snapshot: BoundaryStore.Snapshot, communities: [Int],
                                   details: ([Int]) async throws -> [Int: Row], feature: (Row) -> MapFeature,
-                                  near: (SQLSelectBuilder) -> SQLSelectBuilder) async throws -> MapFeatureCollection {
+                                  restrictNear: (SQLSelectBuilder) -> SQLSelectBuilder) async throws -> MapFeatureCollection {
         struct Count: Decodable { var community_id: Int; var n: Int; var first: Int }
         let q = sql.select().column("community_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .column(SQLFunction("MIN", args: SQLIdentifier("id")), as: "first").from("incidents")
         MapClustering.inView(q, lon: "longitude", lat: "latitude", nil)
-        let counts = try await near(q).groupBy("community_id").all(decoding: Count.self)
+        let counts = try await restrictNear(q).groupBy("community_id").all(decoding: Count.self)
         let singles = try await details(counts.filter { $0.n == 1 }.map(\.first))
         var features: [MapFeature] = []
         for c in counts.sorted(by: { $0.community_id < $1.community_id }) {

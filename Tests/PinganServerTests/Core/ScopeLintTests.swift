@@ -70,13 +70,15 @@ final class ScopeLintTests: XCTestCase {
         let (models, tables) = Self.scopedTables(files)
         XCTAssertGreaterThanOrEqual(models.count, 15, "ScopedModels.swift not found or not parsed")
         XCTAssertEqual(models.count, tables.count, "a scoped model's schema was not found: \(models) vs \(tables)")
-        var patterns = models.flatMap { ["\($0).query(on:", "\($0).find("] }
-        patterns += tables.flatMap { ["from(\"\($0)\")", "FROM \($0) ", "from \($0) "] }
+        // Whole names only: `Team.query(on:` must not match `ResponseTeam.query(on:` (another model, another table).
+        func word(_ s: String) -> NSRegularExpression { try! NSRegularExpression(pattern: #"(?<![A-Za-z0-9_])"# + NSRegularExpression.escapedPattern(for: s)) }
+        var patterns = models.flatMap { [word("\($0).query(on:"), word("\($0).find(")] }
+        patterns += tables.flatMap { [word("from(\"\($0)\")"), word("FROM \($0) "), word("from \($0) ")] }
         var offenders: [String] = []
         for (path, lines) in files where !path.hasPrefix("Auth/Scope") && !path.hasPrefix("Demo/") {
-            for (i, line) in lines.enumerated() where patterns.contains(where: { line.contains($0) }) {
+            for (i, line) in lines.enumerated() where patterns.contains(where: { Self.matches($0, line) }) {
                 let code = line.components(separatedBy: "//").first ?? line
-                guard patterns.contains(where: { code.contains($0) }) else { continue }
+                guard patterns.contains(where: { Self.matches($0, code) }) else { continue }
                 var start = i
                 while start > 0, lines[start].trimmingCharacters(in: .whitespaces).hasPrefix(".") { start -= 1 }
                 let marked = line.contains("// unscoped:") || (start > 0 && lines[start - 1].contains("// unscoped:"))
