@@ -51,6 +51,21 @@ struct IdentifierSearch: Sendable {
     }
 }
 
+/// A registry write whose ID number is already held by someone outside the writer's jurisdiction learns that the number
+/// exists (the uniqueness message cannot be avoided): that answer is an identifier lookup like a search — counted against
+/// the same hourly allowance (429 past it, nothing written) and audited (`person.id_collision`, the number masked).
+enum IdentifierCollision {
+    static func charge(_ req: Request, count: Int, masked: String) async throws {
+        guard count > 0 else { return }
+        let limiter = req.application.identifierSearchLimiter, key = String(try req.user.requireID())
+        await req.audit("person.id_collision", entity: "person", detail: "outside scope; count=\(count)" + (masked.isEmpty ? "" : "; value=\(masked)"))
+        for _ in 0..<count {
+            try limiter.hit(key, req, message: (zh: "与其他辖区已登记人员重复的身份号码过多，请稍后再试，或由区级统一导入。",
+                                                en: "Too many ID numbers already registered outside your area. Try later, or ask the district to import them."))
+        }
+    }
+}
+
 private struct IdentifierSearchLimiterKey: StorageKey { typealias Value = LockedLimiter }
 extension Application {
     var identifierSearchLimiter: LockedLimiter {

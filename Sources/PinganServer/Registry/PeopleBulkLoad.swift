@@ -45,8 +45,12 @@ extension PeopleImport {
         let L = ctx.L, scope = ctx.scope, cipher = req.cipher
         let userID = try req.user.requireID()
         let now = Date()
+        // Each row that names a number held outside the importer's jurisdiction tells them it exists: audited like an
+        // identifier lookup, after the transaction (a refused import rolls back, the audit must stay).
+        let outsideCollisions = Counter()
+        let report: Report
         do {
-            return try await req.db.transaction { db -> Report in
+            report = try await req.db.transaction { db -> Report in
                 var errors: [RowError] = []
                 var errorCount = 0, rows = 0, existing = 0, written = 0, line = 1
                 var duplicates = PeopleImport.FileDuplicates()
@@ -112,6 +116,7 @@ extension PeopleImport {
                                 else { outside.insert(ix); report(row, "idNumber", L.t(PersonRules.duplicateID.0, PersonRules.duplicateID.1)) }
                             }
                         }
+                        outsideCollisions.add(outside.count)
                         if errorCount == 0, !good.isEmpty {
                             written += good.count
                             inFlight = Task { [good] in
@@ -137,7 +142,19 @@ extension PeopleImport {
                 return result
             }
         } catch let rolledBack as RolledBack {
-            return rolledBack.report
+            report = rolledBack.report
         }
+        if outsideCollisions.value > 0 {
+            await req.audit("person.id_collision", entity: "person", detail: "import; outside scope; count=\(outsideCollisions.value)")
+        }
+        return report
     }
+}
+
+/// A count shared with the import's transaction closure.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+    func add(_ k: Int) { lock.lock(); n += k; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return n }
 }

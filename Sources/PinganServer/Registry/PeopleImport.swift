@@ -185,11 +185,14 @@ enum PeopleImport {
                 .where("id_number_index", .in, pendingKeys.map(\.index)).all()
             var byIndex: [String: (Int, Int?)] = [:]
             for r in found { byIndex[try r.decode(column: "id_number_index", as: String.self)] = (try r.decode(column: "community_id", as: Int.self), try r.decode(column: "grid_id", as: Int?.self)) }
+            var outside = 0
             for (ix, row) in pendingKeys {
                 guard let (c, g) = byIndex[ix] else { continue }
                 if scope.allows(community: c, grid: g) { existing += 1 }
-                else { errorCount += 1; if errors.count < reportLimit { errors.append(RowError(row: row, field: "idNumber", message: L.t(PersonRules.duplicateID.0, PersonRules.duplicateID.1))) } }
+                else { outside += 1; errorCount += 1; if errors.count < reportLimit { errors.append(RowError(row: row, field: "idNumber", message: L.t(PersonRules.duplicateID.0, PersonRules.duplicateID.1))) } }
             }
+            // Each such row tells the importer a number exists elsewhere: audited like an identifier lookup.
+            if outside > 0 { await req.audit("person.id_collision", entity: "person", detail: "import; outside scope; count=\(outside)") }
             pendingKeys.removeAll(keepingCapacity: true)
         }
         var checked: [([String], Int)] = []

@@ -58,6 +58,10 @@ struct PersonInput: Content {
                 // unscoped: an ID number is unique in the district
                 if try await Person.query(on: req.db).filter(\.$idNumberIndex == newIndex).count() > 0 {
                     e["idNumber"] = L.t(PersonRules.duplicateID.0, PersonRules.duplicateID.1)
+                    // Held outside the writer's jurisdiction: the answer is an identifier lookup, counted and audited.
+                    if try await req.scoped(Person.self).filter(\.$idNumberIndex == newIndex).count() == 0 {
+                        try await IdentifierCollision.charge(req, count: 1, masked: resident.masked)
+                    }
                 }
                 index = newIndex
             }

@@ -86,4 +86,36 @@ final class IdentifierSearchTests: XCTestCase {
             }
         }
     }
+
+    /// Issue 22, low: registering a number held outside the writer's jurisdiction says "already registered in the
+    /// district" (uniqueness cannot be hidden), so that answer is an identifier lookup: audited, and counted against the
+    /// same hourly allowance as a search (429 past it, nothing written). A duplicate within one's own area is not.
+    func testANumberHeldElsewhereIsAnAuditedRateLimitedLookup() async throws {
+        try await withApp { app, f in
+            app.identifierSearchLimiter = LockedLimiter(limit: 2, window: 3600)
+            let elsewhere = residentID("19870614", sequence: "351"), mine = residentID("19900101", sequence: "123")
+            try await createPerson(app, f, as: "officer3", community: f.c3, id: elsewhere)
+            try await createPerson(app, f, community: f.c1, id: mine)
+            func register(_ number: String) async throws -> (HTTPStatus, String) {
+                try await apiCall(app, f, "officer", .POST, "/api/v1/people",
+                                  #"{"name":"王五","idNumber":"\#(number)","category":"permanent","communityID":\#(f.c1)}"#)
+            }
+            var (s, body) = try await register(mine)
+            XCTAssertEqual(s, .unprocessableEntity); XCTAssertTrue(body.contains("idNumber"), body)
+            var collisions = try await AuditEvent.query(on: app.db).filter(\.$action == "person.id_collision").count()
+            XCTAssertEqual(collisions, 0, "a duplicate in one's own area is an ordinary mistake")
+            for _ in 0..<2 {
+                (s, body) = try await register(elsewhere)
+                XCTAssertEqual(s, .unprocessableEntity); XCTAssertTrue(body.contains("idNumber"), body)
+            }
+            collisions = try await AuditEvent.query(on: app.db).filter(\.$action == "person.id_collision").count()
+            XCTAssertEqual(collisions, 2)
+            let logged = try await AuditEvent.query(on: app.db).filter(\.$action == "person.id_collision").first()
+            XCTAssertFalse(logged?.detail.contains(elsewhere) ?? true, "the number is logged masked")
+            (s, _) = try await register(elsewhere)
+            XCTAssertEqual(s, .tooManyRequests, "past the hourly allowance")
+            let people = try await Person.query(on: app.db).count()
+            XCTAssertEqual(people, 2, "nothing written")
+        }
+    }
 }
