@@ -20,7 +20,7 @@ enum GridEventEvaluationViews {
                                          ("平均用时（工作小时）", "Avg handling (working h)"), ("评价数", "Rated"), ("满意率", "Satisfaction")]
             + (p.by == .unit ? [("协办", "Helped"), ("协办反馈率", "Helper report rate")] : [])
         func cells(_ r: GridEventEvaluationPage.Row, total: Bool = false) -> Node {
-            .tr(total ? .class("total") : .empty, .td(.class("num"), .text(r.rank.map(String.init) ?? "—")), .td(.text(r.name)),
+            .tr(total ? .class("total") : .empty, .td(.class("num"), .text(r.rank.map(String.init) ?? "—")), .td(.class("nowrap"), .text(r.name)),
                 .td(.class("num"), .text("\(r.reported)")), .td(.class("num"), .text("\(r.registered)")), .td(.class("num"), .text("\(r.declined)")),
                 .td(.class("num"), .text("\(r.dispatched)")), .td(.class("num"), .text("\(r.due)")), .td(.class("num"), .text("\(r.handledOnTime)")),
                 .td(.class("num strong"), .text(r.onTimeRate)), .td(.class("num"), .text("\(r.overdue)")), .td(.class("num"), .text("\(r.handled)")),
