@@ -29,7 +29,7 @@ final class EmergencyPlanRulesTests: XCTestCase {
 
     func testAnApprovalNeedsUnitsStepsAndAReviewDayAhead() {
         let today = day("2026-12-07")
-        XCTAssertEqual(Set(EmergencyPlanRules.approvalGaps(units: 0, steps: ["  "], reviewDue: day("2026-12-06"), today: today).keys), ["units", "steps", "reviewDue"])
+        XCTAssertEqual(Set(EmergencyPlanRules.approvalGaps(units: 0, steps: ["  "], reviewDue: day("2026-12-06"), today: today).keys), ["units", "steps", "reviewDueOn"])
         XCTAssertTrue(EmergencyPlanRules.approvalGaps(units: 1, steps: ["启动预案"], reviewDue: today, today: today).isEmpty)
     }
 

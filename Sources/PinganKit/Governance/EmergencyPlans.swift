@@ -65,7 +65,7 @@ public enum EmergencyPlanRules {
         var out: [String: (zh: String, en: String)] = [:]
         if units == 0 { out["units"] = ("批准前须明确至少一个责任单位及其职责", "Name at least one responsible unit and its duty before approval") }
         if steps.allSatisfy({ $0.whitespaceTrimmed.isEmpty }) { out["steps"] = ("批准前须写明处置步骤", "Write the response steps before approval") }
-        if let reviewDue, reviewDue < today { out["reviewDue"] = ("复审日期已过，请先修改", "The review day has passed: change it first") }
+        if let reviewDue, reviewDue < today { out["reviewDueOn"] = ("复审日期已过，请先修改", "The review day has passed: change it first") }
         return out
     }
 

@@ -140,7 +140,7 @@ enum EmergencyPlanViews {
                                           + (p.lastDrillOn.map { L.t("最近 \($0)", "last \($0)") } ?? L.t("尚未演练", "not drilled yet"))
                                           + (p.nextDrillOn.map { L.t("；下次 \($0) 前", "; next by \($0)") } ?? (p.status == .draft ? L.t("；批准后起算", "; counted from approval") : ""))),
                                      p.due.contains(.drill) ? .group([.text(" "), dueBadges(L, [.drill])]) : .empty]))
-        let gaps = errors.fields.keys.filter { ["units", "steps", "reviewDue"].contains($0) }
+        let gaps = errors.fields.keys.filter { ["units", "steps", "reviewDueOn"].contains($0) }
         let manage: Node = !canManage ? .empty : .div(.class("toolbar no-print"),
             p.status == .draft ? .group([
                 .a(.class("btn secondary"), .href("/governance/plans/\(p.id)/edit"), .text(L.t("修改草案", "Edit the draft"))),

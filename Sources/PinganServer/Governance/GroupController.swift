@@ -43,6 +43,7 @@ struct GroupController: RouteCollection {
 
     @Sendable func export(req: Request) async throws -> Response {
         try req.require(.viewGovernance)
+        try GroupFilter.check(req)
         return GroupViews.csv(req, try await GroupService.dtos(req, try await GroupFilter(req).query(req).limit(50_000).all()))
     }
 
@@ -105,6 +106,7 @@ struct GroupController: RouteCollection {
 
     @Sendable func apiList(req: Request) async throws -> Page {
         try req.require(.viewGovernance)
+        try GroupFilter.check(req)
         let (rows, info) = try await page(req, GroupFilter(req))
         return Page(items: rows, page: info)
     }

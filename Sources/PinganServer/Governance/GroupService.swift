@@ -37,6 +37,14 @@ struct GroupFilter {
         due = DisputeInput.flag(req.query[String.self, at: "due"])
         q = req.query[String.self, at: "q"]?.nilIfEmpty.map { String($0.prefix(40)) }
     }
+    /// The API and the CSV name a filter value they do not know (the page just shows everything).
+    static func check(_ req: Request) throws {
+        var e = FieldErrors()
+        if let k = req.query[String.self, at: "kind"]?.nilIfEmpty, GroupKind(rawValue: k) == nil { e["kind"] = req.t("取值无效", "Unknown value") }
+        if let c = req.query[String.self, at: "community"]?.nilIfEmpty, Int(c) == nil { e["community"] = req.t("取值无效", "Unknown value") }
+        if !e.isEmpty { throw e }
+    }
+
     var queryString: String {
         [kind.map { "kind=\($0.rawValue)" }, community.map { "community=\($0)" }, due ? "due=1" : nil,
          q.map { "q=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }].compactMap { $0 }.joined(separator: "&")

@@ -30,6 +30,13 @@ struct MeetingController: RouteCollection {
     }
     static func kind(_ req: Request) -> MeetingKind? { req.query[String.self, at: "kind"].flatMap(MeetingKind.init(rawValue:)) }
     static func state(_ req: Request) -> ActionItemState? { req.query[String.self, at: "state"].flatMap(ActionItemState.init(rawValue:)) }
+    /// The API names a filter value it does not know (the pages just show everything).
+    static func checkFilters(_ req: Request) throws {
+        var e = FieldErrors()
+        if let k = req.query[String.self, at: "kind"]?.nilIfEmpty, MeetingKind(rawValue: k) == nil { e["kind"] = req.t("取值无效", "Unknown value") }
+        if let s = req.query[String.self, at: "state"]?.nilIfEmpty, ActionItemState(rawValue: s) == nil { e["state"] = req.t("取值无效", "Unknown value") }
+        if !e.isEmpty { throw e }
+    }
 
     func areaNames(_ req: Request, _ ids: [Int]) async throws -> [Int: String] { try await DivisionLookup.names(ids, on: req.db) }
 
@@ -121,6 +128,7 @@ struct MeetingController: RouteCollection {
 
     @Sendable func apiList(req: Request) async throws -> Page {
         try req.require(.viewGovernance)
+        try Self.checkFilters(req)
         let (rows, info) = try await MeetingService.list(req, kind: Self.kind(req), page: Self.pageRequest(req))
         let names = try await areaNames(req, rows.map(\.areaDivisionID))
         return Page(items: rows.map { MeetingDTO($0, area: names[$0.areaDivisionID], actions: nil, today: req.today) }, page: info)
@@ -154,6 +162,7 @@ struct MeetingController: RouteCollection {
 
     @Sendable func apiActions(req: Request) async throws -> ActionPage {
         try req.require(.viewGovernance)
+        try Self.checkFilters(req)
         let (rows, info) = try await MeetingService.actionList(req, state: Self.state(req), page: Self.pageRequest(req))
         return ActionPage(items: rows.map { MeetingActionDTO($0.0, today: req.today) }, page: info)
     }

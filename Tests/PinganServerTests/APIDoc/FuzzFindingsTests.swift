@@ -35,3 +35,19 @@ extension FuzzFindingsTests {
         }
     }
 }
+
+extension FuzzFindingsTests {
+    /// Read while documenting the API: these lists ignored a filter value they did not know, where the rest answer 422.
+    func testUnknownFilterValuesAreNamedByTheAPI() async throws {
+        try await withApp { app, f in
+            for (path, field) in [("/api/v1/groups?kind=nonsense", "kind"), ("/api/v1/groups?community=abc", "community"),
+                                  ("/api/v1/meetings?kind=nonsense", "kind"), ("/api/v1/meeting-actions?state=nonsense", "state")] {
+                let (s, body) = try await apiCall(app, f, "command", .GET, path)
+                XCTAssertEqual(s, .unprocessableEntity, path)
+                XCTAssertTrue(body.contains("\"\(field)\""), body)
+            }
+            let (s, _) = try await apiCall(app, f, "command", .GET, "/api/v1/groups?kind=building")
+            XCTAssertEqual(s, .ok)
+        }
+    }
+}
