@@ -11,6 +11,13 @@ extension KeyedDecodingContainer {
         if let b = try? decodeIfPresent(Bool.self, forKey: key) { return b ? "true" : "false" }
         return nil
     }
+
+    /// A list sent as a JSON array, as repeated form fields (`types[]=a&types[]=b`) or as one comma-separated text.
+    func looseList(_ key: Key) -> [String]? {
+        if let list = try? decodeIfPresent([String].self, forKey: key) { return list }
+        if let list = try? decodeIfPresent([Int].self, forKey: key) { return list.map(String.init) }
+        return loose(key).map { $0.split(separator: ",").map { String($0).trimmed } }
+    }
 }
 
 extension String {

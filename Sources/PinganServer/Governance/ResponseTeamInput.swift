@@ -2,15 +2,6 @@ import Fluent
 import Vapor
 import PinganKit
 
-extension KeyedDecodingContainer {
-    /// A list sent as a JSON array, as repeated form fields (`types[]=a&types[]=b`) or as one comma-separated text.
-    func looseList(_ key: Key) -> [String]? {
-        if let list = try? decodeIfPresent([String].self, forKey: key) { return list }
-        if let list = try? decodeIfPresent([Int].self, forKey: key) { return list.map(String.init) }
-        return loose(key).map { $0.split(separator: ",").map { String($0).trimmed } }
-    }
-}
-
 /// A team as the form or the API sends it. `types` are `EmergencyType` codes.
 struct ResponseTeamInput: Content {
     var name: String?, areaID: String?, types: [String]?, dutyPhone: String?, equipment: String?, note: String?, active: String?
