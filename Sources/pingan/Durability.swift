@@ -10,6 +10,8 @@ enum DurabilityCLI {
       pingan backup --out DIR [--include-key]   SQLite: database, uploads and a manifest with the key's fingerprint (docs/backup.md)
       pingan restore --from DIR [--force]       put a backup back (server stopped); refuses a backup made under another key
       pingan keys rotate [--new-key-file FILE]  re-seal identifiers and blind indexes under a new key; run again to resume
+      pingan migrate-data --from FILE.sqlite --to postgres://…   move a district's SQLite file into a new PostgreSQL database
+                                        (server stopped; same key; verified by counts and checksums; run again to resume)
     """
 
     /// Runs a durability command on a configured app; false when `command` is not one.
@@ -49,6 +51,12 @@ enum DurabilityCLI {
             } else {
                 print("The key is NOT in the backup: keep a copy of it apart from the backups.")
             }
+        case ("migrate-data", _):
+            guard let from = option("from"), option("to") != nil else { throw AdminCLI.Failure(message: "migrate-data needs --from FILE.sqlite and --to postgres://…") }
+            let r = try await DataMove.run(app: app, from: from, batch: option("batch").flatMap(Int.init) ?? 20_000) { print($0) }
+            print(String(format: "Moved %d tables (%d rows) in %.1f s%@; every table's row count and checksum match the file.", r.tables.count, r.rows, r.seconds,
+                         r.resumed ? " (resumed)" : ""))
+            print("Start the server on PostgreSQL with the same key: DATABASE_URL=… pingan serve. Uploaded files stay where PINGAN_UPLOADS points.")
         case ("keys", "rotate"):
             print(try await KeyRotation.run(app: app, newKeyFile: option("new-key-file")))
         default:

@@ -65,6 +65,7 @@ if command == "demo" {
     env["DATABASE_URL"] = nil
     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: choice.path + suffix) }
 }
+if command == "migrate-data", let to = option("to") { env["DATABASE_URL"] = to }   // the app opens the destination
 if let p = option("port") { env["PORT"] = p }
 
 let config: AppConfig
