@@ -31,7 +31,7 @@ enum AnalysisData {
     /// The units of the user's scope, narrowed by `station` / `community` (out of scope: 404, like missing).
     static func units(_ req: Request, station: Int? = nil, community: Int? = nil) async throws -> AnalysisUnits {
         let scope = try await req.scope()
-        return try await units(req.db, scope: scope, station: station, community: community)
+        return try await units(req.reading, scope: scope, station: station, community: community)
     }
 
     static func units(_ db: any Database, scope: Scope, station: Int? = nil, community: Int? = nil) async throws -> AnalysisUnits {

@@ -33,7 +33,7 @@ enum AnalysisReport {
         try req.require(.viewAnalysis)
         let units = try await AnalysisData.units(req, station: p.station, community: p.community)
         let cal = LocalCalendar(timeZoneIdentifier: req.config.timeZone)
-        let db = req.db
+        let db = req.reading
         let table = try await AnalysisData.monthlyTable(db, month: p.month, units: units, calendar: cal)
         let sql = db as! any SQLDatabase
         struct CatRow: Decodable { var category: String; var preventable: Bool; var n: Int }

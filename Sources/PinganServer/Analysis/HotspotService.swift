@@ -186,10 +186,10 @@ enum HotspotService {
         let units: AnalysisUnits
         if let given { units = given } else { units = try await AnalysisData.units(req, station: p.station, community: p.community) }
         let cal = LocalCalendar(timeZoneIdentifier: req.config.timeZone)
-        let (rows, unlocated) = try await located(req.db, units: units, from: p.from, to: p.to, category: p.category, sub: p.sub)
+        let (rows, unlocated) = try await located(req.reading, units: units, from: p.from, to: p.to, category: p.category, sub: p.sub)
         let names = Dictionary(uniqueKeysWithValues: units.communities.map { ($0.id, ($0.name, $0.stationName)) })
         var analysis: HotspotAnalysis? = nil
-        if !rows.isEmpty, let projection = try await projection(req.db) {
+        if !rows.isEmpty, let projection = try await projection(req.reading) {
             let events = rows.map { r in
                 HotspotEvent(lat: r.latitude, lon: r.longitude, weekday: cal.weekday(of: r.occurred_at), hour: cal.hour(of: r.occurred_at), unit: String(r.community_id))
             }

@@ -66,7 +66,7 @@ struct MonthlyTableController: RouteCollection {
         try req.require(.viewAnalysis)
         let units = try await AnalysisData.units(req, station: p.station, community: p.community)
         let cal = LocalCalendar(timeZoneIdentifier: req.config.timeZone)
-        return (try await AnalysisData.monthlyTable(req.db, month: p.month, units: units, calendar: cal), units)
+        return (try await AnalysisData.monthlyTable(req.reading, month: p.month, units: units, calendar: cal), units)
     }
 
     @Sendable func page(req: Request) async throws -> Response {

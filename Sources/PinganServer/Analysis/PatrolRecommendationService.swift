@@ -135,14 +135,14 @@ enum PatrolRecommendationService {
         let units = try await AnalysisData.units(req, station: p.station, community: p.community)
         let cal = LocalCalendar(timeZoneIdentifier: req.config.timeZone)
         let historyFrom = cal.calendar.date(byAdding: .day, value: -7 * PatrolParams.historyWeeks, to: p.week)!
-        let (rows, _) = try await HotspotService.located(req.db, units: units, from: historyFrom, to: p.week, category: p.category, sub: p.sub)
+        let (rows, _) = try await HotspotService.located(req.reading, units: units, from: historyFrom, to: p.week, category: p.category, sub: p.sub)
         let stationOf = Dictionary(uniqueKeysWithValues: units.communities.map { ($0.id, $0.stationID) })
         let names = Dictionary(uniqueKeysWithValues: units.communities.map { ($0.id, $0.name) })
         let L = req.lang
         var stations: [PatrolStationDTO] = []
         var model = BlendModel(ForecastDefaults.fallback).label
         var total = 0.0
-        if !rows.isEmpty, let projection = try await HotspotService.projection(req.db) {
+        if !rows.isEmpty, let projection = try await HotspotService.projection(req.reading) {
             var history: [PatrolHistoryEvent] = []
             history.reserveCapacity(rows.count)
             var communityByCell: [Int: [String: Int]] = [:]

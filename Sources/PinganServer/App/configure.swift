@@ -20,6 +20,11 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         var pg = try SQLPostgresConfiguration(url: url)
         pg.searchPath = nil
         app.databases.use(.postgres(configuration: pg, sqlLogLevel: .debug), as: .psql)
+        if let read = config.readURL {
+            var standby = try SQLPostgresConfiguration(url: read)
+            standby.searchPath = nil
+            app.databases.use(.postgres(configuration: standby, sqlLogLevel: .debug), as: .reading, isDefault: false)
+        }
     }
     if case .sqliteFile = config.database {
         // WAL lets readers proceed while one writer commits; the mode is stored in the file.

@@ -12,6 +12,8 @@ public struct AppConfig: Sendable {
     }
 
     public var database: DatabaseKind
+    /// A PostgreSQL hot standby (`DATABASE_READ_URL`): reports, analysis, exports and the map read from it (`req.reading`).
+    public var readURL: String? = nil
     public var hostname: String = "127.0.0.1"
     public var port: Int = 8080
     /// 32-byte key for encrypting personal data at rest and keyed hashing.
@@ -89,6 +91,14 @@ public struct AppConfig: Sendable {
                 problems.append("DATABASE_URL must start with postgres:// (got \"\(url.prefix(20))…\"); unset it to use the embedded SQLite file")
             }
         }
+        var readURL: String? = nil
+        if let url = env["DATABASE_READ_URL"], !url.isEmpty {
+            if !(url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")) {
+                problems.append("DATABASE_READ_URL must start with postgres:// (a standby of the DATABASE_URL database)")
+            } else if case .postgres = database { readURL = url } else {
+                problems.append("DATABASE_READ_URL is a PostgreSQL standby: it needs DATABASE_URL (the primary) to be PostgreSQL too")
+            }
+        }
         var port = 8080
         if let p = env["PORT"], !p.isEmpty {
             if let n = Int(p), (1...65535).contains(n) { port = n } else { problems.append("PORT must be a number 1–65535 (got \"\(p)\")") }
@@ -159,6 +169,7 @@ public struct AppConfig: Sendable {
         guard problems.isEmpty, let key else { throw Invalid(problems: problems) }
         var c = AppConfig(database: database, secretKey: key)
         c.port = port
+        c.readURL = readURL
         c.hostname = env["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
         c.timeZone = tz
         c.sessionIdleTimeout = idle

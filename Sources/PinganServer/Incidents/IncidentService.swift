@@ -135,9 +135,9 @@ enum IncidentService {
         let chunk = 2000
         let r = try await filter.resolved(req)
         while offset < limit {
-            let items = try await r.rows(req.db, offset: offset, limit: min(chunk, limit - offset))
+            let items = try await r.rows(req.reading, offset: offset, limit: min(chunk, limit - offset))   // an export reads the standby
             if items.isEmpty { break }
-            let l = try await IncidentLookup.load(for: items, on: req.db)
+            let l = try await IncidentLookup.load(for: items, on: req.reading)
             for i in items {
                 w.append([i.number(cal), L.t(i.source.nameZh, i.source.nameEn), L.t(i.category.nameZh, i.category.nameEn), l.subcategoryName(i.subcategory, L),
                           i.preventable ? L.t("是", "yes") : L.t("否", "no"), cal.formatDateTime(i.occurredAt), cal.formatDateTime(i.reportedAt),

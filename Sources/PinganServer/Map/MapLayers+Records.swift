@@ -9,7 +9,7 @@ enum MapRequestLayer {
         let L = req.lang, cal = req.localCalendar
         let openOnly = (req.query[String.self, at: "status"] ?? "open") != "all"
         let types = Dictionary(uniqueKeysWithValues: try await PortalRequestType.query(on: req.db).all().map { ($0.code, L.t($0.nameZh, $0.nameEn)) })
-        let q = try await req.scoped(PortalRequest.self).filter(\.$lat != nil).filter(\.$lon != nil)
+        let q = try await req.scoped(PortalRequest.self, on: req.reading).filter(\.$lat != nil).filter(\.$lon != nil)
         if openOnly { q.filter(\.$status ~~ PortalStatus.allCases.filter { !$0.isClosed }) }
         if let b = view.bbox { q.filter(\.$lon >= b.minLon).filter(\.$lon <= b.maxLon).filter(\.$lat >= b.minLat).filter(\.$lat <= b.maxLat) }
         let rows = try await q.sort(\.$requestedAt, .descending).limit(MapView.maxPoints + 1).all()
@@ -32,7 +32,7 @@ enum MapSiteLayer {
             guard let kind = SiteKind(rawValue: k) else { throw FieldErrors(["kind": L.t("登记类别无效", "Unknown kind")]) }
             kinds = [kind]
         }
-        let sites = try await req.scoped(Site.self).filter(\.$kind ~~ kinds).filter(\.$status == .active).sort(\.$id).all()
+        let sites = try await req.scoped(Site.self, on: req.reading).filter(\.$kind ~~ kinds).filter(\.$status == .active).sort(\.$id).all()
         var features: [MapFeature] = []
         for s in sites {
             let v = s.values
@@ -112,8 +112,8 @@ enum MapPatrolLayer {
         let L = req.lang
         let day = req.query[String.self, at: "day"]?.nilIfEmpty ?? req.localCalendar.formatDate(Date())
         guard LocalDay(day) != nil else { throw FieldErrors(["day": L.t("日期格式应为 2026-03-05", "Use a date like 2026-03-05")]) }
-        let plans = try await req.scoped(PatrolPlanRecord.self).filter(\.$day == day).filter(\.$cancelledAt == nil).sort(\.$startMinute).all()
-        let teams = Dictionary(uniqueKeysWithValues: try await req.scoped(Team.self).filter(\.$id ~~ Array(Set(plans.map(\.teamID)))).all().map { ($0.id!, $0.name) })
+        let plans = try await req.scoped(PatrolPlanRecord.self, on: req.reading).filter(\.$day == day).filter(\.$cancelledAt == nil).sort(\.$startMinute).all()
+        let teams = Dictionary(uniqueKeysWithValues: try await req.scoped(Team.self, on: req.reading).filter(\.$id ~~ Array(Set(plans.map(\.teamID)))).all().map { ($0.id!, $0.name) })
         let snap = try await req.application.boundaries.current(req.db)
         var features: [MapFeature] = []
         for p in plans {

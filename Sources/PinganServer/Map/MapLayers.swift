@@ -109,7 +109,7 @@ enum MapIncidentLayer {
         let filter = try IncidentFilter(req)
         var r = try await filter.resolved(req)
         if filter.from == nil && filter.to == nil && filter.month == nil { r.after = Date().addingTimeInterval(-30 * 86_400) }
-        let sql = req.db as! any SQLDatabase
+        let sql = req.reading as! any SQLDatabase
         let L = req.lang, cal = req.localCalendar
         let subs = try await SubcategoryCache.shared.all(req.db)
         func details(_ ids: [Int]) async throws -> [Int: Row] {
