@@ -16,7 +16,8 @@ Usage:
   pingan serve [--hostname H] [--port P]
   pingan migrate
   pingan demo [--db FILE] [--scale small|district] [--incidents N] [--no-serve] [--port P]
-                                    the file: --db, else PINGAN_DB (only a demo database there is replaced), else pingan-demo.sqlite
+                                    the file: --db, else PINGAN_DB (only a demo database there is replaced), else pingan-demo.sqlite;
+                                    with DATABASE_URL (and no --db): in that PostgreSQL database, if it is empty or an earlier demo
   pingan user create --username NAME --role ROLE [--name DISPLAY] [--scope DIVISION_CODE] [--station STATION_NAME] [--unit UNIT_NAME]
   pingan user reset-2fa --username NAME   remove a user's two-step verification (break-glass; audited)
   pingan token create --username NAME [--name LABEL] [--days N]   N: default PINGAN_TOKEN_DAYS (90), at most PINGAN_TOKEN_MAX_DAYS (365)
@@ -51,7 +52,8 @@ func fail(_ message: String) -> Never {
 }
 
 var env = ProcessInfo.processInfo.environment
-if command == "demo" {
+let demoOnPostgres = command == "demo" && !(env["DATABASE_URL"] ?? "").isEmpty && option("db") == nil
+if command == "demo" && !demoOnPostgres {
     // The demo always starts from a fresh embedded database: --db FILE, else PINGAN_DB, else pingan-demo.sqlite.
     // It erases a PINGAN_DB file only when that file is itself a demo database (DemoDatabaseFile).
     let choice = DemoDatabaseFile.choose(option: option("db"), environment: env)
@@ -110,11 +112,18 @@ do {
         guard scale == "small" || scale == "district" else { fail("--scale must be small or district") }
         var seeder = DemoSeeder()
         seeder.incidentCount = option("incidents").flatMap(Int.init) ?? (scale == "district" ? 1_000_000 : 20_000)
-        let file = env["PINGAN_DB"]!
-        let absolute = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
-        let why = option("db") != nil ? "--db" : (ProcessInfo.processInfo.environment["PINGAN_DB"]?.isEmpty == false ? "PINGAN_DB" : "default; set PINGAN_DB or --db to choose")
-        print("Creating the demo database \(absolute) (\(why)) …")
-        try await DemoDatabaseFile.mark(app.db)   // first, so even an interrupted demo leaves a file the next demo may replace
+        if demoOnPostgres {
+            // The URL without its password, if any.
+            let shown = (env["DATABASE_URL"] ?? "").replacingOccurrences(of: #":[^:@/]*@"#, with: ":…@", options: .regularExpression)
+            print("Creating the demo in the PostgreSQL database \(shown) (DATABASE_URL; an empty database or an earlier demo) …")
+            try await DemoPostgres.prepare(app.db)
+        } else {
+            let file = env["PINGAN_DB"]!
+            let absolute = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
+            let why = option("db") != nil ? "--db" : (ProcessInfo.processInfo.environment["PINGAN_DB"]?.isEmpty == false ? "PINGAN_DB" : "default; set PINGAN_DB or --db to choose")
+            print("Creating the demo database \(absolute) (\(why)) …")
+            try await DemoDatabaseFile.mark(app.db)   // first, so even an interrupted demo leaves a file the next demo may replace
+        }
         try await app.migrateAll()
         try await DemoSeeder.seedDivisions(on: app.db)
         try await DemoSeeder.seedGeography(on: app.db)

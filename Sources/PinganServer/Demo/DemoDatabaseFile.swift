@@ -54,3 +54,29 @@ public enum DemoDatabaseFile {
         try await sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
     }
 }
+
+/// `DATABASE_URL=postgres://… pingan demo`: the demo in a PostgreSQL database (issue 23 §1). Like the file, it starts
+/// afresh only where that is safe: a database with no tables, or one an earlier demo marked (a comment on the schema).
+/// Anything else is refused and left alone.
+public enum DemoPostgres {
+    static let mark = "pingan-demo"
+
+    public static func prepare(_ db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" else { return }
+        struct N: Decodable { var n: Int }
+        struct C: Decodable { var c: String? }
+        let tables = try await sql.raw("SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = current_schema()").first(decoding: N.self)?.n ?? 0
+        let comment = try await sql.raw("SELECT obj_description(to_regnamespace(current_schema()), 'pg_namespace') AS c").first(decoding: C.self)?.c
+        guard tables == 0 || comment == mark else {
+            throw AdminCLI.Failure(message: """
+            The database in DATABASE_URL has \(tables) tables and is not a Pingan demo. The demo starts from an empty database and will not erase it.
+            Create one for the demo (createdb pingan_demo) and point DATABASE_URL at it.
+            """)
+        }
+        if tables > 0 {
+            try await sql.raw("DROP SCHEMA public CASCADE").run()
+            try await sql.raw("CREATE SCHEMA public").run()
+        }
+        try await sql.raw("COMMENT ON SCHEMA public IS \(unsafeRaw: "'" + mark + "'")").run()
+    }
+}

@@ -9,27 +9,6 @@ import PinganKit
 /// identifiers still sealed under the same key, resumable after a kill, verified by counts and checksums. Runs on the
 /// PostgreSQL leg of CI (it needs a server to create the destination database on).
 final class DataMoveTests: XCTestCase {
-    /// A new, empty database on the test server, dropped by `dropDatabase`.
-    private func newDatabase() async throws -> (url: String, name: String)? {
-        guard let base = ProcessInfo.processInfo.environment["PINGAN_TEST_DATABASE_URL"], !base.isEmpty,
-              let slash = base.lastIndex(of: "/") else { return nil }
-        let name = "pingan_move_\(UUID().uuidString.prefix(8).lowercased())"
-        try await admin(base) { try await $0.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: .init(label: "test")) }
-        return (String(base[..<slash]) + "/" + name, name)
-    }
-
-    private func dropDatabase(_ name: String) async {
-        guard let base = ProcessInfo.processInfo.environment["PINGAN_TEST_DATABASE_URL"] else { return }
-        try? await admin(base) { try await $0.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: .init(label: "test")) }
-    }
-
-    private func admin(_ url: String, _ body: (PostgresConnection) async throws -> Void) async throws {
-        let conn = try await PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.any(),
-                                                        configuration: try SQLPostgresConfiguration(url: url).coreConfiguration, id: 9, logger: .init(label: "test"))
-        do { try await body(conn) } catch { try? await conn.close(); throw error }
-        try await conn.close()
-    }
-
     /// An app configured on the destination, as `pingan migrate-data` configures itself (DATABASE_URL = --to).
     private func destinationApp(_ url: String, key: SymmetricKey, dir: String) async throws -> Application {
         setenv("PINGAN_UPLOADS", dir + "/uploads", 1)
@@ -39,7 +18,7 @@ final class DataMoveTests: XCTestCase {
     }
 
     func testADistrictFileMovesResumesAndVerifies() async throws {
-        guard let dest = try await newDatabase() else { throw XCTSkip("needs PostgreSQL (PINGAN_TEST_DATABASE_URL)") }
+        guard let dest = try await newScratchDatabase() else { throw XCTSkip("needs PostgreSQL (PINGAN_TEST_DATABASE_URL)") }
         let dir = scratchDirectory("pingan-move")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let key = testKey(7)
@@ -106,7 +85,7 @@ final class DataMoveTests: XCTestCase {
             let left = try await sql.raw("SELECT count(*) AS n FROM information_schema.tables WHERE table_name = '_pingan_data_move'").first()!.decode(column: "n", as: Int.self)
             XCTAssertEqual(left, 0, "a finished move leaves no progress table")
         } catch {
-            try? await pgApp.asyncShutdown(); await dropDatabase(dest.name); throw error
+            try? await pgApp.asyncShutdown(); await dropScratchDatabase(dest.name); throw error
         }
         try await pgApp.asyncShutdown()
 
@@ -118,7 +97,7 @@ final class DataMoveTests: XCTestCase {
         } catch let e as AdminCLI.Failure { XCTAssertTrue(e.message.contains("already has"), e.message) }
         try await again.asyncShutdown()
         unsetenv("PINGAN_UPLOADS")
-        await dropDatabase(dest.name)
+        await dropScratchDatabase(dest.name)
     }
 
     private func sourceCommunity(_ sql: any SQLDatabase) async throws -> Int {
@@ -127,7 +106,7 @@ final class DataMoveTests: XCTestCase {
 
     /// A file sealed under one key is not moved with another: PostgreSQL would hold identifiers nobody can open.
     func testAnotherKeyIsRefusedBeforeAnythingIsWritten() async throws {
-        guard let dest = try await newDatabase() else { throw XCTSkip("needs PostgreSQL (PINGAN_TEST_DATABASE_URL)") }
+        guard let dest = try await newScratchDatabase() else { throw XCTSkip("needs PostgreSQL (PINGAN_TEST_DATABASE_URL)") }
         let dir = scratchDirectory("pingan-move")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         do {
@@ -147,7 +126,7 @@ final class DataMoveTests: XCTestCase {
         XCTAssertEqual(tables, 0, "nothing was created")
         try await app.asyncShutdown()
         unsetenv("PINGAN_UPLOADS")
-        await dropDatabase(dest.name)
+        await dropScratchDatabase(dest.name)
     }
 
     /// The values PostgreSQL gets are the file's: times to the microsecond, doubles exactly, COPY's escapes.
