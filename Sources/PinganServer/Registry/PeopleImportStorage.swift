@@ -1,5 +1,7 @@
 import Fluent
 import SQLKit
+import Crypto
+import FluentPostgresDriver
 import FluentSQLiteDriver
 import Vapor
 import PinganKit
@@ -25,6 +27,15 @@ extension PeopleImport {
             case .int(let i): .integer(i)
             case .date(let d): d.sqliteData ?? .null
             case .null: .null
+            }
+        }
+        /// As a field of PostgreSQL's `COPY … FROM STDIN` (text format).
+        var copyText: String {
+            switch self {
+            case .text(let s): DataMove.Cell.text(s).copyText
+            case .int(let i): String(i)
+            case .date(let d): DataMove.Cell.micros(Int64((d.timeIntervalSince1970 * 1_000_000).rounded())).copyText
+            case .null: DataMove.Cell.null.copyText
             }
         }
         var sqlExpression: any SQLExpression {
@@ -76,6 +87,10 @@ extension PeopleImport {
             _ = try await sqlite.query(text, binds)
             return
         }
+        if let pg = db as? any PostgresDatabase {
+            try await copyUpsert(rows, on: pg, update: update)
+            return
+        }
         let sql = db as! any SQLDatabase
         let q = sql.insert(into: "people").columns(insertColumns)
         for row in rows { q.values(row.map(\.sqlExpression)) }
@@ -86,5 +101,34 @@ extension PeopleImport {
             return u
         }
         try await q.run()
+    }
+
+    /// PostgreSQL: the rows go in by `COPY` into a staging table of this connection's session, then one
+    /// `INSERT … SELECT … ON CONFLICT` upserts them — a multi-row INSERT would bind 20 values a row and parse them all.
+    /// The staging table is named after its columns, so a session that outlives a change of the column list makes a new one.
+    static func copyUpsert(_ rows: [[StoredValue]], on pg: any PostgresDatabase, update: [String]) async throws {
+        var buffer = ByteBuffer()
+        for row in rows {
+            for (i, v) in row.enumerated() {
+                if i > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
+                buffer.writeString(v.copyText)
+            }
+            buffer.writeInteger(UInt8(ascii: "\n"))
+        }
+        let list = insertColumns.map { "\"\($0)\"" }.joined(separator: ", ")
+        let stage = "pingan_people_stage_" + String(FieldCipher.hex(SHA256.hash(data: Data(list.utf8))).prefix(8))
+        var sets = update.map { "\"\($0)\" = excluded.\"\($0)\"" }
+        if update.contains("community_id") { sets.append("\"building_id\" = " + buildingOnMove) }
+        let upsert = "INSERT INTO people (\(list)) SELECT \(list) FROM \(stage) ON CONFLICT (id_number_index) DO UPDATE SET " + sets.joined(separator: ", ")
+        let columns = insertColumns
+        try await pg.withConnection { conn in
+            conn.eventLoop.makeFutureWithTask {
+                try await conn.query(PostgresQuery(unsafeSQL: "CREATE TEMP TABLE IF NOT EXISTS \(stage) AS SELECT \(list) FROM people WITH NO DATA"), logger: conn.logger)
+                try await conn.query(PostgresQuery(unsafeSQL: "TRUNCATE \(stage)"), logger: conn.logger)
+                try await conn.copyFrom(table: stage, columns: columns, logger: conn.logger) { try await $0.write(buffer) }
+                try await conn.query(PostgresQuery(unsafeSQL: upsert), logger: conn.logger)
+                try await conn.query(PostgresQuery(unsafeSQL: "TRUNCATE \(stage)"), logger: conn.logger)
+            }
+        }.get()
     }
 }
