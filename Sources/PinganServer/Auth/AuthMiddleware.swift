@@ -29,15 +29,6 @@ private struct BearerKey: StorageKey { typealias Value = Bool }
 extension Request {
     var userSession: UserSession? { storage[SessionKey.self] }
     var viaBearerToken: Bool { storage[BearerKey.self] ?? false }
-    var config: AppConfig { application.pingan }
-}
-
-struct AppConfigKey: StorageKey { typealias Value = AppConfig }
-extension Application {
-    var pingan: AppConfig {
-        get { storage[AppConfigKey.self]! }
-        set { storage[AppConfigKey.self] = newValue }
-    }
 }
 
 let sessionCookieName = "pingan_session"

@@ -1,6 +1,7 @@
 import Foundation
 import Crypto
 import PinganKit
+import Vapor
 
 /// Everything the server reads from its environment, validated in one place so a bad
 /// start-up lists every problem at once instead of failing on the first.
@@ -224,4 +225,17 @@ public struct AppConfig: Sendable {
     }
 
     struct KeyFileError: Error, CustomStringConvertible { var description: String; init(_ d: String) { description = d } }
+}
+
+struct AppConfigKey: StorageKey { typealias Value = AppConfig }
+extension Application {
+    /// The configuration `configure` was given.
+    var pingan: AppConfig {
+        get { storage[AppConfigKey.self]! }
+        set { storage[AppConfigKey.self] = newValue }
+    }
+}
+
+extension Request {
+    var config: AppConfig { application.pingan }
 }

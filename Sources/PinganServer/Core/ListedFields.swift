@@ -5,11 +5,3 @@ import Fluent
 /// 50 events a quarter of a full page's (release build, district demo). Models read on hot paths conform;
 /// `ListedFieldsTests` checks each list against the reflection so a field added to the class and not to its list fails.
 protocol ListedFields: Fields {}
-
-enum ListedFieldsRegistry {
-    /// Every conforming model, for the test.
-    static let models: [any ListedFields.Type] = [User.self, UserSession.self, Division.self, GridEvent.self, GridEventCategoryRow.self,
-                                                  ResponsibleUnit.self, GridEventStep.self, Incident.self,
-                                                  WorkLog.self, Team.self, TeamMember.self, PatrolPlanRecord.self, PatrolPlanMember.self, PatrolLogRecord.self,
-                                                  PerceptionResult.self]
-}

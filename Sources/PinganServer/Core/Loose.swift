@@ -24,3 +24,12 @@ extension String {
     var trimmed: String { whitespaceTrimmed }
     var nilIfEmpty: String? { let t = trimmed; return t.isEmpty ? nil : t }
 }
+
+/// A coding key made from any string: the loose decoders read fields by name.
+struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ s: String) { stringValue = s }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}

@@ -54,11 +54,6 @@ extension Dispute {
     }
 }
 
-extension Request {
-    var localCalendar: LocalCalendar { LocalCalendar(timeZoneIdentifier: config.timeZone) }
-    var today: String { LocalDay(Date(), in: localCalendar).description }
-}
-
 /// Filters of the dispute list, read alike by the page, the API and the CSV.
 struct DisputeFilter {
     var status: DisputeStatus?

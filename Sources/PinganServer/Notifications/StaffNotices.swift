@@ -11,41 +11,6 @@ enum StaffNotices {
         }
     }
 
-    /// A new resident request: the community officer whose inbox receives it.
-    static func newRequest(_ db: any Database, _ r: PortalRequest, typeName: String) async throws {
-        guard let officer = r.officerID, let id = r.id else { return }
-        try await notify(db, users: [officer], except: nil, kind: .portalRequest, title: r.number + " · " + typeName, link: "/portal/requests/\(id)")
-    }
-
-    /// An incident given to a handling officer (on entry or when the officer changes).
-    static func incidentAssigned(_ req: Request, _ i: Incident, previous: Int?, on db: any Database) async throws {
-        guard let officer = i.handlingOfficerID, officer != previous, let id = i.id else { return }
-        let title = i.number(req.localCalendar) + " · " + String(i.description.prefix(60))
-        try await notify(db, users: [officer], except: req.auth.get(User.self)?.id, kind: .incident, title: title, link: "/incidents/\(id)")
-    }
-
-    /// A dispute file assigned (or escalated) to a mediator.
-    static func disputeAssigned(_ req: Request, _ d: Dispute, previous: Int?, on db: any Database) async throws {
-        guard let mediator = d.mediatorID, mediator != previous, let id = d.id else { return }
-        let title = d.fileNumber(req.localCalendar) + " · " + String(d.summary.prefix(60))
-        try await notify(db, users: [mediator], except: req.auth.get(User.self)?.id, kind: .dispute, title: title, link: "/disputes/\(id)")
-    }
-
-    /// A grid event dispatched to a responsible unit: every active staff member of the lead unit and of each helping unit.
-    static func eventDispatched(_ req: Request, _ e: GridEvent, on db: any Database) async throws {
-        guard let unit = e.unitID, let id = e.id else { return }
-        let units = [unit] + e.state.helpers.compactMap(Int.init)
-        let staff = try await User.query(on: db).filter(\.$unitID ~~ units).filter(\.$active == true).all().compactMap(\.id)
-        let title = e.number(req.localCalendar) + " · " + String(e.description.prefix(60))
-        try await notify(db, users: staff, except: req.auth.get(User.self)?.id, kind: .gridEvent, title: title, link: "/events/\(id)")
-    }
-
-    /// An early-warning alert assigned to someone.
-    static func alertAssigned(_ req: Request, _ a: WarningAlertRecord, assignee: Int, on db: any Database) async throws {
-        guard let id = a.id else { return }
-        try await notify(db, users: [assignee], except: req.auth.get(User.self)?.id, kind: .alert, title: a.unitName + " · " + a.periodLabel + " · " + String(a.reasonZh.prefix(60)), link: "/alerts/\(id)")
-    }
-
     static func unreadCount(_ db: any Database, userID: Int) async throws -> Int {
         try await StaffNotice.query(on: db).filter(\.$userID == userID).filter(\.$readAt == nil).count()
     }

@@ -123,6 +123,7 @@ extension PeopleImport {
         let columns = insertColumns
         try await pg.withConnection { conn in
             conn.eventLoop.makeFutureWithTask {
+                // unscoped: an empty staging table shaped like people (WITH NO DATA reads no row)
                 try await conn.query(PostgresQuery(unsafeSQL: "CREATE TEMP TABLE IF NOT EXISTS \(stage) AS SELECT \(list) FROM people WITH NO DATA"), logger: conn.logger)
                 try await conn.query(PostgresQuery(unsafeSQL: "TRUNCATE \(stage)"), logger: conn.logger)
                 try await conn.copyFrom(table: stage, columns: columns, logger: conn.logger) { try await $0.write(buffer) }

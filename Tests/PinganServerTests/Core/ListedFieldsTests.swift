@@ -7,6 +7,12 @@ import XCTest
 final class ListedFieldsTests: XCTestCase {
     func testEachHandListMatchesTheReflection() {
         XCTAssertFalse(ListedFieldsRegistry.models.isEmpty)
+        // Every conformance in the sources is in the list (a new one is checked without touching this test's list … once added).
+        let declared = Set(try! ScopeLintTests.swiftFiles().flatMap(\.lines).compactMap { line -> String? in
+            guard let r = line.range(of: #"^extension (\w+): ListedFields"#, options: .regularExpression) else { return nil }
+            return String(line[r].dropFirst("extension ".count).prefix { $0 != ":" })
+        })
+        XCTAssertEqual(declared, Set(ListedFieldsRegistry.models.map { String(describing: $0) }), "add the model to ListedFieldsRegistry below")
         for type in ListedFieldsRegistry.models {
             let model = type.init()
             let reflected = Mirror(reflecting: model).children.compactMap { $0.value as? any AnyProperty }.map { ObjectIdentifier($0 as AnyObject) }
@@ -28,4 +34,12 @@ final class ListedFieldsTests: XCTestCase {
             XCTAssertEqual(back.kind, .urbanManagement); XCTAssertEqual(back.divisionID, f.district); XCTAssertEqual(back.active, true)
         }
     }
+}
+
+/// Every conforming model (kept here, not in Core, so Core does not depend on the features).
+enum ListedFieldsRegistry {
+    static let models: [any ListedFields.Type] = [User.self, UserSession.self, Division.self, GridEvent.self, GridEventCategoryRow.self,
+                                                  ResponsibleUnit.self, GridEventStep.self, Incident.self,
+                                                  WorkLog.self, Team.self, TeamMember.self, PatrolPlanRecord.self, PatrolPlanMember.self, PatrolLogRecord.self,
+                                                  PerceptionResult.self]
 }

@@ -1,7 +1,7 @@
 import XCTest
 
 /// Scoping is the one rule that must never be wrong, so no query of a scoped table may be built by hand.
-/// The scoped tables are read from `Auth/ScopedModels.swift` (a new `ScopedModel` is linted without touching this
+/// The scoped tables are read from the `extension X: ScopedModel` conformances (`<Feature>/<Feature>Scope.swift`; a new `ScopedModel` is linted without touching this
 /// test). A query of one of them passes when its statement goes through the scope API (`req.scoped`, `findScoped`,
 /// `visible`, `restrict…`, or a filter type whose `apply` does), or when the line or the one above carries
 /// `// unscoped: <reason>` — district-wide computations, imports that check the whole district for duplicates.
@@ -68,7 +68,7 @@ final class ScopeLintTests: XCTestCase {
         let files = try Self.swiftFiles()
         XCTAssertFalse(files.isEmpty, "no sources found at \(Self.sources.path)")
         let (models, tables) = Self.scopedTables(files)
-        XCTAssertGreaterThanOrEqual(models.count, 15, "ScopedModels.swift not found or not parsed")
+        XCTAssertGreaterThanOrEqual(models.count, 15, "no ScopedModel conformances found (the <Feature>Scope.swift files)")
         XCTAssertEqual(models.count, tables.count, "a scoped model's schema was not found: \(models) vs \(tables)")
         // Whole names only: `Team.query(on:` must not match `ResponseTeam.query(on:` (another model, another table).
         func word(_ s: String) -> NSRegularExpression { try! NSRegularExpression(pattern: #"(?<![A-Za-z0-9_])"# + NSRegularExpression.escapedPattern(for: s)) }

@@ -2,14 +2,6 @@ import Fluent
 import Vapor
 import PinganKit
 
-struct AnyKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(_ s: String) { stringValue = s }
-    init?(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
-}
-
 /// What a user submits for a site, from the form (`attributes[units]=6`) or the API
 /// (`"attributes": {"units": 6}`): both arrive as one nested object. Absent fields keep the stored
 /// value; the form sends `attributesComplete=1` so an unticked checkbox clears its flag.

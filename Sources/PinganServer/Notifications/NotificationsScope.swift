@@ -1,0 +1,10 @@
+import Fluent
+
+// How the records of this feature belong to a place in the tree (`ScopedModel`, Auth/Scope.swift): the grain of each
+// table — what a grid worker sees of it — is decided here, beside the models, and applied by the one scope API.
+
+/// A resident's notice belongs to its request's community.
+extension OutboxMessage: ScopedModel {
+    static var communityKey: KeyPath<OutboxMessage, FieldProperty<OutboxMessage, Int>> { \.$communityID }
+    var scopeCommunityID: Int { communityID }
+}
