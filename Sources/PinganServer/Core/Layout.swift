@@ -64,7 +64,7 @@ enum Layout {
                         return .a(.href(item.path), .if(active, .class("active")), .text(lang.t(item.zh, item.en)),
                                   .if(unread > 0, .span(.class("nav-count"), .attr("title", lang.t("未读", "Unread")), .text(unread > 99 ? "99+" : "\(unread)"))))
                     })),
-                    .if(user != nil, SearchViews.headerBox(req)),
+                    .if(user != nil, Layout.searchBox(req)),
                     .div(.class("user-box"),
                         .a(.href(path + "?" + q), .text(lang.isEnglish ? "中文" : "English")),
                         user.map { u in .group([
@@ -96,3 +96,17 @@ extension Response {
         return res
     }
 }
+
+extension Layout {
+    /// The header's search box (every signed-in page): `/search?q=`.
+    static func searchBox(_ req: Request) -> Node {
+        let L = req.lang
+        let label = L.t("搜索编号、姓名、地址", "Search numbers, names, addresses")
+        return .form(.method("get"), .action("/search"), .class("header-search"), .attr("role", "search"),
+            .input(.type("search"), .name("q"), .attr("aria-label", label), .attr("placeholder", L.t("搜索", "Search")), .attr("title", label),
+                   .value(req.url.path == "/search" ? (req.query[String.self, at: "q"] ?? "") : "")))
+    }
+}
+
+/// The unread count beside 收件箱 in the menu, set by the inbox's middleware.
+struct InboxBadgeKey: StorageKey { typealias Value = Int }

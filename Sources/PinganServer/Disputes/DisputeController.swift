@@ -253,7 +253,7 @@ struct DisputeAPIController: RouteCollection {
         return try await DisputeService.forIncident(req, i.id!)
     }
 
-    @Sendable func desk(req: Request) async throws -> DisputeService.Desk { try await DisputeService.desk(req) }
+    @Sendable func desk(req: Request) async throws -> DisputeService.LevelDesk { try await DisputeService.desk(req) }
     @Sendable func stats(req: Request) async throws -> DisputeService.StatsResult { try await DisputeService.stats(req) }
 
     struct TypeDoc: Content { var code: String; var zh: String; var en: String; var routedLevel: DisputeLevel }

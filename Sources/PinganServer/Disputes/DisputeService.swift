@@ -545,7 +545,7 @@ enum DisputeService {
 
     // MARK: the desk (per-level dashboard and overdue worklist)
 
-    struct Desk: Content {
+    struct LevelDesk: Content {
         struct LevelRow: Content { var level: DisputeLevel; var arrived: Int; var waiting: Int; var inHand: Int; var late: Int }
         struct MediatorRow: Content { var mediatorID: Int?; var name: String; var level: DisputeLevel; var open: Int; var late: Int }
         var levels: [LevelRow]
@@ -555,7 +555,7 @@ enum DisputeService {
 
     /// arrived = registered in the last 7 days; waiting = not yet with a mediator (registered, accepted,
     /// or assigned to the level's queue); late = open past the time limit.
-    static func desk(_ req: Request) async throws -> Desk {
+    static func desk(_ req: Request) async throws -> LevelDesk {
         try req.require(.viewDisputes)
         let since = Date().addingTimeInterval(-7 * 86400)
         let active = try await visible(req).group(.or) { $0.filter(\.$status ~~ [.registered, .accepted, .assigned, .mediating]).filter(\.$registeredAt >= since) }.all()
@@ -563,20 +563,20 @@ enum DisputeService {
         let late = active.filter { DisputeDeadline.isOverdue(status: $0.status, dueDay: $0.dueOn, today: today) }
         let levels = DisputeLevel.allCases.map { l in
             let at = active.filter { $0.level == l }
-            return Desk.LevelRow(level: l, arrived: at.filter { $0.registeredAt >= since }.count,
+            return LevelDesk.LevelRow(level: l, arrived: at.filter { $0.registeredAt >= since }.count,
                                  waiting: at.filter { $0.status.isWaiting || ($0.status == .assigned && $0.mediatorID == nil) }.count,
                                  inHand: at.filter { $0.status.isOpen && $0.mediatorID != nil }.count, late: at.filter { late.contains($0) }.count)
         }
         let names = try await userNames(active.compactMap(\.mediatorID), on: req.db)
-        var groups: [String: Desk.MediatorRow] = [:]
+        var groups: [String: LevelDesk.MediatorRow] = [:]
         for d in active where d.status.isOpen {
             let k = "\(d.mediatorID ?? 0)-\(d.level.rawValue)"
-            var row = groups[k] ?? Desk.MediatorRow(mediatorID: d.mediatorID, name: d.mediatorID.flatMap { names[$0] } ?? req.t("本级调委会（未指定调解员）", "Level queue (no mediator yet)"), level: d.level, open: 0, late: 0)
+            var row = groups[k] ?? LevelDesk.MediatorRow(mediatorID: d.mediatorID, name: d.mediatorID.flatMap { names[$0] } ?? req.t("本级调委会（未指定调解员）", "Level queue (no mediator yet)"), level: d.level, open: 0, late: 0)
             row.open += 1
             if late.contains(d) { row.late += 1 }
             groups[k] = row
         }
-        return Desk(levels: levels, mediators: groups.values.sorted { ($1.late, $1.open, $0.name) < ($0.late, $0.open, $1.name) },
+        return LevelDesk(levels: levels, mediators: groups.values.sorted { ($1.late, $1.open, $0.name) < ($0.late, $0.open, $1.name) },
                     late: late.sorted { ($0.dueOn ?? "", $0.id ?? 0) < ($1.dueOn ?? "", $1.id ?? 0) }.prefix(200).map { $0.toDTO(cal, today: today) })
     }
 }

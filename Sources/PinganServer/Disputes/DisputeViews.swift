@@ -376,7 +376,7 @@ enum DisputeViews {
                            title: L.t("矛盾纠纷登记与调处", "Disputes registered and settled"), L)
     }
 
-    static func desk(_ req: Request, _ desk: DisputeService.Desk, places: [Int: String]) -> Response {
+    static func desk(_ req: Request, _ desk: DisputeService.LevelDesk, places: [Int: String]) -> Response {
         let L = req.lang, today = req.today
         let tiles: [Node] = desk.levels.map { l in
             .div(.class("stat"), .div(.class("lbl"), .text(L.t(l.level.nameZh, l.level.nameEn))),

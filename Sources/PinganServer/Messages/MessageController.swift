@@ -255,6 +255,5 @@ struct InboxBadgeMiddleware: AsyncMiddleware {
     }
 }
 
-struct InboxBadgeKey: StorageKey { typealias Value = Int }
 /// The part of the badge that is work notices (the tabs say which side the count is on).
 struct WorkNoticeBadgeKey: StorageKey { typealias Value = Int }

@@ -2,15 +2,6 @@ import Vapor
 import PinganKit
 
 enum SearchViews {
-    /// The header's box: a plain GET form, so it works without JavaScript and from every page.
-    static func headerBox(_ req: Request) -> Node {
-        let L = req.lang
-        let label = L.t("搜索编号、姓名、地址", "Search numbers, names, addresses")
-        return .form(.method("get"), .action("/search"), .class("header-search"), .attr("role", "search"),
-            .input(.type("search"), .name("q"), .attr("aria-label", label), .attr("placeholder", L.t("搜索", "Search")), .attr("title", label),
-                   .value(req.url.path == "/search" ? (req.query[String.self, at: "q"] ?? "") : "")))
-    }
-
     /// Words for what the search did not do (a number that names nothing the user may open, an identifier).
     static func notice(_ L: Lang, _ r: SearchController.Result) -> String? {
         if r.identifierRefused {

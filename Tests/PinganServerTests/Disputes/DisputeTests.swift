@@ -196,7 +196,7 @@ final class DisputeTests: XCTestCase {
                 XCTAssertEqual(page.items.map(\.id), [late]); XCTAssertTrue(page.items[0].overdue)
             }
             try await app.call(.GET, "/api/v1/disputes/desk", headers: f.bearer("admin")) { res in
-                let desk = try res.content.decode(DisputeService.Desk.self)
+                let desk = try res.content.decode(DisputeService.LevelDesk.self)
                 let street = desk.levels.first { $0.level == .street }!
                 XCTAssertEqual(street.late, 1); XCTAssertEqual(street.inHand, 2); XCTAssertEqual(street.arrived, 2)
                 XCTAssertEqual(desk.mediators.first?.mediatorID, f.users["mediator"]); XCTAssertEqual(desk.mediators.first?.late, 1); XCTAssertEqual(desk.mediators.first?.open, 2)
