@@ -71,7 +71,7 @@ struct PinganErrorMiddleware: AsyncMiddleware {
         let title = "\(status.code) · " + Self.statusName(status, req)
         // Residents stay in the portal: its layout, its start page (the staff layout would send them to a sign-in).
         if req.url.path == "/public" || req.url.path.hasPrefix("/public/") {
-            let res = PublicViews.page(req, title: title, status: status, .div(.class("card"),
+            let res = PublicLayout.page(req, title: title, status: status, .div(.class("card"),
                 .h1(.text(title)), .p(.text(reason)), .p(.a(.href("/public"), .text(req.t("返回网上社区警务室", "Back to the online police office"))))))
             for (name, value) in headers { res.headers.replaceOrAdd(name: name, value: value) }
             return res
