@@ -59,10 +59,10 @@ random.seed(3)
 open(sys.argv[2], "w").write("\n".join(r.split(",")[1] for r in random.sample(rows, 20000)))
 PY
 TOKEN=$(LOG_LEVEL=error "$BIN" token create --username admin --name bench)
-LOG_LEVEL=warning "$BIN" serve --hostname 127.0.0.1 --port "$PORT" > "$OUT/lookup-serve.log" 2>&1 &
+PINGAN_IDENTIFIER_SEARCH_LIMIT=100000000 LOG_LEVEL=warning "$BIN" serve --hostname 127.0.0.1 --port "$PORT" > "$OUT/lookup-serve.log" 2>&1 &
 PID=$!; trap 'kill $PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.2; done
-curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/people?per=1&idNumber=$(head -1 "$OUT/ids.txt")" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["page"]["total"]==1, d; print("lookup check: found", d["items"][0]["idNumberMasked"])'
+curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/people?per=1&purpose=identity_check&idNumber=$(head -1 "$OUT/ids.txt")" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["page"]["total"]==1, d; print("lookup check: found", d["items"][0]["idNumberMasked"])'
 for conns in 1 4; do
   echo "== wrk lookup by ID number, $conns connection(s), $DURATION"
   PINGAN_TOKEN="$TOKEN" IDS_FILE="$OUT/ids.txt" wrk -t1 -c$conns -d"$DURATION" --latency -s bench/lookup.lua "http://127.0.0.1:$PORT" | grep -E "Latency|50%|90%|99%|Requests/sec"

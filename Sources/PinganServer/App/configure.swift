@@ -19,11 +19,11 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     case .postgres(let url):
         var pg = try SQLPostgresConfiguration(url: url)
         pg.searchPath = nil
-        app.databases.use(.postgres(configuration: pg, sqlLogLevel: .debug), as: .psql)
+        app.databases.use(.postgres(configuration: pg, maxConnectionsPerEventLoop: config.postgresConnectionsPerLoop, sqlLogLevel: .debug), as: .psql)
         if let read = config.readURL {
             var standby = try SQLPostgresConfiguration(url: read)
             standby.searchPath = nil
-            app.databases.use(.postgres(configuration: standby, sqlLogLevel: .debug), as: .reading, isDefault: false)
+            app.databases.use(.postgres(configuration: standby, maxConnectionsPerEventLoop: config.postgresConnectionsPerLoop, sqlLogLevel: .debug), as: .reading, isDefault: false)
         }
     }
     if case .sqliteFile = config.database {

@@ -15,6 +15,9 @@ public struct AppConfig: Sendable {
     public var database: DatabaseKind
     /// A PostgreSQL hot standby (`DATABASE_READ_URL`): reports, analysis, exports and the map read from it (`req.reading`).
     public var readURL: String? = nil
+    /// PostgreSQL connections per event loop (`PINGAN_PG_CONNECTIONS`; the driver's default is 1, which queues a
+    /// burst of requests behind one connection per core).
+    public var postgresConnectionsPerLoop = 4
     public var hostname: String = "127.0.0.1"
     public var port: Int = 8080
     /// 32-byte key for encrypting personal data at rest and keyed hashing.
@@ -166,11 +169,13 @@ public struct AppConfig: Sendable {
         let tokenDefault = number("PINGAN_TOKEN_DAYS", 1...3650, min(90, tokenMax))
         if tokenDefault > tokenMax { problems.append("PINGAN_TOKEN_DAYS (\(tokenDefault)) must not exceed PINGAN_TOKEN_MAX_DAYS (\(tokenMax))") }
         let addressLimit = number("PINGAN_LOGIN_ADDRESS_LIMIT", 0...100_000, 20)
+        let pgConnections = number("PINGAN_PG_CONNECTIONS", 1...64, 4)
         let notify = NotifyChannels.fromEnvironment(env, problems: &problems)
         guard problems.isEmpty, let key else { throw Invalid(problems: problems) }
         var c = AppConfig(database: database, secretKey: key)
         c.port = port
         c.readURL = readURL
+        c.postgresConnectionsPerLoop = pgConnections
         c.hostname = env["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
         c.timeZone = tz
         c.sessionIdleTimeout = idle

@@ -51,6 +51,11 @@ struct PinganErrorMiddleware: AsyncMiddleware {
         // A malformed multipart body (a missing part header, a bad boundary) fails in the parser, before any decoding.
         case _ where String(reflecting: type(of: error)).hasPrefix("MultipartKit."):
             status = .badRequest; reason = req.t("请求格式不正确。", "The request body could not be read.")
+        case _ where DatabaseOutage.matches(error):
+            status = .serviceUnavailable
+            reason = req.t("数据库暂时无法连接（可能正在切换），请稍后重试。", "The database is briefly unavailable (it may be switching over). Please try again shortly.")
+            headers.replaceOrAdd(name: .retryAfter, value: String(DatabaseOutage.retryAfterSeconds))
+            req.logger.warning("database unavailable: \(String(reflecting: error))")
         default:
             break
         }

@@ -1,3 +1,4 @@
+import AsyncKit
 import Fluent
 import FluentPostgresDriver
 import SQLKit
@@ -70,5 +71,26 @@ final class ReadReplicaTests: XCTestCase {
                                                         configuration: try SQLPostgresConfiguration(url: url).coreConfiguration, id: 8, logger: .init(label: "test"))
         do { try await conn.query(PostgresQuery(unsafeSQL: statement), logger: .init(label: "test")) } catch { try? await conn.close(); throw error }
         try await conn.close()
+    }
+}
+
+/// bench/FAILOVER.md: while the database switches over, requests failed as 500. A database that cannot be reached for
+/// a moment is 503 with Retry-After (the client should retry); other errors stay 500.
+final class DatabaseOutageTests: XCTestCase {
+    func testAnUnreachableDatabaseIs503WithRetryAfter() async throws {
+        try await withApp { app, f in
+            app.get("api", "v1", "outage-probe") { _ -> String in throw ConnectionPoolTimeoutError.connectionRequestTimeout }
+            app.get("api", "v1", "crash-probe") { _ -> String in throw CancellationError() }
+            try await app.call(.GET, "/api/v1/outage-probe", headers: f.bearer("admin")) { res in
+                XCTAssertEqual(res.status, .serviceUnavailable, res.body.string)
+                XCTAssertEqual(res.headers.first(name: .retryAfter), "2")
+                XCTAssertTrue(res.body.string.contains("\"error\":true"))
+            }
+            try await app.call(.GET, "/api/v1/crash-probe", headers: f.bearer("admin")) { res in
+                XCTAssertEqual(res.status, .internalServerError)
+                XCTAssertNil(res.headers.first(name: .retryAfter))
+            }
+        }
+        XCTAssertFalse(DatabaseOutage.matches(CancellationError()))
     }
 }
