@@ -255,5 +255,3 @@ struct InboxBadgeMiddleware: AsyncMiddleware {
     }
 }
 
-/// The part of the badge that is work notices (the tabs say which side the count is on).
-struct WorkNoticeBadgeKey: StorageKey { typealias Value = Int }

@@ -18,16 +18,6 @@ enum MessageViews {
         Meter.line(share.fraction, "\(label) \(share.part)/\(share.whole)")
     }
 
-    static func tabs(_ req: Request, active: String) -> Node {
-        let L = req.lang
-        let canSend = (try? req.user.role.can(.sendMessages)) ?? false
-        let notices = req.storage[WorkNoticeBadgeKey.self] ?? 0, pushes = (req.storage[InboxBadgeKey.self] ?? 0) - notices
-        func count(_ n: Int) -> String { n > 0 ? " \(n > 99 ? "99+" : String(n))" : "" }
-        var items: [(String, String)] = [("/inbox", L.t("收件箱", "Inbox") + count(pushes)), ("/notifications", L.t("工作提醒", "Work notices") + count(notices))]
-        if canSend { items += [("/messages", L.t("已发送", "Sent")), ("/messages/new", L.t("发送通知或任务", "Send a notice or task"))] }
-        return .element("nav", [.class("tabs no-print")] + items.map { path, text in .a(.href(path), path == active ? .class("active") : .empty, .text(text)) })
-    }
-
     // MARK: inbox
 
     static func inbox(_ req: Request, items: [MessageService.InboxItem], info: PageInfo, filter: MessageService.InboxFilter, q: String?) -> Response {
@@ -62,7 +52,7 @@ enum MessageViews {
                         .td(stateBadge(L, i.state)))
                 })))
         return .page(req, title: L.t("收件箱", "Inbox"),
-            .div(.class("toolbar"), .h1(.text(L.t("消息", "Messages")))), tabs(req, active: "/inbox"),
+            .div(.class("toolbar"), .h1(.text(L.t("消息", "Messages")))), InboxTabs.node(req, active: "/inbox"),
             filterBar, list, info.total > info.per ? Pager.view(req, info) : .empty)
     }
 
@@ -123,7 +113,7 @@ enum MessageViews {
                         .td(p.map { p in .group([meter(p.read, L.t("已读", "Read")), p.done.map { meter($0, L.t("完成", "Done")) } ?? .empty]) } ?? .empty))
                 })))
         return .page(req, title: L.t("已发送", "Sent"),
-            .div(.class("toolbar"), .h1(.text(L.t("消息", "Messages")))), tabs(req, active: "/messages"),
+            .div(.class("toolbar"), .h1(.text(L.t("消息", "Messages")))), InboxTabs.node(req, active: "/messages"),
             filters, table, info.total > info.per ? Pager.view(req, info) : .empty)
     }
 
@@ -139,7 +129,7 @@ enum MessageViews {
         let roles: [Role] = [.communityOfficer, .gridWorker, .teamLeader, .mediator, .stationChief, .districtCommand]
         let areaOptions = d.reach.areas.map { a in ("\(a.id!)", (a.level == .community ? "　　" : a.level == .street ? "　" : "") + a.name) }
         return .page(req, title: L.t("发送通知或任务", "Send a notice or task"), status: errors.isEmpty ? .ok : .unprocessableEntity,
-            .div(.class("toolbar"), .h1(.text(L.t("消息", "Messages")))), tabs(req, active: "/messages/new"),
+            .div(.class("toolbar"), .h1(.text(L.t("消息", "Messages")))), InboxTabs.node(req, active: "/messages/new"),
             .form(.method("post"), .action("/messages"), .class("card"), Layout.csrfField(req),
                 .input(.type("hidden"), .name("idempotencyKey"), .value(i.idempotencyKey ?? UUID().uuidString)),
                 Form.errorSummary(req, errors),

@@ -113,6 +113,6 @@ enum NotificationViews {
             .div(.class("toolbar"), .h1(.text(L.t("消息", "Messages"))),
                  unread == 0 ? .empty : .form(.method("post"), .action("/notifications/read-all"), .class("inline no-print"), Layout.csrfField(req),
                                               .button(.type("submit"), .class("secondary"), .text(L.t("全部标为已读", "Mark all read"))))),
-            MessageViews.tabs(req, active: "/notifications"), tabs, list, info.total > info.per ? Pager.view(req, info) : .empty)
+            InboxTabs.node(req, active: "/notifications"), tabs, list, info.total > info.per ? Pager.view(req, info) : .empty)
     }
 }

@@ -10,7 +10,7 @@ final class FolderDependencyTests: XCTestCase {
     static let known: Set<String> = [
         "Analysis<->Registry", "Assessment<->Forces", "Audit<->Auth", "Audit<->Core", "Auth<->Core",
         "Auth<->GridEvents", "Auth<->Jurisdiction", "Disputes<->Governance", "Disputes<->Incidents", "Forces<->Registry", "Governance<->Jurisdiction",
-        "Incidents<->Jurisdiction", "Messages<->Notifications", "Notifications<->Portal",
+        "Incidents<->Jurisdiction", "Notifications<->Portal",
     ]
     static let compositionRoots: Set<String> = ["App", "Demo"]
 
