@@ -100,7 +100,7 @@ do {
         try await DemoSeeder.seedDivisions(on: app.db)
         try await DemoSeeder.seedGeography(on: app.db)
         app.lifecycle.use(StaffingSnapshotTimer())
-        app.lifecycle.use(OutboxTimer())
+        app.lifecycle.use(OutboxTimer()); app.lifecycle.use(PushSMSTimer())
         try await app.execute()
     case "migrate":
         try await app.migrateAll()
@@ -181,7 +181,7 @@ do {
         print("")
         if !flag("no-serve") {
             app.lifecycle.use(StaffingSnapshotTimer())
-            app.lifecycle.use(OutboxTimer())
+            app.lifecycle.use(OutboxTimer()); app.lifecycle.use(PushSMSTimer())
             try await app.execute()
         }
     case "user" where args.count > 1 && args[1] == "reset-2fa":
@@ -259,6 +259,7 @@ do {
         guard args.count > 1, args[1] == "send" else { fail(usage) }
         try await app.migrateAll()
         print(try await OutboxCLI.send(app: app))
+        print(try await PushSMSCLI.send(app: app))
     case "staffing":
         guard args.count > 1, args[1] == "snapshot" else { fail(usage) }
         try await app.migrateAll()

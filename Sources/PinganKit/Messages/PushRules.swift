@@ -16,14 +16,17 @@ public enum PushKind: String, CaseIterable, Codable, Sendable {
 ///   any are given — a push to a community reaches its officer, grid workers and team leader, not the district's staff;
 /// - the staff of the responsible units in `unitIDs` (处置单位), wherever they sit;
 /// - the people named in `userIDs`.
+/// Forces listed with teams but without an account (`memberKinds`, e.g. 联防队员, 平安志愿者) are reached by SMS inside
+/// the area (`PushMembers`); when only member kinds are chosen, the area part reaches no account.
 public struct PushAudience: Sendable, Equatable {
     public var areaCode: String?
     public var roles: Set<Role>
     public var unitIDs: Set<Int>
     public var userIDs: Set<Int>
+    public var memberKinds: Set<PersonnelKind>
 
-    public init(areaCode: String? = nil, roles: Set<Role> = [], unitIDs: Set<Int> = [], userIDs: Set<Int> = []) {
-        self.areaCode = areaCode; self.roles = roles; self.unitIDs = unitIDs; self.userIDs = userIDs
+    public init(areaCode: String? = nil, roles: Set<Role> = [], unitIDs: Set<Int> = [], userIDs: Set<Int> = [], memberKinds: Set<PersonnelKind> = []) {
+        self.areaCode = areaCode; self.roles = roles; self.unitIDs = unitIDs; self.userIDs = userIDs; self.memberKinds = memberKinds
     }
 
     public var isEmpty: Bool { areaCode == nil && unitIDs.isEmpty && userIDs.isEmpty }
@@ -46,7 +49,8 @@ public struct PushAudience: Sendable, Equatable {
         if userIDs.contains(c.id) { return true }
         if let u = c.unitID, c.role == .unitStaff, unitIDs.contains(u) { return true }
         if let area = areaCode, let root = c.rootCode, root == area || DivisionCode.isPrefix(area, of: root) {
-            return roles.isEmpty || roles.contains(c.role)
+            // No role chosen means everyone in the area, unless the sender chose kinds of members instead.
+            return roles.isEmpty ? memberKinds.isEmpty : roles.contains(c.role)
         }
         return false
     }

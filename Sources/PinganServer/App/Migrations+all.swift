@@ -49,4 +49,6 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateResponseTeams())
     app.migrations.add(AddGridEventHelperReports())
     app.migrations.add(CreateIncidentCommunityMapIndex())
+    app.migrations.add(AddTeamMemberPhone())
+    app.migrations.add(CreatePushMemberReceipts())
 }

@@ -24,6 +24,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: Open311Controller())
     try app.register(collection: MapPublicController())
     try app.register(collection: PublicPhotoController())
+    try app.register(collection: MemberReceiptController())
     try app.register(collection: OpenAPIController())
     // Setting up two factors is the one place a user who must have them and has not yet may go (TwoFactorGate).
     try app.grouped(User.guardMiddleware()).register(collection: TwoFactorController())

@@ -98,6 +98,7 @@ extension DemoSeeder {
     public func seedPatrols(app: Application) async throws {
         let db = app.db
         let rng = RandomBox(seed: seed ^ 0x9A7201)
+        let cipher = FieldCipher(secret: app.pingan.secretKey)
         let today = LocalDay(now, in: LocalCalendar())
         func roll() -> Double { rng.nextDouble(in: 0 ..< 1) }
         func int(_ n: Int) -> Int { min(n - 1, Int(rng.nextDouble(in: 0 ..< Double(n)))) }
@@ -128,6 +129,12 @@ extension DemoSeeder {
                     m.kind = k == 0 ? .informationOfficer : k == 1 && n % 2 == 0 ? .volunteer : .teamMember
                     m.status = k == 7 ? .left : k == 8 ? .applied : .active
                     m.joinedOn = today.adding(days: -30 - int(700)).description
+                    // Numbers for pushes by SMS, from the member's place (not the generator: the rest of the seed stays
+                    // as it was); the sixth member of each team has none, so the sender sees whom an SMS cannot reach.
+                    if k != 5, m.personID == nil {
+                        let digits = "139" + String(format: "%08d", (n * 37 + k * 7_919 + 1_000_003) % 100_000_000)
+                        m.phoneSealed = try cipher.seal(digits); m.phoneMasked = PhoneNumber.masked(digits)
+                    }
                     try await m.create(on: tx)
                     members.append(m)
                 }

@@ -60,5 +60,41 @@ extension DemoSeeder {
             }
             for chunk in stride(from: 0, to: rows.count, by: 500) { try await Array(rows[chunk..<min(chunk + 500, rows.count)]).create(on: db) }
         }
+        try await seedMemberPush(app: app, sender: command, now: now, rng: &rng)
+    }
+
+    /// The command centre's flood-season task to the team members and volunteers of the patrolled street, by SMS: most
+    /// confirmed on the link, some reported done, one team member in each team without a number.
+    func seedMemberPush(app: Application, sender: User, now: Date, rng: inout SplitMix64) async throws {
+        let db = app.db
+        guard let senderID = sender.id, let street = try await Division.query(on: db).filter(\.$code == "440113007").first() else { return }
+        let communities = try await Division.query(on: db).filter(\.$parentID == street.id!).filter(\.$level == .community).all()
+        let members = try await TeamMember.query(on: db).filter(\.$communityID ~~ communities.compactMap(\.id))
+            .filter(\.$kind ~~ [.teamMember, .volunteer]).filter(\.$status == .active).sort(\.$id).all()
+        let registry = Dictionary(uniqueKeysWithValues: try await Person.query(on: db).filter(\.$id ~~ members.compactMap(\.personID)).all().map { ($0.id!, $0) })
+        guard !members.isEmpty else { return }
+        let audience = PushAudience(areaCode: street.code, memberKinds: [.teamMember, .volunteer])
+        let sent = now.addingTimeInterval(-20 * 3600)
+        let m = PushMessage()
+        m.kind = .task; m.title = "汛期河涌巡查"; m.senderID = senderID; m.senderName = sender.displayName
+        m.body = "受强降雨影响，请各巡防队今明两天加强河涌、低洼路段巡查，发现积水、险情立即报告社区并设置警示。完成后点链接回复。"
+        m.areaDivisionID = street.id!; m.audience = MessageService.encode(audience, areaID: street.id!); m.sentAt = sent
+        m.dueAt = now.addingTimeInterval(28 * 3600); m.reminders = 0
+        let targets = members.map { t -> MessageService.MemberTarget in
+            let p = t.personID.flatMap { registry[$0] }
+            return .init(member: t, phoneSealed: t.phoneSealed ?? p?.phoneSealed, phoneMasked: t.phoneMasked ?? p?.phoneMasked ?? "")
+        }
+        m.recipientCount = targets.filter { $0.phoneSealed != nil }.count
+        try await m.create(on: db)
+        let copies = MessageService.memberReceipts(m, targets, smsOn: true, now: sent)
+        for r in copies where r.reachable {
+            // As the district's gateway would have it: sent within a minute, most confirmed, some done.
+            r.smsStatus = .sent; r.smsAttempts = 1; r.smsSentAt = sent.addingTimeInterval(40)
+            if rng.nextDouble(in: 0..<1) < 0.75 {
+                r.readAt = sent.addingTimeInterval(rng.nextDouble(in: 0.1..<6) * 3600)
+                if rng.nextDouble(in: 0..<1) < 0.6 { r.doneAt = r.readAt!.addingTimeInterval(rng.nextDouble(in: 1..<12) * 3600); r.doneNote = "已巡查，无积水险情。" }
+            }
+        }
+        for chunk in stride(from: 0, to: copies.count, by: 500) { try await Array(copies[chunk..<min(chunk + 500, copies.count)]).create(on: db) }
     }
 }

@@ -150,8 +150,14 @@ extension APICatalog {
                   .string("idTail", "last four of the ID number, with name, to find the registry person"),
                   .oneOf("status", ["applied", "active", "suspended", "left"], "default active"),
                   .date("joinedOn", "not in the future"),
+                  .string("phone", "mobile, for pushes by SMS; stored sealed, answered masked"),
               ]),
               status: 201),
+        .patch("api/v1/team-members/:id", "Change a team member's recruitment status or phone (needs editTeams); fields left out stay, \"phone\": \"\" removes the number",
+               body: .json([
+                   .oneOf("status", ["applied", "active", "suspended", "left"]),
+                   .string("phone", "an 11-digit mobile or a landline with its area code; stored sealed, answered masked"),
+               ])),
         .get("api/v1/training", "Training sessions in the caller's jurisdiction with their attendees, newest first", returns: .array),
         .post("api/v1/training", "Record a training session, with attendance once held (needs editTeams)",
               body: .json([

@@ -96,9 +96,13 @@ struct MessageController: RouteCollection {
     func renderDetail(_ req: Request, _ m: PushMessage, errors: FieldErrors = FieldErrors(), reminded: Int? = nil) async throws -> Response {
         let state = req.query[String.self, at: "state"].flatMap(PushReceiptState.init(rawValue:))
         let all = try await MessageService.receipts(req, m)
-        let progress = PushProgress(kind: m.kind, receipts: all.map { ($0.receipt.readAt, $0.receipt.doneAt) }, dueAt: m.dueAt, now: Date())
+        let members = try await MessageService.memberRows(req.db, m)
+        let progress = MessageService.progress(m, users: all.map(\.receipt), members: members)
+        let now = Date()
         return MessageViews.detail(req, m, audience: try await MessageService.describe(req, m), progress: progress,
-                                   rows: state.map { s in all.filter { $0.state == s } } ?? all, state: state, errors: errors, reminded: reminded)
+                                   rows: state.map { s in all.filter { $0.state == s } } ?? all,
+                                   members: state.map { s in members.filter { MessageService.state(m, $0, now: now) == s } } ?? members,
+                                   state: state, errors: errors, reminded: reminded)
     }
 
     @Sendable func detailPage(req: Request) async throws -> Response {
@@ -108,7 +112,7 @@ struct MessageController: RouteCollection {
 
     @Sendable func receiptsCSV(req: Request) async throws -> Response {
         let m = try await MessageService.sent(req, req.parameters.get("id", as: Int.self))
-        return MessageViews.csv(req, m, rows: try await MessageService.receipts(req, m))
+        return MessageViews.csv(req, m, rows: try await MessageService.receipts(req, m), members: try await MessageService.memberRows(req.db, m))
     }
 
     @Sendable func remind(req: Request) async throws -> Response {
@@ -155,8 +159,11 @@ struct MessageController: RouteCollection {
 
     static func detail(_ req: Request, _ m: PushMessage) async throws -> PushMessageDTO {
         let rows = try await MessageService.receipts(req, m)
-        let progress = PushProgress(kind: m.kind, receipts: rows.map { ($0.receipt.readAt, $0.receipt.doneAt) }, dueAt: m.dueAt, now: Date())
-        return PushMessageDTO(m, audience: try await MessageService.describe(req, m), progress: progress, receipts: rows.map(PushReceiptDTO.init))
+        let members = try await MessageService.memberRows(req.db, m)
+        let progress = MessageService.progress(m, users: rows.map(\.receipt), members: members)
+        var dto = PushMessageDTO(m, audience: try await MessageService.describe(req, m), progress: progress, receipts: rows.map(PushReceiptDTO.init))
+        dto.memberReceipts = members.map { PushMemberReceiptDTO(m, $0) }
+        return dto
     }
 
     @Sendable func apiSend(req: Request) async throws -> Response {
@@ -194,6 +201,8 @@ struct PushMessageDTO: Content {
     var lastRemindedAt: Date?
     var progress: PushProgress
     var receipts: [PushReceiptDTO]?
+    /// Members without accounts, reached by SMS (one push's detail only).
+    var memberReceipts: [PushMemberReceiptDTO]?
 
     init(_ m: PushMessage, audience: String, progress: PushProgress, receipts: [PushReceiptDTO]?) {
         id = m.id!; kind = m.kind; title = m.title; body = m.body; senderName = m.senderName; sentAt = m.sentAt; dueAt = m.dueAt
@@ -216,6 +225,27 @@ struct PushReceiptDTO: Content {
     init(_ r: MessageService.ReceiptRow) {
         userID = r.receipt.userID; name = r.user?.displayName ?? ""; role = r.user?.role; place = r.place; state = r.state
         readAt = r.receipt.readAt; doneAt = r.receipt.doneAt; doneNote = r.receipt.doneNote; remindedAt = r.receipt.remindedAt
+    }
+}
+
+/// A member's copy (by SMS): whom, which number (masked), how the SMS went, and their confirmation.
+struct PushMemberReceiptDTO: Content {
+    var memberID: Int
+    var name: String
+    var kind: PersonnelKind
+    var phone: String
+    var sms: PushSMSStatus
+    var smsSentAt: Date?
+    /// nil when the member has no number.
+    var state: PushReceiptState?
+    var readAt: Date?
+    var doneAt: Date?
+    var doneNote: String
+    var remindedAt: Date?
+
+    init(_ m: PushMessage, _ r: PushMemberReceipt) {
+        memberID = r.memberID; name = r.memberName; kind = r.memberKind; phone = r.phoneMasked; sms = r.smsStatus; smsSentAt = r.smsSentAt
+        state = MessageService.state(m, r); readAt = r.readAt; doneAt = r.doneAt; doneNote = r.doneNote; remindedAt = r.remindedAt
     }
 }
 

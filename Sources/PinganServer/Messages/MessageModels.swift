@@ -81,3 +81,80 @@ struct CreatePushMessages: AsyncMigration {
         try await db.schema("push_messages").delete()
     }
 }
+
+/// A push's copy for a member of the forces without an account (联防队员, 平安志愿者 …): sent by SMS with a receipt link
+/// (`token`), which is how they read it and report a task done. The row is also the SMS's queue entry: its status,
+/// attempts and next attempt, the way the residents' outbox keeps them. Name, kind and place are copied at sending, so
+/// the receipt says whom it reached even after the member leaves the team.
+final class PushMemberReceipt: Model, @unchecked Sendable {
+    static let schema = "push_member_receipts"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "message_id") var messageID: Int
+    @Field(key: "member_id") var memberID: Int
+    @Field(key: "community_id") var communityID: Int
+    @Field(key: "member_name") var memberName: String
+    @Field(key: "member_kind") var memberKind: PersonnelKind
+    /// nil: the member has no number (listed to the sender, never sent, not counted in the progress).
+    @OptionalField(key: "phone_sealed") var phoneSealed: String?
+    @Field(key: "phone_masked") var phoneMasked: String
+    /// The receipt link's secret: 22 random characters, unique.
+    @Field(key: "token") var token: String
+    @Field(key: "sms_status") var smsStatus: PushSMSStatus
+    @Field(key: "sms_attempts") var smsAttempts: Int
+    @Field(key: "sms_next_at") var smsNextAt: Date
+    @Field(key: "sms_error") var smsError: String
+    @OptionalField(key: "sms_sent_at") var smsSentAt: Date?
+    @OptionalField(key: "read_at") var readAt: Date?
+    @OptionalField(key: "done_at") var doneAt: Date?
+    @Field(key: "done_note") var doneNote: String
+    @OptionalField(key: "reminded_at") var remindedAt: Date?
+    init() {}
+
+    var reachable: Bool { smsStatus != .noPhone }
+}
+
+/// Where a member's SMS stands. `skipped`: no SMS gateway is configured (the sender is told; staff can send again
+/// once it is).
+enum PushSMSStatus: String, Codable, CaseIterable, Sendable {
+    case pending, sent, failed, skipped, noPhone = "no_phone"
+    var nameZh: String {
+        switch self { case .pending: "待发送"; case .sent: "已发送"; case .failed: "发送失败"; case .skipped: "未发送（短信未配置）"; case .noPhone: "无手机号" }
+    }
+    var nameEn: String {
+        switch self { case .pending: "Queued"; case .sent: "Sent"; case .failed: "Failed"; case .skipped: "Not sent (no SMS gateway)"; case .noPhone: "No phone number" }
+    }
+}
+
+struct CreatePushMemberReceipts: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema("push_member_receipts")
+            .field("id", .int, .identifier(auto: true))
+            .field("message_id", .int, .required, .references("push_messages", "id"))
+            .field("member_id", .int, .required, .references("team_members", "id"))
+            .field("community_id", .int, .required, .references("divisions", "id"))
+            .field("member_name", .string, .required)
+            .field("member_kind", .string, .required)
+            .field("phone_sealed", .string)
+            .field("phone_masked", .string, .required)
+            .field("token", .string, .required)
+            .field("sms_status", .string, .required)
+            .field("sms_attempts", .int, .required)
+            .field("sms_next_at", .datetime, .required)
+            .field("sms_error", .string, .required)
+            .field("sms_sent_at", .datetime)
+            .field("read_at", .datetime)
+            .field("done_at", .datetime)
+            .field("done_note", .string, .required)
+            .field("reminded_at", .datetime)
+            .unique(on: "token")
+            .unique(on: "message_id", "member_id")
+            .create()
+        if let sql = db as? any SQLDatabase {
+            // The sender's queue of SMS due, as the outbox's.
+            try await sql.raw("CREATE INDEX push_member_receipts_due ON push_member_receipts (sms_status, sms_next_at)").run()
+        }
+    }
+    func revert(on db: any Database) async throws {
+        try await db.schema("push_member_receipts").delete()
+    }
+}

@@ -15,13 +15,15 @@ enum MessageService {
     struct SendInput: Content {
         var kind: String?; var title: String?; var body: String?; var dueAt: String?
         var areaID: String?; var roles: [String]?; var unitIDs: [String]?; var usernames: String?
+        /// Kinds of team members (`PersonnelKind`) in the area, reached by SMS: forces without accounts.
+        var memberKinds: [String]?
         var idempotencyKey: String?
         init() {}
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: AnyKey.self)
             kind = c.loose(AnyKey("kind")); title = c.loose(AnyKey("title")); body = c.loose(AnyKey("body")); dueAt = c.loose(AnyKey("dueAt"))
             areaID = c.loose(AnyKey("areaID")); idempotencyKey = c.loose(AnyKey("idempotencyKey"))
-            roles = Self.list(c, "roles"); unitIDs = Self.list(c, "unitIDs")
+            roles = Self.list(c, "roles"); unitIDs = Self.list(c, "unitIDs"); memberKinds = Self.list(c, "memberKinds")
             if let names = try? c.decodeIfPresent([String].self, forKey: AnyKey("usernames")) { usernames = names.joined(separator: " ") }
             else { usernames = c.loose(AnyKey("usernames")) }
         }
@@ -105,6 +107,10 @@ enum MessageService {
         }
         if !roles.isEmpty, area == nil, e["areaID"] == nil { e["areaID"] = L.t("按角色推送须先选择区域", "Choose an area to push to roles") }
         audience.roles = roles
+        for k in input.memberKinds ?? [] {
+            if let kind = PersonnelKind(rawValue: k) { audience.memberKinds.insert(kind) } else { e["memberKinds"] = L.t("未知的人员类别：\(k)", "Unknown kind of member: \(k)") }
+        }
+        if !audience.memberKinds.isEmpty, area == nil, e["areaID"] == nil { e["areaID"] = L.t("按人员类别推送须先选择区域", "Choose an area to push to kinds of members") }
         for u in input.unitIDs ?? [] {
             if let id = Int(u), reach.units.contains(where: { $0.id == id }) { audience.unitIDs.insert(id) }
             else { e["unitIDs"] = L.t("请选择辖区内的处置单位", "Choose units within your jurisdiction") }
@@ -144,11 +150,16 @@ enum MessageService {
             if kind == .notice { due = nil }
         }
         var recipients: [Int] = []
+        var members: [MemberTarget] = []
         if e.isEmpty {
             recipients = audience.recipients(candidates, sender: me.id!)
-            if recipients.isEmpty { e["audience"] = L.t("所选范围内没有可接收的人员", "Nobody in the chosen audience can receive it") }
-            else if recipients.count > PushRules.maxRecipients {
-                e["audience"] = L.t("收件人\(recipients.count)人，超过上限\(PushRules.maxRecipients)人；请缩小范围", "\(recipients.count) recipients exceed \(PushRules.maxRecipients); narrow the audience")
+            if let area { members = try await memberTargets(req, area: area, kinds: audience.memberKinds, reach: reach) }
+            let total = recipients.count + members.filter { $0.phoneSealed != nil }.count
+            if total == 0 {
+                e["audience"] = members.isEmpty ? L.t("所选范围内没有可接收的人员", "Nobody in the chosen audience can receive it")
+                    : L.t("所选的\(members.count)名队员都没有手机号，无法送达；请先在队伍页面补充手机号", "None of the \(members.count) chosen members has a phone number; add their numbers on the team pages first")
+            } else if total > PushRules.maxRecipients {
+                e["audience"] = L.t("收件人\(total)人，超过上限\(PushRules.maxRecipients)人；请缩小范围", "\(total) recipients exceed \(PushRules.maxRecipients); narrow the audience")
             }
         }
         // Aimed at nothing in particular (people or units only): it belongs to the sender's own top area.
@@ -159,7 +170,8 @@ enum MessageService {
         m.kind = kind; m.title = title; m.body = body; m.senderID = me.id!; m.senderName = me.displayName
         m.areaDivisionID = home
         m.audience = encode(audience, areaID: area?.id)
-        m.sentAt = now; m.dueAt = due; m.recipientCount = recipients.count; m.reminders = 0; m.idempotencyKey = key
+        m.sentAt = now; m.dueAt = due; m.recipientCount = recipients.count + members.filter { $0.phoneSealed != nil }.count
+        m.reminders = 0; m.idempotencyKey = key
         try await req.db.transaction { db in
             try await m.create(on: db)
             for chunk in stride(from: 0, to: recipients.count, by: 500) {
@@ -168,8 +180,10 @@ enum MessageService {
                 }
                 try await rows.create(on: db)
             }
+            let copies = memberReceipts(m, members, smsOn: req.config.notify.sms != nil, now: now)
+            for chunk in stride(from: 0, to: copies.count, by: 500) { try await Array(copies[chunk..<min(chunk + 500, copies.count)]).create(on: db) }
             await req.audit("push.send", entity: "push_message", id: m.id.map(String.init),
-                            detail: "\(kind.rawValue) recipients=\(recipients.count) \(m.audience)", on: db)
+                            detail: "\(kind.rawValue) recipients=\(recipients.count) members=\(copies.count) \(m.audience)", on: db)
         }
         return (m, true)
     }
@@ -182,10 +196,11 @@ enum MessageService {
         if !a.roles.isEmpty { parts.append("roles=" + a.roles.map(\.rawValue).sorted().joined(separator: ",")) }
         if !a.unitIDs.isEmpty { parts.append("units=" + a.unitIDs.sorted().map(String.init).joined(separator: ",")) }
         if !a.userIDs.isEmpty { parts.append("users=" + a.userIDs.sorted().map(String.init).joined(separator: ",")) }
+        if !a.memberKinds.isEmpty { parts.append("members=" + a.memberKinds.map(\.rawValue).sorted().joined(separator: ",")) }
         return parts.joined(separator: ";")
     }
 
-    struct AudienceSpec { var areaID: Int?; var roles: [Role] = []; var unitIDs: [Int] = []; var userIDs: [Int] = [] }
+    struct AudienceSpec { var areaID: Int?; var roles: [Role] = []; var unitIDs: [Int] = []; var userIDs: [Int] = []; var memberKinds: [PersonnelKind] = [] }
 
     static func decode(_ s: String) -> AudienceSpec {
         var a = AudienceSpec()
@@ -198,6 +213,7 @@ enum MessageService {
             case "roles": a.roles = Role.allCases.filter { values.contains($0.rawValue) }
             case "units": a.unitIDs = values.compactMap(Int.init)
             case "users": a.userIDs = values.compactMap(Int.init)
+            case "members": a.memberKinds = PersonnelKind.allCases.filter { values.contains($0.rawValue) }
             default: break
             }
         }
@@ -209,7 +225,8 @@ enum MessageService {
         let L = req.lang, a = decode(m.audience)
         var parts: [String] = []
         if let id = a.areaID, let area = try await Division.find(id, on: req.db) {
-            parts.append(area.name + " · " + (a.roles.isEmpty ? L.t("全体人员", "everyone") : a.roles.map { L.t($0.nameZh, $0.nameEn) }.joined(separator: L.t("、", ", "))))
+            let kinds = a.roles.map { L.t($0.nameZh, $0.nameEn) } + a.memberKinds.map { L.t($0.nameZh, $0.nameEn) + L.t("（短信）", " (SMS)") }
+            parts.append(area.name + " · " + (kinds.isEmpty ? L.t("全体人员", "everyone") : kinds.joined(separator: L.t("、", ", "))))
         }
         if !a.unitIDs.isEmpty {
             parts.append(try await ResponsibleUnit.query(on: req.db).filter(\.$id ~~ a.unitIDs).sort(\.$name).all().map(\.name).joined(separator: L.t("、", ", ")))
@@ -273,6 +290,9 @@ enum MessageService {
         guard !ids.isEmpty else { return [:] }
         var receipts: [Int: [(readAt: Date?, doneAt: Date?)]] = [:]
         for r in try await PushReceipt.query(on: db).filter(\.$messageID ~~ ids).all() { receipts[r.messageID, default: []].append((r.readAt, r.doneAt)) }
+        for r in try await PushMemberReceipt.query(on: db).filter(\.$messageID ~~ ids).filter(\.$smsStatus != .noPhone).all() {
+            receipts[r.messageID, default: []].append((r.readAt, r.doneAt))
+        }
         return Dictionary(uniqueKeysWithValues: messages.map { m in (m.id!, PushProgress(kind: m.kind, receipts: receipts[m.id!] ?? [], dueAt: m.dueAt, now: now)) })
     }
 
@@ -308,15 +328,18 @@ enum MessageService {
         }
         let pending = try await PushReceipt.query(on: req.db).filter(\.$messageID == m.id!).all()
             .filter { m.kind == .task ? $0.doneAt == nil : $0.readAt == nil }
-        guard !pending.isEmpty else {
+        let members = try await memberRows(req.db, m)
+        let membersPending = members.filter { $0.reachable && (m.kind == .task ? $0.doneAt == nil : $0.readAt == nil) }.count
+        guard !pending.isEmpty || membersPending > 0 else {
             throw FieldErrors(["remind": m.kind == .task ? L.t("全部已完成，无需提醒", "Everyone is done") : L.t("全部已读，无需提醒", "Everyone has read it")])
         }
         try await req.db.transaction { db in
             for r in pending { r.remindedAt = now; try await r.save(on: db) }
+            _ = try await remindMembers(m, members, smsOn: req.config.notify.sms != nil, now: now, on: db)
             m.reminders += 1; m.lastRemindedAt = now
             try await m.save(on: db)
-            await req.audit("push.remind", entity: "push_message", id: m.id.map(String.init), detail: "reminded=\(pending.count)", on: db)
+            await req.audit("push.remind", entity: "push_message", id: m.id.map(String.init), detail: "reminded=\(pending.count) members=\(membersPending)", on: db)
         }
-        return pending.count
+        return pending.count + membersPending
     }
 }

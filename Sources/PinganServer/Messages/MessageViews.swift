@@ -124,7 +124,7 @@ enum MessageViews {
 
     static func new(_ req: Request, _ d: FormData, errors: FieldErrors) -> Response {
         let L = req.lang, i = d.input
-        let chosenRoles = Set(i.roles ?? []), chosenUnits = Set(i.unitIDs ?? [])
+        let chosenRoles = Set(i.roles ?? []), chosenUnits = Set(i.unitIDs ?? []), chosenKinds = Set(i.memberKinds ?? [])
         // Unit staff are reached through their unit, not an area.
         let roles: [Role] = [.communityOfficer, .gridWorker, .teamLeader, .mediator, .stationChief, .districtCommand]
         let areaOptions = d.reach.areas.map { a in ("\(a.id!)", (a.level == .community ? "　　" : a.level == .street ? "　" : "") + a.name) }
@@ -151,6 +151,14 @@ enum MessageViews {
                             .label(.input(.type("checkbox"), .name("roles[]"), .value(r.rawValue), .checked(chosenRoles.contains(r.rawValue))), .text(L.t(r.nameZh, r.nameEn)))
                         }),
                         errors["roles"].map { .span(.class("field-error"), .text($0)) } ?? .empty),
+                    .div(.class("wide " + (errors["memberKinds"] != nil ? "has-error" : "")),
+                        .label(.text(L.t("区域内的队员（无账号，发短信）", "Members in the area (no account: by SMS)"))),
+                        .div(.class("checks"), .forEach(PersonnelKind.allCases) { k in
+                            .label(.input(.type("checkbox"), .name("memberKinds[]"), .value(k.rawValue), .checked(chosenKinds.contains(k.rawValue))), .text(L.t(k.nameZh, k.nameEn)))
+                        }),
+                        .span(.class("hint"), .text(L.t("发给队伍名册中在岗的这些人员，短信附回执链接；只选人员类别时，区域内的账号用户不会收到",
+                                                         "Active members of these kinds on the team lists get an SMS with a receipt link; with kinds only, accounts in the area are not sent it"))),
+                        errors["memberKinds"].map { .span(.class("field-error"), .text($0)) } ?? .empty),
                     d.reach.units.isEmpty ? .empty : .div(.class("wide " + (errors["unitIDs"] != nil ? "has-error" : "")),
                         .label(.text(L.t("处置单位", "Responsible units"))),
                         .div(.class("checks"), .forEach(d.reach.units) { u in
@@ -163,7 +171,7 @@ enum MessageViews {
     }
 
     static func detail(_ req: Request, _ m: PushMessage, audience: String, progress: PushProgress, rows: [MessageService.ReceiptRow],
-                       state: PushReceiptState?, errors: FieldErrors, reminded: Int?) -> Response {
+                       members: [PushMemberReceipt], state: PushReceiptState?, errors: FieldErrors, reminded: Int?) -> Response {
         let L = req.lang, cal = req.localCalendar
         let states: [PushReceiptState] = m.kind == .task ? [.unread, .read, .done, .overdue] : [.unread, .read]
         let stateTabs: Node = .element("nav", [.class("tabs no-print")]
@@ -199,12 +207,38 @@ enum MessageViews {
                             .text(m.kind == .task ? L.t("提醒未完成的人", "Remind those not done") : L.t("提醒未读的人", "Remind those who have not read"))),
                     next.map { .span(.class("small muted"), .text(" " + L.t("\(cal.formatDateTime($0)) 后可再次提醒", "again after \(cal.formatDateTime($0))"))) } ?? .empty) : .empty),
             stateTabs,
-            rows.isEmpty ? .div(.class("empty"), .text(L.t("没有这种状态的回执。", "No receipt in this state.")))
-                : .div(.class("scroll"), .table(.class("data"),
+            rows.isEmpty && members.isEmpty ? .div(.class("empty"), .text(L.t("没有这种状态的回执。", "No receipt in this state.")))
+                : rows.isEmpty ? .empty : .div(.class("scroll"), .table(.class("data"),
                     .thead(.tr(.th(.text(L.t("姓名", "Name"))), .th(.class("hide-sm"), .text(L.t("角色", "Role"))), .th(.class("hide-sm"), .text(L.t("所在", "Place"))),
                                .th(.text(L.t("状态", "State"))), .th(.class("hide-sm"), .text(L.t("阅读时间", "Read at"))),
                                m.kind == .task ? .th(.text(L.t("完成时间", "Done at"))) : .empty, m.kind == .task ? .th(.class("hide-sm"), .text(L.t("办理情况", "What was done"))) : .empty)),
-                    .element("tbody", rows.map { receiptRow(L, cal, m.kind, $0) }))))
+                    .element("tbody", rows.map { receiptRow(L, cal, m.kind, $0) }))),
+            members.isEmpty ? .empty : memberTable(req, m, members))
+    }
+
+    /// Members without accounts: the SMS each was sent and what they confirmed on its link.
+    static func memberTable(_ req: Request, _ m: PushMessage, _ members: [PushMemberReceipt]) -> Node {
+        let L = req.lang, cal = req.localCalendar, task = m.kind == .task, now = Date()
+        let unsent = members.contains { $0.smsStatus == .skipped }
+        return .group([
+            .h3(.text(L.t("队伍人员（短信送达）", "Team members (by SMS)"))),
+            unsent ? .p(.class("alert notice"), .text(L.t("短信通道未配置（PINGAN_SMS_URL），这些短信尚未发出。", "No SMS gateway is configured (PINGAN_SMS_URL): these messages are not sent."))) : .empty,
+            req.config.publicURL == nil ? .p(.class("muted small"), .text(L.t("未配置公网地址（PINGAN_PUBLIC_URL），短信不带回执链接，队员无法确认。",
+                                                                              "No public address (PINGAN_PUBLIC_URL): the SMS carries no receipt link, so members cannot confirm."))) : .empty,
+            .div(.class("scroll"), .table(.class("data"),
+                .thead(.tr(.th(.text(L.t("姓名", "Name"))), .th(.class("hide-sm"), .text(L.t("人员类别", "Kind"))), .th(.class("hide-sm"), .text(L.t("手机", "Phone"))),
+                           .th(.text(L.t("短信", "SMS"))), .th(.text(L.t("状态", "State"))),
+                           task ? .th(.text(L.t("完成时间", "Done at"))) : .th(.class("hide-sm"), .text(L.t("确认时间", "Confirmed at"))),
+                           task ? .th(.class("hide-sm"), .text(L.t("办理情况", "What was done"))) : .empty)),
+                .element("tbody", members.map { r in
+                    let sms: Node = .span(.class("badge " + (r.smsStatus == .sent ? "closed" : r.smsStatus == .failed || r.smsStatus == .noPhone ? "received" : "gen")),
+                                          .attr("title", r.smsError), .text(L.t(r.smsStatus.nameZh, r.smsStatus.nameEn)))
+                    return .tr(.td(.text(r.memberName)), .td(.class("hide-sm"), .text(L.t(r.memberKind.nameZh, r.memberKind.nameEn))),
+                        .td(.class("hide-sm nowrap"), .text(r.phoneMasked.isEmpty ? "—" : r.phoneMasked)), .td(sms),
+                        .td(MessageService.state(m, r, now: now).map { stateBadge(L, $0) } ?? .text("—")),
+                        task ? .td(.class("nowrap"), .text(r.doneAt.map(cal.formatDateTime) ?? "—")) : .td(.class("hide-sm nowrap"), .text(r.readAt.map(cal.formatDateTime) ?? "—")),
+                        task ? .td(.class("hide-sm"), .text(r.doneNote.isEmpty ? "—" : r.doneNote)) : .empty)
+                })))])
     }
 
     static func receiptRow(_ L: Lang, _ cal: LocalCalendar, _ kind: PushKind, _ r: MessageService.ReceiptRow) -> Node {
@@ -220,7 +254,7 @@ enum MessageViews {
                    task ? .td(.class("hide-sm"), .text(note)) : .empty)
     }
 
-    static func csv(_ req: Request, _ m: PushMessage, rows: [MessageService.ReceiptRow]) -> Response {
+    static func csv(_ req: Request, _ m: PushMessage, rows: [MessageService.ReceiptRow], members: [PushMemberReceipt]) -> Response {
         let L = req.lang, cal = req.localCalendar
         var w = CSVWriter(header: [L.t("姓名", "Name"), L.t("用户名", "Username"), L.t("角色", "Role"), L.t("所在", "Place"), L.t("状态", "State"),
                L.t("阅读时间", "Read at"), L.t("完成时间", "Done at"), L.t("办理情况", "What was done"), L.t("最近催办", "Last reminded")])
@@ -228,6 +262,12 @@ enum MessageViews {
             w.append([r.user?.displayName ?? "", r.user?.username ?? "", r.user.map { L.t($0.role.nameZh, $0.role.nameEn) } ?? "", r.place, L.t(r.state.nameZh, r.state.nameEn),
                    r.receipt.readAt.map(cal.formatDateTime) ?? "", r.receipt.doneAt.map(cal.formatDateTime) ?? "", r.receipt.doneNote,
                    r.receipt.remindedAt.map(cal.formatDateTime) ?? ""])
+        }
+        // Members reached by SMS: their kind stands where an account's role does, their masked number where a username does.
+        for r in members {
+            let state = MessageService.state(m, r).map { L.t($0.nameZh, $0.nameEn) } ?? L.t(r.smsStatus.nameZh, r.smsStatus.nameEn)
+            w.append([r.memberName, r.phoneMasked, L.t(r.memberKind.nameZh, r.memberKind.nameEn), L.t("短信", "SMS") + " · " + L.t(r.smsStatus.nameZh, r.smsStatus.nameEn), state,
+                      r.readAt.map(cal.formatDateTime) ?? "", r.doneAt.map(cal.formatDateTime) ?? "", r.doneNote, r.remindedAt.map(cal.formatDateTime) ?? ""])
         }
         return CSVResponse.make(filename: "push-\(m.id!)-receipts.csv", writer: w)
     }

@@ -29,10 +29,11 @@ extension APICatalog {
                 .strings("roles", "roles within the area (needs areaID); array or comma-separated. At least one of areaID, unitIDs, usernames"),
                 .integers("unitIDs", "responsible units in the caller's jurisdiction; array or comma-separated"),
                 .strings("usernames", "users in the caller's jurisdiction; array or one string separated by spaces or commas"),
+                .strings("memberKinds", "kinds of team members without accounts in the area (needs areaID), reached by SMS with a receipt link: team_member, auxiliary, grid_worker, information, mediator, volunteer"),
                 .string("idempotencyKey", "≤ 64 characters; a repeat returns the earlier push"),
               ]),
               status: 201).also(200, .object),
-        .get("api/v1/messages/:id", "Show a push the caller sent or follows, with every recipient's receipt"),
+        .get("api/v1/messages/:id", "Show a push the caller sent or follows, with every recipient's receipt (memberReceipts: members reached by SMS, their SMS status and confirmation)"),
         .post("api/v1/messages/:id/remind", "Remind the recipients of a push who have not read it (notice) or done it (task); rate-limited"),
     ]
 }

@@ -99,18 +99,24 @@ enum Outbox {
             catch let f as SMTPClient.Failure { return .failure(f) }
             catch { return .failure(SMTPClient.Failure(permanent: false, description: "\(error)")) }
         case .sms:
-            guard let sms = config.sms else { return .failure(SMTPClient.Failure(permanent: false, description: "PINGAN_SMS_URL not set")) }
-            do {
-                var headers = HTTPHeaders()
-                if let token = sms.token { headers.bearerAuthorization = BearerAuthorization(token: token) }
-                var request = ClientRequest(method: .POST, url: URI(string: sms.url), headers: headers, body: nil, timeout: .seconds(Int64(sms.timeout)))
-                try request.content.encode(["to": address, "text": m.body], as: .json)
-                let res = try await app.client.send(request)
-                let code = Int(res.status.code)
-                if (200..<300).contains(code) { return .success("HTTP \(code)") }
-                return .failure(SMTPClient.Failure(permanent: code != 429 && code < 500, description: "HTTP \(code)"))
-            } catch { return .failure(SMTPClient.Failure(permanent: false, description: "\(error)")) }
+            return await postSMS(app, to: address, text: m.body)
         }
+    }
+
+    /// One SMS through the configured gateway (a JSON POST of `to` and `text`): 2xx is sent; 429 and 5xx are worth
+    /// retrying, any other answer is not. Staff pushes to members without accounts go the same way.
+    static func postSMS(_ app: Application, to address: String, text: String) async -> Result<String, SMTPClient.Failure> {
+        guard let sms = app.pingan.notify.sms else { return .failure(SMTPClient.Failure(permanent: false, description: "PINGAN_SMS_URL not set")) }
+        do {
+            var headers = HTTPHeaders()
+            if let token = sms.token { headers.bearerAuthorization = BearerAuthorization(token: token) }
+            var request = ClientRequest(method: .POST, url: URI(string: sms.url), headers: headers, body: nil, timeout: .seconds(Int64(sms.timeout)))
+            try request.content.encode(["to": address, "text": text], as: .json)
+            let res = try await app.client.send(request)
+            let code = Int(res.status.code)
+            if (200..<300).contains(code) { return .success("HTTP \(code)") }
+            return .failure(SMTPClient.Failure(permanent: code != 429 && code < 500, description: "HTTP \(code)"))
+        } catch { return .failure(SMTPClient.Failure(permanent: false, description: "\(error)")) }
     }
 
     /// Staff put a failed message back in the queue (after fixing the gateway, say): its next attempt is now.

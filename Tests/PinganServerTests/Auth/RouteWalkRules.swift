@@ -6,7 +6,7 @@ import PinganKit
 /// Every route's permission and what it is scoped by: the table `testEveryRouteEveryRole` walks. A route without a rule
 /// here fails that test.
 extension RouteWalkTests {
-    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob, siteImportJob, incidentImportJob, gridEvent, photo, unit, category, calendarDay, patrolFinding, pushMessage, inboxCopy, petition, meeting, meetingAction, group, officeCommunity, campaign, campaignTarget, staffNotice, outboxMessage, emergencyPlan, emergencyDrill, emergencyDrillAction, emergencyActivation, responseTeam, responseTeamMember, responseTeamShift }
+    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob, siteImportJob, incidentImportJob, gridEvent, photo, unit, category, calendarDay, patrolFinding, pushMessage, inboxCopy, petition, meeting, meetingAction, group, officeCommunity, campaign, campaignTarget, staffNotice, outboxMessage, emergencyPlan, emergencyDrill, emergencyDrillAction, emergencyActivation, responseTeam, responseTeamMember, responseTeamShift, teamMember }
     /// `also`: a second permission the route needs (taking a patrol finding up as an event needs to see patrols and to report events).
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false; var also: Permission? = nil }
 
@@ -463,6 +463,7 @@ extension RouteWalkTests {
         "GET api/v1/teams/:id": .init(permission: .viewTeams, target: .team),
         "PATCH api/v1/teams/:id": .init(permission: .editTeams, target: .team),
         "POST api/v1/teams/:id/members": .init(permission: .editTeams, target: .team),
+        "PATCH api/v1/team-members/:id": .init(permission: .editTeams, target: .teamMember),
         "GET api/v1/training": .init(permission: .viewTeams),
         "POST api/v1/training": .init(permission: .editTeams),
         "GET api/v1/training/share": .init(permission: .viewTeams),
@@ -566,6 +567,8 @@ extension RouteWalkTests {
         "POST public/report": .init(permission: nil, isPublic: true),
         "GET public/track": .init(permission: nil, isPublic: true),
         "GET public/track/:token": .init(permission: nil, isPublic: true),
+        "GET public/push/:token": .init(permission: nil, isPublic: true),
+        "POST public/push/:token": .init(permission: nil, isPublic: true),
         "GET public/notices": .init(permission: nil, isPublic: true),
         "GET public/notices/:id": .init(permission: nil, isPublic: true),
         "GET public/survey": .init(permission: nil, isPublic: true),

@@ -131,6 +131,7 @@ final class RouteWalkTests: XCTestCase {
                         inID = try await makeDisputeAttachment(app, f, dispute: disputeInside)
                         outID = wholeDistrict.contains(user) ? nil : attachmentOutside
                     case .team: inID = teamInside.team; outID = wholeDistrict.contains(user) ? nil : teamOutside.team
+                    case .teamMember: inID = teamInside.member; outID = wholeDistrict.contains(user) ? nil : teamOutside.member
                     case .patrolPlan: inID = planInside; outID = wholeDistrict.contains(user) ? nil : planOutside
                     case .patrolLog: inID = logInside; outID = wholeDistrict.contains(user) ? nil : logOutside
                     case .training: inID = trainingInside; outID = wholeDistrict.contains(user) ? nil : trainingOutside

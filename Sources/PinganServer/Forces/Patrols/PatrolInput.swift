@@ -25,11 +25,13 @@ struct TeamInput: Content {
 
 struct MemberInput: Content {
     /// A resident member is linked by name + the ID number's last four (`idTail`, the form) or by `personID` (the API).
-    var name, kind, personID, idTail, status, joinedOn: String?
+    /// `phone`: the member's mobile, for pushes by SMS (stored sealed, shown masked).
+    var name, kind, personID, idTail, status, joinedOn, phone: String?
     init() {}
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
         name = c.text("name"); kind = c.text("kind"); personID = c.text("personID"); idTail = c.text("idTail"); status = c.text("status"); joinedOn = c.text("joinedOn")
+        phone = c.text("phone")
     }
 }
 

@@ -31,6 +31,9 @@ final class TeamMember: Model, @unchecked Sendable {
     @Field(key: "status") var status: RecruitmentStatus
     @OptionalField(key: "joined_on") var joinedOn: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    /// The member's own mobile number, sealed like the registry's; pushes reach members without accounts by SMS.
+    @OptionalField(key: "phone_sealed") var phoneSealed: String?
+    @OptionalField(key: "phone_masked") var phoneMasked: String?
     init() {}
 }
 
@@ -307,7 +310,7 @@ extension Team: ListedFields {
     var properties: [any AnyProperty] { [$id, $name, $kind, $communityID, $leaderName, $note, $createdByID, $createdAt] }
 }
 extension TeamMember: ListedFields {
-    var properties: [any AnyProperty] { [$id, $teamID, $communityID, $name, $kind, $personID, $status, $joinedOn, $createdAt] }
+    var properties: [any AnyProperty] { [$id, $teamID, $communityID, $name, $kind, $personID, $status, $joinedOn, $createdAt, $phoneSealed, $phoneMasked] }
 }
 extension PatrolPlanRecord: ListedFields {
     var properties: [any AnyProperty] {
@@ -319,4 +322,17 @@ extension PatrolPlanMember: ListedFields {
 }
 extension PatrolLogRecord: ListedFields {
     var properties: [any AnyProperty] { [$id, $teamID, $communityID, $planID, $day, $startMinute, $endMinute, $mode, $gridIDs, $summary, $createdByID, $createdAt] }
+}
+
+/// A member's mobile number (sealed and masked), for pushes by SMS to forces without accounts.
+struct AddTeamMemberPhone: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        // One column per statement: SQLite's ALTER TABLE adds one at a time.
+        try await db.schema("team_members").field("phone_sealed", .string).update()
+        try await db.schema("team_members").field("phone_masked", .string).update()
+    }
+    func revert(on db: any Database) async throws {
+        try await db.schema("team_members").deleteField("phone_masked").update()
+        try await db.schema("team_members").deleteField("phone_sealed").update()
+    }
 }

@@ -95,14 +95,20 @@ struct TeamController: RouteCollection {
     @Sendable func setStatus(req: Request) async throws -> Response {
         try req.require(.editTeams)
         let t = try await TeamService.scopedTeam(req, req.parameters.get("id", as: Int.self))
+        let memberID = (try? req.content.get(String.self, at: "memberID")).flatMap { Int($0) }
+        guard let m = try? await TeamService.scopedMember(req, team: t, memberID) else {
+            return try await detail(req, t, input: MemberInput(), errors: FieldErrors(["memberID": req.t("本队没有该队员", "No such member in this team")]))
+        }
         do {
-            let memberID = (try? req.content.get(String.self, at: "memberID")).flatMap { Int($0) }
-            guard let m = try? await TeamService.scopedMember(req, team: t, memberID) else {
-                throw FieldErrors(["memberID": req.t("本队没有该队员", "No such member in this team")])
-            }
-            try await TeamService.setStatus(req, m, try? req.content.get(String.self, at: "status"))
+            // The row's phone box starts empty (the number is shown masked): empty keeps the number.
+            let phone = (try? req.content.get(String.self, at: "phone"))?.trimmed.nilIfEmpty
+            try await TeamService.updateMember(req, m, status: try? req.content.get(String.self, at: "status"), phone: phone)
             return req.redirect(to: "/forces/teams/\(t.id!)")
-        } catch let e as FieldErrors { return try await detail(req, t, input: MemberInput(), errors: e) }
+        } catch var e as FieldErrors {
+            // A row's mistake is named with its member, not at the add-member form's own phone field.
+            if let message = e["phone"] { e["phone"] = nil; e["memberID"] = m.name + req.t("：", ": ") + message }
+            return try await detail(req, t, input: MemberInput(), errors: e)
+        }
     }
 
     func activeMembers(_ req: Request) async throws -> [MemberDTO] {
@@ -166,6 +172,7 @@ struct TeamAPIController: RouteCollection {
         t.get(":id", use: show)
         t.patch(":id", use: update)
         t.post(":id", "members", use: addMember)
+        routes.grouped("api", "v1", "team-members").patch(":id", use: updateMember)
         let s = routes.grouped("api", "v1", "training")
         s.get(use: sessions)
         s.post(use: createTraining)
@@ -211,6 +218,15 @@ struct TeamAPIController: RouteCollection {
         let t = try await TeamService.scopedTeam(req, req.parameters.get("id", as: Int.self))
         let m = try await TeamService.addMember(req, t, (try? req.content.decode(MemberInput.self)) ?? MemberInput())
         return try await TeamService.memberDTOs(req, [m])[0].encodeResponse(status: .created, for: req)
+    }
+
+    /// `{"status": …, "phone": …}`: fields left out stay; `"phone": ""` removes the number.
+    @Sendable func updateMember(req: Request) async throws -> MemberDTO {
+        try req.require(.editTeams)
+        guard let m = try await req.visible(TeamMember.self, req.parameters.get("id", as: Int.self)) else { throw Abort(.notFound) }
+        let input = (try? req.content.decode(MemberInput.self)) ?? MemberInput()
+        try await TeamService.updateMember(req, m, status: input.status, phone: input.phone)
+        return try await TeamService.memberDTOs(req, [m])[0]
     }
 
     @Sendable func sessions(req: Request) async throws -> [TrainingDTO] {

@@ -29,6 +29,10 @@ struct MemberDTO: Content {
     var statusName: String
     var joinedOn: String?
     var trainingSessions: Int
+    /// Masked (138****1234): the member's own, else their registry person's (`phoneFromRegistry`); nil when neither has one.
+    /// A push by SMS goes to this number.
+    var phone: String?
+    var phoneFromRegistry: Bool
 }
 
 /// Teams (联防队/巡防队/群防群治队伍) and their members, scoped by the team's community.
@@ -79,10 +83,17 @@ enum TeamService {
         let attended = try await attendance(req, members: rows.compactMap(\.id))
         let teamIDs = Array(Set(rows.map(\.teamID)))
         let names = teamIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await req.scoped(Team.self).filter(\.$id ~~ teamIDs).all().map { ($0.id!, $0.name) })
+        let linked = rows.filter { $0.phoneMasked == nil }.compactMap(\.personID)
+        var registryPhones: [Int: String] = [:]
+        if !linked.isEmpty {
+            for p in try await req.scoped(Person.self).filter(\.$id ~~ linked).all() { if let masked = p.phoneMasked { registryPhones[p.id!] = masked } }
+        }
         return rows.map { m in
-            MemberDTO(id: m.id!, teamID: m.teamID, teamName: names[m.teamID], communityID: m.communityID, name: m.name, kind: m.kind,
+            let registryPhone = m.phoneMasked == nil ? m.personID.flatMap { registryPhones[$0] } : nil
+            return MemberDTO(id: m.id!, teamID: m.teamID, teamName: names[m.teamID], communityID: m.communityID, name: m.name, kind: m.kind,
                       kindName: L.t(m.kind.nameZh, m.kind.nameEn), personID: m.personID, status: m.status,
-                      statusName: L.t(m.status.nameZh, m.status.nameEn), joinedOn: m.joinedOn, trainingSessions: attended[m.id!] ?? 0)
+                      statusName: L.t(m.status.nameZh, m.status.nameEn), joinedOn: m.joinedOn, trainingSessions: attended[m.id!] ?? 0,
+                      phone: m.phoneMasked ?? registryPhone, phoneFromRegistry: registryPhone != nil)
         }
     }
 
@@ -155,6 +166,7 @@ enum TeamService {
             }
         }
         let joined = Check.day(input.joinedOn, "joinedOn", &e, L, required: false, notAfter: WorkLogService.today(req))
+        let phone = checkedPhone(input.phone, &e, L)
         guard e.isEmpty else { throw e }
         if let personID, try await req.scoped(TeamMember.self).filter(\.$teamID == t.id!).filter(\.$personID == personID).count() > 0 {
             throw FieldErrors(["personID": L.t("此人已是本队队员", "This person is already a member of the team")])
@@ -163,9 +175,10 @@ enum TeamService {
         let m = TeamMember()
         m.teamID = t.id!; m.communityID = t.communityID; m.name = name; m.kind = kind; m.personID = personID; m.status = initial
         m.joinedOn = joined?.description
+        try seal(req, m, phone: phone)
         try await req.db.transaction { db in
             try await m.create(on: db)
-            await req.audit("team.member.add", entity: "team", id: "\(t.id!)", detail: "member=\(m.id!) \(initial.rawValue)", on: db)
+            await req.audit("team.member.add", entity: "team", id: "\(t.id!)", detail: "member=\(m.id!) \(initial.rawValue)" + (phone == nil ? "" : " phone"), on: db)
         }
         return m
     }
@@ -175,27 +188,48 @@ enum TeamService {
         return m
     }
 
-    /// Changes a member's recruitment status (招募/在岗/停岗/离队).
-    static func setStatus(_ req: Request, _ m: TeamMember, _ raw: String?) async throws {
+    /// A mobile or landline number (digits kept), nil when left blank.
+    static func checkedPhone(_ raw: String?, _ e: inout FieldErrors, _ L: Lang) -> String? {
+        guard let text = raw?.trimmed.nilIfEmpty else { return nil }
+        guard let digits = PhoneNumber.normalize(text) else {
+            e["phone"] = L.t("手机号格式不正确（11位手机号或带区号的固话）", "Enter an 11-digit mobile number or a landline with its area code"); return nil
+        }
+        return digits
+    }
+
+    static func seal(_ req: Request, _ m: TeamMember, phone: String?) throws {
+        m.phoneSealed = try phone.map { try FieldCipher(secret: req.config.secretKey).seal($0) }
+        m.phoneMasked = phone.map(PhoneNumber.masked)
+    }
+
+    /// Changes a member's recruitment status (招募/在岗/停岗/离队) and/or phone. nil leaves a field as it is; an empty
+    /// phone removes the number.
+    static func updateMember(_ req: Request, _ m: TeamMember, status raw: String?, phone: String?) async throws {
         try req.require(.editTeams)
         let L = req.lang
-        guard let s = raw?.nilIfEmpty.flatMap(RecruitmentStatus.init(rawValue:)) else { throw FieldErrors(["status": L.t("状态无效", "Unknown status")]) }
-        let from = m.status
-        m.status = s
+        var e = FieldErrors()
+        var status = m.status
+        if let raw { if let s = raw.nilIfEmpty.flatMap(RecruitmentStatus.init(rawValue:)) { status = s } else { e["status"] = L.t("状态无效", "Unknown status") } }
+        let digits = checkedPhone(phone, &e, L)
+        guard e.isEmpty else { throw e }
+        var changes: [String] = []
+        if status != m.status { changes.append("\(m.status.rawValue)→\(status.rawValue)"); m.status = status }
+        if let phone { try seal(req, m, phone: digits); changes.append(phone.trimmed.isEmpty ? "phone removed" : "phone") }
+        guard !changes.isEmpty else { return }
         try await req.db.transaction { db in
             try await m.save(on: db)
-            await req.audit("team.member.status", entity: "team", id: "\(m.teamID)", detail: "member=\(m.id!) \(from.rawValue)→\(s.rawValue)", on: db)
+            await req.audit("team.member.update", entity: "team", id: "\(m.teamID)", detail: "member=\(m.id!) " + changes.joined(separator: " "), on: db)
         }
     }
 
     static func membersCSV(_ req: Request) async throws -> Response {
         try req.require(.viewTeams)
         let L = req.lang
-        var w = CSVWriter(header: L.isEnglish ? ["Id", "Team", "Name", "Kind", "Status", "Joined", "Registry person", "Training sessions"]
-                                               : ["编号", "队伍", "姓名", "人员类别", "状态", "入队日期", "实有人口编号", "参训次数"])
+        var w = CSVWriter(header: L.isEnglish ? ["Id", "Team", "Name", "Kind", "Status", "Joined", "Registry person", "Training sessions", "Phone"]
+                                               : ["编号", "队伍", "姓名", "人员类别", "状态", "入队日期", "实有人口编号", "参训次数", "手机"])
         let rows = try await membersQuery(req).sort(\.$teamID).sort(\.$id).limit(100_000).all()
         for d in try await memberDTOs(req, rows) {
-            w.append(["\(d.id)", d.teamName ?? "", d.name, d.kindName, d.statusName, d.joinedOn ?? "", d.personID.map(String.init) ?? "", "\(d.trainingSessions)"])
+            w.append(["\(d.id)", d.teamName ?? "", d.name, d.kindName, d.statusName, d.joinedOn ?? "", d.personID.map(String.init) ?? "", "\(d.trainingSessions)", d.phone ?? ""])
         }
         await req.audit("team.export", entity: "team")
         return CSVResponse.make(filename: "team-members.csv", writer: w)

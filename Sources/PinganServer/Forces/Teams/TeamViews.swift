@@ -62,24 +62,32 @@ enum TeamViews {
         let L = req.lang
         let table: Node = members.isEmpty ? empty(L.t("这支队伍还没有队员。", "This team has no members yet."))
             : .table(.class("data"), .thead(.tr(.th(.text(L.t("姓名", "Name"))), .th(.text(L.t("类别", "Kind"))), .th(.text(L.t("状态", "Status"))),
+                                                .th(.class("hide-sm"), .text(L.t("手机", "Phone"))),
                                                 .th(.text(L.t("入队日期", "Joined"))), .th(.text(L.t("实有人口", "Registry"))), .th(.class("num"), .text(L.t("参训次数", "Sessions"))),
-                                                canEdit ? .th(.class("no-print"), .text(L.t("变更状态", "Change status"))) : .empty)),
+                                                canEdit ? .th(.class("no-print"), .text(L.t("变更状态或手机", "Change status or phone"))) : .empty)),
                      .element("tbody", members.map { m in
                          .tr(.td(.text(m.name)), .td(.text(m.kindName)), .td(.span(.class(m.status == .active ? "badge closed" : "badge"), .text(m.statusName))),
+                             .td(.class("hide-sm nowrap"), .text(m.phone ?? "—"),
+                                 m.phoneFromRegistry ? .span(.class("muted small"), .text(L.t("（实有人口）", " (registry)"))) : .empty),
                              .td(.text(m.joinedOn ?? "—")), .td(m.personID.map { Node.a(.href("/people/\($0)"), .text(L.t("查看", "View"))) } ?? .text("—")),
                              .td(.class("num"), .text("\(m.trainingSessions)")),
                              canEdit ? .td(.class("no-print"), .form(.method("post"), .action("/forces/teams/\(team.id)/member-status"), .class("inline"), Layout.csrfField(req),
                                  .input(.type("hidden"), .name("memberID"), .value("\(m.id)")),
                                  Form.select("status", RecruitmentStatus.allCases.map { ($0.rawValue, L.t($0.nameZh, $0.nameEn)) }, selected: m.status.rawValue),
+                                 .input(.type("tel"), .name("phone"), .class("short"), .attr("inputmode", "tel"), .attr("maxlength", "20"), .attr("aria-label", L.t("新手机号", "New phone number")),
+                                        .placeholder(m.phone == nil || m.phoneFromRegistry ? L.t("添加手机号", "Add a phone") : L.t("新手机号（留空不变）", "New number (blank: keep)"))),
                                  .button(.type("submit"), .class("link"), .text(L.t("更新", "Update"))))) : .empty)
                      }))
         let form: Node = canEdit ? .form(.method("post"), .action("/forces/teams/\(team.id)/members"), .class("card no-print"), Layout.csrfField(req),
-            .h2(.text(L.t("添加队员", "Add a member"))), Form.errorSummary(req, errors),
+            .h2(.text(L.t("添加队员", "Add a member"))), Form.errorSummary(req, FieldErrors(errors.fields.filter { $0.key != "memberID" })),
             .div(.class("form"),
                 Form.field(L.t("姓名", "Name"), "name", errors, Form.input("name", input.name, extra: .attr("maxlength", "30"))),
                 Form.field(L.t("身份证号后4位（选填）", "ID number's last four (optional)"), "idTail", errors,
                            hint: L.t("本辖区居民：与姓名一起关联到实有人口", "Residents: links the member to the registry with the name"),
                            Form.input("idTail", input.idTail, extra: .group([.attr("maxlength", "4"), .attr("autocomplete", "off")]))),
+                Form.field(L.t("手机号（选填）", "Mobile (optional)"), "phone", errors,
+                           hint: L.t("用于短信推送通知和任务；加密保存，只显示后四位", "For notices and tasks by SMS; stored encrypted, shown masked"),
+                           Form.input("phone", input.phone, type: "tel", extra: .group([.attr("maxlength", "20"), .attr("inputmode", "tel")]))),
                 Form.field(L.t("人员类别", "Kind"), "kind", errors, Form.select("kind", PersonnelKind.allCases.map { ($0.rawValue, L.t($0.nameZh, $0.nameEn)) }, selected: input.kind ?? PersonnelKind.teamMember.rawValue)),
                 Form.field(L.t("招募状态", "Recruitment status"), "status", errors, Form.select("status", RecruitmentStatus.allCases.map { ($0.rawValue, L.t($0.nameZh, $0.nameEn)) }, selected: input.status ?? RecruitmentStatus.active.rawValue)),
                 Form.field(L.t("入队日期", "Joined on"), "joinedOn", errors, Form.input("joinedOn", input.joinedOn, type: "date"))),
@@ -99,7 +107,10 @@ enum TeamViews {
                 .dt(.text(L.t("队长", "Leader"))), .dd(.text(team.leaderName.isEmpty ? "—" : team.leaderName)),
                 .dt(.text(L.t("参训率", "Trained"))), .dd(.text("\(team.trained.part)/\(team.trained.whole) (\(team.trained.percent))")),
                 .dt(.text(L.t("备注", "Note"))), .dd(.text(team.note.isEmpty ? "—" : team.note))])),
-            .h2(.text(L.t("队员", "Members"))), table, form,
+            .h2(.id("members"), .text(L.t("队员", "Members"))),
+            // A row's change (status or phone) that was refused: said above the table, with the member's name.
+            errors["memberID"].map { .div(.class("alert error"), .attr("role", "alert"), .text($0)) } ?? .empty,
+            table, form,
             .h2(.text(L.t("巡逻计划", "Patrol plans"))), planList)
     }
 

@@ -45,7 +45,8 @@ enum TrainingService {
             return TrainingDTO(id: s.id!, communityID: s.communityID, communityName: places[s.communityID], heldOn: s.heldOn, topic: s.topic, hours: s.hours,
                                attendees: withAttendees ? mine.compactMap { members[$0.memberID] }.sorted { $0.id < $1.id }
                                    : mine.map { MemberDTO(id: $0.memberID, teamID: 0, teamName: nil, communityID: 0, name: "", kind: .teamMember, kindName: "",
-                                                           personID: nil, status: .active, statusName: "", joinedOn: nil, trainingSessions: 0) })
+                                                           personID: nil, status: .active, statusName: "", joinedOn: nil, trainingSessions: 0,
+                                                           phone: nil, phoneFromRegistry: false) })
         }
     }
 
