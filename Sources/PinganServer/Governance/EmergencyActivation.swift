@@ -77,6 +77,9 @@ struct EmergencyActivationDTO: Content {
     var steps: [EmergencyActivationStepDTO]
     /// 「历时95分钟，6项处置步骤完成4项、跳过1项、未完成1项」, so far when still running.
     var summary: String
+    /// The SMS notice to the response teams' members without accounts: its push and how many confirmed (nil: none sent).
+    var sms: SMSNotice?
+    struct SMSNotice: Content { var messageID: Int; var progress: PushProgress }
 }
 
 /// What starting, stepping and ending send.
@@ -125,11 +128,15 @@ enum EmergencyActivationService {
             // The plan's units' staff and the district command (the emergency office's duty desk).
             let unitStaff = unitIDs.isEmpty ? [] : try await User.query(on: db).filter(\.$unitID ~~ unitIDs).filter(\.$active == true).all().compactMap(\.id)
             let command = try await User.query(on: db).filter(\.$role == .districtCommand).filter(\.$active == true).all().compactMap(\.id)
-            // The plan's response teams: members with an account are told here; the others are called on the duty line.
+            // The plan's response teams: members with an account are told here, the others from the forces' register by
+            // SMS (a push whose receipts the activation page shows).
             let reach = try await ResponseTeamService.reach(db, planID: p.id!)
             let teamUsers = reach.users.isEmpty ? [] : try await User.query(on: db).filter(\.$id ~~ reach.users).filter(\.$active == true).all().compactMap(\.id)
             try await StaffNotices.notify(db, users: Array(Set(unitStaff + command + teamUsers)), except: a.startedByID, kind: .emergency,
                                           title: L.t("启动预案：", "Plan started: ") + p.name + " · " + String(event.prefix(60)), link: "/governance/activations/\(a.id!)")
+            _ = try await MessageService.noticeToMembers(req, on: db, areaID: p.areaDivisionID, title: "启动预案：" + p.name,
+                                                         body: "\(level.nameZh)响应：\(event)。请按预案到岗，听从指挥。", memberIDs: reach.teamMembers,
+                                                         key: Self.smsKey(a))
             await req.audit("emergency_plan.activate", entity: "emergency_activation", id: a.id.map(String.init), detail: "plan=\(p.id!) level=\(level.rawValue)", on: db)
         }
         return a
@@ -170,6 +177,9 @@ enum EmergencyActivationService {
         }
     }
 
+    /// The idempotency key of the SMS notice an activation sent to its teams' members without accounts.
+    static func smsKey(_ a: EmergencyActivation) -> String { "emergency-activation-\(a.id!)" }
+
     static func dto(_ req: Request, _ p: EmergencyPlan, _ a: EmergencyActivation) async throws -> EmergencyActivationDTO {
         let steps = try await EmergencyActivationStep.query(on: req.db).filter(\.$activationID == a.id!).sort(\.$seq).all()
         let userIDs = Array(Set(steps.compactMap(\.byID) + [a.startedByID]))
@@ -181,7 +191,13 @@ enum EmergencyActivationService {
                                           EmergencyActivationStepDTO(seq: s.seq, text: s.text, outcome: s.outcome, at: s.at, by: s.byID.flatMap { names[$0] }, note: s.note,
                                                                      minutesAfterStart: line.minutesAfterStart)
                                       },
-                                      summary: report.sentence(chinese: !req.lang.isEnglish, running: a.endedAt == nil))
+                                      summary: report.sentence(chinese: !req.lang.isEnglish, running: a.endedAt == nil),
+                                      sms: try await smsProgress(req.db, a))
+    }
+
+    static func smsProgress(_ db: any Database, _ a: EmergencyActivation) async throws -> EmergencyActivationDTO.SMSNotice? {
+        guard let m = try await PushMessage.query(on: db).filter(\.$senderID == a.startedByID).filter(\.$idempotencyKey == smsKey(a)).first() else { return nil }
+        return .init(messageID: m.id!, progress: MessageService.progress(m, users: [], members: try await MessageService.memberRows(db, m)))
     }
 
     /// The plan's activations, newest first, for its page.

@@ -273,7 +273,12 @@ extension EmergencyPlanViews {
                     .dt(.text(L.t("事件", "Event"))), .dd(.text(a.event)),
                     .dt(.text(L.t("响应级别", "Level"))), .dd(.text(L.t(a.level.nameZh, a.level.nameEn))),
                     .dt(.text(L.t("启动", "Started"))), .dd(.text(cal.formatDateTime(a.startedAt) + (a.startedBy.map { " · " + $0 } ?? ""))),
-                    .dt(.text(L.t("结束", "Ended"))), .dd(a.endedAt.map { .text(cal.formatDateTime($0)) } ?? .span(.class("badge received"), .text(L.t("处置中", "Running"))))),
+                    .dt(.text(L.t("结束", "Ended"))), .dd(a.endedAt.map { .text(cal.formatDateTime($0)) } ?? .span(.class("badge received"), .text(L.t("处置中", "Running")))),
+                    a.sms.map { sms in
+                        let text = L.t("无账号队员 \(sms.progress.recipients) 人，已确认 \(sms.progress.read.part) 人", "\(sms.progress.recipients) members without accounts, \(sms.progress.read.part) confirmed")
+                        return .group([.dt(.text(L.t("短信通知", "SMS notice"))),
+                                       .dd((req.auth.get(User.self)?.role.can(.sendMessages) ?? false) ? .a(.href("/messages/\(sms.messageID)"), .text(text)) : .text(text))])
+                    } ?? .empty),
                 .p(.strong(.text(a.summary))),
                 a.lessons.isEmpty ? .empty : .group([.h3(.text(L.t("总结和经验教训", "What was learnt"))), .p(.class("pre"), .text(a.lessons))])),
             Form.errorSummary(req, errors),

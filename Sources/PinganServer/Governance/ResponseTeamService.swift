@@ -334,10 +334,12 @@ enum ResponseTeamService {
 
     /// The staff accounts among the members of a plan version's teams (told when the plan is started), and how many
     /// members have no account (to be called on the duty line).
-    static func reach(_ db: any Database, planID: Int) async throws -> (users: [Int], withoutAccount: Int) {
+    /// A plan's response teams' members: those with an account (told in the app) and those from the forces' register
+    /// (`teamMembers`, told by SMS).
+    static func reach(_ db: any Database, planID: Int) async throws -> (users: [Int], teamMembers: [Int]) {
         let teams = try await EmergencyPlanTeam.query(on: db).filter(\.$planID == planID).all().map(\.teamID)
-        guard !teams.isEmpty else { return ([], 0) }
+        guard !teams.isEmpty else { return ([], []) }
         let members = try await ResponseTeamMember.query(on: db).filter(\.$teamID ~~ teams).all()
-        return (Array(Set(members.compactMap(\.userID))), members.filter { $0.userID == nil }.count)
+        return (Array(Set(members.compactMap(\.userID))), Array(Set(members.filter { $0.userID == nil }.compactMap(\.teamMemberID))).sorted())
     }
 }

@@ -21,19 +21,7 @@ extension MessageService {
         let codes = Dictionary(uniqueKeysWithValues: communities.compactMap { d in d.id.map { ($0, d.code) } })
         guard !codes.isEmpty else { return [] }
         let members = try await req.scoped(TeamMember.self).filter(\.$communityID ~~ Array(codes.keys)).filter(\.$kind ~~ Array(kinds)).all()
-        let linked = members.filter { $0.phoneSealed == nil }.compactMap(\.personID)
-        var registry: [Int: (sealed: String, masked: String)] = [:]
-        if !linked.isEmpty {
-            // unscoped: the numbers of the residents these members were linked to (in scope when linked); sealed, never shown
-            for p in try await Person.query(on: req.db).filter(\.$id ~~ linked).all() {
-                if let id = p.id, let s = p.phoneSealed { registry[id] = (s, p.phoneMasked ?? "") }
-            }
-        }
-        let targets = members.map { m -> MemberTarget in
-            if let s = m.phoneSealed { return MemberTarget(member: m, phoneSealed: s, phoneMasked: m.phoneMasked ?? "") }
-            let p = m.personID.flatMap { registry[$0] }
-            return MemberTarget(member: m, phoneSealed: p?.sealed, phoneMasked: p?.masked ?? "")
-        }
+        let targets = try await withPhones(req.db, members)
         let candidates = targets.map { t in
             PushMembers.Candidate(id: t.member.id!, kind: t.member.kind, communityCode: codes[t.member.communityID] ?? "",
                                   active: t.member.status == .active, hasPhone: t.phoneSealed != nil)
@@ -41,6 +29,46 @@ extension MessageService {
         let chosen = PushMembers.recipients(candidates, areaCode: area.code, kinds: kinds)
         let ids = Set(chosen.reachable + chosen.withoutPhone)
         return targets.filter { ids.contains($0.member.id!) }
+    }
+
+    /// Each member with the number an SMS would go to: their own, else their registry person's.
+    static func withPhones(_ db: any Database, _ members: [TeamMember]) async throws -> [MemberTarget] {
+        let linked = members.filter { $0.phoneSealed == nil }.compactMap(\.personID)
+        var registry: [Int: (sealed: String, masked: String)] = [:]
+        if !linked.isEmpty {
+            // unscoped: the numbers of residents these members were linked to (in scope when linked); sealed, never shown
+            for p in try await Person.query(on: db).filter(\.$id ~~ linked).all() {
+                if let id = p.id, let s = p.phoneSealed { registry[id] = (s, p.phoneMasked ?? "") }
+            }
+        }
+        return members.map { m -> MemberTarget in
+            if let s = m.phoneSealed { return MemberTarget(member: m, phoneSealed: s, phoneMasked: m.phoneMasked ?? "") }
+            let p = m.personID.flatMap { registry[$0] }
+            return MemberTarget(member: m, phoneSealed: p?.sealed, phoneMasked: p?.masked ?? "")
+        }
+    }
+
+    /// A notice by SMS to named members, written on the caller's transaction with the change it reports (a started
+    /// emergency plan tells its response teams' members who have no account). Found again by its idempotency key.
+    /// Nothing is written when none of them has a number.
+    static func noticeToMembers(_ req: Request, on db: any Database, areaID: Int, title: String, body: String, memberIDs: [Int], key: String) async throws -> PushMessage? {
+        guard !memberIDs.isEmpty else { return nil }
+        let me = try req.user, now = Date()
+        // unscoped: the members were put on the caller's response team by someone of its area; only their ids are used
+        let members = try await TeamMember.query(on: db).filter(\.$id ~~ memberIDs).filter(\.$status == .active).sort(\.$id).all()
+        let targets = try await withPhones(db, members)
+        let reachable = targets.filter { $0.phoneSealed != nil }.count
+        guard reachable > 0 else { return nil }
+        let m = PushMessage()
+        m.kind = .notice; m.title = String(title.prefix(PushRules.titleLength.upperBound)); m.body = String(body.prefix(PushRules.bodyLength.upperBound))
+        m.senderID = me.id!; m.senderName = me.displayName; m.areaDivisionID = areaID
+        m.audience = encode(PushAudience(memberKinds: Set(members.map(\.kind))), areaID: areaID)
+        m.sentAt = now; m.recipientCount = reachable; m.reminders = 0; m.idempotencyKey = key
+        try await m.create(on: db)
+        let copies = memberReceipts(m, targets, smsOn: req.config.notify.sms != nil, now: now)
+        for chunk in stride(from: 0, to: copies.count, by: 500) { try await Array(copies[chunk..<min(chunk + 500, copies.count)]).create(on: db) }
+        await req.audit("push.send", entity: "push_message", id: m.id.map(String.init), detail: "notice recipients=0 members=\(copies.count) \(m.audience)", on: db)
+        return m
     }
 
     /// The receipt link's secret: 16 random bytes, URL-safe (22 characters, short enough for an SMS).

@@ -122,6 +122,13 @@ final class ResponseTeamTests: XCTestCase {
             let street = try await insertResponseTeam(app, f, area: f.streetA), other = try await insertResponseTeam(app, f, area: f.streetB)
             let m = ResponseTeamMember(); m.teamID = street.team; m.userID = f.users["grid"]!; m.role = .member; m.skills = ""
             try await m.create(on: app.db)
+            // And one from the forces' register, with no account but a mobile number: told by SMS.
+            let forces = try await makeTeam(app, f, community: f.c1)
+            let member = try await TeamMember.find(forces.member, on: app.db)!
+            member.phoneSealed = try FieldCipher(secret: app.pingan.secretKey).seal("13800138005"); member.phoneMasked = "138****8005"
+            try await member.save(on: app.db)
+            let r = ResponseTeamMember(); r.teamID = street.team; r.teamMemberID = forces.member; r.role = .member; r.skills = ""
+            try await r.create(on: app.db)
             // A plan is revised to call on teams: its street's and the district's only.
             var (s, body) = try await apiCall(app, f, "command", .POST, "/api/v1/emergency-plans/\(plan.plan)/revise")
             let draft = try XCTUnwrap(try json(body)["id"] as? Int)
@@ -138,6 +145,14 @@ final class ResponseTeamTests: XCTestCase {
             XCTAssertEqual(s, .created, body)
             let told = try await StaffNotice.query(on: app.db).filter(\.$userID == f.users["grid"]!).filter(\.$kind == .emergency).count()
             XCTAssertEqual(told, 1, "the team's member with an account is told")
+            // The member without an account gets the SMS notice (a push with a receipt link), shown on the activation.
+            let activation = try XCTUnwrap(try json(body)["id"] as? Int)
+            let copies = try await PushMemberReceipt.query(on: app.db).all()
+            XCTAssertEqual(copies.map(\.memberID), [forces.member])
+            XCTAssertEqual(copies.first?.phoneMasked, "138****8005")
+            (s, body) = try await apiCall(app, f, "command", .GET, "/api/v1/emergency-activations/\(activation)")
+            let sms = try XCTUnwrap(try json(body)["sms"] as? [String: Any])
+            XCTAssertEqual((sms["progress"] as? [String: Any])?["recipients"] as? Int, 1)
         }
     }
 
