@@ -21,6 +21,22 @@ final class MeetingRulesTests: XCTestCase {
         XCTAssertEqual(lines[0].topics[0].path, "/disputes?community=3&risk=1")
         for l in lines { for t in l.topics { XCTAssertEqual(AgendaLine.topicName(path: t.path)?.zh, t.zh) } }
     }
+
+    func testARiseCountsFromFiveAndAQuarterAndOldAgendasReadAsNoRise() throws {
+        XCTAssertEqual(AgendaLine.rise(recent: 6, before: 0), 6)
+        XCTAssertEqual(AgendaLine.rise(recent: 4, before: 0), 0, "fewer than five more is noise")
+        XCTAssertEqual(AgendaLine.rise(recent: 25, before: 20), 5, "exactly a quarter more counts")
+        XCTAssertEqual(AgendaLine.rise(recent: 44, before: 36), 0, "eight more is only 22 %")
+        XCTAssertEqual(AgendaLine.rise(recent: 10, before: 12), 0)
+        // An agenda stored before the rise and the staffing gap were counted.
+        let old = #"[{"communityID":3,"community":"德兴社区","alerts":1,"riskDisputes":0,"overdueDisputes":0,"overdueInspections":0,"overdueEvents":2}]"#
+        let lines = try JSONDecoder().decode([AgendaLine].self, from: Data(old.utf8))
+        XCTAssertEqual(lines.first?.risingIncidents, 0); XCTAssertEqual(lines.first?.staffingGap, 0); XCTAssertEqual(lines.first?.total, 3)
+        let line = AgendaLine(communityID: 3, community: "德兴社区", alerts: 0, riskDisputes: 0, overdueDisputes: 0, overdueInspections: 0, overdueEvents: 0,
+                              risingIncidents: 7, staffingGap: 1, risingSince: "2026-11-08")
+        XCTAssertEqual(line.topics.map(\.path), ["/incidents?community=3&from=2026-11-08", "/forces/staffing"])
+        XCTAssertEqual(AgendaLine.topicName(path: "/incidents?community=3")?.zh, "警情上升")
+    }
 }
 
 /// Issue 20 §6: the six-systems page's on-time count.

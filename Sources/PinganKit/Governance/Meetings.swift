@@ -33,11 +33,37 @@ public struct AgendaLine: Codable, Equatable, Sendable {
     public var overdueDisputes: Int
     public var overdueInspections: Int
     public var overdueEvents: Int
-    public init(communityID: Int, community: String, alerts: Int, riskDisputes: Int, overdueDisputes: Int, overdueInspections: Int, overdueEvents: Int) {
+    /// 上升: incidents of the last 30 days above the 30 before, by this many (0 unless the rise counts: `rise`).
+    public var risingIncidents: Int
+    /// 警力缺口: community officers the staffing norm asks for beyond those in place.
+    public var staffingGap: Int
+    /// The first day of the 30 that `risingIncidents` counts (yyyy-MM-dd), for the link to those incidents.
+    public var risingSince: String?
+    public init(communityID: Int, community: String, alerts: Int, riskDisputes: Int, overdueDisputes: Int, overdueInspections: Int, overdueEvents: Int,
+                risingIncidents: Int = 0, staffingGap: Int = 0, risingSince: String? = nil) {
         self.communityID = communityID; self.community = community; self.alerts = alerts; self.riskDisputes = riskDisputes
         self.overdueDisputes = overdueDisputes; self.overdueInspections = overdueInspections; self.overdueEvents = overdueEvents
+        self.risingIncidents = risingIncidents; self.staffingGap = staffingGap; self.risingSince = risingSince
     }
-    public var total: Int { alerts + riskDisputes + overdueDisputes + overdueInspections + overdueEvents }
+    /// Agendas stored before the rise and the staffing gap were counted read as zero for them.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        communityID = try c.decode(Int.self, forKey: .communityID); community = try c.decode(String.self, forKey: .community)
+        alerts = try c.decode(Int.self, forKey: .alerts); riskDisputes = try c.decode(Int.self, forKey: .riskDisputes)
+        overdueDisputes = try c.decode(Int.self, forKey: .overdueDisputes); overdueInspections = try c.decode(Int.self, forKey: .overdueInspections)
+        overdueEvents = try c.decode(Int.self, forKey: .overdueEvents)
+        risingIncidents = try c.decodeIfPresent(Int.self, forKey: .risingIncidents) ?? 0
+        staffingGap = try c.decodeIfPresent(Int.self, forKey: .staffingGap) ?? 0
+        risingSince = try c.decodeIfPresent(String.self, forKey: .risingSince)
+    }
+    public var total: Int { alerts + riskDisputes + overdueDisputes + overdueInspections + overdueEvents + risingIncidents + staffingGap }
+
+    /// A community is rising when its last 30 days have at least 5 incidents and a quarter more than the 30 before
+    /// (a handful more in a quiet place is noise). Returns the rise, or 0.
+    public static func rise(recent: Int, before: Int) -> Int {
+        let delta = recent - before
+        return delta >= 5 && recent * 4 >= before * 5 ? delta : 0
+    }
 
     /// The topics worth a decision, each with the list that shows its records.
     public var topics: [(key: String, count: Int, zh: String, en: String, path: String)] {
@@ -48,6 +74,8 @@ public struct AgendaLine: Codable, Equatable, Sendable {
             ("disputes", overdueDisputes, "超期调解案件", "dispute files overdue", "/disputes?community=\(c)&overdue=1"),
             ("inspections", overdueInspections, "逾期未整改", "rectifications overdue", "/forces/inspections?status=overdue&community=\(c)"),
             ("events", overdueEvents, "超期网格事件", "grid events overdue", "/events?queue=overdue&community=\(c)"),
+            ("rising", risingIncidents, "警情上升", "incidents rising", "/incidents?community=\(c)" + (risingSince.map { "&from=\($0)" } ?? "")),
+            ("staffing", staffingGap, "社区民警缺口", "community officers short", "/forces/staffing"),
         ].filter { $0.1 > 0 }
     }
 
@@ -57,6 +85,8 @@ public struct AgendaLine: Codable, Equatable, Sendable {
         if path.hasPrefix("/disputes") { return path.contains("risk=1") ? ("有风险的在办纠纷", "open disputes at risk") : ("超期调解案件", "dispute files overdue") }
         if path.hasPrefix("/forces/inspections") { return ("逾期未整改", "rectifications overdue") }
         if path.hasPrefix("/events") { return ("超期网格事件", "grid events overdue") }
+        if path.hasPrefix("/incidents") { return ("警情上升", "incidents rising") }
+        if path.hasPrefix("/forces/staffing") { return ("社区民警缺口", "community officers short") }
         return nil
     }
 

@@ -51,4 +51,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateIncidentCommunityMapIndex())
     app.migrations.add(AddTeamMemberPhone())
     app.migrations.add(CreatePushMemberReceipts())
+    app.migrations.add(AddMeetingActionOwners())
 }

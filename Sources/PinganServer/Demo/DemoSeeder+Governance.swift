@@ -84,6 +84,7 @@ extension DemoSeeder {
         if try await Meeting.query(on: db).count() > 0 { return }
         guard let street = try await Division.query(on: db).filter(\.$code == "440113007").first(),
               let chief = try await User.query(on: db).filter(\.$username == "chief").first()?.id else { return }
+        let officer = try await User.query(on: db).filter(\.$username == "officer").first()?.id
         let communities = try await Division.query(on: db).filter(\.$parentID == street.id!).sort(\.$code).all()
         let ids = communities.compactMap(\.id)
         let now = Date()
@@ -113,12 +114,16 @@ extension DemoSeeder {
             for (text, owner, days, done, about) in items {
                 let a = MeetingAction()
                 a.meetingID = m.id!; a.text = text; a.owner = owner; a.dueOn = today.adding(days: -ago + days).description
-                a.aboutPath = ""; a.aboutLabel = ""
+                a.aboutPath = ""; a.aboutLabel = ""; a.reminders = 0
                 if let line = lines.first(where: { $0.topics.contains { $0.key == about } }), let topic = line.topics.first(where: { $0.key == about }) {
                     a.aboutPath = topic.path; a.aboutLabel = line.community
                 }
                 a.doneOn = done ? today.adding(days: -ago + days - 2).description : nil
                 a.doneNote = done ? "已按期落实，情况已报街道综治办。" : ""; a.createdByID = chief
+                // The open decision on disputes at risk is the community officer's, chased once yesterday.
+                if !done, about == "risk", let officer {
+                    a.ownerUserID = officer; a.owner = "社区民警"; a.reminders = 1; a.lastRemindedAt = now.addingTimeInterval(-86_400)
+                }
                 try await a.create(on: db)
             }
         }

@@ -129,7 +129,8 @@ extension APICatalog {
         .post("api/v1/meetings/:id/actions", "Add a decision (what, who, by when) to a meeting (needs editGovernance)",
               body: .json([
                   .string("text", "at most 500 characters", required: true),
-                  .string("owner", "at most 50 characters", required: true),
+                  .string("owner", "at most 50 characters; required unless ownerUsername is given (then the account's name)"),
+                  .string("ownerUsername", "the owner's account (one who sees the meeting): told in the app, can be chased, may report it done"),
                   .date("dueOn", "not before the meeting", required: true),
                   .string("about", "one of the meeting's agenda topics, \"communityID:topic\""),
               ]),
@@ -137,8 +138,9 @@ extension APICatalog {
         .get("api/v1/meeting-actions", "The supervision list (督办): decisions of the meetings the caller sees, soonest due first",
              query: APIField.paging + [.oneOf("state", ["open", "overdue", "done"], "an unknown state is ignored")],
              returns: .page),
-        .post("api/v1/meeting-actions/:id/done", "Report a meeting decision done, once, with what was done (needs editGovernance)",
+        .post("api/v1/meeting-actions/:id/done", "Report a meeting decision done, once, with what was done (needs editGovernance, or the item's own owner account)",
               body: .json([.string("note", "at most 1000 characters", required: true)])),
+        .post("api/v1/meeting-actions/:id/remind", "督办: chase an open decision's owner account with an in-app notice, at most once a day (needs editGovernance)"),
         // Emergency plans, drills and activations (EmergencyPlanController)
         .get("api/v1/emergency-plans", "Emergency plans (应急预案) of the caller's areas",
              query: APIField.paging + [

@@ -15,6 +15,7 @@ struct MeetingController: RouteCollection {
         r.get("actions", use: actionsPage)
         r.get("actions", "export.csv", use: actionsCSV)
         r.post("actions", ":id", "done", use: done)
+        r.post("actions", ":id", "remind", use: remind)
 
         let api = routes.grouped("api", "v1")
         api.get("meetings", use: apiList)
@@ -23,6 +24,7 @@ struct MeetingController: RouteCollection {
         api.post("meetings", ":id", "actions", use: apiAddAction)
         api.get("meeting-actions", use: apiActions)
         api.post("meeting-actions", ":id", "done", use: apiDone)
+        api.post("meeting-actions", ":id", "remind", use: apiRemind)
     }
 
     static func pageRequest(_ req: Request) -> PinganKit.PageRequest {
@@ -108,8 +110,9 @@ struct MeetingController: RouteCollection {
         return MeetingViews.actionsCSV(req, rows: rows)
     }
 
+    /// The meeting's keepers, or the item's own owner account (the service decides).
     @Sendable func done(req: Request) async throws -> Response {
-        try req.require(.editGovernance)
+        try req.require(.viewGovernance)
         let (a, m) = try await MeetingService.findAction(req, req.parameters.get("id", as: Int.self))
         let note = (try? req.content.decode(MeetingActionDoneInput.self))?.note
         do {
@@ -117,6 +120,18 @@ struct MeetingController: RouteCollection {
             return req.redirect(to: "/governance/meetings/\(m.id!)#actions")
         } catch let e as FieldErrors {
             var errors = FieldErrors(); errors["done.\(a.id!)"] = e["note"]
+            return try await detail(req, m, errors: errors)
+        }
+    }
+
+    @Sendable func remind(req: Request) async throws -> Response {
+        try req.require(.editGovernance)
+        let (a, m) = try await MeetingService.findAction(req, req.parameters.get("id", as: Int.self))
+        do {
+            _ = try await MeetingService.remind(req, a, m)
+            return req.redirect(to: "/governance/meetings/\(m.id!)#actions")
+        } catch let e as FieldErrors {
+            var errors = FieldErrors(); errors["done.\(a.id!)"] = e["remind"]
             return try await detail(req, m, errors: errors)
         }
     }
@@ -168,9 +183,15 @@ struct MeetingController: RouteCollection {
     }
 
     @Sendable func apiDone(req: Request) async throws -> MeetingActionDTO {
-        try req.require(.editGovernance)
+        try req.require(.viewGovernance)
         let (a, _) = try await MeetingService.findAction(req, req.parameters.get("id", as: Int.self))
         let note = (try? req.content.decode(MeetingActionDoneInput.self))?.note
         return MeetingActionDTO(try await MeetingService.complete(req, a, note: note), today: req.today)
+    }
+
+    @Sendable func apiRemind(req: Request) async throws -> MeetingActionDTO {
+        try req.require(.editGovernance)
+        let (a, m) = try await MeetingService.findAction(req, req.parameters.get("id", as: Int.self))
+        return MeetingActionDTO(try await MeetingService.remind(req, a, m), today: req.today)
     }
 }

@@ -32,6 +32,12 @@ final class MeetingAction: Model, @unchecked Sendable {
     @Field(key: "meeting_id") var meetingID: Int
     @Field(key: "text") var text: String
     @Field(key: "owner") var owner: String
+    /// The owner's account, when the owner is someone who signs in: told when the item is recorded and on each 督办,
+    /// and may report it done themselves.
+    @OptionalField(key: "owner_user_id") var ownerUserID: Int?
+    /// 督办: how many times the item was chased and when last (at most once a day).
+    @Field(key: "reminders") var reminders: Int
+    @OptionalField(key: "last_reminded_at") var lastRemindedAt: Date?
     @Field(key: "due_on") var dueOn: String
     /// The list the decision is about (one of the agenda's topics) and its community's name; empty when about nothing listed.
     @Field(key: "about_path") var aboutPath: String
@@ -92,10 +98,25 @@ struct CreateMeetings: AsyncMigration {
 struct MeetingActionDTO: Content {
     var id: Int, meetingID: Int, text: String, owner: String, dueOn: String, state: ActionItemState
     var aboutPath: String?, aboutLabel: String?, doneOn: String?, doneNote: String
+    var ownerUserID: Int?, reminders: Int, lastRemindedAt: Date?
     init(_ a: MeetingAction, today: String) {
         id = a.id ?? 0; meetingID = a.meetingID; text = a.text; owner = a.owner; dueOn = a.dueOn; state = a.state(today: today)
         aboutPath = a.aboutPath.isEmpty ? nil : a.aboutPath; aboutLabel = a.aboutLabel.isEmpty ? nil : a.aboutLabel
         doneOn = a.doneOn; doneNote = a.doneNote
+        ownerUserID = a.ownerUserID; reminders = a.reminders; lastRemindedAt = a.lastRemindedAt
+    }
+}
+
+/// An action item's owner account and its 督办 count (reminders).
+struct AddMeetingActionOwners: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        // One column per statement: SQLite's ALTER TABLE adds one at a time.
+        try await db.schema("meeting_actions").field("owner_user_id", .int, .references("users", "id")).update()
+        try await db.schema("meeting_actions").field("reminders", .int, .required, .sql(.default(0))).update()
+        try await db.schema("meeting_actions").field("last_reminded_at", .datetime).update()
+    }
+    func revert(on db: any Database) async throws {
+        for f in ["last_reminded_at", "reminders", "owner_user_id"] { try await db.schema("meeting_actions").deleteField(FieldKey(stringLiteral: f)).update() }
     }
 }
 

@@ -14,11 +14,13 @@ struct MeetingInput: Content {
 }
 
 struct MeetingActionInput: Content {
-    var text: String?, owner: String?, dueOn: String?, about: String?
+    /// `ownerUsername`: the owner's account, optional (an owner outside the system is named in `owner` only).
+    var text: String?, owner: String?, ownerUsername: String?, dueOn: String?, about: String?
     init() {}
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
         text = c.loose(AnyKey("text")); owner = c.loose(AnyKey("owner")); dueOn = c.loose(AnyKey("dueOn")); about = c.loose(AnyKey("about"))
+        ownerUsername = c.loose(AnyKey("ownerUsername"))
     }
 }
 
@@ -33,11 +35,21 @@ enum MeetingService {
 
     /// The areas whose meetings the user may see: nil for whole-district roles; otherwise the streets of the communities
     /// the user works in (a station chief's, an officer's own street). District-level meetings are the district's.
-    static func visibleAreas(_ req: Request) async throws -> [Int]? {
-        let scope = try await req.scope()
+    static func visibleAreas(_ req: Request) async throws -> [Int]? { try await visibleAreas(try await req.scope(), on: req.db) }
+
+    static func visibleAreas(_ scope: Scope, on db: any Database) async throws -> [Int]? {
         guard let ids = scope.communityIDList else { return nil }
         guard !ids.isEmpty else { return [] }
-        return Array(Set(try await Division.query(on: req.db).filter(\.$id ~~ ids).all().compactMap(\.parentID))).sorted()
+        return Array(Set(try await Division.query(on: db).filter(\.$id ~~ ids).all().compactMap(\.parentID))).sorted()
+    }
+
+    /// The owner's account named by username: active, allowed to see meetings, and one who sees this meeting (so the
+    /// notice's link opens for them). Anyone else is "not found", like a name that does not exist.
+    static func ownerAccount(_ req: Request, _ m: Meeting, username: String) async throws -> User? {
+        guard let u = try await User.query(on: req.db).filter(\.$username == username).filter(\.$active == true).first(),
+              u.role.can(.viewGovernance) else { return nil }
+        let areas = try await visibleAreas(try await Scope.resolve(for: u, on: req.db), on: req.db)
+        return areas.map { $0.contains(m.areaDivisionID) } ?? true ? u : nil
     }
 
     /// Areas the user may hold a meeting for: the district and its streets, or the user's own streets.
@@ -81,6 +93,12 @@ enum MeetingService {
             for a in try await AlertService.query(req, f).all() { if let c = a.communityID { alertsBy[c, default: 0] += 1 } }
         }
         let today = WorkLogService.today(req)
+        let rising = role.can(.viewIncidents) ? try await risingIncidents(req, communities: communities.compactMap(\.id), today: today) : [:]
+        var gaps: [Int: Int] = [:]
+        if role.can(.viewForces), !communities.isEmpty {
+            let staffing = try await StaffingService.load(req, .init())
+            for c in staffing.plan.communities { if let id = staffing.communityIDs[c.code], c.officers.shortfall > 0 { gaps[id] = c.officers.shortfall } }
+        }
         var lines: [AgendaLine] = []
         for c in communities {
             let cid = c.id!
@@ -100,9 +118,33 @@ enum MeetingService {
                 lateEvents = try await f.query(req).count()
             }
             lines.append(AgendaLine(communityID: cid, community: c.name, alerts: alertsBy[cid] ?? 0, riskDisputes: risk,
-                                    overdueDisputes: lateDisputes, overdueInspections: lateInspections, overdueEvents: lateEvents))
+                                    overdueDisputes: lateDisputes, overdueInspections: lateInspections, overdueEvents: lateEvents,
+                                    risingIncidents: rising[cid] ?? 0, staffingGap: gaps[cid] ?? 0, risingSince: today.adding(days: -29).description))
         }
         return AgendaLine.ordered(lines)
+    }
+
+    /// The rise of each community's incidents: the 30 days up to today against the 30 before (`AgendaLine.rise`), in one
+    /// grouped read of the communities already in scope.
+    static func risingIncidents(_ req: Request, communities: [Int], today: LocalDay) async throws -> [Int: Int] {
+        guard !communities.isEmpty else { return [:] }
+        let cal = req.localCalendar
+        guard let start = cal.parseLocalDate(today.adding(days: -29).description), let before = cal.parseLocalDate(today.adding(days: -59).description) else { return [:] }
+        let sql = req.db as! any SQLDatabase
+        // unscoped: the communities were narrowed to the user's scope by the caller
+        let rows = try await sql.select().column("community_id")
+            .column(SQLFunction("SUM", args: SQLList([SQLRaw("CASE WHEN occurred_at >="), SQLBind(start), SQLRaw("THEN 1 ELSE 0 END")], separator: SQLRaw(" "))), as: "recent")
+            .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from("incidents").where("occurred_at", .greaterThanOrEqual, before).where("community_id", .in, communities)
+            .groupBy("community_id").all()
+        var out: [Int: Int] = [:]
+        for r in rows {
+            let c = try r.decode(column: "community_id", as: Int.self), n = try r.decode(column: "n", as: Int.self)
+            let recent = try r.decode(column: "recent", as: Int?.self) ?? 0
+            let up = AgendaLine.rise(recent: recent, before: n - recent)
+            if up > 0 { out[c] = up }
+        }
+        return out
     }
 
     // MARK: writes
@@ -153,7 +195,13 @@ enum MeetingService {
         var e = FieldErrors()
         let text = (input.text ?? "").trimmed
         if text.isEmpty { e["text"] = L.t("请填写决定事项", "Enter what was decided") } else if text.count > 500 { e["text"] = L.t("不能超过500字", "At most 500 characters") }
-        let owner = (input.owner ?? "").trimmed
+        var owner = (input.owner ?? "").trimmed
+        var ownerUser: User?
+        if let name = input.ownerUsername?.trimmed.nilIfEmpty {
+            ownerUser = try await ownerAccount(req, m, username: name)
+            if ownerUser == nil { e["ownerUsername"] = L.t("找不到此用户，或其看不到本次会议", "No such user who can see this meeting") }
+            else if owner.isEmpty { owner = ownerUser!.displayName }
+        }
         if owner.isEmpty { e["owner"] = L.t("请填写责任人或责任单位", "Enter who is responsible") } else if owner.count > 50 { e["owner"] = L.t("不能超过50字", "At most 50 characters") }
         var due: LocalDay? = nil
         if let raw = input.dueOn?.nilIfEmpty {
@@ -172,10 +220,38 @@ enum MeetingService {
         guard e.isEmpty, let due else { throw e }
         let a = MeetingAction()
         a.meetingID = m.id!; a.text = text; a.owner = owner; a.dueOn = due.description; a.aboutPath = path; a.aboutLabel = label
-        a.doneNote = ""; a.createdByID = try req.user.requireID()
+        a.doneNote = ""; a.createdByID = try req.user.requireID(); a.ownerUserID = ownerUser?.id; a.reminders = 0
         try await req.db.transaction { db in
             try await a.create(on: db)
-            await req.audit("meeting.action.create", entity: "meeting_action", id: a.id.map(String.init), detail: "meeting=\(m.id!) due=\(a.dueOn)", on: db)
+            if let owner = a.ownerUserID {
+                try await StaffNotices.notify(db, users: [owner], except: a.createdByID, kind: .meetingAction,
+                                              title: L.t("会议决定事项（时限\(a.dueOn)）：", "Meeting decision (due \(a.dueOn)): ") + text,
+                                              link: "/governance/meetings/\(m.id!)#actions")
+            }
+            await req.audit("meeting.action.create", entity: "meeting_action", id: a.id.map(String.init),
+                            detail: "meeting=\(m.id!) due=\(a.dueOn)" + (a.ownerUserID.map { " owner=\($0)" } ?? ""), on: db)
+        }
+        return a
+    }
+
+    /// 督办: chases an open or overdue item's owner account with a notice, at most once a day.
+    static func remind(_ req: Request, _ a: MeetingAction, _ m: Meeting) async throws -> MeetingAction {
+        try req.require(.editGovernance)
+        let L = req.lang, cal = req.localCalendar, now = Date()
+        guard a.doneOn == nil else { throw FieldErrors(["remind": L.t("该事项已完成", "This item is already done")]) }
+        guard let owner = a.ownerUserID else { throw FieldErrors(["remind": L.t("责任人没有系统账号，请电话督办", "The owner has no account: chase them by phone")]) }
+        if let last = a.lastRemindedAt, cal.formatDate(last) == cal.formatDate(now) {
+            throw FieldErrors(["remind": L.t("今天已督办过", "Already chased today")])
+        }
+        let today = WorkLogService.today(req).description
+        let late = a.state(today: today) == .overdue
+        a.reminders += 1; a.lastRemindedAt = now
+        try await req.db.transaction { db in
+            try await a.save(on: db)
+            try await StaffNotices.notify(db, users: [owner], except: try req.user.requireID(), kind: .meetingAction,
+                                          title: (late ? L.t("督办（已逾期，时限\(a.dueOn)）：", "Chased (overdue since \(a.dueOn)): ") : L.t("督办（时限\(a.dueOn)）：", "Chased (due \(a.dueOn)): ")) + a.text,
+                                          link: "/governance/meetings/\(m.id!)#actions")
+            await req.audit("meeting.action.remind", entity: "meeting_action", id: a.id.map(String.init), detail: "meeting=\(m.id!) n=\(a.reminders)", on: db)
         }
         return a
     }
@@ -186,8 +262,10 @@ enum MeetingService {
         return (a, try await find(req, a.meetingID))
     }
 
+    /// Reported done by those who keep the meetings, or by the item's own owner account.
     static func complete(_ req: Request, _ a: MeetingAction, note: String?) async throws -> MeetingAction {
-        try req.require(.editGovernance)
+        let me = try req.user
+        if a.ownerUserID == nil || a.ownerUserID != me.id { try req.require(.editGovernance) }
         let note = (note ?? "").trimmed
         var e = FieldErrors()
         if a.doneOn != nil { e["note"] = req.t("该事项已完成", "This item is already done") }

@@ -74,17 +74,18 @@ enum MeetingViews {
     }
 
     static func agendaTable(_ L: Lang, _ lines: [AgendaLine]) -> Node {
-        guard !lines.isEmpty else { return .div(.class("empty"), .text(L.t("会议当时，各社区没有当前预警、风险纠纷或逾期工作。", "At the time of the meeting no community had current alerts, disputes at risk or overdue work."))) }
-        func cell(_ n: Int, _ path: String) -> Node { .td(.class("num"), n > 0 ? .a(.href(path), .text("\(n)")) : .text("0")) }
+        guard !lines.isEmpty else { return .div(.class("empty"), .text(L.t("会议当时，各社区没有当前预警、风险纠纷、逾期工作、警情上升或警力缺口。", "At the time of the meeting no community had current alerts, disputes at risk, overdue work, rising incidents or an officer shortfall."))) }
+        // Column per topic; each figure links to the list behind it (the line's own topics carry the paths).
+        let columns: [(key: String, zh: String, en: String)] = [("alerts", "当前预警", "Alerts"), ("risk", "风险纠纷", "Disputes at risk"), ("disputes", "超期案件", "Files overdue"),
+            ("inspections", "逾期整改", "Rectifications overdue"), ("events", "超期事件", "Events overdue"), ("rising", "警情上升", "Incidents rising"),
+            ("staffing", "民警缺口", "Officers short")]
         return .div(.class("scroll"), .table(.class("data"),
-            .thead(.tr(.th(.text(L.t("社区", "Community"))), .th(.class("num"), .text(L.t("当前预警", "Alerts"))), .th(.class("num"), .text(L.t("风险纠纷", "Disputes at risk"))),
-                       .th(.class("num"), .text(L.t("超期案件", "Files overdue"))), .th(.class("num"), .text(L.t("逾期整改", "Rectifications overdue"))),
-                       .th(.class("num"), .text(L.t("超期事件", "Events overdue"))))),
+            .thead(.tr(.th(.text(L.t("社区", "Community"))), .forEach(columns) { c in .th(.class("num"), .text(L.t(c.zh, c.en))) })),
             .element("tbody", lines.map { l in
-                .tr(.td(.text(l.community)), cell(l.alerts, "/alerts?current=1"), cell(l.riskDisputes, "/disputes?community=\(l.communityID)&risk=1"),
-                    cell(l.overdueDisputes, "/disputes?community=\(l.communityID)&overdue=1"),
-                    cell(l.overdueInspections, "/forces/inspections?status=overdue&community=\(l.communityID)"),
-                    cell(l.overdueEvents, "/events?queue=overdue&community=\(l.communityID)"))
+                let topics = Dictionary(uniqueKeysWithValues: l.topics.map { ($0.key, $0) })
+                return .tr(.td(.text(l.community)), .forEach(columns) { c in
+                    .td(.class("num"), topics[c.key].map { t in .a(.href(t.path), .text((c.key == "rising" ? "+" : "") + "\(t.count)")) } ?? .text("0"))
+                })
             })))
     }
 
@@ -101,20 +102,23 @@ enum MeetingViews {
                     let err = errors["done.\(a.id!)"]
                     let doneCell: Node
                     if let day = a.doneOn { doneCell = .text(day + " " + a.doneNote) }
-                    else if edit {
+                    else if edit || (a.ownerUserID != nil && a.ownerUserID == req.auth.get(User.self)?.id) {
                         doneCell = .form(.method("post"), .action("/governance/actions/\(a.id!)/done"), .class("inline " + (err != nil ? "has-error" : "")), Layout.csrfField(req),
                             .input(.type("text"), .name("note"), .attr("aria-label", L.t("落实情况", "What was done")), .placeholder(L.t("落实情况", "What was done"))),
                             .button(.type("submit"), .class("btn secondary"), .text(L.t("完成", "Done"))),
                             err.map { .span(.class("field-error"), .attr("role", "alert"), .text($0)) } ?? .empty)
                     } else { doneCell = .text("—") }
                     return .tr(.td(.text(a.text), a.aboutPath.isEmpty ? .empty : .div(.class("small"), .a(.href(a.aboutPath), .text(a.aboutText(L))))),
-                               .td(.text(a.owner)), .td(.class("nowrap"), .text(a.dueOn)), .td(stateBadge(L, st)), .td(.class("no-print"), doneCell))
+                               ownerCell(req, a, canRemind: edit), .td(.class("nowrap"), .text(a.dueOn)), .td(stateBadge(L, st)), .td(.class("no-print"), doneCell))
                 })))
         let addForm: Node = !edit ? .empty : .form(.method("post"), .action("/governance/meetings/\(m.id!)/actions"), .class("card no-print"), Layout.csrfField(req),
             .h2(.text(L.t("添加决定事项", "Add a decision"))), errors.fields.keys.contains { !$0.hasPrefix("done.") } ? Form.errorSummary(req, errors) : .empty,
             .div(.class("form"),
                 Form.field(L.t("决定事项", "What was decided"), "text", errors, wide: true, Form.textarea("text", action.text)),
                 Form.field(L.t("责任人或责任单位", "Owner"), "owner", errors, Form.input("owner", action.owner, extra: .attr("maxlength", "50"))),
+                Form.field(L.t("责任人账号（选填）", "Owner's username (optional)"), "ownerUsername", errors,
+                           hint: L.t("填写后责任人会收到工作提醒，可被督办，也可自己报告完成", "The owner is then told in the app, can be chased, and can report it done"),
+                           Form.input("ownerUsername", action.ownerUsername, extra: .group([.attr("maxlength", "40"), .attr("autocomplete", "off")]))),
                 Form.field(L.t("完成时限", "Due"), "dueOn", errors, Form.input("dueOn", action.dueOn, type: "date")),
                 Form.field(L.t("针对的议题（选填）", "About (optional)"), "about", errors, Form.select("about", topics, selected: action.about, blank: L.t("不指定", "Nothing listed")))),
             .p(.button(.type("submit"), .text(L.t("添加", "Add")))))
@@ -144,7 +148,7 @@ enum MeetingViews {
                            .th(.class("hide-sm"), .text(L.t("会议", "Meeting"))))),
                 .element("tbody", rows.map { a, m in
                     .tr(.td(.text(a.text), a.aboutPath.isEmpty ? .empty : .div(.class("small"), .a(.href(a.aboutPath), .text(a.aboutText(L))))),
-                        .td(.text(a.owner)), .td(.class("nowrap"), .text(a.dueOn)), .td(stateBadge(L, a.state(today: today))),
+                        ownerCell(req, a, canRemind: canEdit(req)), .td(.class("nowrap"), .text(a.dueOn)), .td(stateBadge(L, a.state(today: today))),
                         .td(.class("hide-sm"), .a(.href("/governance/meetings/\(m.id!)#actions"), .text(m.heldOn + " " + m.title))))
                 })))
         let csv = "/governance/actions/export.csv" + (state.map { "?state=\($0.rawValue)" } ?? "")
@@ -155,13 +159,23 @@ enum MeetingViews {
             table, info.total > info.per ? Pager.view(req, info) : .empty)
     }
 
+    /// The owner, how often they were chased (督办), and — for those who keep the meetings — the button to chase them.
+    static func ownerCell(_ req: Request, _ a: MeetingAction, canRemind: Bool) -> Node {
+        let L = req.lang
+        let chased: Node = a.reminders == 0 ? .empty : .div(.class("small muted"), .text(L.t("已督办 \(a.reminders) 次", "Chased \(a.reminders)×")))
+        let button: Node = !(canRemind && a.doneOn == nil && a.ownerUserID != nil) ? .empty
+            : .form(.method("post"), .action("/governance/actions/\(a.id!)/remind"), .class("inline no-print"), Layout.csrfField(req),
+                    .button(.type("submit"), .class("link"), .text(L.t("督办", "Chase"))))
+        return .td(.text(a.owner), a.ownerUserID == nil ? .empty : .span(.class("small muted"), .text(L.t("（有账号）", " (has an account)"))), chased, button)
+    }
+
     static func actionsCSV(_ req: Request, rows: [(MeetingAction, Meeting)]) -> Response {
         let L = req.lang, today = req.today
         var w = CSVWriter(header: [L.t("会议日期", "Meeting date"), L.t("会议", "Meeting"), L.t("决定事项", "Decision"), L.t("针对", "About"), L.t("责任人", "Owner"),
-                                   L.t("时限", "Due"), L.t("状态", "State"), L.t("完成日期", "Done on"), L.t("落实情况", "What was done")])
+                                   L.t("时限", "Due"), L.t("状态", "State"), L.t("完成日期", "Done on"), L.t("落实情况", "What was done"), L.t("督办次数", "Times chased")])
         for (a, m) in rows {
             let s = a.state(today: today)
-            w.append([m.heldOn, m.title, a.text, a.aboutPath.isEmpty ? "" : a.aboutText(L), a.owner, a.dueOn, L.t(s.nameZh, s.nameEn), a.doneOn ?? "", a.doneNote])
+            w.append([m.heldOn, m.title, a.text, a.aboutPath.isEmpty ? "" : a.aboutText(L), a.owner, a.dueOn, L.t(s.nameZh, s.nameEn), a.doneOn ?? "", a.doneNote, "\(a.reminders)"])
         }
         return CSVResponse.make(filename: "meeting-actions.csv", writer: w)
     }

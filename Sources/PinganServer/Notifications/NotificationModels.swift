@@ -58,12 +58,12 @@ final class StaffNotice: Model, @unchecked Sendable {
 }
 
 enum StaffNoticeKind: String, CaseIterable, Codable, Sendable {
-    case portalRequest = "portal_request", incident, dispute, gridEvent = "grid_event", alert, emergency
+    case portalRequest = "portal_request", incident, dispute, gridEvent = "grid_event", alert, emergency, meetingAction = "meeting_action"
     var nameZh: String {
-        switch self { case .portalRequest: "群众诉求"; case .incident: "警情"; case .dispute: "矛盾纠纷"; case .gridEvent: "网格事件"; case .alert: "预警"; case .emergency: "应急响应" }
+        switch self { case .portalRequest: "群众诉求"; case .incident: "警情"; case .dispute: "矛盾纠纷"; case .gridEvent: "网格事件"; case .alert: "预警"; case .emergency: "应急响应"; case .meetingAction: "会议决定督办" }
     }
     var nameEn: String {
-        switch self { case .portalRequest: "Request"; case .incident: "Incident"; case .dispute: "Dispute"; case .gridEvent: "Grid event"; case .alert: "Alert"; case .emergency: "Emergency" }
+        switch self { case .portalRequest: "Request"; case .incident: "Incident"; case .dispute: "Dispute"; case .gridEvent: "Grid event"; case .alert: "Alert"; case .emergency: "Emergency"; case .meetingAction: "Meeting decision" }
     }
 }
 
