@@ -63,4 +63,20 @@ final class TechPreventionTests: XCTestCase {
         XCTAssertEqual(c.streets[2].compoundRate, "—")
         XCTAssertTrue(c.sentence(chinese: true).hasPrefix("辖区4个居民小区，有2个实行了科技创安，覆盖率50.0%；1000户居民中，700户实行了科技创安，覆盖率70.0%"))
     }
+
+    func testBuildingsWithAccessControlAndTheGapToATarget() {
+        let buildings = [BuildingFact(streetID: 1, accessControl: true), BuildingFact(streetID: 1, accessControl: false), BuildingFact(streetID: 2, accessControl: true),
+                         BuildingFact(streetID: 9, accessControl: true)]
+        let c = CoverageTotals.compute(streets: [(1, "市桥街道"), (2, "沙头街道")], compounds: [], cameras: [], buildings: buildings)
+        XCTAssertEqual(c.streets[0].buildings, 2); XCTAssertEqual(c.streets[0].buildingsWithAccess, 1); XCTAssertEqual(c.streets[0].buildingRate, "50.0%")
+        XCTAssertEqual(c.total.buildings, 3, "another district's street is ignored"); XCTAssertEqual(c.total.buildingsWithAccess, 2)
+        // The gap is rounded up: 80 % of 11 compounds is 9, so 7 covered are 2 short; met is 0; nothing to cover is 0.
+        XCTAssertEqual(CoverageTarget.gap(7, of: 11, percent: 80), 2)
+        XCTAssertEqual(CoverageTarget.gap(9, of: 11, percent: 80), 0)
+        XCTAssertEqual(CoverageTarget.gap(0, of: 0, percent: 100), 0)
+        XCTAssertEqual(CoverageTarget.gap(0, of: 1_000, percent: 85), 850)
+        // A street's own target wins; what it leaves empty is the district's.
+        let street = CoverageTarget(compounds: 90).over(CoverageTarget(compounds: 80, households: 85))
+        XCTAssertEqual(street, CoverageTarget(compounds: 90, households: 85))
+    }
 }

@@ -46,7 +46,7 @@ public enum Role: String, CaseIterable, Codable, Sendable {
                                 .viewAssessment, .manageAssessment, .editFourChecks, .scorePersonnel,
                                 .viewPortal, .handlePortal, .publishNotices,
                                 .viewGridEvents, .reportGridEvents, .dispatchGridEvents, .configureGridEvents, .sendMessages,
-                                .viewGovernance, .editGovernance, .runCampaigns]
+                                .viewGovernance, .editGovernance, .runCampaigns, .configureGovernance]
         // Officers who register and supervise people may see full identity numbers (每次查看留痕).
         case .stationChief: [.viewIncidents, .editIncidents, .viewJurisdiction, .viewRegistry, .editRegistry, .revealIdentity, .viewDisputes, .editDisputes,
                              .viewAnalysis, .manageAlerts, .viewForces, .editWorkLog, .editInspections, .manageOfficers, .viewTeams, .editTeams,
@@ -114,4 +114,6 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     /// Joint enforcement campaigns (联合执法): organise one for the district or one's street — its period, lead unit and
     /// departments. Adding places and recording their rectification needs only `editGovernance`.
     case runCampaigns
+    /// The district's own governance settings, e.g. the technical-prevention coverage targets (district command).
+    case configureGovernance
 }

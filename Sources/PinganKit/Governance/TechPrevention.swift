@@ -5,7 +5,11 @@
 /// - a compound (小区) has technical prevention when it has access control (门禁) and at least one camera;
 /// - its households are the compound's households; it is property-managed when it names a property company;
 /// - a street has a video system when at least one public camera point in it is working;
-/// - cameras are the compounds' cameras plus the registered camera points.
+/// - cameras are the compounds' cameras plus the registered camera points;
+/// - a building has 门禁 when its record says so (楼栋门禁).
+///
+/// Targets (`CoverageTarget`) are set by the district for itself and, where it differs, per street; each rate is then
+/// shown with its target and the gap in compounds, households or buildings still to fit.
 
 public struct CompoundFact: Sendable {
     public var streetID: Int, households: Int, propertyManaged: Bool, accessControl: Bool, cameras: Int
@@ -13,6 +17,11 @@ public struct CompoundFact: Sendable {
         self.streetID = streetID; self.households = households; self.propertyManaged = propertyManaged; self.accessControl = accessControl; self.cameras = cameras
     }
     public var hasTechnicalPrevention: Bool { accessControl && cameras > 0 }
+}
+
+public struct BuildingFact: Sendable {
+    public var streetID: Int, accessControl: Bool
+    public init(streetID: Int, accessControl: Bool) { self.streetID = streetID; self.accessControl = accessControl }
 }
 
 public struct CameraPointFact: Sendable {
@@ -26,12 +35,38 @@ public struct CoverageRow: Codable, Equatable, Sendable {
     public var households = 0, householdsCovered = 0
     public var managed = 0, managedCovered = 0
     public var accessControl = 0
+    /// Buildings, and those with 门禁.
+    public var buildings = 0, buildingsWithAccess = 0
     public var cameras = 0, cameraPoints = 0
     public var videoSystem = false
     public init(areaID: Int, name: String) { self.areaID = areaID; self.name = name }
     public var compoundRate: String { Rate.format(compoundsCovered, of: compounds) }
     public var householdRate: String { Rate.format(householdsCovered, of: households) }
     public var managedRate: String { Rate.format(managedCovered, of: managed) }
+    public var buildingRate: String { Rate.format(buildingsWithAccess, of: buildings) }
+}
+
+/// Target rates in whole percent (nil: none set). A street's own value wins over the district's.
+public struct CoverageTarget: Codable, Equatable, Sendable {
+    public var compounds: Int?, households: Int?, managed: Int?, buildings: Int?
+    public init(compounds: Int? = nil, households: Int? = nil, managed: Int? = nil, buildings: Int? = nil) {
+        self.compounds = compounds; self.households = households; self.managed = managed; self.buildings = buildings
+    }
+    public var isEmpty: Bool { compounds == nil && households == nil && managed == nil && buildings == nil }
+    public static let range = 0...100
+
+    /// The street's targets, each falling back to the district's.
+    public func over(_ district: CoverageTarget) -> CoverageTarget {
+        CoverageTarget(compounds: compounds ?? district.compounds, households: households ?? district.households,
+                       managed: managed ?? district.managed, buildings: buildings ?? district.buildings)
+    }
+
+    /// How many more (compounds, households, buildings) must be covered to reach `percent` of `whole`; 0 when met.
+    public static func gap(_ part: Int, of whole: Int, percent: Int) -> Int {
+        guard whole > 0 else { return 0 }
+        let needed = (whole * percent + 99) / 100   // rounded up: 80 % of 11 compounds is 9
+        return max(0, needed - part)
+    }
 }
 
 public struct CoverageTotals: Codable, Equatable, Sendable {
@@ -43,7 +78,7 @@ public struct CoverageTotals: Codable, Equatable, Sendable {
     /// Nothing in the registry at all (e.g. a year before the registry was filled): no comparison is meaningful.
     public var isEmpty: Bool { total.compounds == 0 && total.cameraPoints == 0 }
 
-    public static func compute(streets: [(id: Int, name: String)], compounds: [CompoundFact], cameras: [CameraPointFact]) -> CoverageTotals {
+    public static func compute(streets: [(id: Int, name: String)], compounds: [CompoundFact], cameras: [CameraPointFact], buildings: [BuildingFact] = []) -> CoverageTotals {
         var rows = Dictionary(uniqueKeysWithValues: streets.map { ($0.id, CoverageRow(areaID: $0.id, name: $0.name)) })
         for c in compounds where rows[c.streetID] != nil {
             rows[c.streetID]!.compounds += 1; rows[c.streetID]!.households += c.households; rows[c.streetID]!.cameras += c.cameras
@@ -54,6 +89,10 @@ public struct CoverageTotals: Codable, Equatable, Sendable {
                 if c.propertyManaged { rows[c.streetID]!.managedCovered += 1 }
             }
         }
+        for b in buildings where rows[b.streetID] != nil {
+            rows[b.streetID]!.buildings += 1
+            if b.accessControl { rows[b.streetID]!.buildingsWithAccess += 1 }
+        }
         for p in cameras where rows[p.streetID] != nil {
             rows[p.streetID]!.cameraPoints += 1; rows[p.streetID]!.cameras += 1
             if p.isPublic && p.working { rows[p.streetID]!.videoSystem = true }
@@ -63,6 +102,7 @@ public struct CoverageTotals: Codable, Equatable, Sendable {
         for r in list {
             total.compounds += r.compounds; total.compoundsCovered += r.compoundsCovered; total.households += r.households; total.householdsCovered += r.householdsCovered
             total.managed += r.managed; total.managedCovered += r.managedCovered; total.accessControl += r.accessControl
+            total.buildings += r.buildings; total.buildingsWithAccess += r.buildingsWithAccess
             total.cameras += r.cameras; total.cameraPoints += r.cameraPoints
         }
         return CoverageTotals(streets: list, total: total, streetsWithVideo: list.filter(\.videoSystem).count, streetCount: list.count)

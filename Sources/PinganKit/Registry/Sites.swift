@@ -41,7 +41,8 @@ public enum SiteKind: String, CaseIterable, Codable, Sendable {
         switch self {
         case .building:
             return [.choice("use", "用途", "Use", [("residential", "住宅", "Residential"), ("commercial", "商业", "Commercial"), ("mixed", "商住混合", "Mixed")], subtype: true, required: true),
-                    .integer("units", "单元数", "Units", 1...50), .integer("floors", "层数", "Floors", 1...120), .integer("households", "户数", "Households", 0...5000)]
+                    .integer("units", "单元数", "Units", 1...50), .integer("floors", "层数", "Floors", 1...120), .integer("households", "户数", "Households", 0...5000),
+                    .flag("accessControl", "楼栋门禁", "Access control")]
         case .rental:
             return [.choice("rentalType", "出租类型", "Type", [("whole", "整套出租", "Whole flat"), ("shared", "合租", "Shared"), ("group", "群租", "Group rental"), ("dormitory", "集体宿舍", "Dormitory")], subtype: true, required: true),
                     .integer("rooms", "出租间数", "Rooms let", 1...500),

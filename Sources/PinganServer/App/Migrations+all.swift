@@ -52,4 +52,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(AddTeamMemberPhone())
     app.migrations.add(CreatePushMemberReceipts())
     app.migrations.add(AddMeetingActionOwners())
+    app.migrations.add(CreateCoverageTargets())
 }

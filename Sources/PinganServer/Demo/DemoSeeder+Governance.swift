@@ -127,6 +127,15 @@ extension DemoSeeder {
                 try await a.create(on: db)
             }
         }
+        // The district's coverage targets (科技创安), and a higher one for compounds in the demo street.
+        if let district = try await StaffingService.districtID(db), let admin = try await User.query(on: db).filter(\.$username == "admin").first()?.id {
+            for (area, t) in [(district, CoverageTarget(compounds: 80, households: 85, managed: 90, buildings: 75)), (street.id!, CoverageTarget(compounds: 90))] {
+                let r = CoverageTargetRecord()
+                r.areaDivisionID = area; r.compounds = t.compounds; r.households = t.households; r.managed = t.managed; r.buildings = t.buildings
+                r.updatedByID = admin; r.updatedAt = now
+                try await r.create(on: db)
+            }
+        }
     }
 }
 

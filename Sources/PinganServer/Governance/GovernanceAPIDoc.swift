@@ -7,7 +7,13 @@ extension APICatalog {
         // Overviews (SixSystemsController, CoverageController)
         .get("api/v1/governance/systems", "The six systems' headline figures (六大体系) for the caller's jurisdiction over a period, against the same days a year earlier",
              query: [.date("from", "default 1 January of this year"), .date("to", "default today; at most three years after from")]),
-        .get("api/v1/governance/coverage", "Technology coverage (科技创安) from the site registry per street and in total, now and a year ago"),
+        .get("api/v1/governance/coverage", "Technology coverage (科技创安) from the site registry per street and in total, now and a year ago, with buildings with 门禁, the targets in force and the gaps to them"),
+        .get("api/v1/governance/coverage/targets", "The coverage targets: the district's and each street's own, whole percent"),
+        .put("api/v1/governance/coverage/targets", "Replace the coverage targets (needs configureGovernance): {\"district\": {\"compounds\", \"households\", \"managed\", \"buildings\"}, \"streets\": {\"<streetID>\": {…}}}; each 0–100 or left out",
+             body: .json([
+                 .object("district", "the district's targets: compounds, households, managed, buildings (whole percent, each optional)"),
+                 .object("streets", "street id → that street's own targets, over the district's"),
+             ])),
         // Petitions (PetitionController)
         .get("api/v1/petitions", "Petitions (信访) in the caller's jurisdiction, newest received first",
              query: APIField.paging + [

@@ -299,9 +299,13 @@ extension RouteWalkTests {
         // Integrated offices are keyed by their community, seen as a whole.
         "GET governance/offices": .init(permission: .viewGovernance),
         "GET governance/coverage": .init(permission: .viewGovernance),
+        "GET governance/coverage/targets": .init(permission: .configureGovernance),
+        "POST governance/coverage/targets": .init(permission: .configureGovernance),
         "GET governance/systems": .init(permission: .viewGovernance),
         "GET api/v1/governance/systems": .init(permission: .viewGovernance),
         "GET api/v1/governance/coverage": .init(permission: .viewGovernance),
+        "GET api/v1/governance/coverage/targets": .init(permission: .viewGovernance),
+        "PUT api/v1/governance/coverage/targets": .init(permission: .configureGovernance),
         "GET governance/offices/:community": .init(permission: .viewGovernance, target: .officeCommunity),
         "POST governance/offices/:community": .init(permission: .editGovernance, target: .officeCommunity),
         "POST governance/offices/:community/checks": .init(permission: .editGovernance, target: .officeCommunity),
