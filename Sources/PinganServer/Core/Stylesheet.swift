@@ -88,6 +88,8 @@ table.data tr.total td { font-weight:600; background:var(--accent-soft); } table
 .scroll { overflow-x:auto; }
 .card table.data + form { margin-top:.8rem; }
 table.data td input.fill { width:100%; box-sizing:border-box; }
+/* a short number or phone typed in a table row (a percent, a new phone number) */
+table.data td input.short, form.inline input.short { width:6.5em; min-width:0; box-sizing:border-box; }
 /* a full menu (16 sections for an administrator) fits one line at 1280 px without the subtitle and the role after the name (in its tooltip) */
 @media (max-width: 1440px) { .brand-sub { display:none; } .main-nav { gap:0; } .main-nav a { padding:.3rem .3rem; font-size:.86rem; }
   .user-box { gap:.6rem; } .user-box .who-role { display:none; } .header-search input { width:5.5rem; } }

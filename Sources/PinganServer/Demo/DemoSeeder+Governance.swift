@@ -92,11 +92,13 @@ extension DemoSeeder {
         let openStatuses = DisputeStatus.allCases.filter { $0.isOpen || $0.isWaiting }
         let disputes = try await Dispute.query(on: db).filter(\.$communityID ~~ ids).filter(\.$status ~~ openStatuses).all()
         let lateEvents = try await GridEvent.query(on: db).filter(\.$communityID ~~ ids).filter(\.$status ~~ [.dispatched, .handling, .rework]).filter(\.$deadline < now).all()
+        let rising = try await MeetingService.risingIncidents(db, LocalCalendar(), communities: ids, today: today)
         let lines = AgendaLine.ordered(communities.map { c in
             let mine = disputes.filter { $0.communityID == c.id }
             return AgendaLine(communityID: c.id!, community: c.name, alerts: 0, riskDisputes: mine.filter(\.anyRisk).count,
                               overdueDisputes: mine.filter { DisputeDeadline.isOverdue(status: $0.status, dueDay: $0.dueOn, today: today.description) }.count,
-                              overdueInspections: 0, overdueEvents: lateEvents.filter { $0.communityID == c.id }.count)
+                              overdueInspections: 0, overdueEvents: lateEvents.filter { $0.communityID == c.id }.count,
+                              risingIncidents: rising[c.id!] ?? 0, risingSince: today.adding(days: -29).description)
         })
         let agenda = String(decoding: try JSONEncoder().encode(lines), as: UTF8.self)
         let attendees = "市桥街道党工委书记、办事处主任，市桥派出所所长、教导员，街道综治办主任，司法所所长，城管执法中队长"

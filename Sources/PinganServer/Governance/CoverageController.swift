@@ -155,8 +155,10 @@ struct CoverageController: RouteCollection {
         }
         func bar(_ part: Int, _ whole: Int) -> Node { Meter.line(Rate.fraction(part, of: whole), Rate.format(part, of: whole)) }
         /// The rate against its target: "目标80% · 差3个" (or 达标), nothing when no target is set.
-        func versus(_ target: Int?, _ gap: Int?, unit: String, unitEn: String) -> Node {
+        func versus(_ target: Int?, _ gap: Int?, of whole: Int, unit: String, unitEn: String) -> Node {
             guard let target, let gap else { return .empty }
+            // Nothing registered is not "met": say there is nothing to measure yet.
+            if whole == 0 { return .div(.class("small muted"), .text(L.t("目标\(target)% · 尚无登记", "target \(target)% · nothing registered"))) }
             return .div(.class("small " + (gap == 0 ? "muted" : "field-error")),
                         .text(gap == 0 ? L.t("目标\(target)% · 已达标", "target \(target)% · met") : L.t("目标\(target)% · 差\(gap)\(unit)", "target \(target)% · \(gap) \(unitEn) short")))
         }
@@ -171,11 +173,11 @@ struct CoverageController: RouteCollection {
                 .element("tbody", rows.map { r in
                     let t = c.targets.streets["\(r.areaID)"] ?? CoverageTarget(), g = c.gaps["\(r.areaID)"]
                     return .tr(.td(.text(r.name)), .td(.class("num"), .a(.href("/sites?kind=compound"), .text("\(r.compounds)"))),
-                        .td(bar(r.compoundsCovered, r.compounds), versus(t.compounds, g?.compounds, unit: "个小区", unitEn: "compounds")),
-                        .td(.class("hide-sm"), bar(r.householdsCovered, r.households), versus(t.households, g?.households, unit: "户", unitEn: "households")),
-                        .td(.class("hide-sm"), bar(r.managedCovered, r.managed), versus(t.managed, g?.managed, unit: "个小区", unitEn: "compounds")),
+                        .td(bar(r.compoundsCovered, r.compounds), versus(t.compounds, g?.compounds, of: r.compounds, unit: "个小区", unitEn: "compounds")),
+                        .td(.class("hide-sm"), bar(r.householdsCovered, r.households), versus(t.households, g?.households, of: r.households, unit: "户", unitEn: "households")),
+                        .td(.class("hide-sm"), bar(r.managedCovered, r.managed), versus(t.managed, g?.managed, of: r.managed, unit: "个小区", unitEn: "compounds")),
                         .td(.class("num hide-sm"), .text("\(r.accessControl)")),
-                        .td(.class("hide-sm"), bar(r.buildingsWithAccess, r.buildings), versus(t.buildings, g?.buildings, unit: "栋", unitEn: "buildings")),
+                        .td(.class("hide-sm"), bar(r.buildingsWithAccess, r.buildings), versus(t.buildings, g?.buildings, of: r.buildings, unit: "栋", unitEn: "buildings")),
                         .td(.class("num"), .text("\(r.cameras)")),
                         .td(r.videoSystem ? .span(.class("badge closed"), .text(L.t("已建成", "Yes"))) : .span(.class("badge gen"), .text(L.t("未建成", "No")))))
                 })))

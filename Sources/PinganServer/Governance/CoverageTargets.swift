@@ -112,7 +112,7 @@ enum CoverageTargets {
         let rates: [(String, String, String)] = [("compounds", "小区覆盖率", "Compounds"), ("households", "居民户覆盖率", "Households"),
                                                  ("managed", "物业小区覆盖率", "Managed compounds"), ("buildings", "门禁楼栋占比", "Buildings with 门禁")]
         func row(_ prefix: String, _ name: String, hint: String) -> Node {
-            .tr(.td(.text(name), .div(.class("small muted"), .text(hint))), .forEach(rates) { key, zh, en in
+            .tr(.td(.class("nowrap"), .text(name), .div(.class("small muted hide-sm"), .text(hint))), .forEach(rates) { key, zh, en in
                 let k = prefix + "." + key
                 return .td(.class(errors[k] != nil ? "has-error" : ""),
                            .input(.type("text"), .name(k), .class("short"), .attr("inputmode", "numeric"), .attr("maxlength", "4"), .value(values[k] ?? ""),

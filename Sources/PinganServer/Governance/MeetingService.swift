@@ -93,7 +93,7 @@ enum MeetingService {
             for a in try await AlertService.query(req, f).all() { if let c = a.communityID { alertsBy[c, default: 0] += 1 } }
         }
         let today = WorkLogService.today(req)
-        let rising = role.can(.viewIncidents) ? try await risingIncidents(req, communities: communities.compactMap(\.id), today: today) : [:]
+        let rising = role.can(.viewIncidents) ? try await risingIncidents(req.db, req.localCalendar, communities: communities.compactMap(\.id), today: today) : [:]
         var gaps: [Int: Int] = [:]
         if role.can(.viewForces), !communities.isEmpty {
             let staffing = try await StaffingService.load(req, .init())
@@ -126,11 +126,10 @@ enum MeetingService {
 
     /// The rise of each community's incidents: the 30 days up to today against the 30 before (`AgendaLine.rise`), in one
     /// grouped read of the communities already in scope.
-    static func risingIncidents(_ req: Request, communities: [Int], today: LocalDay) async throws -> [Int: Int] {
+    static func risingIncidents(_ db: any Database, _ cal: LocalCalendar, communities: [Int], today: LocalDay) async throws -> [Int: Int] {
         guard !communities.isEmpty else { return [:] }
-        let cal = req.localCalendar
         guard let start = cal.parseLocalDate(today.adding(days: -29).description), let before = cal.parseLocalDate(today.adding(days: -59).description) else { return [:] }
-        let sql = req.db as! any SQLDatabase
+        let sql = db as! any SQLDatabase
         // unscoped: the communities were narrowed to the user's scope by the caller
         let rows = try await sql.select().column("community_id")
             .column(SQLFunction("SUM", args: SQLList([SQLRaw("CASE WHEN occurred_at >="), SQLBind(start), SQLRaw("THEN 1 ELSE 0 END")], separator: SQLRaw(" "))), as: "recent")
