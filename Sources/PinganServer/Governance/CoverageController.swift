@@ -168,7 +168,7 @@ struct CoverageController: RouteCollection {
             : .div(.class("scroll"), .table(.class("data"),
                 .thead(.tr(.th(.text(L.t("街道", "Street"))), .th(.class("num"), .text(L.t("小区", "Compounds"))), .th(.text(L.t("小区覆盖率", "Compounds covered"))),
                            .th(.class("hide-sm"), .text(L.t("居民户覆盖率", "Households covered"))), .th(.class("hide-sm"), .text(L.t("物业小区覆盖率", "Managed compounds covered"))),
-                           .th(.class("num hide-sm"), .text(L.t("门禁小区", "With 门禁"))), .th(.class("hide-sm"), .text(L.t("门禁楼栋", "Buildings with 门禁"))),
+                           .th(.class("num hide-sm"), .text(L.t("门禁小区", "With access control"))), .th(.class("hide-sm"), .text(L.t("门禁楼栋", "Buildings with access control"))),
                            .th(.class("num"), .text(L.t("监控探头", "Cameras"))), .th(.text(L.t("地区监控系统", "Video system"))))),
                 .element("tbody", rows.map { r in
                     let t = c.targets.streets["\(r.areaID)"] ?? CoverageTarget(), g = c.gaps["\(r.areaID)"]
@@ -194,7 +194,7 @@ struct CoverageController: RouteCollection {
                 stat(t.managedRate, L.t("物业小区覆盖率", "Property-managed compounds covered"), change((t.managedCovered, t.managed), (y.managedCovered, y.managed))),
                 stat(c.now.videoRate, L.t("街乡监控系统覆盖率（\(c.now.streetsWithVideo)/\(c.now.streetCount)）", "Streets with a video system (\(c.now.streetsWithVideo) of \(c.now.streetCount))"),
                      change((c.now.streetsWithVideo, c.now.streetCount), (c.yearAgo.streetsWithVideo, c.yearAgo.streetCount))),
-                stat(t.buildingRate, L.t("门禁楼栋占比（\(t.buildingsWithAccess)/\(t.buildings)）", "Buildings with 门禁 (\(t.buildingsWithAccess) of \(t.buildings))"),
+                stat(t.buildingRate, L.t("门禁楼栋占比（\(t.buildingsWithAccess)/\(t.buildings)）", "Buildings with access control (\(t.buildingsWithAccess) of \(t.buildings))"),
                      change((t.buildingsWithAccess, t.buildings), (y.buildingsWithAccess, y.buildings))),
                 stat("\(t.cameras)", L.t("监控探头（小区 + 点位）", "Cameras (compounds + points)"), L.t("一年前登记 \(y.cameras) 个", "\(y.cameras) registered a year ago"))),
             table,
@@ -203,7 +203,7 @@ struct CoverageController: RouteCollection {
                     .li(.text(L.t("小区实行科技创安：装有门禁系统且监控探头不少于1个；户数为小区登记的户数；登记了物业公司的为物业小区。",
                                   "A compound has technical prevention when it has access control and at least one camera; households are its registered households; it is property-managed when it names a property company."))),
                     .li(.text(L.t("街乡建成地区电视监控系统：至少有一个公安/政府建设、运行正常的监控点位。", "A street has a video system when at least one public camera point in it is working."))),
-                    .li(.text(L.t("门禁楼栋：楼栋登记中勾选了“楼栋门禁”的在用楼栋。", "Buildings with 门禁: active buildings whose record ticks access control."))),
+                    .li(.text(L.t("门禁楼栋：楼栋登记中勾选了“楼栋门禁”的在用楼栋。", "Buildings with access control: active buildings whose record ticks access control."))),
                     .li(.text(L.t("目标由区里设定（各街道可单独设定，未设的按全区目标）；“差”为达到目标还需覆盖的小区、户数或楼栋数（向上取整）。",
                                   "Targets are set by the district (a street may have its own; otherwise the district's); \"short\" is what must still be covered to reach them (rounded up)."))),
                     .li(.text(L.t("与一年前比较：按一年前已登记的场所计算；登记不保存设施变更历史，一年前登记、后来加装设施的小区按现状计。",

@@ -110,7 +110,7 @@ enum CoverageTargets {
     static func form(_ req: Request, streets: [Division], values: [String: String], errors: FieldErrors) -> Response {
         let L = req.lang
         let rates: [(String, String, String)] = [("compounds", "小区覆盖率", "Compounds"), ("households", "居民户覆盖率", "Households"),
-                                                 ("managed", "物业小区覆盖率", "Managed compounds"), ("buildings", "门禁楼栋占比", "Buildings with 门禁")]
+                                                 ("managed", "物业小区覆盖率", "Managed compounds"), ("buildings", "门禁楼栋占比", "Buildings with access control")]
         func row(_ prefix: String, _ name: String, hint: String) -> Node {
             .tr(.td(.class("nowrap"), .text(name), .div(.class("small muted hide-sm"), .text(hint))), .forEach(rates) { key, zh, en in
                 let k = prefix + "." + key
