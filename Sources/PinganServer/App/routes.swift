@@ -15,6 +15,7 @@ func routes(_ app: Application) throws {
     let owners = PhotoOwners()
     owners.register(.gridEvent, moderate: .dispatchGridEvents) { req, id in (try? await GridEventService.find(req, id)) != nil }
     owners.register(.portalRequest, moderate: .handlePortal) { req, id in (try? await PortalService.scoped(req, id)) != nil }
+    owners.register(.campaignTarget, moderate: .editGovernance) { req, id in (try? await CampaignService.visibleTarget(req, id)) != nil }
     app.photoOwners = owners
     app.loginAddressLimiter = LockedLimiter(limit: app.pingan.loginAddressLimit, window: LoginGuard.addressWindow)
     app.codeAttemptLimiter = LockedLimiter(limit: 5, window: 15 * 60)

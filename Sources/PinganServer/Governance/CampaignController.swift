@@ -23,7 +23,7 @@ struct CampaignController: RouteCollection {
         t.get(":id", use: showTarget)
         t.get(":id", "edit", use: editTargetPage)
         t.post(":id", "edit", use: updateTarget)
-        t.post(":id", "step", use: step)
+        t.upload(":id", "step", maxSize: PhotoStore.bodyLimit, permission: .editGovernance, use: step)
 
         let api = routes.grouped("api", "v1", "campaigns")
         api.get(use: apiList)
@@ -37,7 +37,7 @@ struct CampaignController: RouteCollection {
         let apiT = routes.grouped("api", "v1", "campaign-targets")
         apiT.get(":id", use: apiShowTarget)
         apiT.patch(":id", use: apiUpdateTarget)
-        apiT.post(":id", "step", use: apiStep)
+        apiT.upload(":id", "step", maxSize: PhotoStore.bodyLimit, permission: .editGovernance, use: apiStep)
     }
 
     static func pageRequest(_ req: Request, per: Int = 30) -> PinganKit.PageRequest {
@@ -52,10 +52,7 @@ struct CampaignController: RouteCollection {
 
     /// A place and its campaign, both visible to the user, or 404.
     static func target(_ req: Request) async throws -> (Campaign, CampaignTarget) {
-        try req.require(.viewGovernance)
-        let t = try await req.findScoped(CampaignTarget.self, req.parameters.get("id", as: Int.self))
-        guard let c = try? await CampaignService.find(req, t.campaignID) else { throw ScopedRecordNotFound(entity: CampaignTarget.schema, id: t.id.map(String.init)) }
-        return (c, t)
+        try await CampaignService.visibleTarget(req, req.parameters.get("id", as: Int.self))
     }
 
     /// Campaigns as the API shows them, with their departments, units and areas read once for the whole list.
@@ -219,7 +216,7 @@ struct CampaignController: RouteCollection {
         let people = try await User.query(on: req.db).filter(\.$id ~~ ids).all()
         let names = Dictionary(people.map { ($0.id!, $0.displayName) }, uniquingKeysWith: { a, _ in a })
         return CampaignViews.targetDetail(req, c, dto, site: site, author: names[t.createdByID] ?? "", closer: t.closedByID.flatMap { names[$0] },
-                                          step: step, errors: errors)
+                                          photos: try await CampaignService.photos(req.db, t), step: step, errors: errors)
     }
 
     @Sendable func showTarget(req: Request) async throws -> Response {
@@ -380,6 +377,8 @@ struct CampaignController: RouteCollection {
         try req.require(.editGovernance)
         let (c, t) = try await Self.target(req)
         let u = try await CampaignService.step(req, c, t, (try? req.content.decode(CampaignTargetStepInput.self)) ?? .init())
-        return try json(try await targetDTOs(req, [u])[0])
+        var dto = try await targetDTOs(req, [u])[0]
+        dto.photos = try await CampaignService.photos(req.db, u).map(PhotoDTO.init)
+        return try json(dto)
     }
 }

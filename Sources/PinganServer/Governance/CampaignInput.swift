@@ -52,10 +52,18 @@ struct CampaignTargetInput: Content {
 /// A step of the rectification: in hand (with a note), or closed (销帐: the day and what was done).
 struct CampaignTargetStepInput: Content {
     var status: String?, note: String?, closedOn: String?, evidence: String?
+    /// Photos of the rectification or of the place put right (multipart `photos[]`).
+    var photos: [File]?
     init() {}
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
         status = c.loose(AnyKey("status")); note = c.loose(AnyKey("note")); closedOn = c.loose(AnyKey("closedOn")); evidence = c.loose(AnyKey("evidence"))
+        photos = (try? c.decodeIfPresent([File].self, forKey: AnyKey("photos"))) ?? (try? c.decodeIfPresent(File.self, forKey: AnyKey("photos"))).flatMap { $0.map { [$0] } }
+    }
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: AnyKey.self)
+        try c.encodeIfPresent(status, forKey: AnyKey("status")); try c.encodeIfPresent(note, forKey: AnyKey("note"))
+        try c.encodeIfPresent(closedOn, forKey: AnyKey("closedOn")); try c.encodeIfPresent(evidence, forKey: AnyKey("evidence"))
     }
 }
 

@@ -128,6 +128,8 @@ struct CampaignTargetDTO: Content {
     var communityID: Int, community: String?, problems: String, departmentID: Int?, department: String?
     var status: CampaignTargetStatus, progressNote: String, evidence: String, closedOn: String?
     var createdAt: Date?, updatedAt: Date?
+    /// Photos of the rectification (one place's answer only; lists leave them out).
+    var photos: [PhotoDTO]?
 
     init(_ t: CampaignTarget, community: String?, department: String?) {
         id = t.id ?? 0; campaignID = t.campaignID; ledger = t.ledger; siteID = t.siteID; name = t.name; address = t.address

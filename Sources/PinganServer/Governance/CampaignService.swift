@@ -315,6 +315,8 @@ enum CampaignService {
         let note = (input.note ?? "").trimmed
         if note.count > 1000 { e["note"] = L.t("不能超过1000字", "At most 1000 characters") }
         let evidence = (input.evidence ?? "").trimmed
+        let prepared: [PhotoStore.Prepared]
+        do { prepared = try await PhotoStore.prepare(req, input.photos ?? []) } catch let p as FieldErrors { prepared = []; for (k, v) in p.fields { e[k] = v } }
         var closedOn: LocalDay? = nil
         if next == .closed {
             if evidence.isEmpty { e["evidence"] = L.t("销帐须写明整治结果和依据", "Say what was done and how it was checked") }
@@ -334,11 +336,32 @@ enum CampaignService {
         t.status = next
         if !note.isEmpty { t.progressNote = note }
         if next == .closed { t.evidence = evidence; t.closedOn = closedOn?.description; t.closedByID = try req.user.requireID() }
-        try await req.db.transaction { db in
-            try await t.update(on: db)
-            await req.audit("campaign.target.\(next == .closed ? "close" : "progress")", entity: "campaign_target", id: t.id.map(String.init),
-                            detail: "campaign=\(c.id!) status=\(next.rawValue)", on: db)
+        let me = try req.user.requireID()
+        var stored: [Photo] = []
+        do {
+            try await req.db.transaction { db in
+                try await t.update(on: db)
+                stored = try await PhotoStore.attach(req, prepared, owner: .campaignTarget, ownerID: t.id!, moderation: .internalOnly, uploadedBy: me, on: db)
+                await req.audit("campaign.target.\(next == .closed ? "close" : "progress")", entity: "campaign_target", id: t.id.map(String.init),
+                                detail: "campaign=\(c.id!) status=\(next.rawValue)" + (stored.isEmpty ? "" : " photos=\(stored.count)"), on: db)
+            }
+        } catch {
+            PhotoStore.discard(req.application, PhotoStore.files(of: stored))
+            throw error
         }
         return t
+    }
+
+    /// A campaign's place the user may see (its own scope and its campaign's), or 404.
+    static func visibleTarget(_ req: Request, _ id: Int?) async throws -> (Campaign, CampaignTarget) {
+        try req.require(.viewGovernance)
+        let t = try await req.findScoped(CampaignTarget.self, id)
+        guard let c = try? await find(req, t.campaignID) else { throw ScopedRecordNotFound(entity: CampaignTarget.schema, id: t.id.map(String.init)) }
+        return (c, t)
+    }
+
+    /// The photos of a place's rectification, oldest first.
+    static func photos(_ db: any Database, _ t: CampaignTarget) async throws -> [Photo] {
+        try await Photo.query(on: db).filter(\.$owner == PhotoOwner.campaignTarget.rawValue).filter(\.$ownerID == t.id!).sort(\.$id).all()
     }
 }

@@ -261,19 +261,24 @@ enum CampaignViews {
     }
 
     static func targetDetail(_ req: Request, _ c: Campaign, _ t: CampaignTargetDTO, site: Site?, author: String, closer: String?,
-                             step: CampaignTargetStepInput, errors: FieldErrors) -> Response {
+                             photos: [Photo], step: CampaignTargetStepInput, errors: FieldErrors) -> Response {
         let L = req.lang, cal = req.localCalendar
         let canEdit = can(req, .editGovernance) && t.status != .closed
         let next = step.status ?? (t.status == .pending ? CampaignTargetStatus.rectifying.rawValue : CampaignTargetStatus.closed.rawValue)
         let choices = CampaignTargetStatus.allCases.filter { t.status.canMove(to: $0) }.map { ($0.rawValue, L.t($0 == .closed ? "销帐（整治完成）" : $0.nameZh, $0 == .closed ? "Close (put right)" : $0.nameEn)) }
-        let stepForm: Node = !canEdit ? .empty : .form(.method("post"), .action("/governance/campaign-targets/\(t.id)/step"), .class("card no-print"), Layout.csrfField(req),
+        let stepForm: Node = !canEdit ? .empty : .form(.method("post"), .action("/governance/campaign-targets/\(t.id)/step"), .attr("enctype", "multipart/form-data"),
+                                                       .class("card no-print"), Layout.csrfField(req),
             .h2(.text(L.t("记录整治进展", "Record progress"))), Form.errorSummary(req, errors),
             .div(.class("form"),
                 Form.field(L.t("进展", "Step"), "status", errors, Form.select("status", choices, selected: next, required: true)),
                 Form.field(L.t("销帐日期", "Day closed"), "closedOn", errors, hint: L.t("销帐时填写，默认今天", "When closing; today if empty"),
                            Form.input("closedOn", step.closedOn ?? req.today, type: "date")),
                 Form.field(L.t("整治措施", "What is being done"), "note", errors, wide: true, Form.textarea("note", step.note)),
-                Form.field(L.t("整治结果和依据（销帐时必填）", "What was done and how it was checked (needed to close)"), "evidence", errors, wide: true, Form.textarea("evidence", step.evidence))),
+                Form.field(L.t("整治结果和依据（销帐时必填）", "What was done and how it was checked (needed to close)"), "evidence", errors, wide: true, Form.textarea("evidence", step.evidence)),
+                Form.field(L.t("现场照片（选填）", "Photos (optional)"), "photos", errors, wide: true,
+                           hint: L.t("整治前后的现场照片，最多\(PhotoStore.maxPerUpload)张；保存时去除位置等信息，仅内部可见",
+                                     "Before and after, at most \(PhotoStore.maxPerUpload); stored without their metadata, staff only"),
+                           .input(.type("file"), .name("photos[]"), .id("f-photos"), .attr("accept", "image/jpeg,image/png,image/heic,image/heif"), .attr("multiple", nil), .attr("capture", "environment")))),
             .p(.button(.type("submit"), .text(L.t("保存进展", "Save")))))
         return .page(req, title: t.name, status: errors.isEmpty ? .ok : .unprocessableEntity,
             .div(.class("breadcrumb no-print"), .a(.href("/governance/campaigns"), .text(L.t("联合执法", "Joint enforcement"))), " › ",
@@ -295,7 +300,11 @@ enum CampaignViews {
                 t.closedOn.map { day in .group([
                     .h2(.text(L.t("销帐", "Closed"))),
                     .p(.class("muted"), .text(L.t("\(day) 销帐", "Closed on \(day)") + (closer.map { " · " + $0 } ?? ""))),
-                    .div(.class("message-body"), .text(t.evidence))]) } ?? .empty),
+                    .div(.class("message-body"), .text(t.evidence))]) } ?? .empty,
+                photos.isEmpty ? .empty : .group([.h2(.text(L.t("现场照片", "Photos"))), .div(.class("photo-strip"), .forEach(photos.map(PhotoDTO.init)) { p in
+                    .a(.href(p.url ?? "#"), .attr("target", "_blank"), p.thumbURL.map { .void("img", [.attr("src", $0), .attr("alt", L.t("现场照片", "Photo")), .attr("loading", "lazy")]) }
+                        ?? .span(.class("badge gen"), .text(L.t("原图（\(p.format.uppercased())，无预览）", "Original (\(p.format.uppercased()), no preview)"))))
+                })])),
             stepForm)
     }
 }

@@ -287,12 +287,13 @@ extension APICatalog {
                    .string("problems", "at most 2000 characters"),
                    .integer("departmentID", "one of the campaign's departments"),
                ])),
-        .post("api/v1/campaign-targets/:id/step", "Move a campaign place on: in hand (with the measures) or closed (销帐, with the result and day); needs editGovernance",
-              body: .json([
+        .post("api/v1/campaign-targets/:id/step", "Move a campaign place on: in hand (with the measures) or closed (销帐, with the result and day), with photos of the place; needs editGovernance. JSON without photos is accepted too",
+              body: .multipart([
                   .oneOf("status", ["rectifying", "closed"], "pending → rectifying or closed, rectifying → closed", required: true),
                   .string("note", "at most 1000 characters; required for rectifying"),
                   .date("closedOn", "closing: not in the future nor before the campaign; default today"),
                   .string("evidence", "closing: what was done and how it was checked, at most 2000 characters"),
+                  .file("photos[]", "JPEG, PNG or HEIC, at most \(PhotoStore.maxPerUpload); stored without metadata, staff only"),
               ])),
         // Response teams (应急处突队伍)
         .get("api/v1/response-teams", "List the response teams the caller may see (the district's and their streets'), with leader, who is on call today, roster gaps of the next two weeks and missing skills",

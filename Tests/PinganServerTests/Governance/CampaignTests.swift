@@ -116,6 +116,36 @@ final class CampaignTests: XCTestCase {
         }
     }
 
+    func testRectificationPhotosAreKeptWithThePlaceAndSeenOnlyWhereThePlaceIs() async throws {
+        try await withApp { app, f in
+            let (_, target) = try await insertCampaign(app, f, area: f.streetA, community: f.c1)
+            let photo = try fixturePhoto()
+            // Rectifying with a photo of the place (multipart, as the page sends it).
+            var (s, body) = try await multipartPost(app, f, "officer", "/api/v1/campaign-targets/\(target)/step",
+                                                    ["status": "rectifying", "note": "已责令停业整顿"], photos: [photo])
+            XCTAssertEqual(s, .ok, body)
+            let dto = try apiDecoder.decode(CampaignTargetDTO.self, from: Data(body.utf8))
+            XCTAssertEqual(dto.status, .rectifying); XCTAssertEqual(dto.photos?.count, 1)
+            let id = try XCTUnwrap(dto.photos?.first?.id)
+            // Not a photo: refused at the field, and the step is not taken.
+            (s, body) = try await multipartPost(app, f, "officer", "/api/v1/campaign-targets/\(target)/step",
+                                                ["status": "closed", "evidence": "已取缔"], photos: [Data("%PDF-1.4 not a photo".utf8)])
+            XCTAssertEqual(s, .unprocessableEntity, body); XCTAssertTrue(body.contains("\"photos\""), body)
+            let still = try await CampaignTarget.find(target, on: app.db)
+            XCTAssertEqual(still?.status, .rectifying)
+            // The photo is seen where the place is: its street's officer, the district; not another street's officer.
+            try await app.call(.GET, "/photos/\(id)/thumb", headers: f.bearer("officer")) { XCTAssertEqual($0.status, .ok) }
+            try await app.call(.GET, "/photos/\(id)/thumb", headers: f.bearer("command")) { XCTAssertEqual($0.status, .ok) }
+            try await app.call(.GET, "/photos/\(id)/thumb", headers: f.bearer("officer3")) { XCTAssertEqual($0.status, .notFound) }
+            // The page shows it.
+            let (cookies, _, _) = try await signIn(app, "officer")
+            try await app.call(.GET, "/governance/campaign-targets/\(target)", beforeRequest: { $0.headers.cookie = cookies }) { res in
+                XCTAssertTrue(res.body.string.contains("/photos/\(id)/thumb"), res.body.string)
+                XCTAssertTrue(res.body.string.contains("multipart/form-data"))
+            }
+        }
+    }
+
     func testBadInputIsNamedAndNothingIsWrittenAndTheFormKeepsWhatWasTyped() async throws {
         try await withApp { app, f in
             let u = try await units(app, f)

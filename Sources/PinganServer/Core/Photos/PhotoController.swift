@@ -6,6 +6,8 @@ import PinganKit
 enum PhotoOwner: String, Codable, Sendable, CaseIterable {
     case gridEvent = "grid_event"
     case portalRequest = "portal_request"
+    /// A joint-enforcement campaign's place: photos of its rectification (整治) and closure (销帐).
+    case campaignTarget = "campaign_target"
 }
 
 /// The per-owner checks: "may this user see record `id`?" (the feature's own scoped load), and "may they moderate?".
