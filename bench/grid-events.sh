@@ -4,6 +4,9 @@
 # Goals: the centre's queue and a unit's list p99 ≤ 50 ms at 4 connections; the monthly evaluation for all units and
 # all grids ≤ 1 s; the overdue scan ≤ 200 ms.
 # Usage: bench/grid-events.sh   (REUSE_DB=1 reuses bench/out/district.sqlite, which bench/map-layers.sh can share)
+#        BEFORE=bench/out/pingan-before ROUNDS=2 REUSE_DB=1 bench/grid-events.sh   side by side: the queues and the unit's
+#        list under wrk, alternating an earlier build and this one on the same database (these machines drift: only
+#        side-by-side ratios are firm), then stop.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=bench/out; mkdir -p "$OUT"
@@ -19,10 +22,32 @@ fi
 export PINGAN_DB="$DB" PORT
 CENTRE=$(LOG_LEVEL=error "$BIN" token create --username command --name bench)
 UNIT=$(LOG_LEVEL=error "$BIN" token create --username unit --name bench)
+base="http://127.0.0.1:$PORT"
+
+if [ -n "${BEFORE:-}" ]; then
+  cp "$BIN" "$OUT/pingan-now"
+  for round in $(seq 1 "${ROUNDS:-2}"); do
+    for which in before now; do
+      bin=$BEFORE; [ "$which" = now ] && bin="$OUT/pingan-now"
+      LOG_LEVEL=warning "$bin" serve --hostname 127.0.0.1 --port "$PORT" > "$OUT/events-serve.log" 2>&1 &
+      PID=$!
+      for _ in $(seq 1 50); do curl -sf "$base/health" >/dev/null && break; sleep 0.2; done
+      for _ in 1 2 3; do curl -sf -o /dev/null -H "Authorization: Bearer $UNIT" "$base/api/v1/events?queue=with_unit"; done
+      for m in "unit $UNIT with_unit" "dispatch $CENTRE dispatch" "register $CENTRE register"; do
+        set -- $m
+        f="$OUT/events-$1-$which-$round.txt"
+        wrk -t2 -c4 -d"$DURATION" --latency -H "Authorization: Bearer $2" "$base/api/v1/events?queue=$3" > "$f"
+        awk -v m="$1" -v w="$which" -v r="$round" '/ 50%/{p50=$2} / 99%/{p99=$2} /Requests\/sec/{rps=$2} END{printf "%-9s %-6s round %s: p50 %s, p99 %s, %s req/s\n", m, w, r, p50, p99, rps}' "$f"
+      done
+      kill $PID; wait $PID 2>/dev/null || true
+    done
+  done
+  exit 0
+fi
+
 LOG_LEVEL=warning "$BIN" serve --hostname 127.0.0.1 --port "$PORT" > "$OUT/events-serve.log" 2>&1 &
 PID=$!; trap 'kill $PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.2; done
-base="http://127.0.0.1:$PORT"
+for _ in $(seq 1 50); do curl -sf "$base/health" >/dev/null && break; sleep 0.2; done
 count() { curl -sf -H "Authorization: Bearer $1" "$base$2" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["page"]["total"])'; }
 echo "events in the database: $(sqlite3 "$DB" 'select count(*) from grid_events' 2>/dev/null || echo '?')"
 echo "centre's dispatch queue: $(count "$CENTRE" '/api/v1/events?queue=dispatch') events; registration queue: $(count "$CENTRE" '/api/v1/events?queue=register')"

@@ -25,10 +25,12 @@ struct GridEventAPIController: RouteCollection {
         let page = PinganKit.PageRequest(page: req.query[Int.self, at: "page"], per: req.query[Int.self, at: "per"])
         let q = try await f.query(req)
         let total = try await q.copy().count()
-        let rows = try await q.range(page.offset..<(page.offset + page.per)).all()
+        // The rows without Fluent's models (`GridEventListRow.all`): the same query, page and order.
+        let rows = try await GridEventListRow.all(q.range(page.offset..<(page.offset + page.per)))
         let l = try await GridEventLookup.load(req, rows)
         let (_, working) = try await req.gridEventCalendar()
-        return Page(items: rows.map { $0.toDTO(l, req.lang, req.localCalendar, working) }, page: PageInfo(page: page.page, per: page.per, total: total))
+        let L = req.lang, cal = req.localCalendar
+        return Page(items: rows.map { $0.toDTO(l, L, cal, working) }, page: PageInfo(page: page.page, per: page.per, total: total))
     }
 
     /// 201 with the new event; 200 with the earlier one for a repeated idempotency key (body field or the

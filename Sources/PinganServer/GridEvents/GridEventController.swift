@@ -33,11 +33,12 @@ struct GridEventController: RouteCollection {
         let page = PinganKit.PageRequest(page: req.query[Int.self, at: "page"], per: req.query[Int.self, at: "per"])
         let q = try await f.query(req)
         let total = try await q.copy().count()
-        let rows = try await q.range(page.offset..<(page.offset + page.per)).all()
+        let rows = try await GridEventListRow.all(q.range(page.offset..<(page.offset + page.per)))
         let l = try await GridEventLookup.load(req, rows)
         let (_, working) = try await req.gridEventCalendar()
         let role = try req.user.role
-        return GridEventViews.list(req, items: rows.map { $0.toDTO(l, req.lang, req.localCalendar, working) }, info: PageInfo(page: page.page, per: page.per, total: total),
+        let L = req.lang, cal = req.localCalendar
+        return GridEventViews.list(req, items: rows.map { $0.toDTO(l, L, cal, working) }, info: PageInfo(page: page.page, per: page.per, total: total),
                                    filter: f, errors: errors, counts: try await Self.counts(req), categories: try await GridEventCategories.table(req.db),
                                    canReport: role.can(.reportGridEvents), isCentre: role.can(.dispatchGridEvents))
     }
@@ -47,7 +48,7 @@ struct GridEventController: RouteCollection {
         var errors = FieldErrors()
         let f = GridEventFilter(req, errors: &errors)
         guard errors.isEmpty else { throw errors }
-        let rows = try await f.query(req).limit(100_000).all()
+        let rows = try await GridEventListRow.all(f.query(req).limit(100_000))
         let l = try await GridEventLookup.load(req, rows)
         let (_, working) = try await req.gridEventCalendar()
         let L = req.lang, cal = req.localCalendar

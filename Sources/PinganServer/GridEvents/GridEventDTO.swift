@@ -76,48 +76,41 @@ struct GridEventLookup {
     var categories: [String: String] = [:]
 
     static func load(_ req: Request, _ events: [GridEvent]) async throws -> GridEventLookup {
+        try await load(req, events.map(GridEventListRow.init))
+    }
+
+    /// Units and reporters are read as id and name only, like the divisions (`DivisionLookup`): a list asks for them on
+    /// every request, and a full model per name was a measured cost there.
+    static func load(_ req: Request, _ rows: [GridEventListRow]) async throws -> GridEventLookup {
         var l = GridEventLookup()
-        l.divisions = try await DivisionLookup.names(events.flatMap { [$0.communityID, $0.gridID].compactMap { $0 } }, on: req.db)
-        let unitIDs = Array(Set(events.compactMap(\.unitID)))
-        if !unitIDs.isEmpty { for u in try await ResponsibleUnit.query(on: req.db).filter(\.$id ~~ unitIDs).all() { l.units[u.id!] = u.name } }
-        let userIDs = Array(Set(events.compactMap(\.reporterID)))
-        if !userIDs.isEmpty { for u in try await User.query(on: req.db).filter(\.$id ~~ userIDs).all() { l.users[u.id!] = u.displayName } }
+        let sql = req.db as! any SQLDatabase
+        l.divisions = try await DivisionLookup.names(rows.flatMap { [$0.communityID, $0.gridID].compactMap { $0 } }, on: req.db)
+        let unitIDs = Array(Set(rows.compactMap(\.unitID)))
+        if !unitIDs.isEmpty {
+            for r in try await sql.select().column("id").column("name").from(ResponsibleUnit.schema).where("id", .in, unitIDs).all() {
+                l.units[try r.decode(column: "id", as: Int.self)] = try r.decode(column: "name", as: String.self)
+            }
+        }
+        let userIDs = Array(Set(rows.compactMap(\.reporterID)))
+        if !userIDs.isEmpty {
+            for r in try await sql.select().column("id").column("display_name").from(User.schema).where("id", .in, userIDs).all() {
+                l.users[try r.decode(column: "id", as: Int.self)] = try r.decode(column: "display_name", as: String.self)
+            }
+        }
         l.categories = try await GridEventCategories.names(req.db, req.lang)
         return l
     }
 }
 
 extension GridEvent {
-    /// The clock of the current dispatch (stopped at the feedback once handled), or nil before dispatch.
-    /// Read from the columns (copies of the state), not the state's JSON: lists compute a clock per row.
+    /// The clock of the current dispatch (`GridEventListRow.clock`).
     func clock(_ calendar: WorkingCalendar, now: Date = Date()) -> GridEventClock? {
-        guard let start = dispatchedAt, let deadline, let hours = limitHours else { return nil }
-        let until = status.isWithUnit ? now : (handledAt ?? now)
-        return GridEventClocks.clock(start: start, deadline: deadline, limit: GridEventTimeLimit(hours: hours, roundTheClock: roundTheClock), now: until, calendar: calendar)
+        GridEventListRow(self).clock(calendar, now: now)
     }
 
-    /// The two parts of the state a list row shows that have no column. Decoding just these skips building the whole
-    /// state (two dozen fields) for every row of a list.
-    private struct ListNotes: Decodable {
-        struct Extension: Decodable { var hours: Double }
-        var reason: String?
-        var pendingExtension: Extension?
-    }
-
+    /// As a list row shows it (`GridEventListRow.toDTO`: one definition of the fields for the lists and the single event).
     func toDTO(_ l: GridEventLookup, _ L: Lang, _ cal: LocalCalendar, _ working: WorkingCalendar) -> GridEventDTO {
-        let s = (try? JSONDecoder.events.decode(ListNotes.self, from: Data(stateJSON.utf8))) ?? ListNotes()
-        let c = clock(working)
-        return GridEventDTO(id: id ?? 0, number: number(cal), caseNumber: caseNumber, categoryCode: categoryCode,
-                            categoryName: l.categories[categoryCode] ?? categoryCode, urgency: urgency, description: description, address: address,
-                            lat: lat, lon: lon, communityID: communityID, communityName: l.divisions[communityID] ?? "", gridID: gridID,
-                            gridName: gridID.flatMap { l.divisions[$0] }, source: source, reporter: reporterID.flatMap { l.users[$0] },
-                            status: status, statusName: L.t(status.nameZh, status.nameEn), centreLevel: centreLevel, unitID: unitID,
-                            unitName: unitID.flatMap { l.units[$0] }, dispatchedAt: dispatchedAt, deadline: deadline,
-                            clock: c.map { GridEventClockDTO(state: $0.state, stateName: L.t($0.state.nameZh, $0.state.nameEn), elapsedHours: ($0.elapsedHours * 10).rounded() / 10,
-                                                             limitHours: $0.limitHours, remainingHours: ($0.remainingHours * 10).rounded() / 10) },
-                            handledAt: handledAt, closedAt: closedAt, reworkCount: reworkCount, supervision: supervision, satisfaction: satisfaction,
-                            reason: s.reason, pendingExtensionHours: s.pendingExtension?.hours, reportedAt: reportedAt, steps: nil, photos: nil, actions: nil,
-                            portalRequestID: portalRequestID, patrolLogID: patrolLogID, inspectionID: inspectionID)
+        GridEventListRow(self).toDTO(l, L, cal, working)
     }
 }
 
@@ -154,19 +147,29 @@ struct GridEventFilter {
         mine = ["1", "true"].contains(req.query[String.self, at: "mine"] ?? "")
     }
 
-    func query(_ req: Request) async throws -> QueryBuilder<GridEvent> {
-        let q = try await GridEventService.visible(req)
+    /// The statuses a work queue shows (nil: any).
+    var queueStatuses: [GridEventStatus]? {
         switch queue {
-        case .register: q.filter(\.$status == .reported)
-        case .dispatch: q.filter(\.$status ~~ [.registered, .returned])
+        case .register: [.reported]
+        case .dispatch: [.registered, .returned]
         // Only a unit handling an event asks for more time (`GridEventAction.requestExtension`); the status narrows the
-        // text match to a few thousand rows from its index instead of reading every event's state.
-        case .extensions: q.filter(\.$status ~~ [.handling, .rework]).filter(\.$stateJSON ~~ "pendingExtension")
-        case .verify: q.filter(\.$status == .handled)
-        case .withUnit: q.filter(\.$status ~~ [.dispatched, .handling, .rework])
-        case .overdue: q.filter(\.$status ~~ [.dispatched, .handling, .rework]).filter(\.$deadline < Date())
-        case .closed: q.filter(\.$status ~~ [.closed, .declined])
-        case nil: break
+        // text match below to a few thousand rows from its index instead of reading every event's state.
+        case .extensions: [.handling, .rework]
+        case .verify: [.handled]
+        case .withUnit, .overdue: [.dispatched, .handling, .rework]
+        case .closed: [.closed, .declined]
+        case nil: nil
+        }
+    }
+
+    func query(_ req: Request) async throws -> QueryBuilder<GridEvent> {
+        // The queue's statuses go to `visible`, which places them where the indexes can serve them (for a unit's staff,
+        // inside each branch of "led or helped by the unit").
+        let q = try await GridEventService.visible(req, statuses: queueStatuses)
+        switch queue {
+        case .extensions: q.filter(\.$stateJSON ~~ "pendingExtension")
+        case .overdue: q.filter(\.$deadline < Date())
+        default: break
         }
         if let status { q.filter(\.$status == status) }
         if let category { q.filter(\.$categoryCode == category) }

@@ -51,13 +51,23 @@ struct GridEventHelperDTO: Content {
 }
 
 extension GridEventService {
-    /// Events dispatched to the unit, as lead or as helper.
-    static func dispatchedTo(_ unit: Int) -> DatabaseQuery.Filter {
+    /// Events dispatched to the unit, as lead or as helper; with `statuses`, only those in one of them.
+    ///
+    /// The statuses are repeated inside each branch of the OR rather than set beside it. Beside it, SQLite (which has no
+    /// statistics: nobody runs ANALYZE) reads every event in those statuses through the status index and looks each one
+    /// up in the table to test the OR — 3,165 lookups for a unit's list at district scale, twice a request (count and
+    /// page), ~8 ms in `sqlite3`. Inside, it answers "led by" from the unit index (unit_id, status, deadline) alone and
+    /// "helped by" through the helper index: 1–2 ms.
+    static func dispatchedTo(_ unit: Int, statuses: [GridEventStatus]? = nil) -> DatabaseQuery.Filter {
         let events = GridEvent.schema, helpers = GridEventHelper.schema
-        return .sql(embed: """
-            (\(ident: events).\(ident: "unit_id") = \(bind: unit) OR \(ident: events).\(ident: "id") IN \
-            (SELECT \(ident: helpers).\(ident: "event_id") FROM \(ident: helpers) WHERE \(ident: helpers).\(ident: "unit_id") = \(bind: unit)))
-            """)
+        let led: SQLQueryString = "\(ident: events).\(ident: "unit_id") = \(bind: unit)"
+        let helped: SQLQueryString = """
+            \(ident: events).\(ident: "id") IN \
+            (SELECT \(ident: helpers).\(ident: "event_id") FROM \(ident: helpers) WHERE \(ident: helpers).\(ident: "unit_id") = \(bind: unit))
+            """
+        guard let statuses, !statuses.isEmpty else { return .sql(embed: "(\(led) OR \(helped))") }
+        let status: SQLQueryString = "\(ident: events).\(ident: "status") IN (\(binds: statuses.map(\.rawValue)))"
+        return .sql(embed: "((\(led) AND \(status)) OR (\(helped) AND \(status)))")
     }
 
     /// Makes the helper rows match the event's current dispatch (inside the step's transaction).

@@ -92,8 +92,10 @@ final class GridEvent: Model, @unchecked Sendable {
     }
 
     /// 事件编号 before registration, 案卷号 after.
-    func number(_ cal: LocalCalendar) -> String {
-        caseNumber ?? ("E" + cal.formatDate(reportedAt).replacingOccurrences(of: "-", with: "") + "-" + String(format: "%06d", id ?? 0))
+    func number(_ cal: LocalCalendar) -> String { Self.number(caseNumber: caseNumber, reportedAt: reportedAt, id: id ?? 0, cal) }
+
+    static func number(caseNumber: String?, reportedAt: Date, id: Int, _ cal: LocalCalendar) -> String {
+        caseNumber ?? ("E" + cal.formatDate(reportedAt).replacingOccurrences(of: "-", with: "") + "-" + String(format: "%06d", id))
     }
 }
 

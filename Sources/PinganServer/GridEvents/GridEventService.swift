@@ -8,13 +8,16 @@ import PinganKit
 enum GridEventService {
     /// Events the user may see: a unit's staff those dispatched to their unit as lead or helper (wherever they are);
     /// everyone else their jurisdiction (a grid worker: their grids).
-    static func visible(_ req: Request) async throws -> QueryBuilder<GridEvent> {
+    /// With `statuses`, only the events in one of them.
+    static func visible(_ req: Request, statuses: [GridEventStatus]? = nil) async throws -> QueryBuilder<GridEvent> {
         let user = try req.user
         if user.role == .unitStaff {
             // unscoped: a unit sees what is dispatched to it, in any grid — and nothing else
-            return GridEvent.query(on: req.db).filter(dispatchedTo(user.unitID ?? -1))
+            return GridEvent.query(on: req.db).filter(dispatchedTo(user.unitID ?? -1, statuses: statuses))
         }
-        return try await req.scoped(GridEvent.self)
+        let q = try await req.scoped(GridEvent.self)
+        if let statuses { if statuses.count == 1 { q.filter(\.$status == statuses[0]) } else { q.filter(\.$status ~~ statuses) } }
+        return q
     }
 
     static func find(_ req: Request, _ id: Int?) async throws -> GridEvent {
