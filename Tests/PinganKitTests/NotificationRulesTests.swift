@@ -85,4 +85,27 @@ final class NotificationRulesTests: XCTestCase {
         var en = n; en.english = true; en.event = .accepted; en.link = nil; en.typeName = "Hazard"; en.statusName = "Acknowledged"
         XCTAssertEqual(en.sms(), "[Pingan] Your request WS000123 (Hazard): Acknowledged.")
     }
+
+    /// 公告订阅: who a notice reaches, and an SMS that keeps its two links whole however long the notice.
+    func testNoticeSubscriptionReachAndSMS() {
+        XCTAssertTrue(NoticeSubscriptionRules.reaches(interest: .all, notice: .elderly))
+        XCTAssertTrue(NoticeSubscriptionRules.reaches(interest: .tenants, notice: .all))
+        XCTAssertTrue(NoticeSubscriptionRules.reaches(interest: .tenants, notice: .tenants))
+        XCTAssertFalse(NoticeSubscriptionRules.reaches(interest: .tenants, notice: .elderly))
+
+        let w = NoticeSubscriptionMessage(community: "德兴社区", english: false)
+        let read = "https://pingan.example/public/notices/12", off = "https://pingan.example/public/subscriptions/" + String(repeating: "a", count: 22)
+        let short = w.noticeSMS(area: "市桥街道", kind: "防范提示", title: "防范电信诈骗", body: "不要向陌生账户转账。\n有疑问拨打110。", link: read, unsubscribe: off)
+        XCTAssertEqual(short, "【平安】市桥街道防范提示：防范电信诈骗。不要向陌生账户转账。 有疑问拨打110。全文：\(read) 退订：\(off)")
+        let long = w.noticeSMS(area: "市桥街道", kind: "防范提示", title: "防范电信诈骗", body: String(repeating: "请注意防范。", count: 100), link: read, unsubscribe: off)
+        XCTAssertLessThanOrEqual(long.count, NoticeSubscriptionMessage.smsLimit)
+        XCTAssertTrue(long.hasSuffix("…全文：\(read) 退订：\(off)"), long)
+        let hugeTitle = w.noticeSMS(area: "市桥街道", kind: "警情通报", title: String(repeating: "标", count: 300), body: "x", link: read, unsubscribe: off)
+        XCTAssertLessThanOrEqual(hugeTitle.count, NoticeSubscriptionMessage.smsLimit)
+        XCTAssertTrue(hugeTitle.hasSuffix("退订：\(off)"), hugeTitle)
+        XCTAssertTrue(w.confirmSMS(link: off).contains(off))
+        let en = NoticeSubscriptionMessage(community: "Dexing", english: true)
+        XCTAssertTrue(en.noticeEmail(area: "Shiqiao", kind: "Safety advice", title: "Scams", body: "Never pay strangers.", eventAt: nil, link: read, unsubscribe: off)
+            .contains("To stop them: \(off)"))
+    }
 }

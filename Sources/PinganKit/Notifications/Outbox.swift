@@ -35,8 +35,14 @@ public enum OutboxRetry {
 /// What a resident is told about their request (群众诉求): that it was accepted, answered, or closed.
 public enum ResidentNoticeEvent: String, CaseIterable, Codable, Sendable {
     case accepted, answered, closed
-    public var nameZh: String { switch self { case .accepted: "已受理"; case .answered: "有答复"; case .closed: "已办结" } }
-    public var nameEn: String { switch self { case .accepted: "Accepted"; case .answered: "Answered"; case .closed: "Closed" } }
+    /// A new public notice to a subscriber, and the confirmation a subscription asks for (公告订阅).
+    case notice, confirm
+    public var nameZh: String {
+        switch self { case .accepted: "已受理"; case .answered: "有答复"; case .closed: "已办结"; case .notice: "新公告"; case .confirm: "订阅确认" }
+    }
+    public var nameEn: String {
+        switch self { case .accepted: "Accepted"; case .answered: "Answered"; case .closed: "Closed"; case .notice: "New notice"; case .confirm: "Confirm subscription" }
+    }
 
     /// The one notice a change of a request's status (and its reply) earns, if any. Closing wins over answering; a
     /// private note or a change between two open states after the first acceptance tells the resident nothing.

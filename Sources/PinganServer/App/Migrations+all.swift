@@ -53,4 +53,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreatePushMemberReceipts())
     app.migrations.add(AddMeetingActionOwners())
     app.migrations.add(CreateCoverageTargets())
+    app.migrations.add(CreateNoticeSubscriptions())
 }

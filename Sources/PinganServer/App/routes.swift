@@ -26,6 +26,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: MapPublicController())
     try app.register(collection: PublicPhotoController())
     try app.register(collection: MemberReceiptController())
+    try app.register(collection: NoticeSubscriptionController())
     try app.register(collection: OpenAPIController())
     // Setting up two factors is the one place a user who must have them and has not yet may go (TwoFactorGate).
     try app.grouped(User.guardMiddleware()).register(collection: TwoFactorController())
@@ -92,5 +93,6 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: DualController())
     try signedIn.register(collection: LetterController())
     try signedIn.register(collection: PortalStaffController())
+    try signedIn.register(collection: NoticeSubscriptionStaffController())
     try signedIn.register(collection: StationController())
 }

@@ -4,10 +4,11 @@ import Vapor
 import SQLKit
 
 enum Tokens {
-    /// 32 random bytes, URL-safe base64.
-    static func random() -> String {
+    /// `bytes` random bytes (32 by default), URL-safe base64 without padding: 16 bytes make the 22 characters of a
+    /// link's secret.
+    static func random(bytes count: Int = 32) -> String {
         var g = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &g) }
+        let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &g) }
         return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
     static func hash(_ token: String) -> String {

@@ -21,6 +21,9 @@ enum SealedColumns {
         .init(table: "portal_requests", sealed: "name_sealed"),
         .init(table: "portal_requests", sealed: "email_sealed"),
         .init(table: "outbox_messages", sealed: "recipient_sealed"),
+        .init(table: "notice_subscriptions", sealed: "address_sealed", index: "address_index", indexField: "notice_subscription"),
+        .init(table: "team_members", sealed: "phone_sealed"),
+        .init(table: "push_member_receipts", sealed: "phone_sealed"),
         // Two-step verification secrets (docs/authentication.md): a rotation that missed them would lock their owners out.
         .init(table: "users", sealed: "totp_secret"),
         .init(table: "users", sealed: "totp_pending"),

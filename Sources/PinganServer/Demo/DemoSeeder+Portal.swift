@@ -84,11 +84,15 @@ extension DemoSeeder {
             (.meeting, "社区代表会议通知", "本季度社区代表会议将通报辖区治安情况，听取居民意见建议，欢迎居民代表参加。\n地点：\(first.name)居委会二楼会议室。", first.id!, .all, "本月最后一个周五 19:30"),
             (.minutes, "上季度社区代表会议纪要", "一、民警通报上季度警情和防范重点。\n二、居民代表反映：停车秩序、夜间照明。\n三、决定：联系物业增设路灯两处，增加夜间巡逻一次。", first.id!, .all, nil),
         ]
+        let subscribers = try await seedNoticeSubscriptions(db, communities: home, cipher: cipher, g: &g)
+        let areas = Dictionary(uniqueKeysWithValues: [district, street].map { ($0.id!, $0) } + communities.map { ($0.id!, $0) })
+        var pushed = 0
         for (i, (kind, title, body, div, aud, ev)) in notices.enumerated() {
             let n = PortalNotice()
             n.kind = kind; n.title = title; n.body = body; n.divisionID = div; n.audience = aud; n.eventAt = ev
             n.publishedAt = now.addingTimeInterval(-Double(i) * 5 * 86_400); n.userID = admin; n.withdrawn = false
             try await n.create(on: db)
+            if let area = areas[div] { pushed += try await NoticeSubscriptions.enqueue(app, n, area: area, on: db) }
         }
         // Two quarters of survey answers: most communities above 95%, a few below (the seed's targets).
         let cal = LocalCalendar(timeZoneIdentifier: app.pingan.timeZone)
@@ -114,8 +118,33 @@ extension DemoSeeder {
                 try await db.transaction { tx in for p in batch { try await p.create(on: tx) } }
             }
         }
-        log("Portal: \(made) residents' requests, \(notices.count) notices, safety-survey answers for two quarters.")
+        log("Portal: \(made) residents' requests, \(notices.count) notices (\(subscribers) subscribers, \(pushed) notice messages), safety-survey answers for two quarters.")
         return key
+    }
+
+    /// Residents of the patrolled street subscribed to their community's notices (公告订阅): most confirmed, some
+    /// waiting for confirmation, a few unsubscribed; numbers synthetic (199…), sealed like real ones.
+    func seedNoticeSubscriptions(_ db: any Database, communities: [Division], cipher: FieldCipher, g: inout SplitMix64) async throws -> Int {
+        var made = 0
+        let interests: [NoticeAudience] = [.all, .all, .all, .elderly, .tenants, .landlords]
+        for (ci, c) in communities.enumerated() {
+            for k in 0..<(4 + Int(g.next() % 9)) {
+                let phone = String(format: "199%04d%04d", ci, k)
+                let s = NoticeSubscription()
+                s.communityID = c.id!; s.channel = .sms; s.addressSealed = try cipher.seal(phone)
+                s.addressIndex = cipher.blindIndex(phone, field: "notice_subscription"); s.addressMasked = PhoneNumber.masked(phone)
+                s.audience = interests[Int(g.next() % UInt64(interests.count))]; s.lang = "zh"; s.token = Tokens.random(bytes: 16)
+                s.createdAt = now.addingTimeInterval(-Double(40 + Int(g.next() % 200)) * 86_400)
+                switch g.next() % 10 {
+                case 0: s.status = .pending
+                case 1: s.status = .cancelled; s.confirmedAt = s.createdAt.addingTimeInterval(3600); s.cancelledAt = now.addingTimeInterval(-10 * 86_400); s.cancelledBy = "resident"
+                default: s.status = .active; s.confirmedAt = s.createdAt.addingTimeInterval(600)
+                }
+                try await s.create(on: db)
+                if s.status == .active { made += 1 }
+            }
+        }
+        return made
     }
 
     /// When a demo request's replies were written: never after `now` (a closed request was "updated tomorrow" before

@@ -72,12 +72,7 @@ extension MessageService {
     }
 
     /// The receipt link's secret: 16 random bytes, URL-safe (22 characters, short enough for an SMS).
-    static func newReceiptToken() -> String {
-        var g = SystemRandomNumberGenerator()
-        let bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &g) }
-        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
+    static func newReceiptToken() -> String { Tokens.random(bytes: 16) }
 
     /// One copy per member, written with the push. Queued for the SMS sender when a gateway is configured.
     static func memberReceipts(_ m: PushMessage, _ targets: [MemberTarget], smsOn: Bool, now: Date) -> [PushMemberReceipt] {

@@ -75,24 +75,26 @@ struct NotificationController: RouteCollection {
         return (q, status)
     }
 
-    static func outboxPage(_ req: Request) async throws -> ([OutboxMessageDTO], [Int: String], PageInfo, OutboxStatus?) {
+    static func outboxPage(_ req: Request) async throws -> ([OutboxMessageDTO], [Int: String], [Int: String], PageInfo, OutboxStatus?) {
         let (q, status) = try await outboxQuery(req)
         let p = pageRequest(req)
         let total = try await q.count()
         let rows = try await q.sort(\.$id, .descending).range(p.offset..<(p.offset + p.per)).all()
-        let numbers = Dictionary(uniqueKeysWithValues: Set(rows.map(\.requestID)).map { ($0, PortalRequest.number($0)) })
-        return (rows.map(OutboxMessageDTO.init), numbers, p.info(total: total), status)
+        let numbers = Dictionary(uniqueKeysWithValues: Set(rows.compactMap(\.requestID)).map { ($0, PortalRequest.number($0)) })
+        let noticeIDs = Array(Set(rows.compactMap(\.noticeID)))
+        let titles = noticeIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await PortalNotice.query(on: req.db).filter(\.$id ~~ noticeIDs).all().map { ($0.id!, $0.title) })
+        return (rows.map(OutboxMessageDTO.init), numbers, titles, p.info(total: total), status)
     }
 
     @Sendable func outboxPage(req: Request) async throws -> Response {
-        let (items, numbers, info, status) = try await Self.outboxPage(req)
-        return NotificationViews.outbox(req, items: items, numbers: numbers, info: info, status: status, canRetry: try req.user.role.can(.handlePortal))
+        let (items, numbers, notices, info, status) = try await Self.outboxPage(req)
+        return NotificationViews.outbox(req, items: items, numbers: numbers, notices: notices, info: info, status: status, canRetry: try req.user.role.can(.handlePortal))
     }
 
     struct OutboxListDTO: Content { var channels: [String: Bool]; var items: [OutboxMessageDTO]; var page: PageInfo }
 
     @Sendable func apiOutbox(req: Request) async throws -> OutboxListDTO {
-        let (items, _, info, _) = try await Self.outboxPage(req)
+        let (items, _, _, info, _) = try await Self.outboxPage(req)
         let config = req.config.notify
         return OutboxListDTO(channels: Dictionary(uniqueKeysWithValues: OutboxChannel.allCases.map { ($0.rawValue, config.isConfigured($0)) }), items: items, page: info)
     }

@@ -20,8 +20,11 @@ final class OutboxMessage: Model, @unchecked Sendable {
     @Field(key: "last_error") var lastError: String
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "sent_at") var sentAt: Date?
-    /// What it reports: the request (its community scopes who may see the message) and the event.
-    @Field(key: "request_id") var requestID: Int
+    /// What it reports: a request's change, or a notice to a subscriber (or the subscription's confirmation); the
+    /// community scopes who may see the message.
+    @OptionalField(key: "request_id") var requestID: Int?
+    @OptionalField(key: "notice_id") var noticeID: Int?
+    @OptionalField(key: "subscription_id") var subscriptionID: Int?
     @Field(key: "community_id") var communityID: Int
     @Field(key: "event") var event: ResidentNoticeEvent
     init() {}

@@ -4,7 +4,10 @@ import PinganKit
 /// A resident notice as staff see it: the address masked, never opened.
 struct OutboxMessageDTO: Content {
     var id: Int
-    var requestID: Int
+    /// What it reports: a request, or a notice (with the subscription it went to).
+    var requestID: Int?
+    var noticeID: Int?
+    var subscriptionID: Int?
     var channel: OutboxChannel
     var recipient: String
     var event: ResidentNoticeEvent
@@ -16,7 +19,7 @@ struct OutboxMessageDTO: Content {
     var nextAttemptAt: Date?
 
     init(_ m: OutboxMessage) {
-        id = m.id!; requestID = m.requestID; channel = m.channel; recipient = m.recipientMasked; event = m.event; status = m.status
+        id = m.id!; requestID = m.requestID; noticeID = m.noticeID; subscriptionID = m.subscriptionID; channel = m.channel; recipient = m.recipientMasked; event = m.event; status = m.status
         attempts = m.attempts; lastError = m.lastError; createdAt = m.createdAt; sentAt = m.sentAt
         nextAttemptAt = m.status == .pending ? m.nextAttemptAt : nil
     }
@@ -59,7 +62,7 @@ enum NotificationViews {
     }
 
     /// `/portal/outbox`: every resident notice in the user's area, the failed ones first to hand.
-    static func outbox(_ req: Request, items: [OutboxMessageDTO], numbers: [Int: String], info: PageInfo, status: OutboxStatus?, canRetry: Bool) -> Response {
+    static func outbox(_ req: Request, items: [OutboxMessageDTO], numbers: [Int: String], notices: [Int: String], info: PageInfo, status: OutboxStatus?, canRetry: Bool) -> Response {
         let L = req.lang, cal = req.localCalendar
         let config = req.config.notify
         let channels = OutboxChannel.allCases.map { c in L.t(c.nameZh, c.nameEn) + "：" + (config.isConfigured(c) ? L.t("已配置", "configured") : L.t("未配置", "not configured")) }
@@ -68,15 +71,15 @@ enum NotificationViews {
             .a(.href("/portal/outbox" + (s.map { "?status=\($0.rawValue)" } ?? "")), s == status ? .class("active") : .empty, .text(L.t(zh, en)))
         })
         let list: Node = items.isEmpty ? .div(.class("empty"), .text(status == nil
-                ? L.t("还没有给群众的通知。群众提交诉求时勾选“告诉我办理进度”，受理、答复和办结时会在这里留下记录。",
-                      "No resident notices yet. When a resident ticks “tell me” on a request, each acceptance, reply and closing is recorded here.")
+                ? L.t("还没有给群众的通知。群众提交诉求时勾选“告诉我办理进度”，受理、答复和办结时会在这里留下记录；订阅了社区公告的群众收到的公告也记在这里。",
+                      "No resident notices yet. When a resident ticks “tell me” on a request, each acceptance, reply and closing is recorded here, as are the notices sent to subscribers.")
                 : L.t("没有这个状态的通知。", "No notice in this state.")))
             : .div(.class("scroll"), .table(.class("data"),
-                .thead(.tr(.th(.text(L.t("诉求", "Request"))), .th(.text(L.t("事项", "For"))), .th(.text(L.t("方式", "By"))), .th(.text(L.t("状态", "State"))),
+                .thead(.tr(.th(.text(L.t("关于", "About"))), .th(.class("hide-sm"), .text(L.t("事项", "For"))), .th(.text(L.t("方式", "By"))), .th(.text(L.t("状态", "State"))),
                            .th(.class("num hide-sm"), .text(L.t("尝试", "Tries"))), .th(.class("hide-sm"), .text(L.t("时间", "When"))), .th(.class("no-print"), .text("")))),
                 .element("tbody", items.map { n in
-                    .tr(.td(.a(.href("/portal/requests/\(n.requestID)"), .text(numbers[n.requestID] ?? "#\(n.requestID)"))),
-                        .td(.text(L.t(n.event.nameZh, n.event.nameEn))),
+                    .tr(.td(about(L, n, numbers: numbers, notices: notices)),
+                        .td(.class("hide-sm"), .text(L.t(n.event.nameZh, n.event.nameEn))),
                         .td(.text(L.t(n.channel.nameZh, n.channel.nameEn) + " " + n.recipient)),
                         .td(statusBadge(L, n.status), n.lastError.isEmpty || n.status == .sent || n.status == .skipped ? .empty : .div(.class("small muted"), .text(n.lastError))),
                         .td(.class("num hide-sm"), .text("\(n.attempts)")),
@@ -90,6 +93,13 @@ enum NotificationViews {
             .div(.class("toolbar"), .h1(.text(L.t("群众通知记录", "Resident notices")))), PortalViews.tabs(req, active: "outbox"),
             .p(.class("muted"), .text(channels.joined(separator: " · "))),
             tabs, list, info.total > info.per ? Pager.view(req, info) : .empty)
+    }
+
+    /// A request's number, a notice's title (to its public page), or a subscription's confirmation.
+    static func about(_ L: Lang, _ n: OutboxMessageDTO, numbers: [Int: String], notices: [Int: String]) -> Node {
+        if let r = n.requestID { return .a(.href("/portal/requests/\(r)"), .text(numbers[r] ?? "#\(r)")) }
+        if let id = n.noticeID { return .a(.href("/public/notices/\(id)"), .text(L.t("公告：", "Notice: ") + (notices[id] ?? "#\(id)"))) }
+        return .a(.href("/portal/subscriptions"), .text(L.t("公告订阅", "Notice subscription")))
     }
 
     /// `/notifications`: the work given to the signed-in person.

@@ -55,6 +55,21 @@ extension APICatalog {
                 .oneOf("audience", portalAudiences, "notices for this audience and for all (an unknown value is ignored)"),
              ],
              returns: .array, isPublic: true),
+        .post("api/public/subscriptions", "Public: subscribe to a community's notices by SMS and/or e-mail; a confirmation with a link is sent, nothing else until it is opened (rate-limited; the same answer whether or not the address was subscribed)",
+              body: .json([
+                .integer("communityID", "the community", required: true),
+                .string("phone", "11-digit mobile number (when SMS is configured)"),
+                .string("email", "an e-mail address (when e-mail is configured); phone or email is required"),
+                .oneOf("audience", portalAudiences, "all: every notice; a group: notices for it and for all (default all)"),
+                .boolean("consent", "must be true (1/true/on/yes)", required: true),
+              ]),
+              status: 202, isPublic: true),
+        .get("api/public/subscriptions/:token", "Public: a subscription by the secret of its links (community, masked address, state)",
+             stringPath: ["token"], isPublic: true),
+        .post("api/public/subscriptions/:token/confirm", "Public: confirm a pending subscription (again: no change; a cancelled one answers 409)",
+              stringPath: ["token"], isPublic: true),
+        .post("api/public/subscriptions/:token/cancel", "Public: unsubscribe; messages not yet sent to it are dropped (again: no change)",
+              stringPath: ["token"], isPublic: true),
         .get("api/public/perception", "Public: safety-perception survey results per community for a quarter, with the target",
              query: [
                 .string("period", "YYYY-Qn, e.g. 2026-Q1; default: the current quarter"),
@@ -92,6 +107,14 @@ extension APICatalog {
         .patch("api/v1/portal/notices/:id", "Correct a published notice; every field is checked as on publishing (audited)",
                body: .json(portalNoticeFields)),
         .post("api/v1/portal/notices/:id/withdraw", "Withdraw a notice from the public pages and API (again: no change; audited)"),
+
+        // Staff: notice subscriptions
+        .get("api/v1/portal/subscriptions", "List residents' notice subscriptions in the caller's jurisdiction (addresses masked), newest first, with the active count",
+             query: APIField.paging + [
+                .integer("community", "community (division) id"),
+                .oneOf("status", ["pending", "active", "cancelled"]),
+             ], returns: .page),
+        .post("api/v1/portal/subscriptions/:id/cancel", "Cancel a subscription at the resident's request (audited as by staff; again: no change)"),
 
         // Staff: request types
         .get("api/v1/portal/request-types", "List every request type with names, response time, state and extra fields", returns: .array),

@@ -7,3 +7,9 @@ extension PortalRequest: ScopedModel {
     static var communityKey: KeyPath<PortalRequest, FieldProperty<PortalRequest, Int>> { \.$communityID }
     var scopeCommunityID: Int { communityID }
 }
+
+/// A subscription belongs to the community whose notices it receives.
+extension NoticeSubscription: ScopedModel {
+    static var communityKey: KeyPath<NoticeSubscription, FieldProperty<NoticeSubscription, Int>> { \.$communityID }
+    var scopeCommunityID: Int { communityID }
+}

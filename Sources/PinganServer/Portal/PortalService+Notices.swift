@@ -45,7 +45,8 @@ extension PortalService {
         n.publishedAt = Date(); n.userID = try req.user.requireID(); n.withdrawn = false
         try await req.db.transaction { db in
             try await n.create(on: db)
-            await req.audit("notice.publish", entity: "portal_notice", id: n.id.map(String.init), detail: "\(c.kind.rawValue) division=\(c.division.code)", on: db)
+            let pushed = try await NoticeSubscriptions.enqueue(req.application, n, area: c.division, on: db)
+            await req.audit("notice.publish", entity: "portal_notice", id: n.id.map(String.init), detail: "\(c.kind.rawValue) division=\(c.division.code) subscribers=\(pushed)", on: db)
         }
         return n
     }
@@ -93,6 +94,7 @@ extension PortalService {
         n.withdrawn = true
         try await req.db.transaction { db in
             try await n.save(on: db)
+            try await NoticeSubscriptions.dropUnsent(db, noticeID: id, reason: "notice withdrawn")
             await req.audit("notice.withdraw", entity: "portal_notice", id: String(id), detail: n.title, on: db)
         }
         return n

@@ -183,24 +183,29 @@ enum PortalService {
         return try await q.all()
     }
 
+    /// The public forms' bot checks: a hidden field a person leaves empty, and the signed time the form was shown
+    /// (too quick is a bot, too old has expired). Throws the form-level error to show.
+    static func guardForm(_ req: Request, honeypot: String?, stamp: String?, entity: String) async throws {
+        let L = req.lang
+        let verdict = SubmissionGuard.check(honeypot: honeypot, renderedAt: PortalGuard.renderedAt(req, stamp), now: Date().timeIntervalSince1970,
+                                            minSeconds: req.application.portalGuard.settings.minFillSeconds)
+        switch verdict {
+        case .ok: break
+        case .tooFast: throw FieldErrors(["form": L.t("提交太快了，请核对内容后再提交。", "That was very quick: please check what you wrote and send it again.")])
+        case .stale, .missingStamp: throw FieldErrors(["form": L.t("表单已过期，请重新填写。", "This form has expired; please fill it in again.")])
+        case .honeypot:
+            await req.audit("portal.spam", entity: entity, result: .denied, detail: "honeypot")
+            throw FieldErrors(["form": L.t("无法提交。", "This could not be sent.")])
+        }
+    }
+
     /// Validates and stores a resident's request; throws FieldErrors, or 429 from the limits.
     /// `checkForm` applies the honeypot and fill-time checks (web forms only).
     /// `descriptionRequired: false` for Open311, where GeoReport v2 makes the description optional.
     static func submit(_ req: Request, _ s: PortalSubmission, via: String, checkForm: Bool, descriptionRequired: Bool = true) async throws -> PortalRequest {
         try checkSize(req)
         let L = req.lang
-        if checkForm {
-            let verdict = SubmissionGuard.check(honeypot: s.website, renderedAt: PortalGuard.renderedAt(req, s.ts), now: Date().timeIntervalSince1970,
-                                                minSeconds: req.application.portalGuard.settings.minFillSeconds)
-            switch verdict {
-            case .ok: break
-            case .tooFast: throw FieldErrors(["form": L.t("提交太快了，请核对内容后再提交。", "That was very quick: please check what you wrote and send it again.")])
-            case .stale, .missingStamp: throw FieldErrors(["form": L.t("表单已过期，请重新填写。", "This form has expired; please fill it in again.")])
-            case .honeypot:
-                await req.audit("portal.spam", entity: "portal_request", result: .denied, detail: "honeypot")
-                throw FieldErrors(["form": L.t("无法提交。", "This could not be sent.")])
-            }
-        }
+        if checkForm { try await guardForm(req, honeypot: s.website, stamp: s.ts, entity: "portal_request") }
         var e = FieldErrors()
         let lookups = req.application.portalLookups
         let types = try await lookups.types(req.db)

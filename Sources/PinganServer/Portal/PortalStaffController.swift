@@ -113,7 +113,8 @@ struct PortalStaffController: RouteCollection {
     @Sendable func notices(req: Request) async throws -> Response {
         try req.require(.viewPortal)
         let list = try await PortalService.staffNotices(req)
-        return PortalViews.notices(req, list, places: try await DivisionLookup.names(list.map(\.divisionID), on: req.db), canPublish: try req.user.role.can(.publishNotices))
+        return PortalViews.notices(req, list, places: try await DivisionLookup.names(list.map(\.divisionID), on: req.db), canPublish: try req.user.role.can(.publishNotices),
+                                   reach: try await NoticeSubscriptions.reach(req.db, notices: list.compactMap(\.id)))
     }
 
     @Sendable func newNotice(req: Request) async throws -> Response {

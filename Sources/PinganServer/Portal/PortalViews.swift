@@ -27,7 +27,8 @@ enum PortalViews {
         let L = req.lang
         let items: [(String, String, String)] = [("/portal", L.t("诉求收件箱", "Inbox"), "inbox"), ("/portal?mine=1&status=active", L.t("我的待办", "Mine"), "mine"),
                                                  ("/portal?overdue=1", L.t("超时未答复", "Overdue"), "overdue"), ("/portal/notices", L.t("公告", "Notices"), "notices"),
-                                                 ("/portal/outbox", L.t("群众通知", "Resident notices"), "outbox"), ("/portal/types", L.t("事项类型", "Request types"), "types"),
+                                                 ("/portal/outbox", L.t("群众通知", "Resident notices"), "outbox"),
+                                                 ("/portal/subscriptions", L.t("公告订阅", "Subscriptions"), "subscriptions"), ("/portal/types", L.t("事项类型", "Request types"), "types"),
                                                  ("/public", L.t("公众页面", "Public site"), "public")]
         return .element("nav", [.class("tabs no-print")] + items.map { .a(.href($0.0), active == $0.2 ? .class("active") : .empty, .text($0.1)) })
     }
@@ -152,12 +153,13 @@ enum PortalViews {
                             .element("tbody", rows)))
     }
 
-    static func notices(_ req: Request, _ list: [PortalNotice], places: [Int: String], canPublish: Bool) -> Response {
+    static func notices(_ req: Request, _ list: [PortalNotice], places: [Int: String], canPublish: Bool, reach: [Int: (queued: Int, sent: Int)] = [:]) -> Response {
         let L = req.lang
         let cal = req.localCalendar
         let body: Node = list.isEmpty ? .div(.class("empty"), .text(L.t("尚未发布公告。", "No notices yet."))) :
             .table(.class("data"), .thead(.tr(.th(.text(L.t("类别", "Kind"))), .th(.text(L.t("标题", "Title"))), .th(.text(L.t("范围", "Area"))), .th(.text(L.t("对象", "For"))),
-                                              .th(.text(L.t("发布", "Published"))), .th(.text(L.t("状态", "Status"))))),
+                                              .th(.text(L.t("发布", "Published"))), .th(.class("num hide-sm"), .attr("title", L.t("发给订阅群众的消息：已发送 / 共", "Messages to subscribers: sent / written")), .text(L.t("推送", "Pushed"))),
+                                              .th(.text(L.t("状态", "Status"))))),
                    .element("tbody", list.map { n in
                        // A withdrawn notice is gone from the public pages: no link there, and no second withdraw.
                        let title: Node = n.withdrawn ? .text(n.title) : .a(.href("/public/notices/\(n.id!)"), .text(n.title))
@@ -167,7 +169,8 @@ enum PortalViews {
                                                         .button(.type("submit"), .class("link"), .text(L.t("撤回", "Withdraw"))))])
                            : .text(L.t("公开中", "Public"))
                        return .tr(.td(.text(L.t(n.kind.nameZh, n.kind.nameEn))), .td(title), .td(.text(places[n.divisionID] ?? "")),
-                                  .td(.text(L.t(n.audience.nameZh, n.audience.nameEn))), .td(.class("nowrap"), .text(cal.formatDateTime(n.publishedAt))), .td(state))
+                                  .td(.text(L.t(n.audience.nameZh, n.audience.nameEn))), .td(.class("nowrap"), .text(cal.formatDateTime(n.publishedAt))),
+                                  .td(.class("num hide-sm"), .text(reach[n.id!].map { "\($0.sent) / \($0.queued)" } ?? "—")), .td(state))
                    }))
         return .page(req, title: L.t("警务公告", "Notices"),
                      .div(.class("toolbar"), .h1(.text(L.t("警务公告", "Notices"))), canPublish ? .a(.class("btn"), .href("/portal/notices/new"), .text(L.t("发布公告", "Publish a notice"))) : .empty),

@@ -102,7 +102,7 @@ enum PublicViews {
                     .li(.span(.class("badge gen"), .text(L.t(n.kind.nameZh, n.kind.nameEn))), .text(" "), .a(.href("/public/notices/\(n.id!)"), .text(n.title)),
                         .span(.class("small muted"), .text(" " + cal.formatDate(n.publishedAt))))
                 }),
-                .p(.a(.href("/public/notices?community=\(id)"), .text(L.t("全部公告", "All notices"))))))
+                .p(.a(.href("/public/notices?community=\(id)"), .text(L.t("全部公告", "All notices")))), subscribeLink(req, community: id)))
     }
 
     static func reportForm(_ req: Request, input: PortalSubmission, errors: FieldErrors, types: [PortalRequestType], communities: [Community],
@@ -213,7 +213,17 @@ enum PublicViews {
                        .tr(.td(.text(L.t(n.kind.nameZh, n.kind.nameEn))), .td(.a(.href("/public/notices/\(n.id!)"), .text(n.title))), .td(.text(places[n.divisionID] ?? "")),
                            .td(.text(L.t(n.audience.nameZh, n.audience.nameEn))), .td(.class("nowrap"), .text(cal.formatDate(n.publishedAt))))
                    }))
-        return page(req, title: L.t("警务公告", "Notices"), .h1(.text(L.t("警务公告", "Notices"))), form, body)
+        return page(req, title: L.t("警务公告", "Notices"), .h1(.text(L.t("警务公告", "Notices"))), subscribeLink(req, community: community), form, body)
+    }
+
+    /// "Get these by SMS or e-mail", where subscriptions are open.
+    static func subscribeLink(_ req: Request, community: Int?) -> Node {
+        let channels = NoticeSubscriptions.channels(req.application)
+        guard !channels.isEmpty else { return .empty }
+        let L = req.lang
+        let by = channels.map { L.t($0.nameZh, $0.nameEn) }.joined(separator: L.t("或", " or "))
+        return .p(.class("no-print"), .a(.href("/public/subscribe" + (community.map { "?community=\($0)" } ?? "")),
+                                         .text(L.t("订阅公告：新公告通过\(by)发给我", "Subscribe: send me new notices by \(by)"))))
     }
 
     static func notice(_ req: Request, _ n: PortalNotice, place: String) -> Response {

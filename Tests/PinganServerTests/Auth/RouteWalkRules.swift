@@ -6,7 +6,7 @@ import PinganKit
 /// Every route's permission and what it is scoped by: the table `testEveryRouteEveryRole` walks. A route without a rule
 /// here fails that test.
 extension RouteWalkTests {
-    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob, siteImportJob, incidentImportJob, gridEvent, photo, unit, category, calendarDay, patrolFinding, pushMessage, inboxCopy, petition, meeting, meetingAction, group, officeCommunity, campaign, campaignTarget, staffNotice, outboxMessage, emergencyPlan, emergencyDrill, emergencyDrillAction, emergencyActivation, responseTeam, responseTeamMember, responseTeamShift, teamMember }
+    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob, siteImportJob, incidentImportJob, gridEvent, photo, unit, category, calendarDay, patrolFinding, pushMessage, inboxCopy, petition, meeting, meetingAction, group, officeCommunity, campaign, campaignTarget, staffNotice, outboxMessage, emergencyPlan, emergencyDrill, emergencyDrillAction, emergencyActivation, responseTeam, responseTeamMember, responseTeamShift, teamMember, noticeSubscription }
     /// `also`: a second permission the route needs (taking a patrol finding up as an event needs to see patrols and to report events).
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false; var also: Permission? = nil }
 
@@ -174,6 +174,10 @@ extension RouteWalkTests {
         "POST portal/outbox/:id/retry": .init(permission: .handlePortal, target: .outboxMessage),
         "GET api/v1/portal/outbox": .init(permission: .viewPortal),
         "POST api/v1/portal/outbox/:id/retry": .init(permission: .handlePortal, target: .outboxMessage),
+        "GET portal/subscriptions": .init(permission: .viewPortal),
+        "POST portal/subscriptions/:id/cancel": .init(permission: .handlePortal, target: .noticeSubscription),
+        "GET api/v1/portal/subscriptions": .init(permission: .viewPortal),
+        "POST api/v1/portal/subscriptions/:id/cancel": .init(permission: .handlePortal, target: .noticeSubscription),
         "GET api/v1/inbox/:id": .init(permission: nil, target: .inboxCopy),
         "POST api/v1/inbox/:id/done": .init(permission: nil, target: .inboxCopy),
         "GET messages": .init(permission: .sendMessages),
@@ -575,6 +579,15 @@ extension RouteWalkTests {
         "GET public/track/:token": .init(permission: nil, isPublic: true),
         "GET public/push/:token": .init(permission: nil, isPublic: true),
         "POST public/push/:token": .init(permission: nil, isPublic: true),
+        "GET public/subscribe": .init(permission: nil, isPublic: true),
+        "POST public/subscribe": .init(permission: nil, isPublic: true),
+        "GET public/subscriptions/:token": .init(permission: nil, isPublic: true),
+        "POST public/subscriptions/:token/confirm": .init(permission: nil, isPublic: true),
+        "POST public/subscriptions/:token/cancel": .init(permission: nil, isPublic: true),
+        "POST api/public/subscriptions": .init(permission: nil, isPublic: true),
+        "GET api/public/subscriptions/:token": .init(permission: nil, isPublic: true),
+        "POST api/public/subscriptions/:token/confirm": .init(permission: nil, isPublic: true),
+        "POST api/public/subscriptions/:token/cancel": .init(permission: nil, isPublic: true),
         "GET public/notices": .init(permission: nil, isPublic: true),
         "GET public/notices/:id": .init(permission: nil, isPublic: true),
         "GET public/survey": .init(permission: nil, isPublic: true),

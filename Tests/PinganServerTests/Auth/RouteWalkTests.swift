@@ -83,6 +83,15 @@ final class RouteWalkTests: XCTestCase {
             }
             app.pingan.notify = NotifyChannels(sms: .init(url: "http://127.0.0.1:9/sms", token: nil, timeout: 1))
             let outboxInside = try await outboxMessage(portalInside, f.c1), outboxOutside = try await outboxMessage(portalOutside, f.c3)
+            func subscription(_ community: Int) async throws -> Int {
+                let s = NoticeSubscription()
+                s.communityID = community; s.channel = .sms; s.addressSealed = try FieldCipher(secret: app.pingan.secretKey).seal("13800138000")
+                s.addressIndex = "walk-\(community)"; s.addressMasked = "138****8000"; s.audience = .all; s.lang = "zh"
+                s.token = String(repeating: "w", count: 21) + "\(community % 10)"; s.status = .active; s.createdAt = Date()
+                try await s.create(on: app.db)
+                return s.id!
+            }
+            let subscriptionInside = try await subscription(f.c1), subscriptionOutside = try await subscription(f.c3)
             let victimNotice = StaffNotice(userID: victim.id!, kind: .incident, title: "x", link: "/incidents/\(inside)", at: Date())
             try await victimNotice.create(on: app.db)
             let users: [String: Role] = ["admin": .admin, "command": .districtCommand, "chief": .stationChief, "officer": .communityOfficer,
@@ -157,6 +166,7 @@ final class RouteWalkTests: XCTestCase {
                         try await n.create(on: app.db)
                         inID = n.id!; outID = victimNotice.id!
                     case .outboxMessage: inID = outboxInside; outID = wholeDistrict.contains(user) ? nil : outboxOutside
+                    case .noticeSubscription: inID = subscriptionInside; outID = wholeDistrict.contains(user) ? nil : subscriptionOutside
                     case .petition: inID = petitionInside; outID = wholeDistrict.contains(user) ? nil : petitionOutside
                     case .officeCommunity: inID = f.c1; outID = wholeDistrict.contains(user) ? nil : f.c3
                     case .group: inID = groupInside; outID = wholeDistrict.contains(user) ? nil : groupOutside

@@ -69,6 +69,25 @@ final class KeyRotationTests: XCTestCase {
     }
 
     /// With a key file, the new key takes its place at the end and the old one is kept beside it.
+    /// Every sealed column of the schema is one the rotation re-seals: a new `*_sealed` column left out of
+    /// `SealedColumns` would become unreadable after a rotation (team members' and push receipts' phones once were).
+    func testEverySealedColumnIsRotated() async throws {
+        try await withApp { app, _ in
+            let sql = app.db as! any SQLDatabase
+            struct Table: Decodable { var name: String }
+            struct Column: Decodable { var name: String }
+            var found: Set<String> = []
+            for t in try await sql.raw("SELECT name FROM sqlite_master WHERE type = 'table'").all(decoding: Table.self) {
+                for c in try await sql.raw("SELECT name FROM pragma_table_info(\(bind: t.name))").all(decoding: Column.self)
+                where c.name.hasSuffix("_sealed") || ["totp_secret", "totp_pending"].contains(c.name) { found.insert(t.name + "." + c.name) }
+            }
+            let listed = Set(SealedColumns.all.map { $0.table + "." + $0.sealed })
+            XCTAssertFalse(found.isEmpty)
+            XCTAssertEqual(found.subtracting(listed).sorted(), [], "sealed columns the key rotation would miss")
+            XCTAssertEqual(listed.subtracting(found).sorted(), [], "listed columns that do not exist")
+        }
+    }
+
     func testKeyFilesAreSwappedOnlyAtTheEnd() async throws {
         let dir = scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -58,11 +58,6 @@ final class NotificationTests: XCTestCase {
         }
     }
 
-    func relaxed(_ app: Application) {
-        var s = PortalSettings(); s.ipLimit = 0; s.phoneLimit = 0; s.minFillSeconds = 0
-        app.portalGuard = PortalGuard(settings: s)
-    }
-
     func testNoticeNeedsConsentAndAnAddressAndAValidEmail() async throws {
         try await withApp { app, f in
             relaxed(app)
