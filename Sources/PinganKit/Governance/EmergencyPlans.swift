@@ -151,3 +151,31 @@ public struct ActivationReport: Equatable, Sendable {
                        : "\(minutes) minutes; of \(lines.count) steps \(done) done, \(skipped) skipped, \(open) not done"
     }
 }
+
+/// A plan's resources placed on the map (应急资源): what kind, and what its number counts.
+public enum EmergencyResourceKind: String, CaseIterable, Codable, Sendable {
+    case shelter, supplies, equipment, vehicle, medical, water
+    public var nameZh: String {
+        switch self {
+        case .shelter: "避难场所"; case .supplies: "物资储备点"; case .equipment: "救援装备"; case .vehicle: "应急车辆"
+        case .medical: "医疗救护点"; case .water: "消防水源"
+        }
+    }
+    public var nameEn: String {
+        switch self {
+        case .shelter: "Shelter"; case .supplies: "Supply store"; case .equipment: "Rescue equipment"; case .vehicle: "Vehicles"
+        case .medical: "Medical post"; case .water: "Fire water source"
+        }
+    }
+    /// What `capacity` counts: people a shelter takes, pieces or sets of equipment, vehicles …
+    public var unitZh: String {
+        switch self { case .shelter: "人"; case .supplies: "件"; case .equipment: "套"; case .vehicle: "辆"; case .medical: "床"; case .water: "处" }
+    }
+    public var unitEn: String {
+        switch self { case .shelter: "people"; case .supplies: "items"; case .equipment: "sets"; case .vehicle: "vehicles"; case .medical: "beds"; case .water: "points" }
+    }
+    /// Map colours, one per kind, distinct from the other layers' reds and blues where possible.
+    public var color: String {
+        switch self { case .shelter: "#2f7d32"; case .supplies: "#a35f00"; case .equipment: "#6a3d9a"; case .vehicle: "#1d4e89"; case .medical: "#b3261e"; case .water: "#0b7285" }
+    }
+}

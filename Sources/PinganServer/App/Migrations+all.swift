@@ -54,4 +54,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(AddMeetingActionOwners())
     app.migrations.add(CreateCoverageTargets())
     app.migrations.add(CreateNoticeSubscriptions())
+    app.migrations.add(CreateEmergencyResources())
 }

@@ -46,6 +46,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: GroupController())
     try signedIn.register(collection: CampaignController())
     try signedIn.register(collection: EmergencyPlanController())
+    try signedIn.register(collection: EmergencyResourceController())
     try signedIn.register(collection: ResponseTeamController())
     try signedIn.register(collection: OfficeController())
     try signedIn.register(collection: CoverageController())

@@ -77,6 +77,7 @@ extension DemoSeeder {
             units: [(police, "现场秩序和安全"), (urban, "协助清理现场")], resources: "")
         try await plan("市桥街道消防安全应急预案", kind: .special, type: .fire, level: .four, area: street.id!, approvedMonthsAgo: nil, interval: 6,
             steps: ["社区微型消防站3分钟到场", "组织楼栋长疏散住户"], units: [(fire, "业务指导")], resources: "街道微型消防站3个")
+        try await seedEmergencyResources(db: db, street: street, command: command, plans: [(general, 0), (flood, 1), (fires, 2)])
         try await seedResponseTeams(db: db, district: district, street: street, command: command, floodPlan: flood, generalPlan: general, today: today)
     }
 
@@ -130,5 +131,40 @@ extension DemoSeeder {
         try await EmergencyPlanTeam(planID: floodPlan.id!, teamID: flood.id!).create(on: db)
         try await EmergencyPlanTeam(planID: generalPlan.id!, teamID: flood.id!).create(on: db)
         try await EmergencyPlanTeam(planID: generalPlan.id!, teamID: order.id!).create(on: db)
+    }
+
+    /// Resources on the map for three district plans (issue 20 §1): shelters in schools and parks, the supply store,
+    /// pumps and boats, fire water — each at a grid's interior point in the patrolled street, so they fall inside real
+    /// (synthetic) outlines and spread over the street.
+    func seedEmergencyResources(db: any Database, street: Division, command: Int, plans: [(EmergencyPlan, Int)]) async throws {
+        let communities = try await Division.query(on: db).filter(\.$parentID == street.id!).filter(\.$level == .community).all(\.$id)
+        let grids = try await Division.query(on: db).filter(\.$level == .grid).filter(\.$communityID ~~ communities).sort(\.$code).all()
+            .filter { $0.centroidLat != nil && $0.centroidLon != nil }
+        guard grids.count >= 12 else { return }
+        let catalogue: [[(EmergencyResourceKind, String, Int?, String, String)]] = [
+            [(.shelter, "市桥一中应急避难场所", 2400, "市桥街道应急办", "开放教学楼一至三层及操场，备饮用水和简易床"),
+             (.shelter, "番禺广场应急避难场所", 8000, "区应急管理局", "室外避难场所，设应急厕所和供电点"),
+             (.shelter, "东涌小学应急避难场所", 900, "市桥街道应急办", ""),
+             (.supplies, "区应急物资储备库", 700, "区应急管理局", "帐篷200顶、折叠床500张"),
+             (.medical, "区中心医院急救站", 60, "区卫生健康局", "24小时值班")],
+            [(.equipment, "防汛抽水泵（市桥河段）", 20, "区水务局", "移动泵车4台、潜水泵16台"),
+             (.vehicle, "冲锋舟停放点", 6, "区防汛办", ""),
+             (.supplies, "防汛沙袋堆放点", 30000, "市桥街道应急办", ""),
+             (.shelter, "沙墟社区临时安置点", 300, "沙墟社区居委会", "低洼片区群众转移安置")],
+            [(.water, "市桥大道消火栓组", 12, "区消防救援大队", ""),
+             (.equipment, "微型消防站（德兴）", 3, "德兴社区居委会", "灭火器、水带、破拆工具"),
+             (.water, "东城公园消防取水点", 1, "区消防救援大队", "枯水期水位需复核")],
+        ]
+        var n = 0
+        for (plan, which) in plans where which < catalogue.count {
+            for (kind, name, capacity, keeper, note) in catalogue[which] {
+                let g = grids[(n * 7 + 3) % grids.count]
+                n += 1
+                let r = EmergencyResource()
+                r.familyID = plan.familyID; r.kind = kind; r.name = name; r.capacity = capacity; r.keeper = keeper; r.address = ""; r.note = note
+                r.lat = g.centroidLat!; r.lon = g.centroidLon!; r.communityID = g.communityID ?? g.parentID!; r.gridID = g.id; r.createdByID = command
+                try await r.create(on: db)
+            }
+        }
     }
 }

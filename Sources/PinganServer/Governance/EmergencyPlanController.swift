@@ -115,13 +115,17 @@ struct EmergencyPlanController: RouteCollection {
     }
 
     func detailPage(_ req: Request, _ p: EmergencyPlan, errors: FieldErrors = FieldErrors(), drill: EmergencyDrillInput = EmergencyDrillInput(),
-                    action: (drill: Int, input: EmergencyDrillActionInput)? = nil, start: EmergencyActivationInput = EmergencyActivationInput()) async throws -> Response {
+                    action: (drill: Int, input: EmergencyDrillActionInput)? = nil, start: EmergencyActivationInput = EmergencyActivationInput(),
+                    resource: (input: EmergencyResourceService.Input, errors: FieldErrors)? = nil) async throws -> Response {
         let dto = try await EmergencyPlanService.detail(req, p)
         let canManage = try await EmergencyPlanService.canManage(req, p)
         let responses = EmergencyPlanViews.activations(req, dto, try await EmergencyActivationService.list(req, p), canManage: canManage,
                                                        errors: errors, input: start)
+        let resources = try await EmergencyResourceViews.card(req, plan: dto,
+            rows: try await EmergencyResourceService.dtos(req, try await EmergencyResourceService.list(req.db, family: p.familyID)),
+            canManage: canManage, input: resource?.input ?? .init(), errors: resource?.errors ?? FieldErrors())
         return EmergencyPlanViews.detail(req, dto, canManage: canManage, canRecord: try req.user.role.can(.editGovernance),
-                                         errors: errors, drillInput: drill, actionInput: action, responses: responses)
+                                         errors: resource?.errors ?? errors, drillInput: drill, actionInput: action, responses: responses, resources: resources)
     }
 
     @Sendable func show(req: Request) async throws -> Response { try await detailPage(req, try await plan(req)) }
@@ -199,8 +203,10 @@ struct EmergencyPlanController: RouteCollection {
 
     func activationPage(_ req: Request, _ p: EmergencyPlan, _ a: EmergencyActivation, errors: FieldErrors = FieldErrors(),
                         input: EmergencyActivationInput = EmergencyActivationInput()) async throws -> Response {
-        EmergencyPlanViews.activation(req, try await EmergencyActivationService.dto(req, p, a), canRecord: try req.user.role.can(.editGovernance),
-                                      canManage: try await EmergencyPlanService.canManage(req, p), errors: errors, input: input)
+        let rows = try await EmergencyResourceService.dtos(req, try await EmergencyResourceService.list(req.db, family: p.familyID))
+        return EmergencyPlanViews.activation(req, try await EmergencyActivationService.dto(req, p, a), canRecord: try req.user.role.can(.editGovernance),
+                                             canManage: try await EmergencyPlanService.canManage(req, p), errors: errors, input: input,
+                                             resources: try await EmergencyResourceViews.atHand(req, area: p.areaDivisionID, family: p.familyID, rows: rows))
     }
 
     @Sendable func showActivation(req: Request) async throws -> Response {

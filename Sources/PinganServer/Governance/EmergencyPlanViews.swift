@@ -101,7 +101,9 @@ enum EmergencyPlanViews {
                     Form.field(L.t("处置步骤（每行一步）", "Response steps (one a line)"), "steps", errors, wide: true,
                                hint: L.t("如：1. 接警后10分钟内报区应急办；2. 启动预案、成立现场指挥部……批准前必须填写", "e.g. report to the emergency office within 10 minutes; open the field command … required before approval"),
                                Form.textarea("steps", i.steps)),
-                    Form.field(L.t("应急资源（装备、物资、避难场所及位置）", "Resources (equipment, supplies, shelters, where)"), "resources", errors, wide: true, Form.textarea("resources", i.resources)),
+                    Form.field(L.t("应急资源说明", "Resources (notes)"), "resources", errors, wide: true,
+                               hint: L.t("总体说明；每处避难场所、物资储备点、装备在预案页面的地图上逐一标注", "General notes; each shelter, store and piece of equipment is placed on the map on the plan's page"),
+                               Form.textarea("resources", i.resources)),
                     Form.field(L.t("联络方式（值班电话，不填个人手机）", "Contacts (duty lines, no personal mobiles)"), "contacts", errors, wide: true, Form.textarea("contacts", i.contacts))),
                 .h3(.text(L.t("责任单位及职责", "Responsible units and their duties"))),
                 errors["units"].map { .p(.class("field-error"), .attr("role", "alert"), .text($0)) } ?? .empty,
@@ -126,7 +128,7 @@ enum EmergencyPlanViews {
     }
 
     static func detail(_ req: Request, _ p: EmergencyPlanDTO, canManage: Bool, canRecord: Bool, errors: FieldErrors,
-                       drillInput: EmergencyDrillInput, actionInput: (drill: Int, input: EmergencyDrillActionInput)?, responses: Node) -> Response {
+                       drillInput: EmergencyDrillInput, actionInput: (drill: Int, input: EmergencyDrillActionInput)?, responses: Node, resources: Node = .empty) -> Response {
         let L = req.lang
         var kv: [Node] = []
         func row(_ zh: String, _ en: String, _ v: Node) { kv.append(.dt(.text(L.t(zh, en)))); kv.append(.dd(v)) }
@@ -163,7 +165,8 @@ enum EmergencyPlanViews {
                         + L.t("今日值班：", "on call today: ") + (t.onCallToday.isEmpty ? L.t("无人", "nobody") : t.onCallToday.joined(separator: L.t("、", ", ")))),
                        t.active ? .empty : .span(.class("badge prev"), .text(L.t("已停用", "Inactive"))))
                 })]),
-            p.resources.isEmpty ? .empty : .group([.h3(.text(L.t("应急资源", "Resources"))), .p(.class("pre"), .text(p.resources))]),
+            p.resources.isEmpty ? .empty : .group([.h3(.text(L.t("应急资源说明", "Resources (notes)"))), .p(.class("pre"), .text(p.resources)),
+                                                   .p(.class("small no-print"), .a(.href("#resources"), .text(L.t("地图上的应急资源见下方", "The resources on the map are below"))))]),
             p.contacts.isEmpty ? .empty : .group([.h3(.text(L.t("联络方式", "Contacts"))), .p(.class("pre"), .text(p.contacts))]))
         let versions: Node = (p.versions ?? []).count < 2 ? .empty : .div(.class("card"), .h2(.text(L.t("版本", "Versions"))),
             .group((p.versions ?? []).map { v in
@@ -210,7 +213,7 @@ enum EmergencyPlanViews {
             .div(.class("toolbar"), .h1(.text(p.name + " ")), dueBadges(L, p.due),
                  .button(.type("button"), .class("btn secondary no-print"), .attr("data-print", "1"), .text(L.t("打印", "Print")))),
             manage, superseded(L, p),
-            .div(.class("grid2"), .div(info, versions), .div(responses, drillForm, drills)))
+            .div(.class("grid2"), .div(info, versions), .div(responses, drillForm, drills)), resources)
     }
 }
 
@@ -234,7 +237,8 @@ extension EmergencyPlanViews {
             }))
     }
 
-    static func activation(_ req: Request, _ a: EmergencyActivationDTO, canRecord: Bool, canManage: Bool, errors: FieldErrors, input: EmergencyActivationInput) -> Response {
+    static func activation(_ req: Request, _ a: EmergencyActivationDTO, canRecord: Bool, canManage: Bool, errors: FieldErrors, input: EmergencyActivationInput,
+                           resources: Node = .empty) -> Response {
         let L = req.lang, cal = req.localCalendar
         func outcome(_ s: EmergencyActivationStepDTO) -> Node {
             switch s.outcome {
@@ -285,6 +289,6 @@ extension EmergencyPlanViews {
             .div(.class("scroll"), .table(.class("data"),
                 .thead(.tr(.th(.text("#")), .th(.text(L.t("处置步骤与情况", "Step and state"))))),
                 .element("tbody", rows))),
-            end)
+            resources, end)
     }
 }

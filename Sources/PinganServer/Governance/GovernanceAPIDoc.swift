@@ -3,6 +3,17 @@ import PinganKit
 /// `/api/v1/…` of 综治: the six systems and coverage, petitions, integrated offices, groups, meetings and their decisions,
 /// emergency plans (drills, activations) and joint campaigns.
 extension APICatalog {
+    static func emergencyResourceFields(required: Bool) -> [APIField] {
+        [.oneOf("kind", ["shelter", "supplies", "equipment", "vehicle", "medical", "water"], required: required),
+         .string("name", "1–60 characters", required: required),
+         .integer("capacity", "0–1,000,000: people for a shelter, how many for equipment or vehicles"),
+         .string("keeper", "the unit or duty office that keeps it, ≤ 60 characters"),
+         .string("address", "≤ 120 characters"),
+         .string("note", "≤ 300 characters"),
+         .number("lat", "WGS-84 latitude", required: required),
+         .number("lon", "WGS-84 longitude", required: required)]
+    }
+
     static let governance: [APIOperation] = [
         // Overviews (SixSystemsController, CoverageController)
         .get("api/v1/governance/systems", "The six systems' headline figures (六大体系) for the caller's jurisdiction over a period, against the same days a year earlier",
@@ -192,6 +203,12 @@ extension APICatalog {
                   .oneOf("level", ["1", "2", "3", "4"], required: true),
               ]),
               status: 201),
+        .get("api/v1/emergency-plans/:id/resources", "A plan's resources on the map (shelters, supply stores, equipment …), of the plan and every version of it", returns: .array),
+        .post("api/v1/emergency-plans/:id/resources", "Place a resource of the plan; the point must be in a community of the plan's area (audited)",
+              body: .json(emergencyResourceFields(required: true)), status: 201),
+        .patch("api/v1/emergency-resources/:id", "Change a plan's resource; fields left out keep their values (audited)",
+               body: .json(emergencyResourceFields(required: false))),
+        .delete("api/v1/emergency-resources/:id", "Remove a plan's resource (audited)"),
         .post("api/v1/emergency-plans/:id/approve", "Approve a draft emergency plan (needs units, steps and a review day not past; the previous version is superseded; 409 unless a draft)"),
         .post("api/v1/emergency-plans/:id/drills", "Record a drill held on a plan (not a superseded version; needs editGovernance); returns the plan",
               body: .json([

@@ -60,6 +60,8 @@ extension APICatalog {
              query: mapView + [.date("day", "default today")], returns: .geoJSON),
         .get("api/v1/map/layers/events", "Map layer: located grid events the caller may see, coloured by their deadline clock",
              query: mapView + [.oneOf("status", ["open", "all"], "default open: not closed or declined")], returns: .geoJSON),
+        .get("api/v1/map/layers/resources", "Map layer: emergency plans' resources (shelters, supplies, equipment …) of the plans the caller sees, coloured by kind",
+             query: mapView + [.integer("family", "one plan's resources (the plan's family id)")], returns: .geoJSON),
         .get("api/v1/map/locate", "Find the community and grid containing a point, within the caller's jurisdiction",
              query: mapPoint),
         .get("api/v1/map/places", "Find streets, communities and grids in the caller's jurisdiction by name (at most 20), with their bounding boxes",

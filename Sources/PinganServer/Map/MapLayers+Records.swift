@@ -152,3 +152,24 @@ enum MapGridEventLayer {
         return MapFeatureCollection(layer: "events", zoom: view.zoom, total: features.count, truncated: rows.count > MapView.maxPoints, features: Array(features))
     }
 }
+
+/// Emergency plans' resources (应急资源: shelters, supply stores, equipment …) of the plans the user sees, coloured by
+/// kind; `family=` keeps one plan's.
+enum MapEmergencyResourceLayer {
+    static func features(_ req: Request, _ view: MapView) async throws -> MapFeatureCollection {
+        let L = req.lang
+        var family: Int? = nil
+        if let raw = req.query[String.self, at: "family"]?.nilIfEmpty {
+            guard let n = Int(raw) else { throw FieldErrors(["family": L.t("预案编号应为整数", "family must be a plan's id")]) }
+            family = n
+        }
+        let rows = try await EmergencyResourceService.visible(req, family: family, bbox: view.bbox)
+        let features = rows.map { r in
+            MapFeature(geometry: .point(GeoPoint(lon: r.lon, lat: r.lat)), properties: MapProperties(
+                id: r.id, title: r.name,
+                subtitle: L.t(r.kind.nameZh, r.kind.nameEn) + (r.capacity.map { " · \($0) " + L.t(r.kind.unitZh, r.kind.unitEn) } ?? "") + (r.keeper.isEmpty ? "" : " · " + r.keeper),
+                url: "/governance/resources/\(r.id!)", color: r.kind.color, kind: r.kind.rawValue))
+        }
+        return MapFeatureCollection(layer: "resources", zoom: view.zoom, total: features.count, truncated: rows.count == 5000, features: features)
+    }
+}

@@ -6,7 +6,7 @@ import PinganKit
 /// The map's layers (issue 18): each answers only what is in view and in the user's scope, and point layers are
 /// clustered in SQL below `MapView.pointsFromZoom`, so a district-wide view reads counts, not rows.
 enum MapLayer: String, CaseIterable, Sendable {
-    case divisions, incidents, requests, sites, disputes, hotspots, patrols, events
+    case divisions, incidents, requests, sites, disputes, hotspots, patrols, events, resources
 
     var permission: Permission {
         switch self {
@@ -18,6 +18,7 @@ enum MapLayer: String, CaseIterable, Sendable {
         case .hotspots: .viewAnalysis
         case .patrols: .viewTeams
         case .events: .viewGridEvents
+        case .resources: .viewGovernance
         }
     }
 
@@ -32,6 +33,7 @@ enum MapLayer: String, CaseIterable, Sendable {
         case .hotspots: return try await MapHotspotLayer.features(req, view)
         case .patrols: return try await MapPatrolLayer.features(req, view)
         case .events: return try await MapGridEventLayer.features(req, view)
+        case .resources: return try await MapEmergencyResourceLayer.features(req, view)
         }
     }
 }

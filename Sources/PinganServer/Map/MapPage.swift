@@ -74,6 +74,7 @@ struct MapPage {
         add("sites", "视频监控与卡口", "Cameras and checkpoints", "/api/v1/map/layers/sites", "point", "#2f7d32", on: false, minZoom: 12, needs: .viewRegistry)
         add("patrols", "今日巡逻网格", "Today's patrol grids", "/api/v1/map/layers/patrols", "polygon", "#2f7d32", on: false, needs: .viewTeams)
         add("events", "网格事件（未结案）", "Open grid events", "/api/v1/map/layers/events", "point", "#0b7285", on: true, needs: .viewGridEvents)
+        add("resources", "应急资源", "Emergency resources", "/api/v1/map/layers/resources", "point", "#2f7d32", on: false, needs: .viewGovernance)
 
         // The picture without JavaScript: the switched-on layers, read through the same API code.
         var svgLayers: [MapSVG.Layer] = []

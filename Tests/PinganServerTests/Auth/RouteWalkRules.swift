@@ -6,7 +6,7 @@ import PinganKit
 /// Every route's permission and what it is scoped by: the table `testEveryRouteEveryRole` walks. A route without a rule
 /// here fails that test.
 extension RouteWalkTests {
-    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob, siteImportJob, incidentImportJob, gridEvent, photo, unit, category, calendarDay, patrolFinding, pushMessage, inboxCopy, petition, meeting, meetingAction, group, officeCommunity, campaign, campaignTarget, staffNotice, outboxMessage, emergencyPlan, emergencyDrill, emergencyDrillAction, emergencyActivation, responseTeam, responseTeamMember, responseTeamShift, teamMember, noticeSubscription }
+    enum Target { case none, incident, division, user, person, site, dispute, alert, officer, inspection, leader, disputeAttachment, team, patrolPlan, patrolLog, training, duty, cadre, letter, portalRequest, portalType, portalNotice, station, office, importJob, siteImportJob, incidentImportJob, gridEvent, photo, unit, category, calendarDay, patrolFinding, pushMessage, inboxCopy, petition, meeting, meetingAction, group, officeCommunity, campaign, campaignTarget, staffNotice, outboxMessage, emergencyPlan, emergencyDrill, emergencyDrillAction, emergencyActivation, responseTeam, responseTeamMember, responseTeamShift, teamMember, noticeSubscription, emergencyResource }
     /// `also`: a second permission the route needs (taking a patrol finding up as an event needs to see patrols and to report events).
     struct Rule { var permission: Permission?; var target: Target = .none; var isPublic = false; var also: Permission? = nil }
 
@@ -26,6 +26,7 @@ extension RouteWalkTests {
         "GET api/v1/map/layers/hotspots": .init(permission: .viewAnalysis),
         "GET api/v1/map/layers/patrols": .init(permission: .viewTeams),
         "GET api/v1/map/layers/events": .init(permission: .viewGridEvents),
+        "GET api/v1/map/layers/resources": .init(permission: .viewGovernance),
         "GET api/v1/map/locate": .init(permission: .viewJurisdiction),
         "GET api/v1/map/places": .init(permission: .viewJurisdiction),
         "GET api/public/map/communities": .init(permission: nil, isPublic: true),
@@ -258,6 +259,15 @@ extension RouteWalkTests {
         "POST governance/drills/:id/actions": .init(permission: .editGovernance, target: .emergencyDrill),
         "POST governance/drill-actions/:id/done": .init(permission: .editGovernance, target: .emergencyDrillAction),
         "POST governance/plans/:id/activate": .init(permission: .runCampaigns, target: .emergencyPlan),
+        "POST governance/plans/:id/resources": .init(permission: .runCampaigns, target: .emergencyPlan),
+        "GET governance/resources/:id": .init(permission: .viewGovernance, target: .emergencyResource),
+        "GET governance/resources/:id/edit": .init(permission: .runCampaigns, target: .emergencyResource),
+        "POST governance/resources/:id": .init(permission: .runCampaigns, target: .emergencyResource),
+        "POST governance/resources/:id/delete": .init(permission: .runCampaigns, target: .emergencyResource),
+        "GET api/v1/emergency-plans/:id/resources": .init(permission: .viewGovernance, target: .emergencyPlan),
+        "POST api/v1/emergency-plans/:id/resources": .init(permission: .runCampaigns, target: .emergencyPlan),
+        "PATCH api/v1/emergency-resources/:id": .init(permission: .runCampaigns, target: .emergencyResource),
+        "DELETE api/v1/emergency-resources/:id": .init(permission: .runCampaigns, target: .emergencyResource),
         "GET governance/activations/:id": .init(permission: .viewGovernance, target: .emergencyActivation),
         "POST governance/activations/:id/step": .init(permission: .editGovernance, target: .emergencyActivation),
         "POST governance/activations/:id/end": .init(permission: .runCampaigns, target: .emergencyActivation),

@@ -72,6 +72,7 @@ final class RouteWalkTests: XCTestCase {
             let campaignInside = try await insertCampaign(app, f, area: f.streetA, community: f.c1)
             let campaignOutside = try await insertCampaign(app, f, area: f.streetB, community: f.c3)
             let emergencyInside = try await insertEmergencyPlan(app, f, area: f.streetA), emergencyOutside = try await insertEmergencyPlan(app, f, area: f.streetB)
+            let resourceOutside = try await insertEmergencyResource(app, f, family: emergencyOutside.plan, community: f.c3)
             let teamsInside = try await insertResponseTeam(app, f, area: f.streetA), teamsOutside = try await insertResponseTeam(app, f, area: f.streetB)
             func outboxMessage(_ request: Int, _ community: Int) async throws -> Int {
                 let m = OutboxMessage()
@@ -173,6 +174,10 @@ final class RouteWalkTests: XCTestCase {
                     case .campaign: inID = campaignInside.campaign; outID = wholeDistrict.contains(user) ? nil : campaignOutside.campaign
                     case .campaignTarget: inID = campaignInside.target; outID = wholeDistrict.contains(user) ? nil : campaignOutside.target
                     case .emergencyPlan: inID = emergencyInside.plan; outID = wholeDistrict.contains(user) ? nil : emergencyOutside.plan
+                    case .emergencyResource:
+                        // Removing is a write: every call gets a fresh resource of the in-scope plan.
+                        inID = try await insertEmergencyResource(app, f, family: emergencyInside.plan, community: f.c1)
+                        outID = wholeDistrict.contains(user) ? nil : resourceOutside
                     case .emergencyDrill: inID = emergencyInside.drill; outID = wholeDistrict.contains(user) ? nil : emergencyOutside.drill
                     case .emergencyDrillAction: inID = emergencyInside.action; outID = wholeDistrict.contains(user) ? nil : emergencyOutside.action
                     case .emergencyActivation: inID = emergencyInside.activation; outID = wholeDistrict.contains(user) ? nil : emergencyOutside.activation

@@ -5,6 +5,15 @@ import PinganKit
 @testable import PinganServer
 
 /// An approved plan of `area` with one drill and one open follow-up, for scope tests.
+/// A resource of a plan (family id = the first version's id), straight into the database.
+func insertEmergencyResource(_ app: Application, _ f: Fixture, family: Int, community: Int, name: String = "避难场所") async throws -> Int {
+    let r = EmergencyResource()
+    r.familyID = family; r.kind = .shelter; r.name = name; r.capacity = 500; r.keeper = "街道办"; r.address = ""; r.note = ""
+    r.lat = 22.94; r.lon = 113.36; r.communityID = community; r.createdByID = f.users["admin"]!
+    try await r.create(on: app.db)
+    return r.id!
+}
+
 func insertEmergencyPlan(_ app: Application, _ f: Fixture, area: Int) async throws -> (plan: Int, drill: Int, action: Int, activation: Int) {
     let unit = ResponsibleUnit(name: "应急管理局\(area)", kind: .housing, divisionID: f.district); try await unit.create(on: app.db)
     let p = EmergencyPlan()
@@ -164,6 +173,79 @@ final class EmergencyPlanTests: XCTestCase {
                 XCTAssertTrue(res.body.string.contains("处置评估报告") && res.body.string.contains("水位回落，无需转移") && res.body.string.contains("易涝点巡查力量不足"))
             }
             let audited = try await AuditEvent.query(on: app.db).filter(\.$action ~~ ["emergency_plan.activate", "emergency_activation.step", "emergency_activation.end"]).count()
+            XCTAssertEqual(audited, 4)
+        }
+    }
+
+    /// Issue 20 §1: a plan's resources (shelters, equipment …) are places on the map — checked, inside the plan's area,
+    /// kept across versions, drawn on the plan page and the map's layer, seen only with the plan.
+    func testAPlansResourcesArePlacesOnTheMap() async throws {
+        try await withApp { app, f in
+            try await setSquareOutlines(app, f)
+            let plan = try await insertEmergencyPlan(app, f, area: f.streetA).plan
+            let path = "/api/v1/emergency-plans/\(plan)/resources"
+            var (s, body) = try await apiCall(app, f, "chief", .POST, path, #"{"capacity":"abc"}"#)
+            XCTAssertEqual(s, .unprocessableEntity)
+            for field in ["kind", "name", "capacity", "lat"] { XCTAssertTrue(body.contains("\"\(field)\":"), "\(field) in \(body)") }
+            (s, body) = try await apiCall(app, f, "chief", .POST, path, #"{"kind":"shelter","name":"沙头小学","lat":22.1,"lon":113.3}"#)
+            XCTAssertEqual(s, .unprocessableEntity)
+            XCTAssertTrue(body.contains("不在本预案的适用区域内"), body)
+            var count = try await EmergencyResource.query(on: app.db).count()
+            XCTAssertEqual(count, 0)
+
+            (s, body) = try await apiCall(app, f, "chief", .POST, path,
+                #"{"kind":"shelter","name":"市桥一中避难场所","capacity":"1200","keeper":"市桥街道应急办","lat":22.1,"lon":113.05}"#)
+            XCTAssertEqual(s, .created, body)
+            let shelter = try apiDecoder.decode(EmergencyResourceDTO.self, from: Data(body.utf8))
+            XCTAssertEqual(shelter.communityID, f.c1); XCTAssertEqual(shelter.gridID, f.g1a); XCTAssertEqual(shelter.capacity, 1200)
+            (s, body) = try await apiCall(app, f, "chief", .POST, path, #"{"kind":"equipment","name":"冲锋舟","capacity":2,"lat":22.3,"lon":113.1}"#)
+            XCTAssertEqual(s, .created, body)
+
+            // The officer of 德兴 sees the plan but does not manage it; the officer of 沙头 does not see it at all.
+            (s, _) = try await apiCall(app, f, "officer", .PATCH, "/api/v1/emergency-resources/\(shelter.id)", #"{"capacity":"1500"}"#)
+            XCTAssertEqual(s, .forbidden)
+            (s, _) = try await apiCall(app, f, "officer3", .GET, path)
+            XCTAssertEqual(s, .notFound)
+            (s, _) = try await apiCall(app, f, "officer3", .PATCH, "/api/v1/emergency-resources/\(shelter.id)", #"{"capacity":"1500"}"#)
+            XCTAssertEqual(s, .notFound)
+            (s, body) = try await apiCall(app, f, "officer3", .GET, "/api/v1/map/layers/resources")
+            XCTAssertEqual(s, .ok); XCTAssertTrue(body.contains(#""features":[]"#), body)
+            (s, body) = try await apiCall(app, f, "officer", .GET, "/api/v1/map/layers/resources?family=\(plan)&bbox=113.0,22.0,113.2,22.2")
+            XCTAssertEqual(s, .ok)
+            XCTAssertTrue(body.contains("市桥一中避难场所") && !body.contains("冲锋舟") && body.contains(EmergencyResourceKind.shelter.color), body)
+
+            // A change moves it; a bad change keeps the old values.
+            (s, body) = try await apiCall(app, f, "chief", .PATCH, "/api/v1/emergency-resources/\(shelter.id)", #"{"capacity":"1500","lat":22.3}"#)
+            XCTAssertEqual(s, .ok, body); XCTAssertTrue(body.contains(#""communityID":\#(f.c2)"#), body)
+            (s, _) = try await apiCall(app, f, "chief", .PATCH, "/api/v1/emergency-resources/\(shelter.id)", #"{"name":""}"#)
+            XCTAssertEqual(s, .unprocessableEntity)
+            let kept = try await EmergencyResource.find(shelter.id, on: app.db)!
+            XCTAssertEqual(kept.name, "市桥一中避难场所"); XCTAssertEqual(kept.capacity, 1500)
+
+            // A revision keeps the resources: they are the plan's, not one version's.
+            (s, body) = try await apiCall(app, f, "chief", .POST, "/api/v1/emergency-plans/\(plan)/revise")
+            XCTAssertEqual(s, .created, body)
+            let draft = try apiDecoder.decode(EmergencyPlanDTO.self, from: Data(body.utf8))
+            (s, body) = try await apiCall(app, f, "chief", .GET, "/api/v1/emergency-plans/\(draft.id)/resources")
+            XCTAssertEqual(try apiDecoder.decode([EmergencyResourceDTO].self, from: Data(body.utf8)).map(\.name).sorted(), ["冲锋舟", "市桥一中避难场所"])
+
+            // The plan page draws them and counts them; a form mistake keeps what was typed.
+            try await app.test(.GET, "/governance/plans/\(plan)", headers: f.bearer("chief")) { res in
+                let html = res.body.string
+                XCTAssertTrue(html.contains("应急资源分布") && html.contains("避难场所 1 处，共 1,500 人") && html.contains("<circle"), html)
+            }
+            try await app.test(.POST, "/governance/plans/\(plan)/resources", headers: f.bearer("chief"), beforeRequest: { req in
+                try req.content.encode(["kind": "supplies", "name": "物资仓库", "lat": "", "lon": ""], as: .urlEncodedForm)
+            }) { res in
+                XCTAssertEqual(res.status, .unprocessableEntity)
+                XCTAssertTrue(res.body.string.contains("请在地图上点选位置") && res.body.string.contains("物资仓库"), res.body.string)
+            }
+
+            (s, _) = try await apiCall(app, f, "chief", .DELETE, "/api/v1/emergency-resources/\(shelter.id)")
+            XCTAssertEqual(s, .ok)
+            count = try await EmergencyResource.query(on: app.db).count()
+            XCTAssertEqual(count, 1)
+            let audited = try await AuditEvent.query(on: app.db).filter(\.$action ~~ ["emergency.resource.add", "emergency.resource.update", "emergency.resource.delete"]).count()
             XCTAssertEqual(audited, 4)
         }
     }
