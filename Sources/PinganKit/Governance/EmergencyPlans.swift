@@ -116,6 +116,47 @@ public struct ActivationStepFact: Equatable, Sendable {
     public init(text: String, outcome: Outcome, at: Date?) { self.text = text; self.outcome = outcome; self.at = at }
 }
 
+extension EmergencyPlanRules {
+    /// The time limit a step states, in minutes after the start: the first 「N分钟内」「N小时内」「N个小时内」「半小时内」「N天内」
+    /// in its text, N in Arabic or Chinese numerals (「接警后10分钟内报街道应急办」→ 10, 「两小时内续报」→ 120). nil: no limit.
+    public static func stepLimit(_ text: String) -> Int? {
+        let chars = Array(text)
+        for (i, c) in chars.enumerated() where c == "内" {
+            var j = i
+            let unit: Int
+            func ends(_ word: String) -> Bool {
+                let w = Array(word)
+                return j >= w.count && Array(chars[(j - w.count)..<j]) == w
+            }
+            if ends("分钟") { unit = 1; j -= 2 }
+            else if ends("个小时") { unit = 60; j -= 3 }
+            else if ends("小时") { unit = 60; j -= 2 }
+            else if ends("天") || ends("日") { unit = 1440; j -= 1 }
+            else { continue }
+            if unit == 60, j >= 1, chars[j - 1] == "半" { return 30 }
+            var k = j
+            while k > 0, chars[k - 1].isNumber || "零一二两三四五六七八九十百".contains(chars[k - 1]) { k -= 1 }
+            guard k < j, let n = number(String(chars[k..<j])), n > 0 else { continue }
+            return n * unit
+        }
+        return nil
+    }
+
+    /// 10, "10", "十", "二十四", "两", "一百二十" → Int.
+    static func number(_ s: String) -> Int? {
+        if let n = Int(s) { return n }
+        let digits: [Character: Int] = ["零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9]
+        var total = 0, current = 0, seen = false
+        for ch in s {
+            if let d = digits[ch] { current = d; seen = true }
+            else if ch == "十" { total += (seen ? current : 1) * 10; current = 0; seen = false }
+            else if ch == "百" { total += (seen ? current : 1) * 100; current = 0; seen = false }
+            else { return nil }
+        }
+        return total + current
+    }
+}
+
 /// The after-action report (处置评估) of a started plan: how long the response took, which steps were done and when
 /// (minutes after the start), which were skipped or left open when it ended.
 public struct ActivationReport: Equatable, Sendable {
@@ -124,31 +165,45 @@ public struct ActivationReport: Equatable, Sendable {
         public var text: String
         public var outcome: ActivationStepFact.Outcome
         public var minutesAfterStart: Int?
+        /// The limit the step's text states (`EmergencyPlanRules.stepLimit`).
+        public var limitMinutes: Int? = nil
+        /// Done after its limit, or still open past it (at the end, or now while the response runs).
+        public var late: Bool = false
     }
     public var minutes: Int
     public var lines: [Line]
     public var done: Int { lines.filter { $0.outcome == .done }.count }
     public var skipped: Int { lines.filter { $0.outcome == .skipped }.count }
     public var open: Int { lines.filter { $0.outcome == .open }.count }
+    public var late: Int { lines.filter(\.late).count }
 
     /// `end` nil: the response is still running (the report so far, up to `now`).
     public static func of(start: Date, end: Date?, now: Date, steps: [ActivationStepFact]) -> ActivationReport {
         let until = end ?? now
-        return ActivationReport(minutes: max(0, Int((until.timeIntervalSince(start) / 60).rounded(.down))),
+        let elapsed = max(0, Int((until.timeIntervalSince(start) / 60).rounded(.down)))
+        return ActivationReport(minutes: elapsed,
                                 lines: steps.enumerated().map { i, s in
-                                    Line(seq: i + 1, text: s.text, outcome: s.outcome,
-                                         minutesAfterStart: s.at.map { max(0, Int(($0.timeIntervalSince(start) / 60).rounded(.down))) })
+                                    let after = s.at.map { max(0, Int(($0.timeIntervalSince(start) / 60).rounded(.down))) }
+                                    let limit = EmergencyPlanRules.stepLimit(s.text)
+                                    let late: Bool
+                                    switch (s.outcome, limit) {
+                                    case (.done, let l?): late = (after ?? 0) > l
+                                    case (.open, let l?): late = elapsed > l
+                                    default: late = false
+                                    }
+                                    return Line(seq: i + 1, text: s.text, outcome: s.outcome, minutesAfterStart: after, limitMinutes: limit, late: late)
                                 })
     }
 
     /// 「历时95分钟，6项处置步骤完成4项、跳过1项、未完成1项」; while it runs, 「已进行…，…待办…项」.
     public func sentence(chinese: Bool, running: Bool = false) -> String {
+        let lateZh = late > 0 ? "，其中\(late)项超出时限" : "", lateEn = late > 0 ? "; \(late) past their time limit" : ""
         if running {
-            return chinese ? "已进行\(minutes)分钟，\(lines.count)项处置步骤完成\(done)项、跳过\(skipped)项、待办\(open)项"
-                           : "\(minutes) minutes so far; of \(lines.count) steps \(done) done, \(skipped) skipped, \(open) to do"
+            return (chinese ? "已进行\(minutes)分钟，\(lines.count)项处置步骤完成\(done)项、跳过\(skipped)项、待办\(open)项" + lateZh
+                            : "\(minutes) minutes so far; of \(lines.count) steps \(done) done, \(skipped) skipped, \(open) to do" + lateEn)
         }
-        return chinese ? "历时\(minutes)分钟，\(lines.count)项处置步骤完成\(done)项、跳过\(skipped)项、未完成\(open)项"
-                       : "\(minutes) minutes; of \(lines.count) steps \(done) done, \(skipped) skipped, \(open) not done"
+        return chinese ? "历时\(minutes)分钟，\(lines.count)项处置步骤完成\(done)项、跳过\(skipped)项、未完成\(open)项" + lateZh
+                       : "\(minutes) minutes; of \(lines.count) steps \(done) done, \(skipped) skipped, \(open) not done" + lateEn
     }
 }
 

@@ -69,6 +69,9 @@ struct CreateEmergencyActivations: AsyncMigration {
 
 struct EmergencyActivationStepDTO: Content {
     var seq: Int, text: String, outcome: ActivationStepFact.Outcome, at: Date?, by: String?, note: String, minutesAfterStart: Int?
+    /// The limit the step's text states (「10分钟内」), and whether it was done after it or is still open past it.
+    var limitMinutes: Int?
+    var late: Bool
 }
 
 struct EmergencyActivationDTO: Content {
@@ -189,7 +192,7 @@ enum EmergencyActivationService {
                                       endedAt: a.endedAt, lessons: a.lessons, running: a.endedAt == nil,
                                       steps: zip(steps, report.lines).map { s, line in
                                           EmergencyActivationStepDTO(seq: s.seq, text: s.text, outcome: s.outcome, at: s.at, by: s.byID.flatMap { names[$0] }, note: s.note,
-                                                                     minutesAfterStart: line.minutesAfterStart)
+                                                                     minutesAfterStart: line.minutesAfterStart, limitMinutes: line.limitMinutes, late: line.late)
                                       },
                                       summary: report.sentence(chinese: !req.lang.isEnglish, running: a.endedAt == nil),
                                       sms: try await smsProgress(req.db, a))

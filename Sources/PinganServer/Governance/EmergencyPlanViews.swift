@@ -247,11 +247,17 @@ extension EmergencyPlanViews {
             case .open: return .span(.class("badge " + (a.running ? "dispatched" : "received")), .text(a.running ? L.t("待办", "To do") : L.t("未完成", "Not done")))
             }
         }
+        /// The step's time limit, and 超时 when it was done after it or is open past it.
+        func clock(_ s: EmergencyActivationStepDTO) -> Node {
+            guard let limit = s.limitMinutes else { return .empty }
+            let late: Node = s.late ? .group([.text(" "), .span(.class("badge received"), .text(L.t("超时", "Late")))]) : .empty
+            return .group([.span(.class("muted"), .text(L.t(" · 时限\(limit)分钟", " · limit \(limit) min"))), late])
+        }
         let rows: [Node] = a.steps.map { s in
             .tr(.td(.text("\(s.seq)")),
                 .td(.div(.text(s.text)), s.note.isEmpty ? .empty : .div(.class("small muted"), .text(s.note)),
                     .div(.class("small"), outcome(s), .text(s.at.map { " " + cal.formatDateTime($0) } ?? ""),
-                         .text(s.minutesAfterStart.map { L.t("（启动后\($0)分钟）", " (+\($0) min)") } ?? ""), .text(s.by.map { " · " + $0 } ?? "")),
+                         .text(s.minutesAfterStart.map { L.t("（启动后\($0)分钟）", " (+\($0) min)") } ?? ""), .text(s.by.map { " · " + $0 } ?? ""), clock(s)),
                     (a.running && canRecord && s.outcome == .open)
                     ? .form(.method("post"), .action("/governance/activations/\(a.id)/step"), .class("inline no-print"), Layout.csrfField(req),
                             .input(.type("hidden"), .name("seq"), .value("\(s.seq)")),
