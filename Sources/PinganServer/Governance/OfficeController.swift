@@ -27,10 +27,10 @@ struct OfficeController: RouteCollection {
         return OfficeViews.list(req, try await OfficeService.overview(req))
     }
 
-    func page(_ req: Request, _ c: Division, office: OfficeInput? = nil, checks: ChecksInput? = nil, errors: FieldErrors = FieldErrors()) async throws -> Response {
+    func page(_ req: Request, _ c: Division, office: IntegratedOfficeInput? = nil, checks: ChecksInput? = nil, errors: FieldErrors = FieldErrors()) async throws -> Response {
         let o = try await OfficeService.office(req, community: c.id!)
         let officers = try await User.query(on: req.db).filter(\.$role == .communityOfficer).filter(\.$scopeDivisionID == c.id!).sort(\.$displayName).all()
-        return OfficeViews.detail(req, try await OfficeService.dto(req, c, o), input: office ?? OfficeInput(o), checks: checks, officers: officers, errors: errors)
+        return OfficeViews.detail(req, try await OfficeService.dto(req, c, o), input: office ?? IntegratedOfficeInput(o), checks: checks, officers: officers, errors: errors)
     }
 
     @Sendable func show(req: Request) async throws -> Response {
@@ -41,7 +41,7 @@ struct OfficeController: RouteCollection {
     @Sendable func save(req: Request) async throws -> Response {
         try req.require(.editGovernance)
         let c = try await community(req)
-        let input = (try? req.content.decode(OfficeInput.self)) ?? OfficeInput()
+        let input = (try? req.content.decode(IntegratedOfficeInput.self)) ?? IntegratedOfficeInput()
         do {
             _ = try await OfficeService.save(req, c, input)
             return req.redirect(to: "/governance/offices/\(c.id!)")
@@ -60,25 +60,25 @@ struct OfficeController: RouteCollection {
 
     // MARK: API
 
-    @Sendable func apiList(req: Request) async throws -> [OfficeDTO] {
+    @Sendable func apiList(req: Request) async throws -> [IntegratedOfficeDTO] {
         try req.require(.viewGovernance)
         return try await OfficeService.overview(req)
     }
 
-    @Sendable func apiShow(req: Request) async throws -> OfficeDTO {
+    @Sendable func apiShow(req: Request) async throws -> IntegratedOfficeDTO {
         try req.require(.viewGovernance)
         let c = try await community(req)
         return try await OfficeService.dto(req, c, try await OfficeService.office(req, community: c.id!))
     }
 
-    @Sendable func apiSave(req: Request) async throws -> OfficeDTO {
+    @Sendable func apiSave(req: Request) async throws -> IntegratedOfficeDTO {
         try req.require(.editGovernance)
         let c = try await community(req)
-        let o = try await OfficeService.save(req, c, try req.content.decode(OfficeInput.self))
+        let o = try await OfficeService.save(req, c, try req.content.decode(IntegratedOfficeInput.self))
         return try await OfficeService.dto(req, c, o)
     }
 
-    @Sendable func apiChecks(req: Request) async throws -> OfficeDTO {
+    @Sendable func apiChecks(req: Request) async throws -> IntegratedOfficeDTO {
         try req.require(.editGovernance)
         let c = try await community(req)
         try await OfficeService.saveChecks(req, c, (try? req.content.decode(ChecksInput.self)) ?? ChecksInput())

@@ -65,7 +65,7 @@ struct IntegrationDTO: Content {
     var item: Integration, name: String, expectation: String, status: IntegrationStatus?, statusName: String?, evidence: String, checkedOn: String?, computed: Bool
 }
 
-struct OfficeDTO: Content {
+struct IntegratedOfficeDTO: Content {
     var communityID: Int, community: String, established: Bool, director: String, deputyID: Int?, deputy: String?, members: String
     var establishedOn: String?, note: String, inPlace: Int, integrations: [IntegrationDTO]
 }

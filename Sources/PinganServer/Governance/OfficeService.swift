@@ -3,7 +3,7 @@ import SQLKit
 import Vapor
 import PinganKit
 
-struct OfficeInput: Content {
+struct IntegratedOfficeInput: Content {
     var director: String?, deputyID: String?, members: String?, establishedOn: String?, note: String?
     init() {}
     init(from decoder: any Decoder) throws {
@@ -64,7 +64,7 @@ enum OfficeService {
         return (status, text)
     }
 
-    static func dto(_ req: Request, _ c: Division, _ o: IntegratedOffice?) async throws -> OfficeDTO {
+    static func dto(_ req: Request, _ c: Division, _ o: IntegratedOffice?) async throws -> IntegratedOfficeDTO {
         let L = req.lang
         var checks: [Integration: IntegrationCheck] = [:]
         if let oid = o?.id { for x in try await IntegrationCheck.query(on: req.db).filter(\.$officeID == oid).all() { checks[x.item] = x } }
@@ -79,11 +79,11 @@ enum OfficeService {
                                   statusName: status.map { L.t($0.nameZh, $0.nameEn) }, evidence: i.isComputed ? aText : (checks[i]?.evidence ?? ""),
                                   checkedOn: i.isComputed ? nil : checks[i]?.checkedOn, computed: i.isComputed)
         }
-        return OfficeDTO(communityID: c.id!, community: c.name, established: o != nil, director: o?.director ?? "", deputyID: o?.deputyID, deputy: deputy?.displayName,
+        return IntegratedOfficeDTO(communityID: c.id!, community: c.name, established: o != nil, director: o?.director ?? "", deputyID: o?.deputyID, deputy: deputy?.displayName,
                          members: o?.members ?? "", establishedOn: o?.establishedOn, note: o?.note ?? "", inPlace: IntegrationRules.score(statuses), integrations: items)
     }
 
-    static func save(_ req: Request, _ c: Division, _ input: OfficeInput) async throws -> IntegratedOffice {
+    static func save(_ req: Request, _ c: Division, _ input: IntegratedOfficeInput) async throws -> IntegratedOffice {
         try req.require(.editGovernance)
         let L = req.lang
         var e = FieldErrors()
@@ -147,19 +147,19 @@ enum OfficeService {
     }
 
     /// The district's view: each community the user sees as a whole, with its office and integrations in place.
-    static func overview(_ req: Request) async throws -> [OfficeDTO] {
+    static func overview(_ req: Request) async throws -> [IntegratedOfficeDTO] {
         try req.require(.viewGovernance)
         let scope = try await req.scope()
         let communities = try await DivisionLookup.communities(req).filter { scope.allowsWholeCommunity($0.id) }
         let offices = Dictionary(uniqueKeysWithValues: try await req.scoped(IntegratedOffice.self).all().map { ($0.communityID, $0) })
-        var out: [OfficeDTO] = []
+        var out: [IntegratedOfficeDTO] = []
         // Communities with an office in full; the others without reading their (absent) checks.
         for c in communities {
             if let o = offices[c.id] {
                 let d = Division(); d.id = c.id; d.name = c.name
                 out.append(try await dto(req, d, o))
             } else {
-                out.append(OfficeDTO(communityID: c.id, community: c.name, established: false, director: "", deputyID: nil, deputy: nil, members: "",
+                out.append(IntegratedOfficeDTO(communityID: c.id, community: c.name, established: false, director: "", deputyID: nil, deputy: nil, members: "",
                                      establishedOn: nil, note: "", inPlace: 0, integrations: []))
             }
         }

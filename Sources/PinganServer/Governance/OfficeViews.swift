@@ -10,7 +10,7 @@ enum OfficeViews {
         return .span(.class("badge \(cls)"), .text(L.t(s.nameZh, s.nameEn)))
     }
 
-    static func list(_ req: Request, _ rows: [OfficeDTO]) -> Response {
+    static func list(_ req: Request, _ rows: [IntegratedOfficeDTO]) -> Response {
         let L = req.lang
         let established = rows.filter(\.established).count
         let full = rows.filter { $0.inPlace == Integration.allCases.count }.count
@@ -34,7 +34,7 @@ enum OfficeViews {
             table)
     }
 
-    static func detail(_ req: Request, _ o: OfficeDTO, input i: OfficeInput, checks: ChecksInput?, officers: [User], errors: FieldErrors) -> Response {
+    static func detail(_ req: Request, _ o: IntegratedOfficeDTO, input i: IntegratedOfficeInput, checks: ChecksInput?, officers: [User], errors: FieldErrors) -> Response {
         let L = req.lang
         let canEdit = (try? req.user.role.can(.editGovernance)) ?? false
         let officeErrors = FieldErrors(errors.fields.filter { !$0.key.hasPrefix("status.") && !$0.key.hasPrefix("evidence.") })

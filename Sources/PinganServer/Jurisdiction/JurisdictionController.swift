@@ -142,7 +142,11 @@ struct JurisdictionController: RouteCollection {
         }
         if d.level == .community {
             officers = try await User.query(on: req.db).filter(\.$scopeDivisionID == d.id!).filter(\.$role == .communityOfficer).all()
-            incidents30 = try await req.scoped(Incident.self).filter(\.$communityID == d.id!).filter(\.$occurredAt >= Date().addingTimeInterval(-30 * 86400)).count()
+            // Read by table, like the registry's counts above, so the tree does not depend on the incidents feature.
+            // unscoped: the community page is shown only when the whole community is in scope
+            incidents30 = try await (req.db as! any SQLDatabase).select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("incidents")
+                .where("community_id", .equal, d.id!).where("occurred_at", .greaterThanOrEqual, Date().addingTimeInterval(-30 * 86400))
+                .first()?.decode(column: "n", as: Int.self) ?? 0
         }
         let canEdit = try req.user.role.can(.editJurisdiction)
         let L = req.lang

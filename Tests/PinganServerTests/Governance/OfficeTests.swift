@@ -16,7 +16,7 @@ final class OfficeTests: XCTestCase {
             XCTAssertEqual(s, .unprocessableEntity); XCTAssertTrue(body.contains("\"director\":") && body.contains("\"deputyID\":"), body)
             (s, body) = try await apiCall(app, f, "officer", .PUT, "/api/v1/integrated-offices/\(f.c1)", #"{"director":"社区书记 黄丽","deputyID":\#(f.users["officer"]!),"members":"网格员 张三\n社工 李四"}"#)
             XCTAssertEqual(s, .ok, body)
-            var o = try apiDecoder.decode(OfficeDTO.self, from: Data(body.utf8))
+            var o = try apiDecoder.decode(IntegratedOfficeDTO.self, from: Data(body.utf8))
             XCTAssertTrue(o.established); XCTAssertEqual(o.deputy, "Officer")
             XCTAssertEqual(o.integrations.first { $0.item == .assessment }?.status, .notMet, "no dual scores yet")
 
@@ -28,7 +28,7 @@ final class OfficeTests: XCTestCase {
             (s, body) = try await apiCall(app, f, "officer", .PUT, "/api/v1/integrated-offices/\(f.c1)/checks",
                 #"{"items":{"command":{"status":"met","evidence":"每周一联合例会"},"forces":{"status":"partial","evidence":"巡防队未编入"},"daily_work":{"status":"not_met"}}}"#)
             XCTAssertEqual(s, .ok, body)
-            o = try apiDecoder.decode(OfficeDTO.self, from: Data(body.utf8))
+            o = try apiDecoder.decode(IntegratedOfficeDTO.self, from: Data(body.utf8))
             XCTAssertEqual(o.inPlace, 1)
 
             // Both scores for last month: 检查考核 is in place.
@@ -39,15 +39,15 @@ final class OfficeTests: XCTestCase {
                 try await p.create(on: app.db)
             }
             (s, body) = try await apiCall(app, f, "command", .GET, "/api/v1/integrated-offices/\(f.c1)")
-            o = try apiDecoder.decode(OfficeDTO.self, from: Data(body.utf8))
+            o = try apiDecoder.decode(IntegratedOfficeDTO.self, from: Data(body.utf8))
             XCTAssertEqual(o.integrations.first { $0.item == .assessment }?.status, .met)
             XCTAssertEqual(o.inPlace, 2)
 
             // The district sees every community; another community's officer sees only their own, and this one looks missing.
             (s, body) = try await apiCall(app, f, "command", .GET, "/api/v1/integrated-offices")
-            XCTAssertEqual(try apiDecoder.decode([OfficeDTO].self, from: Data(body.utf8)).count, 3)
+            XCTAssertEqual(try apiDecoder.decode([IntegratedOfficeDTO].self, from: Data(body.utf8)).count, 3)
             (s, body) = try await apiCall(app, f, "officer3", .GET, "/api/v1/integrated-offices")
-            XCTAssertEqual(try apiDecoder.decode([OfficeDTO].self, from: Data(body.utf8)).map(\.communityID), [f.c3])
+            XCTAssertEqual(try apiDecoder.decode([IntegratedOfficeDTO].self, from: Data(body.utf8)).map(\.communityID), [f.c3])
             (s, _) = try await apiCall(app, f, "officer3", .GET, "/api/v1/integrated-offices/\(f.c1)"); XCTAssertEqual(s, .notFound)
             (s, _) = try await apiCall(app, f, "officer", .GET, "/api/v1/integrated-offices/\(f.g1a)"); XCTAssertEqual(s, .notFound, "a grid is not a community")
 

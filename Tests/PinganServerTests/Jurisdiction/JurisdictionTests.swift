@@ -37,9 +37,12 @@ final class JurisdictionTests: XCTestCase {
     func testCommunityPageShowsSummaryWithinScope() async throws {
         try await withApp { app, f in
             try await createPerson(app, f, community: f.c1)
+            for _ in 0..<2 { _ = try await createIncident(app, f, community: f.c1) }
+            _ = try await createIncident(app, f, community: f.c3)
             let s = try await signIn(app, "officer")
             try await app.call(.GET, "/jurisdiction/\(f.c1)", beforeRequest: { $0.headers.cookie = s.cookies }) { res in
                 XCTAssertTrue(res.body.string.contains("已登记常住人口"), "registry counts on the community page")
+                XCTAssertTrue(res.body.string.contains(#"<div class="num">2</div><div class="lbl">近30天警情</div>"#), "the community's own incidents of the last 30 days")
                 XCTAssertEqual(res.status, .ok)
                 XCTAssertTrue(res.body.string.contains("德兴社区"))
                 XCTAssertTrue(res.body.string.contains("市桥派出所"), "station shown")

@@ -23,7 +23,7 @@ struct TeamInput: Content {
     }
 }
 
-struct MemberInput: Content {
+struct TeamMemberInput: Content {
     /// A resident member is linked by name + the ID number's last four (`idTail`, the form) or by `personID` (the API).
     /// `phone`: the member's mobile, for pushes by SMS (stored sealed, shown masked).
     var name, kind, personID, idTail, status, joinedOn, phone: String?

@@ -46,7 +46,7 @@ struct TeamController: RouteCollection {
         } catch let e as FieldErrors { return try await listPage(req, input: input, errors: e) }
     }
 
-    func detail(_ req: Request, _ t: Team, input: MemberInput, errors: FieldErrors) async throws -> Response {
+    func detail(_ req: Request, _ t: Team, input: TeamMemberInput, errors: FieldErrors) async throws -> Response {
         let dto = try await TeamService.teamDTOs(req, [t])[0]
         let members = try await TeamService.memberDTOs(req, try await req.scoped(TeamMember.self).filter(\.$teamID == t.id!).sort(\.$id).all())
         let since = WorkLogService.today(req).adding(days: -14).description
@@ -57,7 +57,7 @@ struct TeamController: RouteCollection {
 
     @Sendable func show(req: Request) async throws -> Response {
         try req.require(.viewTeams)
-        return try await detail(req, try await TeamService.scopedTeam(req, req.parameters.get("id", as: Int.self)), input: MemberInput(), errors: FieldErrors())
+        return try await detail(req, try await TeamService.scopedTeam(req, req.parameters.get("id", as: Int.self)), input: TeamMemberInput(), errors: FieldErrors())
     }
 
     @Sendable func editPage(req: Request) async throws -> Response {
@@ -85,7 +85,7 @@ struct TeamController: RouteCollection {
     @Sendable func addMember(req: Request) async throws -> Response {
         try req.require(.editTeams)
         let t = try await TeamService.scopedTeam(req, req.parameters.get("id", as: Int.self))
-        let input = (try? req.content.decode(MemberInput.self)) ?? MemberInput()
+        let input = (try? req.content.decode(TeamMemberInput.self)) ?? TeamMemberInput()
         do {
             _ = try await TeamService.addMember(req, t, input)
             return req.redirect(to: "/forces/teams/\(t.id!)")
@@ -97,7 +97,7 @@ struct TeamController: RouteCollection {
         let t = try await TeamService.scopedTeam(req, req.parameters.get("id", as: Int.self))
         let memberID = (try? req.content.get(String.self, at: "memberID")).flatMap { Int($0) }
         guard let m = try? await TeamService.scopedMember(req, team: t, memberID) else {
-            return try await detail(req, t, input: MemberInput(), errors: FieldErrors(["memberID": req.t("本队没有该队员", "No such member in this team")]))
+            return try await detail(req, t, input: TeamMemberInput(), errors: FieldErrors(["memberID": req.t("本队没有该队员", "No such member in this team")]))
         }
         do {
             // The row's phone box starts empty (the number is shown masked): empty keeps the number.
@@ -107,7 +107,7 @@ struct TeamController: RouteCollection {
         } catch var e as FieldErrors {
             // A row's mistake is named with its member, not at the add-member form's own phone field.
             if let message = e["phone"] { e["phone"] = nil; e["memberID"] = m.name + req.t("：", ": ") + message }
-            return try await detail(req, t, input: MemberInput(), errors: e)
+            return try await detail(req, t, input: TeamMemberInput(), errors: e)
         }
     }
 
@@ -216,7 +216,7 @@ struct TeamAPIController: RouteCollection {
     @Sendable func addMember(req: Request) async throws -> Response {
         try req.require(.editTeams)
         let t = try await TeamService.scopedTeam(req, req.parameters.get("id", as: Int.self))
-        let m = try await TeamService.addMember(req, t, (try? req.content.decode(MemberInput.self)) ?? MemberInput())
+        let m = try await TeamService.addMember(req, t, (try? req.content.decode(TeamMemberInput.self)) ?? TeamMemberInput())
         return try await TeamService.memberDTOs(req, [m])[0].encodeResponse(status: .created, for: req)
     }
 
@@ -224,7 +224,7 @@ struct TeamAPIController: RouteCollection {
     @Sendable func updateMember(req: Request) async throws -> MemberDTO {
         try req.require(.editTeams)
         guard let m = try await req.visible(TeamMember.self, req.parameters.get("id", as: Int.self)) else { throw Abort(.notFound) }
-        let input = (try? req.content.decode(MemberInput.self)) ?? MemberInput()
+        let input = (try? req.content.decode(TeamMemberInput.self)) ?? TeamMemberInput()
         try await TeamService.updateMember(req, m, status: input.status, phone: input.phone)
         return try await TeamService.memberDTOs(req, [m])[0]
     }

@@ -142,7 +142,7 @@ enum TeamService {
         }
     }
 
-    static func addMember(_ req: Request, _ t: Team, _ input: MemberInput) async throws -> TeamMember {
+    static func addMember(_ req: Request, _ t: Team, _ input: TeamMemberInput) async throws -> TeamMember {
         try req.require(.editTeams)
         let L = req.lang
         var e = FieldErrors()

@@ -58,7 +58,7 @@ enum TeamViews {
                 .p(.button(.type("submit"), .text(L.t("保存", "Save"))), .text(" "), .a(.href("/forces/teams/\(team.id)"), .text(L.t("取消", "Cancel"))))))
     }
 
-    static func detail(_ req: Request, team: TeamDTO, members: [MemberDTO], plans: [PlanDTO], input: MemberInput, errors: FieldErrors, canEdit: Bool) -> Response {
+    static func detail(_ req: Request, team: TeamDTO, members: [MemberDTO], plans: [PlanDTO], input: TeamMemberInput, errors: FieldErrors, canEdit: Bool) -> Response {
         let L = req.lang
         let table: Node = members.isEmpty ? empty(L.t("这支队伍还没有队员。", "This team has no members yet."))
             : .table(.class("data"), .thead(.tr(.th(.text(L.t("姓名", "Name"))), .th(.text(L.t("类别", "Kind"))), .th(.text(L.t("状态", "Status"))),
