@@ -10,6 +10,12 @@ func routes(_ app: Application) throws {
     app.portalLookups = PortalLookupCache()
     app.importJobs = ImportJobs()
     app.communityRoads = CommunityRoads()
+    // Sections one feature adds to another's record pages (RecordSections): the dispute files linked to an incident.
+    app.recordSections.add(.incident) { req, id in
+        guard try req.user.role.can(.viewDisputes) else { return nil }
+        let disputes = try await DisputeService.forIncident(req, id)
+        return disputes.isEmpty ? nil : DisputeViews.linkedFromIncident(req, disputes)
+    }
     app.boundaries = BoundaryStore()
     // Who may see a photo: the feature that owns it decides, with its own scoped load.
     let owners = PhotoOwners()

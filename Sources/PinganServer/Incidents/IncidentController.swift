@@ -87,14 +87,14 @@ struct IncidentController: RouteCollection {
     func detail(_ req: Request, _ i: Incident, _ errors: FieldErrors, followUp: IncidentService.FollowUpInput? = nil) async throws -> Response {
         let lookup = try await IncidentLookup.load(for: [i], on: req.db)
         let (events, fus) = try await IncidentService.timeline(req, i)
-        // The dispute files linked to this incident that the user may see (矛盾纠纷 ↔ 警情).
-        let disputes = try req.user.role.can(.viewDisputes) ? try await DisputeService.forIncident(req, i.id!) : []
+        // What other features link to this incident (the dispute files, 矛盾纠纷 ↔ 警情), each in the user's own scope.
+        let linked = try await req.application.recordSections.render(.incident, req, id: i.id!)
         var placeMap: Node = .empty
         if let lat = i.latitude, let lon = i.longitude {
             placeMap = try await OutlineMaps.recordMap(req, point: GeoPoint(lon: lon, lat: lat), label: i.address, communityID: i.communityID)
         }
         return IncidentViews.detail(req, i, lookup: lookup, events: events, followUps: fus, canEdit: try req.user.role.can(.editIncidents), errors: errors,
-                                    followUpInput: followUp, linkedDisputes: disputes.isEmpty ? nil : DisputeViews.linkedFromIncident(req, disputes), placeMap: placeMap)
+                                    followUpInput: followUp, linked: linked, placeMap: placeMap)
     }
 
     @Sendable func editPage(req: Request) async throws -> Response {

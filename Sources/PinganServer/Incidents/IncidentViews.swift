@@ -105,7 +105,7 @@ enum IncidentViews {
 
     static func detail(_ req: Request, _ i: Incident, lookup: IncidentLookup, events: [IncidentEventDTO], followUps: [FollowUpDTO],
                        canEdit: Bool, errors: FieldErrors = FieldErrors(), followUpInput: IncidentService.FollowUpInput? = nil,
-                       linkedDisputes: Node? = nil, placeMap: Node = .empty) -> Response {
+                       linked: Node = .empty, placeMap: Node = .empty) -> Response {
         let L = req.lang
         let cal = LocalCalendar(timeZoneIdentifier: req.config.timeZone)
         let number = i.number(cal)
@@ -115,7 +115,7 @@ enum IncidentViews {
         let toolbar: Node = .div(.class("toolbar"), .h1(.text(lookup.subcategoryName(i.subcategory, L)), " ", statusBadge(i.status, L)), editLink, printButton)
         let side: Node = .div(timelineCard(req, i, events, canEdit: canEdit, errors: errors), followUpCard(req, i, followUps, canEdit: canEdit, errors: errors, input: followUpInput))
         return .page(req, title: number, status: errors.isEmpty ? .ok : .unprocessableEntity,
-                     crumbs, toolbar, Form.errorSummary(req, errors), .div(.class("grid2"), .div(infoCard(req, i, lookup, placeMap: placeMap), linkedDisputes ?? .empty), side))
+                     crumbs, toolbar, Form.errorSummary(req, errors), .div(.class("grid2"), .div(infoCard(req, i, lookup, placeMap: placeMap), linked), side))
     }
 
     static func infoCard(_ req: Request, _ i: Incident, _ lookup: IncidentLookup, placeMap: Node = .empty) -> Node {

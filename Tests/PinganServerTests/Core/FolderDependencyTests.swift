@@ -9,7 +9,7 @@ final class FolderDependencyTests: XCTestCase {
     /// Two-way dependencies still to remove (issue 24 §5), as "A<->B" with A before B.
     static let known: Set<String> = [
         "Analysis<->Registry", "Assessment<->Forces", "Audit<->Auth", "Audit<->Core", "Auth<->Core",
-        "Auth<->GridEvents", "Auth<->Jurisdiction", "Disputes<->Governance", "Disputes<->Incidents",
+        "Auth<->GridEvents", "Auth<->Jurisdiction", "Disputes<->Governance",
         "Notifications<->Portal",
     ]
     static let compositionRoots: Set<String> = ["App", "Demo"]
