@@ -311,6 +311,48 @@ extension GridEventEvaluationTests {
     }
 }
 
+extension GridEventEvaluationTests {
+    /// The month still running: its trend point counts with `now` (a deadline still ahead is not due yet; a closure or a
+    /// handling counts only once it has happened) and must agree with the month's table, which the Kit counts as of now.
+    ///   R1 dispatched, deadline ahead, not handled → not due.   R2 deadline ahead, handled → due, on time.
+    ///   R3 deadline passed, not handled → due, overdue.          R4 registered and closed → closed.
+    ///   R5 registered, closure recorded ahead of now → not closed yet.
+    func testTheRunningMonthsTrendPointAgreesWithItsTable() async throws {
+        try await withApp { app, fx in
+            var f = fx
+            let (ua, _) = try await makeUnits(app, &f)
+            let cal = LocalCalendar(), now = Date()
+            let month = cal.yearMonth(of: now), range = cal.monthRange(month)
+            let start = range.lowerBound.timeIntervalSince1970, n = now.timeIntervalSince1970, end = range.upperBound.timeIntervalSince1970
+            func past(_ k: Double) -> Date { Date(timeIntervalSince1970: start + (n - start) * k) }   // k in (0, 1): earlier this month
+            func ahead(_ k: Double) -> Date { Date(timeIntervalSince1970: n + (end - n) * k) }       // later this month
+            func dispatched(_ s: inout GridEventState, deadline: Date) {
+                s.caseNumber = "AJ-\(UUID().uuidString)"; s.unitID = String(ua); s.dispatchedAt = past(0.2); s.deadline = deadline
+                s.timeLimit = .working(16); s.status = .dispatched
+            }
+            try await insertGridEvent(app, community: f.c1, grid: f.g1a, reportedAt: past(0.1), configure: { s in dispatched(&s, deadline: ahead(0.5)) })
+            try await insertGridEvent(app, community: f.c1, grid: f.g1a, reportedAt: past(0.1), configure: { s in
+                dispatched(&s, deadline: ahead(0.5)); s.handledAt = past(0.5); s.status = .handled })
+            try await insertGridEvent(app, community: f.c1, grid: f.g1a, reportedAt: past(0.1), configure: { s in
+                dispatched(&s, deadline: past(0.6)); s.status = .handling })
+            try await insertGridEvent(app, community: f.c1, grid: f.g1a, reportedAt: past(0.1), configure: { s in
+                s.caseNumber = "AJ-R4"; s.closedAt = past(0.7); s.status = .closed })
+            try await insertGridEvent(app, community: f.c1, grid: f.g1a, reportedAt: past(0.1), configure: { s in
+                s.caseNumber = "AJ-R5"; s.closedAt = ahead(0.5); s.status = .closed })
+            var page: GridEventEvaluationPage?
+            try await app.call(.GET, "/api/v1/events/evaluation?month=\(month)&by=unit", headers: f.bearer("command")) { res in
+                XCTAssertEqual(res.status, .ok, res.body.string); page = try res.content.decode(GridEventEvaluationPage.self)
+            }
+            let p = try XCTUnwrap(page), t = p.total, point = try XCTUnwrap(p.trend.last)
+            XCTAssertEqual(point.month, month.description)
+            XCTAssertEqual([t.reported, t.registered, t.due, t.handledOnTime, t.overdue, t.closed], [5, 5, 2, 1, 1, 1])
+            XCTAssertEqual(point.reported, t.reported)
+            XCTAssertEqual(point.onTimeRate, 0.5); XCTAssertEqual(point.onTimeRate, Share(t.handledOnTime, of: t.due).fraction)
+            XCTAssertEqual(point.closureRate, 0.2); XCTAssertEqual(point.closureRate, Share(t.closed, of: t.registered).fraction)
+        }
+    }
+}
+
 final class GridEventPhotoTests: XCTestCase {
     func testPhotosAreStrippedScopedAndTheirViewsAudited() async throws {
         try await withApp { app, fx in
