@@ -74,13 +74,13 @@ final class KeyRotationTests: XCTestCase {
     func testEverySealedColumnIsRotated() async throws {
         try await withApp { app, _ in
             let sql = app.db as! any SQLDatabase
-            struct Table: Decodable { var name: String }
-            struct Column: Decodable { var name: String }
+            struct Column: Decodable { var t: String; var c: String }
+            // Every column of every table, from the catalogue of the database the suite runs on.
+            let columns = sql.dialect.name == "sqlite"
+                ? try await sql.raw("SELECT m.name AS t, p.name AS c FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table'").all(decoding: Column.self)
+                : try await sql.raw("SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = current_schema()").all(decoding: Column.self)
             var found: Set<String> = []
-            for t in try await sql.raw("SELECT name FROM sqlite_master WHERE type = 'table'").all(decoding: Table.self) {
-                for c in try await sql.raw("SELECT name FROM pragma_table_info(\(bind: t.name))").all(decoding: Column.self)
-                where c.name.hasSuffix("_sealed") || ["totp_secret", "totp_pending"].contains(c.name) { found.insert(t.name + "." + c.name) }
-            }
+            for col in columns where col.c.hasSuffix("_sealed") || ["totp_secret", "totp_pending"].contains(col.c) { found.insert(col.t + "." + col.c) }
             let listed = Set(SealedColumns.all.map { $0.table + "." + $0.sealed })
             XCTAssertFalse(found.isEmpty)
             XCTAssertEqual(found.subtracting(listed).sorted(), [], "sealed columns the key rotation would miss")
